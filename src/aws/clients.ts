@@ -1,0 +1,55 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { RDSClient } from '@aws-sdk/client-rds';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+
+export interface AwsOptions {
+  region?: string;
+  /** A named profile; otherwise credentials come from the SDK's default chain. */
+  profile?: string;
+  /** Sends all three services to one endpoint (a local lab); the SDK's AWS_ENDPOINT_URL* variables work too. */
+  endpointUrl?: string;
+  /** Concurrent connections per service: one long-poll per shard, plus headroom. */
+  maxSockets?: number;
+}
+
+export interface AwsClients {
+  rds: RDSClient;
+  kinesis: KinesisClient;
+  kms: KMSClient;
+  destroy(): void;
+}
+
+export function createAwsClients(options: AwsOptions): AwsClients {
+  const maxSockets = options.maxSockets ?? 64;
+  // One HTTP/1.1 handler for all: the Kinesis client would otherwise speak HTTP/2, which
+  // local servers (and some proxies) refuse with "Protocol error". Real AWS accepts both.
+  const requestHandler = new NodeHttpHandler({
+    httpAgent: new HttpAgent({ keepAlive: true, maxSockets }),
+    httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }),
+    connectionTimeout: 10_000,
+    requestTimeout: 60_000,
+  });
+  const common = {
+    ...(options.region ? { region: options.region } : {}),
+    ...(options.profile ? { profile: options.profile } : {}),
+    ...(options.endpointUrl ? { endpoint: options.endpointUrl } : {}),
+    requestHandler,
+  };
+  const rds = new RDSClient(common);
+  const kinesis = new KinesisClient(common);
+  const kms = new KMSClient(common);
+  return {
+    rds,
+    kinesis,
+    kms,
+    destroy() {
+      rds.destroy();
+      kinesis.destroy();
+      kms.destroy();
+      requestHandler.destroy();
+    },
+  };
+}

@@ -1,0 +1,114 @@
+import { DescribeDBClustersCommand, DescribeDBInstancesCommand, type RDSClient } from '@aws-sdk/client-rds';
+import { awsErrorName } from './error-names.js';
+import { callAws } from './aws-errors.js';
+import { targetFromStream, type Source, type StreamTarget } from './stream-target.js';
+import { UserError } from '../errors.js';
+
+/** What RDS tells about an activity stream, for a cluster and for an instance alike. */
+export interface ActivityStreamInfo {
+  kind: 'cluster' | 'instance';
+  identifier: string;
+  arn?: string;
+  resourceId?: string;
+  engine?: string;
+  status?: string;
+  mode?: string;
+  streamName?: string;
+  kmsKeyId?: string;
+  engineNativeAuditFieldsIncluded?: boolean;
+  policyStatus?: string;
+}
+
+export async function describeCluster(rds: RDSClient, identifier: string, signal?: AbortSignal): Promise<ActivityStreamInfo> {
+  const answer = await callAws('rds:DescribeDBClusters', identifier, () =>
+    rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: identifier }), { abortSignal: signal }),
+  ).catch((error: unknown) => {
+    if (awsErrorName(error) === 'DBClusterNotFoundFault') {
+      throw new UserError(
+        `no DB cluster "${identifier}" in this account and region`,
+        undefined,
+        'Check --region and the identifier. For RDS for Oracle or SQL Server, name the instance with --instance.',
+      );
+    }
+    throw error;
+  });
+  const cluster = answer.DBClusters?.[0];
+  if (!cluster) throw new UserError(`RDS returned no cluster for "${identifier}"`);
+  return {
+    kind: 'cluster',
+    identifier: cluster.DBClusterIdentifier ?? identifier,
+    arn: cluster.DBClusterArn,
+    resourceId: cluster.DbClusterResourceId,
+    engine: cluster.Engine,
+    status: cluster.ActivityStreamStatus,
+    mode: cluster.ActivityStreamMode,
+    streamName: cluster.ActivityStreamKinesisStreamName,
+    kmsKeyId: cluster.ActivityStreamKmsKeyId,
+  };
+}
+
+export async function describeInstance(rds: RDSClient, identifier: string, signal?: AbortSignal): Promise<ActivityStreamInfo> {
+  const answer = await callAws('rds:DescribeDBInstances', identifier, () =>
+    rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }), { abortSignal: signal }),
+  ).catch((error: unknown) => {
+    if (awsErrorName(error) === 'DBInstanceNotFound' || awsErrorName(error) === 'DBInstanceNotFoundFault') {
+      throw new UserError(
+        `no DB instance "${identifier}" in this account and region`,
+        undefined,
+        'Check --region and the identifier. For an Aurora cluster, name it with --cluster.',
+      );
+    }
+    throw error;
+  });
+  const instance = answer.DBInstances?.[0];
+  if (!instance) throw new UserError(`RDS returned no instance for "${identifier}"`);
+  return {
+    kind: 'instance',
+    identifier: instance.DBInstanceIdentifier ?? identifier,
+    arn: instance.DBInstanceArn,
+    resourceId: instance.DbiResourceId,
+    engine: instance.Engine,
+    status: instance.ActivityStreamStatus,
+    mode: instance.ActivityStreamMode,
+    streamName: instance.ActivityStreamKinesisStreamName,
+    kmsKeyId: instance.ActivityStreamKmsKeyId,
+    engineNativeAuditFieldsIncluded: instance.ActivityStreamEngineNativeAuditFieldsIncluded,
+    policyStatus: instance.ActivityStreamPolicyStatus,
+  };
+}
+
+/** The stream of a described cluster or instance, or why it cannot be read now. */
+export function targetOf(info: ActivityStreamInfo): StreamTarget {
+  const what = `${info.kind} ${info.identifier}`;
+  if (info.status !== 'started') {
+    const state = info.status ?? 'stopped';
+    if (state === 'starting') {
+      throw new UserError(`the activity stream of ${what} is still starting`, undefined, 'Try again in a few minutes.');
+    }
+    throw new UserError(`the activity stream of ${what} is ${state}, not started`, undefined, startHint(info));
+  }
+  if (!info.streamName || !info.resourceId) {
+    throw new UserError(`RDS reports the activity stream of ${what} as started but names no Kinesis stream`);
+  }
+  return { ...targetFromStream(info.streamName, info.resourceId, what), mode: info.mode, kmsKeyId: info.kmsKeyId };
+}
+
+function startHint(info: ActivityStreamInfo): string {
+  const arn = info.arn ?? `<${info.kind} ARN>`;
+  return (
+    'Start it with a customer managed KMS key:\n' +
+    `  aws rds start-activity-stream --resource-arn ${arn} --mode async --kms-key-id <key> --apply-immediately`
+  );
+}
+
+/** The stream the user named, asking RDS only when they named a cluster or an instance. */
+export async function resolveTarget(source: Source, rds: RDSClient, signal?: AbortSignal): Promise<StreamTarget> {
+  switch (source.kind) {
+    case 'cluster':
+      return targetOf(await describeCluster(rds, source.identifier, signal));
+    case 'instance':
+      return targetOf(await describeInstance(rds, source.identifier, signal));
+    case 'stream':
+      return targetFromStream(source.streamName, source.resourceId);
+  }
+}

@@ -1,0 +1,37 @@
+import { encryptionContextFor, type EncryptionContext } from '../decode/encryption-context.js';
+import { UsageError } from '../errors.js';
+
+export const STREAM_PREFIX = 'aws-rds-das-';
+
+/** Which stream to read, as the user named it. */
+export type Source =
+  | { kind: 'cluster'; identifier: string }
+  | { kind: 'instance'; identifier: string }
+  | { kind: 'stream'; streamName: string; resourceId?: string };
+
+/** Everything the reader needs to know about the stream it reads. */
+export interface StreamTarget {
+  streamName: string;
+  /** `cluster-…` or `db-…`: the value of the KMS encryption context. */
+  resourceId: string;
+  encryptionContext: EncryptionContext;
+  /** What the user named, for messages. */
+  label: string;
+  mode?: string;
+  kmsKeyId?: string;
+}
+
+export function targetFromStream(streamName: string, resourceId: string | undefined, label = streamName): StreamTarget {
+  const id = resourceId ?? resourceIdFromStreamName(streamName);
+  return { streamName, resourceId: id, encryptionContext: encryptionContextFor(id), label };
+}
+
+function resourceIdFromStreamName(streamName: string): string {
+  if (!streamName.startsWith(STREAM_PREFIX) || streamName.length === STREAM_PREFIX.length) {
+    throw new UsageError(
+      `cannot tell the resource id from the stream name "${streamName}"`,
+      `Activity stream names look like ${STREAM_PREFIX}cluster-ABC…; for another name pass --resource-id.`,
+    );
+  }
+  return streamName.slice(STREAM_PREFIX.length);
+}

@@ -1,0 +1,86 @@
+import type { AwsOptions } from '../aws/clients.js';
+import type { Source } from '../aws/stream-target.js';
+import type { ColorChoice } from '../output/color.js';
+import { UsageError } from '../errors.js';
+
+export type OutputFormat = 'pretty' | 'ndjson';
+
+
+export interface ReadOptions {
+  source: Source;
+  aws: AwsOptions;
+  follow: boolean;
+  output: OutputFormat;
+  includeHeartbeats: boolean;
+  color: ColorChoice;
+  verbose: boolean;
+  debug: boolean;
+}
+
+/** The flags as commander hands them over: strings and booleans, unchecked. */
+export interface RawReadFlags {
+  cluster?: string;
+  instance?: string;
+  streamName?: string;
+  resourceId?: string;
+  region?: string;
+  profile?: string;
+  endpointUrl?: string;
+  follow?: boolean;
+  output?: string;
+  includeHeartbeats?: boolean;
+  color?: string;
+  verbose?: boolean;
+  debug?: boolean;
+}
+
+const OUTPUTS: readonly OutputFormat[] = ['pretty', 'ndjson'];
+const COLORS: readonly ColorChoice[] = ['auto', 'always', 'never'];
+
+/** Flags → options; pure, so every rule is one line of a test. */
+export function toReadOptions(flags: RawReadFlags, stdoutIsTTY: boolean): ReadOptions {
+  return {
+    source: sourceOf(flags),
+    aws: {
+      ...(flags.region ? { region: flags.region } : {}),
+      ...(flags.profile ? { profile: flags.profile } : {}),
+      ...(flags.endpointUrl ? { endpointUrl: endpointUrl(flags.endpointUrl) } : {}),
+    },
+    follow: flags.follow ?? true,
+    output: oneOf('--output', flags.output ?? (stdoutIsTTY ? 'pretty' : 'ndjson'), OUTPUTS),
+    includeHeartbeats: flags.includeHeartbeats ?? false,
+    color: oneOf('--color', flags.color ?? 'auto', COLORS),
+    verbose: flags.verbose ?? false,
+    debug: flags.debug ?? false,
+  };
+}
+
+function sourceOf(flags: RawReadFlags): Source {
+  const named = [flags.cluster && '--cluster', flags.instance && '--instance', flags.streamName && '--stream-name'].filter(Boolean);
+  if (named.length === 0) {
+    throw new UsageError('name the activity stream to read', 'Use --cluster NAME (Aurora), --instance NAME (RDS for Oracle / SQL Server) or --stream-name aws-rds-das-….');
+  }
+  if (named.length > 1) throw new UsageError(`${named.join(' and ')} name different streams: give one`);
+  if (flags.resourceId && !flags.streamName) {
+    throw new UsageError('--resource-id goes with --stream-name', 'With --cluster or --instance the resource id comes from RDS.');
+  }
+  if (flags.cluster) return { kind: 'cluster', identifier: flags.cluster };
+  if (flags.instance) return { kind: 'instance', identifier: flags.instance };
+  return { kind: 'stream', streamName: flags.streamName ?? '', ...(flags.resourceId ? { resourceId: flags.resourceId } : {}) };
+}
+
+function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`${flag} must be one of ${allowed.join(', ')} (got "${value}")`);
+}
+
+function endpointUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`--endpoint-url "${value}" is not a URL`, 'For example: --endpoint-url http://127.0.0.1:4566');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--endpoint-url must be http or https (got "${value}")`);
+  return value;
+}

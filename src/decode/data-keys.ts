@@ -1,0 +1,113 @@
+import { DecryptCommand, type KMSClient } from '@aws-sdk/client-kms';
+import { RawAesKeyringNode, RawAesWrappingSuiteIdentifier } from '@aws-crypto/client-node';
+import { Lru } from './lru.js';
+import { describeContext, type EncryptionContext } from './encryption-context.js';
+import { awsErrorName } from '../aws/error-names.js';
+import { UserError } from '../errors.js';
+
+/** What DAS names the wrapping key inside every Encryption SDK message. */
+export const DAS_KEY_NAMESPACE = 'BC';
+export const DAS_KEY_NAME = 'DataKey';
+
+export interface DataKeyStats {
+  kmsDecryptCalls: number;
+  cacheHits: number;
+}
+
+/** KMS refused this one key; other records (other keys) may still be readable. */
+export class DataKeyError extends Error {
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+    this.name = 'DataKeyError';
+  }
+}
+
+/**
+ * Turns a record's KMS-wrapped data key into a keyring, calling KMS once per distinct
+ * key: RDS reuses a data key across many records. Concurrent records with the same new
+ * key share one call. Only keyrings are kept; the plaintext key lives in none of our
+ * variables after the keyring is built.
+ */
+export class DataKeyCache {
+  readonly stats: DataKeyStats = { kmsDecryptCalls: 0, cacheHits: 0 };
+  readonly #keyrings: Lru<string, Promise<RawAesKeyringNode>>;
+
+  constructor(
+    private readonly kms: KMSClient,
+    private readonly context: EncryptionContext,
+    capacity = 1024,
+  ) {
+    this.#keyrings = new Lru(capacity);
+  }
+
+  keyringFor(wrappedKey: Uint8Array, signal?: AbortSignal): Promise<RawAesKeyringNode> {
+    const cacheKey = Buffer.from(wrappedKey.buffer, wrappedKey.byteOffset, wrappedKey.byteLength).toString('base64');
+    const cached = this.#keyrings.get(cacheKey);
+    if (cached) {
+      this.stats.cacheHits++;
+      return cached;
+    }
+    const pending = this.#unwrap(wrappedKey, signal);
+    this.#keyrings.set(cacheKey, pending);
+    // A failed unwrap must not poison the cache: a throttled call is worth retrying later.
+    pending.catch(() => this.#keyrings.delete(cacheKey));
+    return pending;
+  }
+
+  async #unwrap(wrappedKey: Uint8Array, signal?: AbortSignal): Promise<RawAesKeyringNode> {
+    this.stats.kmsDecryptCalls++;
+    let plaintext: Uint8Array | undefined;
+    try {
+      const answer = await this.kms.send(
+        new DecryptCommand({ CiphertextBlob: wrappedKey, EncryptionContext: this.context }),
+        { abortSignal: signal },
+      );
+      plaintext = answer.Plaintext;
+    } catch (error) {
+      throw this.#explain(error);
+    }
+    if (!plaintext || plaintext.byteLength !== 32) {
+      throw new DataKeyError(`KMS returned a ${plaintext?.byteLength ?? 0}-byte data key; DAS data keys are 256-bit`);
+    }
+    // The keyring zeroes the buffer it is given and refuses views into larger buffers
+    // (SDK outputs are such views), so it gets a copy of its own; then wipe the original.
+    const own = new Uint8Array(plaintext);
+    plaintext.fill(0);
+    return new RawAesKeyringNode({
+      keyNamespace: DAS_KEY_NAMESPACE,
+      keyName: DAS_KEY_NAME,
+      unencryptedMasterKey: own,
+      wrappingSuite: RawAesWrappingSuiteIdentifier.AES256_GCM_IV12_TAG16_NO_PADDING,
+    });
+  }
+
+  #explain(error: unknown): Error {
+    const name = awsErrorName(error);
+    const context = describeContext(this.context);
+    if (name === 'InvalidCiphertextException') {
+      return new DataKeyError(
+        `KMS cannot decrypt the record's data key under the encryption context ${context}`,
+        'The data key was made for another resource: check --resource-id (or the stream name it is derived from).',
+      );
+    }
+    if (name === 'AccessDeniedException') {
+      return new UserError(
+        `access denied by KMS when decrypting a data key: ${messageOf(error)}`,
+        undefined,
+        'The reader needs kms:Decrypt on the stream\'s KMS key, allowed by both its IAM policy and the key policy ' +
+          `(narrowable with the condition kms:EncryptionContext:${Object.keys(this.context)[0] ?? 'aws:rds:dbc-id'}).`,
+      );
+    }
+    if (name === 'IncorrectKeyException' || name === 'NotFoundException' || name === 'DisabledException' || name === 'KMSInvalidStateException') {
+      return new DataKeyError(`KMS refused the record's data key (${name}): ${messageOf(error)}`);
+    }
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

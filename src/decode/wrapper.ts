@@ -1,0 +1,40 @@
+import { decodeBase64Strict } from './base64.js';
+import type { DasWrapper } from './types.js';
+
+export const WRAPPER_TYPE = 'DatabaseActivityMonitoringRecords';
+
+/** Parses a Kinesis record's Data; throws an Error whose message is the reason, for the caller to place. */
+export function parseWrapper(data: Uint8Array): DasWrapper {
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8'));
+  } catch {
+    throw new Error('the record data is not JSON');
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new Error('the record data is not a JSON object');
+  }
+  const fields = json as Record<string, unknown>;
+  if (fields.type !== WRAPPER_TYPE) {
+    throw new Error(`the record is not an activity stream record (type ${JSON.stringify(fields.type)})`);
+  }
+  const version = fields.version;
+  if (typeof version !== 'string' || !/^1\.\d+$/.test(version)) {
+    throw new Error(`unsupported record version ${JSON.stringify(version)} (das-read reads 1.x)`);
+  }
+  return {
+    type: WRAPPER_TYPE,
+    version,
+    key: base64Field(fields, 'key'),
+    databaseActivityEvents: base64Field(fields, 'databaseActivityEvents'),
+  };
+}
+
+function base64Field(fields: Record<string, unknown>, name: string): Uint8Array {
+  const value = fields[name];
+  if (value === undefined || value === null) throw new Error(`the record has no "${name}" field`);
+  if (typeof value !== 'string') throw new Error(`the record's "${name}" field is not a string`);
+  const bytes = decodeBase64Strict(value);
+  if (!bytes) throw new Error(`the record's "${name}" field is not valid base64`);
+  return bytes;
+}

@@ -1,0 +1,63 @@
+/**
+ * Exit codes are part of das-read's interface: cron jobs and scripts branch on them.
+ * Keep this table, the README and `--help` in step.
+ */
+export const ExitCode = {
+  ok: 0,
+  /** Something outside das-read failed: AWS refused, the network, the cluster. */
+  runtime: 1,
+  /** The command line was wrong. */
+  usage: 2,
+  /** A record in the stream could not be decrypted or decoded. */
+  unreadableRecord: 3,
+  /** The stream no longer holds data the checkpoint points at: events were lost to retention. */
+  gap: 4,
+  interrupted: 130,
+  terminated: 143,
+} as const;
+
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** An error the user can act on: printed as its message (and hint), never with a stack. */
+export class UserError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: ExitCodeValue = ExitCode.runtime,
+    readonly hint?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'UserError';
+  }
+}
+
+export class UsageError extends UserError {
+  constructor(message: string, hint?: string) {
+    super(message, ExitCode.usage, hint);
+    this.name = 'UsageError';
+  }
+}
+
+/** Where a record sits in the stream: enough to find it again with the AWS CLI. */
+export interface RecordPosition {
+  shardId: string;
+  sequenceNumber: string;
+}
+
+/** One record that cannot be turned into events; the reason says which step refused it. */
+export class RecordError extends UserError {
+  constructor(
+    readonly position: RecordPosition,
+    readonly reason: string,
+    hint?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `cannot read record ${position.sequenceNumber} in ${position.shardId}: ${reason}`,
+      ExitCode.unreadableRecord,
+      hint,
+      options,
+    );
+    this.name = 'RecordError';
+  }
+}

@@ -1,0 +1,105 @@
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import { Channel } from './channel.js';
+import { listShards, parentsFinished, type ShardInfo } from './shards.js';
+import { readShard, SHARD_READ_DEFAULTS, type ShardBatch } from './shard-reader.js';
+import { TRIM_HORIZON, type StartPosition } from './positions.js';
+
+export interface StreamReadOptions {
+  kinesis: KinesisClient;
+  streamName: string;
+  /** Keep reading at the tip; otherwise end once every shard has reached its tip. */
+  follow: boolean;
+  signal: AbortSignal;
+  /** Where each shard starts; children of a finished parent always start at TRIM_HORIZON. */
+  startFor?: (shard: ShardInfo) => StartPosition;
+  /** Batches held between the shards and the consumer. */
+  bufferedBatches?: number;
+  /** How often a following reader looks for new shards, besides whenever a shard closes. */
+  relistIntervalMs?: number;
+  limit?: number;
+  idlePollMs?: number;
+  minCallIntervalMs?: number;
+}
+
+/**
+ * Reads every shard of a stream concurrently, each in order, a parent to its end before
+ * its children, and yields their batches as they arrive.
+ */
+export async function* readStream(options: StreamReadOptions): AsyncGenerator<ShardBatch> {
+  const stop = new AbortController();
+  const signal = AbortSignal.any([options.signal, stop.signal]);
+  const channel = new Channel<ShardBatch>(options.bufferedBatches ?? 8);
+  const known = new Map<string, ShardInfo>();
+  const finished = new Set<string>();
+  const started = new Set<string>();
+  let running = 0;
+  let relisting = 0;
+
+  const fail = (error: unknown) => {
+    stop.abort();
+    // Stopping on the caller's request is an end, not a failure.
+    if (options.signal.aborted) channel.close();
+    else channel.fail(error);
+  };
+  const closeIfDone = () => {
+    if (!options.follow && running === 0 && relisting === 0) channel.close();
+  };
+  const relist = async () => {
+    relisting++;
+    try {
+      for (const shard of await listShards(options.kinesis, options.streamName, signal)) known.set(shard.shardId, shard);
+      startReadyShards();
+    } finally {
+      relisting--;
+    }
+    closeIfDone();
+  };
+  const startReadyShards = () => {
+    for (const shard of known.values()) {
+      if (started.has(shard.shardId) || !parentsFinished(shard, known, finished)) continue;
+      started.add(shard.shardId);
+      running++;
+      void pump(shard).then(
+        () => {
+          running--;
+          closeIfDone();
+        },
+        fail,
+      );
+    }
+  };
+  const pump = async (shard: ShardInfo) => {
+    const isChild = shard.parentIds.some((parent) => finished.has(parent));
+    const start = isChild ? TRIM_HORIZON : (options.startFor?.(shard) ?? TRIM_HORIZON);
+    for await (const batch of readShard({
+      kinesis: options.kinesis,
+      streamName: options.streamName,
+      shardId: shard.shardId,
+      start,
+      stopAtTip: !options.follow,
+      limit: options.limit ?? SHARD_READ_DEFAULTS.limit,
+      idlePollMs: options.idlePollMs ?? SHARD_READ_DEFAULTS.idlePollMs,
+      minCallIntervalMs: options.minCallIntervalMs ?? SHARD_READ_DEFAULTS.minCallIntervalMs,
+      signal,
+    })) {
+      await channel.push(batch);
+      if (batch.shardEnded) {
+        finished.add(shard.shardId);
+        // Its children may be new to us: ask for them before this reader counts as done.
+        await relist();
+      }
+    }
+  };
+
+  const timer = options.follow
+    ? setInterval(() => void relist().catch(fail), options.relistIntervalMs ?? 60_000)
+    : undefined;
+  try {
+    relist().catch(fail);
+    yield* channel;
+  } finally {
+    clearInterval(timer);
+    stop.abort();
+    channel.close();
+  }
+}

@@ -1,0 +1,86 @@
+import { request, type IncomingMessage, type ServerResponse } from 'node:http';
+import { listen, readBody, type Listening } from './http.js';
+import type { LocalKms } from './local-kms.js';
+import { queryError, type LocalRds } from './local-rds.js';
+import { jsonError, ServiceError, type ServiceReply } from './service-error.js';
+
+export interface GatewayOptions {
+  kms: LocalKms;
+  rds: LocalRds;
+  /** Where Kinesis calls go: the kinesis-local server. */
+  kinesisUrl: string;
+  port?: number;
+}
+
+export interface Gateway extends Listening {
+  /** IAM actions ("rds:DescribeDBClusters", "kms:Decrypt", …) the lab answers with access denied. */
+  readonly denied: Set<string>;
+}
+
+/**
+ * One endpoint for all three services, so `--endpoint-url` (or AWS_ENDPOINT_URL) can
+ * point a client at the whole lab. Requests are told apart by their protocol: JSON
+ * targets for KMS and Kinesis, a form-encoded Action for RDS.
+ */
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const denied = new Set<string>();
+  const handler = (incoming: IncomingMessage, response: ServerResponse) => {
+    void route(incoming, response).catch((error: unknown) => {
+      if (!response.headersSent) send(response, jsonError(new ServiceError('InternalFailure', String(error), 500)));
+      else response.destroy();
+    });
+  };
+  const route = async (incoming: IncomingMessage, response: ServerResponse) => {
+    const body = await readBody(incoming);
+    const target = String(incoming.headers['x-amz-target'] ?? '');
+    const [service, operation = ''] = target.split('.');
+    if (service === 'TrentService') {
+      if (denied.has(`kms:${operation}`)) return send(response, jsonError(accessDenied(`kms:${operation}`, 'AccessDeniedException')));
+      return send(response, await options.kms.handle(operation, body));
+    }
+    if (service === 'Kinesis_20131202') {
+      if (denied.has(`kinesis:${operation}`)) return send(response, jsonError(accessDenied(`kinesis:${operation}`, 'AccessDeniedException')));
+      return proxy(options.kinesisUrl, incoming, body, response);
+    }
+    const form = new URLSearchParams(body.toString('utf8'));
+    const action = form.get('Action');
+    if (action) {
+      if (denied.has(`rds:${action}`)) return send(response, queryError(accessDenied(`rds:${action}`, 'AccessDenied')));
+      return send(response, options.rds.handle(form));
+    }
+    send(response, jsonError(new ServiceError('UnknownOperationException', 'The lab serves Kinesis, KMS and RDS only')));
+  };
+  const listening = await listen(handler, options.port);
+  return { ...listening, denied };
+}
+
+function accessDenied(action: string, code: string): ServiceError {
+  return new ServiceError(
+    code,
+    `User: arn:aws:iam::000000000000:user/lab is not authorized to perform: ${action} because no identity-based policy allows the ${action} action`,
+    403,
+  );
+}
+
+function send(response: ServerResponse, reply: ServiceReply): void {
+  response.writeHead(reply.status, {
+    'content-type': reply.contentType,
+    'content-length': Buffer.byteLength(reply.body),
+    'x-amzn-requestid': crypto.randomUUID(),
+  });
+  response.end(reply.body);
+}
+
+function proxy(base: string, incoming: IncomingMessage, body: Buffer, response: ServerResponse): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const headers = { ...incoming.headers, host: new URL(base).host, 'content-length': String(body.length) };
+    const outgoing = request(`${base}${incoming.url ?? '/'}`, { method: incoming.method, headers }, (answer) => {
+      response.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(response);
+      answer.on('end', resolve);
+      answer.on('error', reject);
+    });
+    outgoing.on('error', reject);
+    outgoing.end(body);
+  });
+}

@@ -1,0 +1,103 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { request } from 'node:http';
+import { freePort } from './http.js';
+
+export interface KinesisLocal {
+  url: string;
+  /** The last lines it wrote, for a report when it dies. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export interface KinesisLocalOptions {
+  region: string;
+  accountId: string;
+  /** The Node.js binary to run it with: the caller's own, from main or a test. */
+  nodePath: string;
+  /** How long it pretends stream operations take (its default is 500 ms). */
+  operationDuration?: string;
+}
+
+/**
+ * Starts the kinesis-local server (kinesis-mock compiled to JavaScript) as a child
+ * process on loopback, and waits until it answers.
+ */
+export async function startKinesisLocal(options: KinesisLocalOptions): Promise<KinesisLocal> {
+  const packageDir = dirname(createRequire(import.meta.url).resolve('kinesis-local/package.json'));
+  const [plainPort, tlsPort] = [await freePort(), await freePort()];
+  const duration = options.operationDuration ?? '100ms';
+  const child = spawn(options.nodePath, ['main.js'], {
+    // It finds its TLS certificate (server.json) relative to the working directory.
+    cwd: packageDir,
+    env: {
+      KINESIS_MOCK_PLAIN_PORT: String(plainPort),
+      KINESIS_MOCK_TLS_PORT: String(tlsPort),
+      AWS_REGION: options.region,
+      AWS_ACCOUNT_ID: options.accountId,
+      LOG_LEVEL: 'ERROR',
+      ROOT_LOG_LEVEL: 'ERROR',
+      SHOULD_PERSIST_DATA: 'false',
+      CREATE_STREAM_DURATION: duration,
+      DELETE_STREAM_DURATION: duration,
+      SPLIT_SHARD_DURATION: duration,
+      MERGE_SHARDS_DURATION: duration,
+      UPDATE_SHARD_COUNT_DURATION: duration,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  const keep = (chunk: Buffer) => {
+    lines.push(...chunk.toString('utf8').split('\n'));
+    lines.splice(0, Math.max(0, lines.length - 200));
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const url = `http://127.0.0.1:${plainPort}`;
+  try {
+    await waitUntilAnswering(url, child, 20_000);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw new Error(`kinesis-local did not start: ${(error as Error).message}\n${lines.slice(-20).join('\n')}`, { cause: error });
+  }
+  return { url, output: () => lines.join('\n'), stop: () => stopChild(child) };
+}
+
+async function waitUntilAnswering(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`it exited with code ${child.exitCode}`);
+    if (await answers(url)) return;
+    if (Date.now() > deadline) throw new Error(`no answer within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+function answers(url: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const call = request(
+      `${url}/`,
+      { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'Kinesis_20131202.ListStreams' } },
+      (response) => {
+        response.resume();
+        // Any answer will do: an unsigned probe is refused, but by a server that is up.
+        resolve(true);
+      },
+    );
+    call.on('error', () => resolve(false));
+    call.end('{}');
+  });
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const killer = setTimeout(() => child.kill('SIGKILL'), 3_000);
+    child.once('exit', () => {
+      clearTimeout(killer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}

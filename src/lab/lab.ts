@@ -1,0 +1,77 @@
+import { CreateStreamCommand, DescribeStreamSummaryCommand, KinesisClient } from '@aws-sdk/client-kinesis';
+import { createAwsClients, type AwsClients } from '../aws/clients.js';
+import { STREAM_PREFIX } from '../aws/stream-target.js';
+import { startGateway, type Gateway } from './gateway.js';
+import { startKinesisLocal, type KinesisLocal } from './kinesis-local.js';
+import { LocalKms } from './local-kms.js';
+import { LocalRds, type LabDatabase } from './local-rds.js';
+
+export const LAB_REGION = 'us-east-1';
+export const LAB_ACCOUNT = '000000000000';
+
+export interface LabOptions {
+  nodePath: string;
+  port?: number;
+  kmsDelayMs?: number;
+}
+
+/** Kinesis, KMS and RDS on loopback behind one endpoint, with the state to drive them. */
+export interface Lab {
+  endpoint: string;
+  region: string;
+  kms: LocalKms;
+  rds: LocalRds;
+  gateway: Gateway;
+  /** SDK clients aimed at the lab. */
+  clients: AwsClients;
+  /** Creates the Kinesis stream of a database's activity stream and marks it started. */
+  startActivityStream(database: LabDatabase, kmsKeyId: string, shardCount?: number): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startLab(options: LabOptions): Promise<Lab> {
+  const kms = new LocalKms({ region: LAB_REGION, accountId: LAB_ACCOUNT, delayMs: options.kmsDelayMs ?? 0 });
+  const rds = new LocalRds({ region: LAB_REGION, accountId: LAB_ACCOUNT });
+  let kinesisLocal: KinesisLocal | undefined;
+  let gateway: Gateway | undefined;
+  try {
+    kinesisLocal = await startKinesisLocal({ nodePath: options.nodePath, region: LAB_REGION, accountId: LAB_ACCOUNT });
+    gateway = await startGateway({ kms, rds, kinesisUrl: kinesisLocal.url, port: options.port });
+  } catch (error) {
+    await kinesisLocal?.stop();
+    throw error;
+  }
+  const endpoint = gateway.url;
+  const clients = createAwsClients({ endpointUrl: endpoint, region: LAB_REGION });
+  const lab: Lab = {
+    endpoint,
+    region: LAB_REGION,
+    kms,
+    rds,
+    gateway,
+    clients,
+    async startActivityStream(database, kmsKeyId, shardCount = 1) {
+      const streamName = `${STREAM_PREFIX}${database.resourceId}`;
+      await clients.kinesis.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: shardCount }));
+      await waitForActive(clients.kinesis, streamName);
+      database.activityStream = { status: 'started', mode: 'async', kinesisStreamName: streamName, kmsKeyId: kms.resolveKey(kmsKeyId).arn };
+      return streamName;
+    },
+    async close() {
+      clients.destroy();
+      await gateway?.close();
+      await kinesisLocal?.stop();
+    },
+  };
+  return lab;
+}
+
+export async function waitForActive(kinesis: KinesisClient, streamName: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const answer = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: streamName }));
+    if (answer.StreamDescriptionSummary?.StreamStatus === 'ACTIVE') return;
+    if (Date.now() > deadline) throw new Error(`stream ${streamName} did not become ACTIVE`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}

@@ -1,0 +1,103 @@
+import { gzipSync } from 'node:zlib';
+import { GenerateDataKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
+import {
+  AlgorithmSuiteIdentifier,
+  buildClient,
+  CommitmentPolicy,
+  RawAesKeyringNode,
+  RawAesWrappingSuiteIdentifier,
+} from '@aws-crypto/client-node';
+import { encryptionContextFor } from '../decode/encryption-context.js';
+import { DAS_KEY_NAME, DAS_KEY_NAMESPACE } from '../decode/data-keys.js';
+import { WRAPPER_TYPE } from '../decode/wrapper.js';
+import type { DasActivityRecord } from '../decode/types.js';
+
+// RDS writes non-committing messages, which the SDK only encrypts under this policy.
+const { encrypt } = buildClient(CommitmentPolicy.FORBID_ENCRYPT_ALLOW_DECRYPT);
+
+export const UNSIGNED_SUITE = AlgorithmSuiteIdentifier.ALG_AES256_GCM_IV12_TAG16_HKDF_SHA256; // 0x0178
+export const SIGNED_SUITE = AlgorithmSuiteIdentifier.ALG_AES256_GCM_IV12_TAG16_HKDF_SHA384_ECDSA_P384; // 0x0378
+
+export interface ProducerOptions {
+  kms: KMSClient;
+  /** The activity stream's KMS key: id, ARN or alias. */
+  kmsKeyId: string;
+  /** `cluster-…` or `db-…`: binds each data key to the resource, as RDS does. */
+  resourceId: string;
+  /** Records per data key before a new one is generated. */
+  recordsPerDataKey?: number;
+  suite?: AlgorithmSuiteIdentifier;
+  /** The wrapper's `version`: 1.1 Aurora PostgreSQL, 1.2 Aurora MySQL, 1.3 Oracle, 1.4 SQL Server. */
+  version?: string;
+}
+
+interface DataKeyInUse {
+  keyring: RawAesKeyringNode;
+  /** base64 of the KMS ciphertext blob, as the wrapper carries it. */
+  wrappedKey: string;
+  uses: number;
+}
+
+/**
+ * Makes Kinesis record data exactly as RDS does (das-format.md §2–3): a KMS data key
+ * under the resource's encryption context, reused then rotated; the record gzip'd and
+ * encrypted with the Encryption SDK under a raw AES keyring BC/DataKey; base64 in the
+ * JSON wrapper. The one producer for the tests, the benchmark and the lab.
+ */
+export class DasRecordProducer {
+  #current: DataKeyInUse | undefined;
+  #pendingKey: Promise<void> | undefined;
+  dataKeysGenerated = 0;
+
+  constructor(private readonly options: ProducerOptions) {}
+
+  async encode(record: DasActivityRecord, version = this.options.version ?? '1.1'): Promise<Buffer> {
+    const key = await this.#dataKey();
+    const message = await encrypt(key.keyring, gzipSync(JSON.stringify(record)), {
+      suiteId: this.options.suite ?? UNSIGNED_SUITE,
+      frameLength: 4096,
+      encryptionContext: {},
+    });
+    const wrapper = {
+      type: WRAPPER_TYPE,
+      version,
+      databaseActivityEvents: message.result.toString('base64'),
+      key: key.wrappedKey,
+    };
+    return Buffer.from(JSON.stringify(wrapper), 'utf8');
+  }
+
+  async #dataKey(): Promise<DataKeyInUse> {
+    while (!this.#current || this.#current.uses >= (this.options.recordsPerDataKey ?? 100)) {
+      // Concurrent encodes share one GenerateDataKey call.
+      this.#pendingKey ??= this.#rotate().finally(() => (this.#pendingKey = undefined));
+      await this.#pendingKey;
+    }
+    this.#current.uses++;
+    return this.#current;
+  }
+
+  async #rotate(): Promise<void> {
+    const answer = await this.options.kms.send(
+      new GenerateDataKeyCommand({
+        KeyId: this.options.kmsKeyId,
+        KeySpec: 'AES_256',
+        EncryptionContext: encryptionContextFor(this.options.resourceId),
+      }),
+    );
+    if (!answer.Plaintext || !answer.CiphertextBlob) throw new Error('GenerateDataKey returned no key');
+    const own = new Uint8Array(answer.Plaintext);
+    answer.Plaintext.fill(0);
+    this.#current = {
+      keyring: new RawAesKeyringNode({
+        keyNamespace: DAS_KEY_NAMESPACE,
+        keyName: DAS_KEY_NAME,
+        unencryptedMasterKey: own,
+        wrappingSuite: RawAesWrappingSuiteIdentifier.AES256_GCM_IV12_TAG16_NO_PADDING,
+      }),
+      wrappedKey: Buffer.from(answer.CiphertextBlob).toString('base64'),
+      uses: 0,
+    };
+    this.dataKeysGenerated++;
+  }
+}

@@ -1,0 +1,33 @@
+import { run } from './cli/run.js';
+
+// The one file that touches the process: it builds the IO object, wires signals, sets the exit code.
+
+const nodeMajor = Number(process.versions.node.split('.')[0]);
+if (nodeMajor < 22) {
+  // The SDK's own multi-line notice would appear on every run; one line of ours says it.
+  if (process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED === undefined) {
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+    process.stderr.write(`das-read: note: Node.js ${process.versions.node} is past its end of life; Node.js 22 or 24 is recommended.\n`);
+  }
+}
+
+const controller = new AbortController();
+// First signal: stop reading, write what is decoded, exit 130/143. A second one kills at once.
+for (const name of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(name, () => controller.abort(name));
+}
+
+const exitCode = await run(
+  process.argv.slice(2),
+  {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdoutIsTTY: process.stdout.isTTY === true,
+    stderrIsTTY: process.stderr.isTTY === true,
+    env: process.env,
+  },
+  { signal: controller.signal },
+);
+process.exitCode = exitCode;
+// Nothing should keep the loop alive now; if something does, a cron job must not hang on it.
+setTimeout(() => process.exit(exitCode), 2_000).unref();

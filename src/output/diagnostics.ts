@@ -1,0 +1,49 @@
+import type { ChalkInstance } from 'chalk';
+import type { Writable } from 'node:stream';
+import { UserError } from '../errors.js';
+
+/**
+ * das-read's voice on stderr. Progress talks only when someone is watching (a terminal,
+ * or --verbose): a cron job that worked stays silent.
+ */
+export class Diagnostics {
+  constructor(
+    private readonly stderr: Writable,
+    private readonly chalk: ChalkInstance,
+    private readonly chatty: boolean,
+    private readonly debug = false,
+  ) {}
+
+  info(message: string): void {
+    if (this.chatty) this.#line(this.chalk.dim(`das-read: ${message}`));
+  }
+
+  warn(message: string): void {
+    this.#line(`das-read: ${this.chalk.yellow('warning:')} ${message}`);
+  }
+
+  /** Prints an error once, as the user should see it. */
+  error(error: unknown): void {
+    if (error instanceof UserError) {
+      this.#line(`das-read: ${this.chalk.red('error:')} ${error.message}`);
+      if (error.hint) this.#line(indent(error.hint));
+      if (this.debug && error.cause instanceof Error && error.cause.stack) this.#line(error.cause.stack);
+      return;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    this.#line(`das-read: ${this.chalk.red('unexpected error:')} ${message}`);
+    if (this.debug && error instanceof Error && error.stack) this.#line(error.stack);
+    else this.#line(indent('This is likely a bug in das-read. Run again with --debug for details, and report it.'));
+  }
+
+  #line(text: string): void {
+    this.stderr.write(text + '\n');
+  }
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => `  ${line}`)
+    .join('\n');
+}

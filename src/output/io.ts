@@ -1,0 +1,13 @@
+import type { Writable } from 'node:stream';
+
+/**
+ * Everything das-read knows about its terminal, in one object handed down from main:
+ * tests build one in memory, with or without a TTY.
+ */
+export interface IO {
+  stdout: Writable;
+  stderr: Writable;
+  stdoutIsTTY: boolean;
+  stderrIsTTY: boolean;
+  env: Readonly<Record<string, string | undefined>>;
+}

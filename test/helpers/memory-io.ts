@@ -1,0 +1,23 @@
+import { Writable } from 'node:stream';
+import type { IO } from '../../src/output/io.js';
+
+export class TextSink extends Writable {
+  text = '';
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.text += chunk.toString('utf8');
+    callback();
+  }
+  lines(): string[] {
+    return this.text.split('\n').filter((line) => line.length > 0);
+  }
+}
+
+export function memoryIO(options: { tty?: boolean; env?: Record<string, string> } = {}): IO & { stdout: TextSink; stderr: TextSink } {
+  return {
+    stdout: new TextSink(),
+    stderr: new TextSink(),
+    stdoutIsTTY: options.tty ?? false,
+    stderrIsTTY: options.tty ?? false,
+    env: options.env ?? {},
+  };
+}
