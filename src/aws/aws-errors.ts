@@ -22,7 +22,8 @@ export function explainAwsError(error: unknown, action: string, resource?: strin
       return new UserError(
         `access denied: ${action}${on} was refused (${message})`,
         undefined,
-        `Grant the reader ${action}. The README lists every permission das-read needs.`,
+        `Grant the reader ${action}. The README lists every permission das-read needs.` +
+          (action.startsWith('rds:') ? '\nOr skip RDS: --stream-name aws-rds-das-<resource id> needs only Kinesis and KMS rights.' : ''),
       );
     case 'CredentialsProviderError':
     case 'ExpiredToken':

@@ -36,7 +36,11 @@ ${EXIT_CODES_HELP}`,
     )
     .showHelpAfterError('(das-read --help shows every option)')
     .exitOverride()
-    .configureOutput({ writeOut: output.writeOut, writeErr: output.writeErr })
+    .configureOutput({
+      writeOut: output.writeOut,
+      writeErr: output.writeErr,
+      outputError: (message, write) => write(`das-read: ${message}`),
+    })
     .action(async (flags: RawReadFlags) => onRead(flags));
   return program;
 }

@@ -36,7 +36,7 @@ export async function run(argv: string[], io: IO, deps: RunDeps = {}): Promise<n
         log,
         signal,
       });
-      log.info(`${summary.events} events from ${summary.records} records; ${summary.kmsDecryptCalls} KMS data key decryptions`);
+      log.info(`${count(summary.events, 'event')} from ${count(summary.records, 'record')}; ${count(summary.kmsDecryptCalls, 'data key')} decrypted by KMS`);
       exitCode = interruptedCode(signal) ?? ExitCode.ok;
     } catch (error) {
       exitCode = interruptedCode(signal) ?? report(log, error);
@@ -66,4 +66,8 @@ function report(log: Diagnostics, error: unknown): number {
 function interruptedCode(signal: AbortSignal): number | undefined {
   if (!signal.aborted) return undefined;
   return signal.reason === 'SIGTERM' ? ExitCode.terminated : ExitCode.interrupted;
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

@@ -31,7 +31,8 @@ export interface ReadSummary {
 export async function readCommand(options: ReadOptions, deps: ReadDeps): Promise<ReadSummary> {
   const { clients, log } = deps;
   const target = await resolveTarget(options.source, clients.rds, deps.signal);
-  log.info(`reading ${target.streamName} (${target.label})${options.follow ? '' : ' up to its current end'}`);
+  const of = target.label === target.streamName ? '' : ` (${target.label})`;
+  log.info(`reading ${target.streamName}${of}${options.follow ? '' : ' up to its current end'}`);
 
   const stop = new AbortController();
   const signal = AbortSignal.any([deps.signal, stop.signal]);

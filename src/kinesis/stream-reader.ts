@@ -91,6 +91,8 @@ export async function* readStream(options: StreamReadOptions): AsyncGenerator<Sh
     }
   };
 
+  // Stopping ends the stream even while every shard waits at its tip; what is queued still reaches the consumer.
+  signal.addEventListener('abort', () => channel.close(), { once: true });
   const timer = options.follow
     ? setInterval(() => void relist().catch(fail), options.relistIntervalMs ?? 60_000)
     : undefined;

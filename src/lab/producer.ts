@@ -51,9 +51,14 @@ export class DasRecordProducer {
 
   constructor(private readonly options: ProducerOptions) {}
 
-  async encode(record: DasActivityRecord, version = this.options.version ?? '1.1'): Promise<Buffer> {
+  async encode(record: DasActivityRecord, version?: string): Promise<Buffer> {
+    return this.encodePayload(gzipSync(JSON.stringify(record)), version);
+  }
+
+  /** Encrypts and wraps any payload bytes as RDS would: how tests make records broken on purpose. */
+  async encodePayload(payload: Uint8Array, version = this.options.version ?? '1.1'): Promise<Buffer> {
     const key = await this.#dataKey();
-    const message = await encrypt(key.keyring, gzipSync(JSON.stringify(record)), {
+    const message = await encrypt(key.keyring, payload, {
       suiteId: this.options.suite ?? UNSIGNED_SUITE,
       frameLength: 4096,
       encryptionContext: {},

@@ -10,8 +10,8 @@ export function formatPretty(event: DasEvent, record: DecodedRecord, chalk: Chal
   if (event.type === 'heartbeat') return `${time} ${chalk.dim('heartbeat')} ${chalk.dim(record.instanceId ?? '')}\n`;
   const parts = [
     time,
-    classColor(chalk, text(event.class)) + ' '.repeat(Math.max(0, 8 - text(event.class).length)),
-    chalk.bold(text(event.command) || '-'),
+    padded(classColor(chalk, text(event.class)), text(event.class), 8),
+    padded(chalk.bold(text(event.command) || '-'), text(event.command) || '-', 12),
     chalk.cyan(who(event)),
   ];
   const from = origin(event);
@@ -24,6 +24,11 @@ export function formatPretty(event: DasEvent, record: DecodedRecord, chalk: Chal
   const error = text(event.errorMessage);
   if (error) parts.push(chalk.red(`error: ${oneLine(error)}`));
   return parts.join('  ') + '\n';
+}
+
+// padEnd would count the colour codes as width.
+function padded(styled: string, visible: string, width: number): string {
+  return styled + ' '.repeat(Math.max(0, width - visible.length));
 }
 
 function text(value: unknown): string {

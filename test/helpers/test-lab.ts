@@ -1,4 +1,5 @@
-import { startLab, type Lab } from '../../src/lab/lab.js';
+import { ListShardsCommand, MergeShardsCommand, SplitShardCommand } from '@aws-sdk/client-kinesis';
+import { startLab, waitForActive, type Lab } from '../../src/lab/lab.js';
 import { DasRecordProducer, type ProducerOptions } from '../../src/lab/producer.js';
 import { putRecords } from '../../src/lab/put-records.js';
 import type { LabDatabase } from '../../src/lab/local-rds.js';
@@ -45,4 +46,24 @@ export async function startTestLab(): Promise<TestLab> {
       };
     },
   });
+}
+
+/** Puts raw Data bytes on a stream, as something other than RDS might. */
+export async function putRaw(lab: Lab, streamName: string, data: Uint8Array[], partitionKey = 'one-shard'): Promise<void> {
+  await putRecords(lab.clients.kinesis, streamName, data, () => partitionKey);
+}
+
+/** Splits a shard at the middle of its hash range and waits for the stream to settle. */
+export async function splitShard(lab: Lab, streamName: string, shardId: string): Promise<void> {
+  const shards = (await lab.clients.kinesis.send(new ListShardsCommand({ StreamName: streamName }))).Shards ?? [];
+  const range = shards.find((shard) => shard.ShardId === shardId)?.HashKeyRange;
+  if (!range?.StartingHashKey || !range.EndingHashKey) throw new Error(`no shard ${shardId}`);
+  const middle = (BigInt(range.StartingHashKey) + BigInt(range.EndingHashKey)) / 2n;
+  await lab.clients.kinesis.send(new SplitShardCommand({ StreamName: streamName, ShardToSplit: shardId, NewStartingHashKey: middle.toString() }));
+  await waitForActive(lab.clients.kinesis, streamName);
+}
+
+export async function mergeShards(lab: Lab, streamName: string, shardId: string, adjacentShardId: string): Promise<void> {
+  await lab.clients.kinesis.send(new MergeShardsCommand({ StreamName: streamName, ShardToMerge: shardId, AdjacentShardToMerge: adjacentShardId }));
+  await waitForActive(lab.clients.kinesis, streamName);
 }

@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/run.js';
-import { activityRecord, postgresEvent } from '../../src/lab/synthetic-events.js';
+import { SIGNED_SUITE } from '../../src/lab/producer.js';
+import { activityRecord, heartbeatEvent, postgresEvent } from '../../src/lab/synthetic-events.js';
+import { readStream } from '../../src/kinesis/stream-reader.js';
 import { memoryIO } from '../helpers/memory-io.js';
-import { startTestLab, type TestLab } from '../helpers/test-lab.js';
+import { loadSamples } from '../helpers/samples.js';
+import { mergeShards, splitShard, startTestLab, type TestLab } from '../helpers/test-lab.js';
 
 let lab: TestLab;
 beforeAll(async () => {
@@ -12,19 +15,117 @@ afterAll(async () => {
   await lab?.close();
 });
 
+async function readAll(args: string[]) {
+  const io = memoryIO();
+  const code = await run([...args, '--endpoint-url', lab.endpoint, '--no-follow'], io);
+  const events = io.stdout.lines().map((line) => JSON.parse(line) as Record<string, unknown>);
+  return { code, events, stderr: io.stderr.text };
+}
+
+const numbered = (from: number, count: number, clusterId: string) =>
+  Array.from({ length: count }, (_, i) => activityRecord(clusterId, 'db-WRITER', [postgresEvent(from + i)]));
+
 describe('das-read --cluster', () => {
-  it('prints every event of every shard as ndjson and exits 0', async () => {
+  it('prints every event of every shard as ndjson, each once, and exits 0', async () => {
     const stream = await lab.activityStream({ name: 'every-shard', shards: 3 });
     const records = Array.from({ length: 30 }, (_, r) =>
       activityRecord(stream.database.resourceId, 'db-INSTANCE1', [postgresEvent(r * 2), postgresEvent(r * 2 + 1)]),
     );
     await stream.put(records);
-    const io = memoryIO();
-    const code = await run(['--cluster', 'every-shard', '--endpoint-url', lab.endpoint, '--no-follow'], io);
-    expect(io.stderr.text).toBe('');
+    const { code, events, stderr } = await readAll(['--cluster', 'every-shard']);
+    expect(stderr).toBe('');
     expect(code).toBe(0);
-    const events = io.stdout.lines().map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(events.map((event) => event.statementId).sort((a, b) => Number(a) - Number(b))).toEqual(Array.from({ length: 60 }, (_, i) => i));
     expect(events[0]).toMatchObject({ clusterId: stream.database.resourceId, instanceId: 'db-INSTANCE1' });
+  });
+
+  it('reads a resharded stream completely, parents before their children, each key in order', async () => {
+    const stream = await lab.activityStream({ name: 'resharded', shards: 2 });
+    const id = stream.database.resourceId;
+    const key = (index: number) => `key-${index % 16}`;
+    await stream.put(numbered(0, 40, id), key);
+    await splitShard(lab, stream.streamName, 'shardId-000000000000');
+    await stream.put(numbered(40, 40, id), key);
+    // shardId-000000000003 (upper half of the split) is adjacent to shardId-000000000001.
+    await mergeShards(lab, stream.streamName, 'shardId-000000000003', 'shardId-000000000001');
+    await stream.put(numbered(80, 40, id), key);
+
+    const { code, events } = await readAll(['--cluster', 'resharded']);
+    expect(code).toBe(0);
+    const ids = events.map((event) => Number(event.statementId));
+    expect([...ids].sort((a, b) => a - b)).toEqual(Array.from({ length: 120 }, (_, i) => i));
+    for (let k = 0; k < 16; k++) {
+      const ofKey = ids.filter((n) => n % 16 === k);
+      expect(ofKey, `events of key-${k} in the order they were put`).toEqual([...ofKey].sort((a, b) => a - b));
+    }
+
+    // The lineage itself: no child batch before its parents' last batch.
+    const order: Array<{ shardId: string; ended: boolean }> = [];
+    for await (const batch of readStream({ kinesis: lab.clients.kinesis, streamName: stream.streamName, follow: false, signal: new AbortController().signal })) {
+      order.push({ shardId: batch.shardId, ended: batch.shardEnded });
+    }
+    const endOf = (shardId: string) => order.findIndex((entry) => entry.shardId === shardId && entry.ended);
+    const firstOf = (shardId: string) => order.findIndex((entry) => entry.shardId === shardId);
+    const lineage: Record<string, string[]> = {
+      'shardId-000000000002': ['shardId-000000000000'],
+      'shardId-000000000003': ['shardId-000000000000'],
+      'shardId-000000000004': ['shardId-000000000003', 'shardId-000000000001'],
+    };
+    for (const [child, parents] of Object.entries(lineage)) {
+      expect(firstOf(child), `${child} was read`).toBeGreaterThanOrEqual(0);
+      for (const parent of parents) expect(endOf(parent), `${parent} ends before ${child} starts`).toBeLessThan(firstOf(child));
+    }
+  });
+
+  it('hides heartbeats unless --include-heartbeats', async () => {
+    const stream = await lab.activityStream({ name: 'heartbeats' });
+    const id = stream.database.resourceId;
+    await stream.put([
+      activityRecord(id, 'db-A', [heartbeatEvent('2026-01-01 00:00:00.000000+00')]),
+      activityRecord(id, 'db-A', [postgresEvent(1), heartbeatEvent('2026-01-01 00:00:02.000000+00')]),
+    ]);
+    const hidden = await readAll(['--cluster', 'heartbeats']);
+    expect(hidden.events.map((event) => event.type)).toEqual(['record']);
+    const shown = await readAll(['--cluster', 'heartbeats', '--include-heartbeats']);
+    expect(shown.events.map((event) => event.type)).toEqual(['heartbeat', 'record', 'heartbeat']);
+  });
+
+  it('decrypts messages with the signed suite 0x0378 as well as 0x0178', async () => {
+    const stream = await lab.activityStream({ name: 'signed', producer: { suite: SIGNED_SUITE } });
+    await stream.put(numbered(0, 3, stream.database.resourceId));
+    const { code, events } = await readAll(['--cluster', 'signed']);
+    expect(code).toBe(0);
+    expect(events.map((event) => event.statementId)).toEqual([0, 1, 2]);
+  });
+
+  it('makes one KMS call per data key, not per record', async () => {
+    const stream = await lab.activityStream({ name: 'key-reuse', producer: { recordsPerDataKey: 10 } });
+    await stream.put(numbered(0, 50, stream.database.resourceId));
+    const before = lab.kms.stats.decryptCalls;
+    const { code, events } = await readAll(['--cluster', 'key-reuse']);
+    expect(code).toBe(0);
+    expect(events).toHaveLength(50);
+    expect(lab.kms.stats.decryptCalls - before).toBe(stream.producer.dataKeysGenerated);
+    expect(stream.producer.dataKeysGenerated).toBe(5);
+  });
+});
+
+describe('the samples AWS published, through produce → read', () => {
+  const samples = loadSamples();
+  it.each(samples.map((sample) => [sample.file, sample] as const))('%s comes out field for field', async (file, sample) => {
+    const onInstance = file.startsWith('ora') || file.startsWith('mss');
+    const engine = { apg: 'aurora-postgresql', ams: 'aurora-mysql', ora: 'oracle-ee', mss: 'sqlserver-ee' }[file.slice(0, 3)];
+    const name = file.replace(/\.json$/, '').replace(/[^a-z0-9-]/g, '-');
+    const stream = await lab.activityStream({ name, kind: onInstance ? 'instance' : 'cluster', engine, producer: { version: sample.version } });
+    await stream.put([sample.record]);
+    const { code, events } = await readAll([onInstance ? '--instance' : '--cluster', name, '--include-heartbeats']);
+    expect(code).toBe(0);
+    expect(events).toEqual(
+      sample.record.databaseActivityEventList.map((event) => ({
+        ...event,
+        clusterId: sample.record.clusterId ?? null,
+        instanceId: sample.record.instanceId ?? null,
+      })),
+    );
   });
 });

@@ -1,0 +1,103 @@
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ExitCode } from '../../src/errors.js';
+import { activityRecord, heartbeatEvent, postgresEvent } from '../../src/lab/synthetic-events.js';
+import { BIN, expectQuietStderr, runBin, startBin, userEnv } from '../helpers/bin.js';
+import { startTestLab, type TestLab, type TestStream } from '../helpers/test-lab.js';
+
+let lab: TestLab;
+let stream: TestStream;
+const records = (from: number, count: number) =>
+  Array.from({ length: count }, (_, i) => activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(from + i), heartbeatEvent('2026-01-01 00:00:00+00')]));
+
+beforeAll(async () => {
+  lab = await startTestLab();
+  stream = await lab.activityStream({ name: 'auroralab-postgres-cluster', shards: 2 });
+  await stream.put(records(0, 20));
+});
+afterAll(async () => {
+  await lab?.close();
+});
+
+describe('bin/das-read', () => {
+  it('prints ndjson into a pipe, every event once, and exits 0 with a quiet stderr', async () => {
+    const result = await runBin(['--cluster', 'auroralab-postgres-cluster', '--endpoint-url', lab.endpoint, '--no-follow']);
+    expect(result.code).toBe(0);
+    const ids = result.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { statementId: number }).statementId);
+    expect(ids.sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    expectQuietStderr(result.stderr, expect);
+    expect(result.stderr).not.toContain('NodeVersionSupportWarning');
+  });
+
+  it('finds the lab through AWS_ENDPOINT_URL as well as --endpoint-url', async () => {
+    const result = await runBin(['--cluster', 'auroralab-postgres-cluster', '--no-follow'], userEnv({ AWS_ENDPOINT_URL: lab.endpoint }));
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim().split('\n')).toHaveLength(20);
+  });
+
+  it('-o pretty prints readable lines without colour into a pipe', async () => {
+    const result = await runBin(['--cluster', 'auroralab-postgres-cluster', '--endpoint-url', lab.endpoint, '--no-follow', '-o', 'pretty']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('READ      SELECT        pgbench@postgres');
+    expect(result.stdout).not.toContain('\u001b[');
+  });
+
+  it('--help shows the options and the exit codes, on stdout, exit 0', async () => {
+    const result = await runBin(['--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('--cluster <name>');
+    expect(result.stdout).toMatch(/Exit codes:[\s\S]*3 +a record could not be decrypted/);
+  });
+
+  it('a usage error exits 2 with one message and no stack', async () => {
+    const result = await runBin(['--output', 'xml', '--cluster', 'x']);
+    expect(result.code).toBe(ExitCode.usage);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('das-read: error: --output must be one of pretty, ndjson');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('follows new records until SIGINT, then exits 130', async () => {
+    const running = startBin(['--cluster', 'auroralab-postgres-cluster', '--endpoint-url', lab.endpoint]);
+    await running.lines(20);
+    await stream.put(records(100, 3));
+    const lines = await running.lines(23);
+    expect(lines.slice(20).map((line) => (JSON.parse(line) as { statementId: number }).statementId).sort()).toEqual([100, 101, 102]);
+    running.child.kill('SIGINT');
+    const result = await running.finished;
+    expect(result.code).toBe(ExitCode.interrupted);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('SIGTERM exits 143', async () => {
+    const running = startBin(['--cluster', 'auroralab-postgres-cluster', '--endpoint-url', lab.endpoint]);
+    await running.lines(1);
+    running.child.kill('SIGTERM');
+    expect((await running.finished).code).toBe(ExitCode.terminated);
+  });
+
+  it('exits 0 without a stack trace when the reader of its output goes away', async () => {
+    const running = startBin(['--cluster', 'auroralab-postgres-cluster', '--endpoint-url', lab.endpoint]);
+    await running.lines(1);
+    running.child.stdout.destroy();
+    await stream.put(records(200, 2));
+    const result = await running.finished;
+    expect(result.code).toBe(0);
+    expectQuietStderr(running.stderr(), expect);
+  });
+
+  it('in a shell pipeline into head, das-read ends cleanly', async () => {
+    const script = `node ${BIN} --cluster auroralab-postgres-cluster --endpoint-url ${lab.endpoint} --no-follow | head -n 3; echo "status:\${PIPESTATUS[0]}" >&2`;
+    // Not spawnSync: the lab answering das-read lives in this very process.
+    const shell = spawn('bash', ['-c', script], { env: userEnv() });
+    let stdout = '';
+    let stderr = '';
+    shell.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    shell.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    await new Promise((resolve) => shell.on('close', resolve));
+    const result = { stdout, stderr };
+    expect(result.stdout.trim().split('\n')).toHaveLength(3);
+    expect(result.stderr).toContain('status:0');
+    expect(result.stderr).not.toMatch(/\n\s+at |EPIPE/);
+  });
+});

@@ -1,0 +1,71 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const BIN = fileURLToPath(new URL('../../bin/das-read', import.meta.url));
+
+/** The environment a user's shell would give das-read: dummy credentials, nothing of the test runner's. */
+export function userEnv(extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '/tmp',
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_REGION: 'us-east-1',
+    AWS_CONFIG_FILE: '/dev/null',
+    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    ...extra,
+  };
+}
+
+export interface Finished {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface Running {
+  child: ChildProcessWithoutNullStreams;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves once stdout holds at least `count` lines. */
+  lines(count: number, timeoutMs?: number): Promise<string[]>;
+  finished: Promise<Finished>;
+}
+
+export function startBin(args: string[], env = userEnv()): Running {
+  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const finished = new Promise<Finished>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+  return {
+    child,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    finished,
+    async lines(count, timeoutMs = 15_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const lines = stdout.split('\n').filter(Boolean);
+        if (lines.length >= count) return lines;
+        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`wanted ${count} lines, have ${lines.length}; stderr: ${stderr}`);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    },
+  };
+}
+
+export function runBin(args: string[], env = userEnv()): Promise<Finished> {
+  const running = startBin(args, env);
+  running.child.stdin.end();
+  return running.finished;
+}
+
+/** What stderr may hold on a successful run: on Node 20, our one-line end-of-life note, and nothing else. */
+export function expectQuietStderr(stderr: string, expect: (value: unknown) => { toEqual(v: unknown): void }): void {
+  const lines = stderr.split('\n').filter(Boolean);
+  const major = Number(process.versions.node.split('.')[0]);
+  expect(lines).toEqual(major < 22 ? [`das-read: note: Node.js ${process.versions.node} is past its end of life; Node.js 22 or 24 is recommended.`] : []);
+}

@@ -1,0 +1,181 @@
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run } from '../../src/cli/run.js';
+import { ExitCode } from '../../src/errors.js';
+import { activityRecord, postgresEvent } from '../../src/lab/synthetic-events.js';
+import { memoryIO } from '../helpers/memory-io.js';
+import { putRaw, startTestLab, type TestLab, type TestStream } from '../helpers/test-lab.js';
+
+let lab: TestLab;
+beforeAll(async () => {
+  lab = await startTestLab();
+});
+afterAll(async () => {
+  await lab?.close();
+});
+
+async function read(args: string[]) {
+  const io = memoryIO();
+  const code = await run([...args, '--endpoint-url', lab.endpoint, '--no-follow'], io);
+  return { code, stdout: io.stdout.lines(), stderr: io.stderr.text };
+}
+
+function expectNoStack(stderr: string) {
+  expect(stderr).not.toMatch(/\n\s+at /);
+}
+
+/** Wrapper JSON with one field replaced: how a record is broken on purpose. */
+async function wrapperWith(stream: TestStream, change: (wrapper: Record<string, unknown>) => void): Promise<Buffer> {
+  const wrapper = JSON.parse((await stream.producer.encode(activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(99)]))).toString()) as Record<string, unknown>;
+  change(wrapper);
+  return Buffer.from(JSON.stringify(wrapper));
+}
+
+describe('a record that cannot be read', () => {
+  let counter = 0;
+  /** Two good records, the bad one, one more good one, all on one shard. */
+  async function streamWithPoison(poison: (stream: TestStream) => Promise<Uint8Array>) {
+    const name = `poison-${++counter}`;
+    const stream = await lab.activityStream({ name });
+    const good = (n: number) => stream.producer.encode(activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(n)]));
+    await putRaw(lab, stream.streamName, [await good(1), await good(2), await poison(stream), await good(3)]);
+    return { name, ...(await read(['--cluster', name])) };
+  }
+
+  const cases: Array<[string, (stream: TestStream) => Promise<Uint8Array>, RegExp]> = [
+    ['data that is not JSON', async () => Buffer.from('hello, not json'), /not JSON/],
+    ['JSON that is not an activity record', async () => Buffer.from('{"type":"Something","version":"1.1"}'), /not an activity stream record/],
+    ['a missing key field', (s) => wrapperWith(s, (w) => delete w.key), /no "key" field/],
+    ['bad base64 in the key', (s) => wrapperWith(s, (w) => (w.key = '%%%not-base64%%%')), /"key" field is not valid base64/],
+    ['bad base64 in the payload', (s) => wrapperWith(s, (w) => (w.databaseActivityEvents = 'AAAA*AAA')), /"databaseActivityEvents" field is not valid base64/],
+    ['an unsupported version', (s) => wrapperWith(s, (w) => (w.version = '2.0')), /unsupported record version "2.0"/],
+    [
+      'a tampered payload',
+      (s) =>
+        wrapperWith(s, (w) => {
+          const bytes = Buffer.from(String(w.databaseActivityEvents), 'base64');
+          bytes[bytes.length - 40] = (bytes[bytes.length - 40] ?? 0) ^ 0xff;
+          w.databaseActivityEvents = bytes.toString('base64');
+        }),
+      /payload cannot be decrypted/,
+    ],
+    ['a data key that KMS never made', (s) => wrapperWith(s, (w) => (w.key = Buffer.alloc(120, 7).toString('base64'))), /KMS cannot decrypt the record's data key/],
+    [
+      'truncated gzip',
+      async (s) => {
+        const gzip = gzipSync(JSON.stringify(activityRecord(s.database.resourceId, 'db-A', [postgresEvent(5)])));
+        return s.producer.encodePayload(gzip.subarray(0, gzip.length - 12));
+      },
+      /not valid gzip/,
+    ],
+    ['a payload that is zlib, not gzip', async (s) => s.producer.encodePayload(Buffer.from([0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01])), /not valid gzip/],
+    ['a decrypted payload that is not JSON', async (s) => s.producer.encodePayload(gzipSync('<xml/>')), /decrypted payload is not JSON/],
+    [
+      'a decrypted record without its event list',
+      async (s) => s.producer.encodePayload(gzipSync(JSON.stringify({ type: 'DatabaseActivityMonitoringRecord' }))),
+      /no databaseActivityEventList/,
+    ],
+  ];
+
+  it.each(cases)('%s: prints the records before it, names it and why, exits 3', async (_label, poison, reason) => {
+    const { code, stdout, stderr } = await streamWithPoison(poison);
+    expect(code).toBe(ExitCode.unreadableRecord);
+    expect(stdout.map((line) => (JSON.parse(line) as { statementId: number }).statementId)).toEqual([1, 2]);
+    expect(stderr).toMatch(/^das-read: error: cannot read record \d+ in shardId-000000000000: /);
+    expect(stderr).toMatch(reason);
+    expectNoStack(stderr);
+  });
+});
+
+describe('wrong encryption context', () => {
+  it('says which context KMS refused and points at --resource-id', async () => {
+    const stream = await lab.activityStream({ name: 'context' });
+    await stream.put([activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(1)])]);
+    const { code, stdout, stderr } = await read(['--stream-name', stream.streamName, '--resource-id', 'cluster-SOMEONEELSE']);
+    expect(code).toBe(ExitCode.unreadableRecord);
+    expect(stdout).toEqual([]);
+    expect(stderr).toContain('encryption context aws:rds:dbc-id=cluster-SOMEONEELSE');
+    expect(stderr).toContain('--resource-id');
+    expectNoStack(stderr);
+  });
+
+  it('reads with --stream-name alone, the resource id taken from the name', async () => {
+    const stream = await lab.activityStream({ name: 'by-stream-name' });
+    await stream.put([activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(7)])]);
+    const { code, stdout } = await read(['--stream-name', stream.streamName]);
+    expect(code).toBe(0);
+    expect(stdout).toHaveLength(1);
+  });
+});
+
+describe('clear errors before reading', () => {
+  it('a cluster that does not exist', async () => {
+    const { code, stderr } = await read(['--cluster', 'no-such-cluster']);
+    expect(code).toBe(ExitCode.runtime);
+    expect(stderr).toContain('no DB cluster "no-such-cluster"');
+    expect(stderr).toContain('--instance');
+    expectNoStack(stderr);
+  });
+
+  it('an instance that does not exist', async () => {
+    const { code, stderr } = await read(['--instance', 'no-such-instance']);
+    expect(code).toBe(ExitCode.runtime);
+    expect(stderr).toContain('no DB instance "no-such-instance"');
+  });
+
+  it('an activity stream that is not started says how to start it', async () => {
+    lab.rds.addDatabase('cluster', 'quiet-cluster', 'aurora-postgresql', '15.4');
+    const { code, stderr } = await read(['--cluster', 'quiet-cluster']);
+    expect(code).toBe(ExitCode.runtime);
+    expect(stderr).toContain('activity stream of cluster quiet-cluster is stopped');
+    expect(stderr).toContain('aws rds start-activity-stream --resource-arn arn:aws:rds:us-east-1:000000000000:cluster:quiet-cluster');
+  });
+
+  it('a cluster named by ARN', async () => {
+    const stream = await lab.activityStream({ name: 'by-arn' });
+    await stream.put([activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(1)])]);
+    const { code, stdout } = await read(['--cluster', stream.database.arn]);
+    expect(code).toBe(0);
+    expect(stdout).toHaveLength(1);
+  });
+
+  it('access denied names the permission that is missing', async () => {
+    await lab.activityStream({ name: 'denied' });
+    lab.gateway.denied.add('rds:DescribeDBClusters');
+    try {
+      const { code, stderr } = await read(['--cluster', 'denied']);
+      expect(code).toBe(ExitCode.runtime);
+      expect(stderr).toContain('access denied: rds:DescribeDBClusters');
+      expect(stderr).toContain('--stream-name');
+      expectNoStack(stderr);
+    } finally {
+      lab.gateway.denied.clear();
+    }
+  });
+
+  it.each([
+    ['kms:Decrypt', 'kms:Decrypt'],
+    ['kinesis:GetRecords', 'kinesis:GetRecords'],
+    ['kinesis:ListShards', 'kinesis:ListShards'],
+  ])('access denied on %s stops the run with a message naming it', async (action, named) => {
+    const name = `denied-${action.replace(':', '-').toLowerCase()}`;
+    const stream = await lab.activityStream({ name });
+    await stream.put([activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(1)])]);
+    lab.gateway.denied.add(action);
+    try {
+      const { code, stdout, stderr } = await read(['--cluster', name]);
+      expect(code).toBe(ExitCode.runtime);
+      expect(stdout).toEqual([]);
+      expect(stderr).toContain(named);
+      expectNoStack(stderr);
+    } finally {
+      lab.gateway.denied.clear();
+    }
+  });
+
+  it('a stream that does not exist', async () => {
+    const { code, stderr } = await read(['--stream-name', 'aws-rds-das-cluster-GONE']);
+    expect(code).toBe(ExitCode.runtime);
+    expect(stderr).toContain('the Kinesis stream aws-rds-das-cluster-GONE does not exist');
+  });
+});

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { decodeBatches } from '../../src/decode/decode-stage.js';
+import type { Decoder } from '../../src/decode/decoder.js';
+import type { ShardBatch } from '../../src/kinesis/shard-reader.js';
+import { RecordError } from '../../src/errors.js';
+
+// A decoder whose speed each record sets: the stage's ordering is what is under test here.
+function delayedDecoder(delays: Record<string, number>, failing = new Set<string>()): Decoder {
+  return {
+    stats: { kmsDecryptCalls: 0, cacheHits: 0 },
+    async decode(record) {
+      await new Promise((resolve) => setTimeout(resolve, delays[record.sequenceNumber] ?? 0));
+      if (failing.has(record.sequenceNumber)) throw new RecordError(record, 'bad');
+      return { ...record, version: '1.1', clusterId: null, instanceId: null, events: [] };
+    },
+  };
+}
+
+const batch = (shardId: string, ...sequenceNumbers: string[]): ShardBatch => ({
+  shardId,
+  records: sequenceNumbers.map((sequenceNumber) => ({ shardId, sequenceNumber, data: new Uint8Array() })),
+  millisBehindLatest: 0,
+  shardEnded: false,
+});
+
+async function* source(...batches: ShardBatch[]) {
+  yield* batches;
+}
+
+// Array.fromAsync arrives only in Node 22.
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
+
+describe('the decode stage', () => {
+  it('yields batches in arrival order even when a later one decodes first', async () => {
+    const out: string[] = [];
+    for await (const decoded of decodeBatches(source(batch('a', '1'), batch('b', '2'), batch('a', '3')), delayedDecoder({ '1': 40, '2': 0, '3': 0 }))) {
+      out.push(decoded.records.map((record) => record.sequenceNumber).join());
+    }
+    expect(out).toEqual(['1', '2', '3']);
+  });
+
+  it('keeps records in order within a batch', async () => {
+    const [decoded] = await collect(decodeBatches(source(batch('a', '1', '2', '3')), delayedDecoder({ '1': 30, '2': 10 })));
+    expect(decoded?.records.map((record) => record.sequenceNumber)).toEqual(['1', '2', '3']);
+  });
+
+  it('stops a batch at its first bad record and says why', async () => {
+    const [decoded] = await collect(decodeBatches(source(batch('a', '1', '2', '3')), delayedDecoder({ '1': 20 }, new Set(['2', '3']))));
+    expect(decoded?.records.map((record) => record.sequenceNumber)).toEqual(['1']);
+    expect((decoded?.error as RecordError).position.sequenceNumber).toBe('2');
+  });
+
+  it('yields a decoded batch without waiting for the next one to arrive', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    async function* slowSource() {
+      yield batch('a', '1');
+      await gate;
+      yield batch('a', '2');
+    }
+    const stage = decodeBatches(slowSource(), delayedDecoder({}));
+    const first = await Promise.race([stage.next(), new Promise((resolve) => setTimeout(() => resolve('stuck'), 500))]);
+    expect(first).not.toBe('stuck');
+    release();
+    await stage.return(undefined);
+  });
+});

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { formatNdjson } from '../../src/output/ndjson.js';
+import { formatPretty } from '../../src/output/pretty.js';
+import { makeChalk } from '../../src/output/color.js';
+import { heartbeatEvent, postgresEvent } from '../../src/lab/synthetic-events.js';
+import type { DecodedRecord } from '../../src/decode/types.js';
+
+const record: DecodedRecord = { shardId: 's', sequenceNumber: '1', version: '1.1', clusterId: 'cluster-A', instanceId: 'db-B', events: [] };
+
+describe('ndjson', () => {
+  it('keeps every field and value as decrypted, adds the record ids, one line', () => {
+    const event = { type: 'record', exitCode: '0', logTime: '2019-10-30 00:39:49.990579+00', statementId: 65469218, paramList: null, extra: { a: 1 } };
+    const line = formatNdjson(event, record);
+    expect(line.endsWith('\n')).toBe(true);
+    expect(line.slice(0, -1)).not.toContain('\n');
+    expect(JSON.parse(line)).toEqual({ ...event, clusterId: 'cluster-A', instanceId: 'db-B' });
+  });
+  it('a statement with newlines stays on one line', () => {
+    expect(formatNdjson(postgresEvent(1, { commandText: 'select\n1' }), record).split('\n')).toHaveLength(2);
+  });
+});
+
+describe('pretty', () => {
+  const plain = makeChalk(0);
+  it('time, class, command, who, from where, what, params', () => {
+    const line = formatPretty(postgresEvent(3), record, plain);
+    expect(line).toMatch(/^2026-01-01 00:00:00\.021000\+00 {2}READ {6}SELECT {8}pgbench@postgres {2}10\.0\.1\.17:40003 pgbench {2}SELECT abalance/);
+    expect(line).toContain('params: "3"');
+  });
+  it('folds a multi-line statement onto its line', () => {
+    expect(formatPretty(postgresEvent(1, { commandText: 'create table t (\n  id int\n)' }), record, plain)).toContain('create table t ( id int )');
+  });
+  it('shows the error', () => expect(formatPretty(postgresEvent(1, { errorMessage: 'permission denied' }), record, plain)).toContain('error: permission denied'));
+  it('a connect shows the object-less event without "null"', () => {
+    const line = formatPretty(postgresEvent(1, { command: 'CONNECT', commandText: null, objectName: null, paramList: [] }), record, plain);
+    expect(line).not.toContain('null');
+    expect(line).not.toContain('params');
+  });
+  it('a heartbeat is one dim line', () => expect(formatPretty(heartbeatEvent('2026-01-01 00:00:02+00'), record, plain)).toBe('2026-01-01 00:00:02+00 heartbeat db-B\n'));
+  it('colours only when asked', () => {
+    expect(formatPretty(postgresEvent(1), record, plain)).not.toContain('\u001b[');
+    expect(formatPretty(postgresEvent(1), record, makeChalk(1))).toContain('\u001b[');
+  });
+});

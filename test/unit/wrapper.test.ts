@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { parseWrapper } from '../../src/decode/wrapper.js';
+import { decodeBase64Strict } from '../../src/decode/base64.js';
+import { parseActivityRecord } from '../../src/decode/activity-record.js';
+import { gunzipPayload } from '../../src/decode/gunzip.js';
+import { encryptionContextFor } from '../../src/decode/encryption-context.js';
+import { gzipSync, deflateSync } from 'node:zlib';
+
+const wrapper = (fields: Record<string, unknown>) =>
+  Buffer.from(JSON.stringify({ type: 'DatabaseActivityMonitoringRecords', version: '1.1', key: 'AQIDAA==', databaseActivityEvents: 'AAAA', ...fields }));
+
+describe('the record wrapper', () => {
+  it('decodes both base64 fields', () => {
+    const parsed = parseWrapper(wrapper({}));
+    expect([...parsed.key]).toEqual([1, 2, 3, 0]);
+    expect(parsed.version).toBe('1.1');
+  });
+  it.each(['1.0', '1.1', '1.2', '1.3', '1.4', '1.17'])('accepts version %s', (version) => expect(parseWrapper(wrapper({ version })).version).toBe(version));
+  it('ignores fields it does not know', () => expect(() => parseWrapper(wrapper({ somethingNew: 1 }))).not.toThrow());
+  it('refuses version 2', () => expect(() => parseWrapper(wrapper({ version: '2.0' }))).toThrow(/unsupported record version/));
+  it('refuses a number as version', () => expect(() => parseWrapper(wrapper({ version: 1.1 }))).toThrow(/unsupported record version 1.1/));
+  it('refuses another type', () => expect(() => parseWrapper(wrapper({ type: 'Other' }))).toThrow(/not an activity stream record/));
+  it('refuses a JSON array', () => expect(() => parseWrapper(Buffer.from('[1]'))).toThrow(/not a JSON object/));
+  it('refuses non-JSON', () => expect(() => parseWrapper(Buffer.from('{"type":'))).toThrow(/not JSON/));
+  it('refuses a missing payload', () => expect(() => parseWrapper(wrapper({ databaseActivityEvents: null }))).toThrow(/no "databaseActivityEvents" field/));
+  it('refuses a key that is not a string', () => expect(() => parseWrapper(wrapper({ key: 5 }))).toThrow(/"key" field is not a string/));
+  it('reads a view into a larger buffer', () => {
+    const big = Buffer.concat([Buffer.from('xxxx'), wrapper({})]);
+    expect(parseWrapper(big.subarray(4)).version).toBe('1.1');
+  });
+});
+
+describe('strict base64', () => {
+  it.each(['AQIDAA==', 'AQID', 'AQIDBA=='])('accepts %s', (text) => expect(decodeBase64Strict(text)).toBeDefined());
+  it.each(['', 'AQI', 'AQ*D', 'AQIDAA=', 'AQID\n', 'not base64!'])('refuses %j', (text) => expect(decodeBase64Strict(text)).toBeUndefined());
+});
+
+describe('the decrypted record', () => {
+  it('keeps unknown fields and type drift', () => {
+    const record = parseActivityRecord(
+      JSON.stringify({ type: 'DatabaseActivityMonitoringRecord', databaseActivityEventList: [{ type: 'record', exitCode: '0', brandNew: true }] }),
+    );
+    expect(record.databaseActivityEventList[0]).toEqual({ type: 'record', exitCode: '0', brandNew: true });
+  });
+  it('refuses an event that is not an object', () =>
+    expect(() => parseActivityRecord('{"type":"DatabaseActivityMonitoringRecord","databaseActivityEventList":[1]}')).toThrow(/not a JSON object/));
+  it('refuses the wrapper type in place of the record type', () =>
+    expect(() => parseActivityRecord('{"type":"DatabaseActivityMonitoringRecords","databaseActivityEventList":[]}')).toThrow(/has type/));
+});
+
+describe('gunzip', () => {
+  it('inflates gzip', () => expect(gunzipPayload(gzipSync('hello')).toString()).toBe('hello'));
+  it('refuses a bare zlib stream', () => expect(() => gunzipPayload(deflateSync('hello'))).toThrow(/not valid gzip/));
+  it('refuses a truncated stream', () => expect(() => gunzipPayload(gzipSync('hello world').subarray(0, 12))).toThrow(/not valid gzip/));
+});
+
+describe('encryption context', () => {
+  it('a cluster', () => expect(encryptionContextFor('cluster-ABC')).toEqual({ 'aws:rds:dbc-id': 'cluster-ABC' }));
+  it('an instance', () => expect(encryptionContextFor('db-ABC')).toEqual({ 'aws:rds:db-id': 'db-ABC' }));
+  it('anything else is refused', () => expect(() => encryptionContextFor('ABC')).toThrow(/not an RDS resource id/));
+});
