@@ -1,3 +1,4 @@
+import { fstatSync, fsync } from 'node:fs';
 import { run } from './cli/run.js';
 
 // The one file that touches the process: it builds the IO object, wires signals, sets the exit code.
@@ -17,6 +18,15 @@ for (const name of ['SIGINT', 'SIGTERM'] as const) {
   process.once(name, () => controller.abort(name));
 }
 
+// `>> audit.ndjson`: the checkpoint may only move once the events are on disk, not just in the page cache.
+const stdoutIsFile = (() => {
+  try {
+    return fstatSync(1).isFile();
+  } catch {
+    return false;
+  }
+})();
+
 const exitCode = await run(
   process.argv.slice(2),
   {
@@ -25,8 +35,22 @@ const exitCode = await run(
     stdoutIsTTY: process.stdout.isTTY === true,
     stderrIsTTY: process.stderr.isTTY === true,
     env: process.env,
+    ...(stdoutIsFile ? { syncStdout: () => new Promise<void>((resolve, reject) => fsync(1, (error) => (error ? reject(error) : resolve()))) } : {}),
   },
-  { signal: controller.signal },
+  {
+    signal: controller.signal,
+    lockOwner: {
+      pid: process.pid,
+      isAlive: (pid) => {
+        try {
+          process.kill(pid, 0);
+          return true;
+        } catch (error) {
+          return (error as NodeJS.ErrnoException).code === 'EPERM';
+        }
+      },
+    },
+  },
 );
 process.exitCode = exitCode;
 // Nothing should keep the loop alive now; if something does, a cron job must not hang on it.

@@ -1,4 +1,5 @@
 import { awsErrorName } from './error-names.js';
+import { isTransient } from './retry.js';
 import { UserError } from '../errors.js';
 
 const CREDENTIALS_HINT =
@@ -43,8 +44,17 @@ export function explainAwsError(error: unknown, action: string, resource?: strin
     return new UserError(`no AWS credentials found (${message})`, undefined, CREDENTIALS_HINT);
   }
   const code = (error as { code?: unknown }).code;
-  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'ECONNRESET') {
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
     return new UserError(`cannot reach the AWS endpoint for ${action.split(':')[0]} (${code}: ${message})`);
+  }
+  if (isTransient(error)) {
+    return new UserError(
+      `${action}${on} kept failing, retried with backoff for about two minutes: ${name ?? code ?? 'error'}: ${message}`,
+      undefined,
+      name === 'ProvisionedThroughputExceededException'
+        ? 'Other consumers share the stream\'s read limit (5 GetRecords per second per shard); with --checkpoint, the next run resumes where this one stopped.'
+        : 'With --checkpoint, the next run resumes where this one stopped.',
+    );
   }
   return undefined;
 }

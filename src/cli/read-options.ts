@@ -1,15 +1,27 @@
 import type { AwsOptions } from '../aws/clients.js';
 import type { Source } from '../aws/stream-target.js';
 import type { ColorChoice } from '../output/color.js';
+import type { StartPosition } from '../kinesis/positions.js';
 import { UsageError } from '../errors.js';
+import { parseFrom, parsePositiveInteger, parseUntil } from './time-spec.js';
 
 export type OutputFormat = 'pretty' | 'ndjson';
+export type OnError = 'fail' | 'skip';
 
 
 export interface ReadOptions {
   source: Source;
   aws: AwsOptions;
   follow: boolean;
+  /** Where a first run starts; a checkpoint overrides it on later runs. */
+  from: StartPosition;
+  until?: Date;
+  maxEvents?: number;
+  /** Records asked for per GetRecords call. */
+  batchSize: number;
+  checkpoint?: string;
+  onError: OnError;
+  deadLetter?: string;
   output: OutputFormat;
   includeHeartbeats: boolean;
   color: ColorChoice;
@@ -27,6 +39,13 @@ export interface RawReadFlags {
   profile?: string;
   endpointUrl?: string;
   follow?: boolean;
+  from?: string;
+  until?: string;
+  maxEvents?: string;
+  batchSize?: string;
+  checkpoint?: string;
+  onError?: string;
+  deadLetter?: string;
   output?: string;
   includeHeartbeats?: boolean;
   color?: string;
@@ -36,9 +55,19 @@ export interface RawReadFlags {
 
 const OUTPUTS: readonly OutputFormat[] = ['pretty', 'ndjson'];
 const COLORS: readonly ColorChoice[] = ['auto', 'always', 'never'];
+const ON_ERROR: readonly OnError[] = ['fail', 'skip'];
 
 /** Flags → options; pure, so every rule is one line of a test. */
-export function toReadOptions(flags: RawReadFlags, stdoutIsTTY: boolean): ReadOptions {
+export function toReadOptions(flags: RawReadFlags, stdoutIsTTY: boolean, now: Date): ReadOptions {
+  const from = parseFrom(flags.from ?? 'trim-horizon', now);
+  const until = flags.until === undefined ? undefined : parseUntil(flags.until, now);
+  if (until && from.type === 'AT_TIMESTAMP' && until.getTime() <= from.timestamp.getTime()) {
+    throw new UsageError(`--until ${until.toISOString()} is not after --from ${from.timestamp.toISOString()}`);
+  }
+  const onError = oneOf('--on-error', flags.onError ?? 'fail', ON_ERROR);
+  if (flags.deadLetter && onError !== 'skip') {
+    throw new UsageError('--dead-letter goes with --on-error skip', 'With --on-error fail (the default) das-read stops at the first unreadable record.');
+  }
   return {
     source: sourceOf(flags),
     aws: {
@@ -47,6 +76,13 @@ export function toReadOptions(flags: RawReadFlags, stdoutIsTTY: boolean): ReadOp
       ...(flags.endpointUrl ? { endpointUrl: endpointUrl(flags.endpointUrl) } : {}),
     },
     follow: flags.follow ?? true,
+    from,
+    ...(until ? { until } : {}),
+    ...(flags.maxEvents === undefined ? {} : { maxEvents: parsePositiveInteger('--max-events', flags.maxEvents) }),
+    batchSize: flags.batchSize === undefined ? 1000 : parsePositiveInteger('--batch-size', flags.batchSize, 10_000),
+    ...(flags.checkpoint ? { checkpoint: flags.checkpoint } : {}),
+    onError,
+    ...(flags.deadLetter ? { deadLetter: flags.deadLetter } : {}),
     output: oneOf('--output', flags.output ?? (stdoutIsTTY ? 'pretty' : 'ndjson'), OUTPUTS),
     includeHeartbeats: flags.includeHeartbeats ?? false,
     color: oneOf('--color', flags.color ?? 'auto', COLORS),

@@ -10,12 +10,18 @@ import type { IO } from '../output/io.js';
 import { buildProgram } from './program.js';
 import { toReadOptions, type RawReadFlags } from './read-options.js';
 import { VERSION } from '../version.js';
+import type { LockOwner } from '../checkpoint/lock.js';
 
 export interface RunDeps {
   /** Aborted by main on SIGINT / SIGTERM, with the signal's name as the reason. */
   signal?: AbortSignal;
   createClients?: (options: AwsOptions) => AwsClients;
+  now?: () => Date;
+  /** This process, for the checkpoint lock; without it a lock is never taken over. */
+  lockOwner?: LockOwner;
 }
+
+const UNKNOWN_OWNER: LockOwner = { pid: -1, isAlive: () => true };
 
 /** The whole program as a function: argv and an IO object in, an exit code out. */
 export async function run(argv: string[], io: IO, deps: RunDeps = {}): Promise<number> {
@@ -24,7 +30,8 @@ export async function run(argv: string[], io: IO, deps: RunDeps = {}): Promise<n
   let exitCode: number = ExitCode.ok;
 
   const onRead = async (flags: RawReadFlags) => {
-    const options = toReadOptions(flags, io.stdoutIsTTY);
+    const now = deps.now ?? (() => new Date());
+    const options = toReadOptions(flags, io.stdoutIsTTY, now());
     const chalk = makeChalk(colorLevel(options.color, io.stdoutIsTTY, io.env));
     const log = new Diagnostics(io.stderr, makeChalk(colorLevel(options.color, io.stderrIsTTY, io.env)), io.stderrIsTTY || options.verbose, options.debug);
     const clients = (deps.createClients ?? createAwsClients)(options.aws);
@@ -35,9 +42,13 @@ export async function run(argv: string[], io: IO, deps: RunDeps = {}): Promise<n
         format: options.output === 'ndjson' ? formatNdjson : (event, record) => formatPretty(event, record, chalk),
         log,
         signal,
+        now,
+        lockOwner: deps.lockOwner ?? UNKNOWN_OWNER,
+        syncStdout: io.syncStdout,
       });
       log.info(`${count(summary.events, 'event')} from ${count(summary.records, 'record')}; ${count(summary.kmsDecryptCalls, 'data key')} decrypted by KMS`);
-      exitCode = interruptedCode(signal) ?? ExitCode.ok;
+      if (summary.gaps.length > 0) log.warn(`the stream had lost events before this run could read them (${count(summary.gaps.length, 'shard')}); exit ${ExitCode.gap}`);
+      exitCode = interruptedCode(signal) ?? (summary.gaps.length > 0 ? ExitCode.gap : ExitCode.ok);
     } catch (error) {
       exitCode = interruptedCode(signal) ?? report(log, error);
     } finally {

@@ -1,15 +1,21 @@
+import type { Writable } from 'node:stream';
 import type { AwsClients } from '../aws/clients.js';
 import { resolveTarget } from '../aws/resolve.js';
+import type { StreamTarget } from '../aws/stream-target.js';
 import { createDecoder } from '../decode/decoder.js';
 import { decodeBatches } from '../decode/decode-stage.js';
-import type { DasEvent, DecodedRecord } from '../decode/types.js';
 import { readStream } from '../kinesis/stream-reader.js';
+import { listShards } from '../kinesis/shards.js';
+import type { StartPosition } from '../kinesis/positions.js';
 import type { ReadOptions } from '../cli/read-options.js';
 import type { Diagnostics } from '../output/diagnostics.js';
 import { OutputClosedError, OutputWriter } from '../output/writer.js';
-import type { Writable } from 'node:stream';
-
-export type EventFormatter = (event: DasEvent, record: DecodedRecord) => string;
+import { DeadLetterFile } from '../output/dead-letter.js';
+import { assertSameStream, loadCheckpoint, saveCheckpoint, type SavedStart } from '../checkpoint/checkpoint-file.js';
+import { acquireLock, type Lock, type LockOwner } from '../checkpoint/lock.js';
+import { PositionBook } from '../checkpoint/position-book.js';
+import { findGaps, type Gap } from '../checkpoint/gaps.js';
+import { BatchWriter, type EventFormatter } from './batch-writer.js';
 
 export interface ReadDeps {
   clients: AwsClients;
@@ -17,55 +23,109 @@ export interface ReadDeps {
   format: EventFormatter;
   log: Diagnostics;
   signal: AbortSignal;
+  now: () => Date;
+  /** Needed with --checkpoint, for its lock. */
+  lockOwner: LockOwner;
+  /** Pushes what was written to stdout onto the disk, when stdout is a file. */
+  syncStdout?: () => Promise<void>;
 }
 
 export interface ReadSummary {
   events: number;
   records: number;
+  skipped: number;
   kmsDecryptCalls: number;
+  gaps: Gap[];
   /** The output pipe closed before the end: a normal end for `| head`. */
   outputClosed: boolean;
 }
 
-/** Resolve → read every shard → decode → write: the whole of `das-read --cluster X`. */
+/** Resolve → read every shard → decode → write, moving the checkpoint behind the output. */
 export async function readCommand(options: ReadOptions, deps: ReadDeps): Promise<ReadSummary> {
   const { clients, log } = deps;
   const target = await resolveTarget(options.source, clients.rds, deps.signal);
-  const of = target.label === target.streamName ? '' : ` (${target.label})`;
-  log.info(`reading ${target.streamName}${of}${options.follow ? '' : ' up to its current end'}`);
-
-  const stop = new AbortController();
-  const signal = AbortSignal.any([deps.signal, stop.signal]);
-  const decoder = createDecoder({ kms: clients.kms, encryptionContext: target.encryptionContext });
-  const writer = new OutputWriter(deps.stdout);
-  const summary: ReadSummary = { events: 0, records: 0, kmsDecryptCalls: 0, outputClosed: false };
-  const batches = decodeBatches(
-    readStream({ kinesis: clients.kinesis, streamName: target.streamName, follow: options.follow, signal }),
-    decoder,
-    { signal },
-  );
+  const startedAt = deps.now();
+  const lock: Lock | undefined = options.checkpoint ? await acquireLock(options.checkpoint, deps.lockOwner) : undefined;
+  const deadLetter = options.deadLetter ? await DeadLetterFile.open(options.deadLetter) : undefined;
   try {
-    for await (const batch of batches) {
-      let chunk = '';
-      for (const record of batch.records) {
-        summary.records++;
-        for (const event of record.events) {
-          if (event.type === 'heartbeat' && !options.includeHeartbeats) continue;
-          chunk += deps.format(event, record);
-          summary.events++;
-        }
+    const { book, from, gaps } = await positions(options, target, clients, startedAt, deps.signal);
+    for (const gap of gaps) log.warn(`gap in the audit trail: ${gap.detail}`);
+    const of = target.label === target.streamName ? '' : ` (${target.label})`;
+    const resuming = book && !gaps.length && book.openPositions().length > 0 ? `, resuming from ${options.checkpoint}` : '';
+    log.info(`reading ${target.streamName}${of}${resuming}${options.follow ? '' : ' up to its current end'}`);
+
+    const stop = new AbortController();
+    const signal = AbortSignal.any([deps.signal, stop.signal]);
+    const decoder = createDecoder({ kms: clients.kms, encryptionContext: target.encryptionContext });
+    const output = new OutputWriter(deps.stdout);
+    const writer = new BatchWriter({
+      output,
+      format: deps.format,
+      includeHeartbeats: options.includeHeartbeats,
+      maxEvents: options.maxEvents,
+      onError: options.onError,
+      deadLetter,
+      log,
+      now: deps.now,
+      ...(book && options.checkpoint ? { checkpoint: { book, path: options.checkpoint, syncOutput: deps.syncStdout } } : {}),
+    });
+    const summary: ReadSummary = { events: 0, records: 0, skipped: 0, kmsDecryptCalls: 0, gaps, outputClosed: false };
+    // Decoding is not cut short by a stop: what was read is decoded and written before exiting.
+    const batches = decodeBatches(
+      readStream({
+        kinesis: clients.kinesis,
+        streamName: target.streamName,
+        follow: options.follow,
+        signal,
+        from,
+        until: options.until,
+        limit: options.batchSize,
+        ...(book ? { resumeAt: (shardId: string) => book.resumeAt(shardId), finished: book.finishedShards() } : {}),
+      }),
+      decoder,
+    );
+    try {
+      for await (const batch of batches) {
+        if (!(await writer.write(batch))) break;
       }
-      await writer.write(chunk);
-      // The records before a bad one are out; now stop at it.
-      if (batch.error !== undefined) throw batch.error;
+      await output.flush();
+    } catch (error) {
+      if (!(error instanceof OutputClosedError)) throw error;
+      summary.outputClosed = true;
+    } finally {
+      stop.abort();
+      Object.assign(summary, { events: writer.events, records: writer.records, skipped: writer.skipped, kmsDecryptCalls: decoder.stats.kmsDecryptCalls });
+      if (writer.skipped > 0) {
+        log.warn(`skipped ${writer.skipped} unreadable record${writer.skipped === 1 ? '' : 's'}${deadLetter ? `; kept in ${deadLetter.path}` : ''}`);
+      }
     }
-    if (!summary.outputClosed) await writer.flush();
-  } catch (error) {
-    if (!(error instanceof OutputClosedError)) throw error;
-    summary.outputClosed = true;
+    return summary;
   } finally {
-    stop.abort();
-    summary.kmsDecryptCalls = decoder.stats.kmsDecryptCalls;
+    await deadLetter?.close();
+    await lock?.release();
   }
-  return summary;
+}
+
+/** Where to start: the checkpoint's positions (checked for gaps), or --from on a first run. */
+async function positions(options: ReadOptions, target: StreamTarget, clients: AwsClients, startedAt: Date, signal: AbortSignal) {
+  if (!options.checkpoint) return { book: undefined, from: options.from, gaps: [] as Gap[] };
+  const saved = await loadCheckpoint(options.checkpoint);
+  if (!saved) {
+    const book = new PositionBook(target.streamName, target.resourceId, savedStart(options.from, startedAt));
+    // Saved at once: a first run that reads nothing must still fix where the next one starts.
+    await saveCheckpoint(options.checkpoint, book.toState(startedAt));
+    return { book, from: options.from, gaps: [] as Gap[] };
+  }
+  assertSameStream(options.checkpoint, saved, target.streamName, target.resourceId);
+  const book = PositionBook.from(saved);
+  const shards = await listShards(clients.kinesis, target.streamName, signal);
+  const gaps = await findGaps({ kinesis: clients.kinesis, streamName: target.streamName, book, shards, now: startedAt, signal });
+  return { book, from: book.startPosition, gaps };
+}
+
+// A later run must start shards that had no record yet where the first run did; LATEST then means "when the first run began".
+function savedStart(from: StartPosition, startedAt: Date): SavedStart {
+  if (from.type === 'AT_TIMESTAMP') return { type: 'AT_TIMESTAMP', timestamp: from.timestamp.toISOString() };
+  if (from.type === 'LATEST') return { type: 'AT_TIMESTAMP', timestamp: startedAt.toISOString() };
+  return { type: 'TRIM_HORIZON' };
 }

@@ -3,7 +3,9 @@ import { RawAesKeyringNode, RawAesWrappingSuiteIdentifier } from '@aws-crypto/cl
 import { Lru } from './lru.js';
 import { describeContext, type EncryptionContext } from './encryption-context.js';
 import { awsErrorName } from '../aws/error-names.js';
+import { withRetry } from '../aws/retry.js';
 import { UserError } from '../errors.js';
+import { explainAwsError } from '../aws/aws-errors.js';
 
 /** What DAS names the wrapping key inside every Encryption SDK message. */
 export const DAS_KEY_NAMESPACE = 'BC';
@@ -61,9 +63,9 @@ export class DataKeyCache {
     this.stats.kmsDecryptCalls++;
     let plaintext: Uint8Array | undefined;
     try {
-      const answer = await this.kms.send(
-        new DecryptCommand({ CiphertextBlob: wrappedKey, EncryptionContext: this.context }),
-        { abortSignal: signal },
+      const answer = await withRetry(
+        () => this.kms.send(new DecryptCommand({ CiphertextBlob: wrappedKey, EncryptionContext: this.context }), { abortSignal: signal }),
+        signal,
       );
       plaintext = answer.Plaintext;
     } catch (error) {
@@ -104,7 +106,7 @@ export class DataKeyCache {
     if (name === 'IncorrectKeyException' || name === 'NotFoundException' || name === 'DisabledException' || name === 'KMSInvalidStateException') {
       return new DataKeyError(`KMS refused the record's data key (${name}): ${messageOf(error)}`);
     }
-    return error instanceof Error ? error : new Error(String(error));
+    return explainAwsError(error, 'kms:Decrypt') ?? (error instanceof Error ? error : new Error(String(error)));
   }
 }
 

@@ -1,13 +1,14 @@
 import type { Decoder } from './decoder.js';
-import type { DecodedRecord } from './types.js';
+import type { DecodedRecord, RawRecord } from './types.js';
 import type { ShardBatch } from '../kinesis/shard-reader.js';
 
-/** One shard batch after decoding: every record up to the first that failed, and that failure. */
+/** One record after decoding: its events, or why it has none. */
+export type RecordOutcome = { raw: RawRecord; decoded: DecodedRecord; error?: undefined } | { raw: RawRecord; decoded?: undefined; error: unknown };
+
+/** One shard batch after decoding, every record in order; what to do with failures is the consumer's policy. */
 export interface DecodedBatch {
   shardId: string;
-  records: DecodedRecord[];
-  /** Why `records` stops short of the batch; the records after it were not attempted for output. */
-  error?: unknown;
+  outcomes: RecordOutcome[];
   /** The batch was the shard's last. */
   shardEnded: boolean;
   millisBehindLatest: number | undefined;
@@ -64,20 +65,13 @@ const never = new Promise<never>(() => {});
 
 async function decodeBatch(batch: ShardBatch, decoder: Decoder, signal?: AbortSignal): Promise<DecodedBatch> {
   const settled = await Promise.allSettled(batch.records.map((record) => decoder.decode(record, signal)));
-  const records: DecodedRecord[] = [];
-  let error: unknown;
-  for (const outcome of settled) {
-    if (outcome.status === 'rejected') {
-      error = outcome.reason;
-      break;
-    }
-    records.push(outcome.value);
-  }
   return {
     shardId: batch.shardId,
-    records,
+    outcomes: settled.map((outcome, index) => {
+      const raw = batch.records[index] as RawRecord;
+      return outcome.status === 'fulfilled' ? { raw, decoded: outcome.value } : { raw, error: outcome.reason as unknown };
+    }),
     shardEnded: batch.shardEnded,
     millisBehindLatest: batch.millisBehindLatest,
-    ...(error === undefined ? {} : { error }),
   };
 }

@@ -5,7 +5,8 @@ export type StartPosition =
   | { type: 'TRIM_HORIZON' }
   | { type: 'LATEST' }
   | { type: 'AT_TIMESTAMP'; timestamp: Date }
-  | { type: 'AFTER_SEQUENCE_NUMBER'; sequenceNumber: string };
+  | { type: 'AFTER_SEQUENCE_NUMBER'; sequenceNumber: string }
+  | { type: 'AT_SEQUENCE_NUMBER'; sequenceNumber: string };
 
 export const TRIM_HORIZON: StartPosition = { type: 'TRIM_HORIZON' };
 
@@ -15,6 +16,7 @@ export function iteratorRequest(streamName: string, shardId: string, start: Star
     case 'AT_TIMESTAMP':
       return { ...base, Timestamp: start.timestamp };
     case 'AFTER_SEQUENCE_NUMBER':
+    case 'AT_SEQUENCE_NUMBER':
       return { ...base, StartingSequenceNumber: start.sequenceNumber };
     default:
       return base;

@@ -1,5 +1,6 @@
 import { GetRecordsCommand, GetShardIteratorCommand, type KinesisClient, type GetRecordsCommandOutput } from '@aws-sdk/client-kinesis';
 import { callAws } from '../aws/aws-errors.js';
+import { withRetry, type RetryPolicy } from '../aws/retry.js';
 import { awsErrorName } from '../aws/error-names.js';
 import { iteratorRequest, type StartPosition } from './positions.js';
 import { sleep } from './sleep.js';
@@ -14,6 +15,9 @@ export interface ShardBatch {
   shardEnded: boolean;
 }
 
+/** Why a shard's reading ended: its end, its tip (when not following), --until, or the caller's abort. */
+export type ShardEnd = 'closed' | 'tip' | 'until' | 'aborted';
+
 export interface ShardReadOptions {
   kinesis: KinesisClient;
   streamName: string;
@@ -21,6 +25,8 @@ export interface ShardReadOptions {
   start: StartPosition;
   /** End at the tip (MillisBehindLatest 0) instead of waiting for more. */
   stopAtTip: boolean;
+  /** Records that arrived after this are not read, and the shard ends there. */
+  until?: Date;
   limit: number;
   /** Pause after an empty answer at the tip: a live DAS stream is never idle for long. */
   idlePollMs: number;
@@ -28,12 +34,13 @@ export interface ShardReadOptions {
   minCallIntervalMs: number;
   signal: AbortSignal;
   now?: () => number;
+  retry?: RetryPolicy;
 }
 
 export const SHARD_READ_DEFAULTS = { limit: 1000, idlePollMs: 1000, minCallIntervalMs: 200 } as const;
 
 /** Reads one shard in order, from `start` to its end (closed), its tip (stopAtTip), or the abort. */
-export async function* readShard(options: ShardReadOptions): AsyncGenerator<ShardBatch> {
+export async function* readShard(options: ShardReadOptions): AsyncGenerator<ShardBatch, ShardEnd> {
   const { kinesis, streamName, shardId, signal } = options;
   const now = options.now ?? Date.now;
   let lastSequenceNumber: string | undefined;
@@ -41,7 +48,7 @@ export async function* readShard(options: ShardReadOptions): AsyncGenerator<Shar
     lastSequenceNumber ? { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: lastSequenceNumber } : options.start;
   const newIterator = async () => {
     const answer = await callAws('kinesis:GetShardIterator', streamName, () =>
-      kinesis.send(new GetShardIteratorCommand(iteratorRequest(streamName, shardId, position())), { abortSignal: signal }),
+      withRetry(() => kinesis.send(new GetShardIteratorCommand(iteratorRequest(streamName, shardId, position())), { abortSignal: signal }), signal, options.retry),
     );
     return answer.ShardIterator;
   };
@@ -50,13 +57,13 @@ export async function* readShard(options: ShardReadOptions): AsyncGenerator<Shar
   let lastCallAt = -Infinity;
   while (iterator && !signal.aborted) {
     await sleep(lastCallAt + options.minCallIntervalMs - now(), signal);
-    if (signal.aborted) return;
+    if (signal.aborted) return 'aborted';
     lastCallAt = now();
     let answer: GetRecordsCommandOutput;
     try {
       const current = iterator;
       answer = await callAws('kinesis:GetRecords', streamName, () =>
-        kinesis.send(new GetRecordsCommand({ ShardIterator: current, Limit: options.limit }), { abortSignal: signal }),
+        withRetry(() => kinesis.send(new GetRecordsCommand({ ShardIterator: current, Limit: options.limit }), { abortSignal: signal }), signal, options.retry),
       );
     } catch (error) {
       // Iterators live 5 minutes; a slow consumer outlives them. Resume after the last record seen.
@@ -66,22 +73,34 @@ export async function* readShard(options: ShardReadOptions): AsyncGenerator<Shar
       }
       throw error;
     }
-    const records: RawRecord[] = (answer.Records ?? []).map((record) => ({
+    let records: RawRecord[] = (answer.Records ?? []).map((record) => ({
       shardId,
       sequenceNumber: record.SequenceNumber ?? '',
       data: record.Data ?? new Uint8Array(),
       arrivalTime: record.ApproximateArrivalTimestamp,
     }));
-    const shardEnded = !answer.NextShardIterator;
     const behind = answer.MillisBehindLatest;
-    const atTip = behind === 0 || (behind === undefined && records.length === 0);
+    // MillisBehindLatest is measured in arrival time: records that arrived in the same
+    // millisecond as the last one returned read as 0 behind. A full batch is never the tip.
+    const atTip = records.length < options.limit && (behind === 0 || (behind === undefined && records.length === 0));
+    let pastUntil = false;
+    if (options.until) {
+      const until = options.until.getTime();
+      const cut = records.findIndex((record) => (record.arrivalTime?.getTime() ?? 0) > until);
+      if (cut >= 0) records = records.slice(0, cut);
+      pastUntil = cut >= 0 || (atTip && now() > until);
+    }
+    const shardEnded = !answer.NextShardIterator && !pastUntil;
     if (records.length > 0 || shardEnded) {
       yield { shardId, records, millisBehindLatest: behind, shardEnded };
       const last = records.at(-1);
       if (last) lastSequenceNumber = last.sequenceNumber;
     }
-    if (shardEnded || (options.stopAtTip && atTip)) return;
+    if (shardEnded) return 'closed';
+    if (pastUntil) return 'until';
+    if (options.stopAtTip && atTip) return 'tip';
     iterator = answer.NextShardIterator;
     if (records.length === 0 && atTip) await sleep(options.idlePollMs, signal);
   }
+  return signal.aborted ? 'aborted' : 'closed';
 }

@@ -1,5 +1,6 @@
 import { ListShardsCommand, type KinesisClient, type Shard } from '@aws-sdk/client-kinesis';
 import { callAws } from '../aws/aws-errors.js';
+import { withRetry } from '../aws/retry.js';
 import { awsErrorName } from '../aws/error-names.js';
 import { UserError } from '../errors.js';
 
@@ -17,7 +18,7 @@ export async function listShards(kinesis: KinesisClient, streamName: string, sig
     // The API refuses StreamName together with NextToken.
     const input = nextToken ? { NextToken: nextToken } : { StreamName: streamName };
     const page = await callAws('kinesis:ListShards', streamName, () =>
-      kinesis.send(new ListShardsCommand(input), { abortSignal: signal }),
+      withRetry(() => kinesis.send(new ListShardsCommand(input), { abortSignal: signal }), signal),
     ).catch((error: unknown) => {
       if (awsErrorName(error) === 'ResourceNotFoundException') {
         throw new UserError(

@@ -10,8 +10,13 @@ export interface StreamReadOptions {
   /** Keep reading at the tip; otherwise end once every shard has reached its tip. */
   follow: boolean;
   signal: AbortSignal;
-  /** Where each shard starts; children of a finished parent always start at TRIM_HORIZON. */
-  startFor?: (shard: ShardInfo) => StartPosition;
+  /** Where a shard without a saved position starts (default TRIM_HORIZON). */
+  from?: StartPosition;
+  /** A saved position to resume a shard from, if there is one. */
+  resumeAt?: (shardId: string) => StartPosition | undefined;
+  /** Shards read to their end by an earlier run. */
+  finished?: Iterable<string>;
+  until?: Date;
   /** Batches held between the shards and the consumer. */
   bufferedBatches?: number;
   /** How often a following reader looks for new shards, besides whenever a shard closes. */
@@ -30,10 +35,11 @@ export async function* readStream(options: StreamReadOptions): AsyncGenerator<Sh
   const signal = AbortSignal.any([options.signal, stop.signal]);
   const channel = new Channel<ShardBatch>(options.bufferedBatches ?? 8);
   const known = new Map<string, ShardInfo>();
-  const finished = new Set<string>();
-  const started = new Set<string>();
+  const finished = new Set<string>(options.finished ?? []);
+  const started = new Set<string>(finished);
   let running = 0;
   let relisting = 0;
+  let presentAtStart: Set<string> | undefined;
 
   const fail = (error: unknown) => {
     stop.abort();
@@ -41,13 +47,16 @@ export async function* readStream(options: StreamReadOptions): AsyncGenerator<Sh
     if (options.signal.aborted) channel.close();
     else channel.fail(error);
   };
+  // Following, shards end only by closing (their children carry on) or at --until.
   const closeIfDone = () => {
-    if (!options.follow && running === 0 && relisting === 0) channel.close();
+    if (running === 0 && relisting === 0) channel.close();
   };
   const relist = async () => {
     relisting++;
     try {
-      for (const shard of await listShards(options.kinesis, options.streamName, signal)) known.set(shard.shardId, shard);
+      const listed = await listShards(options.kinesis, options.streamName, signal);
+      presentAtStart ??= new Set(listed.map((shard) => shard.shardId));
+      for (const shard of listed) known.set(shard.shardId, shard);
       startReadyShards();
     } finally {
       relisting--;
@@ -68,20 +77,28 @@ export async function* readStream(options: StreamReadOptions): AsyncGenerator<Sh
       );
     }
   };
+  const startOf = (shard: ShardInfo): StartPosition => {
+    const saved = options.resumeAt?.(shard.shardId);
+    if (saved) return saved;
+    const from = options.from ?? TRIM_HORIZON;
+    // A shard created while we read holds only new events: all of them.
+    if (from.type === 'LATEST' && presentAtStart && !presentAtStart.has(shard.shardId)) return TRIM_HORIZON;
+    return from;
+  };
   const pump = async (shard: ShardInfo) => {
-    const isChild = shard.parentIds.some((parent) => finished.has(parent));
-    const start = isChild ? TRIM_HORIZON : (options.startFor?.(shard) ?? TRIM_HORIZON);
-    for await (const batch of readShard({
+    const reader = readShard({
       kinesis: options.kinesis,
       streamName: options.streamName,
       shardId: shard.shardId,
-      start,
+      start: startOf(shard),
       stopAtTip: !options.follow,
+      until: options.until,
       limit: options.limit ?? SHARD_READ_DEFAULTS.limit,
       idlePollMs: options.idlePollMs ?? SHARD_READ_DEFAULTS.idlePollMs,
       minCallIntervalMs: options.minCallIntervalMs ?? SHARD_READ_DEFAULTS.minCallIntervalMs,
       signal,
-    })) {
+    });
+    for await (const batch of reader) {
       await channel.push(batch);
       if (batch.shardEnded) {
         finished.add(shard.shardId);

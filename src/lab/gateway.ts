@@ -3,6 +3,7 @@ import { listen, readBody, type Listening } from './http.js';
 import type { LocalKms } from './local-kms.js';
 import { queryError, type LocalRds } from './local-rds.js';
 import { jsonError, ServiceError, type ServiceReply } from './service-error.js';
+import { FaultPlan } from './faults.js';
 
 export interface GatewayOptions {
   kms: LocalKms;
@@ -15,6 +16,8 @@ export interface GatewayOptions {
 export interface Gateway extends Listening {
   /** IAM actions ("rds:DescribeDBClusters", "kms:Decrypt", …) the lab answers with access denied. */
   readonly denied: Set<string>;
+  /** Misbehaviour to inject in front of the services. */
+  readonly faults: FaultPlan;
 }
 
 /**
@@ -24,6 +27,7 @@ export interface Gateway extends Listening {
  */
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const denied = new Set<string>();
+  const faults = new FaultPlan();
   const handler = (incoming: IncomingMessage, response: ServerResponse) => {
     void route(incoming, response).catch((error: unknown) => {
       if (!response.headersSent) send(response, jsonError(new ServiceError('InternalFailure', String(error), 500)));
@@ -34,6 +38,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const body = await readBody(incoming);
     const target = String(incoming.headers['x-amz-target'] ?? '');
     const [service, operation = ''] = target.split('.');
+    const fault = faults.decide(service === 'TrentService' ? 'kms' : service === 'Kinesis_20131202' ? 'kinesis' : 'rds', operation);
+    if (fault?.kind === 'reset') return void response.socket?.destroy();
+    if (fault?.kind === 'error') return send(response, jsonError(fault.error));
+    if (fault?.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms));
     if (service === 'TrentService') {
       if (denied.has(`kms:${operation}`)) return send(response, jsonError(accessDenied(`kms:${operation}`, 'AccessDeniedException')));
       return send(response, await options.kms.handle(operation, body));
@@ -51,7 +59,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     send(response, jsonError(new ServiceError('UnknownOperationException', 'The lab serves Kinesis, KMS and RDS only')));
   };
   const listening = await listen(handler, options.port);
-  return { ...listening, denied };
+  return { ...listening, denied, faults };
 }
 
 function accessDenied(action: string, code: string): ServiceError {

@@ -10,4 +10,6 @@ export interface IO {
   stdoutIsTTY: boolean;
   stderrIsTTY: boolean;
   env: Readonly<Record<string, string | undefined>>;
+  /** Pushes what was written to stdout onto the disk; present when stdout is a regular file. */
+  syncStdout?: () => Promise<void>;
 }

@@ -60,10 +60,23 @@ export async function splitShard(lab: Lab, streamName: string, shardId: string):
   if (!range?.StartingHashKey || !range.EndingHashKey) throw new Error(`no shard ${shardId}`);
   const middle = (BigInt(range.StartingHashKey) + BigInt(range.EndingHashKey)) / 2n;
   await lab.clients.kinesis.send(new SplitShardCommand({ StreamName: streamName, ShardToSplit: shardId, NewStartingHashKey: middle.toString() }));
-  await waitForActive(lab.clients.kinesis, streamName);
+  await waitForChildren(lab, streamName, [shardId], 2);
 }
 
 export async function mergeShards(lab: Lab, streamName: string, shardId: string, adjacentShardId: string): Promise<void> {
   await lab.clients.kinesis.send(new MergeShardsCommand({ StreamName: streamName, ShardToMerge: shardId, AdjacentShardToMerge: adjacentShardId }));
-  await waitForActive(lab.clients.kinesis, streamName);
+  await waitForChildren(lab, streamName, [shardId, adjacentShardId], 1);
+}
+
+/** Waits for the new shards themselves, not only the stream's status, before the test puts more records. */
+async function waitForChildren(lab: Lab, streamName: string, parents: string[], count: number): Promise<void> {
+  for (const deadline = Date.now() + 20_000; Date.now() < deadline; ) {
+    await waitForActive(lab.clients.kinesis, streamName);
+    const shards = (await lab.clients.kinesis.send(new ListShardsCommand({ StreamName: streamName }))).Shards ?? [];
+    const children = shards.filter((shard) => parents.every((parent) => shard.ParentShardId === parent || shard.AdjacentParentShardId === parent));
+    const closed = parents.every((parent) => shards.find((shard) => shard.ShardId === parent)?.SequenceNumberRange?.EndingSequenceNumber);
+    if (children.length === count && closed) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`the reshard of ${parents.join(', ')} did not complete`);
 }

@@ -42,13 +42,14 @@ describe('das-read --cluster', () => {
   it('reads a resharded stream completely, parents before their children, each key in order', async () => {
     const stream = await lab.activityStream({ name: 'resharded', shards: 2 });
     const id = stream.database.resourceId;
-    const key = (index: number) => `key-${index % 16}`;
-    await stream.put(numbered(0, 40, id), key);
+    // Keyed by statement id, so that each key's events can be checked for order.
+    const keyFrom = (from: number) => (index: number) => `key-${(from + index) % 16}`;
+    await stream.put(numbered(0, 40, id), keyFrom(0));
     await splitShard(lab, stream.streamName, 'shardId-000000000000');
-    await stream.put(numbered(40, 40, id), key);
+    await stream.put(numbered(40, 40, id), keyFrom(40));
     // shardId-000000000003 (upper half of the split) is adjacent to shardId-000000000001.
     await mergeShards(lab, stream.streamName, 'shardId-000000000003', 'shardId-000000000001');
-    await stream.put(numbered(80, 40, id), key);
+    await stream.put(numbered(80, 40, id), keyFrom(80));
 
     const { code, events } = await readAll(['--cluster', 'resharded']);
     expect(code).toBe(0);
@@ -75,6 +76,14 @@ describe('das-read --cluster', () => {
       expect(firstOf(child), `${child} was read`).toBeGreaterThanOrEqual(0);
       for (const parent of parents) expect(endOf(parent), `${parent} ends before ${child} starts`).toBeLessThan(firstOf(child));
     }
+  });
+
+  it('--no-follow reads a backlog larger than one batch to its end, though its records arrived in the same millisecond', async () => {
+    const stream = await lab.activityStream({ name: 'small-batches' });
+    await stream.put(numbered(0, 25, stream.database.resourceId));
+    const { code, events } = await readAll(['--cluster', 'small-batches', '--batch-size', '4']);
+    expect(code).toBe(0);
+    expect(events.map((event) => event.statementId)).toEqual(Array.from({ length: 25 }, (_, i) => i));
   });
 
   it('hides heartbeats unless --include-heartbeats', async () => {
@@ -121,10 +130,11 @@ describe('the samples AWS published, through produce → read', () => {
     const { code, events } = await readAll([onInstance ? '--instance' : '--cluster', name, '--include-heartbeats']);
     expect(code).toBe(0);
     expect(events).toEqual(
-      sample.record.databaseActivityEventList.map((event) => ({
+      sample.record.databaseActivityEventList.map((event, index) => ({
         ...event,
         clusterId: sample.record.clusterId ?? null,
         instanceId: sample.record.instanceId ?? null,
+        eventId: expect.stringMatching(new RegExp(`^shardId-000000000000:\\d+:${index}$`)),
       })),
     );
   });

@@ -38,20 +38,24 @@ describe('the decode stage', () => {
   it('yields batches in arrival order even when a later one decodes first', async () => {
     const out: string[] = [];
     for await (const decoded of decodeBatches(source(batch('a', '1'), batch('b', '2'), batch('a', '3')), delayedDecoder({ '1': 40, '2': 0, '3': 0 }))) {
-      out.push(decoded.records.map((record) => record.sequenceNumber).join());
+      out.push(decoded.outcomes.map((outcome) => outcome.raw.sequenceNumber).join());
     }
     expect(out).toEqual(['1', '2', '3']);
   });
 
   it('keeps records in order within a batch', async () => {
     const [decoded] = await collect(decodeBatches(source(batch('a', '1', '2', '3')), delayedDecoder({ '1': 30, '2': 10 })));
-    expect(decoded?.records.map((record) => record.sequenceNumber)).toEqual(['1', '2', '3']);
+    expect(decoded?.outcomes.map((outcome) => outcome.decoded?.sequenceNumber)).toEqual(['1', '2', '3']);
   });
 
-  it('stops a batch at its first bad record and says why', async () => {
-    const [decoded] = await collect(decodeBatches(source(batch('a', '1', '2', '3')), delayedDecoder({ '1': 20 }, new Set(['2', '3']))));
-    expect(decoded?.records.map((record) => record.sequenceNumber)).toEqual(['1']);
-    expect((decoded?.error as RecordError).position.sequenceNumber).toBe('2');
+  it('gives every record its outcome, the bad ones with their reason', async () => {
+    const [decoded] = await collect(decodeBatches(source(batch('a', '1', '2', '3')), delayedDecoder({ '1': 20 }, new Set(['2']))));
+    expect(decoded?.outcomes.map((outcome) => [outcome.raw.sequenceNumber, outcome.decoded !== undefined])).toEqual([
+      ['1', true],
+      ['2', false],
+      ['3', true],
+    ]);
+    expect((decoded?.outcomes[1]?.error as RecordError).position.sequenceNumber).toBe('2');
   });
 
   it('yields a decoded batch without waiting for the next one to arrive', async () => {

@@ -8,15 +8,15 @@ import type { DecodedRecord } from '../../src/decode/types.js';
 const record: DecodedRecord = { shardId: 's', sequenceNumber: '1', version: '1.1', clusterId: 'cluster-A', instanceId: 'db-B', events: [] };
 
 describe('ndjson', () => {
-  it('keeps every field and value as decrypted, adds the record ids, one line', () => {
+  it('keeps every field and value as decrypted, adds the record ids and a stable event id, one line', () => {
     const event = { type: 'record', exitCode: '0', logTime: '2019-10-30 00:39:49.990579+00', statementId: 65469218, paramList: null, extra: { a: 1 } };
-    const line = formatNdjson(event, record);
+    const line = formatNdjson(event, record, 2);
     expect(line.endsWith('\n')).toBe(true);
     expect(line.slice(0, -1)).not.toContain('\n');
-    expect(JSON.parse(line)).toEqual({ ...event, clusterId: 'cluster-A', instanceId: 'db-B' });
+    expect(JSON.parse(line)).toEqual({ ...event, clusterId: 'cluster-A', instanceId: 'db-B', eventId: 's:1:2' });
   });
   it('a statement with newlines stays on one line', () => {
-    expect(formatNdjson(postgresEvent(1, { commandText: 'select\n1' }), record).split('\n')).toHaveLength(2);
+    expect(formatNdjson(postgresEvent(1, { commandText: 'select\n1' }), record, 0).split('\n')).toHaveLength(2);
   });
 });
 

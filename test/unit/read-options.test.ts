@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { toReadOptions, type RawReadFlags } from '../../src/cli/read-options.js';
 import { UsageError } from '../../src/errors.js';
 
-const options = (flags: RawReadFlags, tty = false) => toReadOptions(flags, tty);
+const NOW = new Date('2026-11-25T12:00:00Z');
+const options = (flags: RawReadFlags, tty = false) => toReadOptions(flags, tty, NOW);
 const refused = (flags: RawReadFlags, message: RegExp) => () => expect(() => options(flags)).toThrow(message);
 
 describe('flags → read options', () => {
@@ -27,4 +28,39 @@ describe('flags → read options', () => {
   it('an unknown colour choice', refused({ cluster: 'a', color: 'sometimes' }, /--color must be one of auto, always, never/));
   it('an endpoint that is not a URL', refused({ cluster: 'a', endpointUrl: 'localhost:4566' }, /not a URL|must be http/));
   it('refusals are usage errors (exit 2)', () => expect(() => options({})).toThrow(UsageError));
+
+  it('starts at the trim horizon by default', () => expect(options({ cluster: 'c' }).from).toEqual({ type: 'TRIM_HORIZON' }));
+  it('--from latest', () => expect(options({ cluster: 'c', from: 'latest' }).from).toEqual({ type: 'LATEST' }));
+  it('--from trim-horizon', () => expect(options({ cluster: 'c', from: 'trim-horizon' }).from).toEqual({ type: 'TRIM_HORIZON' }));
+  it.each([
+    ['90s', '2026-11-25T11:58:30.000Z'],
+    ['15m', '2026-11-25T11:45:00.000Z'],
+    ['2h', '2026-11-25T10:00:00.000Z'],
+    ['1d', '2026-11-24T12:00:00.000Z'],
+    ['2026-11-25T08:30:00Z', '2026-11-25T08:30:00.000Z'],
+    ['2026-11-25T08:30:00+02:00', '2026-11-25T06:30:00.000Z'],
+    ['2026-11-25 08:30:00', '2026-11-25T08:30:00.000Z'],
+    ['2026-11-25T08:30', '2026-11-25T08:30:00.000Z'],
+    ['2026-11-25', '2026-11-25T00:00:00.000Z'],
+  ])('--from %s is AT_TIMESTAMP %s (UTC unless zoned)', (text, iso) =>
+    expect(options({ cluster: 'c', from: text }).from).toEqual({ type: 'AT_TIMESTAMP', timestamp: new Date(iso) }));
+  it('--until a duration ago', () => expect(options({ cluster: 'c', until: '1h' }).until).toEqual(new Date('2026-11-25T11:00:00Z')));
+  it('--max-events', () => expect(options({ cluster: 'c', maxEvents: '100' }).maxEvents).toBe(100));
+  it('--batch-size defaults to 1000', () => expect(options({ cluster: 'c' }).batchSize).toBe(1000));
+  it('--checkpoint', () => expect(options({ cluster: 'c', checkpoint: '/var/lib/das/prod.json' }).checkpoint).toBe('/var/lib/das/prod.json'));
+  it('--on-error fail by default', () => expect(options({ cluster: 'c' }).onError).toBe('fail'));
+  it('--on-error skip with --dead-letter', () =>
+    expect(options({ cluster: 'c', onError: 'skip', deadLetter: 'dead.ndjson' })).toMatchObject({ onError: 'skip', deadLetter: 'dead.ndjson' }));
+
+  it('--from in the future', refused({ cluster: 'c', from: '2027-01-01T00:00:00Z' }, /in the future/));
+  it('--from that is no position', refused({ cluster: 'c', from: 'yesterday' }, /is not a position/));
+  it('--from with a bad duration unit', refused({ cluster: 'c', from: '5y' }, /is not a position/));
+  it('--from an impossible date', refused({ cluster: 'c', from: '2026-13-45' }, /is not a position/));
+  it('--until before --from', refused({ cluster: 'c', from: '1h', until: '2h' }, /is not after --from/));
+  it('--until that is no time', refused({ cluster: 'c', until: 'soon' }, /is not a time/));
+  it('--max-events 0', refused({ cluster: 'c', maxEvents: '0' }, /--max-events takes a whole number/));
+  it('--max-events 1.5', refused({ cluster: 'c', maxEvents: '1.5' }, /--max-events takes a whole number/));
+  it('--batch-size over 10000', refused({ cluster: 'c', batchSize: '20000' }, /--batch-size takes a whole number from 1 to 10000/));
+  it('--on-error that is no policy', refused({ cluster: 'c', onError: 'ignore' }, /--on-error must be one of fail, skip/));
+  it('--dead-letter without skip', refused({ cluster: 'c', deadLetter: 'dead.ndjson' }, /--dead-letter goes with --on-error skip/));
 });

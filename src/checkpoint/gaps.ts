@@ -1,0 +1,72 @@
+import { DescribeStreamSummaryCommand, GetRecordsCommand, GetShardIteratorCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import { withRetry } from '../aws/retry.js';
+import type { ShardInfo } from '../kinesis/shards.js';
+import type { PositionBook } from './position-book.js';
+
+/** Events a checkpoint expected that the stream no longer holds. */
+export interface Gap {
+  shardId: string;
+  detail: string;
+}
+
+export interface GapCheck {
+  kinesis: KinesisClient;
+  streamName: string;
+  book: PositionBook;
+  shards: readonly ShardInfo[];
+  now: Date;
+  signal?: AbortSignal;
+}
+
+const DEFAULT_RETENTION_HOURS = 24;
+
+/**
+ * Compares each saved position with what the stream still holds. A position whose
+ * record has been trimmed means the events after it may be gone too: the user must
+ * know. Each such shard is then read again from its oldest record.
+ */
+export async function findGaps(check: GapCheck): Promise<Gap[]> {
+  const { book, kinesis, streamName, signal } = check;
+  const listed = new Set(check.shards.map((shard) => shard.shardId));
+  const retentionMs = (await retentionHours(kinesis, streamName, signal)) * 3_600_000;
+  const gaps: Gap[] = [];
+  for (const [shardId, position] of book.openPositions()) {
+    const since = `after sequence number ${position.sequenceNumber}`;
+    let detail: string | undefined;
+    if (!listed.has(shardId)) {
+      detail = `shard ${shardId} is no longer in the stream: its events ${since} that were not read are lost`;
+    } else if (position.arrivedAt && check.now.getTime() - Date.parse(position.arrivedAt) > retentionMs) {
+      detail = `the last event read from ${shardId} arrived at ${position.arrivedAt}, longer ago than the stream's retention (${retentionMs / 3_600_000} h): events after it have been trimmed`;
+    } else {
+      const oldest = await oldestSequenceNumber(kinesis, streamName, shardId, signal);
+      if (oldest !== undefined && BigInt(oldest) > BigInt(position.sequenceNumber ?? '0')) {
+        detail = `the oldest record left in ${shardId} comes after the checkpoint's position: events ${since} have been trimmed`;
+      }
+    }
+    if (detail) {
+      gaps.push({ shardId, detail });
+      book.restartFromOldest(shardId);
+    }
+  }
+  return gaps;
+}
+
+async function retentionHours(kinesis: KinesisClient, streamName: string, signal?: AbortSignal): Promise<number> {
+  try {
+    const answer = await withRetry(() => kinesis.send(new DescribeStreamSummaryCommand({ StreamName: streamName }), { abortSignal: signal }), signal);
+    return answer.StreamDescriptionSummary?.RetentionPeriodHours ?? DEFAULT_RETENTION_HOURS;
+  } catch {
+    // Without kinesis:DescribeStreamSummary, DAS's own retention.
+    return DEFAULT_RETENTION_HOURS;
+  }
+}
+
+async function oldestSequenceNumber(kinesis: KinesisClient, streamName: string, shardId: string, signal?: AbortSignal): Promise<string | undefined> {
+  const { ShardIterator } = await withRetry(
+    () => kinesis.send(new GetShardIteratorCommand({ StreamName: streamName, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }), { abortSignal: signal }),
+    signal,
+  );
+  if (!ShardIterator) return undefined;
+  const answer = await withRetry(() => kinesis.send(new GetRecordsCommand({ ShardIterator, Limit: 1 }), { abortSignal: signal }), signal);
+  return answer.Records?.[0]?.SequenceNumber;
+}

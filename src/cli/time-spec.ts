@@ -1,0 +1,46 @@
+import type { StartPosition } from '../kinesis/positions.js';
+import { UsageError } from '../errors.js';
+
+const UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/**
+ * A moment as users write it: an ISO 8601 time (UTC unless it names a zone) or a
+ * duration ago (90s, 15m, 2h, 1d). Returns undefined when it is neither.
+ */
+export function parseMoment(text: string, now: Date): Date | undefined {
+  const ago = /^(\d+)([smhd])$/.exec(text.trim());
+  if (ago) return new Date(now.getTime() - Number(ago[1]) * (UNIT_MS[ago[2] ?? 's'] ?? 1_000));
+  if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/i.test(text.trim())) return undefined;
+  const iso = text.trim().replace(' ', 'T');
+  const zoned = /(Z|[+-]\d{2}:?\d{2})$/i.test(iso) || !iso.includes('T') ? iso : `${iso}Z`;
+  const date = new Date(zoned);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+/** `--from`: trim-horizon, latest, a time or a duration ago. */
+export function parseFrom(text: string, now: Date): StartPosition {
+  const word = text.trim().toLowerCase();
+  if (word === 'trim-horizon' || word === 'oldest') return { type: 'TRIM_HORIZON' };
+  if (word === 'latest' || word === 'now') return { type: 'LATEST' };
+  const moment = parseMoment(text, now);
+  if (!moment) {
+    throw new UsageError(`--from "${text}" is not a position`, 'Use trim-horizon, latest, a time (2026-11-25T08:00:00Z) or a duration ago (90s, 15m, 2h).');
+  }
+  if (moment.getTime() > now.getTime()) throw new UsageError(`--from ${moment.toISOString()} is in the future`);
+  return { type: 'AT_TIMESTAMP', timestamp: moment };
+}
+
+/** `--until`: a time or a duration ago; events that arrived after it are not read. */
+export function parseUntil(text: string, now: Date): Date {
+  const moment = parseMoment(text, now);
+  if (!moment) throw new UsageError(`--until "${text}" is not a time`, 'Use a time (2026-11-25T09:00:00Z) or a duration ago (15m, 1h).');
+  return moment;
+}
+
+export function parsePositiveInteger(flag: string, text: string, max = Number.MAX_SAFE_INTEGER): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < 1 || value > max) {
+    throw new UsageError(`${flag} takes a whole number from 1 to ${max} (got "${text}")`);
+  }
+  return value;
+}

@@ -1,0 +1,59 @@
+import { ServiceError } from './service-error.js';
+
+/** One way the lab misbehaves, for `times` matching calls (or forever), on a share of them. */
+export interface FaultRule {
+  /** "kinesis:GetRecords", "kms:Decrypt", "kinesis:*"… */
+  action: string;
+  kind: 'throttle' | 'expired-iterator' | 'server-error' | 'slow' | 'reset';
+  times?: number;
+  /** The share of matching calls that fail, 0 to 1; default all. */
+  rate?: number;
+  delayMs?: number;
+}
+
+export type FaultOutcome = { kind: 'error'; error: ServiceError } | { kind: 'delay'; ms: number } | { kind: 'reset' } | undefined;
+
+const ERRORS: Record<string, (service: string) => ServiceError> = {
+  throttle: (service) =>
+    service === 'kms'
+      ? new ServiceError('ThrottlingException', 'Rate exceeded')
+      : new ServiceError('ProvisionedThroughputExceededException', 'Rate exceeded for shard shardId-000000000000 in stream under account 000000000000.'),
+  'expired-iterator': () => new ServiceError('ExpiredIteratorException', 'Iterator expired. The iterator was created at time … while right now it is … which is further in the future than the tolerated delay of 300000 milliseconds.'),
+  'server-error': () => new ServiceError('InternalFailure', 'We encountered an internal error. Please try again.', 500),
+};
+
+/**
+ * Faults the gateway injects in front of the real local services, as AWS produces
+ * them: throttling, expired iterators, 500s, slow answers, dropped connections.
+ */
+export class FaultPlan {
+  readonly #rules: Array<FaultRule & { left: number }> = [];
+  injected = 0;
+
+  constructor(private readonly random: () => number = Math.random) {}
+
+  add(rule: FaultRule): this {
+    this.#rules.push({ ...rule, left: rule.times ?? Infinity });
+    return this;
+  }
+
+  clear(): void {
+    this.#rules.length = 0;
+  }
+
+  /** What to do to this call, if anything. */
+  decide(service: string, operation: string): FaultOutcome {
+    for (const rule of this.#rules) {
+      const [ruleService, ruleOperation] = rule.action.split(':');
+      if (ruleService !== service || (ruleOperation !== '*' && ruleOperation !== operation) || rule.left <= 0) continue;
+      if (rule.rate !== undefined && this.random() >= rule.rate) continue;
+      rule.left--;
+      this.injected++;
+      if (rule.kind === 'slow') return { kind: 'delay', ms: rule.delayMs ?? 1_000 };
+      if (rule.kind === 'reset') return { kind: 'reset' };
+      const make = ERRORS[rule.kind];
+      if (make) return { kind: 'error', error: make(service) };
+    }
+    return undefined;
+  }
+}

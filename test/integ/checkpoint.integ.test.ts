@@ -1,0 +1,210 @@
+import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run, type RunDeps } from '../../src/cli/run.js';
+import { ExitCode } from '../../src/errors.js';
+import { activityRecord, postgresEvent } from '../../src/lab/synthetic-events.js';
+import type { CheckpointState } from '../../src/checkpoint/checkpoint-file.js';
+import { memoryIO } from '../helpers/memory-io.js';
+import { putRaw, startTestLab, type TestLab, type TestStream } from '../helpers/test-lab.js';
+
+let lab: TestLab;
+let dir: string;
+beforeAll(async () => {
+  lab = await startTestLab();
+  dir = await mkdtemp(join(tmpdir(), 'das-read-checkpoint-'));
+});
+afterAll(async () => {
+  await lab?.close();
+});
+
+const noOtherProcess: RunDeps['lockOwner'] = { pid: 4242, isAlive: () => false };
+
+async function read(args: string[], deps: RunDeps = {}) {
+  const io = memoryIO();
+  const code = await run([...args, '--endpoint-url', lab.endpoint, '--no-follow'], io, { lockOwner: noOtherProcess, ...deps });
+  const events = io.stdout.lines().map((line) => JSON.parse(line) as { statementId: number; eventId: string });
+  return { code, events, ids: events.map((event) => event.statementId), stderr: io.stderr.text };
+}
+
+let streams = 0;
+async function newStream(shards = 1): Promise<{ stream: TestStream; name: string; file: string }> {
+  const name = `checkpointed-${++streams}`;
+  return { stream: await lab.activityStream({ name, shards }), name, file: join(dir, `${name}.json`) };
+}
+const records = (stream: TestStream, from: number, count: number, perRecord = 1) =>
+  Array.from({ length: count }, (_, r) =>
+    activityRecord(stream.database.resourceId, 'db-A', Array.from({ length: perRecord }, (_, e) => postgresEvent(from + r * perRecord + e))),
+  );
+const range = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
+const sorted = (ids: number[]) => [...ids].sort((a, b) => a - b);
+
+describe('--checkpoint', () => {
+  it('resumes right after the last event written, run after run, and holds only positions, mode 0600', async () => {
+    const { stream, name, file } = await newStream(2);
+    await stream.put(records(stream, 0, 10));
+    const first = await read(['--cluster', name, '--checkpoint', file]);
+    expect(first.code).toBe(0);
+    expect(sorted(first.ids)).toEqual(range(0, 10));
+
+    await stream.put(records(stream, 10, 5));
+    const second = await read(['--cluster', name, '--checkpoint', file]);
+    expect(sorted(second.ids)).toEqual(range(10, 5));
+    const third = await read(['--cluster', name, '--checkpoint', file]);
+    expect(third).toMatchObject({ code: 0, ids: [] });
+
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    const saved = JSON.parse(await readFile(file, 'utf8')) as CheckpointState;
+    expect(saved).toMatchObject({ version: 1, streamName: stream.streamName, resourceId: stream.database.resourceId, start: { type: 'TRIM_HORIZON' } });
+    expect(Object.keys(saved.shards).sort()).toEqual(['shardId-000000000000', 'shardId-000000000001']);
+    for (const position of Object.values(saved.shards)) expect(Object.keys(position).sort()).toEqual(['arrivedAt', 'sequenceNumber']);
+    expect(await readFile(file, 'utf8')).not.toMatch(/key|Plaintext|commandText/i);
+  });
+
+  it('--from latest on a first run skips the backlog, and the next run misses nothing put in between', async () => {
+    const { stream, name, file } = await newStream();
+    await stream.put(records(stream, 0, 3));
+    const first = await read(['--cluster', name, '--checkpoint', file, '--from', 'latest']);
+    expect(first).toMatchObject({ code: 0, ids: [] });
+    await stream.put(records(stream, 3, 4));
+    const second = await read(['--cluster', name, '--checkpoint', file, '--from', 'latest']);
+    expect(sorted(second.ids)).toEqual(range(3, 4));
+  });
+
+  it('--max-events stops inside a record, and the next run starts with its next event: no gap, no repeat', async () => {
+    const { stream, name, file } = await newStream();
+    await stream.put(records(stream, 0, 4, 3));
+    const first = await read(['--cluster', name, '--checkpoint', file, '--max-events', '4']);
+    expect(first).toMatchObject({ code: 0, ids: [0, 1, 2, 3] });
+    const saved = JSON.parse(await readFile(file, 'utf8')) as CheckpointState;
+    expect(saved.shards['shardId-000000000000']?.eventIndex).toBe(1);
+    const second = await read(['--cluster', name, '--checkpoint', file, '--max-events', '5']);
+    expect(second.ids).toEqual([4, 5, 6, 7, 8]);
+    const third = await read(['--cluster', name, '--checkpoint', file]);
+    expect(third.ids).toEqual([9, 10, 11]);
+    const all = [...first.events, ...second.events, ...third.events].map((event) => event.eventId);
+    expect(new Set(all).size).toBe(12);
+  });
+
+  it('refuses a checkpoint that belongs to another stream', async () => {
+    const a = await newStream();
+    const b = await newStream();
+    await read(['--cluster', a.name, '--checkpoint', a.file]);
+    const result = await read(['--cluster', b.name, '--checkpoint', a.file]);
+    expect(result.code).toBe(ExitCode.usage);
+    expect(result.stderr).toContain(`belongs to ${a.stream.streamName}`);
+  });
+
+  it('refuses a damaged checkpoint instead of starting over', async () => {
+    const { name, file } = await newStream();
+    await writeFile(file, '{"version":1,"streamName":');
+    const result = await read(['--cluster', name, '--checkpoint', file]);
+    expect(result.code).toBe(ExitCode.runtime);
+    expect(result.stderr).toContain('is damaged: it is not JSON');
+  });
+
+  it('a checkpoint older than the retention is a gap: it says so, reads what is left, exits 4', async () => {
+    const { stream, name, file } = await newStream();
+    await stream.put(records(stream, 0, 3));
+    await read(['--cluster', name, '--checkpoint', file]);
+    const saved = JSON.parse(await readFile(file, 'utf8')) as CheckpointState;
+    const position = saved.shards['shardId-000000000000'];
+    if (position) position.arrivedAt = new Date(Date.now() - 25 * 3_600_000).toISOString();
+    await writeFile(file, JSON.stringify(saved));
+    const result = await read(['--cluster', name, '--checkpoint', file]);
+    expect(result.code).toBe(ExitCode.gap);
+    expect(result.stderr).toMatch(/gap in the audit trail: .*longer ago than the stream's retention \(24 h\)/);
+    expect(sorted(result.ids)).toEqual(range(0, 3));
+  });
+
+  it('a checkpoint pointing at trimmed data is a gap: it reads from the oldest record left, exits 4', async () => {
+    const { stream, name, file } = await newStream();
+    await stream.put(records(stream, 0, 3));
+    const state: CheckpointState = {
+      version: 1,
+      streamName: stream.streamName,
+      resourceId: stream.database.resourceId,
+      start: { type: 'TRIM_HORIZON' },
+      savedAt: new Date().toISOString(),
+      shards: { 'shardId-000000000000': { sequenceNumber: '1', arrivedAt: new Date().toISOString() } },
+    };
+    await writeFile(file, JSON.stringify(state));
+    const result = await read(['--cluster', name, '--checkpoint', file]);
+    expect(result.code).toBe(ExitCode.gap);
+    expect(result.stderr).toContain('the oldest record left in shardId-000000000000 comes after the checkpoint');
+    expect(sorted(result.ids)).toEqual(range(0, 3));
+    const again = await read(['--cluster', name, '--checkpoint', file]);
+    expect(again).toMatchObject({ code: 0, ids: [] });
+  });
+
+  it('a second run on the same checkpoint refuses while the first holds it; a dead holder\'s lock is taken over', async () => {
+    const { name, file } = await newStream();
+    await writeFile(`${file}.lock`, JSON.stringify({ pid: 777, host: (await import('node:os')).hostname(), since: '2026-11-25T00:00:00Z' }));
+    const busy = await read(['--cluster', name, '--checkpoint', file], { lockOwner: { pid: 1, isAlive: (pid) => pid === 777 } });
+    expect(busy.code).toBe(ExitCode.runtime);
+    expect(busy.stderr).toContain('another das-read (pid 777');
+    const takeover = await read(['--cluster', name, '--checkpoint', file], { lockOwner: { pid: 1, isAlive: () => false } });
+    expect(takeover.code).toBe(0);
+    await expect(stat(`${file}.lock`)).rejects.toThrow(/ENOENT/);
+  });
+});
+
+describe('--from and --until', () => {
+  it('read the window between two moments, by arrival time', async () => {
+    const { stream, name } = await newStream();
+    await stream.put(records(stream, 0, 3));
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const middle = new Date().toISOString();
+    await stream.put(records(stream, 3, 3));
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const end = new Date().toISOString();
+    await stream.put(records(stream, 6, 3));
+    const fromMiddle = await read(['--cluster', name, '--from', middle]);
+    expect(sorted(fromMiddle.ids)).toEqual(range(3, 6));
+    const window = await read(['--cluster', name, '--from', middle, '--until', end]);
+    expect(sorted(window.ids)).toEqual(range(3, 3));
+    const untilMiddle = await read(['--cluster', name, '--until', middle]);
+    expect(sorted(untilMiddle.ids)).toEqual(range(0, 3));
+  });
+});
+
+describe('a record that cannot be read, with a checkpoint', () => {
+  async function poisoned() {
+    const { stream, name, file } = await newStream();
+    const good = (n: number) => stream.producer.encode(activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(n)]));
+    await putRaw(lab, stream.streamName, [await good(1), await good(2), Buffer.from('not a DAS record'), await good(3)]);
+    return { stream, name, file };
+  }
+
+  it('--on-error fail stops at it, checkpointed just before it, every run (exit 3)', async () => {
+    const { name, file } = await poisoned();
+    const first = await read(['--cluster', name, '--checkpoint', file]);
+    expect(first).toMatchObject({ code: ExitCode.unreadableRecord, ids: [1, 2] });
+    const second = await read(['--cluster', name, '--checkpoint', file]);
+    expect(second).toMatchObject({ code: ExitCode.unreadableRecord, ids: [] });
+    expect(second.stderr).toContain('the record data is not JSON');
+  });
+
+  it('--on-error skip keeps it in the dead-letter file with its position and reason, and goes on', async () => {
+    const { name, file } = await poisoned();
+    const deadLetter = join(dir, `${name}.dead.ndjson`);
+    const first = await read(['--cluster', name, '--checkpoint', file, '--on-error', 'skip', '--dead-letter', deadLetter]);
+    expect(first).toMatchObject({ code: 0, ids: [1, 2, 3] });
+    expect(first.stderr).toMatch(/warning:.* skipped: cannot read record \d+ in shardId-000000000000: the record data is not JSON/);
+    expect(first.stderr).toContain(`skipped 1 unreadable record; kept in ${deadLetter}`);
+    const letters = (await readFile(deadLetter, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as Record<string, string>);
+    expect(letters).toEqual([
+      {
+        shardId: 'shardId-000000000000',
+        sequenceNumber: expect.stringMatching(/^\d+$/),
+        arrivalTime: expect.any(String),
+        reason: 'the record data is not JSON',
+        data: Buffer.from('not a DAS record').toString('base64'),
+      },
+    ]);
+    expect((await stat(deadLetter)).mode & 0o777).toBe(0o600);
+    const second = await read(['--cluster', name, '--checkpoint', file, '--on-error', 'skip', '--dead-letter', deadLetter]);
+    expect(second).toMatchObject({ code: 0, ids: [] });
+  });
+});
