@@ -30,6 +30,8 @@ const stdoutIsFile = (() => {
 const exitCode = await run(
   process.argv.slice(2),
   {
+    stdin: process.stdin,
+    stdinIsTTY: process.stdin.isTTY === true,
     stdout: process.stdout,
     stderr: process.stderr,
     stdoutIsTTY: process.stdout.isTTY === true,
@@ -39,6 +41,7 @@ const exitCode = await run(
   },
   {
     signal: controller.signal,
+    nodePath: process.execPath,
     lockOwner: {
       pid: process.pid,
       isAlive: (pid) => {

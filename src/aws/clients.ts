@@ -13,6 +13,8 @@ export interface AwsOptions {
   endpointUrl?: string;
   /** Concurrent connections per service: one long-poll per shard, plus headroom. */
   maxSockets?: number;
+  /** Only for the local lab, which accepts any: users' credentials always come from the default chain. */
+  labCredentials?: { accessKeyId: string; secretAccessKey: string };
 }
 
 export interface AwsClients {
@@ -36,6 +38,7 @@ export function createAwsClients(options: AwsOptions): AwsClients {
     ...(options.region ? { region: options.region } : {}),
     ...(options.profile ? { profile: options.profile } : {}),
     ...(options.endpointUrl ? { endpoint: options.endpointUrl } : {}),
+    ...(options.labCredentials ? { credentials: options.labCredentials } : {}),
     requestHandler,
   };
   const rds = new RDSClient(common);

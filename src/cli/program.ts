@@ -1,24 +1,52 @@
 import { Command, Option } from 'commander';
 import { EXIT_CODES_HELP } from './exit-codes-help.js';
-import type { RawReadFlags } from './read-options.js';
 
 export interface ProgramOutput {
   writeOut(text: string): void;
   writeErr(text: string): void;
 }
 
+export type Flags = Record<string, string | boolean | undefined>;
+
+/** What each command does with its flags; the program itself knows nothing of AWS or the terminal. */
+export interface Actions {
+  read(flags: Flags): Promise<void>;
+  status(flags: Flags): Promise<void>;
+  start(flags: Flags): Promise<void>;
+  stop(flags: Flags): Promise<void>;
+  lab(flags: Flags): Promise<void>;
+  demo(flags: Flags): Promise<void>;
+}
+
+function awsOptions(command: Command): Command {
+  return command
+    .option('--region <region>', 'AWS region (default: from the environment or profile)')
+    .option('--profile <name>', 'AWS named profile (default: the default credential chain)')
+    .option('--endpoint-url <url>', 'send RDS, Kinesis and KMS calls to this endpoint (a local lab)');
+}
+
+function databaseOptions(command: Command): Command {
+  return command.option('--cluster <name>', 'Aurora DB cluster identifier or ARN').option('--instance <name>', 'RDS for Oracle / SQL Server DB instance identifier or ARN');
+}
+
 /** The command line, and nothing else: commands get validated options, not commander. */
-export function buildProgram(version: string, output: ProgramOutput, onRead: (flags: RawReadFlags) => Promise<void>): Command {
+export function buildProgram(version: string, output: ProgramOutput, actions: Actions): Command {
   const program = new Command('das-read')
     .description('Read, decrypt and print an Amazon Aurora / RDS Database Activity Stream.')
     .version(version, '-V, --version')
-    .option('--cluster <name>', 'Aurora DB cluster identifier or ARN')
-    .option('--instance <name>', 'RDS for Oracle / SQL Server DB instance identifier or ARN')
+    .enablePositionalOptions()
+    .exitOverride()
+    .configureOutput({
+      writeOut: output.writeOut,
+      writeErr: output.writeErr,
+      outputError: (message, write) => write(`das-read: ${message}`),
+    })
+    .showHelpAfterError('(das-read --help shows every option)');
+
+  databaseOptions(program)
     .option('--stream-name <name>', 'read this Kinesis stream directly, without asking RDS (aws-rds-das-…)')
-    .option('--resource-id <id>', 'with --stream-name: the cluster-… or db-… resource id, when the name does not end with it')
-    .option('--region <region>', 'AWS region (default: from the environment or profile)')
-    .option('--profile <name>', 'AWS named profile (default: the default credential chain)')
-    .option('--endpoint-url <url>', 'send RDS, Kinesis and KMS calls to this endpoint (a local lab)')
+    .option('--resource-id <id>', 'with --stream-name: the cluster-… or db-… resource id, when the name does not end with it');
+  awsOptions(program)
     .option('--no-follow', 'exit once every shard has reached the end it had when the run started')
     .option('--from <position>', 'where a first run starts: trim-horizon (default), latest, a time (UTC unless zoned), or a duration ago: 90s, 15m, 2h')
     .option('--until <time>', 'stop at events that arrived after this time or duration ago')
@@ -40,15 +68,50 @@ Examples:
   das-read --cluster prod -o ndjson | jq 'select(.class=="DDL")'
   das-read --stream-name aws-rds-das-cluster-ABCDEFGH --region eu-west-1 --no-follow
   das-read --cluster prod --checkpoint /var/lib/das/prod.json --no-follow >> audit.ndjson
+  das-read status --cluster prod
+  das-read lab
 ${EXIT_CODES_HELP}`,
     )
-    .showHelpAfterError('(das-read --help shows every option)')
-    .exitOverride()
-    .configureOutput({
-      writeOut: output.writeOut,
-      writeErr: output.writeErr,
-      outputError: (message, write) => write(`das-read: ${message}`),
-    })
-    .action(async (flags: RawReadFlags) => onRead(flags));
+    .action(async (flags: Flags) => actions.read(flags));
+
+  const subcommand = (name: string, description: string) =>
+    program.command(name).description(description).exitOverride().configureOutput({ writeOut: output.writeOut, writeErr: output.writeErr, outputError: (message, write) => write(`das-read: ${message}`) });
+
+  awsOptions(databaseOptions(subcommand('status', 'show the activity stream of a cluster or instance')))
+    .addOption(new Option('-o, --output <format>', 'text or json').default('text'))
+    .option('--debug', 'show stack traces of unexpected errors')
+    .action(async (flags: Flags) => actions.status(flags));
+
+  awsOptions(databaseOptions(subcommand('start', 'start the activity stream of a cluster or instance')))
+    .requiredOption('--kms-key <key>', 'customer managed KMS key: id, ARN or alias (the default RDS key is refused)')
+    .addOption(new Option('--mode <mode>', 'async, or sync (Aurora PostgreSQL only)').default('async'))
+    .option('--apply-immediately', 'start now rather than in the next maintenance window')
+    .option('--engine-native-audit-fields', 'RDS for Oracle / SQL Server: include the engine-native audit fields')
+    .option('--wait', 'wait until the stream is started')
+    .option('--wait-timeout <duration>', 'give up waiting after this long (90s, 15m)', '20m')
+    .option('--debug', 'show stack traces of unexpected errors')
+    .action(async (flags: Flags) => actions.start(flags));
+
+  awsOptions(databaseOptions(subcommand('stop', 'stop the activity stream: deletes its Kinesis stream and any unread events')))
+    .option('--apply-immediately', 'stop now rather than in the next maintenance window')
+    .option('-y, --yes', 'do not ask for confirmation (needed when not at a terminal)')
+    .option('--wait', 'wait until the stream is stopped')
+    .option('--wait-timeout <duration>', 'give up waiting after this long (90s, 15m)', '20m')
+    .option('--debug', 'show stack traces of unexpected errors')
+    .action(async (flags: Flags) => actions.stop(flags));
+
+  subcommand('lab', 'run Kinesis, KMS and RDS on this machine, with an Aurora PostgreSQL cluster under pgbench load: no AWS account')
+    .option('--port <port>', 'the lab endpoint\'s port on 127.0.0.1', '4566')
+    .option('--postgres', 'load a real throwaway PostgreSQL with pgbench, audited by pgaudit, instead of simulating it')
+    .option('--rate <n>', 'simulated pgbench transactions per second', '10')
+    .option('--debug', 'show stack traces of unexpected errors')
+    .action(async (flags: Flags) => actions.lab(flags));
+
+  subcommand('demo', 'the lab in under a minute: start it, start the stream, read live events, stop everything')
+    .option('--seconds <n>', 'how long to show live events', '12')
+    .option('--postgres', 'use a real PostgreSQL with pgbench and pgaudit')
+    .option('--debug', 'show stack traces of unexpected errors')
+    .action(async (flags: Flags) => actions.demo(flags));
+
   return program;
 }

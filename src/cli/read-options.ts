@@ -70,11 +70,7 @@ export function toReadOptions(flags: RawReadFlags, stdoutIsTTY: boolean, now: Da
   }
   return {
     source: sourceOf(flags),
-    aws: {
-      ...(flags.region ? { region: flags.region } : {}),
-      ...(flags.profile ? { profile: flags.profile } : {}),
-      ...(flags.endpointUrl ? { endpointUrl: endpointUrl(flags.endpointUrl) } : {}),
-    },
+    aws: awsOptionsOf(flags),
     follow: flags.follow ?? true,
     from,
     ...(until ? { until } : {}),
@@ -88,6 +84,15 @@ export function toReadOptions(flags: RawReadFlags, stdoutIsTTY: boolean, now: Da
     color: oneOf('--color', flags.color ?? 'auto', COLORS),
     verbose: flags.verbose ?? false,
     debug: flags.debug ?? false,
+  };
+}
+
+/** --region, --profile and --endpoint-url, for every command that talks to AWS. */
+export function awsOptionsOf(flags: { region?: string; profile?: string; endpointUrl?: string }): AwsOptions {
+  return {
+    ...(flags.region ? { region: flags.region } : {}),
+    ...(flags.profile ? { profile: flags.profile } : {}),
+    ...(flags.endpointUrl ? { endpointUrl: endpointUrl(flags.endpointUrl) } : {}),
   };
 }
 

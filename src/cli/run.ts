@@ -1,16 +1,15 @@
 import { CommanderError } from 'commander';
 import { createAwsClients, type AwsClients, type AwsOptions } from '../aws/clients.js';
-import { readCommand } from '../commands/read.js';
-import { ExitCode, UserError } from '../errors.js';
-import { colorLevel, makeChalk } from '../output/color.js';
-import { Diagnostics } from '../output/diagnostics.js';
-import { formatNdjson } from '../output/ndjson.js';
-import { formatPretty } from '../output/pretty.js';
-import type { IO } from '../output/io.js';
-import { buildProgram } from './program.js';
-import { toReadOptions, type RawReadFlags } from './read-options.js';
-import { VERSION } from '../version.js';
 import type { LockOwner } from '../checkpoint/lock.js';
+import { ExitCode, UserError } from '../errors.js';
+import { colorLevel, makeChalk, type ColorChoice } from '../output/color.js';
+import { Diagnostics } from '../output/diagnostics.js';
+import type { IO } from '../output/io.js';
+import { VERSION } from '../version.js';
+import { buildProgram, type Flags } from './program.js';
+import { readAction } from './read-action.js';
+import { startAction, statusAction, stopAction } from './admin-actions.js';
+import { demoAction, labAction } from './lab-actions.js';
 
 export interface RunDeps {
   /** Aborted by main on SIGINT / SIGTERM, with the signal's name as the reason. */
@@ -19,6 +18,22 @@ export interface RunDeps {
   now?: () => Date;
   /** This process, for the checkpoint lock; without it a lock is never taken over. */
   lockOwner?: LockOwner;
+  /** The Node.js binary, for the processes the lab starts. */
+  nodePath?: string;
+}
+
+/** What every action gets: the terminal, the process's facts, and a way to talk to AWS. */
+export interface ActionContext {
+  io: IO;
+  signal: AbortSignal;
+  now: () => Date;
+  lockOwner: LockOwner;
+  nodePath: string;
+  log(options?: { color?: ColorChoice; verbose?: boolean; debug?: boolean }): Diagnostics;
+  /** Runs `use` with clients for `aws`, destroyed afterwards. */
+  withClients<T>(aws: AwsOptions, use: (clients: AwsClients) => Promise<T>): Promise<T>;
+  /** The exit code for a run that was stopped by a signal, if it was. */
+  interrupted(): number | undefined;
 }
 
 const UNKNOWN_OWNER: LockOwner = { pid: -1, isAlive: () => true };
@@ -26,37 +41,48 @@ const UNKNOWN_OWNER: LockOwner = { pid: -1, isAlive: () => true };
 /** The whole program as a function: argv and an IO object in, an exit code out. */
 export async function run(argv: string[], io: IO, deps: RunDeps = {}): Promise<number> {
   const signal = deps.signal ?? new AbortController().signal;
-  const plainLog = new Diagnostics(io.stderr, makeChalk(colorLevel('auto', io.stderrIsTTY, io.env)), io.stderrIsTTY);
-  let exitCode: number = ExitCode.ok;
-
-  const onRead = async (flags: RawReadFlags) => {
-    const now = deps.now ?? (() => new Date());
-    const options = toReadOptions(flags, io.stdoutIsTTY, now());
-    const chalk = makeChalk(colorLevel(options.color, io.stdoutIsTTY, io.env));
-    const log = new Diagnostics(io.stderr, makeChalk(colorLevel(options.color, io.stderrIsTTY, io.env)), io.stderrIsTTY || options.verbose, options.debug);
-    const clients = (deps.createClients ?? createAwsClients)(options.aws);
-    try {
-      const summary = await readCommand(options, {
-        clients,
-        stdout: io.stdout,
-        format: options.output === 'ndjson' ? formatNdjson : (event, record) => formatPretty(event, record, chalk),
-        log,
-        signal,
-        now,
-        lockOwner: deps.lockOwner ?? UNKNOWN_OWNER,
-        syncStdout: io.syncStdout,
-      });
-      log.info(`${count(summary.events, 'event')} from ${count(summary.records, 'record')}; ${count(summary.kmsDecryptCalls, 'data key')} decrypted by KMS`);
-      if (summary.gaps.length > 0) log.warn(`the stream had lost events before this run could read them (${count(summary.gaps.length, 'shard')}); exit ${ExitCode.gap}`);
-      exitCode = interruptedCode(signal) ?? (summary.gaps.length > 0 ? ExitCode.gap : ExitCode.ok);
-    } catch (error) {
-      exitCode = interruptedCode(signal) ?? report(log, error);
-    } finally {
-      clients.destroy();
-    }
+  const context: ActionContext = {
+    io,
+    signal,
+    now: deps.now ?? (() => new Date()),
+    lockOwner: deps.lockOwner ?? UNKNOWN_OWNER,
+    nodePath: deps.nodePath ?? 'node',
+    log: (options = {}) =>
+      new Diagnostics(io.stderr, makeChalk(colorLevel(options.color ?? 'auto', io.stderrIsTTY, io.env)), io.stderrIsTTY || options.verbose === true, options.debug),
+    async withClients(aws, use) {
+      const clients = (deps.createClients ?? createAwsClients)(aws);
+      try {
+        return await use(clients);
+      } finally {
+        clients.destroy();
+      }
+    },
+    interrupted: () => (signal.aborted ? (signal.reason === 'SIGTERM' ? ExitCode.terminated : ExitCode.interrupted) : undefined),
   };
 
-  const program = buildProgram(VERSION, { writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) }, onRead);
+  let exitCode: number = ExitCode.ok;
+  // Each action reports its own errors once, in the user's words, and says how the run ended.
+  const guarded =
+    (action: (flags: Flags, context: ActionContext) => Promise<number>) =>
+    async (flags: Flags): Promise<void> => {
+      try {
+        exitCode = await action(flags, context);
+      } catch (error) {
+        exitCode = context.interrupted() ?? report(context.log({ debug: flags.debug === true }), error);
+      }
+    };
+  const program = buildProgram(
+    VERSION,
+    { writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) },
+    {
+      read: guarded(readAction),
+      status: guarded(statusAction),
+      start: guarded(startAction),
+      stop: guarded(stopAction),
+      lab: guarded(labAction),
+      demo: guarded(demoAction),
+    },
+  );
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {
@@ -64,7 +90,7 @@ export async function run(argv: string[], io: IO, deps: RunDeps = {}): Promise<n
       // commander has printed its own message (or the help) already.
       return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
     }
-    return report(plainLog, error);
+    return report(context.log(), error);
   }
   return exitCode;
 }
@@ -72,13 +98,4 @@ export async function run(argv: string[], io: IO, deps: RunDeps = {}): Promise<n
 function report(log: Diagnostics, error: unknown): number {
   log.error(error);
   return error instanceof UserError ? error.exitCode : ExitCode.runtime;
-}
-
-function interruptedCode(signal: AbortSignal): number | undefined {
-  if (!signal.aborted) return undefined;
-  return signal.reason === 'SIGTERM' ? ExitCode.terminated : ExitCode.interrupted;
-}
-
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

@@ -2,14 +2,14 @@ import type { StartPosition } from '../kinesis/positions.js';
 import { UsageError } from '../errors.js';
 
 const UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const DURATION = /^(\d+)([smhd])$/;
 
 /**
  * A moment as users write it: an ISO 8601 time (UTC unless it names a zone) or a
  * duration ago (90s, 15m, 2h, 1d). Returns undefined when it is neither.
  */
 export function parseMoment(text: string, now: Date): Date | undefined {
-  const ago = /^(\d+)([smhd])$/.exec(text.trim());
-  if (ago) return new Date(now.getTime() - Number(ago[1]) * (UNIT_MS[ago[2] ?? 's'] ?? 1_000));
+  if (DURATION.test(text.trim())) return new Date(now.getTime() - parseDuration('', text));
   if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/i.test(text.trim())) return undefined;
   const iso = text.trim().replace(' ', 'T');
   const zoned = /(Z|[+-]\d{2}:?\d{2})$/i.test(iso) || !iso.includes('T') ? iso : `${iso}Z`;
@@ -43,4 +43,11 @@ export function parsePositiveInteger(flag: string, text: string, max = Number.MA
     throw new UsageError(`${flag} takes a whole number from 1 to ${max} (got "${text}")`);
   }
   return value;
+}
+
+/** A length of time: 90s, 15m, 2h. */
+export function parseDuration(flag: string, text: string): number {
+  const match = DURATION.exec(text.trim());
+  if (!match) throw new UsageError(`${flag} takes a duration like 90s, 15m or 2h (got "${text}")`);
+  return Number(match[1]) * (UNIT_MS[match[2] ?? 's'] ?? 1_000);
 }

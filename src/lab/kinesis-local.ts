@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { request } from 'node:http';
 import { freePort } from './http.js';
 
@@ -20,6 +20,9 @@ export interface KinesisLocalOptions {
   operationDuration?: string;
 }
 
+// Runs kinesis-local inside a process that exits when its parent goes away.
+const WATCHDOG = "process.stdin.on('end', () => process.exit(0)); process.stdin.resume(); require(process.argv[1]);";
+
 /**
  * Starts the kinesis-local server (kinesis-mock compiled to JavaScript) as a child
  * process on loopback, and waits until it answers.
@@ -28,7 +31,7 @@ export async function startKinesisLocal(options: KinesisLocalOptions): Promise<K
   const packageDir = dirname(createRequire(import.meta.url).resolve('kinesis-local/package.json'));
   const [plainPort, tlsPort] = [await freePort(), await freePort()];
   const duration = options.operationDuration ?? '100ms';
-  const child = spawn(options.nodePath, ['main.js'], {
+  const child = spawn(options.nodePath, ['-e', WATCHDOG, join(packageDir, 'main.js')], {
     // It finds its TLS certificate (server.json) relative to the working directory.
     cwd: packageDir,
     env: {
@@ -45,7 +48,8 @@ export async function startKinesisLocal(options: KinesisLocalOptions): Promise<K
       MERGE_SHARDS_DURATION: duration,
       UPDATE_SHARD_COUNT_DURATION: duration,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    // Its stdin is our pipe: when we die, even by SIGKILL, it closes and the watchdog ends the server.
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
   const keep = (chunk: Buffer) => {

@@ -1,4 +1,4 @@
-import { CreateStreamCommand, DescribeStreamSummaryCommand, KinesisClient } from '@aws-sdk/client-kinesis';
+import { CreateStreamCommand, DeleteStreamCommand, DescribeStreamSummaryCommand, KinesisClient } from '@aws-sdk/client-kinesis';
 import { createAwsClients, type AwsClients } from '../aws/clients.js';
 import { STREAM_PREFIX } from '../aws/stream-target.js';
 import { startGateway, type Gateway } from './gateway.js';
@@ -8,11 +8,17 @@ import { LocalRds, type LabDatabase } from './local-rds.js';
 
 export const LAB_REGION = 'us-east-1';
 export const LAB_ACCOUNT = '000000000000';
+/** The lab accepts any signature; these let a newcomer without AWS credentials talk to it. */
+export const LAB_CREDENTIALS = { accessKeyId: 'lab', secretAccessKey: 'lab' };
 
 export interface LabOptions {
   nodePath: string;
   port?: number;
   kmsDelayMs?: number;
+  /** How long an activity stream stays `starting` or `stopping`. */
+  transitionMs?: number;
+  /** Shards of each activity stream's Kinesis stream. */
+  shardCount?: number;
 }
 
 /** Kinesis, KMS and RDS on loopback behind one endpoint, with the state to drive them. */
@@ -31,7 +37,25 @@ export interface Lab {
 
 export async function startLab(options: LabOptions): Promise<Lab> {
   const kms = new LocalKms({ region: LAB_REGION, accountId: LAB_ACCOUNT, delayMs: options.kmsDelayMs ?? 0 });
-  const rds = new LocalRds({ region: LAB_REGION, accountId: LAB_ACCOUNT });
+  // Filled in once the gateway is up: RDS makes and deletes Kinesis streams through it, as a client would.
+  const kinesisOf: { client?: KinesisClient } = {};
+  const rds = new LocalRds({
+    region: LAB_REGION,
+    accountId: LAB_ACCOUNT,
+    transitionMs: options.transitionMs ?? 0,
+    resolveKmsKey: (keyId) => kms.resolveKey(keyId).arn,
+    streams: {
+      async create(_database, streamName) {
+        const kinesis = kinesisOf.client;
+        if (!kinesis) throw new Error('the lab is not up');
+        await kinesis.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: options.shardCount ?? 1 }));
+        await waitForActive(kinesis, streamName);
+      },
+      async delete(_database, streamName) {
+        await kinesisOf.client?.send(new DeleteStreamCommand({ StreamName: streamName, EnforceConsumerDeletion: true }));
+      },
+    },
+  });
   let kinesisLocal: KinesisLocal | undefined;
   let gateway: Gateway | undefined;
   try {
@@ -42,7 +66,8 @@ export async function startLab(options: LabOptions): Promise<Lab> {
     throw error;
   }
   const endpoint = gateway.url;
-  const clients = createAwsClients({ endpointUrl: endpoint, region: LAB_REGION });
+  const clients = createAwsClients({ endpointUrl: endpoint, region: LAB_REGION, labCredentials: LAB_CREDENTIALS });
+  kinesisOf.client = clients.kinesis;
   const lab: Lab = {
     endpoint,
     region: LAB_REGION,
@@ -58,6 +83,7 @@ export async function startLab(options: LabOptions): Promise<Lab> {
       return streamName;
     },
     async close() {
+      await rds.settle();
       clients.destroy();
       await gateway?.close();
       await kinesisLocal?.stop();

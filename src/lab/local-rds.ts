@@ -26,7 +26,22 @@ export interface LabDatabase {
 export interface LocalRdsOptions {
   region: string;
   accountId: string;
+  /** Creates and deletes the Kinesis stream behind an activity stream. */
+  streams?: ActivityStreamBackend;
+  /** How long `starting` and `stopping` last, as RDS's take minutes. */
+  transitionMs?: number;
+  /** Resolves a KMS key id, ARN or alias to its ARN; throws if there is no such key. */
+  resolveKmsKey?: (keyId: string) => string;
 }
+
+export interface ActivityStreamBackend {
+  create(database: LabDatabase, streamName: string): Promise<void>;
+  delete(database: LabDatabase, streamName: string): Promise<void>;
+}
+
+// Aurora MySQL, RDS for Oracle and RDS for SQL Server stream only asynchronously.
+const ASYNC_ONLY = /^(aurora-mysql|aurora$|oracle|sqlserver|custom-oracle|custom-sqlserver)/;
+const NATIVE_AUDIT_FIELDS = /^(oracle|sqlserver)/;
 
 /**
  * Amazon RDS as das-read uses it, over the real query protocol (form-encoded Action=…,
@@ -77,9 +92,104 @@ export class LocalRds {
         return { DBClusters: { itemName: 'DBCluster', items: this.#select('cluster', form.get('DBClusterIdentifier')).map(clusterXml) } };
       case 'DescribeDBInstances':
         return { DBInstances: { itemName: 'DBInstance', items: this.#select('instance', form.get('DBInstanceIdentifier')).map(instanceXml) } };
+      case 'StartActivityStream':
+        return this.#start(form);
+      case 'StopActivityStream':
+        return this.#stop(form);
       default:
         throw new ServiceError('InvalidAction', `The lab RDS does not implement ${action || 'that action'}`);
     }
+  }
+
+  #byArn(arn: string | null): LabDatabase {
+    const database = arn ? [...this.#databases.values()].find((candidate) => candidate.arn === arn) : undefined;
+    if (!database) throw new ServiceError('ResourceNotFoundFault', `The resource ${arn ?? ''} could not be found.`, 404);
+    return database;
+  }
+
+  #start(form: URLSearchParams): XmlNode {
+    const database = this.#byArn(form.get('ResourceArn'));
+    const mode = form.get('Mode');
+    const keyId = form.get('KmsKeyId');
+    const nativeFields = form.get('EngineNativeAuditFieldsIncluded') === 'true';
+    if (mode !== 'sync' && mode !== 'async') throw new ServiceError('InvalidParameterValue', 'Mode must be sync or async.');
+    if (!keyId) throw new ServiceError('InvalidParameterValue', 'KmsKeyId is required.');
+    if (mode === 'sync' && ASYNC_ONLY.test(database.engine)) {
+      throw new ServiceError('InvalidParameterCombination', `Synchronous mode isn't supported for the ${database.engine} engine. Use asynchronous mode.`);
+    }
+    if (nativeFields && !NATIVE_AUDIT_FIELDS.test(database.engine)) {
+      throw new ServiceError('InvalidParameterCombination', 'Engine-native audit fields are available only for RDS for Oracle and RDS for SQL Server.');
+    }
+    if (/^(alias\/aws\/|arn:aws:kms:[^:]*:[^:]*:alias\/aws\/)/.test(keyId)) {
+      throw new ServiceError('InvalidParameterValue', 'The default AWS managed key for RDS cannot be used for database activity streams. Specify a customer managed key.');
+    }
+    if (database.activityStream.status !== 'stopped') {
+      const fault = database.kind === 'cluster' ? 'InvalidDBClusterStateFault' : 'InvalidDBInstanceState';
+      throw new ServiceError(fault, `The activity stream of ${database.identifier} is ${database.activityStream.status}.`);
+    }
+    let kmsKeyArn: string;
+    try {
+      kmsKeyArn = this.options.resolveKmsKey?.(keyId) ?? keyId;
+    } catch {
+      throw new ServiceError('KMSKeyNotAccessibleFault', `The specified KMS key ${keyId} does not exist or is not accessible.`);
+    }
+    const streamName = `aws-rds-das-${database.resourceId}`;
+    database.activityStream = {
+      status: 'starting',
+      mode,
+      kinesisStreamName: streamName,
+      kmsKeyId: kmsKeyArn,
+      ...(NATIVE_AUDIT_FIELDS.test(database.engine) ? { engineNativeAuditFieldsIncluded: nativeFields } : {}),
+    };
+    this.#afterTransition(async () => {
+      await this.options.streams?.create(database, streamName);
+      if (database.activityStream.status === 'starting') database.activityStream.status = 'started';
+    }, database);
+    return {
+      KmsKeyId: kmsKeyArn,
+      KinesisStreamName: streamName,
+      Status: 'starting',
+      Mode: mode,
+      ApplyImmediately: form.get('ApplyImmediately') === 'true',
+      EngineNativeAuditFieldsIncluded: database.activityStream.engineNativeAuditFieldsIncluded,
+    };
+  }
+
+  #stop(form: URLSearchParams): XmlNode {
+    const database = this.#byArn(form.get('ResourceArn'));
+    const stream = database.activityStream;
+    if (stream.status !== 'started') {
+      const fault = database.kind === 'cluster' ? 'InvalidDBClusterStateFault' : 'InvalidDBInstanceState';
+      throw new ServiceError(fault, `The activity stream of ${database.identifier} is ${stream.status}, not started.`);
+    }
+    stream.status = 'stopping';
+    const streamName = stream.kinesisStreamName ?? '';
+    this.#afterTransition(async () => {
+      await this.options.streams?.delete(database, streamName);
+      database.activityStream = { status: 'stopped' };
+    }, database);
+    return { KmsKeyId: stream.kmsKeyId, KinesisStreamName: streamName, Status: 'stopping' };
+  }
+
+  lastFailure: unknown;
+
+  /** Pending transitions, so a lab that closes can wait for them. */
+  readonly #transitions = new Set<Promise<void>>();
+
+  #afterTransition(step: () => Promise<void>, database: LabDatabase): void {
+    const done = new Promise<void>((resolve) => setTimeout(resolve, this.options.transitionMs ?? 0))
+      .then(step)
+      // RDS shows a stream it could not set up as stopped; the lab does the same, and says why.
+      .catch((error: unknown) => {
+        database.activityStream = { status: 'stopped' };
+        this.lastFailure = error;
+      })
+      .finally(() => this.#transitions.delete(done));
+    this.#transitions.add(done);
+  }
+
+  async settle(): Promise<void> {
+    await Promise.all([...this.#transitions]);
   }
 
   #select(kind: LabDatabase['kind'], identifier: string | null): LabDatabase[] {

@@ -1,10 +1,12 @@
-import type { Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 
 /**
  * Everything das-read knows about its terminal, in one object handed down from main:
  * tests build one in memory, with or without a TTY.
  */
 export interface IO {
+  stdin: Readable;
+  stdinIsTTY: boolean;
   stdout: Writable;
   stderr: Writable;
   stdoutIsTTY: boolean;

@@ -1,4 +1,4 @@
-import { Writable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import type { IO } from '../../src/output/io.js';
 
 export class TextSink extends Writable {
@@ -12,8 +12,10 @@ export class TextSink extends Writable {
   }
 }
 
-export function memoryIO(options: { tty?: boolean; env?: Record<string, string> } = {}): IO & { stdout: TextSink; stderr: TextSink } {
+export function memoryIO(options: { tty?: boolean; env?: Record<string, string>; input?: string } = {}): IO & { stdout: TextSink; stderr: TextSink } {
   return {
+    stdin: Readable.from(options.input === undefined ? [] : [options.input]),
+    stdinIsTTY: options.tty ?? false,
     stdout: new TextSink(),
     stderr: new TextSink(),
     stdoutIsTTY: options.tty ?? false,

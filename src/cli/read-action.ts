@@ -1,0 +1,35 @@
+import { readCommand } from '../commands/read.js';
+import { ExitCode } from '../errors.js';
+import { colorLevel, makeChalk } from '../output/color.js';
+import { formatNdjson } from '../output/ndjson.js';
+import { formatPretty } from '../output/pretty.js';
+import type { Flags } from './program.js';
+import { toReadOptions, type RawReadFlags } from './read-options.js';
+import type { ActionContext } from './run.js';
+
+/** `das-read --cluster X`: read, decrypt, print. */
+export async function readAction(flags: Flags, context: ActionContext): Promise<number> {
+  const { io } = context;
+  const options = toReadOptions(flags as RawReadFlags, io.stdoutIsTTY, context.now());
+  const chalk = makeChalk(colorLevel(options.color, io.stdoutIsTTY, io.env));
+  const log = context.log({ color: options.color, verbose: options.verbose, debug: options.debug });
+  const summary = await context.withClients(options.aws, (clients) =>
+    readCommand(options, {
+      clients,
+      stdout: io.stdout,
+      format: options.output === 'ndjson' ? formatNdjson : (event, record) => formatPretty(event, record, chalk),
+      log,
+      signal: context.signal,
+      now: context.now,
+      lockOwner: context.lockOwner,
+      syncStdout: io.syncStdout,
+    }),
+  );
+  log.info(`${count(summary.events, 'event')} from ${count(summary.records, 'record')}; ${count(summary.kmsDecryptCalls, 'data key')} decrypted by KMS`);
+  if (summary.gaps.length > 0) log.warn(`the stream had lost events before this run could read them (${count(summary.gaps.length, 'shard')}); exit ${ExitCode.gap}`);
+  return context.interrupted() ?? (summary.gaps.length > 0 ? ExitCode.gap : ExitCode.ok);
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}

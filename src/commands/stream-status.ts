@@ -1,0 +1,42 @@
+import type { RDSClient } from '@aws-sdk/client-rds';
+import { describeCluster, describeInstance, type ActivityStreamInfo } from '../aws/resolve.js';
+
+export interface DatabaseRef {
+  kind: 'cluster' | 'instance';
+  identifier: string;
+}
+
+export function describeDatabase(rds: RDSClient, ref: DatabaseRef, signal?: AbortSignal): Promise<ActivityStreamInfo> {
+  return ref.kind === 'cluster' ? describeCluster(rds, ref.identifier, signal) : describeInstance(rds, ref.identifier, signal);
+}
+
+/** `das-read status`: the activity stream as RDS reports it, for people or (as JSON) for scripts. */
+export function formatStatus(info: ActivityStreamInfo, json: boolean): string {
+  if (json) {
+    return (
+      JSON.stringify({
+        kind: info.kind,
+        identifier: info.identifier,
+        engine: info.engine ?? null,
+        resourceId: info.resourceId ?? null,
+        status: info.status ?? 'stopped',
+        mode: info.mode ?? null,
+        kinesisStreamName: info.streamName ?? null,
+        kmsKeyId: info.kmsKeyId ?? null,
+        ...(info.kind === 'instance' ? { engineNativeAuditFieldsIncluded: info.engineNativeAuditFieldsIncluded ?? false, policyStatus: info.policyStatus ?? null } : {}),
+      }) + '\n'
+    );
+  }
+  const rows: Array<[string, string | undefined]> = [
+    ['activity stream', `${info.status ?? 'stopped'}${info.mode ? ` (${info.mode})` : ''}`],
+    ['Kinesis stream', info.streamName],
+    ['KMS key', info.kmsKeyId],
+    ['resource id', info.resourceId],
+  ];
+  if (info.kind === 'instance') {
+    rows.push(['engine-native audit fields', info.engineNativeAuditFieldsIncluded ? 'included' : 'not included']);
+    if (info.policyStatus) rows.push(['policy', info.policyStatus]);
+  }
+  const lines = rows.filter(([, value]) => value !== undefined).map(([label, value]) => `  ${label.padEnd(27)}${value}`);
+  return `${info.kind} ${info.identifier} (${info.engine ?? 'unknown engine'})\n${lines.join('\n')}\n`;
+}

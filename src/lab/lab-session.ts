@@ -1,0 +1,72 @@
+import { startLab, type Lab } from './lab.js';
+import type { LabDatabase } from './local-rds.js';
+import { ActivityEmitter, type ActivitySource } from './activity-emitter.js';
+import { SyntheticPgbench, type PostgresServer } from './pgbench-synthetic.js';
+
+export const LAB_CLUSTER = 'auroralab-postgres-cluster';
+export const LAB_KEY_ALIAS = 'alias/auroralab-postgres-das';
+
+export interface LabSessionOptions {
+  nodePath: string;
+  port?: number;
+  /** How long `starting` and `stopping` last (RDS takes minutes; the lab, seconds). */
+  transitionMs?: number;
+  /** Synthetic pgbench transactions a second. */
+  transactionsPerSecond?: number;
+  /** Activity from elsewhere (a real PostgreSQL) instead of the synthetic pgbench. */
+  source?: (server: PostgresServer) => Promise<ActivitySource>;
+  onError?: (error: unknown) => void;
+}
+
+export interface LabSession {
+  lab: Lab;
+  cluster: LabDatabase;
+  emitter: ActivityEmitter;
+  /** The line a second terminal needs to talk to the lab. */
+  exportLine: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The original workshop's world, on loopback: an Aurora PostgreSQL cluster with a
+ * customer managed key for its activity stream, and pgbench running against it.
+ */
+export async function startLabSession(options: LabSessionOptions): Promise<LabSession> {
+  const lab = await startLab({ nodePath: options.nodePath, port: options.port, transitionMs: options.transitionMs ?? 2_000 });
+  try {
+    const key = lab.kms.createKey('Database activity stream key for auroralab-postgres-cluster');
+    lab.kms.createAlias(LAB_KEY_ALIAS, key.keyId);
+    const cluster = lab.rds.addDatabase('cluster', LAB_CLUSTER, 'aurora-postgresql', '15.4');
+    const instance = lab.rds.addDatabase('instance', `${LAB_CLUSTER}-instance-1`, 'aurora-postgresql', '15.4');
+    const server: PostgresServer = { serverHost: '10.0.1.5', serverVersion: '15.4', databaseName: 'postgres', dbUserName: 'postgres' };
+    const source: ActivitySource = options.source
+      ? await options.source(server)
+      : new SyntheticPgbench(server, { transactionsPerSecond: options.transactionsPerSecond ?? 10 });
+    const emitter = new ActivityEmitter({
+      kms: lab.clients.kms,
+      kinesis: lab.clients.kinesis,
+      database: cluster,
+      server,
+      instanceId: instance.resourceId,
+      source,
+      onError: options.onError,
+    });
+    emitter.start();
+    const exportLine =
+      `export AWS_ENDPOINT_URL=${lab.endpoint} AWS_REGION=${lab.region} ` + 'AWS_ACCESS_KEY_ID=lab AWS_SECRET_ACCESS_KEY=lab';
+    return {
+      lab,
+      cluster,
+      emitter,
+      exportLine,
+      async close() {
+        await emitter.stop();
+        await source.close?.();
+        await lab.close();
+      },
+    };
+  } catch (error) {
+    await lab.close();
+    throw error;
+  }
+}

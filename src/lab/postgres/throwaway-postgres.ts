@@ -1,0 +1,112 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { appendFile, chown, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { UserError } from '../../errors.js';
+import { freePort } from '../http.js';
+
+const run = promisify(execFile);
+const BIN = '/usr/lib/postgresql/15/bin';
+const PGAUDIT = '/usr/lib/postgresql/15/lib/pgaudit.so';
+
+export const POSTGRES_PACKAGES = 'postgresql-15 postgresql-15-pgaudit';
+
+export interface ThrowawayPostgres {
+  host: string;
+  port: number;
+  user: string;
+  database: string;
+  /** The jsonlog file with pgaudit's lines. */
+  logFile: string;
+  /** Runs a client program (pgbench) against it. */
+  spawnClient(program: string, args: string[]): ChildProcess;
+  stop(): Promise<void>;
+}
+
+/**
+ * A PostgreSQL 15 of our own in a temp folder, audited by pgaudit and logging JSON:
+ * the closest thing to Aurora's activity stream a laptop can run. Stopped and removed
+ * with everything in it by stop().
+ */
+export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
+  for (const needed of [join(BIN, 'initdb'), join(BIN, 'pg_ctl'), PGAUDIT, '/usr/bin/pgbench']) {
+    if (!existsSync(needed)) {
+      throw new UserError(`--postgres needs PostgreSQL 15 with pgaudit and pgbench: ${needed} is missing`, undefined, `On Debian or Ubuntu: sudo apt-get install ${POSTGRES_PACKAGES}`);
+    }
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'das-read-postgres-'));
+  // PostgreSQL refuses to run as root: then it runs as the postgres user the package created.
+  const asRoot = userInfo().uid === 0;
+  const wrap = (program: string, args: string[]): [string, string[]] => (asRoot ? ['runuser', ['-u', 'postgres', '--', program, ...args]] : [program, args]);
+  const data = join(dir, 'data');
+  const port = await freePort();
+  try {
+    if (asRoot) {
+      const { uid, gid } = postgresIds();
+      await chown(dir, uid, gid);
+    }
+    await run(...wrap(join(BIN, 'initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '--no-sync']));
+    await appendFile(
+      join(data, 'postgresql.conf'),
+      [
+        "listen_addresses = '127.0.0.1'",
+        `port = ${port}`,
+        `unix_socket_directories = '${dir}'`,
+        "shared_preload_libraries = 'pgaudit'",
+        "pgaudit.log = 'all'",
+        'pgaudit.log_parameter = on',
+        'pgaudit.log_relation = on',
+        'pgaudit.log_catalog = off',
+        'pgaudit.log_client = off',
+        "log_destination = 'jsonlog'",
+        'logging_collector = on',
+        `log_directory = '${join(dir, 'log')}'`,
+        "log_filename = 'postgresql.log'",
+        'log_rotation_age = 0',
+        'log_rotation_size = 0',
+        'log_connections = on',
+        'log_disconnections = on',
+        'fsync = off',
+        '',
+      ].join('\n'),
+    );
+    await run(...wrap(join(BIN, 'pg_ctl'), ['-D', data, '-l', join(dir, 'startup.log'), '-w', 'start']));
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw new UserError(`the throwaway PostgreSQL did not start: ${(error as Error).message.split('\n')[0]}`, undefined, undefined, { cause: error });
+  }
+  const clients = new Set<ChildProcess>();
+  return {
+    host: '127.0.0.1',
+    port,
+    user: 'postgres',
+    database: 'postgres',
+    logFile: join(dir, 'log', 'postgresql.json'),
+    spawnClient(program, args) {
+      const child = spawn(program, args, { env: { PATH: '/usr/bin:/bin', PGHOST: '127.0.0.1', PGPORT: String(port), PGUSER: 'postgres', PGDATABASE: 'postgres' }, stdio: 'ignore' });
+      clients.add(child);
+      child.on('exit', () => clients.delete(child));
+      return child;
+    },
+    async stop() {
+      for (const child of clients) child.kill('SIGTERM');
+      await run(...wrap(join(BIN, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop'])).catch(() => {});
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+// The uid and gid of the postgres user, from /etc/passwd.
+function postgresIds(): { uid: number; gid: number } {
+  let passwd = '';
+  try {
+    passwd = readFileSync('/etc/passwd', 'utf8');
+  } catch {
+    // Reported below as a missing user.
+  }
+  const line = /^postgres:[^:]*:(\d+):(\d+):/m.exec(passwd);
+  if (!line) throw new UserError('running as root, --postgres needs the postgres user (from the postgresql package)');
+  return { uid: Number(line[1]), gid: Number(line[2]) };
+}

@@ -1,0 +1,118 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, open, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ExitCode } from '../../src/errors.js';
+import type { CheckpointState } from '../../src/checkpoint/checkpoint-file.js';
+import { activityRecord, postgresEvent } from '../../src/lab/synthetic-events.js';
+import { BIN, runBin, startBin, userEnv } from '../helpers/bin.js';
+import { startTestLab, type TestLab, type TestStream } from '../helpers/test-lab.js';
+
+let lab: TestLab;
+let dir: string;
+beforeAll(async () => {
+  lab = await startTestLab();
+  dir = await mkdtemp(join(tmpdir(), 'das-read-cron-'));
+});
+afterAll(async () => {
+  await lab?.close();
+});
+
+const records = (stream: TestStream, from: number, count: number, perRecord = 1) =>
+  Array.from({ length: count }, (_, r) =>
+    activityRecord(stream.database.resourceId, 'db-A', Array.from({ length: perRecord }, (_, e) => postgresEvent(from + r * perRecord + e))),
+  );
+const idsIn = (text: string) => text.trim().split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { statementId: number }).statementId);
+const eventIdsIn = (text: string) => text.trim().split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { eventId: string }).eventId);
+
+describe('from cron, with a checkpoint', () => {
+  it('killed hard at random points and restarted until done: every event at least once, duplicates bounded by one batch a kill', async () => {
+    const stream = await lab.activityStream({ name: 'crashy', shards: 2 });
+    await stream.put(records(stream, 0, 150, 2));
+    const audit = join(dir, 'crashy.ndjson');
+    const checkpoint = join(dir, 'crashy.json');
+    const batchSize = 10;
+    // Fixed delays, so a failure can be replayed; spread over start-up, the first batches and the middle.
+    const killAfterMs = [150, 700, 450, 900, 600, 1_100, 800, 500, 1_300, 650];
+    let kills = 0;
+    let finished = false;
+    for (let attempt = 0; attempt < 40 && !finished; attempt++) {
+      const out = await open(audit, 'a');
+      const child = spawn(process.execPath, [BIN, '--cluster', 'crashy', '--endpoint-url', lab.endpoint, '--checkpoint', checkpoint, '--no-follow', '--batch-size', String(batchSize)], {
+        env: userEnv(),
+        stdio: ['ignore', out.fd, 'pipe'],
+      });
+      let stderr = '';
+      child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const delay = killAfterMs[attempt];
+      const timer = delay === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), delay);
+      const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('exit', (c, s) => resolve([c, s])));
+      clearTimeout(timer);
+      await out.close();
+      if (signal === 'SIGKILL') kills++;
+      else {
+        expect(code, stderr).toBe(0);
+        finished = true;
+      }
+    }
+    expect(finished).toBe(true);
+    expect(kills).toBeGreaterThanOrEqual(3);
+    const ids = idsIn(await readFile(audit, 'utf8'));
+    expect(new Set(ids)).toEqual(new Set(Array.from({ length: 300 }, (_, i) => i)));
+    const duplicates = ids.length - 300;
+    expect(duplicates).toBeLessThanOrEqual(kills * batchSize * 2);
+    const again = await runBin(['--cluster', 'crashy', '--endpoint-url', lab.endpoint, '--checkpoint', checkpoint, '--no-follow']);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toBe('');
+  }, 120_000);
+
+  it('SIGTERM while following: writes what it decoded, saves the checkpoint, exits 143; the next run carries on exactly', async () => {
+    const stream = await lab.activityStream({ name: 'terminated', shards: 2 });
+    await stream.put(records(stream, 0, 40));
+    const checkpoint = join(dir, 'terminated.json');
+    const running = startBin(['--cluster', 'terminated', '--endpoint-url', lab.endpoint, '--checkpoint', checkpoint, '--batch-size', '5']);
+    await running.lines(10);
+    running.child.kill('SIGTERM');
+    const first = await running.finished;
+    expect(first.code).toBe(ExitCode.terminated);
+    const rest = await runBin(['--cluster', 'terminated', '--endpoint-url', lab.endpoint, '--checkpoint', checkpoint, '--no-follow']);
+    expect(rest.code).toBe(0);
+    const all = [...idsIn(first.stdout), ...idsIn(rest.stdout)];
+    expect(all.sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+  });
+
+  it('when the pipe closes, exits 0 quietly and the checkpoint covers only what was written', async () => {
+    const stream = await lab.activityStream({ name: 'piped' });
+    await stream.put(records(stream, 0, 10));
+    const checkpoint = join(dir, 'piped.json');
+    const running = startBin(['--cluster', 'piped', '--endpoint-url', lab.endpoint, '--checkpoint', checkpoint]);
+    await running.lines(10);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const received = running.stdout();
+    running.child.stdout.destroy();
+    // Read by das-read after its reader left: they must not count as written.
+    await stream.put(records(stream, 10, 5));
+    const first = await running.finished;
+    expect(first.code).toBe(0);
+    expect(first.stderr).not.toMatch(/\n\s+at |EPIPE/);
+    const saved = JSON.parse(await readFile(checkpoint, 'utf8')) as CheckpointState;
+    const lastWritten = eventIdsIn(received).at(-1)?.split(':')[1];
+    expect(saved.shards['shardId-000000000000']?.sequenceNumber).toBe(lastWritten);
+    const rest = await runBin(['--cluster', 'piped', '--endpoint-url', lab.endpoint, '--checkpoint', checkpoint, '--no-follow']);
+    expect(idsIn(rest.stdout)).toEqual([10, 11, 12, 13, 14]);
+  });
+
+  it('a second run on a checkpoint in use refuses, naming the first', async () => {
+    const stream = await lab.activityStream({ name: 'locked' });
+    await stream.put(records(stream, 0, 2));
+    const checkpoint = join(dir, 'locked.json');
+    const first = startBin(['--cluster', 'locked', '--endpoint-url', lab.endpoint, '--checkpoint', checkpoint]);
+    await first.lines(2);
+    const second = await runBin(['--cluster', 'locked', '--endpoint-url', lab.endpoint, '--checkpoint', checkpoint, '--no-follow']);
+    expect(second.code).toBe(ExitCode.runtime);
+    expect(second.stderr).toContain(`another das-read (pid ${first.child.pid}`);
+    first.child.kill('SIGINT');
+    expect((await first.finished).code).toBe(ExitCode.interrupted);
+  });
+});
