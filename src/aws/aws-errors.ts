@@ -47,6 +47,10 @@ export function explainAwsError(error: unknown, action: string, resource?: strin
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
     return new UserError(`cannot reach the AWS endpoint for ${action.split(':')[0]} (${code}: ${message})`);
   }
+  // AWS refused the request with its reason (a wrong key, a wrong state): the user's to act on, not a bug.
+  if ((error as { $fault?: unknown }).$fault === 'client' && name) {
+    return new UserError(`${action}${on} was refused: ${name}: ${message}`);
+  }
   if (isTransient(error)) {
     return new UserError(
       `${action}${on} kept failing, retried with backoff for about two minutes: ${name ?? code ?? 'error'}: ${message}`,
@@ -59,11 +63,15 @@ export function explainAwsError(error: unknown, action: string, resource?: strin
   return undefined;
 }
 
-/** Runs an AWS call, rethrowing what the user can act on as a UserError. */
-export async function callAws<T>(action: string, resource: string | undefined, call: () => Promise<T>): Promise<T> {
+/** A caller's own words for the errors it expects, by error code. */
+export type SpecificErrors = Record<string, () => UserError>;
+
+/** Runs an AWS call, rethrowing what the user can act on as a UserError: the caller's words first, then the general ones. */
+export async function callAws<T>(action: string, resource: string | undefined, call: () => Promise<T>, specific: SpecificErrors = {}): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    throw explainAwsError(error, action, resource) ?? error;
+    const explain = specific[awsErrorName(error) ?? ''];
+    throw explain?.() ?? explainAwsError(error, action, resource) ?? error;
   }
 }

@@ -1,5 +1,4 @@
 import { DescribeDBClustersCommand, DescribeDBInstancesCommand, type RDSClient } from '@aws-sdk/client-rds';
-import { awsErrorName } from './error-names.js';
 import { callAws } from './aws-errors.js';
 import { targetFromStream, type Source, type StreamTarget } from './stream-target.js';
 import { UserError } from '../errors.js';
@@ -20,18 +19,19 @@ export interface ActivityStreamInfo {
 }
 
 export async function describeCluster(rds: RDSClient, identifier: string, signal?: AbortSignal): Promise<ActivityStreamInfo> {
-  const answer = await callAws('rds:DescribeDBClusters', identifier, () =>
-    rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: identifier }), { abortSignal: signal }),
-  ).catch((error: unknown) => {
-    if (awsErrorName(error) === 'DBClusterNotFoundFault') {
-      throw new UserError(
-        `no DB cluster "${identifier}" in this account and region`,
-        undefined,
-        'Check --region and the identifier. For RDS for Oracle or SQL Server, name the instance with --instance.',
-      );
-    }
-    throw error;
-  });
+  const answer = await callAws(
+    'rds:DescribeDBClusters',
+    identifier,
+    () => rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: identifier }), { abortSignal: signal }),
+    {
+      DBClusterNotFoundFault: () =>
+        new UserError(
+          `no DB cluster "${identifier}" in this account and region`,
+          undefined,
+          'Check --region and the identifier. For RDS for Oracle or SQL Server, name the instance with --instance.',
+        ),
+    },
+  );
   const cluster = answer.DBClusters?.[0];
   if (!cluster) throw new UserError(`RDS returned no cluster for "${identifier}"`);
   return {
@@ -48,18 +48,14 @@ export async function describeCluster(rds: RDSClient, identifier: string, signal
 }
 
 export async function describeInstance(rds: RDSClient, identifier: string, signal?: AbortSignal): Promise<ActivityStreamInfo> {
-  const answer = await callAws('rds:DescribeDBInstances', identifier, () =>
-    rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }), { abortSignal: signal }),
-  ).catch((error: unknown) => {
-    if (awsErrorName(error) === 'DBInstanceNotFound' || awsErrorName(error) === 'DBInstanceNotFoundFault') {
-      throw new UserError(
-        `no DB instance "${identifier}" in this account and region`,
-        undefined,
-        'Check --region and the identifier. For an Aurora cluster, name it with --cluster.',
-      );
-    }
-    throw error;
-  });
+  const notFound = () =>
+    new UserError(`no DB instance "${identifier}" in this account and region`, undefined, 'Check --region and the identifier. For an Aurora cluster, name it with --cluster.');
+  const answer = await callAws(
+    'rds:DescribeDBInstances',
+    identifier,
+    () => rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }), { abortSignal: signal }),
+    { DBInstanceNotFound: notFound, DBInstanceNotFoundFault: notFound },
+  );
   const instance = answer.DBInstances?.[0];
   if (!instance) throw new UserError(`RDS returned no instance for "${identifier}"`);
   return {

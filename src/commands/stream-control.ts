@@ -65,6 +65,7 @@ export async function stopActivityStream(rds: RDSClient, ref: DatabaseRef, apply
 
 export interface WaitOptions {
   timeoutMs: number;
+  /** The longest pause between polls; they start at a quarter second and double up to it. */
   pollMs: number;
   now: () => number;
   /** Called with the status and the time waited so far, for a spinner. */
@@ -75,7 +76,7 @@ export interface WaitOptions {
 /** Polls RDS until the activity stream reaches `wanted`; a timeout is an error that says what to check. */
 export async function waitForStatus(rds: RDSClient, ref: DatabaseRef, wanted: 'started' | 'stopped', options: WaitOptions): Promise<ActivityStreamInfo> {
   const began = options.now();
-  for (;;) {
+  for (let pause = Math.min(250, options.pollMs); ; pause = Math.min(pause * 2, options.pollMs)) {
     const info = await describeDatabase(rds, ref, options.signal);
     const status = info.status ?? 'stopped';
     const waited = options.now() - began;
@@ -91,7 +92,7 @@ export async function waitForStatus(rds: RDSClient, ref: DatabaseRef, wanted: 's
         `It may still get there: RDS can take several minutes. Check with: das-read status --${info.kind} ${info.identifier}`,
       );
     }
-    await sleep(Math.min(options.pollMs, options.timeoutMs - waited), options.signal);
+    await sleep(Math.min(pause, options.timeoutMs - waited), options.signal);
     if (options.signal?.aborted) throw new UserError('stopped waiting');
   }
 }

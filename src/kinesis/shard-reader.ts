@@ -1,5 +1,5 @@
 import { GetRecordsCommand, GetShardIteratorCommand, type KinesisClient, type GetRecordsCommandOutput } from '@aws-sdk/client-kinesis';
-import { callAws } from '../aws/aws-errors.js';
+import { callAws, explainAwsError } from '../aws/aws-errors.js';
 import { withRetry, type RetryPolicy } from '../aws/retry.js';
 import { awsErrorName } from '../aws/error-names.js';
 import { iteratorRequest, type StartPosition } from './positions.js';
@@ -62,16 +62,14 @@ export async function* readShard(options: ShardReadOptions): AsyncGenerator<Shar
     let answer: GetRecordsCommandOutput;
     try {
       const current = iterator;
-      answer = await callAws('kinesis:GetRecords', streamName, () =>
-        withRetry(() => kinesis.send(new GetRecordsCommand({ ShardIterator: current, Limit: options.limit }), { abortSignal: signal }), signal, options.retry),
-      );
+      answer = await withRetry(() => kinesis.send(new GetRecordsCommand({ ShardIterator: current, Limit: options.limit }), { abortSignal: signal }), signal, options.retry);
     } catch (error) {
       // Iterators live 5 minutes; a slow consumer outlives them. Resume after the last record seen.
       if (awsErrorName(error) === 'ExpiredIteratorException') {
         iterator = await newIterator();
         continue;
       }
-      throw error;
+      throw explainAwsError(error, 'kinesis:GetRecords', streamName) ?? error;
     }
     let records: RawRecord[] = (answer.Records ?? []).map((record) => ({
       shardId,

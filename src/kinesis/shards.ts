@@ -1,7 +1,6 @@
 import { ListShardsCommand, type KinesisClient, type Shard } from '@aws-sdk/client-kinesis';
 import { callAws } from '../aws/aws-errors.js';
 import { withRetry } from '../aws/retry.js';
-import { awsErrorName } from '../aws/error-names.js';
 import { UserError } from '../errors.js';
 
 export interface ShardInfo {
@@ -17,18 +16,19 @@ export async function listShards(kinesis: KinesisClient, streamName: string, sig
   do {
     // The API refuses StreamName together with NextToken.
     const input = nextToken ? { NextToken: nextToken } : { StreamName: streamName };
-    const page = await callAws('kinesis:ListShards', streamName, () =>
-      withRetry(() => kinesis.send(new ListShardsCommand(input), { abortSignal: signal }), signal),
-    ).catch((error: unknown) => {
-      if (awsErrorName(error) === 'ResourceNotFoundException') {
-        throw new UserError(
-          `the Kinesis stream ${streamName} does not exist`,
-          undefined,
-          'Is the activity stream started, in this account and region? Stopping an activity stream deletes its Kinesis stream.',
-        );
-      }
-      throw error;
-    });
+    const page = await callAws(
+      'kinesis:ListShards',
+      streamName,
+      () => withRetry(() => kinesis.send(new ListShardsCommand(input), { abortSignal: signal }), signal),
+      {
+        ResourceNotFoundException: () =>
+          new UserError(
+            `the Kinesis stream ${streamName} does not exist`,
+            undefined,
+            'Is the activity stream started, in this account and region? Stopping an activity stream deletes its Kinesis stream.',
+          ),
+      },
+    );
     shards.push(...(page.Shards ?? []));
     nextToken = page.NextToken;
   } while (nextToken);

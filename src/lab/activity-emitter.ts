@@ -44,6 +44,9 @@ export class ActivityEmitter {
   #producer: { keyId: string; producer: DasRecordProducer } | undefined;
   #lastHeartbeat = 0;
   #lastMonitoring = 0;
+  /** Whether the last round found the stream started. */
+  #watching = false;
+  #watchedBefore = false;
   recordsPut = 0;
 
   constructor(private readonly options: EmitterOptions) {}
@@ -64,8 +67,14 @@ export class ActivityEmitter {
   async flush(): Promise<void> {
     const stream = this.options.database.activityStream;
     const nowMs = (this.options.now ?? Date.now)();
-    if (stream.status !== 'started' || !stream.kinesisStreamName || !stream.kmsKeyId) return;
-    const events = (await this.options.source?.eventsUntil(nowMs * 1000)) ?? [];
+    if (stream.status !== 'started' || !stream.kinesisStreamName || !stream.kmsKeyId) {
+      this.#watching = false;
+      return;
+    }
+    let events = (await this.options.source?.eventsUntil(nowMs * 1000)) ?? [];
+    // A stream started again does not carry what happened while it was stopped.
+    if (!this.#watching && this.#watchedBefore) events = [];
+    this.#watching = this.#watchedBefore = true;
     const records: DasEvent[][] = [];
     if (nowMs - this.#lastMonitoring >= (this.options.monitoringMs ?? 15_000)) {
       this.#lastMonitoring = nowMs;

@@ -56,8 +56,7 @@ export class SyntheticPgbench {
    * transactions and disconnecting.
    */
   eventsUntil(untilMicros: number): DasEvent[] {
-    // Time nobody watched (the stream was stopped) is skipped, not replayed.
-    this.#clock = Math.max(this.#clock ?? untilMicros, untilMicros - 5_000_000);
+    this.#clock ??= untilMicros;
     const events: DasEvent[] = [];
     const gap = 1_000_000 / (this.options.transactionsPerSecond ?? 20);
     while (this.#clock + gap <= untilMicros) {

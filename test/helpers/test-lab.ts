@@ -25,8 +25,8 @@ export interface TestLab extends Lab {
   }): Promise<TestStream>;
 }
 
-export async function startTestLab(): Promise<TestLab> {
-  const lab = await startLab({ nodePath: process.execPath });
+export async function startTestLab(options: { transitionMs?: number } = {}): Promise<TestLab> {
+  const lab = await startLab({ nodePath: process.execPath, ...options });
   return Object.assign(lab, {
     async activityStream(options: Parameters<TestLab['activityStream']>[0]): Promise<TestStream> {
       const kind = options.kind ?? 'cluster';

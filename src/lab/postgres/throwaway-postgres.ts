@@ -20,7 +20,7 @@ export interface ThrowawayPostgres {
   database: string;
   /** The jsonlog file with pgaudit's lines. */
   logFile: string;
-  /** Runs a client program (pgbench) against it. */
+  /** Runs one of PostgreSQL's client programs (pgbench) against it. */
   spawnClient(program: string, args: string[]): ChildProcess;
   stop(): Promise<void>;
 }
@@ -31,7 +31,7 @@ export interface ThrowawayPostgres {
  * with everything in it by stop().
  */
 export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
-  for (const needed of [join(BIN, 'initdb'), join(BIN, 'pg_ctl'), PGAUDIT, '/usr/bin/pgbench']) {
+  for (const needed of [join(BIN, 'initdb'), join(BIN, 'pg_ctl'), join(BIN, 'pgbench'), PGAUDIT]) {
     if (!existsSync(needed)) {
       throw new UserError(`--postgres needs PostgreSQL 15 with pgaudit and pgbench: ${needed} is missing`, undefined, `On Debian or Ubuntu: sudo apt-get install ${POSTGRES_PACKAGES}`);
     }
@@ -85,7 +85,7 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
     database: 'postgres',
     logFile: join(dir, 'log', 'postgresql.json'),
     spawnClient(program, args) {
-      const child = spawn(program, args, { env: { PATH: '/usr/bin:/bin', PGHOST: '127.0.0.1', PGPORT: String(port), PGUSER: 'postgres', PGDATABASE: 'postgres' }, stdio: 'ignore' });
+      const child = spawn(join(BIN, program), args, { env: { PATH: '/usr/bin:/bin', PGHOST: '127.0.0.1', PGPORT: String(port), PGUSER: 'postgres', PGDATABASE: 'postgres' }, stdio: 'ignore' });
       clients.add(child);
       child.on('exit', () => clients.delete(child));
       return child;

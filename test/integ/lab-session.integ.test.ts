@@ -1,0 +1,111 @@
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { run } from '../../src/cli/run.js';
+import { LAB_CLUSTER, LAB_KEY_ALIAS, startLabSession, type LabSession } from '../../src/lab/lab-session.js';
+import { startPostgresLoad, type PostgresLoad } from '../../src/lab/postgres/audit-source.js';
+import { memoryIO } from '../helpers/memory-io.js';
+
+type Event = Record<string, unknown>;
+
+async function das(session: LabSession, args: string[]) {
+  const io = memoryIO();
+  const code = await run([...args, '--endpoint-url', session.lab.endpoint], io, { nodePath: process.execPath });
+  const events = () => io.stdout.lines().map((line) => JSON.parse(line) as Event);
+  return { code, stdout: io.stdout.text, stderr: io.stderr.text, get events() { return events(); } };
+}
+
+async function startedSession(options: Parameters<typeof startLabSession>[0]): Promise<LabSession> {
+  const session = await startLabSession(options);
+  const started = await das(session, ['start', '--cluster', LAB_CLUSTER, '--kms-key', LAB_KEY_ALIAS, '--apply-immediately', '--wait']);
+  if (started.code !== 0) {
+    await session.close();
+    throw new Error(`das-read start failed: ${started.stderr}`);
+  }
+  return session;
+}
+
+async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 15_000) {
+  for (const deadline = Date.now() + timeoutMs; !(await condition()); ) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('das-read lab', () => {
+  it('emits records as RDS would while the stream is started: load, heartbeats, rdsadmin, keys reused and rotated', async () => {
+    const session = await startedSession({ nodePath: process.execPath, port: 0, transitionMs: 200, transactionsPerSecond: 100 });
+    try {
+      await until(() => session.emitter.recordsPut >= 40);
+      const read = await das(session, ['--cluster', LAB_CLUSTER, '--no-follow', '--include-heartbeats']);
+      expect(read.code, read.stderr).toBe(0);
+      const commands = new Set(read.events.map((event) => event.command));
+      for (const command of ['CONNECT', 'BEGIN', 'UPDATE', 'SELECT', 'INSERT', 'COMMIT']) expect(commands).toContain(command);
+      expect(read.events.some((event) => event.type === 'heartbeat')).toBe(true);
+      expect(read.events.some((event) => event.dbUserName === 'rdsadmin')).toBe(true);
+      expect(new Set(read.events.map((event) => event.clusterId))).toEqual(new Set([session.cluster.resourceId]));
+      const perRecord = new Map<string, number>();
+      for (const event of read.events) {
+        const record = String(event.eventId).split(':').slice(0, 2).join(':');
+        perRecord.set(record, (perRecord.get(record) ?? 0) + 1);
+      }
+      expect(Math.max(...perRecord.values())).toBeGreaterThan(1);
+      // One data key per 100 records: fewer KMS decryptions than records, more than one key.
+      const keys = session.lab.kms.stats.generateDataKeyCalls;
+      expect(keys).toBeGreaterThanOrEqual(1);
+      expect(keys).toBeLessThan(perRecord.size);
+    } finally {
+      await session.close();
+    }
+  });
+
+  it('stops emitting when the stream is stopped, and the stream is gone', async () => {
+    const session = await startedSession({ nodePath: process.execPath, port: 0, transitionMs: 200 });
+    try {
+      const stopped = await das(session, ['stop', '--cluster', LAB_CLUSTER, '--yes', '--wait']);
+      expect(stopped.code, stopped.stderr).toBe(0);
+      const put = session.emitter.recordsPut;
+      await new Promise((resolve) => setTimeout(resolve, 1_200));
+      expect(session.emitter.recordsPut).toBe(put);
+      const read = await das(session, ['--cluster', LAB_CLUSTER, '--no-follow']);
+      expect(read.code).toBe(1);
+      expect(read.stderr).toContain('is stopped, not started');
+    } finally {
+      await session.close();
+    }
+  });
+});
+
+describe('das-read lab --postgres: a real pgbench, audited by pgaudit', () => {
+  it('comes out of das-read as events whose statements are what pgbench ran; leaves nothing behind', async () => {
+    let load: PostgresLoad | undefined;
+    const session = await startedSession({
+      nodePath: process.execPath,
+      port: 0,
+      transitionMs: 200,
+      source: async (server) => (load = await startPostgresLoad(server, { transactionsPerSecond: 50 })),
+    });
+    try {
+      await until(async () => (await das(session, ['--cluster', LAB_CLUSTER, '--no-follow'])).events.filter((event) => event.command === 'INSERT').length >= 2, 30_000);
+      const { events } = await das(session, ['--cluster', LAB_CLUSTER, '--no-follow']);
+      const statements = new Set(events.map((event) => event.commandText));
+      for (const statement of [
+        'UPDATE pgbench_accounts SET abalance = abalance + $1 WHERE aid = $2;',
+        'SELECT abalance FROM pgbench_accounts WHERE aid = $1;',
+        'UPDATE pgbench_tellers SET tbalance = tbalance + $1 WHERE tid = $2;',
+        'UPDATE pgbench_branches SET bbalance = bbalance + $1 WHERE bid = $2;',
+        'INSERT INTO pgbench_history (tid, bid, aid, delta, mtime) VALUES ($1, $2, $3, $4, CURRENT_TIMESTAMP);',
+      ]) {
+        expect(statements, statement).toContain(statement);
+      }
+      const insert = events.find((event) => event.command === 'INSERT');
+      expect(insert).toMatchObject({ class: 'WRITE', objectType: 'TABLE', objectName: 'public.pgbench_history', clientApplication: 'pgbench', remoteHost: '127.0.0.1' });
+      expect(insert?.paramList).toHaveLength(4);
+      expect(String(insert?.sessionId)).toMatch(/^[0-9a-f]+\.[0-9a-f]+$/);
+      expect(events.some((event) => event.command === 'CONNECT' && event.clientApplication === 'pgbench')).toBe(true);
+    } finally {
+      await session.close();
+    }
+    expect(load).toBeDefined();
+    expect(existsSync(load?.postgres.logFile ?? '/')).toBe(false);
+  }, 60_000);
+});
