@@ -44,8 +44,9 @@ export interface RetryPolicy {
 export const DEFAULT_RETRY: RetryPolicy = { retries: 10, baseDelayMs: 250, maxDelayMs: 20_000 };
 
 /**
- * Runs `call` again on transient failures, waiting full-jitter exponential backoff
- * between tries (never a busy loop); stops early when the signal aborts.
+ * Runs `call` again on transient failures, waiting exponential backoff with equal
+ * jitter between tries: at least half the step, so never a busy loop, and spread so
+ * that shards throttled together do not retry together. Stops early when the signal aborts.
  */
 export async function withRetry<T>(call: () => Promise<T>, signal?: AbortSignal, policy: RetryPolicy = DEFAULT_RETRY): Promise<T> {
   const random = policy.random ?? Math.random;
@@ -54,8 +55,8 @@ export async function withRetry<T>(call: () => Promise<T>, signal?: AbortSignal,
       return await call();
     } catch (error) {
       if (attempt >= policy.retries || !isTransient(error) || signal?.aborted) throw error;
-      const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
-      await sleep(Math.max(1, Math.round(random() * ceiling)), signal);
+      const step = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
+      await sleep(Math.round(step / 2 + random() * (step / 2)), signal);
     }
   }
 }

@@ -81,6 +81,7 @@ export async function demoAction(flags: Flags, context: ActionContext): Promise<
           follow: true,
           from: { type: 'TRIM_HORIZON' },
           batchSize: 1000,
+          threads: 0,
           onError: 'fail',
           output: io.stdoutIsTTY ? 'pretty' : 'ndjson',
           includeHeartbeats: false,

@@ -56,7 +56,7 @@ export async function readCommand(options: ReadOptions, deps: ReadDeps): Promise
 
     const stop = new AbortController();
     const signal = AbortSignal.any([deps.signal, stop.signal]);
-    const decoder = createDecoder({ kms: clients.kms, encryptionContext: target.encryptionContext });
+    const decoder = createDecoder({ kms: clients.kms, encryptionContext: target.encryptionContext, threads: options.threads });
     const output = new OutputWriter(deps.stdout);
     const writer = new BatchWriter({
       output,
@@ -94,6 +94,7 @@ export async function readCommand(options: ReadOptions, deps: ReadDeps): Promise
       summary.outputClosed = true;
     } finally {
       stop.abort();
+      await decoder.close();
       Object.assign(summary, { events: writer.events, records: writer.records, skipped: writer.skipped, kmsDecryptCalls: decoder.stats.kmsDecryptCalls });
       if (writer.skipped > 0) {
         log.warn(`skipped ${writer.skipped} unreadable record${writer.skipped === 1 ? '' : 's'}${deadLetter ? `; kept in ${deadLetter.path}` : ''}`);

@@ -1,19 +1,11 @@
 import type { DasActivityRecord } from './types.js';
+import { parseJsonObject } from './json-object.js';
 
 export const ACTIVITY_RECORD_TYPE = 'DatabaseActivityMonitoringRecord';
 
 /** Parses the decrypted, decompressed JSON; throws an Error whose message is the reason. */
 export function parseActivityRecord(text: string): DasActivityRecord {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new Error('the decrypted payload is not JSON');
-  }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    throw new Error('the decrypted payload is not a JSON object');
-  }
-  const record = json as Record<string, unknown>;
+  const record = parseJsonObject(text, 'the decrypted payload');
   if (record.type !== ACTIVITY_RECORD_TYPE) {
     throw new Error(`the decrypted payload has type ${JSON.stringify(record.type)}, not ${ACTIVITY_RECORD_TYPE}`);
   }

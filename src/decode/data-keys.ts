@@ -1,5 +1,4 @@
 import { DecryptCommand, type KMSClient } from '@aws-sdk/client-kms';
-import { RawAesKeyringNode, RawAesWrappingSuiteIdentifier } from '@aws-crypto/client-node';
 import { Lru } from './lru.js';
 import { describeContext, type EncryptionContext } from './encryption-context.js';
 import { awsErrorName } from '../aws/error-names.js';
@@ -27,39 +26,44 @@ export class DataKeyError extends Error {
   }
 }
 
+/** A plaintext data key, named by its wrapped form. Held in memory only; never printed or stored. */
+export interface DataKey {
+  id: string;
+  bytes: Uint8Array;
+}
+
 /**
- * Turns a record's KMS-wrapped data key into a keyring, calling KMS once per distinct
- * key: RDS reuses a data key across many records. Concurrent records with the same new
- * key share one call. Only keyrings are kept; the plaintext key lives in none of our
- * variables after the keyring is built.
+ * Decrypts a record's KMS-wrapped data key, calling KMS once per distinct key: RDS
+ * reuses a data key across many records. Concurrent records with the same new key
+ * share one call.
  */
 export class DataKeyCache {
   readonly stats: DataKeyStats = { kmsDecryptCalls: 0, cacheHits: 0 };
-  readonly #keyrings: Lru<string, Promise<RawAesKeyringNode>>;
+  readonly #keys: Lru<string, Promise<DataKey>>;
 
   constructor(
     private readonly kms: KMSClient,
     private readonly context: EncryptionContext,
     capacity = 1024,
   ) {
-    this.#keyrings = new Lru(capacity);
+    this.#keys = new Lru(capacity);
   }
 
-  keyringFor(wrappedKey: Uint8Array, signal?: AbortSignal): Promise<RawAesKeyringNode> {
-    const cacheKey = Buffer.from(wrappedKey.buffer, wrappedKey.byteOffset, wrappedKey.byteLength).toString('base64');
-    const cached = this.#keyrings.get(cacheKey);
+  /** `id` is the wrapped key as the record carries it (base64): a name, not a secret. */
+  keyFor(id: string, wrappedKey: Uint8Array, signal?: AbortSignal): Promise<DataKey> {
+    const cached = this.#keys.get(id);
     if (cached) {
       this.stats.cacheHits++;
       return cached;
     }
-    const pending = this.#unwrap(wrappedKey, signal);
-    this.#keyrings.set(cacheKey, pending);
+    const pending = this.#unwrap(wrappedKey, signal).then((bytes) => ({ id, bytes }));
+    this.#keys.set(id, pending);
     // A failed unwrap must not poison the cache: a throttled call is worth retrying later.
-    pending.catch(() => this.#keyrings.delete(cacheKey));
+    pending.catch(() => this.#keys.delete(id));
     return pending;
   }
 
-  async #unwrap(wrappedKey: Uint8Array, signal?: AbortSignal): Promise<RawAesKeyringNode> {
+  async #unwrap(wrappedKey: Uint8Array, signal?: AbortSignal): Promise<Uint8Array> {
     this.stats.kmsDecryptCalls++;
     let plaintext: Uint8Array | undefined;
     try {
@@ -74,16 +78,10 @@ export class DataKeyCache {
     if (!plaintext || plaintext.byteLength !== 32) {
       throw new DataKeyError(`KMS returned a ${plaintext?.byteLength ?? 0}-byte data key; DAS data keys are 256-bit`);
     }
-    // The keyring zeroes the buffer it is given and refuses views into larger buffers
-    // (SDK outputs are such views), so it gets a copy of its own; then wipe the original.
+    // SDK outputs are views into larger buffers: keep a copy of our own, wipe the original.
     const own = new Uint8Array(plaintext);
     plaintext.fill(0);
-    return new RawAesKeyringNode({
-      keyNamespace: DAS_KEY_NAMESPACE,
-      keyName: DAS_KEY_NAME,
-      unencryptedMasterKey: own,
-      wrappingSuite: RawAesWrappingSuiteIdentifier.AES256_GCM_IV12_TAG16_NO_PADDING,
-    });
+    return own;
   }
 
   #explain(error: unknown): Error {

@@ -30,7 +30,7 @@ export async function* decodeBatches(
   decoder: Decoder,
   options: DecodeStageOptions = {},
 ): AsyncGenerator<DecodedBatch> {
-  const window = options.window ?? 4;
+  const window = options.window ?? 2;
   const source = batches[Symbol.asyncIterator]();
   const queue: Array<Promise<DecodedBatch>> = [];
   let pending: Promise<IteratorResult<ShardBatch>> | undefined;

@@ -1,12 +1,11 @@
 import type { KMSClient } from '@aws-sdk/client-kms';
-import type { RawAesKeyringNode } from '@aws-crypto/client-node';
-import { DataKeyCache, DataKeyError, type DataKeyStats } from './data-keys.js';
+import { DataKeyCache, DataKeyError, type DataKey, type DataKeyStats } from './data-keys.js';
 import { parseWrapper } from './wrapper.js';
-import { decryptPayload } from './payload.js';
-import { gunzipPayload } from './gunzip.js';
 import { parseActivityRecord } from './activity-record.js';
+import { inThreadOpener, type PayloadOpener } from './payload-opener.js';
+import { workerOpener } from './worker-opener.js';
 import type { EncryptionContext } from './encryption-context.js';
-import type { DecodedRecord, RawRecord } from './types.js';
+import type { DasWrapper, DecodedRecord, RawRecord } from './types.js';
 import { RecordError, type RecordPosition } from '../errors.js';
 
 export interface Decoder {
@@ -16,21 +15,26 @@ export interface Decoder {
    */
   decode(record: RawRecord, signal?: AbortSignal): Promise<DecodedRecord>;
   readonly stats: DataKeyStats;
+  /** Ends the decryption threads. */
+  close(): Promise<void>;
 }
 
 export interface DecoderOptions {
   kms: KMSClient;
   encryptionContext: EncryptionContext;
   dataKeyCacheSize?: number;
+  /** Decryption threads; 0 decrypts on this thread. */
+  threads?: number;
 }
 
 /** wrapper JSON → KMS data key → Encryption SDK → gunzip → activity record. */
 export function createDecoder(options: DecoderOptions): Decoder {
   const keys = new DataKeyCache(options.kms, options.encryptionContext, options.dataKeyCacheSize);
+  const opener: PayloadOpener = options.threads ? workerOpener(options.threads) : inThreadOpener(options.dataKeyCacheSize);
 
-  async function keyringFor(position: RecordPosition, wrappedKey: Uint8Array, signal?: AbortSignal): Promise<RawAesKeyringNode> {
+  async function keyFor(position: RecordPosition, wrapper: DasWrapper, signal?: AbortSignal): Promise<DataKey> {
     try {
-      return await keys.keyringFor(wrappedKey, signal);
+      return await keys.keyFor(wrapper.keyText, wrapper.key, signal);
     } catch (error) {
       if (error instanceof DataKeyError) throw new RecordError(position, error.message, error.hint, { cause: error });
       throw error;
@@ -42,11 +46,11 @@ export function createDecoder(options: DecoderOptions): Decoder {
     async decode(record, signal) {
       const position = { shardId: record.shardId, sequenceNumber: record.sequenceNumber };
       const wrapper = refuseAs(position, () => parseWrapper(record.data));
-      const keyring = await keyringFor(position, wrapper.key, signal);
-      const compressed = await decryptPayload(keyring, wrapper.databaseActivityEvents).catch((error: unknown) => {
+      const key = await keyFor(position, wrapper, signal);
+      const text = await opener.open(key, wrapper.databaseActivityEvents).catch((error: unknown) => {
         throw asRecordError(position, error);
       });
-      const activity = refuseAs(position, () => parseActivityRecord(gunzipPayload(compressed).toString('utf8')));
+      const activity = refuseAs(position, () => parseActivityRecord(text));
       return {
         shardId: record.shardId,
         sequenceNumber: record.sequenceNumber,
@@ -56,6 +60,7 @@ export function createDecoder(options: DecoderOptions): Decoder {
         events: activity.databaseActivityEventList,
       };
     },
+    close: () => opener.close(),
   };
 }
 

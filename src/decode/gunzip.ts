@@ -5,7 +5,10 @@ export function gunzipPayload(bytes: Uint8Array): Buffer {
   try {
     return gunzipSync(bytes);
   } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
-    throw new Error(`the decrypted payload is not valid gzip (${detail})`, { cause: error });
+    throw new Error(notGzip(error instanceof Error ? error.message : String(error)), { cause: error });
   }
+}
+
+export function notGzip(detail: string): string {
+  return `the decrypted payload is not valid gzip (${detail})`;
 }

@@ -14,7 +14,10 @@ export async function decryptPayload(keyring: RawAesKeyringNode, message: Uint8A
     const { plaintext } = await decrypt(keyring, message);
     return plaintext;
   } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
-    throw new Error(`the payload cannot be decrypted with the record's data key (${detail})`, { cause: error });
+    throw new Error(payloadRefused(error instanceof Error ? error.message : String(error)), { cause: error });
   }
+}
+
+export function payloadRefused(detail: string): string {
+  return `the payload cannot be decrypted with the record's data key (${detail})`;
 }

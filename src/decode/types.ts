@@ -9,6 +9,8 @@ export interface DasWrapper {
   version: string;
   /** KMS ciphertext blob of the data key. */
   key: Uint8Array;
+  /** The same, as the wrapper's base64: names the data key in caches. */
+  keyText: string;
   /** AWS Encryption SDK message whose plaintext is gzip'd JSON. */
   databaseActivityEvents: Uint8Array;
 }

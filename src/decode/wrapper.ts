@@ -1,20 +1,12 @@
 import { decodeBase64Strict } from './base64.js';
+import { parseJsonObject } from './json-object.js';
 import type { DasWrapper } from './types.js';
 
 export const WRAPPER_TYPE = 'DatabaseActivityMonitoringRecords';
 
 /** Parses a Kinesis record's Data; throws an Error whose message is the reason, for the caller to place. */
 export function parseWrapper(data: Uint8Array): DasWrapper {
-  let json: unknown;
-  try {
-    json = JSON.parse(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8'));
-  } catch {
-    throw new Error('the record data is not JSON');
-  }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    throw new Error('the record data is not a JSON object');
-  }
-  const fields = json as Record<string, unknown>;
+  const fields = parseJsonObject(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8'), 'the record data');
   if (fields.type !== WRAPPER_TYPE) {
     throw new Error(`the record is not an activity stream record (type ${JSON.stringify(fields.type)})`);
   }
@@ -26,6 +18,7 @@ export function parseWrapper(data: Uint8Array): DasWrapper {
     type: WRAPPER_TYPE,
     version,
     key: base64Field(fields, 'key'),
+    keyText: fields.key as string,
     databaseActivityEvents: base64Field(fields, 'databaseActivityEvents'),
   };
 }

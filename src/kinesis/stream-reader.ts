@@ -33,7 +33,7 @@ export interface StreamReadOptions {
 export async function* readStream(options: StreamReadOptions): AsyncGenerator<ShardBatch> {
   const stop = new AbortController();
   const signal = AbortSignal.any([options.signal, stop.signal]);
-  const channel = new Channel<ShardBatch>(options.bufferedBatches ?? 8);
+  const channel = new Channel<ShardBatch>(options.bufferedBatches ?? 4);
   const known = new Map<string, ShardInfo>();
   const finished = new Set<string>(options.finished ?? []);
   const started = new Set<string>(finished);

@@ -18,6 +18,8 @@ export interface Gateway extends Listening {
   readonly denied: Set<string>;
   /** Misbehaviour to inject in front of the services. */
   readonly faults: FaultPlan;
+  /** The access key ids that signed requests, as SigV4 names them: which credentials a client used. */
+  readonly signers: Set<string>;
 }
 
 /**
@@ -28,6 +30,7 @@ export interface Gateway extends Listening {
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const denied = new Set<string>();
   const faults = new FaultPlan();
+  const signers = new Set<string>();
   const handler = (incoming: IncomingMessage, response: ServerResponse) => {
     void route(incoming, response).catch((error: unknown) => {
       if (!response.headersSent) send(response, jsonError(new ServiceError('InternalFailure', String(error), 500)));
@@ -36,6 +39,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   };
   const route = async (incoming: IncomingMessage, response: ServerResponse) => {
     const body = await readBody(incoming);
+    const signer = /Credential=([^/]+)\//.exec(String(incoming.headers.authorization ?? ''))?.[1];
+    if (signer) signers.add(signer);
     const target = String(incoming.headers['x-amz-target'] ?? '');
     const [service, operation = ''] = target.split('.');
     const fault = faults.decide(service === 'TrentService' ? 'kms' : service === 'Kinesis_20131202' ? 'kinesis' : 'rds', operation);
@@ -59,7 +64,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     send(response, jsonError(new ServiceError('UnknownOperationException', 'The lab serves Kinesis, KMS and RDS only')));
   };
   const listening = await listen(handler, options.port);
-  return { ...listening, denied, faults };
+  return { ...listening, denied, faults, signers };
 }
 
 function accessDenied(action: string, code: string): ServiceError {

@@ -1,14 +1,8 @@
 import { gzipSync } from 'node:zlib';
 import { GenerateDataKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
-import {
-  AlgorithmSuiteIdentifier,
-  buildClient,
-  CommitmentPolicy,
-  RawAesKeyringNode,
-  RawAesWrappingSuiteIdentifier,
-} from '@aws-crypto/client-node';
+import { AlgorithmSuiteIdentifier, buildClient, CommitmentPolicy, type RawAesKeyringNode } from '@aws-crypto/client-node';
 import { encryptionContextFor } from '../decode/encryption-context.js';
-import { DAS_KEY_NAME, DAS_KEY_NAMESPACE } from '../decode/data-keys.js';
+import { dasKeyring } from '../decode/payload-opener.js';
 import { WRAPPER_TYPE } from '../decode/wrapper.js';
 import type { DasActivityRecord } from '../decode/types.js';
 
@@ -91,15 +85,10 @@ export class DasRecordProducer {
       }),
     );
     if (!answer.Plaintext || !answer.CiphertextBlob) throw new Error('GenerateDataKey returned no key');
-    const own = new Uint8Array(answer.Plaintext);
+    const keyring = dasKeyring(answer.Plaintext);
     answer.Plaintext.fill(0);
     this.#current = {
-      keyring: new RawAesKeyringNode({
-        keyNamespace: DAS_KEY_NAMESPACE,
-        keyName: DAS_KEY_NAME,
-        unencryptedMasterKey: own,
-        wrappingSuite: RawAesWrappingSuiteIdentifier.AES256_GCM_IV12_TAG16_NO_PADDING,
-      }),
+      keyring,
       wrappedKey: Buffer.from(answer.CiphertextBlob).toString('base64'),
       uses: 0,
     };

@@ -1,76 +1,41 @@
 import type { DasActivityRecord, DasEvent } from '../decode/types.js';
+import { postgresDasEvent, postgresHeartbeat, type PostgresServer } from './pgbench-synthetic.js';
+
+const SERVER: PostgresServer = { serverHost: '10.0.1.5', serverVersion: '15.4', databaseName: 'postgres', dbUserName: 'pgbench' };
 
 /**
- * Aurora PostgreSQL events with every field the engine sends (das-format.md §4),
- * numbered so a test can tell each one apart.
+ * An Aurora PostgreSQL event numbered `n` (its statementId), so a test can tell each
+ * one apart: a pgbench SELECT, 7 ms after the one before.
  */
 export function postgresEvent(n: number, overrides: Partial<DasEvent> = {}): DasEvent {
-  const logTime = new Date(Date.UTC(2026, 0, 1) + n * 7).toISOString().replace('T', ' ').replace('Z', '000+00');
+  const micros = (Date.UTC(2026, 0, 1) + n * 7) * 1000;
   return {
-    type: 'record',
-    class: 'READ',
-    clientApplication: 'pgbench',
-    command: 'SELECT',
-    commandText: `SELECT abalance FROM pgbench_accounts WHERE aid = $1 /* ${n} */`,
-    databaseName: 'postgres',
-    dbProtocol: 'Postgres 3.0',
-    dbUserName: 'pgbench',
-    errorMessage: null,
-    exitCode: null,
-    logTime,
-    netProtocol: 'TCP',
-    objectName: 'pgbench_accounts',
-    objectType: 'TABLE',
-    paramList: [String(n)],
-    pid: 20000 + (n % 50),
-    remoteHost: '10.0.1.17',
-    remotePort: String(40000 + (n % 1000)),
-    rowCount: 1,
-    serverHost: '10.0.1.5',
-    serverType: 'PostgreSQL',
-    serverVersion: '15.4',
-    serviceName: 'Amazon Aurora PostgreSQL-Compatible edition',
-    sessionId: `6557a1b2.${(0x4e20 + (n % 50)).toString(16)}`,
-    startTime: logTime,
-    statementId: n,
-    substatementId: 1,
-    transactionId: null,
+    ...postgresDasEvent(SERVER, {
+      startMicros: micros,
+      endMicros: micros,
+      statementId: n,
+      substatementId: 1,
+      class: 'READ',
+      command: 'SELECT',
+      commandText: `SELECT abalance FROM pgbench_accounts WHERE aid = $1 /* ${n} */`,
+      objectType: 'TABLE',
+      objectName: 'pgbench_accounts',
+      paramList: [String(n)],
+      rowCount: 1,
+      pid: 20000 + (n % 50),
+      sessionId: `6557a1b2.${(0x4e20 + (n % 50)).toString(16)}`,
+      remoteHost: '10.0.1.17',
+      remotePort: String(40000 + (n % 1000)),
+      clientApplication: 'pgbench',
+      exitCode: null,
+      errorMessage: null,
+    }),
     ...overrides,
   };
 }
 
 export function heartbeatEvent(logTime: string): DasEvent {
-  return {
-    type: 'heartbeat',
-    clientApplication: null,
-    pid: null,
-    dbUserName: null,
-    databaseName: null,
-    remoteHost: null,
-    remotePort: null,
-    command: null,
-    commandText: null,
-    paramList: null,
-    objectType: null,
-    objectName: null,
-    statementId: null,
-    substatementId: null,
-    exitCode: null,
-    sessionId: null,
-    rowCount: null,
-    serverHost: null,
-    serverType: null,
-    serviceName: null,
-    serverVersion: null,
-    startTime: null,
-    endTime: null,
-    transactionId: null,
-    dbProtocol: null,
-    netProtocol: null,
-    errorMessage: null,
-    class: null,
-    logTime,
-  };
+  return { ...postgresHeartbeat(0), logTime };
 }
 
 export function activityRecord(clusterId: string, instanceId: string, events: DasEvent[]): DasActivityRecord {

@@ -101,3 +101,23 @@ describe('bin/das-read', () => {
     expect(result.stderr).not.toMatch(/\n\s+at |EPIPE/);
   });
 });
+
+describe('credentials', () => {
+  it('come from the default chain, and --profile picks a named profile from the shared files', async () => {
+    const { mkdtemp, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = await mkdtemp(join(tmpdir(), 'das-read-profile-'));
+    await writeFile(join(dir, 'credentials'), '[default]\naws_access_key_id = DEFAULTKEY\naws_secret_access_key = x\n\n[audit]\naws_access_key_id = AUDITKEY\naws_secret_access_key = y\n');
+    await writeFile(join(dir, 'config'), '[default]\nregion = us-east-1\n\n[profile audit]\nregion = us-east-1\n');
+    const env = userEnv({ AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'), AWS_CONFIG_FILE: join(dir, 'config') });
+    delete env.AWS_ACCESS_KEY_ID;
+    delete env.AWS_SECRET_ACCESS_KEY;
+    lab.gateway.signers.clear();
+    expect((await runBin(['--cluster', 'auroralab-postgres-cluster', '--endpoint-url', lab.endpoint, '--no-follow'], env)).code).toBe(0);
+    expect([...lab.gateway.signers]).toEqual(['DEFAULTKEY']);
+    lab.gateway.signers.clear();
+    expect((await runBin(['--cluster', 'auroralab-postgres-cluster', '--endpoint-url', lab.endpoint, '--no-follow', '--profile', 'audit'], env)).code).toBe(0);
+    expect([...lab.gateway.signers]).toEqual(['AUDITKEY']);
+  });
+});

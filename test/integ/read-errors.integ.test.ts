@@ -77,6 +77,19 @@ describe('a record that cannot be read', () => {
     ],
   ];
 
+  it.each(cases.filter(([label]) => label === 'a tampered payload' || label === 'truncated gzip'))(
+    '%s, decrypted on worker threads: the same reason',
+    async (_label, poison, reason) => {
+      const name = `threads-poison-${++counter}`;
+      const stream = await lab.activityStream({ name });
+      await putRaw(lab, stream.streamName, [await poison(stream)]);
+      const io = memoryIO();
+      const code = await run(['--cluster', name, '--endpoint-url', lab.endpoint, '--no-follow', '--threads', '2'], io);
+      expect(code).toBe(ExitCode.unreadableRecord);
+      expect(io.stderr.text).toMatch(reason);
+    },
+  );
+
   it.each(cases)('%s: prints the records before it, names it and why, exits 3', async (_label, poison, reason) => {
     const { code, stdout, stderr } = await streamWithPoison(poison);
     expect(code).toBe(ExitCode.unreadableRecord);

@@ -8,6 +8,7 @@ import { RecordError } from '../../src/errors.js';
 function delayedDecoder(delays: Record<string, number>, failing = new Set<string>()): Decoder {
   return {
     stats: { kmsDecryptCalls: 0, cacheHits: 0 },
+    close: async () => {},
     async decode(record) {
       await new Promise((resolve) => setTimeout(resolve, delays[record.sequenceNumber] ?? 0));
       if (failing.has(record.sequenceNumber)) throw new RecordError(record, 'bad');

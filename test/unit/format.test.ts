@@ -15,6 +15,12 @@ describe('ndjson', () => {
     expect(line.slice(0, -1)).not.toContain('\n');
     expect(JSON.parse(line)).toEqual({ ...event, clusterId: 'cluster-A', instanceId: 'db-B', eventId: 's:1:2' });
   });
+  it('an empty event, and one that already carries a field das-read adds, stay valid JSON with one value per key', () => {
+    expect(JSON.parse(formatNdjson({} as never, record, 0))).toEqual({ clusterId: 'cluster-A', instanceId: 'db-B', eventId: 's:1:0' });
+    const clashing = formatNdjson({ type: 'record', eventId: 'theirs' }, record, 1);
+    expect(clashing.match(/"eventId"/g)).toHaveLength(1);
+    expect(JSON.parse(clashing)).toEqual({ type: 'record', eventId: 's:1:1', clusterId: 'cluster-A', instanceId: 'db-B' });
+  });
   it('a statement with newlines stays on one line', () => {
     expect(formatNdjson(postgresEvent(1, { commandText: 'select\n1' }), record, 0).split('\n')).toHaveLength(2);
   });

@@ -47,6 +47,9 @@ describe('flags → read options', () => {
   it('--until a duration ago', () => expect(options({ cluster: 'c', until: '1h' }).until).toEqual(new Date('2026-11-25T11:00:00Z')));
   it('--max-events', () => expect(options({ cluster: 'c', maxEvents: '100' }).maxEvents).toBe(100));
   it('--batch-size defaults to 1000', () => expect(options({ cluster: 'c' }).batchSize).toBe(1000));
+  it('decrypts on the main thread unless --threads', () => expect(options({ cluster: 'c' }).threads).toBe(0));
+  it('--threads 2', () => expect(options({ cluster: 'c', threads: '2' }).threads).toBe(2));
+  it('--threads 100', refused({ cluster: 'c', threads: '100' }, /--threads takes a whole number from 1 to 64/));
   it('--checkpoint', () => expect(options({ cluster: 'c', checkpoint: '/var/lib/das/prod.json' }).checkpoint).toBe('/var/lib/das/prod.json'));
   it('--on-error fail by default', () => expect(options({ cluster: 'c' }).onError).toBe('fail'));
   it('--on-error skip with --dead-letter', () =>

@@ -14,8 +14,7 @@ describe('what is worth retrying', () => {
 });
 
 describe('retrying', () => {
-  it('backs off exponentially with jitter, under the cap, then succeeds', async () => {
-    const waits: number[] = [];
+  it('backs off exponentially, at least half of each step even with the least jitter, under the cap, then succeeds', async () => {
     let calls = 0;
     const started = Date.now();
     const result = await withRetry(
@@ -24,11 +23,12 @@ describe('retrying', () => {
         return 'ok';
       },
       undefined,
-      { retries: 5, baseDelayMs: 10, maxDelayMs: 25, random: () => { waits.push(Date.now() - started); return 1; } },
+      { retries: 5, baseDelayMs: 40, maxDelayMs: 100, random: () => 0 },
     );
     expect(result).toBe('ok');
     expect(calls).toBe(4);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(10 + 20 + 25 - 5);
+    // Steps 40, 80, 100 (capped): halves 20 + 40 + 50.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(105);
   });
 
   it('gives up after its retries, with the last error', async () => {

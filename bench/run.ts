@@ -1,0 +1,140 @@
+// npm run bench [-- --quick] [--out FILE]: every figure from one run, each against its target.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, totalmem } from 'node:os';
+import { dirname } from 'node:path';
+import { startLab } from '../src/lab/lab.js';
+import { putRecords } from '../src/lab/put-records.js';
+import { DasRecordProducer } from '../src/lab/producer.js';
+import { makeWorkload, type WorkloadSpec } from './workload.js';
+import { floorEventsPerSecond } from './floor.js';
+import { decodePath } from './decode-path.js';
+import { seedReader } from './seed-reader.js';
+import { dasReadDrain, followLatency, rawDrain, rssIntoSlowConsumer } from './stream-measures.js';
+
+const quick = process.argv.includes('--quick');
+const outIndex = process.argv.indexOf('--out');
+const out = outIndex > 0 ? (process.argv[outIndex + 1] ?? '') : new URL('./results/latest.json', import.meta.url).pathname;
+const KMS_DELAY_MS = 5;
+const KINESIS_SHARD_BYTES_PER_SECOND = 2 * 1024 * 1024;
+const size = quick
+  ? { records: 300, wide: 40, signed: 30, seedMs: 3_000, follow: 10, rssEvents: 2_000, rssBytesPerSecond: 200_000 }
+  : { records: 20_000, wide: 2_000, signed: 1_000, seedMs: 12_000, follow: 50, rssEvents: 30_000, rssBytesPerSecond: 2_000_000 };
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+const lab = await startLab({ nodePath: process.execPath, kmsDelayMs: KMS_DELAY_MS });
+try {
+  const keyId = lab.kms.createKey('bench').keyId;
+  const cluster = lab.rds.addDatabase('cluster', 'bench-cluster', 'aurora-postgresql', '15.4');
+  const resourceId = cluster.resourceId;
+  const spec = (extra: Partial<WorkloadSpec>): WorkloadSpec => ({ records: size.records, eventsPerRecord: 10, recordsPerDataKey: 1000, ...extra });
+
+  log(`making ${size.records} records of 10 events, as RDS makes them…`);
+  const main = await makeWorkload(lab.clients.kms, keyId, resourceId, spec({}));
+  const wide = await makeWorkload(lab.clients.kms, keyId, resourceId, spec({ records: size.wide, eventsPerRecord: 100, recordsPerDataKey: 100 }));
+  const signed = await makeWorkload(lab.clients.kms, keyId, resourceId, spec({ records: size.signed, signed: true, recordsPerDataKey: 100 }));
+
+  log('decoding from memory: the floor, das-read as the CLI runs it, das-read with a decryption thread per core…');
+  // The CLI's default (decryption on the main thread) is the headline; worker threads are shown beside it.
+  const threads = availableParallelism();
+  const floor10 = floorEventsPerSecond(main);
+  const decode10 = await decodePath(lab.clients.kms, resourceId, main, 0);
+  const decode10Workers = await decodePath(lab.clients.kms, resourceId, main, threads);
+  const floor100 = floorEventsPerSecond(wide);
+  const decode100 = await decodePath(lab.clients.kms, resourceId, wide, 0);
+  const floorSigned = floorEventsPerSecond(signed);
+  const decodeSigned = await decodePath(lab.clients.kms, resourceId, signed, 0);
+
+  log('putting the records on a 4-shard local stream…');
+  const streamName = await lab.startActivityStream(cluster, keyId, 4);
+  await putRecords(lab.clients.kinesis, streamName, main.data);
+
+  log('draining it: the server alone, then das-read…');
+  const raw = await rawDrain(lab.clients.kinesis, streamName);
+  const kmsBefore = lab.kms.stats.decryptCalls;
+  const drain = await dasReadDrain(lab.endpoint, cluster.identifier);
+  const kmsCalls = lab.kms.stats.decryptCalls - kmsBefore;
+  if (drain.code !== 0) throw new Error(`das-read exited ${drain.code}`);
+
+  log(`the original script's algorithm, for ${size.seedMs / 1000} s…`);
+  const seed = await seedReader(lab.clients.kinesis, lab.clients.kms, streamName, resourceId, size.seedMs);
+
+  log('following: PutRecord to stdout…');
+  const producer = new DasRecordProducer({ kms: lab.clients.kms, kmsKeyId: keyId, resourceId, recordsPerDataKey: 1000 });
+  const latencies = (await followLatency(lab.endpoint, cluster.identifier, lab.clients.kinesis, streamName, producer, resourceId, { records: size.follow, perSecond: 10 })).sort((a, b) => a - b);
+
+  log(`draining ${size.rssEvents} events into a consumer reading ${size.rssBytesPerSecond / 1e6} MB/s…`);
+  const rss = await rssIntoSlowConsumerLimited(size.rssEvents);
+
+  const dasReadEventsPerSecond = main.spec.records * main.spec.eventsPerRecord / drain.seconds;
+  const serverEventsPerSecond = (raw.records * main.spec.eventsPerRecord) / raw.seconds;
+  const seedEventsPerSecond = seed.events / seed.seconds;
+  const percentile = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
+  const results = {
+    machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version },
+    quick,
+    kmsDelayMs: KMS_DELAY_MS,
+    workload: { records: main.spec.records, eventsPerRecord: 10, shards: 4, recordsPerDataKey: 1000, dataKeys: main.dataKeys, recordBytes: Math.round(main.bytes / main.data.length) },
+    decodeFloorRatio: decode10.eventsPerSecond / floor10,
+    drainRatio: dasReadEventsPerSecond / serverEventsPerSecond,
+    speedupVsSeed: dasReadEventsPerSecond / seedEventsPerSecond,
+    kmsCallsPerDataKey: kmsCalls / main.dataKeys,
+    followP50Ms: percentile(50),
+    followP95Ms: percentile(95),
+    peakRssMb: rss.peakMb,
+    shardsPerProcess: decode10.bytesPerSecond / KINESIS_SHARD_BYTES_PER_SECOND,
+    details: {
+      workerThreads: threads,
+      floorEventsPerSecond: { events10: floor10, events100: floor100, signed: floorSigned },
+      decodeEventsPerSecond: { events10: decode10.eventsPerSecond, events10WorkerThreads: decode10Workers.eventsPerSecond, events100: decode100.eventsPerSecond, signed: decodeSigned.eventsPerSecond },
+      decodeFloorRatio100: decode100.eventsPerSecond / floor100,
+      decodeFloorRatioSigned: decodeSigned.eventsPerSecond / floorSigned,
+      decodeBytesPerSecond: decode10.bytesPerSecond,
+      serverEventsPerSecond,
+      dasReadEventsPerSecond,
+      dasReadSeconds: drain.seconds,
+      seedEventsPerSecond,
+      seedMeasuredSeconds: seed.seconds,
+      followRecords: latencies.length,
+      rssSamplesMb: rss.samplesMb.filter((_, i) => i % 5 === 0).map((mb) => Math.round(mb)),
+      rssEvents: size.rssEvents,
+      rssConsumerBytesPerSecond: size.rssBytesPerSecond,
+    },
+  };
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
+  printTable(results);
+  log(`written to ${out}`);
+
+  async function rssIntoSlowConsumerLimited(events: number) {
+    // A stream of its own, so the drain is of exactly `events` events.
+    const rssCluster = lab.rds.addDatabase('cluster', 'bench-rss', 'aurora-postgresql', '15.4');
+    const rssStream = await lab.startActivityStream(rssCluster, keyId, 4);
+    const rssProducer = new DasRecordProducer({ kms: lab.clients.kms, kmsKeyId: keyId, resourceId: rssCluster.resourceId, recordsPerDataKey: 1000 });
+    const data = main.data.slice(0, Math.ceil(events / 10)).map((_, i) => i);
+    const encoded = [];
+    for (let i = 0; i < data.length; i += 500) {
+      encoded.push(...(await Promise.all(data.slice(i, i + 500).map((n) => rssProducer.encode({ type: 'DatabaseActivityMonitoringRecord', clusterId: rssCluster.resourceId, instanceId: 'db-BENCH', databaseActivityEventList: JSON.parse(JSON.stringify(Array.from({ length: 10 }, (_, e) => ({ type: 'record', statementId: n * 10 + e, commandText: 'x'.repeat(400) })))) })))));
+    }
+    await putRecords(lab.clients.kinesis, rssStream, encoded);
+    return rssIntoSlowConsumer(lab.endpoint, rssCluster.identifier, size.rssBytesPerSecond);
+  }
+} finally {
+  await lab.close();
+}
+
+function printTable(results: Record<string, unknown>) {
+  const rows: Array<[string, number, string, boolean]> = [
+    ['decodeFloorRatio', results.decodeFloorRatio as number, '≥ 0.3', (results.decodeFloorRatio as number) >= 0.3],
+    ['drainRatio', results.drainRatio as number, '≥ 0.8', (results.drainRatio as number) >= 0.8],
+    ['speedupVsSeed', results.speedupVsSeed as number, '≥ 6', (results.speedupVsSeed as number) >= 6],
+    ['kmsCallsPerDataKey', results.kmsCallsPerDataKey as number, '= 1.0', Math.abs((results.kmsCallsPerDataKey as number) - 1) < 1e-9],
+    ['followP50Ms', results.followP50Ms as number, '', true],
+    ['followP95Ms', results.followP95Ms as number, '≤ 1500', (results.followP95Ms as number) <= 1500],
+    ['peakRssMb', results.peakRssMb as number, '≤ 200', (results.peakRssMb as number) <= 200],
+    ['shardsPerProcess', results.shardsPerProcess as number, '', true],
+  ];
+  process.stdout.write(`\n${'figure'.padEnd(20)}${'value'.padStart(12)}  target\n`);
+  for (const [name, value, target, ok] of rows) {
+    process.stdout.write(`${name.padEnd(20)}${value.toFixed(value < 10 ? 2 : 0).padStart(12)}  ${target}${target ? (ok ? '  ok' : '  MISSED') : ''}\n`);
+  }
+}

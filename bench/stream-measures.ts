@@ -1,0 +1,125 @@
+import { spawn } from 'node:child_process';
+import { openSync, closeSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, PutRecordCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import type { DasRecordProducer } from '../src/lab/producer.js';
+import { activityRecord, postgresEvent } from '../src/lab/synthetic-events.js';
+
+const BIN = fileURLToPath(new URL('../bin/das-read', import.meta.url));
+
+export function dasReadEnv(endpoint: string): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    AWS_ACCESS_KEY_ID: 'bench',
+    AWS_SECRET_ACCESS_KEY: 'bench',
+    AWS_REGION: 'us-east-1',
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_CONFIG_FILE: '/dev/null',
+    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+}
+
+/** The server's own pace: every shard drained with GetRecords alone, back to back, no decoding. */
+export async function rawDrain(kinesis: KinesisClient, streamName: string, limit = 1000): Promise<{ records: number; seconds: number }> {
+  const started = performance.now();
+  const shards = (await kinesis.send(new ListShardsCommand({ StreamName: streamName }))).Shards ?? [];
+  const counts = await Promise.all(
+    shards.map(async (shard) => {
+      let count = 0;
+      let iterator = (await kinesis.send(new GetShardIteratorCommand({ StreamName: streamName, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
+      while (iterator) {
+        const answer = await kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: limit }));
+        const got = answer.Records?.length ?? 0;
+        count += got;
+        if (got < limit && answer.MillisBehindLatest === 0) break;
+        iterator = answer.NextShardIterator;
+      }
+      return count;
+    }),
+  );
+  return { records: counts.reduce((a, b) => a + b, 0), seconds: (performance.now() - started) / 1000 };
+}
+
+/** `das-read --no-follow -o ndjson > /dev/null`, as a user runs it, start-up included. */
+export async function dasReadDrain(endpoint: string, cluster: string): Promise<{ seconds: number; code: number | null }> {
+  const devNull = openSync('/dev/null', 'w');
+  const started = performance.now();
+  const child = spawn(process.execPath, [BIN, '--cluster', cluster, '--no-follow', '-o', 'ndjson'], { env: dasReadEnv(endpoint), stdio: ['ignore', devNull, 'inherit'] });
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  closeSync(devNull);
+  return { seconds: (performance.now() - started) / 1000, code };
+}
+
+/** Time from PutRecord to the event on das-read's stdout, for records put at a steady rate while it follows. */
+export async function followLatency(
+  endpoint: string,
+  cluster: string,
+  kinesis: KinesisClient,
+  streamName: string,
+  producer: DasRecordProducer,
+  resourceId: string,
+  options: { records: number; perSecond: number },
+): Promise<number[]> {
+  const child = spawn(process.execPath, [BIN, '--cluster', cluster, '--from', 'latest', '-o', 'ndjson'], { env: dasReadEnv(endpoint), stdio: ['ignore', 'pipe', 'inherit'] });
+  const putAt = new Map<number, number>();
+  const latencies: number[] = [];
+  let buffered = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    const now = performance.now();
+    buffered += chunk.toString('utf8');
+    const lines = buffered.split('\n');
+    buffered = lines.pop() ?? '';
+    for (const line of lines) {
+      const id = (JSON.parse(line) as { statementId: number }).statementId;
+      const sent = putAt.get(id);
+      if (sent !== undefined) latencies.push(now - sent);
+    }
+  });
+  // Let it list the shards and take its iterators at the tip before the first record.
+  await new Promise((resolve) => setTimeout(resolve, 2_000));
+  const base = 9_000_000;
+  for (let i = 0; i < options.records; i++) {
+    const data = await producer.encode(activityRecord(resourceId, 'db-BENCH', [postgresEvent(base + i)]));
+    putAt.set(base + i, performance.now());
+    await kinesis.send(new PutRecordCommand({ StreamName: streamName, PartitionKey: `k${i}`, Data: data }));
+    await new Promise((resolve) => setTimeout(resolve, 1000 / options.perSecond));
+  }
+  const deadline = performance.now() + 5_000;
+  while (latencies.length < options.records && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  child.kill('SIGINT');
+  await new Promise((resolve) => child.on('exit', resolve));
+  return latencies;
+}
+
+/** Peak RSS of das-read draining the stream into a consumer that reads only `bytesPerSecond`. */
+export async function rssIntoSlowConsumer(endpoint: string, cluster: string, bytesPerSecond: number, extraArgs: string[] = []): Promise<{ peakMb: number; samplesMb: number[]; seconds: number }> {
+  const started = performance.now();
+  const child = spawn(process.execPath, [BIN, '--cluster', cluster, '--no-follow', '-o', 'ndjson', ...extraArgs], { env: dasReadEnv(endpoint), stdio: ['ignore', 'pipe', 'inherit'] });
+  const samples: number[] = [];
+  let peak = 0;
+  const sampler = setInterval(() => {
+    try {
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      const rss = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+      peak = Math.max(peak, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+      samples.push(rss);
+    } catch {
+      // It has exited.
+    }
+  }, 200);
+  // Read a slice, then pause: the pipe fills and das-read has to wait.
+  let budget = 0;
+  const refill = setInterval(() => {
+    budget = bytesPerSecond / 10;
+    child.stdout.resume();
+  }, 100);
+  child.stdout.on('data', (chunk: Buffer) => {
+    budget -= chunk.length;
+    if (budget <= 0) child.stdout.pause();
+  });
+  await new Promise((resolve) => child.on('exit', resolve));
+  clearInterval(sampler);
+  clearInterval(refill);
+  return { peakMb: peak, samplesMb: samples, seconds: (performance.now() - started) / 1000 };
+}

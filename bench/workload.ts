@@ -1,0 +1,43 @@
+import { createCipheriv, randomBytes } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import type { KMSClient } from '@aws-sdk/client-kms';
+import { DasRecordProducer, SIGNED_SUITE, UNSIGNED_SUITE } from '../src/lab/producer.js';
+import { activityRecord, postgresEvent } from '../src/lab/synthetic-events.js';
+
+export interface WorkloadSpec {
+  records: number;
+  eventsPerRecord: number;
+  recordsPerDataKey: number;
+  signed?: boolean;
+}
+
+export interface Workload {
+  spec: WorkloadSpec;
+  /** Kinesis record Data, made as RDS makes it. */
+  data: Buffer[];
+  /** The same records for the floor: gzip'd JSON sealed with plain AES-256-GCM. */
+  floor: { key: Buffer; sealed: Array<{ iv: Buffer; body: Buffer; tag: Buffer }> };
+  dataKeys: number;
+  bytes: number;
+}
+
+/** Aurora PostgreSQL-style records, numbered so every event can be told apart. */
+export async function makeWorkload(kms: KMSClient, kmsKeyId: string, resourceId: string, spec: WorkloadSpec): Promise<Workload> {
+  const producer = new DasRecordProducer({ kms, kmsKeyId, resourceId, recordsPerDataKey: spec.recordsPerDataKey, suite: spec.signed ? SIGNED_SUITE : UNSIGNED_SUITE });
+  const floorKey = randomBytes(32);
+  const data: Buffer[] = [];
+  const sealed: Workload['floor']['sealed'] = [];
+  for (let r = 0; r < spec.records; r += 500) {
+    const chunk = Array.from({ length: Math.min(500, spec.records - r) }, (_, i) =>
+      activityRecord(resourceId, 'db-BENCH', Array.from({ length: spec.eventsPerRecord }, (_, e) => postgresEvent((r + i) * spec.eventsPerRecord + e))),
+    );
+    data.push(...(await Promise.all(chunk.map((record) => producer.encode(record)))));
+    for (const record of chunk) {
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', floorKey, iv);
+      const body = Buffer.concat([cipher.update(gzipSync(JSON.stringify(record))), cipher.final()]);
+      sealed.push({ iv, body, tag: cipher.getAuthTag() });
+    }
+  }
+  return { spec, data, floor: { key: floorKey, sealed }, dataKeys: producer.dataKeysGenerated, bytes: data.reduce((sum, d) => sum + d.length, 0) };
+}
