@@ -25,6 +25,15 @@ function awsOptions(command: Command): Command {
     .option('--endpoint-url <url>', 'send RDS, Kinesis and KMS calls to this endpoint (a local lab)');
 }
 
+/** What starting and stopping share: RDS's timing, and waiting for it. */
+function transitionOptions(command: Command, verb: 'start' | 'stop'): Command {
+  return command
+    .option('--apply-immediately', `${verb} now rather than in the next maintenance window`)
+    .option('--wait', `wait until the stream is ${verb === 'start' ? 'started' : 'stopped'}`)
+    .option('--wait-timeout <duration>', 'give up waiting after this long (90s, 15m)', '20m')
+    .option('--debug', 'show stack traces of unexpected errors');
+}
+
 function databaseOptions(command: Command): Command {
   return command.option('--cluster <name>', 'Aurora DB cluster identifier or ARN').option('--instance <name>', 'RDS for Oracle / SQL Server DB instance identifier or ARN');
 }
@@ -83,22 +92,14 @@ ${EXIT_CODES_HELP}`,
     .option('--debug', 'show stack traces of unexpected errors')
     .action(async (flags: Flags) => actions.status(flags));
 
-  awsOptions(databaseOptions(subcommand('start', 'start the activity stream of a cluster or instance')))
+  transitionOptions(awsOptions(databaseOptions(subcommand('start', 'start the activity stream of a cluster or instance'))), 'start')
     .requiredOption('--kms-key <key>', 'customer managed KMS key: id, ARN or alias (the default RDS key is refused)')
     .addOption(new Option('--mode <mode>', 'async, or sync (Aurora PostgreSQL only)').default('async'))
-    .option('--apply-immediately', 'start now rather than in the next maintenance window')
     .option('--engine-native-audit-fields', 'RDS for Oracle / SQL Server: include the engine-native audit fields')
-    .option('--wait', 'wait until the stream is started')
-    .option('--wait-timeout <duration>', 'give up waiting after this long (90s, 15m)', '20m')
-    .option('--debug', 'show stack traces of unexpected errors')
     .action(async (flags: Flags) => actions.start(flags));
 
-  awsOptions(databaseOptions(subcommand('stop', 'stop the activity stream: deletes its Kinesis stream and any unread events')))
-    .option('--apply-immediately', 'stop now rather than in the next maintenance window')
+  transitionOptions(awsOptions(databaseOptions(subcommand('stop', 'stop the activity stream: deletes its Kinesis stream and any unread events'))), 'stop')
     .option('-y, --yes', 'do not ask for confirmation (needed when not at a terminal)')
-    .option('--wait', 'wait until the stream is stopped')
-    .option('--wait-timeout <duration>', 'give up waiting after this long (90s, 15m)', '20m')
-    .option('--debug', 'show stack traces of unexpected errors')
     .action(async (flags: Flags) => actions.stop(flags));
 
   subcommand('lab', 'run Kinesis, KMS and RDS on this machine, with an Aurora PostgreSQL cluster under pgbench load: no AWS account')

@@ -6,8 +6,6 @@ import { freePort } from './http.js';
 
 export interface KinesisLocal {
   url: string;
-  /** The last lines it wrote, for a report when it dies. */
-  output(): string;
   stop(): Promise<void>;
 }
 
@@ -51,6 +49,7 @@ export async function startKinesisLocal(options: KinesisLocalOptions): Promise<K
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // Its last lines, for the report if it does not start.
   const lines: string[] = [];
   const keep = (chunk: Buffer) => {
     lines.push(...chunk.toString('utf8').split('\n'));
@@ -65,7 +64,7 @@ export async function startKinesisLocal(options: KinesisLocalOptions): Promise<K
     child.kill('SIGKILL');
     throw new Error(`kinesis-local did not start: ${(error as Error).message}\n${lines.slice(-20).join('\n')}`, { cause: error });
   }
-  return { url, output: () => lines.join('\n'), stop: () => stopChild(child) };
+  return { url, stop: () => stopChild(child) };
 }
 
 async function waitUntilAnswering(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
