@@ -9,6 +9,7 @@ import { formatPretty } from '../output/pretty.js';
 import type { Flags } from './program.js';
 import type { ActionContext } from './run.js';
 import { parsePositiveInteger } from './time-spec.js';
+import { toReadOptions } from './read-options.js';
 import { postgresSource } from './postgres-source.js';
 
 /** `das-read lab`: the services on loopback until Ctrl-C, then nothing left behind. */
@@ -74,25 +75,14 @@ export async function demoAction(flags: Flags, context: ActionContext): Promise<
       say(`\n$ das-read --cluster ${LAB_CLUSTER}      (for ${seconds} seconds)`);
       const chalk = makeChalk(colorLevel('auto', io.stdoutIsTTY, io.env));
       const window = AbortSignal.any([context.signal, AbortSignal.timeout(seconds * 1000)]);
+      // The options `das-read --cluster auroralab-postgres-cluster` would get, aimed at the lab.
+      const options = { ...toReadOptions({ cluster: LAB_CLUSTER }, io.stdoutIsTTY, context.now()), aws };
       await readCommand(
-        {
-          source: ref,
-          aws,
-          follow: true,
-          from: { type: 'TRIM_HORIZON' },
-          batchSize: 1000,
-          threads: 0,
-          onError: 'fail',
-          output: io.stdoutIsTTY ? 'pretty' : 'ndjson',
-          includeHeartbeats: false,
-          color: 'auto',
-          verbose: false,
-          debug: false,
-        },
+        options,
         {
           clients,
           stdout: io.stdout,
-          format: io.stdoutIsTTY ? (event, record) => formatPretty(event, record, chalk) : formatNdjson,
+          format: options.output === 'pretty' ? (event, record) => formatPretty(event, record, chalk) : formatNdjson,
           log,
           signal: window,
           now: context.now,

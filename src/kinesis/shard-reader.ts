@@ -15,8 +15,6 @@ export interface ShardBatch {
   shardEnded: boolean;
 }
 
-/** Why a shard's reading ended: its end, its tip (when not following), --until, or the caller's abort. */
-export type ShardEnd = 'closed' | 'tip' | 'until' | 'aborted';
 
 export interface ShardReadOptions {
   kinesis: KinesisClient;
@@ -40,7 +38,7 @@ export interface ShardReadOptions {
 export const SHARD_READ_DEFAULTS = { limit: 1000, idlePollMs: 1000, minCallIntervalMs: 200 } as const;
 
 /** Reads one shard in order, from `start` to its end (closed), its tip (stopAtTip), or the abort. */
-export async function* readShard(options: ShardReadOptions): AsyncGenerator<ShardBatch, ShardEnd> {
+export async function* readShard(options: ShardReadOptions): AsyncGenerator<ShardBatch> {
   const { kinesis, streamName, shardId, signal } = options;
   const now = options.now ?? Date.now;
   let lastSequenceNumber: string | undefined;
@@ -57,7 +55,7 @@ export async function* readShard(options: ShardReadOptions): AsyncGenerator<Shar
   let lastCallAt = -Infinity;
   while (iterator && !signal.aborted) {
     await sleep(lastCallAt + options.minCallIntervalMs - now(), signal);
-    if (signal.aborted) return 'aborted';
+    if (signal.aborted) return;
     lastCallAt = now();
     let answer: GetRecordsCommandOutput;
     try {
@@ -94,11 +92,8 @@ export async function* readShard(options: ShardReadOptions): AsyncGenerator<Shar
       const last = records.at(-1);
       if (last) lastSequenceNumber = last.sequenceNumber;
     }
-    if (shardEnded) return 'closed';
-    if (pastUntil) return 'until';
-    if (options.stopAtTip && atTip) return 'tip';
+    if (shardEnded || pastUntil || (options.stopAtTip && atTip)) return;
     iterator = answer.NextShardIterator;
     if (records.length === 0 && atTip) await sleep(options.idlePollMs, signal);
   }
-  return signal.aborted ? 'aborted' : 'closed';
 }

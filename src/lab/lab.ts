@@ -46,10 +46,8 @@ export async function startLab(options: LabOptions): Promise<Lab> {
     resolveKmsKey: (keyId) => kms.resolveKey(keyId).arn,
     streams: {
       async create(_database, streamName) {
-        const kinesis = kinesisOf.client;
-        if (!kinesis) throw new Error('the lab is not up');
-        await kinesis.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: options.shardCount ?? 1 }));
-        await waitForActive(kinesis, streamName);
+        if (!kinesisOf.client) throw new Error('the lab is not up');
+        await createStream(kinesisOf.client, streamName, options.shardCount ?? 1);
       },
       async delete(_database, streamName) {
         await kinesisOf.client?.send(new DeleteStreamCommand({ StreamName: streamName, EnforceConsumerDeletion: true }));
@@ -77,8 +75,7 @@ export async function startLab(options: LabOptions): Promise<Lab> {
     clients,
     async startActivityStream(database, kmsKeyId, shardCount = 1) {
       const streamName = `${STREAM_PREFIX}${database.resourceId}`;
-      await clients.kinesis.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: shardCount }));
-      await waitForActive(clients.kinesis, streamName);
+      await createStream(clients.kinesis, streamName, shardCount);
       database.activityStream = { status: 'started', mode: 'async', kinesisStreamName: streamName, kmsKeyId: kms.resolveKey(kmsKeyId).arn };
       return streamName;
     },
@@ -90,6 +87,11 @@ export async function startLab(options: LabOptions): Promise<Lab> {
     },
   };
   return lab;
+}
+
+async function createStream(kinesis: KinesisClient, streamName: string, shardCount: number): Promise<void> {
+  await kinesis.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: shardCount }));
+  await waitForActive(kinesis, streamName);
 }
 
 export async function waitForActive(kinesis: KinesisClient, streamName: string, timeoutMs = 20_000): Promise<void> {
