@@ -4,8 +4,7 @@ import { ExitCode } from '../errors.js';
 import { LAB_CREDENTIALS } from '../lab/lab.js';
 import { LAB_CLUSTER, LAB_KEY_ALIAS, startLabSession, type LabSession } from '../lab/lab-session.js';
 import { colorLevel, makeChalk } from '../output/color.js';
-import { formatNdjson } from '../output/ndjson.js';
-import { formatPretty } from '../output/pretty.js';
+import { eventFormatter } from '../output/event-format.js';
 import type { Flags } from './program.js';
 import type { ActionContext } from './run.js';
 import { parsePositiveInteger } from './time-spec.js';
@@ -82,7 +81,7 @@ export async function demoAction(flags: Flags, context: ActionContext): Promise<
         {
           clients,
           stdout: io.stdout,
-          format: options.output === 'pretty' ? (event, record) => formatPretty(event, record, chalk) : formatNdjson,
+          format: eventFormatter(options.output, chalk),
           log,
           signal: window,
           now: context.now,

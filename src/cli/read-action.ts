@@ -1,8 +1,7 @@
 import { readCommand } from '../commands/read.js';
 import { ExitCode } from '../errors.js';
 import { colorLevel, makeChalk } from '../output/color.js';
-import { formatNdjson } from '../output/ndjson.js';
-import { formatPretty } from '../output/pretty.js';
+import { eventFormatter } from '../output/event-format.js';
 import type { Flags } from './program.js';
 import { toReadOptions, type RawReadFlags } from './read-options.js';
 import type { ActionContext } from './run.js';
@@ -17,7 +16,7 @@ export async function readAction(flags: Flags, context: ActionContext): Promise<
     readCommand(options, {
       clients,
       stdout: io.stdout,
-      format: options.output === 'ndjson' ? formatNdjson : (event, record) => formatPretty(event, record, chalk),
+      format: eventFormatter(options.output, chalk),
       log,
       signal: context.signal,
       now: context.now,

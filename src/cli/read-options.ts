@@ -2,6 +2,7 @@ import type { AwsOptions } from '../aws/clients.js';
 import type { Source } from '../aws/stream-target.js';
 import type { ColorChoice } from '../output/color.js';
 import type { StartPosition } from '../kinesis/positions.js';
+import { availableParallelism } from 'node:os';
 import { UsageError } from '../errors.js';
 import { parseFrom, parsePositiveInteger, parseUntil } from './time-spec.js';
 
@@ -19,7 +20,7 @@ export interface ReadOptions {
   maxEvents?: number;
   /** Records asked for per GetRecords call. */
   batchSize: number;
-  /** Decryption threads; 0 decrypts on the main thread. */
+  /** Decryption threads at most (they start as the load needs them); 0 decrypts on the main thread. */
   threads: number;
   checkpoint?: string;
   onError: OnError;
@@ -61,6 +62,14 @@ const COLORS: readonly ColorChoice[] = ['auto', 'always', 'never'];
 const ON_ERROR: readonly OnError[] = ['fail', 'skip'];
 
 /** Flags → options; pure, so every rule is one line of a test. */
+/**
+ * A decryption thread per core, up to 8: the Encryption SDK is most of a record's cost,
+ * and one thread keeps up with about one shard at Kinesis's full rate (README, Performance).
+ */
+export function defaultThreads(cores = availableParallelism()): number {
+  return Math.min(cores, 8);
+}
+
 export function toReadOptions(flags: RawReadFlags, stdoutIsTTY: boolean, now: Date): ReadOptions {
   const from = parseFrom(flags.from ?? 'trim-horizon', now);
   const until = flags.until === undefined ? undefined : parseUntil(flags.until, now);
@@ -79,8 +88,7 @@ export function toReadOptions(flags: RawReadFlags, stdoutIsTTY: boolean, now: Da
     ...(until ? { until } : {}),
     ...(flags.maxEvents === undefined ? {} : { maxEvents: parsePositiveInteger('--max-events', flags.maxEvents) }),
     batchSize: flags.batchSize === undefined ? 1000 : parsePositiveInteger('--batch-size', flags.batchSize, 10_000),
-    // Measured on 2 cores, decryption threads cost more than they give (README, Performance): off unless asked for.
-    threads: flags.threads === undefined || flags.threads === '0' ? 0 : parsePositiveInteger('--threads', flags.threads, 64),
+    threads: flags.threads === undefined ? defaultThreads() : flags.threads === '0' ? 0 : parsePositiveInteger('--threads', flags.threads, 64),
     ...(flags.checkpoint ? { checkpoint: flags.checkpoint } : {}),
     onError,
     ...(flags.deadLetter ? { deadLetter: flags.deadLetter } : {}),

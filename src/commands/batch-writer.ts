@@ -1,5 +1,5 @@
 import type { DecodedBatch } from '../decode/decode-stage.js';
-import type { DasEvent, DecodedRecord } from '../decode/types.js';
+import type { DecodedRecord } from '../decode/types.js';
 import { RecordError } from '../errors.js';
 import { saveCheckpoint } from '../checkpoint/checkpoint-file.js';
 import type { PositionBook, Progress } from '../checkpoint/position-book.js';
@@ -9,7 +9,7 @@ import type { OutputWriter } from '../output/writer.js';
 import type { OnError } from '../cli/read-options.js';
 
 /** `index` is the event's place in its record: with the shard and sequence number, a stable id. */
-export type EventFormatter = (event: DasEvent, record: DecodedRecord, index: number) => string;
+export type EventFormatter = (record: DecodedRecord, index: number) => string;
 
 export interface BatchWriterOptions {
   output: OutputWriter;
@@ -62,14 +62,14 @@ export class BatchWriter {
       const record = outcome.decoded;
       this.records++;
       let index = checkpoint?.book.handledEvents(raw.shardId, raw.sequenceNumber) ?? 0;
-      for (; index < record.events.length && !full; index++) {
-        const event = record.events[index] as DasEvent;
-        if (event.type === 'heartbeat' && !this.options.includeHeartbeats) continue;
-        chunk += format(event, record, index);
+      const count = record.eventCount;
+      for (; index < count && !full; index++) {
+        if (!this.options.includeHeartbeats && record.isHeartbeat(index)) continue;
+        chunk += format(record, index);
         this.events++;
         full = maxEvents !== undefined && this.events >= maxEvents;
       }
-      progress.push({ ...at, ...(index < record.events.length ? { eventIndex: index } : {}) });
+      progress.push({ ...at, ...(index < count ? { eventIndex: index } : {}) });
       if (full) break;
     }
 

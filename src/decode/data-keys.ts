@@ -6,10 +6,6 @@ import { withRetry } from '../aws/retry.js';
 import { UserError } from '../errors.js';
 import { explainAwsError } from '../aws/aws-errors.js';
 
-/** What DAS names the wrapping key inside every Encryption SDK message. */
-export const DAS_KEY_NAMESPACE = 'BC';
-export const DAS_KEY_NAME = 'DataKey';
-
 export interface DataKeyStats {
   kmsDecryptCalls: number;
   cacheHits: number;

@@ -1,8 +1,8 @@
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { DataKeyCache, DataKeyError, type DataKey, type DataKeyStats } from './data-keys.js';
 import { parseWrapper } from './wrapper.js';
-import { parseActivityRecord } from './activity-record.js';
-import { inThreadOpener, type PayloadOpener } from './payload-opener.js';
+import { DecodedActivityRecord } from './decoded-record.js';
+import { inThreadOpener, OpenerFailure, type PayloadOpener } from './payload-opener.js';
 import { workerOpener } from './worker-opener.js';
 import type { EncryptionContext } from './encryption-context.js';
 import type { DasWrapper, DecodedRecord, RawRecord } from './types.js';
@@ -27,7 +27,7 @@ export interface DecoderOptions {
   threads?: number;
 }
 
-/** wrapper JSON → KMS data key → Encryption SDK → gunzip → activity record. */
+/** wrapper JSON → KMS data key → Encryption SDK → gunzip → activity record, the last three on `threads` threads. */
 export function createDecoder(options: DecoderOptions): Decoder {
   const keys = new DataKeyCache(options.kms, options.encryptionContext, options.dataKeyCacheSize);
   const opener: PayloadOpener = options.threads ? workerOpener(options.threads) : inThreadOpener(options.dataKeyCacheSize);
@@ -47,18 +47,10 @@ export function createDecoder(options: DecoderOptions): Decoder {
       const position = { shardId: record.shardId, sequenceNumber: record.sequenceNumber };
       const wrapper = refuseAs(position, () => parseWrapper(record.data));
       const key = await keyFor(position, wrapper, signal);
-      const text = await opener.open(key, wrapper.databaseActivityEvents).catch((error: unknown) => {
-        throw asRecordError(position, error);
+      const opened = await opener.open(key, wrapper.databaseActivityEvents).catch((error: unknown) => {
+        throw error instanceof OpenerFailure ? error : asRecordError(position, error);
       });
-      const activity = refuseAs(position, () => parseActivityRecord(text));
-      return {
-        shardId: record.shardId,
-        sequenceNumber: record.sequenceNumber,
-        version: wrapper.version,
-        clusterId: activity.clusterId ?? null,
-        instanceId: activity.instanceId ?? null,
-        events: activity.databaseActivityEventList,
-      };
+      return new DecodedActivityRecord({ ...position, version: wrapper.version }, opened);
     },
     close: () => opener.close(),
   };

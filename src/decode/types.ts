@@ -73,5 +73,10 @@ export interface DecodedRecord {
   version: string;
   clusterId: string | null;
   instanceId: string | null;
-  events: DasEvent[];
+  readonly eventCount: number;
+  /** The event's JSON, every field as decrypted and in its order: what ndjson prints without parsing it again. */
+  eventJson(index: number): string;
+  isHeartbeat(index: number): boolean;
+  /** The events as objects, parsed when first asked for. */
+  readonly events: DasEvent[];
 }

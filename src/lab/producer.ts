@@ -2,7 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { GenerateDataKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
 import { AlgorithmSuiteIdentifier, buildClient, CommitmentPolicy, type RawAesKeyringNode } from '@aws-crypto/client-node';
 import { encryptionContextFor } from '../decode/encryption-context.js';
-import { dasKeyring } from '../decode/payload-opener.js';
+import { dasKeyring } from '../decode/open-payload.js';
 import { WRAPPER_TYPE } from '../decode/wrapper.js';
 import type { DasActivityRecord } from '../decode/types.js';
 

@@ -1,18 +1,22 @@
-import type { DasEvent, DecodedRecord } from '../decode/types.js';
+import type { DecodedRecord } from '../decode/types.js';
 
 /**
  * One event as one JSON line: every field as decrypted, in its order, plus the record's
  * clusterId and instanceId, which the events themselves do not carry, and a stable
  * eventId (shard, sequence number, place in the record) for dropping the rare duplicate.
  */
-export function formatNdjson(event: DasEvent, record: DecodedRecord, index: number): string {
-  const extra = `,"clusterId":${JSON.stringify(record.clusterId)},"instanceId":${JSON.stringify(record.instanceId)},"eventId":${JSON.stringify(eventId(record, index))}}\n`;
+export function formatNdjson(record: DecodedRecord, index: number): string {
+  const own = record.eventJson(index);
   // Appending to the event's own JSON costs a fraction of building a new object per event;
-  // an event that already had one of these fields would then carry it twice.
-  if ('clusterId' in event || 'instanceId' in event || 'eventId' in event) {
-    return JSON.stringify({ ...event, clusterId: record.clusterId, instanceId: record.instanceId, eventId: eventId(record, index) }) + '\n';
+  // an event that already had one of these fields would then carry it twice. The text
+  // test is loose (a value may hold the words): the exact test runs only then.
+  if (/"(?:clusterId|instanceId|eventId)"/.test(own)) {
+    const event = record.events[index];
+    if (event && ('clusterId' in event || 'instanceId' in event || 'eventId' in event)) {
+      return JSON.stringify({ ...event, clusterId: record.clusterId, instanceId: record.instanceId, eventId: eventId(record, index) }) + '\n';
+    }
   }
-  const own = JSON.stringify(event);
+  const extra = `,"clusterId":${JSON.stringify(record.clusterId)},"instanceId":${JSON.stringify(record.instanceId)},"eventId":${JSON.stringify(eventId(record, index))}}\n`;
   return own === '{}' ? `{${extra.slice(1)}` : own.slice(0, -1) + extra;
 }
 

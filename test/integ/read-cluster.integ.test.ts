@@ -107,11 +107,11 @@ describe('das-read --cluster', () => {
     expect(events.map((event) => event.statementId)).toEqual([0, 1, 2]);
   });
 
-  it('--threads 2 decrypts on worker threads with the same output, key by key', async () => {
+  it('worker threads and --threads 0 (the main thread) give the same output, key by key', async () => {
     const stream = await lab.activityStream({ name: 'threaded', shards: 2, producer: { recordsPerDataKey: 7 } });
     await stream.put(numbered(0, 60, stream.database.resourceId));
-    const inline = await readAll(['--cluster', 'threaded']);
-    const threaded = await readAll(['--cluster', 'threaded', '--threads', '2']);
+    const inline = await readAll(['--cluster', 'threaded', '--threads', '0']);
+    const threaded = await readAll(['--cluster', 'threaded', '--threads', '3']);
     expect(threaded.code).toBe(0);
     const byId = (events: Array<Record<string, unknown>>) => [...events].sort((a, b) => String(a.eventId).localeCompare(String(b.eventId)));
     expect(byId(threaded.events)).toEqual(byId(inline.events));

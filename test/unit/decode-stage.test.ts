@@ -3,6 +3,7 @@ import { decodeBatches } from '../../src/decode/decode-stage.js';
 import type { Decoder } from '../../src/decode/decoder.js';
 import type { ShardBatch } from '../../src/kinesis/shard-reader.js';
 import { RecordError } from '../../src/errors.js';
+import { DecodedActivityRecord } from '../../src/decode/decoded-record.js';
 
 // A decoder whose speed each record sets: the stage's ordering is what is under test here.
 function delayedDecoder(delays: Record<string, number>, failing = new Set<string>()): Decoder {
@@ -12,7 +13,7 @@ function delayedDecoder(delays: Record<string, number>, failing = new Set<string
     async decode(record) {
       await new Promise((resolve) => setTimeout(resolve, delays[record.sequenceNumber] ?? 0));
       if (failing.has(record.sequenceNumber)) throw new RecordError(record, 'bad');
-      return { ...record, version: '1.1', clusterId: null, instanceId: null, events: [] };
+      return DecodedActivityRecord.of({ ...record, version: '1.1', clusterId: null, instanceId: null }, []);
     },
   };
 }
@@ -72,5 +73,32 @@ describe('the decode stage', () => {
     expect(first).not.toBe('stuck');
     release();
     await stage.return(undefined);
+  });
+
+  it('cuts a long batch into chunks, in order, only the last carrying the shard end and lag, two decoded at a time', async () => {
+    const long = { ...batch('a', ...Array.from({ length: 7 }, (_, i) => String(i))), shardEnded: true, millisBehindLatest: 42 };
+    let inFlight = 0;
+    let most = 0;
+    const counting = delayedDecoder({});
+    const decoder = {
+      ...counting,
+      async decode(record: Parameters<typeof counting.decode>[0]) {
+        most = Math.max(most, ++inFlight);
+        try {
+          return await counting.decode(record);
+        } finally {
+          inFlight--;
+        }
+      },
+    };
+    const chunks = await collect(decodeBatches(source(long, batch('a', '7')), decoder, { chunk: 3, window: 2 }));
+    expect(chunks.map((chunk) => chunk.outcomes.map((outcome) => outcome.raw.sequenceNumber).join())).toEqual(['0,1,2', '3,4,5', '6', '7']);
+    expect(chunks.map((chunk) => [chunk.shardEnded, chunk.millisBehindLatest])).toEqual([
+      [false, undefined],
+      [false, undefined],
+      [true, 42],
+      [false, 0],
+    ]);
+    expect(most).toBe(6);
   });
 });

@@ -3,26 +3,35 @@ import { formatNdjson } from '../../src/output/ndjson.js';
 import { formatPretty } from '../../src/output/pretty.js';
 import { makeChalk } from '../../src/output/color.js';
 import { heartbeatEvent, postgresEvent } from '../../src/lab/synthetic-events.js';
-import type { DecodedRecord } from '../../src/decode/types.js';
+import { DecodedActivityRecord } from '../../src/decode/decoded-record.js';
+import type { DasEvent } from '../../src/decode/types.js';
 
-const record: DecodedRecord = { shardId: 's', sequenceNumber: '1', version: '1.1', clusterId: 'cluster-A', instanceId: 'db-B', events: [] };
+const place = { shardId: 's', sequenceNumber: '1', version: '1.1', clusterId: 'cluster-A', instanceId: 'db-B' };
+const record = DecodedActivityRecord.of(place, []);
+/** One event as ndjson, at its place in a record that holds it there. */
+const ndjson = (event: DasEvent, index: number) => formatNdjson(DecodedActivityRecord.of(place, [...Array.from({ length: index }, () => ({ type: 'record' })), event]), index);
 
 describe('ndjson', () => {
   it('keeps every field and value as decrypted, adds the record ids and a stable event id, one line', () => {
     const event = { type: 'record', exitCode: '0', logTime: '2019-10-30 00:39:49.990579+00', statementId: 65469218, paramList: null, extra: { a: 1 } };
-    const line = formatNdjson(event, record, 2);
+    const line = ndjson(event, 2);
     expect(line.endsWith('\n')).toBe(true);
     expect(line.slice(0, -1)).not.toContain('\n');
     expect(JSON.parse(line)).toEqual({ ...event, clusterId: 'cluster-A', instanceId: 'db-B', eventId: 's:1:2' });
   });
   it('an empty event, and one that already carries a field das-read adds, stay valid JSON with one value per key', () => {
-    expect(JSON.parse(formatNdjson({} as never, record, 0))).toEqual({ clusterId: 'cluster-A', instanceId: 'db-B', eventId: 's:1:0' });
-    const clashing = formatNdjson({ type: 'record', eventId: 'theirs' }, record, 1);
+    expect(JSON.parse(ndjson({} as never, 0))).toEqual({ clusterId: 'cluster-A', instanceId: 'db-B', eventId: 's:1:0' });
+    const clashing = ndjson({ type: 'record', eventId: 'theirs' }, 1);
     expect(clashing.match(/"eventId"/g)).toHaveLength(1);
     expect(JSON.parse(clashing)).toEqual({ type: 'record', eventId: 's:1:1', clusterId: 'cluster-A', instanceId: 'db-B' });
   });
+  it('a value that reads like one of those fields adds nothing twice', () => {
+    const line = ndjson({ type: 'record', objectName: 'eventId', commandText: 'select "clusterId"' }, 0);
+    expect(JSON.parse(line)).toEqual({ type: 'record', objectName: 'eventId', commandText: 'select "clusterId"', clusterId: 'cluster-A', instanceId: 'db-B', eventId: 's:1:0' });
+    expect(line.match(/"eventId":/g)).toHaveLength(1);
+  });
   it('a statement with newlines stays on one line', () => {
-    expect(formatNdjson(postgresEvent(1, { commandText: 'select\n1' }), record, 0).split('\n')).toHaveLength(2);
+    expect(ndjson(postgresEvent(1, { commandText: 'select\n1' }), 0).split('\n')).toHaveLength(2);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toReadOptions, type RawReadFlags } from '../../src/cli/read-options.js';
+import { defaultThreads, toReadOptions, type RawReadFlags } from '../../src/cli/read-options.js';
 import { UsageError } from '../../src/errors.js';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
@@ -47,7 +47,11 @@ describe('flags → read options', () => {
   it('--until a duration ago', () => expect(options({ cluster: 'c', until: '1h' }).until).toEqual(new Date('2026-11-25T11:00:00Z')));
   it('--max-events', () => expect(options({ cluster: 'c', maxEvents: '100' }).maxEvents).toBe(100));
   it('--batch-size defaults to 1000', () => expect(options({ cluster: 'c' }).batchSize).toBe(1000));
-  it('decrypts on the main thread unless --threads', () => expect(options({ cluster: 'c' }).threads).toBe(0));
+  it('decrypts on a thread per core by default, up to 8', () => {
+    expect(options({ cluster: 'c' }).threads).toBe(defaultThreads());
+    expect([defaultThreads(1), defaultThreads(2), defaultThreads(64)]).toEqual([1, 2, 8]);
+  });
+  it('--threads 0 decrypts on the main thread', () => expect(options({ cluster: 'c', threads: '0' }).threads).toBe(0));
   it('--threads 2', () => expect(options({ cluster: 'c', threads: '2' }).threads).toBe(2));
   it('--threads 100', refused({ cluster: 'c', threads: '100' }, /--threads takes a whole number from 1 to 64/));
   it('--checkpoint', () => expect(options({ cluster: 'c', checkpoint: '/var/lib/das/prod.json' }).checkpoint).toBe('/var/lib/das/prod.json'));

@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseWrapper } from '../../src/decode/wrapper.js';
 import { decodeBase64Strict } from '../../src/decode/base64.js';
-import { parseActivityRecord } from '../../src/decode/activity-record.js';
-import { gunzipPayload } from '../../src/decode/gunzip.js';
+import { openActivityRecord } from '../../src/decode/activity-record.js';
 import { encryptionContextFor } from '../../src/decode/encryption-context.js';
-import { gzipSync, deflateSync } from 'node:zlib';
 
 const wrapper = (fields: Record<string, unknown>) =>
   Buffer.from(JSON.stringify({ type: 'DatabaseActivityMonitoringRecords', version: '1.1', key: 'AQIDAA==', databaseActivityEvents: 'AAAA', ...fields }));
@@ -36,22 +34,20 @@ describe('strict base64', () => {
 });
 
 describe('the decrypted record', () => {
-  it('keeps unknown fields and type drift', () => {
-    const record = parseActivityRecord(
-      JSON.stringify({ type: 'DatabaseActivityMonitoringRecord', databaseActivityEventList: [{ type: 'record', exitCode: '0', brandNew: true }] }),
+  it('keeps unknown fields, type drift and field order, each event as its own JSON', () => {
+    const record = openActivityRecord(
+      JSON.stringify({ type: 'DatabaseActivityMonitoringRecord', clusterId: 'cluster-A', databaseActivityEventList: [{ type: 'record', exitCode: '0', brandNew: true }] }),
     );
-    expect(record.databaseActivityEventList[0]).toEqual({ type: 'record', exitCode: '0', brandNew: true });
+    expect(record).toEqual({ clusterId: 'cluster-A', instanceId: null, events: ['{"type":"record","exitCode":"0","brandNew":true}'], heartbeats: [] });
   });
+  it('knows its heartbeats', () =>
+    expect(openActivityRecord('{"type":"DatabaseActivityMonitoringRecord","databaseActivityEventList":[{"type":"record"},{"type":"heartbeat"}]}').heartbeats).toEqual([1]));
   it('refuses an event that is not an object', () =>
-    expect(() => parseActivityRecord('{"type":"DatabaseActivityMonitoringRecord","databaseActivityEventList":[1]}')).toThrow(/not a JSON object/));
+    expect(() => openActivityRecord('{"type":"DatabaseActivityMonitoringRecord","databaseActivityEventList":[1]}')).toThrow(/not a JSON object/));
   it('refuses the wrapper type in place of the record type', () =>
-    expect(() => parseActivityRecord('{"type":"DatabaseActivityMonitoringRecords","databaseActivityEventList":[]}')).toThrow(/has type/));
-});
-
-describe('gunzip', () => {
-  it('inflates gzip', () => expect(gunzipPayload(gzipSync('hello')).toString()).toBe('hello'));
-  it('refuses a bare zlib stream', () => expect(() => gunzipPayload(deflateSync('hello'))).toThrow(/not valid gzip/));
-  it('refuses a truncated stream', () => expect(() => gunzipPayload(gzipSync('hello world').subarray(0, 12))).toThrow(/not valid gzip/));
+    expect(() => openActivityRecord('{"type":"DatabaseActivityMonitoringRecords","databaseActivityEventList":[]}')).toThrow(/has type/));
+  it('refuses a record without its event list', () => expect(() => openActivityRecord('{"type":"DatabaseActivityMonitoringRecord"}')).toThrow(/no databaseActivityEventList/));
+  it('refuses non-JSON', () => expect(() => openActivityRecord('{"type"')).toThrow(/not JSON/));
 });
 
 describe('encryption context', () => {

@@ -1,0 +1,60 @@
+// @ts-check
+// The costly part of a record, the same on the main thread and on a decryption thread.
+// Plain JavaScript, as every module a decryption thread loads: it runs as it is from src/ and dist/.
+import { gunzipSync } from 'node:zlib';
+import { buildClient, CommitmentPolicy, RawAesKeyringNode, RawAesWrappingSuiteIdentifier } from '@aws-crypto/client-node';
+import { openActivityRecord } from './activity-record.js';
+
+/** What DAS names the wrapping key inside every Encryption SDK message. */
+export const DAS_KEY_NAMESPACE = 'BC';
+export const DAS_KEY_NAME = 'DataKey';
+
+// Every DAS message is non-committing (suite 0x0178, or the signed 0x0378): the SDK's
+// default policy would reject them all.
+const { decrypt } = buildClient({
+  commitmentPolicy: CommitmentPolicy.REQUIRE_ENCRYPT_ALLOW_DECRYPT,
+  // A DAS message carries exactly one wrapped key; refusing more bounds the work a forged record can cause.
+  maxEncryptedDataKeys: 1,
+});
+
+/**
+ * A raw AES keyring as DAS writes with: namespace BC, name DataKey, AES-256-GCM.
+ * @param {Uint8Array} key
+ */
+export function dasKeyring(key) {
+  // The keyring zeroes the buffer it is given and refuses views into larger ones: a copy of its own.
+  return new RawAesKeyringNode({
+    keyNamespace: DAS_KEY_NAMESPACE,
+    keyName: DAS_KEY_NAME,
+    unencryptedMasterKey: new Uint8Array(key),
+    wrappingSuite: RawAesWrappingSuiteIdentifier.AES256_GCM_IV12_TAG16_NO_PADDING,
+  });
+}
+
+/**
+ * Encryption SDK message → gunzip → the record's events; throws an Error whose message is the reason.
+ * @param {RawAesKeyringNode} keyring
+ * @param {Uint8Array} message
+ * @returns {Promise<import('./activity-record.js').OpenedRecord>}
+ */
+export async function openPayload(keyring, message) {
+  let plaintext;
+  try {
+    plaintext = (await decrypt(keyring, message)).plaintext;
+  } catch (error) {
+    throw new Error(`the payload cannot be decrypted with the record's data key (${messageOf(error)})`, { cause: error });
+  }
+  let text;
+  try {
+    text = gunzipSync(plaintext).toString('utf8');
+  } catch (error) {
+    // DAS payloads are gzip (RFC 1952): a bare zlib stream or a cut one is refused.
+    throw new Error(`the decrypted payload is not valid gzip (${messageOf(error)})`, { cause: error });
+  }
+  return openActivityRecord(text);
+}
+
+/** @param {unknown} error */
+function messageOf(error) {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,74 @@
+import { randomBytes } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AlgorithmSuiteIdentifier, buildClient, CommitmentPolicy } from '@aws-crypto/client-node';
+import { dasKeyring } from '../../src/decode/open-payload.js';
+import { workerOpener, type WorkerOpener } from '../../src/decode/worker-opener.js';
+import { inThreadOpener } from '../../src/decode/payload-opener.js';
+import type { DataKey } from '../../src/decode/data-keys.js';
+import { activityRecord, heartbeatEvent, postgresEvent } from '../../src/lab/synthetic-events.js';
+
+const { encrypt } = buildClient(CommitmentPolicy.FORBID_ENCRYPT_ALLOW_DECRYPT);
+const keys: DataKey[] = Array.from({ length: 5 }, (_, i) => ({ id: `key-${i}`, bytes: new Uint8Array(randomBytes(32)) }));
+
+/** Record n, sealed under key n % 5 as RDS seals a payload. */
+async function sealed(n: number): Promise<{ key: DataKey; message: Uint8Array }> {
+  const key = keys[n % keys.length] as DataKey;
+  const events = n % 10 === 9 ? [heartbeatEvent('2026-01-01 00:00:00+00')] : [postgresEvent(n)];
+  const payload = gzipSync(JSON.stringify(activityRecord('cluster-A', 'db-A', events)));
+  const { result } = await encrypt(dasKeyring(key.bytes), payload, { suiteId: AlgorithmSuiteIdentifier.ALG_AES256_GCM_IV12_TAG16_HKDF_SHA256, encryptionContext: {} });
+  return { key, message: result };
+}
+
+let opener: WorkerOpener | undefined;
+afterEach(async () => {
+  await opener?.close();
+  opener = undefined;
+});
+
+describe('opening records on worker threads', () => {
+  it('gives what the main thread gives, record by record, while keys come and go from threads that hold two', async () => {
+    const records = await Promise.all(Array.from({ length: 200 }, (_, n) => sealed(n)));
+    opener = workerOpener(2, 2, 0);
+    const inline = inThreadOpener();
+    const [threaded, local] = await Promise.all([
+      Promise.all(records.map(({ key, message }) => (opener as WorkerOpener).open(key, message))),
+      Promise.all(records.map(({ key, message }) => inline.open(key, message))),
+    ]);
+    expect(threaded).toEqual(local);
+    expect(threaded[3]?.events.map((text) => (JSON.parse(text) as { statementId: number }).statementId)).toEqual([3]);
+    expect(threaded[9]?.heartbeats).toEqual([0]);
+  });
+
+  it('starts another thread only once those running have stayed full for a while', async () => {
+    const many = await Promise.all(Array.from({ length: 150 }, (_, n) => sealed(n)));
+    let clock = 0;
+    opener = workerOpener(2, 256, 1_000, () => clock);
+    await Promise.all(many.map(({ key, message }) => (opener as WorkerOpener).open(key, message)));
+    expect(opener.threads).toBe(1);
+    const backlog = Promise.all(many.map(({ key, message }) => (opener as WorkerOpener).open(key, message)));
+    await new Promise((resolve) => setImmediate(resolve));
+    clock = 1_000;
+    await backlog;
+    expect(opener.threads).toBe(2);
+  });
+
+  it('refuses a tampered record with the reason, and opens the rest', async () => {
+    const records = await Promise.all(Array.from({ length: 40 }, (_, n) => sealed(n)));
+    const bad = records[17] as { message: Uint8Array };
+    bad.message = Uint8Array.from(bad.message);
+    bad.message[bad.message.length - 40] = (bad.message[bad.message.length - 40] ?? 0) ^ 0xff;
+    opener = workerOpener(2);
+    const settled = await Promise.allSettled(records.map(({ key, message }) => (opener as WorkerOpener).open(key, message)));
+    expect(settled.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(39);
+    expect(settled[17]).toMatchObject({ status: 'rejected', reason: { message: expect.stringMatching(/cannot be decrypted with the record's data key/) } });
+  });
+
+  it('leaves the caller its message and key intact', async () => {
+    const { key, message } = await sealed(2);
+    const before = [Buffer.from(key.bytes), Buffer.from(message)];
+    opener = workerOpener(1);
+    await opener.open(key, message);
+    expect([Buffer.from(key.bytes), Buffer.from(message)]).toEqual(before);
+  });
+});
