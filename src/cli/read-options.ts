@@ -61,7 +61,6 @@ const OUTPUTS: readonly OutputFormat[] = ['pretty', 'ndjson'];
 const COLORS: readonly ColorChoice[] = ['auto', 'always', 'never'];
 const ON_ERROR: readonly OnError[] = ['fail', 'skip'];
 
-/** Flags → options; pure, so every rule is one line of a test. */
 /**
  * A decryption thread per core, up to 8: the Encryption SDK is most of a record's cost,
  * and one thread keeps up with about one shard at Kinesis's full rate (README, Performance).
@@ -70,6 +69,7 @@ export function defaultThreads(cores = availableParallelism()): number {
   return Math.min(cores, 8);
 }
 
+/** Flags → options; pure, so every rule is one line of a test. */
 export function toReadOptions(flags: RawReadFlags, stdoutIsTTY: boolean, now: Date): ReadOptions {
   const from = parseFrom(flags.from ?? 'trim-horizon', now);
   const until = flags.until === undefined ? undefined : parseUntil(flags.until, now);

@@ -40,7 +40,7 @@ describe('opening records on worker threads', () => {
     expect(threaded[9]?.heartbeats).toEqual([0]);
   });
 
-  it('starts another thread only once those running have stayed full for a while', async () => {
+  it('starts another thread only once those running have stayed busy for a while', async () => {
     const many = await Promise.all(Array.from({ length: 150 }, (_, n) => sealed(n)));
     let clock = 0;
     opener = workerOpener(2, 256, 1_000, () => clock);
