@@ -2,7 +2,7 @@
 // Plain JavaScript, as every module a decryption thread loads: it runs as it is from src/ and dist/.
 import { parseJsonObject } from './json-object.js';
 
-export const ACTIVITY_RECORD_TYPE = 'DatabaseActivityMonitoringRecord';
+const ACTIVITY_RECORD_TYPE = 'DatabaseActivityMonitoringRecord';
 
 /**
  * A decrypted record, its events kept as JSON text: the thread that opens a record

@@ -1,7 +1,7 @@
 import type { OpenedRecord } from './activity-record.js';
 import type { DasEvent, DecodedRecord } from './types.js';
 
-export interface RecordPlace {
+interface RecordPlace {
   shardId: string;
   sequenceNumber: string;
   version: string;

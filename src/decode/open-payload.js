@@ -6,8 +6,8 @@ import { buildClient, CommitmentPolicy, RawAesKeyringNode, RawAesWrappingSuiteId
 import { openActivityRecord } from './activity-record.js';
 
 /** What DAS names the wrapping key inside every Encryption SDK message. */
-export const DAS_KEY_NAMESPACE = 'BC';
-export const DAS_KEY_NAME = 'DataKey';
+const DAS_KEY_NAMESPACE = 'BC';
+const DAS_KEY_NAME = 'DataKey';
 
 // Every DAS message is non-committing (suite 0x0178, or the signed 0x0378): the SDK's
 // default policy would reject them all.
