@@ -1,6 +1,8 @@
 import { DescribeStreamCommand, GetRecordsCommand, GetShardIteratorCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { DecryptCommand, type KMSClient } from '@aws-sdk/client-kms';
-import { buildClient, CommitmentPolicy, RawAesKeyringNode, RawAesWrappingSuiteIdentifier } from '@aws-crypto/client-node';
+import { buildDecrypt } from '@aws-crypto/decrypt-node';
+import { CommitmentPolicy } from '@aws-crypto/material-management-node';
+import { RawAesKeyringNode, RawAesWrappingSuiteIdentifier } from '@aws-crypto/raw-aes-keyring-node';
 import { gunzipSync } from 'node:zlib';
 
 /**
@@ -9,7 +11,7 @@ import { gunzipSync } from 'node:zlib';
  * Decrypt and a new keyring. The baseline das-read is measured against, never product code.
  */
 export async function seedReader(kinesis: KinesisClient, kms: KMSClient, streamName: string, resourceId: string, budgetMs: number): Promise<{ events: number; seconds: number }> {
-  const { decrypt } = buildClient(CommitmentPolicy.REQUIRE_ENCRYPT_ALLOW_DECRYPT);
+  const { decrypt } = buildDecrypt(CommitmentPolicy.REQUIRE_ENCRYPT_ALLOW_DECRYPT);
   const started = performance.now();
   let events = 0;
   const description = await kinesis.send(new DescribeStreamCommand({ StreamName: streamName }));

@@ -7,6 +7,7 @@ import { deadLetterOf, type DeadLetter, type DeadLetterFile } from '../output/de
 import type { Diagnostics } from '../output/diagnostics.js';
 import type { OutputWriter } from '../output/writer.js';
 import type { OnError } from '../cli/read-options.js';
+import { Utf8Builder } from '../output/utf8-builder.js';
 
 /** `index` is the event's place in its record: with the shard and sequence number, a stable id. */
 export type EventFormatter = (record: DecodedRecord, index: number) => string;
@@ -39,7 +40,7 @@ export class BatchWriter {
   /** Resolves false once --max-events is reached; throws at an unreadable record under --on-error fail. */
   async write(batch: DecodedBatch): Promise<boolean> {
     const { format, maxEvents, checkpoint } = this.options;
-    let chunk = '';
+    const text = new Utf8Builder();
     const progress: Progress[] = [];
     const dead: DeadLetter[] = [];
     let failure: unknown;
@@ -65,7 +66,7 @@ export class BatchWriter {
       const count = record.eventCount;
       for (; index < count && !full; index++) {
         if (!this.options.includeHeartbeats && record.isHeartbeat(index)) continue;
-        chunk += format(record, index);
+        text.append(format(record, index));
         this.events++;
         full = maxEvents !== undefined && this.events >= maxEvents;
       }
@@ -77,7 +78,7 @@ export class BatchWriter {
     const last = progress.at(-1);
     if (last && whole && batch.shardEnded) last.shardFinished = true;
 
-    await this.options.output.write(chunk);
+    await this.options.output.write(text.take());
     await this.options.deadLetter?.append(dead);
     if (checkpoint && (progress.length > 0 || (whole && batch.shardEnded))) {
       await this.options.output.flush();

@@ -1,4 +1,4 @@
-import type { RawAesKeyringNode } from '@aws-crypto/client-node';
+import type { RawAesKeyringNode } from '@aws-crypto/raw-aes-keyring-node';
 import type { DataKey } from './data-keys.js';
 import type { OpenedRecord } from './activity-record.js';
 import { dasKeyring, openPayload } from './open-payload.js';

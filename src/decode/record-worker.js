@@ -15,12 +15,12 @@ const CONCURRENCY = 4;
  * @typedef {{ id: number, opened?: import('./activity-record.js').OpenedRecord, reason?: string }} Outcome
  */
 
-/** @type {Map<string, import('@aws-crypto/client-node').RawAesKeyringNode>} */
+/** @type {Map<string, import('@aws-crypto/raw-aes-keyring-node').RawAesKeyringNode>} */
 const keyrings = new Map();
 
 /**
  * @param {number} id
- * @param {import('@aws-crypto/client-node').RawAesKeyringNode | undefined} keyring
+ * @param {import('@aws-crypto/raw-aes-keyring-node').RawAesKeyringNode | undefined} keyring
  * @param {Uint8Array} message
  * @returns {Promise<Outcome>}
  */

@@ -1,3 +1,4 @@
+import { cpus } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { DataKey } from './data-keys.js';
 import { OpenerFailure, type PayloadOpener } from './payload-opener.js';
@@ -30,6 +31,8 @@ const JOBS_PER_MESSAGE = 32;
 const JOBS_PER_THREAD = 2 * JOBS_PER_MESSAGE;
 /** How long the threads running must stay busy, with records waiting, before another starts. */
 const BACKLOG_MS = 2_000;
+/** The idle share of the machine's cores, over that time, that another thread needs to be worth starting. */
+const SPARE_CORES = 0.25;
 
 class Thread {
   readonly worker: Worker;
@@ -38,9 +41,10 @@ class Thread {
   readonly inFlight = new Map<number, Waiting>();
 
   constructor(readonly keysPerThread: number) {
-    // 4 MB semi-spaces instead of V8's 16: no slower in the benchmark's decode path, and
-    // some 36 MB less held per thread.
-    this.worker = new Worker(new URL('./record-worker.js', import.meta.url), { workerData: { keysPerThread }, resourceLimits: { maxYoungGenerationSizeMb: 12 } });
+    // 16 MB semi-spaces: the SDK's stream objects outlive small ones, and with 4 MB the
+    // thread spent a quarter of its time collecting them (bench/: a third more events a
+    // second with 16, peak RSS into a slow consumer 187 MB instead of 163; 32 went past 200).
+    this.worker = new Worker(new URL('./record-worker.js', import.meta.url), { workerData: { keysPerThread }, resourceLimits: { maxYoungGenerationSizeMb: 48 } });
   }
 }
 
@@ -56,13 +60,22 @@ export interface WorkerOpener extends PayloadOpener {
  * thread and its memory, and catching up takes them all. KMS is still called once per
  * data key, on this thread; a thread is sent a key the first time it needs it.
  */
-export function workerOpener(maxThreads: number, keysPerThread = 256, backlogMs = BACKLOG_MS, now = () => performance.now()): WorkerOpener {
+export interface WorkerOpenerOptions {
+  keysPerThread?: number;
+  backlogMs?: number;
+  now?: () => number;
+  /** Milliseconds the machine's cores have spent idle, added up: another thread needs one idle. */
+  idleCoreMs?: () => number;
+}
+
+export function workerOpener(maxThreads: number, options: WorkerOpenerOptions = {}): WorkerOpener {
+  const { keysPerThread = 256, backlogMs = BACKLOG_MS, now = () => performance.now(), idleCoreMs = machineIdleMs } = options;
   const threads: Thread[] = [];
   const queue: Waiting[] = [];
   let nextId = 0;
   let pumpScheduled = false;
   let broken: OpenerFailure | undefined;
-  let busySince: number | undefined;
+  let busy: { since: number; idleMs: number } | undefined;
   let recheck: NodeJS.Timeout | undefined;
 
   function start(): Thread {
@@ -97,8 +110,8 @@ export function workerOpener(maxThreads: number, keysPerThread = 256, backlogMs 
       thread.worker.postMessage(jobs, jobs.map((job) => job.message.buffer));
     }
     // Busy is every thread with records in hand; one that ran dry shows the load fits.
-    if (threads.length > 0 && threads.every((thread) => thread.inFlight.size > 0)) busySince ??= now();
-    else busySince = undefined;
+    if (threads.length > 0 && threads.every((thread) => thread.inFlight.size > 0)) busy ??= { since: now(), idleMs: idleCoreMs() };
+    else busy = undefined;
     // A thread with work keeps the process alive until it answers; an idle one does not.
     for (const thread of threads) {
       if (thread.inFlight.size > 0) thread.worker.ref();
@@ -111,9 +124,12 @@ export function workerOpener(maxThreads: number, keysPerThread = 256, backlogMs 
     if (idlest && idlest.inFlight.size < JOBS_PER_THREAD) return idlest;
     if (threads.length >= maxThreads) return undefined;
     if (threads.length === 0) return start();
-    if (busySince !== undefined && now() - busySince >= backlogMs) {
-      busySince = undefined;
-      return start();
+    if (busy && now() - busy.since >= backlogMs) {
+      const spare = (idleCoreMs() - busy.idleMs) / (now() - busy.since);
+      // Busy threads on a machine with no idle core (another process has it) would only
+      // take turns with each other: look again after another while.
+      busy = undefined;
+      if (spare >= SPARE_CORES) return start();
     }
     // Nothing may come back before then to look again: a timer does.
     recheck ??= setTimeout(() => {
@@ -161,4 +177,8 @@ export function workerOpener(maxThreads: number, keysPerThread = 256, backlogMs 
       );
     },
   };
+}
+
+function machineIdleMs(): number {
+  return cpus().reduce((sum, cpu) => sum + cpu.times.idle, 0);
 }

@@ -1,13 +1,15 @@
 import { gzipSync } from 'node:zlib';
 import { GenerateDataKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
-import { AlgorithmSuiteIdentifier, buildClient, CommitmentPolicy, type RawAesKeyringNode } from '@aws-crypto/client-node';
+import { buildEncrypt } from '@aws-crypto/encrypt-node';
+import { AlgorithmSuiteIdentifier, CommitmentPolicy } from '@aws-crypto/material-management-node';
+import type { RawAesKeyringNode } from '@aws-crypto/raw-aes-keyring-node';
 import { encryptionContextFor } from '../decode/encryption-context.js';
 import { dasKeyring } from '../decode/open-payload.js';
 import { WRAPPER_TYPE } from '../decode/wrapper.js';
 import type { DasActivityRecord } from '../decode/types.js';
 
 // RDS writes non-committing messages, which the SDK only encrypts under this policy.
-const { encrypt } = buildClient(CommitmentPolicy.FORBID_ENCRYPT_ALLOW_DECRYPT);
+const { encrypt } = buildEncrypt(CommitmentPolicy.FORBID_ENCRYPT_ALLOW_DECRYPT);
 
 export const UNSIGNED_SUITE = AlgorithmSuiteIdentifier.ALG_AES256_GCM_IV12_TAG16_HKDF_SHA256; // 0x0178
 export const SIGNED_SUITE = AlgorithmSuiteIdentifier.ALG_AES256_GCM_IV12_TAG16_HKDF_SHA384_ECDSA_P384; // 0x0378

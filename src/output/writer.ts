@@ -9,33 +9,30 @@ export class OutputClosedError extends Error {
 }
 
 /**
- * Writes that wait for `drain`, so a slow consumer slows the reading instead of
- * growing memory, and that turn EPIPE into OutputClosedError.
+ * Writes that wait until the stream has taken them all, so a slow consumer slows the
+ * reading instead of growing memory; EPIPE becomes OutputClosedError.
  */
 export class OutputWriter {
   #closed: Error | undefined;
-  #waiters: Array<() => void> = [];
 
   constructor(private readonly stream: Writable) {
-    stream.on('error', (error: NodeJS.ErrnoException) => {
-      this.#closed = error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED' ? new OutputClosedError() : error;
-      this.#wake();
-    });
-    stream.on('close', () => {
-      this.#closed ??= new OutputClosedError();
-      this.#wake();
-    });
+    stream.on('error', (error: NodeJS.ErrnoException) => this.#fail(error));
+    stream.on('close', () => (this.#closed ??= new OutputClosedError()));
   }
 
-  async write(chunk: string): Promise<void> {
+  async write(chunks: Uint8Array[]): Promise<void> {
     if (this.#closed) throw this.#closed;
-    if (chunk.length === 0) return;
-    if (!this.stream.write(chunk)) {
-      await new Promise<void>((resolve) => {
-        this.#waiters.push(resolve);
-        this.stream.once('drain', () => this.#wake());
-      });
-    }
+    if (chunks.length === 0) return;
+    // Writes finish in order: the last one's callback runs once all are written or one has
+    // failed, and before the stream's 'error' event, so the failure is taken from it.
+    await new Promise<void>((resolve) => {
+      chunks.forEach((chunk, index) =>
+        this.stream.write(chunk, (error) => {
+          if (error) this.#fail(error);
+          if (index === chunks.length - 1) resolve();
+        }),
+      );
+    });
     if (this.#closed) throw this.#closed;
   }
 
@@ -47,7 +44,7 @@ export class OutputWriter {
     );
   }
 
-  #wake(): void {
-    for (const waiter of this.#waiters.splice(0)) waiter();
+  #fail(error: NodeJS.ErrnoException): void {
+    this.#closed ??= error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED' ? new OutputClosedError() : error;
   }
 }

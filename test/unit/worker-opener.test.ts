@@ -1,14 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AlgorithmSuiteIdentifier, buildClient, CommitmentPolicy } from '@aws-crypto/client-node';
+import { buildEncrypt } from '@aws-crypto/encrypt-node';
+import { AlgorithmSuiteIdentifier, CommitmentPolicy } from '@aws-crypto/material-management-node';
 import { dasKeyring } from '../../src/decode/open-payload.js';
 import { workerOpener, type WorkerOpener } from '../../src/decode/worker-opener.js';
 import { inThreadOpener } from '../../src/decode/payload-opener.js';
 import type { DataKey } from '../../src/decode/data-keys.js';
 import { activityRecord, heartbeatEvent, postgresEvent } from '../../src/lab/synthetic-events.js';
 
-const { encrypt } = buildClient(CommitmentPolicy.FORBID_ENCRYPT_ALLOW_DECRYPT);
+const { encrypt } = buildEncrypt(CommitmentPolicy.FORBID_ENCRYPT_ALLOW_DECRYPT);
 const keys: DataKey[] = Array.from({ length: 5 }, (_, i) => ({ id: `key-${i}`, bytes: new Uint8Array(randomBytes(32)) }));
 
 /** Record n, sealed under key n % 5 as RDS seals a payload. */
@@ -29,7 +30,8 @@ afterEach(async () => {
 describe('opening records on worker threads', () => {
   it('gives what the main thread gives, record by record, while keys come and go from threads that hold two', async () => {
     const records = await Promise.all(Array.from({ length: 200 }, (_, n) => sealed(n)));
-    opener = workerOpener(2, 2, 0);
+    let idle = 0;
+    opener = workerOpener(2, { keysPerThread: 2, backlogMs: 0, idleCoreMs: () => (idle += 1_000) });
     const inline = inThreadOpener();
     const [threaded, local] = await Promise.all([
       Promise.all(records.map(({ key, message }) => (opener as WorkerOpener).open(key, message))),
@@ -40,17 +42,20 @@ describe('opening records on worker threads', () => {
     expect(threaded[9]?.heartbeats).toEqual([0]);
   });
 
-  it('starts another thread only once those running have stayed busy for a while', async () => {
+  it.each([
+    { idleCores: 1, threads: 2 },
+    { idleCores: 0.1, threads: 1 },
+  ])('starts another thread once those running have stayed busy for a while, if a core is idle ($idleCores)', async ({ idleCores, threads }) => {
     const many = await Promise.all(Array.from({ length: 150 }, (_, n) => sealed(n)));
     let clock = 0;
-    opener = workerOpener(2, 256, 1_000, () => clock);
+    opener = workerOpener(2, { backlogMs: 1_000, now: () => clock, idleCoreMs: () => clock * idleCores });
     await Promise.all(many.map(({ key, message }) => (opener as WorkerOpener).open(key, message)));
     expect(opener.threads).toBe(1);
     const backlog = Promise.all(many.map(({ key, message }) => (opener as WorkerOpener).open(key, message)));
     await new Promise((resolve) => setImmediate(resolve));
     clock = 1_000;
     await backlog;
-    expect(opener.threads).toBe(2);
+    expect(opener.threads).toBe(threads);
   });
 
   it('refuses a tampered record with the reason, and opens the rest', async () => {

@@ -30,7 +30,19 @@ describe('the record wrapper', () => {
 
 describe('strict base64', () => {
   it.each(['AQIDAA==', 'AQID', 'AQIDBA=='])('accepts %s', (text) => expect(decodeBase64Strict(text)).toBeDefined());
-  it.each(['', 'AQI', 'AQ*D', 'AQIDAA=', 'AQID\n', 'not base64!'])('refuses %j', (text) => expect(decodeBase64Strict(text)).toBeUndefined());
+  it.each(['', 'AQI', 'AQ*D', 'AQIDAA=', 'AQID\n', 'not base64!', 'AQ=D', 'AQ=A', 'A===', '====', 'AQ==AQID', 'AQ-_', 'AQ\u00e9D'])('refuses %j', (text) =>
+    expect(decodeBase64Strict(text)).toBeUndefined(),
+  );
+  it('accepts exactly what the pattern of whole quads accepts', () => {
+    const quads = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+    const alphabet = 'AQz09+/=-_ *';
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    for (let n = 0; n < 20_000; n++) {
+      const text = Array.from({ length: next() % 13 }, () => alphabet[next() % alphabet.length]).join('');
+      expect(decodeBase64Strict(text) !== undefined, JSON.stringify(text)).toBe(text.length > 0 && quads.test(text));
+    }
+  });
 });
 
 describe('the decrypted record', () => {

@@ -1,0 +1,37 @@
+/** Big enough that a batch takes few; small enough that the allocator hands back memory it already has. */
+const CHUNK_BYTES = 256 * 1024;
+
+/**
+ * Joins many short strings straight into UTF-8 bytes. A batch's output built with `+=` is
+ * a rope of thousands of pieces that V8 must flatten, then encode into one new buffer of
+ * megabytes whose every page the kernel must fault in: on a catch-up that cost more
+ * main-thread time than anything else das-read does (bench/). Chunks of a quarter of a
+ * megabyte cost a twentieth of that, and each is new, so a stream may keep it as long as it likes.
+ */
+export class Utf8Builder {
+  #chunks: Buffer[] = [];
+  #current: Buffer | undefined;
+  #length = 0;
+
+  append(text: string): void {
+    // A UTF-16 unit never takes more than three bytes of UTF-8.
+    const worst = 3 * text.length;
+    if (!this.#current || this.#length + worst > this.#current.length) {
+      this.#seal();
+      this.#current = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, worst));
+    }
+    this.#length += this.#current.write(text, this.#length, 'utf8');
+  }
+
+  /** The bytes appended since the last call, in order. */
+  take(): Buffer[] {
+    this.#seal();
+    return this.#chunks.splice(0);
+  }
+
+  #seal(): void {
+    if (this.#current && this.#length > 0) this.#chunks.push(this.#current.subarray(0, this.#length));
+    this.#current = undefined;
+    this.#length = 0;
+  }
+}
