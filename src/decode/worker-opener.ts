@@ -43,7 +43,7 @@ class Thread {
   constructor(readonly keysPerThread: number) {
     // 16 MB semi-spaces: the SDK's stream objects outlive small ones, and with 4 MB the
     // thread spent a quarter of its time collecting them (bench/: a third more events a
-    // second with 16, peak RSS into a slow consumer 187 MB instead of 163; 32 went past 200).
+    // second with 16; peak RSS into a slow consumer 172–190 MB, past 200 with 32).
     this.worker = new Worker(new URL('./record-worker.js', import.meta.url), { workerData: { keysPerThread }, resourceLimits: { maxYoungGenerationSizeMb: 48 } });
   }
 }
@@ -53,13 +53,6 @@ export interface WorkerOpener extends PayloadOpener {
   readonly threads: number;
 }
 
-/**
- * Opens records on up to `maxThreads` worker threads, so that decryption uses every
- * core. Another thread starts only once those running have stayed busy for a while with
- * records waiting: following a quiet cluster, or writing to a slow consumer, takes one
- * thread and its memory, and catching up takes them all. KMS is still called once per
- * data key, on this thread; a thread is sent a key the first time it needs it.
- */
 export interface WorkerOpenerOptions {
   keysPerThread?: number;
   backlogMs?: number;
@@ -68,6 +61,14 @@ export interface WorkerOpenerOptions {
   idleCoreMs?: () => number;
 }
 
+/**
+ * Opens records on up to `maxThreads` worker threads, so that decryption uses every
+ * core. Another thread starts only once those running have stayed busy for a while with
+ * records waiting, and a core sat idle meanwhile: following a quiet cluster, writing to a
+ * slow consumer, or sharing the machine with a busy process takes one thread and its
+ * memory, and catching up on a machine of its own takes them all. KMS is still called once per
+ * data key, on this thread; a thread is sent a key the first time it needs it.
+ */
 export function workerOpener(maxThreads: number, options: WorkerOpenerOptions = {}): WorkerOpener {
   const { keysPerThread = 256, backlogMs = BACKLOG_MS, now = () => performance.now(), idleCoreMs = machineIdleMs } = options;
   const threads: Thread[] = [];
