@@ -1,5 +1,7 @@
 /** Big enough that a batch takes few; small enough that the allocator hands back memory it already has. */
 const CHUNK_BYTES = 256 * 1024;
+/** A batch's first: following a quiet cluster, most batches hold a few events. */
+const FIRST_CHUNK_BYTES = 16 * 1024;
 
 /**
  * Joins many short strings straight into UTF-8 bytes. A batch's output built with `+=` is
@@ -18,7 +20,7 @@ export class Utf8Builder {
     const worst = 3 * text.length;
     if (!this.#current || this.#length + worst > this.#current.length) {
       this.#seal();
-      this.#current = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, worst));
+      this.#current = Buffer.allocUnsafe(Math.max(this.#chunks.length === 0 ? FIRST_CHUNK_BYTES : CHUNK_BYTES, worst));
     }
     this.#length += this.#current.write(text, this.#length, 'utf8');
   }
