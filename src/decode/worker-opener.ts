@@ -128,9 +128,9 @@ export function workerOpener(maxThreads: number, options: WorkerOpenerOptions = 
     if (busy && now() - busy.since >= backlogMs) {
       const spare = (idleCoreMs() - busy.idleMs) / (now() - busy.since);
       // Busy threads on a machine with no idle core (another process has it) would only
-      // take turns with each other: look again after another while.
+      // take turns with each other: look again after another while. Unknown (NaN) counts as idle.
       busy = undefined;
-      if (spare >= SPARE_CORES) return start();
+      if (!(spare < SPARE_CORES)) return start();
     }
     // Nothing may come back before then to look again: a timer does.
     recheck ??= setTimeout(() => {
@@ -180,6 +180,8 @@ export function workerOpener(maxThreads: number, options: WorkerOpenerOptions = 
   };
 }
 
+/** NaN where the platform does not tell. */
 function machineIdleMs(): number {
-  return cpus().reduce((sum, cpu) => sum + cpu.times.idle, 0);
+  const all = cpus();
+  return all.length === 0 ? NaN : all.reduce((sum, cpu) => sum + cpu.times.idle, 0);
 }

@@ -45,7 +45,8 @@ describe('opening records on worker threads', () => {
   it.each([
     { idleCores: 1, threads: 2 },
     { idleCores: 0.1, threads: 1 },
-  ])('starts another thread once those running have stayed busy for a while, if a core is idle ($idleCores)', async ({ idleCores, threads }) => {
+    { idleCores: NaN, threads: 2 },
+  ])('starts another thread once those running have stayed busy for a while, if a core sat idle or the machine does not tell (idle cores: $idleCores)', async ({ idleCores, threads }) => {
     const many = await Promise.all(Array.from({ length: 150 }, (_, n) => sealed(n)));
     let clock = 0;
     opener = workerOpener(2, { backlogMs: 1_000, now: () => clock, idleCoreMs: () => clock * idleCores });
