@@ -1,6 +1,6 @@
 import { fstatSync, fsync } from 'node:fs';
 import { run } from './cli/run.js';
-import { limitHeapGrowth } from './heap-growth.js';
+import { tuneGarbageCollection } from './v8-settings.js';
 
 // The one file that touches the process: it builds the IO object, wires signals, sets the exit code.
 
@@ -13,7 +13,7 @@ if (nodeMajor < 22) {
   }
 }
 
-limitHeapGrowth();
+tuneGarbageCollection();
 const controller = new AbortController();
 // First signal: stop reading, write what is decoded, exit 130/143. A second one kills at once.
 for (const name of ['SIGINT', 'SIGTERM'] as const) {
