@@ -25,12 +25,14 @@ export interface DecoderOptions {
   dataKeyCacheSize?: number;
   /** Decryption threads; 0 decrypts on this thread. */
   threads?: number;
+  /** Opens the payloads instead of what `threads` asks for: a test's. */
+  opener?: PayloadOpener;
 }
 
 /** wrapper JSON → KMS data key → Encryption SDK → gunzip → activity record, the last three on `threads` threads. */
 export function createDecoder(options: DecoderOptions): Decoder {
   const keys = new DataKeyCache(options.kms, options.encryptionContext, options.dataKeyCacheSize);
-  const opener: PayloadOpener = options.threads ? workerOpener(options.threads) : inThreadOpener(options.dataKeyCacheSize);
+  const opener = options.opener ?? (options.threads ? workerOpener(options.threads) : inThreadOpener(options.dataKeyCacheSize));
 
   async function keyFor(position: RecordPosition, wrapper: DasWrapper, signal?: AbortSignal): Promise<DataKey> {
     try {

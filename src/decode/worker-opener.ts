@@ -29,6 +29,7 @@ interface Waiting {
 // (it shares its core with the main thread) is given less, and no batch waits on it.
 const JOBS_PER_MESSAGE = 32;
 const JOBS_PER_THREAD = 2 * JOBS_PER_MESSAGE;
+const RECORD_WORKER = new URL('./record-worker.js', import.meta.url);
 /** How long the threads running must stay busy, with records waiting, before another starts. */
 const BACKLOG_MS = 2_000;
 /** The idle share of the machine's cores, over that time, that another thread needs to be worth starting. */
@@ -40,11 +41,11 @@ class Thread {
   readonly keys = new Set<string>();
   readonly inFlight = new Map<number, Waiting>();
 
-  constructor(readonly keysPerThread: number) {
+  constructor(readonly keysPerThread: number, script: URL) {
     // 16 MB semi-spaces: the SDK's stream objects outlive small ones, and with 4 MB the
     // thread spent a quarter of its time collecting them (bench/: a third more events a
     // second with 16; peak RSS into a slow consumer 172–190 MB, past 200 with 32).
-    this.worker = new Worker(new URL('./record-worker.js', import.meta.url), { workerData: { keysPerThread }, resourceLimits: { maxYoungGenerationSizeMb: 48 } });
+    this.worker = new Worker(script, { workerData: { keysPerThread }, resourceLimits: { maxYoungGenerationSizeMb: 48 } });
   }
 }
 
@@ -59,6 +60,8 @@ export interface WorkerOpenerOptions {
   now?: () => number;
   /** Milliseconds the machine's cores have spent idle, added up: another thread needs one idle. */
   idleCoreMs?: () => number;
+  /** The threads' module: a test's may die. */
+  script?: URL;
 }
 
 /**
@@ -70,7 +73,7 @@ export interface WorkerOpenerOptions {
  * data key, on this thread; a thread is sent a key the first time it needs it.
  */
 export function workerOpener(maxThreads: number, options: WorkerOpenerOptions = {}): WorkerOpener {
-  const { keysPerThread = 256, backlogMs = BACKLOG_MS, now = () => performance.now(), idleCoreMs = machineIdleMs } = options;
+  const { keysPerThread = 256, backlogMs = BACKLOG_MS, now = () => performance.now(), idleCoreMs = machineIdleMs, script = RECORD_WORKER } = options;
   const threads: Thread[] = [];
   const queue: Waiting[] = [];
   let nextId = 0;
@@ -80,7 +83,7 @@ export function workerOpener(maxThreads: number, options: WorkerOpenerOptions = 
   let recheck: NodeJS.Timeout | undefined;
 
   function start(): Thread {
-    const thread = new Thread(keysPerThread);
+    const thread = new Thread(keysPerThread, script);
     thread.worker.on('message', (outcomes: Outcome[]) => {
       for (const outcome of outcomes) {
         const waiting = thread.inFlight.get(outcome.id);

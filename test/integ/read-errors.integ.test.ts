@@ -1,7 +1,18 @@
 import { gzipSync } from 'node:zlib';
+import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/run.js';
-import { ExitCode } from '../../src/errors.js';
+import { ExitCode, RecordError } from '../../src/errors.js';
+import { createDecoder } from '../../src/decode/decoder.js';
+import { decodeBatches } from '../../src/decode/decode-stage.js';
+import { encryptionContextFor } from '../../src/decode/encryption-context.js';
+import { OpenerFailure } from '../../src/decode/payload-opener.js';
+import { workerOpener } from '../../src/decode/worker-opener.js';
+import { BatchWriter } from '../../src/commands/batch-writer.js';
+import { formatNdjson } from '../../src/output/ndjson.js';
+import { OutputWriter } from '../../src/output/writer.js';
+import { Diagnostics } from '../../src/output/diagnostics.js';
+import { makeChalk } from '../../src/output/color.js';
 import { activityRecord, postgresEvent } from '../../src/lab/synthetic-events.js';
 import { memoryIO } from '../helpers/memory-io.js';
 import { putRaw, startTestLab, type TestLab, type TestStream } from '../helpers/test-lab.js';
@@ -190,5 +201,46 @@ describe('clear errors before reading', () => {
     const { code, stderr } = await read(['--stream-name', 'aws-rds-das-cluster-GONE']);
     expect(code).toBe(ExitCode.runtime);
     expect(stderr).toContain('the Kinesis stream aws-rds-das-cluster-GONE does not exist');
+  });
+});
+
+describe('a decryption thread that dies', () => {
+  it('is no fault of the records: under --on-error skip nothing is skipped or written, and the failure stops the read', async () => {
+    const stream = await lab.activityStream({ name: 'dying-thread' });
+    const data = await Promise.all([1, 2, 3].map((n) => stream.producer.encode(activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(n)]))));
+    const decoder = createDecoder({
+      kms: lab.clients.kms,
+      encryptionContext: encryptionContextFor(stream.database.resourceId),
+      opener: workerOpener(1, { script: new URL('../fixtures/dying-workers/exits.js', import.meta.url) }),
+    });
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    const written: Buffer[] = [];
+    const warned: Buffer[] = [];
+    stdout.on('data', (chunk: Buffer) => written.push(chunk));
+    stderr.on('data', (chunk: Buffer) => warned.push(chunk));
+    const writer = new BatchWriter({
+      output: new OutputWriter(stdout),
+      format: formatNdjson,
+      includeHeartbeats: false,
+      onError: 'skip',
+      log: new Diagnostics(stderr, makeChalk(0), false),
+      now: () => new Date(),
+    });
+    const records = data.map((bytes, i) => ({ shardId: 'shardId-000000000000', sequenceNumber: String(i + 1), data: bytes }));
+    async function* oneBatch() {
+      yield { shardId: 'shardId-000000000000', records, millisBehindLatest: 0, shardEnded: false };
+    }
+    try {
+      const failure = await (async () => {
+        for await (const batch of decodeBatches(oneBatch(), decoder)) await writer.write(batch);
+      })().catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(OpenerFailure);
+      expect(failure).not.toBeInstanceOf(RecordError);
+      expect((failure as Error).message).toMatch(/a decryption thread stopped \(exit code 7\)/);
+      expect({ skipped: writer.skipped, events: writer.events, written: Buffer.concat(written).length, warned: Buffer.concat(warned).toString() }).toEqual({ skipped: 0, events: 0, written: 0, warned: '' });
+    } finally {
+      await decoder.close();
+    }
   });
 });

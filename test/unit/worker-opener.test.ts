@@ -5,7 +5,7 @@ import { buildEncrypt } from '@aws-crypto/encrypt-node';
 import { AlgorithmSuiteIdentifier, CommitmentPolicy } from '@aws-crypto/material-management-node';
 import { dasKeyring } from '../../src/decode/open-payload.js';
 import { workerOpener, type WorkerOpener } from '../../src/decode/worker-opener.js';
-import { inThreadOpener } from '../../src/decode/payload-opener.js';
+import { inThreadOpener, OpenerFailure } from '../../src/decode/payload-opener.js';
 import type { DataKey } from '../../src/decode/data-keys.js';
 import { activityRecord, heartbeatEvent, postgresEvent } from '../../src/lab/synthetic-events.js';
 
@@ -20,6 +20,8 @@ async function sealed(n: number): Promise<{ key: DataKey; message: Uint8Array }>
   const { result } = await encrypt(dasKeyring(key.bytes), payload, { suiteId: AlgorithmSuiteIdentifier.ALG_AES256_GCM_IV12_TAG16_HKDF_SHA256, encryptionContext: {} });
   return { key, message: result };
 }
+
+const dyingWorker = (name: string) => new URL(`../fixtures/dying-workers/${name}.js`, import.meta.url);
 
 let opener: WorkerOpener | undefined;
 afterEach(async () => {
@@ -76,5 +78,21 @@ describe('opening records on worker threads', () => {
     opener = workerOpener(1);
     await opener.open(key, message);
     expect([Buffer.from(key.bytes), Buffer.from(message)]).toEqual(before);
+  });
+
+  it.each([
+    { name: 'exits', reason: /a decryption thread stopped \(exit code 7\)/ },
+    { name: 'throws', reason: /a decryption thread failed: a bug in the thread/ },
+  ])('fails every record a thread held, and every later one, when the thread dies ($name), and still closes', async ({ name, reason }) => {
+    const records = await Promise.all(Array.from({ length: 5 }, (_, n) => sealed(n)));
+    opener = workerOpener(1, { script: dyingWorker(name) });
+    const settled = await Promise.allSettled(records.map(({ key, message }) => (opener as WorkerOpener).open(key, message)));
+    for (const outcome of settled) {
+      expect(outcome.status).toBe('rejected');
+      expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(OpenerFailure);
+      expect((outcome as PromiseRejectedResult).reason.message).toMatch(reason);
+    }
+    const first = records[0] as { key: DataKey; message: Uint8Array };
+    await expect(opener.open(first.key, first.message)).rejects.toBeInstanceOf(OpenerFailure);
   });
 });
