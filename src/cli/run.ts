@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { createAwsClients, type AwsClients, type AwsOptions } from '../aws/clients.js';
+import type { AwsClients, AwsOptions } from '../aws/clients.js';
 import type { LockOwner } from '../checkpoint/lock.js';
 import { ExitCode, UserError } from '../errors.js';
 import { colorLevel, makeChalk, type ColorChoice } from '../output/color.js';
@@ -7,9 +7,6 @@ import { Diagnostics } from '../output/diagnostics.js';
 import type { IO } from '../output/io.js';
 import { VERSION } from '../version.js';
 import { buildProgram, type Flags } from './program.js';
-import { readAction } from './read-action.js';
-import { startAction, statusAction, stopAction } from './admin-actions.js';
-import { demoAction, labAction } from './lab-actions.js';
 
 export interface RunDeps {
   /** Aborted by main on SIGINT / SIGTERM, with the signal's name as the reason. */
@@ -50,7 +47,7 @@ export async function run(argv: string[], io: IO, deps: RunDeps = {}): Promise<n
     log: (options = {}) =>
       new Diagnostics(io.stderr, makeChalk(colorLevel(options.color ?? 'auto', io.stderrIsTTY, io.env)), io.stderrIsTTY || options.verbose === true, options.debug),
     async withClients(aws, use) {
-      const clients = (deps.createClients ?? createAwsClients)(aws);
+      const clients = (deps.createClients ?? (await import('../aws/clients.js')).createAwsClients)(aws);
       try {
         return await use(clients);
       } finally {
@@ -63,10 +60,10 @@ export async function run(argv: string[], io: IO, deps: RunDeps = {}): Promise<n
   let exitCode: number = ExitCode.ok;
   // Each action reports its own errors once, in the user's words, and says how the run ended.
   const guarded =
-    (action: (flags: Flags, context: ActionContext) => Promise<number>) =>
+    (action: () => Promise<(flags: Flags, context: ActionContext) => Promise<number>>) =>
     async (flags: Flags): Promise<void> => {
       try {
-        exitCode = await action(flags, context);
+        exitCode = await (await action())(flags, context);
       } catch (error) {
         exitCode = context.interrupted() ?? report(context.log({ debug: flags.debug === true }), error);
       }
@@ -74,13 +71,15 @@ export async function run(argv: string[], io: IO, deps: RunDeps = {}): Promise<n
   const program = buildProgram(
     VERSION,
     { writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) },
+    // Each command loads its own code when it runs: a read never loads the lab (its servers,
+    // the Encryption SDK's encrypting half), and --help loads no command at all.
     {
-      read: guarded(readAction),
-      status: guarded(statusAction),
-      start: guarded(startAction),
-      stop: guarded(stopAction),
-      lab: guarded(labAction),
-      demo: guarded(demoAction),
+      read: guarded(async () => (await import('./read-action.js')).readAction),
+      status: guarded(async () => (await import('./admin-actions.js')).statusAction),
+      start: guarded(async () => (await import('./admin-actions.js')).startAction),
+      stop: guarded(async () => (await import('./admin-actions.js')).stopAction),
+      lab: guarded(async () => (await import('./lab-actions.js')).labAction),
+      demo: guarded(async () => (await import('./lab-actions.js')).demoAction),
     },
   );
   try {

@@ -121,3 +121,37 @@ describe('credentials', () => {
     expect([...lab.gateway.signers]).toEqual(['AUDITKEY']);
   });
 });
+
+describe('start-up', () => {
+  /** The modules a run of das-read loads, as URLs, from a load hook in its process. */
+  async function modulesLoadedBy(args: string[]): Promise<{ code: number | null; urls: string[] }> {
+    const { mkdtemp, readFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const log = join(await mkdtemp(join(tmpdir(), 'das-read-modules-')), 'loaded.txt');
+    const hook = new URL('../fixtures/module-log/register.mjs', import.meta.url).href;
+    const result = await runBin(args, userEnv({ NODE_OPTIONS: `--import ${hook}`, MODULE_LOG: log }));
+    return { code: result.code, urls: (await readFile(log, 'utf8')).trim().split('\n') };
+  }
+
+  it('--help and --version load no AWS SDK and no command', async () => {
+    for (const flag of ['--help', '--version']) {
+      const { code, urls } = await modulesLoadedBy([flag]);
+      expect(code).toBe(0);
+      expect(urls.some((url) => url.endsWith('/dist/main.js'))).toBe(true);
+      expect(urls.filter((url) => /@aws-sdk|@aws-crypto|\/dist\/(lab|commands|aws|decode|kinesis)\//.test(url))).toEqual([]);
+    }
+  });
+
+  it('a read loads neither the lab nor, with decryption threads, the Encryption SDK on its main thread', async () => {
+    const sdkOrLab = /\/dist\/lab\/|@aws-crypto\/|\/open-payload\.js/;
+    const threaded = await modulesLoadedBy(['--cluster', 'auroralab-postgres-cluster', '--endpoint-url', lab.endpoint, '--no-follow']);
+    expect(threaded.code).toBe(0);
+    expect(threaded.urls.some((url) => url.includes('@aws-sdk/client-kinesis'))).toBe(true);
+    expect(threaded.urls.filter((url) => sdkOrLab.test(url))).toEqual([]);
+    // Decrypting on the main thread, it does load the SDK there: the hook would see it.
+    const inline = await modulesLoadedBy(['--cluster', 'auroralab-postgres-cluster', '--endpoint-url', lab.endpoint, '--no-follow', '--threads', '0']);
+    expect(inline.code).toBe(0);
+    expect(inline.urls.filter((url) => sdkOrLab.test(url)).some((url) => url.includes('@aws-crypto/decrypt-node'))).toBe(true);
+  });
+});
