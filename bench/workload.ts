@@ -21,21 +21,24 @@ export interface Workload {
   bytes: number;
 }
 
-/** Aurora PostgreSQL-style records, numbered so every event can be told apart. */
-export async function makeWorkload(kms: KMSClient, kmsKeyId: string, resourceId: string, spec: WorkloadSpec): Promise<Workload> {
+/** Aurora PostgreSQL-style records, numbered so every event can be told apart; `made` sees each part of 500 as it is made. */
+export async function makeWorkload(kms: KMSClient, kmsKeyId: string, resourceId: string, spec: WorkloadSpec, made?: (part: Buffer[]) => void): Promise<Workload> {
   const producer = new DasRecordProducer({ kms, kmsKeyId, resourceId, recordsPerDataKey: spec.recordsPerDataKey, suite: spec.signed ? SIGNED_SUITE : UNSIGNED_SUITE });
   const floorKey = randomBytes(32);
   const data: Buffer[] = [];
   const sealed: Workload['floor']['sealed'] = [];
   for (let r = 0; r < spec.records; r += 500) {
-    const chunk = Array.from({ length: Math.min(500, spec.records - r) }, (_, i) =>
-      activityRecord(resourceId, 'db-BENCH', Array.from({ length: spec.eventsPerRecord }, (_, e) => postgresEvent((r + i) * spec.eventsPerRecord + e))),
+    // The same gzip'd bytes for das-read and the floor: the two decode the same payloads.
+    const payloads = Array.from({ length: Math.min(500, spec.records - r) }, (_, i) =>
+      gzipSync(JSON.stringify(activityRecord(resourceId, 'db-BENCH', Array.from({ length: spec.eventsPerRecord }, (_, e) => postgresEvent((r + i) * spec.eventsPerRecord + e))))),
     );
-    data.push(...(await Promise.all(chunk.map((record) => producer.encode(record)))));
-    for (const record of chunk) {
+    const part = await Promise.all(payloads.map((payload) => producer.encodePayload(payload)));
+    made?.(part);
+    data.push(...part);
+    for (const payload of payloads) {
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', floorKey, iv);
-      const body = Buffer.concat([cipher.update(gzipSync(JSON.stringify(record))), cipher.final()]);
+      const body = Buffer.concat([cipher.update(payload), cipher.final()]);
       sealed.push({ iv, body, tag: cipher.getAuthTag() });
     }
   }

@@ -26,6 +26,9 @@ describe('npm run bench -- --quick', () => {
     for (const figure of ['decodeFloorRatio', 'drainRatio', 'speedupVsSeed', 'kmsCallsPerDataKey', 'followP50Ms', 'followP95Ms', 'peakRssMb', 'shardsPerProcess']) {
       expect(Number.isFinite(results[figure]), `${figure} = ${String(results[figure])}`).toBe(true);
     }
+    const details = results.details as Record<string, number>;
+    expect(details.sdkCeilingEventsPerSecond).toBeGreaterThan(0);
+    expect(Number.isFinite(details.decodeShareOfSdkCeiling)).toBe(true);
     expect(results.kmsDelayMs).toBe(5);
     expect(output).toMatch(/decodeFloorRatio\s+\d/);
   }, 120_000);
