@@ -15,7 +15,9 @@ async function openAll(share) {
   const lane = async () => {
     while (next < share.length) {
       const job = /** @type {(typeof jobs)[number]} */ (share[next++]);
-      await openPayload(/** @type {any} */ (keyrings.get(job.keyId)), job.message);
+      const keyring = keyrings.get(job.keyId);
+      if (!keyring) throw new Error(`no data key ${job.keyId} in this thread`);
+      await openPayload(keyring, job.message);
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, lane));
