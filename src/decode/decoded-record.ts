@@ -1,4 +1,4 @@
-import type { OpenedRecord } from './activity-record.js';
+import { carriesIdField, type OpenedRecord } from './activity-record.js';
 import type { DasEvent, DecodedRecord } from './types.js';
 
 interface RecordPlace {
@@ -16,6 +16,7 @@ export class DecodedActivityRecord implements DecodedRecord {
   readonly instanceId: string | null;
   readonly #texts: string[];
   readonly #heartbeats: number[];
+  readonly #ownIds: number[];
   #events: DasEvent[] | undefined;
 
   constructor(place: RecordPlace, opened: OpenedRecord) {
@@ -26,12 +27,14 @@ export class DecodedActivityRecord implements DecodedRecord {
     this.instanceId = opened.instanceId;
     this.#texts = opened.events;
     this.#heartbeats = opened.heartbeats;
+    this.#ownIds = opened.ownIds;
   }
 
   /** A record made from event objects, as a test or another program has them. */
   static of(place: RecordPlace & { clusterId: string | null; instanceId: string | null }, events: DasEvent[]): DecodedActivityRecord {
-    const heartbeats = events.flatMap((event, index) => (event.type === 'heartbeat' ? [index] : []));
-    return new DecodedActivityRecord(place, { clusterId: place.clusterId, instanceId: place.instanceId, events: events.map((event) => JSON.stringify(event)), heartbeats });
+    const places = (test: (event: DasEvent) => boolean) => events.flatMap((event, index) => (test(event) ? [index] : []));
+    const texts = events.map((event) => JSON.stringify(event));
+    return new DecodedActivityRecord(place, { clusterId: place.clusterId, instanceId: place.instanceId, events: texts, heartbeats: places((event) => event.type === 'heartbeat'), ownIds: places(carriesIdField) });
   }
 
   get eventCount(): number {
@@ -46,6 +49,10 @@ export class DecodedActivityRecord implements DecodedRecord {
 
   isHeartbeat(index: number): boolean {
     return this.#heartbeats.includes(index);
+  }
+
+  carriesIdField(index: number): boolean {
+    return this.#ownIds.includes(index);
   }
 
   get events(): DasEvent[] {

@@ -77,6 +77,8 @@ export interface DecodedRecord {
   /** The event's JSON, every field as decrypted and in its order: what ndjson prints without parsing it again. */
   eventJson(index: number): string;
   isHeartbeat(index: number): boolean;
+  /** The event has a field of its own named clusterId, instanceId or eventId. */
+  carriesIdField(index: number): boolean;
   /** The events as objects, parsed when first asked for. */
   readonly events: DasEvent[];
 }

@@ -8,13 +8,9 @@ import type { DecodedRecord } from '../decode/types.js';
 export function formatNdjson(record: DecodedRecord, index: number): string {
   const own = record.eventJson(index);
   // Appending to the event's own JSON costs a fraction of building a new object per event;
-  // an event that already had one of these fields would then carry it twice. The text
-  // test is loose (a value may hold the words): the exact test runs only then.
-  if (/"(?:clusterId|instanceId|eventId)"/.test(own)) {
-    const event = record.events[index];
-    if (event && ('clusterId' in event || 'instanceId' in event || 'eventId' in event)) {
-      return JSON.stringify({ ...event, clusterId: record.clusterId, instanceId: record.instanceId, eventId: eventId(record, index) }) + '\n';
-    }
+  // an event that already has one of these fields would then carry it twice.
+  if (record.carriesIdField(index)) {
+    return JSON.stringify({ ...record.events[index], clusterId: record.clusterId, instanceId: record.instanceId, eventId: eventId(record, index) }) + '\n';
   }
   const extra = `,"clusterId":${JSON.stringify(record.clusterId)},"instanceId":${JSON.stringify(record.instanceId)},"eventId":${JSON.stringify(eventId(record, index))}}\n`;
   return own === '{}' ? `{${extra.slice(1)}` : own.slice(0, -1) + extra;

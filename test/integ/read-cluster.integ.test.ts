@@ -39,6 +39,20 @@ describe('das-read --cluster', () => {
     expect(events[0]).toMatchObject({ clusterId: stream.database.resourceId, instanceId: 'db-INSTANCE1' });
   });
 
+  it("gives an event that has its own clusterId or eventId das-read's, once each, through the decryption threads", async () => {
+    const stream = await lab.activityStream({ name: 'own-ids', shards: 1 });
+    const theirs = { ...postgresEvent(1), clusterId: 'theirs', eventId: 'theirs' };
+    await stream.put([activityRecord(stream.database.resourceId, 'db-INSTANCE1', [postgresEvent(0), theirs, { ...postgresEvent(2), commandText: 'select "eventId"' }])]);
+    const io = memoryIO();
+    expect(await run(['--cluster', 'own-ids', '--endpoint-url', lab.endpoint, '--no-follow', '--threads', '1'], io)).toBe(0);
+    const lines = io.stdout.lines();
+    for (const line of lines) expect(line.match(/"eventId":/g)).toHaveLength(1);
+    const [first, second, third] = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(second).toEqual({ ...theirs, clusterId: stream.database.resourceId, instanceId: 'db-INSTANCE1', eventId: expect.stringMatching(/^shardId-000000000000:\d+:1$/) });
+    expect(first).toMatchObject({ statementId: 0, clusterId: stream.database.resourceId });
+    expect(third).toMatchObject({ commandText: 'select "eventId"', eventId: expect.stringMatching(/:2$/) });
+  });
+
   it('reads a resharded stream completely, parents before their children, each key in order', async () => {
     const stream = await lab.activityStream({ name: 'resharded', shards: 2 });
     const id = stream.database.resourceId;

@@ -50,10 +50,16 @@ describe('the decrypted record', () => {
     const record = openActivityRecord(
       JSON.stringify({ type: 'DatabaseActivityMonitoringRecord', clusterId: 'cluster-A', databaseActivityEventList: [{ type: 'record', exitCode: '0', brandNew: true }] }),
     );
-    expect(record).toEqual({ clusterId: 'cluster-A', instanceId: null, events: ['{"type":"record","exitCode":"0","brandNew":true}'], heartbeats: [] });
+    expect(record).toEqual({ clusterId: 'cluster-A', instanceId: null, events: ['{"type":"record","exitCode":"0","brandNew":true}'], heartbeats: [], ownIds: [] });
   });
   it('knows its heartbeats', () =>
     expect(openActivityRecord('{"type":"DatabaseActivityMonitoringRecord","databaseActivityEventList":[{"type":"record"},{"type":"heartbeat"}]}').heartbeats).toEqual([1]));
+  it('knows the events that carry a field named as one ndjson adds, by name and not by text', () =>
+    expect(
+      openActivityRecord(
+        '{"type":"DatabaseActivityMonitoringRecord","databaseActivityEventList":[{"type":"record","eventId":1},{"commandText":"select \\"clusterId\\""},{"instanceId":null},{"clusterId":"x"}]}',
+      ).ownIds,
+    ).toEqual([0, 2, 3]));
   it('refuses an event that is not an object', () =>
     expect(() => openActivityRecord('{"type":"DatabaseActivityMonitoringRecord","databaseActivityEventList":[1]}')).toThrow(/not a JSON object/));
   it('refuses the wrapper type in place of the record type', () =>
