@@ -20,15 +20,19 @@ export function dasReadEnv(endpoint: string): NodeJS.ProcessEnv {
   };
 }
 
-/** The server's own pace: every shard drained with GetRecords alone, back to back, no decoding. */
-export async function rawDrain(kinesis: KinesisClient, streamName: string, limit = 1000): Promise<{ records: number; seconds: number }> {
+/**
+ * The server's own pace: every shard drained with GetRecords alone, back to back, no
+ * decoding; up to `recordsPerShard` of each, as `sdkDrain` reads them.
+ */
+export async function rawDrain(kinesis: KinesisClient, streamName: string, recordsPerShard = Infinity): Promise<{ records: number; seconds: number }> {
   const started = performance.now();
+  const limit = 1000;
   const shards = (await kinesis.send(new ListShardsCommand({ StreamName: streamName }))).Shards ?? [];
   const counts = await Promise.all(
     shards.map(async (shard) => {
       let count = 0;
       let iterator = (await kinesis.send(new GetShardIteratorCommand({ StreamName: streamName, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
-      while (iterator) {
+      while (iterator && count < recordsPerShard) {
         const answer = await kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: limit }));
         const got = answer.Records?.length ?? 0;
         count += got;

@@ -29,6 +29,9 @@ describe('npm run bench -- --quick', () => {
     const details = results.details as Record<string, number>;
     expect(details.sdkCeilingEventsPerSecond).toBeGreaterThan(0);
     expect(Number.isFinite(details.decodeShareOfSdkCeiling)).toBe(true);
+    // The SDK-only drain opened every record it read (the bench checks their events too).
+    expect(details.sdkDrainRecords).toBeGreaterThan(0);
+    expect(Number.isFinite(details.drainShareOfSdkDrain)).toBe(true);
     expect(results.kmsDelayMs).toBe(5);
     expect(output).toMatch(/decodeFloorRatio\s+\d/);
   }, 120_000);
