@@ -9,7 +9,12 @@ import { openJobs } from './open-jobs.js';
 const keyrings = new Map();
 
 parentPort?.on('message', async (/** @type {Array<{ keyId: string, key?: Uint8Array, message: Uint8Array }>} */ jobs) => {
-  for (const job of jobs) if (job.key) keyrings.set(job.keyId, dasKeyring(job.key));
+  for (const job of jobs) {
+    if (!job.key) continue;
+    // The keyring holds a copy of its own: the plaintext key that came in the message is wiped.
+    keyrings.set(job.keyId, dasKeyring(job.key));
+    job.key.fill(0);
+  }
   try {
     parentPort?.postMessage({ events: await openJobs(keyrings, jobs) });
   } catch (error) {
