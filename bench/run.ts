@@ -79,7 +79,7 @@ try {
   const drain = await dasReadDrain(lab.endpoint, cluster.identifier);
   const kmsCalls = lab.kms.stats.decryptCalls - kmsBefore;
   if (drain.code !== 0) throw new Error(`das-read exited ${drain.code}`);
-  const rawAfter = await rawDrain(lab.clients.kinesis, streamName, partPerShard);
+  const rawAfter = await rawDrain(lab.clients.kinesis, streamName, { recordsPerShard: partPerShard });
   const sdkOnly = await sdkDrain(lab.clients.kinesis, lab.clients.kms, resourceId, streamName, partPerShard);
   if (sdkOnly.events !== sdkOnly.records * main.spec.eventsPerRecord) throw new Error(`the SDK-only drain opened ${sdkOnly.events} events of ${sdkOnly.records} records`);
 

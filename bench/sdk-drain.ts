@@ -1,8 +1,9 @@
 import { Worker } from 'node:worker_threads';
-import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { DataKeyCache } from '../src/decode/data-keys.js';
 import { parseWrapper } from '../src/decode/wrapper.js';
+import { rawDrain } from './stream-measures.js';
 
 interface Job {
   keyId: string;
@@ -15,10 +16,10 @@ const MESSAGES_IN_FLIGHT = 8;
 
 /**
  * What any reader built on the Encryption SDK can do through the local server: the first
- * `recordsPerShard` of every shard, fetched as das-read fetches them, KMS once per data key,
- * the SDK on one thread — and nothing else: no output, no order kept, no positions, no
- * process to start. drainRatio ÷ its pace (both against the server's own) is the share
- * das-read's whole program leaves to the SDK's work.
+ * `recordsPerShard` of every shard, fetched by the server's own drain, KMS once per data
+ * key, the SDK on one thread — and nothing else: no output, no order kept, no positions,
+ * no process to start. das-read's pace ÷ this is the share its whole program leaves to
+ * the SDK's work.
  */
 export async function sdkDrain(
   kinesis: KinesisClient,
@@ -33,7 +34,6 @@ export async function sdkDrain(
   const keysSent = new Set<string>();
   const answered: Array<() => void> = [];
   let inFlight = 0;
-  let records = 0;
   let events = 0;
   let failure: Error | undefined;
   worker.on('message', (answer: { events?: number; error?: string }) => {
@@ -61,33 +61,23 @@ export async function sdkDrain(
     );
   };
   try {
-    const shards = (await kinesis.send(new ListShardsCommand({ StreamName: streamName }))).Shards ?? [];
-    await Promise.all(
-      shards.map(async (shard) => {
-        let read = 0;
-        let iterator = (await kinesis.send(new GetShardIteratorCommand({ StreamName: streamName, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
-        while (iterator && read < recordsPerShard) {
-          const answer = await kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
-          const batch = answer.Records ?? [];
-          read += batch.length;
-          for (let start = 0; start < batch.length; start += JOBS_PER_MESSAGE) {
-            const jobs: Job[] = [];
-            for (const record of batch.slice(start, start + JOBS_PER_MESSAGE)) {
-              const wrapper = parseWrapper(record.Data ?? new Uint8Array());
-              const key = await keys.keyFor(wrapper.keyText, wrapper.key);
-              jobs.push({ keyId: key.id, key: key.bytes, message: wrapper.databaseActivityEvents });
-            }
-            await send(jobs);
+    const drained = await rawDrain(kinesis, streamName, {
+      recordsPerShard,
+      onBatch: async (batch) => {
+        for (let start = 0; start < batch.length; start += JOBS_PER_MESSAGE) {
+          const jobs: Job[] = [];
+          for (const record of batch.slice(start, start + JOBS_PER_MESSAGE)) {
+            const wrapper = parseWrapper(record.Data ?? new Uint8Array());
+            const key = await keys.keyFor(wrapper.keyText, wrapper.key);
+            jobs.push({ keyId: key.id, key: key.bytes, message: wrapper.databaseActivityEvents });
           }
-          if (batch.length < 1000 && answer.MillisBehindLatest === 0) break;
-          iterator = answer.NextShardIterator;
+          await send(jobs);
         }
-        records += read;
-      }),
-    );
+      },
+    });
     while (inFlight > 0 && !failure) await new Promise<void>((resolve) => answered.push(resolve));
     if (failure) throw failure;
-    return { records, events, seconds: (performance.now() - started) / 1000 };
+    return { records: drained.records, events, seconds: (performance.now() - started) / 1000 };
   } finally {
     await worker.terminate();
   }

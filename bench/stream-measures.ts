@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { openSync, closeSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, PutRecordCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, PutRecordCommand, type KinesisClient, type _Record as KinesisRecord } from '@aws-sdk/client-kinesis';
 import type { DasRecordProducer } from '../src/lab/producer.js';
 import { activityRecord, postgresEvent } from '../src/lab/synthetic-events.js';
 
@@ -20,11 +20,19 @@ export function dasReadEnv(endpoint: string): NodeJS.ProcessEnv {
   };
 }
 
+export interface DrainOptions {
+  /** Stop each shard once this many of its records are read. */
+  recordsPerShard?: number;
+  /** Given each batch as it comes; the shard's next call waits for it. */
+  onBatch?: (records: KinesisRecord[]) => Promise<void>;
+}
+
 /**
  * The server's own pace: every shard drained with GetRecords alone, back to back, no
- * decoding; up to `recordsPerShard` of each, as `sdkDrain` reads them.
+ * decoding. The bench's SDK-only reader fetches through it too, opening each batch in `onBatch`.
  */
-export async function rawDrain(kinesis: KinesisClient, streamName: string, recordsPerShard = Infinity): Promise<{ records: number; seconds: number }> {
+export async function rawDrain(kinesis: KinesisClient, streamName: string, options: DrainOptions = {}): Promise<{ records: number; seconds: number }> {
+  const { recordsPerShard = Infinity, onBatch } = options;
   const started = performance.now();
   const limit = 1000;
   const shards = (await kinesis.send(new ListShardsCommand({ StreamName: streamName }))).Shards ?? [];
@@ -34,9 +42,10 @@ export async function rawDrain(kinesis: KinesisClient, streamName: string, recor
       let iterator = (await kinesis.send(new GetShardIteratorCommand({ StreamName: streamName, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
       while (iterator && count < recordsPerShard) {
         const answer = await kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: limit }));
-        const got = answer.Records?.length ?? 0;
-        count += got;
-        if (got < limit && answer.MillisBehindLatest === 0) break;
+        const records = answer.Records ?? [];
+        count += records.length;
+        await onBatch?.(records);
+        if (records.length < limit && answer.MillisBehindLatest === 0) break;
         iterator = answer.NextShardIterator;
       }
       return count;
