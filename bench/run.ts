@@ -25,7 +25,7 @@ const KMS_DELAY_MS = 5;
 const KINESIS_SHARD_BYTES_PER_SECOND = 2 * 1024 * 1024;
 const size = quick
   ? { records: 300, wide: 40, signed: 30, decodeRounds: 1, seedMs: 3_000, follow: 10, rssEvents: 2_000, rssBytesPerSecond: 200_000 }
-  : { records: 20_000, wide: 2_000, signed: 1_000, decodeRounds: 3, seedMs: 10_000, follow: 50, rssEvents: 30_000, rssBytesPerSecond: 2_000_000 };
+  : { records: 20_000, wide: 1_000, signed: 500, decodeRounds: 3, seedMs: 10_000, follow: 50, rssEvents: 30_000, rssBytesPerSecond: 2_000_000 };
 const began = performance.now();
 const log = (line: string) => process.stderr.write(`[${((performance.now() - began) / 1000).toFixed(0).padStart(3)} s] ${line}\n`);
 
