@@ -95,6 +95,7 @@ try {
 
   const dasReadEventsPerSecond = main.spec.records * main.spec.eventsPerRecord / drain.seconds;
   const serverEventsPerSecond = ((rawBefore.records + rawAfter.records) * main.spec.eventsPerRecord) / (rawBefore.seconds + rawAfter.seconds);
+  const serverAfterEventsPerSecond = (rawAfter.records * main.spec.eventsPerRecord) / rawAfter.seconds;
   const sdkDrainEventsPerSecond = sdkOnly.events / sdkOnly.seconds;
   const seedEventsPerSecond = seed.events / seed.seconds;
   const percentile = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
@@ -123,12 +124,12 @@ try {
       decodeBytesPerSecond: decode10.bytesPerSecond,
       serverEventsPerSecond,
       serverBeforeEventsPerSecond: (rawBefore.records * main.spec.eventsPerRecord) / rawBefore.seconds,
-      serverAfterEventsPerSecond: (rawAfter.records * main.spec.eventsPerRecord) / rawAfter.seconds,
+      serverAfterEventsPerSecond,
       dasReadEventsPerSecond,
       dasReadSeconds: drain.seconds,
       sdkDrainEventsPerSecond,
       sdkDrainRecords: sdkOnly.records,
-      sdkDrainRatio: sdkDrainEventsPerSecond / ((rawAfter.records * main.spec.eventsPerRecord) / rawAfter.seconds),
+      sdkDrainRatio: sdkDrainEventsPerSecond / serverAfterEventsPerSecond,
       drainShareOfSdkDrain: dasReadEventsPerSecond / sdkDrainEventsPerSecond,
       seedEventsPerSecond,
       seedMeasuredSeconds: seed.seconds,
