@@ -5,13 +5,10 @@ import { tuneGarbageCollection } from './v8-settings.js';
 // The one file that touches the process: it builds the IO object, wires signals, sets the exit code.
 
 const nodeMajor = Number(process.versions.node.split('.')[0]);
-if (nodeMajor < 22) {
-  // The SDK's own multi-line notice would appear on every run; one line of ours says it.
-  if (process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED === undefined) {
-    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-    process.stderr.write(`das-read: note: Node.js ${process.versions.node} is past its end of life; Node.js 22 or 24 is recommended.\n`);
-  }
-}
+// The SDK's own multi-line notice would appear on every run, cron's too; run() says it in one
+// line, and only to someone watching.
+const pastEndOfLife = nodeMajor < 22;
+if (pastEndOfLife) process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 tuneGarbageCollection();
 const controller = new AbortController();
@@ -44,6 +41,7 @@ const exitCode = await run(
   {
     signal: controller.signal,
     nodePath: process.execPath,
+    ...(pastEndOfLife ? { nodePastEndOfLife: process.versions.node } : {}),
     lockOwner: {
       pid: process.pid,
       isAlive: (pid) => {

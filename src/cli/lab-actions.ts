@@ -10,6 +10,7 @@ import type { ActionContext } from './run.js';
 import { parsePositiveInteger } from './time-spec.js';
 import { toReadOptions } from './read-options.js';
 import { postgresSource } from './postgres-source.js';
+import { pathAssignment } from './own-bin.js';
 
 /** `das-read lab`: the services on loopback until Ctrl-C, then nothing left behind. */
 export async function labAction(flags: Flags, context: ActionContext): Promise<number> {
@@ -30,7 +31,8 @@ export async function labAction(flags: Flags, context: ActionContext): Promise<n
         `Load: ${flags.postgres === true ? 'pgbench against a real PostgreSQL, audited by pgaudit' : `simulated pgbench, ${rate} transactions a second`}.\n` +
         'In another terminal:\n',
     );
-    stdout.write(`${session.exportLine}\n`);
+    const path = pathAssignment(context.io.env);
+    stdout.write(`${session.exportLine}${path === undefined ? '' : ` ${path}`}\n`);
     stderr.write(
       `  das-read start --cluster ${LAB_CLUSTER} --kms-key ${LAB_KEY_ALIAS} --apply-immediately --wait\n` +
         `  das-read --cluster ${LAB_CLUSTER}\n` +
@@ -73,21 +75,28 @@ export async function demoAction(flags: Flags, context: ActionContext): Promise<
 
       say(`\n$ das-read --cluster ${LAB_CLUSTER}      (for ${seconds} seconds)`);
       const chalk = makeChalk(colorLevel('auto', io.stdoutIsTTY, io.env));
-      const window = AbortSignal.any([context.signal, AbortSignal.timeout(seconds * 1000)]);
+      // A timer of our own, not AbortSignal.timeout(): on Node 20 a timeout signal held only by
+      // AbortSignal.any() is garbage-collected with its timer, and the window never closed.
+      const window = new AbortController();
+      const closeWindow = () => window.abort();
+      const timer = setTimeout(closeWindow, seconds * 1000);
+      context.signal.addEventListener('abort', closeWindow, { once: true });
       // The options `das-read --cluster auroralab-postgres-cluster` would get, aimed at the lab.
       const options = { ...toReadOptions({ cluster: LAB_CLUSTER }, io.stdoutIsTTY, context.now()), aws };
-      await readCommand(
-        options,
-        {
+      try {
+        await readCommand(options, {
           clients,
           stdout: io.stdout,
           format: eventFormatter(options.output, chalk),
           log,
-          signal: window,
+          signal: window.signal,
           now: context.now,
           lockOwner: context.lockOwner,
-        },
-      );
+        });
+      } finally {
+        clearTimeout(timer);
+        context.signal.removeEventListener('abort', closeWindow);
+      }
       if (context.signal.aborted) return;
       say(`\n$ das-read stop --cluster ${LAB_CLUSTER} --apply-immediately --yes --wait`);
       await stopActivityStream(clients.rds, ref, true, context.signal);
@@ -97,6 +106,8 @@ export async function demoAction(flags: Flags, context: ActionContext): Promise<
   } finally {
     await session?.close();
   }
-  say('\nThe lab is stopped. Next: `das-read lab` keeps it running for you to explore; the README shows the same steps on AWS.');
+  // Without das-read on PATH this runs from a checkout (npm run demo): npm starts the lab there.
+  const lab = pathAssignment(io.env) === undefined ? 'das-read lab' : 'npm run lab';
+  say(`\nThe lab is stopped. Next: \`${lab}\` keeps it running and prints the line that lets you type these commands in another terminal; the README shows the same steps on AWS.`);
   return context.interrupted() ?? ExitCode.ok;
 }

@@ -17,6 +17,8 @@ export interface RunDeps {
   lockOwner?: LockOwner;
   /** The Node.js binary, for the processes the lab starts. */
   nodePath?: string;
+  /** This Node.js version, when it is past its end of life. */
+  nodePastEndOfLife?: string;
 }
 
 /** What every action gets: the terminal, the process's facts, and a way to talk to AWS. */
@@ -62,6 +64,11 @@ export async function run(argv: string[], io: IO, deps: RunDeps = {}): Promise<n
   const guarded =
     (action: () => Promise<(flags: Flags, context: ActionContext) => Promise<number>>) =>
     async (flags: Flags): Promise<void> => {
+      // Said before a command runs (never with --help or --version), and only to someone
+      // watching: cron mails whatever a job writes on stderr.
+      if (deps.nodePastEndOfLife !== undefined) {
+        context.log({ verbose: flags.verbose === true }).info(`note: Node.js ${deps.nodePastEndOfLife} is past its end of life; Node.js 22 or 24 is recommended.`);
+      }
       try {
         exitCode = await (await action())(flags, context);
       } catch (error) {

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, open, readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.js';
 import type { CheckpointState } from '../../src/checkpoint/checkpoint-file.js';
@@ -27,6 +28,29 @@ const idsIn = (text: string) => text.trim().split('\n').filter(Boolean).map((lin
 const eventIdsIn = (text: string) => text.trim().split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { eventId: string }).eventId);
 
 describe('from cron, with a checkpoint', () => {
+  it('the README\'s cron recipe, run twice as written: new events appended once each, das-read.err empty', async () => {
+    const readme = await readFile(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
+    const recipe = /`\/usr\/local\/bin\/das-read-prod`:\n\n```sh\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(recipe).toBeDefined();
+    const stream = await lab.activityStream({ name: 'prod', shards: 2 });
+    await stream.put(records(stream, 0, 30));
+    // Only the places change: this machine's folders, and the lab's region for prod's.
+    const script = join(dir, 'das-read-prod');
+    await writeFile(script, (recipe ?? '').replaceAll('/var/lib/das-read', join(dir, 'lib')).replaceAll('/var/log/das', join(dir, 'log')).replaceAll('eu-west-1', 'us-east-1'), { mode: 0o755 });
+    await mkdir(join(dir, 'lib'));
+    await mkdir(join(dir, 'log'));
+    // cron's environment: a minimal PATH (with das-read on it, as Install puts it), no terminal, no input.
+    const env = { ...userEnv({ AWS_ENDPOINT_URL: lab.endpoint }), PATH: `${dirname(BIN)}:${dirname(process.execPath)}:/usr/bin:/bin` };
+    const cron = () =>
+      new Promise<number | null>((resolve) => spawn('/bin/sh', [script], { env, stdio: 'ignore' }).on('close', resolve));
+    expect(await cron()).toBe(0);
+    await stream.put(records(stream, 30, 10));
+    expect(await cron()).toBe(0);
+    expect(await readFile(join(dir, 'log', 'das-read.err'), 'utf8')).toBe('');
+    const ids = idsIn(await readFile(join(dir, 'log', 'prod.ndjson'), 'utf8'));
+    expect(ids.sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+  });
+
   it('killed hard at random points and restarted until done: every event at least once, duplicates bounded by one batch a kill', async () => {
     const stream = await lab.activityStream({ name: 'crashy', shards: 2 });
     await stream.put(records(stream, 0, 150, 2));

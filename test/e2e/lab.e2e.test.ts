@@ -1,7 +1,11 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runBin, startBin, userEnv } from '../helpers/bin.js';
 import { freePort } from '../../src/lab/http.js';
+
+const FORCE_GC = fileURLToPath(new URL('../fixtures/force-gc/force-gc.mjs', import.meta.url));
 
 /** Every process below `pid`, so a test can tell none outlived it. */
 function descendants(pid: number): number[] {
@@ -30,12 +34,22 @@ async function until(condition: () => boolean, timeoutMs = 10_000) {
   }
 }
 
+/** A shell script in bash with exactly `env`, as a user's terminal would run it. */
+function bash(script: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn('bash', ['-c', script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
+
 describe('das-read lab', () => {
   it('prints the line a second terminal needs, serves the cluster, and leaves nothing behind after Ctrl-C', async () => {
     const port = await freePort();
     const lab = startBin(['lab', '--port', String(port)]);
     const [line] = await lab.lines(1, 20_000);
-    expect(line).toBe(`export AWS_ENDPOINT_URL=http://127.0.0.1:${port} AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=lab AWS_SECRET_ACCESS_KEY=lab`);
+    expect(line).toMatch(new RegExp(`^export AWS_ENDPOINT_URL=http://127\\.0\\.0\\.1:${port} AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=lab AWS_SECRET_ACCESS_KEY=lab( PATH=\\S+:"\\$PATH")?$`));
     expect(lab.stderr()).toContain('das-read start --cluster auroralab-postgres-cluster --kms-key alias/auroralab-postgres-das');
 
     // A second terminal, with only what the lab printed.
@@ -50,6 +64,35 @@ describe('das-read lab', () => {
     await until(() => children.every((pid) => !alive(pid)));
   }, 40_000);
 
+  it('every command it prints runs as printed in a newcomer\'s shell, where das-read is not on PATH', async () => {
+    const lab = startBin(['lab', '--port', String(await freePort())]);
+    try {
+      const [exportLine = ''] = await lab.lines(1, 20_000);
+      const hints = lab
+        .stderr()
+        .split('\n')
+        .filter((text) => text.startsWith('  das-read '))
+        .map((text) => text.trim());
+      expect(hints).toHaveLength(3);
+      // What `npm ci` leaves a newcomer: node on PATH, no das-read, no AWS configuration.
+      const shell = { PATH: `${dirname(process.execPath)}:/usr/bin:/bin`, HOME: process.env.HOME ?? '/tmp', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' };
+      expect((await bash('command -v das-read || echo none', shell)).stdout.trim()).toBe('none');
+      const [start = '', read = '', stop = ''] = hints;
+      const started = await bash(`${exportLine}\n${start}`, shell);
+      expect(started.code, started.stderr).toBe(0);
+      // The read follows until Ctrl-C: given one after it has shown events.
+      const reading = await bash(`${exportLine}\ntimeout -s INT 6 ${read}`, shell);
+      expect(reading.stderr).toBe('');
+      expect(reading.stdout.trim().split('\n').length).toBeGreaterThan(3);
+      const stopped = await bash(`${exportLine}\n${stop} --wait`, shell);
+      expect(stopped.code, stopped.stderr).toBe(0);
+      expect(stopped.stdout).toContain('stopped');
+    } finally {
+      lab.child.kill('SIGINT');
+      await lab.finished;
+    }
+  }, 60_000);
+
   it('killed outright, it still takes its Kinesis server with it', async () => {
     const lab = startBin(['lab', '--port', String(await freePort())]);
     await lab.lines(1, 20_000);
@@ -60,14 +103,37 @@ describe('das-read lab', () => {
   }, 40_000);
 });
 
+/** Runs the demo as `npm run demo` does (`node bin/das-read demo`), killed if it outlives `limitMs`. */
+async function demo(args: string[], limitMs: number, nodeArgs: string[] = []) {
+  const began = Date.now();
+  const running = startBin(['demo', ...args], userEnv(), nodeArgs);
+  running.child.stdin.end();
+  const killer = setTimeout(() => running.child.kill('SIGKILL'), limitMs);
+  const finished = await running.finished;
+  clearTimeout(killer);
+  return { ...finished, seconds: (Date.now() - began) / 1000 };
+}
+
 describe('npm run demo', () => {
-  it('starts the lab and the stream, shows live events, stops everything, exits 0', async () => {
-    const demo = await runBin(['demo', '--seconds', '4']);
-    expect(demo.code, demo.stderr).toBe(0);
-    expect(demo.stderr).toContain('$ das-read start --cluster auroralab-postgres-cluster');
-    expect(demo.stderr).toContain('activity stream stopped');
-    const events = demo.stdout.trim().split('\n').map((line) => JSON.parse(line) as { command: string });
+  it('with its default length: starts the lab and the stream, shows live events, stops everything, exits 0 on time', async () => {
+    // 12 s of reading, plus starting and stopping the lab and the stream (about 5 s here).
+    const run = await demo([], 45_000);
+    expect(run.signal, `still running after ${run.seconds} s`).toBeNull();
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.seconds).toBeLessThan(40);
+    expect(run.stderr).toContain('$ das-read start --cluster auroralab-postgres-cluster');
+    expect(run.stderr).toContain('(for 12 seconds)');
+    expect(run.stderr).toContain('activity stream stopped');
+    const events = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as { command: string });
     expect(events.length).toBeGreaterThan(5);
     expect(events.map((event) => event.command)).toContain('CONNECT');
   }, 60_000);
+
+  it('ends its window on time while the garbage collector runs every 20 ms', async () => {
+    const run = await demo(['--seconds', '3'], 30_000, ['--expose-gc', '--import', FORCE_GC]);
+    expect(run.signal, `still running after ${run.seconds} s`).toBeNull();
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.seconds).toBeLessThan(25);
+    expect(run.stderr).toContain('activity stream stopped');
+  }, 45_000);
 });

@@ -33,8 +33,9 @@ export interface Running {
   finished: Promise<Finished>;
 }
 
-export function startBin(args: string[], env = userEnv()): Running {
-  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+/** `nodeArgs` go to node itself, before the bin (`--expose-gc`, `--import`). */
+export function startBin(args: string[], env = userEnv(), nodeArgs: string[] = []): Running {
+  const child = spawn(process.execPath, [...nodeArgs, BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -57,15 +58,8 @@ export function startBin(args: string[], env = userEnv()): Running {
   };
 }
 
-export function runBin(args: string[], env = userEnv()): Promise<Finished> {
-  const running = startBin(args, env);
+export function runBin(args: string[], env = userEnv(), nodeArgs: string[] = []): Promise<Finished> {
+  const running = startBin(args, env, nodeArgs);
   running.child.stdin.end();
   return running.finished;
-}
-
-/** What stderr may hold on a successful run: on Node 20, our one-line end-of-life note, and nothing else. */
-export function expectQuietStderr(stderr: string, expect: (value: unknown) => { toEqual(v: unknown): void }): void {
-  const lines = stderr.split('\n').filter(Boolean);
-  const major = Number(process.versions.node.split('.')[0]);
-  expect(lines).toEqual(major < 22 ? [`das-read: note: Node.js ${process.versions.node} is past its end of life; Node.js 22 or 24 is recommended.`] : []);
 }

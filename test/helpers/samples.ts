@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DasActivityRecord, DasEvent } from '../../src/decode/types.js';
 
-/** AWS's published examples, in shared/ beside the project (as CI lays it out). */
-export const SAMPLES_DIR = fileURLToPath(new URL('../../../shared/das-samples', import.meta.url));
+/** AWS's published examples, copied into the repository (test/fixtures/README.md names their sources). */
+export const SAMPLES_DIR = fileURLToPath(new URL('../fixtures/das-samples', import.meta.url));
 
 export interface Sample {
   file: string;

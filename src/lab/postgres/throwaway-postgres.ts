@@ -25,16 +25,20 @@ export interface ThrowawayPostgres {
   stop(): Promise<void>;
 }
 
+/** The programs and the extension --postgres runs that this machine lacks. */
+export function missingPostgresParts(): string[] {
+  return [join(BIN, 'initdb'), join(BIN, 'pg_ctl'), join(BIN, 'pgbench'), PGAUDIT].filter((needed) => !existsSync(needed));
+}
+
 /**
  * A PostgreSQL 15 of our own in a temp folder, audited by pgaudit and logging JSON:
  * the closest thing to Aurora's activity stream a laptop can run. Stopped and removed
  * with everything in it by stop().
  */
 export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
-  for (const needed of [join(BIN, 'initdb'), join(BIN, 'pg_ctl'), join(BIN, 'pgbench'), PGAUDIT]) {
-    if (!existsSync(needed)) {
-      throw new UserError(`--postgres needs PostgreSQL 15 with pgaudit and pgbench: ${needed} is missing`, undefined, `On Debian or Ubuntu: sudo apt-get install ${POSTGRES_PACKAGES}`);
-    }
+  const [needed] = missingPostgresParts();
+  if (needed !== undefined) {
+    throw new UserError(`--postgres needs PostgreSQL 15 with pgaudit and pgbench: ${needed} is missing`, undefined, `On Debian or Ubuntu: sudo apt-get install ${POSTGRES_PACKAGES}`);
   }
   const dir = await mkdtemp(join(tmpdir(), 'das-read-postgres-'));
   // PostgreSQL refuses to run as root: then it runs as the postgres user the package created.
