@@ -61,3 +61,15 @@ export class RecordError extends UserError {
     this.name = 'RecordError';
   }
 }
+
+/**
+ * A record whose data key KMS will not open (another resource's context, a disabled key, one
+ * pending deletion). Not a bad record: skipping would drop every event under that key, so a
+ * run stops at it whatever --on-error says.
+ */
+export class DataKeyRecordError extends RecordError {
+  constructor(position: RecordPosition, reason: string, hint?: string, options?: { cause?: unknown }) {
+    super(position, reason, hint, options);
+    this.name = 'DataKeyRecordError';
+  }
+}

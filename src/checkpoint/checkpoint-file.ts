@@ -16,10 +16,21 @@ export interface ShardPosition {
 
 export type SavedStart = { type: 'TRIM_HORIZON' } | { type: 'AT_TIMESTAMP'; timestamp: string };
 
+/**
+ * Which Kinesis stream the positions belong to. Stopping an activity stream deletes its Kinesis
+ * stream; starting it again makes a new one with the same name and the same shard ids.
+ */
+export interface StreamIdentity {
+  arn: string;
+  createdAt: string;
+}
+
 export interface CheckpointState {
   version: 1;
   streamName: string;
   resourceId: string;
+  /** Absent in checkpoints of earlier versions, or without kinesis:DescribeStreamSummary. */
+  stream?: StreamIdentity;
   /** Where shards without a position start: the first run's --from. */
   start: SavedStart;
   savedAt: string;
@@ -47,12 +58,12 @@ export async function loadCheckpoint(path: string): Promise<CheckpointState | un
 }
 
 /** The checkpoint must be this stream's: reading another from its positions would skip or repeat events. */
-export function assertSameStream(path: string, state: CheckpointState, streamName: string, resourceId: string): void {
-  if (state.streamName !== streamName || state.resourceId !== resourceId) {
+export function assertSameStream(path: string, state: CheckpointState, streamName: string): void {
+  if (state.streamName !== streamName) {
     throw new UserError(
-      `the checkpoint ${path} belongs to ${state.streamName} (${state.resourceId}), not to ${streamName} (${resourceId})`,
+      `the checkpoint ${path} belongs to ${state.streamName} (${state.resourceId}), not to ${streamName}`,
       ExitCode.usage,
-      'Use one checkpoint file per stream. A stream that was stopped and started again is a new stream: start a new checkpoint.',
+      'Use one checkpoint file per stream.',
     );
   }
 }
@@ -96,6 +107,8 @@ function whatIsWrong(state: unknown): string | undefined {
   const fields = state as Record<string, unknown>;
   if (fields.version !== 1) return `unknown version ${JSON.stringify(fields.version)}`;
   if (typeof fields.streamName !== 'string' || typeof fields.resourceId !== 'string') return 'it names no stream';
+  const stream = fields.stream as Record<string, unknown> | undefined;
+  if (stream !== undefined && (typeof stream !== 'object' || stream === null || typeof stream.arn !== 'string' || typeof stream.createdAt !== 'string')) return 'its stream identity is damaged';
   const start = fields.start as Record<string, unknown> | undefined;
   if (!start || (start.type !== 'TRIM_HORIZON' && !(start.type === 'AT_TIMESTAMP' && typeof start.timestamp === 'string'))) return 'its start position is missing';
   if (typeof fields.shards !== 'object' || fields.shards === null) return 'it has no shard positions';

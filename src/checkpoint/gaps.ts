@@ -2,10 +2,12 @@ import { DescribeStreamSummaryCommand, GetRecordsCommand, GetShardIteratorComman
 import { withRetry } from '../aws/retry.js';
 import type { ShardInfo } from '../kinesis/shards.js';
 import type { PositionBook } from './position-book.js';
+import type { StreamIdentity } from './checkpoint-file.js';
 
 /** Events a checkpoint expected that the stream no longer holds. */
 export interface Gap {
-  shardId: string;
+  /** Every shard the gap concerns. */
+  shardIds: string[];
   detail: string;
 }
 
@@ -15,10 +17,30 @@ export interface GapCheck {
   book: PositionBook;
   shards: readonly ShardInfo[];
   now: Date;
+  retentionHours: number;
   signal?: AbortSignal;
 }
 
 const DEFAULT_RETENTION_HOURS = 24;
+
+/** What DescribeStreamSummary tells a checkpointed run: how long records stay, and which stream this is. */
+export interface StreamFacts {
+  retentionHours: number;
+  identity?: StreamIdentity;
+}
+
+export async function streamFacts(kinesis: KinesisClient, streamName: string, signal?: AbortSignal): Promise<StreamFacts> {
+  try {
+    const answer = await withRetry(() => kinesis.send(new DescribeStreamSummaryCommand({ StreamName: streamName }), { abortSignal: signal }), signal);
+    const summary = answer.StreamDescriptionSummary;
+    const identity = summary?.StreamARN && summary.StreamCreationTimestamp ? { arn: summary.StreamARN, createdAt: summary.StreamCreationTimestamp.toISOString() } : undefined;
+    return { retentionHours: summary?.RetentionPeriodHours ?? DEFAULT_RETENTION_HOURS, ...(identity ? { identity } : {}) };
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    // Without kinesis:DescribeStreamSummary: DAS's own retention, and no identity to compare.
+    return { retentionHours: DEFAULT_RETENTION_HOURS };
+  }
+}
 
 /**
  * Compares each saved position with what the stream still holds. A position whose
@@ -28,7 +50,7 @@ const DEFAULT_RETENTION_HOURS = 24;
 export async function findGaps(check: GapCheck): Promise<Gap[]> {
   const { book, kinesis, streamName, signal } = check;
   const listed = new Set(check.shards.map((shard) => shard.shardId));
-  const retentionMs = (await retentionHours(kinesis, streamName, signal)) * 3_600_000;
+  const retentionMs = check.retentionHours * 3_600_000;
   const gaps: Gap[] = [];
   for (const [shardId, position] of book.openPositions()) {
     const since = `after sequence number ${position.sequenceNumber}`;
@@ -44,21 +66,11 @@ export async function findGaps(check: GapCheck): Promise<Gap[]> {
       }
     }
     if (detail) {
-      gaps.push({ shardId, detail });
+      gaps.push({ shardIds: [shardId], detail });
       book.restartFromOldest(shardId);
     }
   }
   return gaps;
-}
-
-async function retentionHours(kinesis: KinesisClient, streamName: string, signal?: AbortSignal): Promise<number> {
-  try {
-    const answer = await withRetry(() => kinesis.send(new DescribeStreamSummaryCommand({ StreamName: streamName }), { abortSignal: signal }), signal);
-    return answer.StreamDescriptionSummary?.RetentionPeriodHours ?? DEFAULT_RETENTION_HOURS;
-  } catch {
-    // Without kinesis:DescribeStreamSummary, DAS's own retention.
-    return DEFAULT_RETENTION_HOURS;
-  }
 }
 
 async function oldestSequenceNumber(kinesis: KinesisClient, streamName: string, shardId: string, signal?: AbortSignal): Promise<string | undefined> {

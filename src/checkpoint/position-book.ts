@@ -1,5 +1,5 @@
 import type { StartPosition } from '../kinesis/positions.js';
-import type { CheckpointState, SavedStart, ShardPosition } from './checkpoint-file.js';
+import type { CheckpointState, SavedStart, ShardPosition, StreamIdentity } from './checkpoint-file.js';
 
 /** How far one record's events were handled, to be recorded once they are written. */
 export interface Progress {
@@ -26,12 +26,14 @@ export class PositionBook {
     readonly resourceId: string,
     readonly start: SavedStart,
     shards: Record<string, ShardPosition> = {},
+    readonly stream?: StreamIdentity,
   ) {
     this.#shards = new Map(Object.entries(shards).map(([id, position]) => [id, { ...position }]));
   }
 
-  static from(state: CheckpointState): PositionBook {
-    return new PositionBook(state.streamName, state.resourceId, state.start, state.shards);
+  /** The saved positions; the resource id and the stream's identity as this run knows them. */
+  static from(state: CheckpointState, resourceId: string, stream: StreamIdentity | undefined): PositionBook {
+    return new PositionBook(state.streamName, resourceId, state.start, state.shards, stream ?? state.stream);
   }
 
   /** Where shards without a position start. */
@@ -84,6 +86,14 @@ export class PositionBook {
 
   toState(savedAt: Date): CheckpointState {
     const shards = Object.fromEntries(this.#shards);
-    return { version: 1, streamName: this.streamName, resourceId: this.resourceId, start: this.start, savedAt: savedAt.toISOString(), shards };
+    return {
+      version: 1,
+      streamName: this.streamName,
+      resourceId: this.resourceId,
+      ...(this.stream ? { stream: this.stream } : {}),
+      start: this.start,
+      savedAt: savedAt.toISOString(),
+      shards,
+    };
   }
 }

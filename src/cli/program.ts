@@ -64,6 +64,7 @@ export function buildProgram(version: string, output: ProgramOutput, actions: Ac
     .option('--on-error <policy>', 'a record that cannot be read: fail (stop, exit 3) or skip (report it and go on)', 'fail')
     .option('--dead-letter <file>', 'with --on-error skip: append each unreadable record, with its position and the reason, to this NDJSON file')
     .option('--batch-size <n>', 'records asked for per GetRecords call, 1 to 10000', '1000')
+    .option('--max-record-bytes <size>', 'a record larger than this once decompressed is unreadable, not inflated: 64m by default (k, m, g)')
     .option('--threads <n>', 'decrypt on up to n worker threads (default: one per core, up to 8; 0: on the main thread)')
     .addOption(new Option('-o, --output <format>', 'pretty or ndjson (default: pretty on a terminal, ndjson otherwise)'))
     .option('--include-heartbeats', 'also print heartbeat events')

@@ -25,7 +25,10 @@ export async function readAction(flags: Flags, context: ActionContext): Promise<
     }),
   );
   log.info(`${count(summary.events, 'event')} from ${count(summary.records, 'record')}; ${count(summary.kmsDecryptCalls, 'data key')} decrypted by KMS`);
-  if (summary.gaps.length > 0) log.warn(`the stream had lost events before this run could read them (${count(summary.gaps.length, 'shard')}); exit ${ExitCode.gap}`);
+  if (summary.gaps.length > 0) {
+    const shards = [...new Set(summary.gaps.flatMap((gap) => gap.shardIds))].sort();
+    log.warn(`the stream had lost events before this run could read them (${count(shards.length, 'shard')}: ${shards.join(', ')}); exit ${ExitCode.gap}`);
+  }
   return context.interrupted() ?? (summary.gaps.length > 0 ? ExitCode.gap : ExitCode.ok);
 }
 

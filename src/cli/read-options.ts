@@ -4,6 +4,7 @@ import type { ColorChoice } from '../output/color.js';
 import type { StartPosition } from '../kinesis/positions.js';
 import { availableParallelism } from 'node:os';
 import { UsageError } from '../errors.js';
+import { DEFAULT_MAX_RECORD_BYTES } from '../decode/record-limits.js';
 import { parseFrom, parsePositiveInteger, parseUntil } from './time-spec.js';
 
 export type OutputFormat = 'pretty' | 'ndjson';
@@ -22,6 +23,8 @@ export interface ReadOptions {
   batchSize: number;
   /** Decryption threads at most (they start as the load needs them); 0 decrypts on the main thread. */
   threads: number;
+  /** A record's size once inflated, at most: past it the record is unreadable. */
+  maxRecordBytes: number;
   checkpoint?: string;
   onError: OnError;
   deadLetter?: string;
@@ -47,6 +50,7 @@ export interface RawReadFlags {
   maxEvents?: string;
   batchSize?: string;
   threads?: string;
+  maxRecordBytes?: string;
   checkpoint?: string;
   onError?: string;
   deadLetter?: string;
@@ -89,6 +93,7 @@ export function toReadOptions(flags: RawReadFlags, stdoutIsTTY: boolean, now: Da
     ...(flags.maxEvents === undefined ? {} : { maxEvents: parsePositiveInteger('--max-events', flags.maxEvents) }),
     batchSize: flags.batchSize === undefined ? 1000 : parsePositiveInteger('--batch-size', flags.batchSize, 10_000),
     threads: flags.threads === undefined ? defaultThreads() : flags.threads === '0' ? 0 : parsePositiveInteger('--threads', flags.threads, 64),
+    maxRecordBytes: flags.maxRecordBytes === undefined ? DEFAULT_MAX_RECORD_BYTES : parseByteSize('--max-record-bytes', flags.maxRecordBytes),
     ...(flags.checkpoint ? { checkpoint: flags.checkpoint } : {}),
     onError,
     ...(flags.deadLetter ? { deadLetter: flags.deadLetter } : {}),
@@ -121,6 +126,18 @@ function sourceOf(flags: RawReadFlags): Source {
   if (flags.cluster) return { kind: 'cluster', identifier: flags.cluster };
   if (flags.instance) return { kind: 'instance', identifier: flags.instance };
   return { kind: 'stream', streamName: flags.streamName ?? '', ...(flags.resourceId ? { resourceId: flags.resourceId } : {}) };
+}
+
+const BYTE_UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+
+/** 1048576, 512k, 64m, 1g (powers of 1024). */
+function parseByteSize(flag: string, text: string): number {
+  const match = /^(\d+)([kmg]?)i?b?$/i.exec(text.trim());
+  const value = match ? Number(match[1]) * (BYTE_UNITS[(match[2] ?? '').toLowerCase()] ?? 1) : NaN;
+  if (!Number.isSafeInteger(value) || value < 1024 || value > 4 * 1024 ** 3) {
+    throw new UsageError(`${flag} takes a size from 1k to 4g, like 64m or 1048576 (got "${text}")`);
+  }
+  return value;
 }
 
 function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {

@@ -1,6 +1,6 @@
 import type { DecodedBatch } from '../decode/decode-stage.js';
 import type { DecodedRecord } from '../decode/types.js';
-import { RecordError } from '../errors.js';
+import { DataKeyRecordError, RecordError, UserError } from '../errors.js';
 import { saveCheckpoint } from '../checkpoint/checkpoint-file.js';
 import type { PositionBook, Progress } from '../checkpoint/position-book.js';
 import { deadLetterOf, type DeadLetter, type DeadLetterFile } from '../output/dead-letter.js';
@@ -8,6 +8,9 @@ import type { Diagnostics } from '../output/diagnostics.js';
 import type { OutputWriter } from '../output/writer.js';
 import type { OnError } from '../cli/read-options.js';
 import { Utf8Builder } from '../output/utf8-builder.js';
+
+/** Unreadable records in a row past which --on-error skip stops: documented in the README. */
+export const MAX_SKIPPED_IN_A_ROW = 100;
 
 /** `index` is the event's place in its record: with the shard and sequence number, a stable id. */
 export type EventFormatter = (record: DecodedRecord, index: number) => string;
@@ -34,6 +37,7 @@ export class BatchWriter {
   events = 0;
   records = 0;
   skipped = 0;
+  #failedInARow = 0;
 
   constructor(private readonly options: BatchWriterOptions) {}
 
@@ -46,12 +50,20 @@ export class BatchWriter {
     let failure: unknown;
     let full = false;
 
-    for (const outcome of batch.outcomes) {
+    for (const [place, outcome] of batch.outcomes.entries()) {
       const { raw } = outcome;
       const at = { shardId: raw.shardId, sequenceNumber: raw.sequenceNumber, arrivedAt: raw.arrivalTime };
       if (outcome.decoded === undefined) {
+        if (outcome.error instanceof DataKeyRecordError) {
+          failure = keyFailure(outcome.error, batch.outcomes.slice(place + 1));
+          break;
+        }
         if (!(outcome.error instanceof RecordError) || this.options.onError === 'fail') {
           failure = outcome.error;
+          break;
+        }
+        if (++this.#failedInARow >= MAX_SKIPPED_IN_A_ROW) {
+          failure = new RecordError(outcome.error.position, `${outcome.error.reason}; and the ${MAX_SKIPPED_IN_A_ROW - 1} records before it could not be read either`, `--on-error skip stops at ${MAX_SKIPPED_IN_A_ROW} unreadable records in a row: that many is the stream or the setup, not a bad record.`, { cause: outcome.error });
           break;
         }
         this.skipped++;
@@ -62,6 +74,7 @@ export class BatchWriter {
       }
       const record = outcome.decoded;
       this.records++;
+      this.#failedInARow = 0;
       let index = checkpoint?.book.handledEvents(raw.shardId, raw.sequenceNumber) ?? 0;
       const count = record.eventCount;
       for (; index < count && !full; index++) {
@@ -90,4 +103,19 @@ export class BatchWriter {
     if (failure !== undefined) throw failure;
     return !full;
   }
+}
+
+/**
+ * A data key KMS will not open stops the run. If a later record of the batch opened, it was
+ * this record's own key (exit 3, like any bad record); if none did, it is the key or the
+ * resource id, which no record will get past (exit 1).
+ */
+function keyFailure(error: DataKeyRecordError, later: readonly { decoded?: unknown }[]): Error {
+  if (later.some((outcome) => outcome.decoded !== undefined)) return error;
+  return new UserError(
+    `KMS will not open the data keys of this stream: ${error.reason} (first at record ${error.position.sequenceNumber} in ${error.position.shardId})`,
+    undefined,
+    `${error.hint ? `${error.hint}\n` : ''}das-read stops here whatever --on-error says: the events before it are written and checkpointed, and the next run starts at this record.`,
+    { cause: error },
+  );
 }

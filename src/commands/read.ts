@@ -14,7 +14,7 @@ import { DeadLetterFile } from '../output/dead-letter.js';
 import { assertSameStream, loadCheckpoint, saveCheckpoint, type SavedStart } from '../checkpoint/checkpoint-file.js';
 import { acquireLock, type Lock, type LockOwner } from '../checkpoint/lock.js';
 import { PositionBook } from '../checkpoint/position-book.js';
-import { findGaps, type Gap } from '../checkpoint/gaps.js';
+import { findGaps, streamFacts, type Gap } from '../checkpoint/gaps.js';
 import { BatchWriter, type EventFormatter } from './batch-writer.js';
 
 export interface ReadDeps {
@@ -56,7 +56,7 @@ export async function readCommand(options: ReadOptions, deps: ReadDeps): Promise
 
     const stop = new AbortController();
     const signal = AbortSignal.any([deps.signal, stop.signal]);
-    const decoder = createDecoder({ kms: clients.kms, encryptionContext: target.encryptionContext, threads: options.threads });
+    const decoder = createDecoder({ kms: clients.kms, encryptionContext: target.encryptionContext, threads: options.threads, maxRecordBytes: options.maxRecordBytes });
     const output = new OutputWriter(deps.stdout);
     const writer = new BatchWriter({
       output,
@@ -111,16 +111,28 @@ export async function readCommand(options: ReadOptions, deps: ReadDeps): Promise
 async function positions(options: ReadOptions, target: StreamTarget, clients: AwsClients, startedAt: Date, signal: AbortSignal) {
   if (!options.checkpoint) return { book: undefined, from: options.from, gaps: [] as Gap[] };
   const saved = await loadCheckpoint(options.checkpoint);
+  const facts = await streamFacts(clients.kinesis, target.streamName, signal);
   if (!saved) {
-    const book = new PositionBook(target.streamName, target.resourceId, savedStart(options.from, startedAt));
+    const book = new PositionBook(target.streamName, target.resourceId, savedStart(options.from, startedAt), {}, facts.identity);
     // Saved at once: a first run that reads nothing must still fix where the next one starts.
     await saveCheckpoint(options.checkpoint, book.toState(startedAt));
     return { book, from: options.from, gaps: [] as Gap[] };
   }
-  assertSameStream(options.checkpoint, saved, target.streamName, target.resourceId);
-  const book = PositionBook.from(saved);
+  assertSameStream(options.checkpoint, saved, target.streamName);
+  if (saved.stream && facts.identity && (saved.stream.arn !== facts.identity.arn || saved.stream.createdAt !== facts.identity.createdAt)) {
+    // The activity stream was stopped and started again: none of the saved positions means anything here.
+    const shardIds = Object.keys(saved.shards).sort();
+    const book = new PositionBook(target.streamName, target.resourceId, { type: 'TRIM_HORIZON' }, {}, facts.identity);
+    await saveCheckpoint(options.checkpoint, book.toState(startedAt));
+    const detail =
+      `${target.streamName} is a new stream (created ${facts.identity.createdAt}), not the one the checkpoint was made on (created ${saved.stream.createdAt}): ` +
+      `the activity stream was stopped and started again. Events of the old stream that were not read before it was deleted are lost` +
+      `${shardIds.length ? ` (its shards ${shardIds.join(', ')})` : ''}; reading the new stream from its start`;
+    return { book, from: { type: 'TRIM_HORIZON' } as StartPosition, gaps: [{ shardIds, detail }] };
+  }
+  const book = PositionBook.from(saved, target.resourceId, facts.identity);
   const shards = await listShards(clients.kinesis, target.streamName, signal);
-  const gaps = await findGaps({ kinesis: clients.kinesis, streamName: target.streamName, book, shards, now: startedAt, signal });
+  const gaps = await findGaps({ kinesis: clients.kinesis, streamName: target.streamName, book, shards, now: startedAt, retentionHours: facts.retentionHours, signal });
   return { book, from: book.startPosition, gaps };
 }
 

@@ -6,7 +6,7 @@ import { inThreadOpener, OpenerFailure, type PayloadOpener } from './payload-ope
 import { workerOpener } from './worker-opener.js';
 import type { EncryptionContext } from './encryption-context.js';
 import type { DasWrapper, DecodedRecord, RawRecord } from './types.js';
-import { RecordError, type RecordPosition } from '../errors.js';
+import { DataKeyRecordError, RecordError, type RecordPosition } from '../errors.js';
 
 export interface Decoder {
   /**
@@ -25,6 +25,8 @@ export interface DecoderOptions {
   dataKeyCacheSize?: number;
   /** Decryption threads; 0 decrypts on this thread. */
   threads?: number;
+  /** A record's bound once inflated; past it the record is unreadable. */
+  maxRecordBytes?: number;
   /** Opens the payloads instead of what `threads` asks for: a test's. */
   opener?: PayloadOpener;
 }
@@ -32,13 +34,15 @@ export interface DecoderOptions {
 /** wrapper JSON → KMS data key → Encryption SDK → gunzip → activity record, the last three on `threads` threads. */
 export function createDecoder(options: DecoderOptions): Decoder {
   const keys = new DataKeyCache(options.kms, options.encryptionContext, options.dataKeyCacheSize);
-  const opener = options.opener ?? (options.threads ? workerOpener(options.threads) : inThreadOpener(options.dataKeyCacheSize));
+  const { maxRecordBytes } = options;
+  const opener =
+    options.opener ?? (options.threads ? workerOpener(options.threads, maxRecordBytes === undefined ? {} : { maxRecordBytes }) : inThreadOpener(options.dataKeyCacheSize, maxRecordBytes));
 
   async function keyFor(position: RecordPosition, wrapper: DasWrapper, signal?: AbortSignal): Promise<DataKey> {
     try {
       return await keys.keyFor(wrapper.keyText, wrapper.key, signal);
     } catch (error) {
-      if (error instanceof DataKeyError) throw new RecordError(position, error.message, error.hint, { cause: error });
+      if (error instanceof DataKeyError) throw new DataKeyRecordError(position, error.message, error.hint, { cause: error });
       throw error;
     }
   }

@@ -1,6 +1,7 @@
 // @ts-check
 // The costly part of a record, the same on the main thread and on a decryption thread.
 // Plain JavaScript, as every module a decryption thread loads: it runs as it is from src/ and dist/.
+import { isUtf8 } from 'node:buffer';
 import { gunzipSync } from 'node:zlib';
 // The SDK's decrypting and raw-AES parts alone: the whole client also loads the KMS and
 // DynamoDB clients its other keyrings use, some 130 ms and 18 MB in every thread.
@@ -8,6 +9,7 @@ import { buildDecrypt } from '@aws-crypto/decrypt-node';
 import { CommitmentPolicy } from '@aws-crypto/material-management-node';
 import { RawAesKeyringNode, RawAesWrappingSuiteIdentifier } from '@aws-crypto/raw-aes-keyring-node';
 import { openActivityRecord } from './activity-record.js';
+import { DEFAULT_MAX_RECORD_BYTES } from './record-limits.js';
 
 /** What DAS names the wrapping key inside every Encryption SDK message. */
 const DAS_KEY_NAMESPACE = 'BC';
@@ -39,23 +41,29 @@ export function dasKeyring(key) {
  * Encryption SDK message → gunzip → the record's events; throws an Error whose message is the reason.
  * @param {RawAesKeyringNode} keyring
  * @param {Uint8Array} message
+ * @param {number} [maxRecordBytes]
  * @returns {Promise<import('./activity-record.js').OpenedRecord>}
  */
-export async function openPayload(keyring, message) {
+export async function openPayload(keyring, message, maxRecordBytes = DEFAULT_MAX_RECORD_BYTES) {
   let plaintext;
   try {
     plaintext = (await decrypt(keyring, message)).plaintext;
   } catch (error) {
     throw new Error(`the payload cannot be decrypted with the record's data key (${messageOf(error)})`, { cause: error });
   }
-  let text;
+  let inflated;
   try {
-    text = gunzipSync(plaintext).toString('utf8');
+    inflated = gunzipSync(plaintext, { maxOutputLength: maxRecordBytes });
   } catch (error) {
+    if (/** @type {NodeJS.ErrnoException} */ (error).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new Error(`the decrypted payload inflates past ${maxRecordBytes} bytes (--max-record-bytes): refused without inflating the rest`, { cause: error });
+    }
     // DAS payloads are gzip (RFC 1952): a bare zlib stream or a cut one is refused.
     throw new Error(`the decrypted payload is not valid gzip (${messageOf(error)})`, { cause: error });
   }
-  return openActivityRecord(text);
+  // Decoding would replace bad bytes with U+FFFD and alter the audit text unseen.
+  if (!isUtf8(inflated)) throw new Error('the decrypted payload is not valid UTF-8: das-read does not alter audit text, so the record is refused whole');
+  return openActivityRecord(inflated.toString('utf8'));
 }
 
 /** @param {unknown} error */

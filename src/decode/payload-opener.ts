@@ -15,7 +15,7 @@ export class OpenerFailure extends Error {
 }
 
 /** Opens payloads on this thread, one keyring per data key. */
-export function inThreadOpener(capacity = 1024): PayloadOpener {
+export function inThreadOpener(capacity = 1024, maxRecordBytes?: number): PayloadOpener {
   const keyrings = new Lru<string, RawAesKeyringNode>(capacity);
   // The Encryption SDK loads on this thread only if it decrypts here: with decryption threads, only they load it.
   let sdk: Promise<typeof import('./open-payload.js')> | undefined;
@@ -27,7 +27,7 @@ export function inThreadOpener(capacity = 1024): PayloadOpener {
         keyring = dasKeyring(key.bytes);
         keyrings.set(key.id, keyring);
       }
-      return openPayload(keyring, message);
+      return openPayload(keyring, message, maxRecordBytes);
     },
     async close() {},
   };

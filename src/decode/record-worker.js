@@ -6,7 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { dasKeyring, openPayload } from './open-payload.js';
 
 /** As many keyrings as the main thread believes this one holds: both forget the oldest first. */
-const keysPerThread = /** @type {{ keysPerThread: number }} */ (workerData).keysPerThread;
+const { keysPerThread, maxRecordBytes } = /** @type {{ keysPerThread: number, maxRecordBytes?: number }} */ (workerData);
 // A few records at once let the SDK's stream steps overlap; many only swell the heap.
 const CONCURRENCY = 4;
 
@@ -27,7 +27,7 @@ const keyrings = new Map();
 async function open(id, keyring, message) {
   if (!keyring) return { id, reason: 'the data key never reached this thread' };
   try {
-    return { id, opened: await openPayload(keyring, message) };
+    return { id, opened: await openPayload(keyring, message, maxRecordBytes) };
   } catch (error) {
     return { id, reason: error instanceof Error ? error.message : String(error) };
   }

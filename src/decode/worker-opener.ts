@@ -41,11 +41,11 @@ class Thread {
   readonly keys = new Set<string>();
   readonly inFlight = new Map<number, Waiting>();
 
-  constructor(readonly keysPerThread: number, script: URL) {
+  constructor(readonly keysPerThread: number, script: URL, maxRecordBytes: number | undefined) {
     // 16 MB semi-spaces: the SDK's stream objects outlive small ones, and with 4 MB the
     // thread spent a quarter of its time collecting them (bench/: a third more events a
     // second with 16; peak RSS into a slow consumer 172–190 MB, past 200 with 32).
-    this.worker = new Worker(script, { workerData: { keysPerThread }, resourceLimits: { maxYoungGenerationSizeMb: 48 } });
+    this.worker = new Worker(script, { workerData: { keysPerThread, maxRecordBytes }, resourceLimits: { maxYoungGenerationSizeMb: 48 } });
   }
 }
 
@@ -56,6 +56,8 @@ export interface WorkerOpener extends PayloadOpener {
 
 export interface WorkerOpenerOptions {
   keysPerThread?: number;
+  /** A record's bound once inflated (--max-record-bytes). */
+  maxRecordBytes?: number;
   backlogMs?: number;
   now?: () => number;
   /** Milliseconds the machine's cores have spent idle, added up: another thread needs one idle. */
@@ -73,7 +75,7 @@ export interface WorkerOpenerOptions {
  * data key, on this thread; a thread is sent a key the first time it needs it.
  */
 export function workerOpener(maxThreads: number, options: WorkerOpenerOptions = {}): WorkerOpener {
-  const { keysPerThread = 256, backlogMs = BACKLOG_MS, now = () => performance.now(), idleCoreMs = machineIdleMs, script = RECORD_WORKER } = options;
+  const { keysPerThread = 256, backlogMs = BACKLOG_MS, now = () => performance.now(), idleCoreMs = machineIdleMs, script = RECORD_WORKER, maxRecordBytes } = options;
   const threads: Thread[] = [];
   const queue: Waiting[] = [];
   let nextId = 0;
@@ -83,7 +85,7 @@ export function workerOpener(maxThreads: number, options: WorkerOpenerOptions = 
   let recheck: NodeJS.Timeout | undefined;
 
   function start(): Thread {
-    const thread = new Thread(keysPerThread, script);
+    const thread = new Thread(keysPerThread, script, maxRecordBytes);
     thread.worker.on('message', (outcomes: Outcome[]) => {
       for (const outcome of outcomes) {
         const waiting = thread.inFlight.get(outcome.id);

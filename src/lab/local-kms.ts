@@ -8,7 +8,10 @@ interface LabKey {
   material: Buffer;
   description: string;
   created: Date;
+  state: KeyState;
 }
+
+type KeyState = 'Enabled' | 'Disabled' | 'PendingDeletion';
 
 export interface LocalKmsOptions {
   region: string;
@@ -49,6 +52,7 @@ export class LocalKms {
       material: randomBytes(32),
       description,
       created: new Date(),
+      state: 'Enabled',
     };
     this.#keys.set(keyId, key);
     return key;
@@ -105,6 +109,18 @@ export class LocalKms {
       }
       case 'Decrypt':
         return this.#decrypt(input);
+      case 'DisableKey':
+        this.resolveKey(requiredString(input, 'KeyId')).state = 'Disabled';
+        return {};
+      case 'EnableKey':
+        this.resolveKey(requiredString(input, 'KeyId')).state = 'Enabled';
+        return {};
+      case 'ScheduleKeyDeletion': {
+        const key = this.resolveKey(requiredString(input, 'KeyId'));
+        key.state = 'PendingDeletion';
+        const days = typeof input.PendingWindowInDays === 'number' ? input.PendingWindowInDays : 30;
+        return { KeyId: key.arn, KeyState: key.state, DeletionDate: Date.now() / 1000 + days * 86_400, PendingWindowInDays: days };
+      }
       default:
         throw new ServiceError('UnknownOperationException', `The lab KMS does not implement ${operation}`);
     }
@@ -127,6 +143,8 @@ export class LocalKms {
     const keyId = blobKeyId(blob);
     const key = keyId ? this.#keys.get(keyId) : undefined;
     if (!key) throw new ServiceError('InvalidCiphertextException', 'The ciphertext is not a valid KMS ciphertext for this account');
+    if (key.state === 'Disabled') throw new ServiceError('DisabledException', `${key.arn} is disabled.`);
+    if (key.state === 'PendingDeletion') throw new ServiceError('KMSInvalidStateException', `${key.arn} is pending deletion.`);
     if (typeof input.KeyId === 'string' && this.resolveKey(input.KeyId).keyId !== key.keyId) {
       throw new ServiceError('IncorrectKeyException', 'The key ID in the request does not identify the key that encrypted the ciphertext');
     }
@@ -150,10 +168,10 @@ export class LocalKms {
       KeyId: key.keyId,
       Arn: key.arn,
       CreationDate: key.created.getTime() / 1000,
-      Enabled: true,
+      Enabled: key.state === 'Enabled',
       Description: key.description,
       KeyUsage: 'ENCRYPT_DECRYPT',
-      KeyState: 'Enabled',
+      KeyState: key.state,
       Origin: 'AWS_KMS',
       KeyManager: 'CUSTOMER',
       KeySpec: 'SYMMETRIC_DEFAULT',

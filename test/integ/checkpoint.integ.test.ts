@@ -7,7 +7,7 @@ import { ExitCode } from '../../src/errors.js';
 import { activityRecord, postgresEvent } from '../../src/lab/synthetic-events.js';
 import type { CheckpointState } from '../../src/checkpoint/checkpoint-file.js';
 import { memoryIO } from '../helpers/memory-io.js';
-import { putRaw, startTestLab, type TestLab, type TestStream } from '../helpers/test-lab.js';
+import { putRaw, splitShard, startTestLab, type TestLab, type TestStream } from '../helpers/test-lab.js';
 
 let lab: TestLab;
 let dir: string;
@@ -206,5 +206,54 @@ describe('a record that cannot be read, with a checkpoint', () => {
     expect((await stat(deadLetter)).mode & 0o777).toBe(0o600);
     const second = await read(['--cluster', name, '--checkpoint', file, '--on-error', 'skip', '--dead-letter', deadLetter]);
     expect(second).toMatchObject({ code: 0, ids: [] });
+  });
+});
+
+describe('--checkpoint and the stream it was made on', () => {
+  it('a stream resharded, then stopped and started again, is read as the new stream it is: one message naming every shard, exit 4, then all of it', async () => {
+    const { stream, name, file } = await newStream(1);
+    await stream.put(records(stream, 0, 4));
+    await splitShard(lab, stream.streamName, 'shardId-000000000000');
+    await stream.put(records(stream, 4, 4));
+    const first = await read(['--cluster', name, '--checkpoint', file]);
+    expect(first.code).toBe(0);
+    expect(sorted(first.ids)).toEqual(range(0, 8));
+    const before = JSON.parse(await readFile(file, 'utf8')) as CheckpointState;
+    expect(before.stream?.arn).toContain(`stream/${stream.streamName}`);
+
+    // Stopped and started again: Kinesis makes a new stream, with the same name and shardId-000000000000 again.
+    const admin = (args: string[]) => run([...args, '--cluster', name, '--endpoint-url', lab.endpoint, '--apply-immediately', '--wait'], memoryIO());
+    expect(await admin(['stop', '--yes'])).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect(await admin(['start', '--kms-key', stream.keyId])).toBe(0);
+    await stream.put(records(stream, 100, 3));
+
+    const second = await read(['--cluster', name, '--checkpoint', file]);
+    expect(second.code).toBe(ExitCode.gap);
+    expect(second.ids).toEqual([100, 101, 102]);
+    expect(second.stderr).toContain(`${stream.streamName} is a new stream`);
+    expect(second.stderr).toContain('stopped and started again');
+    // Every shard the checkpoint knew: the parent and each child that had records.
+    expect(Object.keys(before.shards).length).toBeGreaterThanOrEqual(2);
+    expect(second.stderr).toContain(`its shards ${Object.keys(before.shards).sort().join(', ')}`);
+    expect(second.stderr.match(/gap in the audit trail/g)).toHaveLength(1);
+
+    const third = await read(['--cluster', name, '--checkpoint', file]);
+    expect(third).toMatchObject({ code: 0, ids: [] });
+    await stream.put(records(stream, 103, 1));
+    expect((await read(['--cluster', name, '--checkpoint', file])).ids).toEqual([103]);
+  });
+
+  it('a checkpoint of an earlier version, without the stream\'s identity, is taken as this stream\'s and given it', async () => {
+    const { stream, name, file } = await newStream(1);
+    await stream.put(records(stream, 0, 2));
+    expect((await read(['--cluster', name, '--checkpoint', file])).ids).toEqual([0, 1]);
+    const saved = JSON.parse(await readFile(file, 'utf8')) as CheckpointState;
+    const identity = saved.stream;
+    delete saved.stream;
+    await writeFile(file, JSON.stringify(saved));
+    await stream.put(records(stream, 2, 1));
+    expect(await read(['--cluster', name, '--checkpoint', file])).toMatchObject({ code: 0, ids: [2] });
+    expect((JSON.parse(await readFile(file, 'utf8')) as CheckpointState).stream).toEqual(identity);
   });
 });

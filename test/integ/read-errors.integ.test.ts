@@ -82,6 +82,12 @@ describe('a record that cannot be read', () => {
     ['a payload that is zlib, not gzip', async (s) => s.producer.encodePayload(Buffer.from([0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01])), /not valid gzip/],
     ['a decrypted payload that is not JSON', async (s) => s.producer.encodePayload(gzipSync('<xml/>')), /decrypted payload is not JSON/],
     [
+      'invalid UTF-8 inside an event',
+      async (s) => s.producer.encodePayload(gzipSync(Buffer.concat([Buffer.from('{"type":"DatabaseActivityMonitoringRecord","databaseActivityEventList":[{"commandText":"SELECT \''), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('\'"}]}')]))),
+      /not valid UTF-8: das-read does not alter audit text/,
+    ],
+    ['a decompression bomb (1 MB of gzip, 70 MB inflated)', async (s) => s.producer.encodePayload(gzipSync(Buffer.alloc(70 * 1024 * 1024, 0x20), { level: 9 })), /inflates past 67108864 bytes \(--max-record-bytes\)/],
+    [
       'a decrypted record without its event list',
       async (s) => s.producer.encodePayload(gzipSync(JSON.stringify({ type: 'DatabaseActivityMonitoringRecord' }))),
       /no databaseActivityEventList/,
@@ -93,7 +99,8 @@ describe('a record that cannot be read', () => {
     async (_label, poison, reason) => {
       const name = `threads-poison-${++counter}`;
       const stream = await lab.activityStream({ name });
-      await putRaw(lab, stream.streamName, [await poison(stream)]);
+      // A good record after it: a data key that fails alone would be the setup's fault (exit 1).
+      await putRaw(lab, stream.streamName, [await poison(stream), await stream.producer.encode(activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(1)]))]);
       const io = memoryIO();
       const code = await run(['--cluster', name, '--endpoint-url', lab.endpoint, '--no-follow', '--threads', '2'], io);
       expect(code).toBe(ExitCode.unreadableRecord);
@@ -116,7 +123,8 @@ describe('wrong encryption context', () => {
     const stream = await lab.activityStream({ name: 'context' });
     await stream.put([activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(1)])]);
     const { code, stdout, stderr } = await read(['--stream-name', stream.streamName, '--resource-id', 'cluster-SOMEONEELSE']);
-    expect(code).toBe(ExitCode.unreadableRecord);
+    // No record opens under that context: the setup, not a record (exit 1).
+    expect(code).toBe(ExitCode.runtime);
     expect(stdout).toEqual([]);
     expect(stderr).toContain('encryption context aws:rds:dbc-id=cluster-SOMEONEELSE');
     expect(stderr).toContain('--resource-id');
