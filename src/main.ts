@@ -1,4 +1,5 @@
-import { fstatSync, fsync } from 'node:fs';
+import { fstatSync, fsync, ftruncate, readFileSync, readlinkSync } from 'node:fs';
+import type { StdoutTarget } from './output/io.js';
 import { run } from './cli/run.js';
 import { tuneGarbageCollection } from './v8-settings.js';
 
@@ -17,14 +18,48 @@ for (const name of ['SIGINT', 'SIGTERM'] as const) {
   process.once(name, () => controller.abort(name));
 }
 
-// `>> audit.ndjson`: the checkpoint may only move once the events are on disk, not just in the page cache.
-const stdoutIsFile = (() => {
+/** What fd 1 is: a file (synced, and cut back after a full disk), a pipe, or closed by the shell. */
+function stdoutTarget(): StdoutTarget | undefined {
+  let stats;
   try {
-    return fstatSync(1).isFile();
+    stats = fstatSync(1);
   } catch {
-    return false;
+    return undefined;
   }
-})();
+  if (stats.isFIFO()) return { kind: 'pipe' };
+  if (stats.isSocket()) return { kind: 'socket' };
+  if (stats.isFile()) {
+    return {
+      kind: 'file',
+      path: fdPath() ?? 'stdout',
+      size: () => fstatSync(1).size,
+      truncate: (length) => new Promise<void>((resolve, reject) => ftruncate(1, length, (error) => (error ? reject(error) : resolve()))),
+      sync: () => new Promise<void>((resolve, reject) => fsync(1, (error) => (error ? reject(error) : resolve()))),
+    };
+  }
+  // `>&-`: Node gives a closed fd 1 to /dev/null, opened read-write, where `> /dev/null` opens it write-only.
+  if (stats.isCharacterDevice() && fdPath() === '/dev/null' && fdAccessMode() === 2) return { kind: 'closed' };
+  return undefined;
+}
+
+function fdPath(): string | undefined {
+  try {
+    return readlinkSync('/proc/self/fd/1');
+  } catch {
+    return undefined;
+  }
+}
+
+function fdAccessMode(): number | undefined {
+  try {
+    const flags = /^flags:\s*([0-7]+)$/m.exec(readFileSync('/proc/self/fdinfo/1', 'utf8'))?.[1];
+    return flags === undefined ? undefined : Number.parseInt(flags, 8) & 3;
+  } catch {
+    return undefined;
+  }
+}
+
+const target = stdoutTarget();
 
 const exitCode = await run(
   process.argv.slice(2),
@@ -36,7 +71,7 @@ const exitCode = await run(
     stdoutIsTTY: process.stdout.isTTY === true,
     stderrIsTTY: process.stderr.isTTY === true,
     env: process.env,
-    ...(stdoutIsFile ? { syncStdout: () => new Promise<void>((resolve, reject) => fsync(1, (error) => (error ? reject(error) : resolve()))) } : {}),
+    ...(target ? { stdoutTarget: target } : {}),
   },
   {
     signal: controller.signal,
@@ -56,5 +91,7 @@ const exitCode = await run(
   },
 );
 process.exitCode = exitCode;
+// Stopped by a signal: what counts as written is saved; a consumer that reads nothing must not hold the exit.
+if (controller.signal.aborted) process.exit(exitCode);
 // Nothing should keep the loop alive now; if something does, a cron job must not hang on it.
 setTimeout(() => process.exit(exitCode), 2_000).unref();

@@ -40,6 +40,8 @@ export function createAwsClients(options: AwsOptions): AwsClients {
     ...(options.endpointUrl ? { endpoint: options.endpointUrl } : {}),
     ...(options.labCredentials ? { credentials: options.labCredentials } : {}),
     requestHandler,
+    // One layer of retries, das-read's own (src/aws/retry.ts): said with --verbose, and bounded as documented.
+    maxAttempts: 1,
   };
   const rds = new RDSClient(common);
   const kinesis = new KinesisClient(common);

@@ -1,3 +1,4 @@
+import { withRetry } from './retry.js';
 import { DescribeDBClustersCommand, DescribeDBInstancesCommand, type RDSClient } from '@aws-sdk/client-rds';
 import { callAws } from './aws-errors.js';
 import { targetFromStream, type Source, type StreamTarget } from './stream-target.js';
@@ -22,7 +23,7 @@ export async function describeCluster(rds: RDSClient, identifier: string, signal
   const answer = await callAws(
     'rds:DescribeDBClusters',
     identifier,
-    () => rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: identifier }), { abortSignal: signal }),
+    () => withRetry(() => rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: identifier }), { abortSignal: signal }), signal, undefined, `rds:DescribeDBClusters of ${identifier}`),
     {
       DBClusterNotFoundFault: () =>
         new UserError(
@@ -53,7 +54,7 @@ export async function describeInstance(rds: RDSClient, identifier: string, signa
   const answer = await callAws(
     'rds:DescribeDBInstances',
     identifier,
-    () => rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }), { abortSignal: signal }),
+    () => withRetry(() => rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }), { abortSignal: signal }), signal, undefined, `rds:DescribeDBInstances of ${identifier}`),
     { DBInstanceNotFound: notFound, DBInstanceNotFoundFault: notFound },
   );
   const instance = answer.DBInstances?.[0];

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { awsErrorName } from './error-names.js';
 import { sleep } from '../kinesis/sleep.js';
 
@@ -40,15 +41,33 @@ export interface RetryPolicy {
   random?: () => number;
 }
 
-/** About two minutes of trying before a run gives up on a service. */
+/** 10 tries after the first, over 46–92 s (equal jitter): a minute or so of an outage ridden out. */
 export const DEFAULT_RETRY: RetryPolicy = { retries: 10, baseDelayMs: 250, maxDelayMs: 20_000 };
+
+/** What a retry tells whoever is watching: which call, why, and how long before das-read gives up. */
+export type RetryReporter = (message: string) => void;
+
+const reporters = new AsyncLocalStorage<RetryReporter>();
+
+/** Runs `work` with every retry inside it, at any depth, told to `reporter`. */
+export function reportingRetries<T>(reporter: RetryReporter, work: () => Promise<T>): Promise<T> {
+  return reporters.run(reporter, work);
+}
+
+/** The longest a policy keeps trying, in seconds: every step at its full length. */
+function giveUpAfterSeconds(policy: RetryPolicy): number {
+  let total = 0;
+  for (let attempt = 0; attempt < policy.retries; attempt++) total += Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
+  return Math.round(total / 1000);
+}
 
 /**
  * Runs `call` again on transient failures, waiting exponential backoff with equal
  * jitter between tries: at least half the step, so never a busy loop, and spread so
  * that shards throttled together do not retry together. Stops early when the signal aborts.
+ * `what` names the call (`kinesis:GetRecords on shardId-…`) for the retry's report.
  */
-export async function withRetry<T>(call: () => Promise<T>, signal?: AbortSignal, policy: RetryPolicy = DEFAULT_RETRY): Promise<T> {
+export async function withRetry<T>(call: () => Promise<T>, signal?: AbortSignal, policy: RetryPolicy = DEFAULT_RETRY, what = 'an AWS call'): Promise<T> {
   const random = policy.random ?? Math.random;
   for (let attempt = 0; ; attempt++) {
     try {
@@ -56,7 +75,11 @@ export async function withRetry<T>(call: () => Promise<T>, signal?: AbortSignal,
     } catch (error) {
       if (attempt >= policy.retries || !isTransient(error) || signal?.aborted) throw error;
       const step = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
-      await sleep(Math.round(step / 2 + random() * (step / 2)), signal);
+      const delay = Math.round(step / 2 + random() * (step / 2));
+      reporters.getStore()?.(
+        `retrying ${what} in ${(delay / 1000).toFixed(1)} s (${awsErrorName(error) ?? (error as { code?: string }).code ?? (error as Error).message}; try ${attempt + 2} of ${policy.retries + 1}, giving up within ${giveUpAfterSeconds(policy)} s)`,
+      );
+      await sleep(delay, signal);
     }
   }
 }

@@ -1,4 +1,5 @@
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { withSystemWords } from '../output/system-errors.js';
 import { dirname, basename, join } from 'node:path';
 import { ExitCode, UserError } from '../errors.js';
 
@@ -44,7 +45,7 @@ export async function loadCheckpoint(path: string): Promise<CheckpointState | un
     text = await readFile(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new UserError(`cannot read the checkpoint ${path}: ${(error as Error).message}`);
+    throw withSystemWords(error, `read the checkpoint ${path}`);
   }
   let state: unknown;
   try {
@@ -75,22 +76,28 @@ export function assertSameStream(path: string, state: CheckpointState, streamNam
  */
 export async function saveCheckpoint(path: string, state: CheckpointState): Promise<void> {
   const folder = dirname(path);
-  await mkdir(folder, { recursive: true, mode: 0o700 });
   const temp = join(folder, `.${basename(path)}.tmp`);
-  const file = await open(temp, 'w', 0o600);
   try {
-    await file.writeFile(JSON.stringify(state, null, 2) + '\n');
-    await file.chmod(0o600);
-    await file.sync();
-  } finally {
-    await file.close();
-  }
-  await rename(temp, path);
-  const dir = await open(folder, 'r');
-  try {
-    await dir.sync();
-  } finally {
-    await dir.close();
+    await mkdir(folder, { recursive: true, mode: 0o700 });
+    const file = await open(temp, 'w', 0o600);
+    try {
+      await file.writeFile(JSON.stringify(state, null, 2) + '\n');
+      await file.chmod(0o600);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    await rename(temp, path);
+    const dir = await open(folder, 'r');
+    try {
+      await dir.sync();
+    } finally {
+      await dir.close();
+    }
+  } catch (error) {
+    // No half-written temporary file is left behind; the checkpoint itself is still the last one saved.
+    await unlink(temp).catch(() => {});
+    throw withSystemWords(error, `save the checkpoint ${path}`, 'The checkpoint keeps its last saved position: the next run repeats the events written since, none is lost.');
   }
 }
 

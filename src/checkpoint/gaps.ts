@@ -31,7 +31,7 @@ export interface StreamFacts {
 
 export async function streamFacts(kinesis: KinesisClient, streamName: string, signal?: AbortSignal): Promise<StreamFacts> {
   try {
-    const answer = await withRetry(() => kinesis.send(new DescribeStreamSummaryCommand({ StreamName: streamName }), { abortSignal: signal }), signal);
+    const answer = await withRetry(() => kinesis.send(new DescribeStreamSummaryCommand({ StreamName: streamName }), { abortSignal: signal }), signal, undefined, `kinesis:DescribeStreamSummary of ${streamName}`);
     const summary = answer.StreamDescriptionSummary;
     const identity = summary?.StreamARN && summary.StreamCreationTimestamp ? { arn: summary.StreamARN, createdAt: summary.StreamCreationTimestamp.toISOString() } : undefined;
     return { retentionHours: summary?.RetentionPeriodHours ?? DEFAULT_RETENTION_HOURS, ...(identity ? { identity } : {}) };
@@ -79,6 +79,6 @@ async function oldestSequenceNumber(kinesis: KinesisClient, streamName: string, 
     signal,
   );
   if (!ShardIterator) return undefined;
-  const answer = await withRetry(() => kinesis.send(new GetRecordsCommand({ ShardIterator, Limit: 1 }), { abortSignal: signal }), signal);
+  const answer = await withRetry(() => kinesis.send(new GetRecordsCommand({ ShardIterator, Limit: 1 }), { abortSignal: signal }), signal, undefined, `kinesis:GetRecords on ${shardId}`);
   return answer.Records?.[0]?.SequenceNumber;
 }

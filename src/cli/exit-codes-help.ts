@@ -3,10 +3,11 @@ import { ExitCode } from '../errors.js';
 export const EXIT_CODES_HELP = `
 Exit codes:
   ${ExitCode.ok}    success (also when the output pipe closes, as with | head)
-  ${ExitCode.runtime}    runtime error: AWS refused, network, cluster or stream not found
-  ${ExitCode.usage}    usage error: wrong or missing flags
+  ${ExitCode.runtime}    runtime error: AWS refused, network, cluster or stream not found,
+       KMS will not open the data keys, a full disk or a file that cannot be written
+  ${ExitCode.usage}    usage error: wrong or missing flags, --checkpoint with a closed stdout
   ${ExitCode.unreadableRecord}    a record could not be decrypted or decoded
-  ${ExitCode.gap}    gap: events the checkpoint expected were already trimmed from the stream
+  ${ExitCode.gap}    gap: events the checkpoint expected were trimmed, or the stream was made anew
   ${ExitCode.interrupted}  interrupted (SIGINT)
   ${ExitCode.terminated}  terminated (SIGTERM)
 `;

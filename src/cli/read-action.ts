@@ -1,5 +1,5 @@
 import { readCommand } from '../commands/read.js';
-import { ExitCode } from '../errors.js';
+import { ExitCode, UsageError } from '../errors.js';
 import { colorLevel, makeChalk } from '../output/color.js';
 import { eventFormatter } from '../output/event-format.js';
 import type { Flags } from './program.js';
@@ -10,6 +10,12 @@ import type { ActionContext } from './run.js';
 export async function readAction(flags: Flags, context: ActionContext): Promise<number> {
   const { io } = context;
   const options = toReadOptions(flags as RawReadFlags, io.stdoutIsTTY, context.now());
+  if (options.checkpoint && io.stdoutTarget?.kind === 'closed') {
+    throw new UsageError(
+      'standard output is closed (`>&-`): with --checkpoint every event would be marked as read and written nowhere',
+      'Send the events to a file (>> audit.ndjson) or a pipe. To drop them on purpose, say so: > /dev/null.',
+    );
+  }
   const chalk = makeChalk(colorLevel(options.color, io.stdoutIsTTY, io.env));
   const log = context.log({ color: options.color, verbose: options.verbose, debug: options.debug });
   const summary = await context.withClients(options.aws, (clients) =>
@@ -21,7 +27,7 @@ export async function readAction(flags: Flags, context: ActionContext): Promise<
       signal: context.signal,
       now: context.now,
       lockOwner: context.lockOwner,
-      syncStdout: io.syncStdout,
+      ...(io.stdoutTarget ? { stdoutTarget: io.stdoutTarget } : {}),
     }),
   );
   log.info(`${count(summary.events, 'event')} from ${count(summary.records, 'record')}; ${count(summary.kmsDecryptCalls, 'data key')} decrypted by KMS`);

@@ -70,7 +70,10 @@ export async function run(argv: string[], io: IO, deps: RunDeps = {}): Promise<n
         context.log({ verbose: flags.verbose === true }).info(`note: Node.js ${deps.nodePastEndOfLife} is past its end of life; Node.js 22 or 24 is recommended.`);
       }
       try {
-        exitCode = await (await action())(flags, context);
+        // A retry is said where progress is (a terminal, or --verbose): "waiting on a throttled shard", not silence.
+        const retries = context.log({ verbose: flags.verbose === true });
+        const { reportingRetries } = await import('../aws/retry.js');
+        exitCode = await reportingRetries((message) => retries.info(message), async () => (await action())(flags, context));
       } catch (error) {
         exitCode = context.interrupted() ?? report(context.log({ debug: flags.debug === true }), error);
       }

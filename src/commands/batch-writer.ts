@@ -23,8 +23,12 @@ export interface BatchWriterOptions {
   onError: OnError;
   deadLetter?: DeadLetterFile;
   log: Diagnostics;
-  /** With a checkpoint: the positions, the file, and how to push stdout to disk before saving. */
-  checkpoint?: { book: PositionBook; path: string; syncOutput?: () => Promise<void> };
+  /**
+   * With a checkpoint: the positions, the file, how to push stdout to disk before saving, and how
+   * many of the bytes written may still be unread (a pipe's content): positions wait until
+   * those behind them are surely read, or until settle().
+   */
+  checkpoint?: { book: PositionBook; path: string; syncOutput?: () => Promise<void>; unreadBytes?: number };
   now: () => Date;
 }
 
@@ -38,6 +42,8 @@ export class BatchWriter {
   records = 0;
   skipped = 0;
   #failedInARow = 0;
+  /** Batches written whose positions wait for the bytes before them to be read. */
+  readonly #pending: Array<{ end: number; progress: Progress[]; finishedShard?: string }> = [];
 
   constructor(private readonly options: BatchWriterOptions) {}
 
@@ -66,7 +72,6 @@ export class BatchWriter {
           failure = new RecordError(outcome.error.position, `${outcome.error.reason}; and the ${MAX_SKIPPED_IN_A_ROW - 1} records before it could not be read either`, `--on-error skip stops at ${MAX_SKIPPED_IN_A_ROW} unreadable records in a row: that many is the stream or the setup, not a bad record.`, { cause: outcome.error });
           break;
         }
-        this.skipped++;
         this.options.log.warn(`skipped: ${outcome.error.message}`);
         dead.push(deadLetterOf(raw, outcome.error.reason));
         progress.push(at);
@@ -93,15 +98,36 @@ export class BatchWriter {
 
     await this.options.output.write(text.take());
     await this.options.deadLetter?.append(dead);
+    // Counted once kept: a dead letter that could not be written stopped the run above.
+    this.skipped += dead.length;
     if (checkpoint && (progress.length > 0 || (whole && batch.shardEnded))) {
       await this.options.output.flush();
       await checkpoint.syncOutput?.();
-      for (const step of progress) checkpoint.book.advance(step);
-      if (!last && batch.shardEnded) checkpoint.book.markFinished(batch.shardId);
-      await saveCheckpoint(checkpoint.path, checkpoint.book.toState(this.options.now()));
+      const end = this.options.output.bytesWritten;
+      this.#pending.push({ end, progress, ...(!last && batch.shardEnded ? { finishedShard: batch.shardId } : {}) });
+      await this.#commit(end - (checkpoint.unreadBytes ?? 0));
     }
     if (failure !== undefined) throw failure;
     return !full;
+  }
+
+  /** The output's reader is still there at the end: every position written moves, and is saved. */
+  async settle(): Promise<void> {
+    await this.#commit(Number.POSITIVE_INFINITY);
+  }
+
+  /** Moves and saves the positions of the batches written up to byte `upTo` of the output. */
+  async #commit(upTo: number): Promise<void> {
+    const { checkpoint } = this.options;
+    if (!checkpoint) return;
+    let moved = false;
+    while (this.#pending[0] !== undefined && this.#pending[0].end <= upTo) {
+      const { progress, finishedShard } = this.#pending.shift() ?? { progress: [] };
+      for (const step of progress) checkpoint.book.advance(step);
+      if (finishedShard !== undefined) checkpoint.book.markFinished(finishedShard);
+      moved = true;
+    }
+    if (moved) await saveCheckpoint(checkpoint.path, checkpoint.book.toState(this.options.now()));
   }
 }
 

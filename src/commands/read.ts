@@ -11,6 +11,7 @@ import type { ReadOptions } from '../cli/read-options.js';
 import type { Diagnostics } from '../output/diagnostics.js';
 import { OutputClosedError, OutputWriter } from '../output/writer.js';
 import { DeadLetterFile } from '../output/dead-letter.js';
+import type { StdoutTarget } from '../output/io.js';
 import { assertSameStream, loadCheckpoint, saveCheckpoint, type SavedStart } from '../checkpoint/checkpoint-file.js';
 import { acquireLock, type Lock, type LockOwner } from '../checkpoint/lock.js';
 import { PositionBook } from '../checkpoint/position-book.js';
@@ -26,8 +27,8 @@ export interface ReadDeps {
   now: () => Date;
   /** Needed with --checkpoint, for its lock. */
   lockOwner: LockOwner;
-  /** Pushes what was written to stdout onto the disk, when stdout is a file. */
-  syncStdout?: () => Promise<void>;
+  /** What stdout is, when that matters: a file is synced and kept to whole lines, a pipe's content is not yet read. */
+  stdoutTarget?: StdoutTarget;
 }
 
 export interface ReadSummary {
@@ -40,14 +41,23 @@ export interface ReadSummary {
   outputClosed: boolean;
 }
 
+/**
+ * A write into a pipe has only reached the pipe: while stdout is one, the saved position trails
+ * what was written by the pipe's capacity (Linux's default, 64 KiB), so a reader that dies
+ * costs at most that much of repeated events and none lost. A Unix socket buffers more (its
+ * send buffer, 208 KiB by default): 256 KiB.
+ */
+const UNREAD_BYTES: Partial<Record<StdoutTarget['kind'], number>> = { pipe: 64 * 1024, socket: 256 * 1024 };
+
 /** Resolve → read every shard → decode → write, moving the checkpoint behind the output. */
 export async function readCommand(options: ReadOptions, deps: ReadDeps): Promise<ReadSummary> {
   const { clients, log } = deps;
   const target = await resolveTarget(options.source, clients.rds, deps.signal);
   const startedAt = deps.now();
   const lock: Lock | undefined = options.checkpoint ? await acquireLock(options.checkpoint, deps.lockOwner) : undefined;
-  const deadLetter = options.deadLetter ? await DeadLetterFile.open(options.deadLetter) : undefined;
+  let deadLetter: DeadLetterFile | undefined;
   try {
+    deadLetter = options.deadLetter ? await DeadLetterFile.open(options.deadLetter) : undefined;
     const { book, from, gaps } = await positions(options, target, clients, startedAt, deps.signal);
     for (const gap of gaps) log.warn(`gap in the audit trail: ${gap.detail}`);
     const of = target.label === target.streamName ? '' : ` (${target.label})`;
@@ -57,7 +67,8 @@ export async function readCommand(options: ReadOptions, deps: ReadDeps): Promise
     const stop = new AbortController();
     const signal = AbortSignal.any([deps.signal, stop.signal]);
     const decoder = createDecoder({ kms: clients.kms, encryptionContext: target.encryptionContext, threads: options.threads, maxRecordBytes: options.maxRecordBytes });
-    const output = new OutputWriter(deps.stdout);
+    const file = deps.stdoutTarget?.kind === 'file' ? deps.stdoutTarget : undefined;
+    const output = new OutputWriter(deps.stdout, file);
     const writer = new BatchWriter({
       output,
       format: deps.format,
@@ -67,7 +78,9 @@ export async function readCommand(options: ReadOptions, deps: ReadDeps): Promise
       deadLetter,
       log,
       now: deps.now,
-      ...(book && options.checkpoint ? { checkpoint: { book, path: options.checkpoint, syncOutput: deps.syncStdout } } : {}),
+      ...(book && options.checkpoint
+        ? { checkpoint: { book, path: options.checkpoint, syncOutput: file?.sync, unreadBytes: UNREAD_BYTES[deps.stdoutTarget?.kind ?? 'closed'] ?? 0 } }
+        : {}),
     });
     const summary: ReadSummary = { events: 0, records: 0, skipped: 0, kmsDecryptCalls: 0, gaps, outputClosed: false };
     // Decoding is not cut short by a stop: what was read is decoded and written before exiting.
@@ -84,15 +97,22 @@ export async function readCommand(options: ReadOptions, deps: ReadDeps): Promise
       }),
       decoder,
     );
+    let stalled = false;
     try {
       for await (const batch of batches) {
-        if (!(await writer.write(batch))) break;
+        if (!(await withinGrace(writer.write(batch), deps.signal))) break;
       }
-      await output.flush();
+      await withinGrace(output.flush(), deps.signal);
     } catch (error) {
-      if (!(error instanceof OutputClosedError)) throw error;
-      summary.outputClosed = true;
+      if (error instanceof OutputStalledError) {
+        stalled = true;
+        log.warn(error.message);
+      } else if (error instanceof OutputClosedError) summary.outputClosed = true;
+      else throw error;
     } finally {
+      // The reader is still there (an end, a stop, a bad record): what it was sent counts as read.
+      // Not so for a reader that stopped reading: only what it surely read does.
+      if (!summary.outputClosed && !stalled) await writer.settle();
       stop.abort();
       await decoder.close();
       Object.assign(summary, { events: writer.events, records: writer.records, skipped: writer.skipped, kmsDecryptCalls: decoder.stats.kmsDecryptCalls });
@@ -105,6 +125,30 @@ export async function readCommand(options: ReadOptions, deps: ReadDeps): Promise
     await deadLetter?.close();
     await lock?.release();
   }
+}
+
+/** How long a write may take once a stop was asked for: a consumer that reads nothing must not hold the stop. */
+const STOP_GRACE_MS = 1_000;
+
+class OutputStalledError extends Error {
+  constructor() {
+    super(`stopping without the last events: the reader of the output took none for ${STOP_GRACE_MS / 1000} s after the stop (they are not marked as read)`);
+    this.name = 'OutputStalledError';
+  }
+}
+
+/** `work`, unless the signal has aborted and it then takes longer than the grace. */
+function withinGrace<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let timer: NodeJS.Timeout | undefined;
+    const arm = () => (timer = setTimeout(() => reject(new OutputStalledError()), STOP_GRACE_MS));
+    if (signal.aborted) arm();
+    else signal.addEventListener('abort', arm, { once: true });
+    work.then(resolve, reject).finally(() => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', arm);
+    });
+  });
 }
 
 /** Where to start: the checkpoint's positions (checked for gaps), or --from on a first run. */

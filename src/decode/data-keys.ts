@@ -66,6 +66,8 @@ export class DataKeyCache {
       const answer = await withRetry(
         () => this.kms.send(new DecryptCommand({ CiphertextBlob: wrappedKey, EncryptionContext: this.context }), { abortSignal: signal }),
         signal,
+        undefined,
+        'kms:Decrypt of a data key',
       );
       plaintext = answer.Plaintext;
     } catch (error) {

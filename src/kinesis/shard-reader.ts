@@ -46,7 +46,7 @@ export async function* readShard(options: ShardReadOptions): AsyncGenerator<Shar
     lastSequenceNumber ? { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: lastSequenceNumber } : options.start;
   const newIterator = async () => {
     const answer = await callAws('kinesis:GetShardIterator', streamName, () =>
-      withRetry(() => kinesis.send(new GetShardIteratorCommand(iteratorRequest(streamName, shardId, position())), { abortSignal: signal }), signal, options.retry),
+      withRetry(() => kinesis.send(new GetShardIteratorCommand(iteratorRequest(streamName, shardId, position())), { abortSignal: signal }), signal, options.retry, `kinesis:GetShardIterator on ${shardId}`),
     );
     return answer.ShardIterator;
   };
@@ -60,7 +60,7 @@ export async function* readShard(options: ShardReadOptions): AsyncGenerator<Shar
     let answer: GetRecordsCommandOutput;
     try {
       const current = iterator;
-      answer = await withRetry(() => kinesis.send(new GetRecordsCommand({ ShardIterator: current, Limit: options.limit }), { abortSignal: signal }), signal, options.retry);
+      answer = await withRetry(() => kinesis.send(new GetRecordsCommand({ ShardIterator: current, Limit: options.limit }), { abortSignal: signal }), signal, options.retry, `kinesis:GetRecords on ${shardId}`);
     } catch (error) {
       // Iterators live 5 minutes; a slow consumer outlives them. Resume after the last record seen.
       if (awsErrorName(error) === 'ExpiredIteratorException') {

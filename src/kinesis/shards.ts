@@ -19,7 +19,7 @@ export async function listShards(kinesis: KinesisClient, streamName: string, sig
     const page = await callAws(
       'kinesis:ListShards',
       streamName,
-      () => withRetry(() => kinesis.send(new ListShardsCommand(input), { abortSignal: signal }), signal),
+      () => withRetry(() => kinesis.send(new ListShardsCommand(input), { abortSignal: signal }), signal, undefined, `kinesis:ListShards of ${streamName}`),
       {
         ResourceNotFoundException: () =>
           new UserError(

@@ -43,9 +43,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     if (signer) signers.add(signer);
     const target = String(incoming.headers['x-amz-target'] ?? '');
     const [service, operation = ''] = target.split('.');
-    const fault = faults.decide(service === 'TrentService' ? 'kms' : service === 'Kinesis_20131202' ? 'kinesis' : 'rds', operation);
+    // RDS speaks the query protocol: its operation is the form's Action, its errors XML.
+    const form = service === 'TrentService' || service === 'Kinesis_20131202' ? undefined : new URLSearchParams(body.toString('utf8'));
+    const fault = faults.decide(form ? 'rds' : service === 'TrentService' ? 'kms' : 'kinesis', form ? (form.get('Action') ?? '') : operation);
     if (fault?.kind === 'reset') return void response.socket?.destroy();
-    if (fault?.kind === 'error') return send(response, jsonError(fault.error));
+    if (fault?.kind === 'error') return send(response, form ? queryError(fault.error) : jsonError(fault.error));
     if (fault?.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms));
     if (service === 'TrentService') {
       if (denied.has(`kms:${operation}`)) return send(response, jsonError(accessDenied(`kms:${operation}`, 'AccessDeniedException')));
@@ -55,9 +57,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       if (denied.has(`kinesis:${operation}`)) return send(response, jsonError(accessDenied(`kinesis:${operation}`, 'AccessDeniedException')));
       return proxy(options.kinesisUrl, incoming, body, response);
     }
-    const form = new URLSearchParams(body.toString('utf8'));
-    const action = form.get('Action');
-    if (action) {
+    const action = form?.get('Action');
+    if (form && action) {
       if (denied.has(`rds:${action}`)) return send(response, queryError(accessDenied(`rds:${action}`, 'AccessDenied')));
       return send(response, options.rds.handle(form));
     }

@@ -1,3 +1,4 @@
+import { withSystemWords } from '../output/system-errors.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -24,7 +25,9 @@ export async function listen(
   const server = createServer(handler);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error) =>
+      reject(withSystemWords(error, `listen on 127.0.0.1:${port}`, (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? 'Another program (another lab?) has that port: stop it, or choose another with --port.' : undefined)),
+    );
     server.listen(port, '127.0.0.1', () => resolve());
   });
   const bound = (server.address() as AddressInfo).port;

@@ -1,5 +1,6 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import type { RawRecord } from '../decode/types.js';
+import { withSystemWords } from './system-errors.js';
 
 /** One record das-read could not read, kept whole so that nothing is lost. */
 export interface DeadLetter {
@@ -29,13 +30,26 @@ export class DeadLetterFile {
   ) {}
 
   static async open(path: string): Promise<DeadLetterFile> {
-    return new DeadLetterFile(path, await open(path, 'a', 0o600));
+    try {
+      return new DeadLetterFile(path, await open(path, 'a', 0o600));
+    } catch (error) {
+      throw withSystemWords(error, `open the dead-letter file ${path}`);
+    }
   }
 
+  /** On disk when it resolves; a failure stops the run before the checkpoint passes these records. */
   async append(letters: readonly DeadLetter[]): Promise<void> {
     if (letters.length === 0) return;
-    await this.file.appendFile(letters.map((letter) => JSON.stringify(letter) + '\n').join(''));
-    await this.file.sync();
+    try {
+      await this.file.appendFile(letters.map((letter) => JSON.stringify(letter) + '\n').join(''));
+      await this.file.sync();
+    } catch (error) {
+      throw withSystemWords(
+        error,
+        `keep ${letters.length === 1 ? 'an unreadable record' : `${letters.length} unreadable records`} in the dead-letter file ${this.path}`,
+        'The checkpoint was not moved past them: the next run meets them again.',
+      );
+    }
   }
 
   close(): Promise<void> {

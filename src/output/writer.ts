@@ -1,4 +1,6 @@
 import type { Writable } from 'node:stream';
+import { UserError } from '../errors.js';
+import { DEVICE_FULL_CODES, errorCode, explainSystemError } from './system-errors.js';
 
 /** The reader of our output went away (`| head`): a clean end, not a failure. */
 export class OutputClosedError extends Error {
@@ -8,16 +10,37 @@ export class OutputClosedError extends Error {
   }
 }
 
+/** Stdout as a regular file: what the writer needs to keep it to whole lines. */
+export interface OutputFile {
+  path: string;
+  size(): number;
+  truncate(length: number): Promise<void>;
+}
+
 /**
  * Writes that wait until the stream has taken them all, so a slow consumer slows the
- * reading instead of growing memory; EPIPE becomes OutputClosedError.
+ * reading instead of growing memory; EPIPE becomes OutputClosedError. Into a file, a write the
+ * device cut short (a full disk) is cut back to the last whole line written, so the file
+ * stays readable to its end and the next run's first event starts a line of its own.
  */
 export class OutputWriter {
   #closed: Error | undefined;
+  #written = 0;
+  /** Where the last whole write ended in the file: a line's end. */
+  #wholeEnd: number | undefined;
 
-  constructor(private readonly stream: Writable) {
+  constructor(
+    private readonly stream: Writable,
+    private readonly file?: OutputFile,
+  ) {
     stream.on('error', (error: NodeJS.ErrnoException) => this.#fail(error));
     stream.on('close', () => (this.#closed ??= new OutputClosedError()));
+    this.#wholeEnd = file?.size();
+  }
+
+  /** Bytes handed to the OS so far: in the file, or in the pipe or read from it. */
+  get bytesWritten(): number {
+    return this.#written;
   }
 
   async write(chunks: Uint8Array[]): Promise<void> {
@@ -33,7 +56,15 @@ export class OutputWriter {
         }),
       );
     });
-    if (this.#closed) throw this.#closed;
+    const length = chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0);
+    if (this.file && this.#wholeEnd !== undefined && !this.#closed) {
+      // A write the device cut short reports success (Node's file stdout ignores a short count): the size tells.
+      const size = this.file.size();
+      if (size < this.#wholeEnd + length) this.#closed = Object.assign(new Error('short write'), { code: 'ESHORTWRITE' });
+      else this.#wholeEnd = size;
+    }
+    if (this.#closed) throw await this.#explain(this.#closed);
+    this.#written += length;
   }
 
   /** Resolves once everything written so far has been handed to the OS. */
@@ -46,5 +77,21 @@ export class OutputWriter {
 
   #fail(error: NodeJS.ErrnoException): void {
     this.#closed ??= error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED' ? new OutputClosedError() : error;
+  }
+
+  async #explain(error: Error): Promise<Error> {
+    if (error instanceof OutputClosedError || error instanceof UserError) return error;
+    const where = this.file ? this.file.path : 'standard output';
+    let kept = '';
+    if (this.file && this.#wholeEnd !== undefined && DEVICE_FULL_CODES.has(errorCode(error) ?? '')) {
+      try {
+        await this.file.truncate(this.#wholeEnd);
+        kept = `${where} was cut back to its last whole line (${this.#wholeEnd} bytes), so it stays readable to its end. `;
+      } catch (cut) {
+        kept = `${where} may end in a partial line: cutting it back failed (${(cut as Error).message}). `;
+      }
+    }
+    this.#closed = explainSystemError(error, `write the events to ${where}`, `${kept}No event after it counts as written: with --checkpoint, the next run writes them.`) ?? error;
+    return this.#closed;
   }
 }

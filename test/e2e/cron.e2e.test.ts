@@ -5,7 +5,6 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.js';
-import type { CheckpointState } from '../../src/checkpoint/checkpoint-file.js';
 import { activityRecord, postgresEvent } from '../../src/lab/synthetic-events.js';
 import { BIN, runBin, startBin, userEnv } from '../helpers/bin.js';
 import { startTestLab, type TestLab, type TestStream } from '../helpers/test-lab.js';
@@ -25,7 +24,6 @@ const records = (stream: TestStream, from: number, count: number, perRecord = 1)
     activityRecord(stream.database.resourceId, 'db-A', Array.from({ length: perRecord }, (_, e) => postgresEvent(from + r * perRecord + e))),
   );
 const idsIn = (text: string) => text.trim().split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { statementId: number }).statementId);
-const eventIdsIn = (text: string) => text.trim().split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { eventId: string }).eventId);
 
 describe('from cron, with a checkpoint', () => {
   it('the README\'s cron recipe, run twice as written: new events appended once each, das-read.err empty', async () => {
@@ -106,10 +104,11 @@ describe('from cron, with a checkpoint', () => {
     expect(all.sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i));
   });
 
-  it('when the pipe closes, exits 0 quietly and the checkpoint covers only what was written', async () => {
+  it('when its reader goes away, exits 0 quietly; the checkpoint trails what was written by what the socket may still hold', async () => {
     const stream = await lab.activityStream({ name: 'piped' });
     await stream.put(records(stream, 0, 10));
     const checkpoint = join(dir, 'piped.json');
+    // startBin's stdout is a socket, as any program's that spawns das-read from Node.
     const running = startBin(['--cluster', 'piped', '--endpoint-url', lab.endpoint, '--checkpoint', checkpoint]);
     await running.lines(10);
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -120,11 +119,10 @@ describe('from cron, with a checkpoint', () => {
     const first = await running.finished;
     expect(first.code).toBe(0);
     expect(first.stderr).not.toMatch(/\n\s+at |EPIPE/);
-    const saved = JSON.parse(await readFile(checkpoint, 'utf8')) as CheckpointState;
-    const lastWritten = eventIdsIn(received).at(-1)?.split(':')[1];
-    expect(saved.shards['shardId-000000000000']?.sequenceNumber).toBe(lastWritten);
+    // 10 events are far less than a socket's buffer: none counts as surely read, so all come again.
     const rest = await runBin(['--cluster', 'piped', '--endpoint-url', lab.endpoint, '--checkpoint', checkpoint, '--no-follow']);
-    expect(idsIn(rest.stdout)).toEqual([10, 11, 12, 13, 14]);
+    expect(idsIn(received)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(idsIn(rest.stdout)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
   });
 
   it('a second run on a checkpoint in use refuses, naming the first', async () => {

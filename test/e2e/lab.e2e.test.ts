@@ -93,6 +93,22 @@ describe('das-read lab', () => {
     }
   }, 60_000);
 
+  it('a port already in use is named, with what to do: exit 1, no stack', async () => {
+    const port = await freePort();
+    const holder = startBin(['lab', '--port', String(port)]);
+    await holder.lines(1, 20_000);
+    try {
+      const second = await runBin(['lab', '--port', String(port)]);
+      expect(second.code).toBe(1);
+      expect(second.stderr).toContain(`cannot listen on 127.0.0.1:${port}: address already in use (EADDRINUSE)`);
+      expect(second.stderr).toContain('--port');
+      expect(second.stderr).not.toMatch(/bug in das-read|\n\s+at /);
+    } finally {
+      holder.child.kill('SIGINT');
+      await holder.finished;
+    }
+  }, 40_000);
+
   it('killed outright, it still takes its Kinesis server with it', async () => {
     const lab = startBin(['lab', '--port', String(await freePort())]);
     await lab.lines(1, 20_000);

@@ -46,6 +46,23 @@ describe('Kinesis and KMS behaving badly', () => {
     expect(lab.gateway.faults.injected).toBeGreaterThanOrEqual(10);
   });
 
+  it('with --verbose, each retry says what is retried, why, and how long das-read keeps trying; RDS is retried too', async () => {
+    const stream = await lab.activityStream({ name: 'said-retries' });
+    await stream.put(records(stream, 0, 3));
+    lab.gateway.faults.add({ action: 'rds:DescribeDBClusters', kind: 'throttle', times: 1 }).add({ action: 'kinesis:GetRecords', kind: 'server-error', times: 1 });
+    const io = memoryIO();
+    const code = await run(['--cluster', 'said-retries', '--endpoint-url', lab.endpoint, '--no-follow', '--verbose'], io);
+    expect(code).toBe(0);
+    expectExactlyOnce(statementIds(io.stdout), 3);
+    expect(io.stderr.text).toMatch(/retrying rds:DescribeDBClusters of said-retries in \d+\.\d s \(Throttling\w*; try 2 of 11, giving up within 92 s\)/);
+    expect(io.stderr.text).toMatch(/retrying kinesis:GetRecords on shardId-000000000000 in \d+\.\d s/);
+    // Without --verbose and away from a terminal, a run that recovers stays silent.
+    lab.gateway.faults.add({ action: 'kinesis:GetRecords', kind: 'server-error', times: 1 });
+    const quiet = memoryIO();
+    expect(await run(['--cluster', 'said-retries', '--endpoint-url', lab.endpoint, '--no-follow'], quiet)).toBe(0);
+    expect(quiet.stderr.text).toBe('');
+  });
+
   it('an iterator that expires while following is renewed after the last record read', async () => {
     const stream = await lab.activityStream({ name: 'expiring' });
     await stream.put(records(stream, 0, 5));

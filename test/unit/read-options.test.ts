@@ -21,6 +21,14 @@ describe('flags → read options', () => {
     expect(options({ cluster: 'c', endpointUrl: 'http://127.0.0.1:4566' }).aws).toEqual({ endpointUrl: 'http://127.0.0.1:4566' }));
   it('--region and --profile', () => expect(options({ cluster: 'c', region: 'eu-west-1', profile: 'audit' }).aws).toEqual({ region: 'eu-west-1', profile: 'audit' }));
 
+  it('--max-record-bytes is 64 MiB by default', () => expect(options({ cluster: 'c' }).maxRecordBytes).toBe(64 * 1024 * 1024));
+  it('--max-record-bytes takes k, m and g', () => {
+    expect(options({ cluster: 'c', maxRecordBytes: '512k' }).maxRecordBytes).toBe(512 * 1024);
+    expect(options({ cluster: 'c', maxRecordBytes: '128M' }).maxRecordBytes).toBe(128 * 1024 * 1024);
+    expect(options({ cluster: 'c', maxRecordBytes: '2097152' }).maxRecordBytes).toBe(2097152);
+  });
+  it('--max-record-bytes below 1k', refused({ cluster: 'a', maxRecordBytes: '100' }, /--max-record-bytes takes a size from 1k to 4g/));
+  it('--max-record-bytes that is not a size', refused({ cluster: 'a', maxRecordBytes: 'lots' }, /--max-record-bytes takes a size/));
   it('nothing named', refused({}, /name the activity stream/));
   it('two sources', refused({ cluster: 'a', streamName: 'b' }, /--cluster and --stream-name name different streams/));
   it('--resource-id without --stream-name', refused({ cluster: 'a', resourceId: 'cluster-X' }, /--resource-id goes with --stream-name/));
