@@ -3,6 +3,7 @@ import { startActivityStream, stopActivityStream, waitForStatus } from '../comma
 import type { ActivityStreamInfo } from '../aws/resolve.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { confirm } from '../output/confirm.js';
+import { visible } from '../output/visible.js';
 import { createSpinner } from '../output/spinner.js';
 import type { Flags } from './program.js';
 import type { ActionContext } from './run.js';
@@ -39,10 +40,10 @@ export async function stopAction(flags: Flags, context: ActionContext): Promise<
       if (!io.stdinIsTTY) {
         throw new UsageError('stopping deletes the Kinesis stream and every event not yet read: confirm with --yes', 'Run it at a terminal to be asked, or pass --yes in scripts.');
       }
-      const question = `Stop the activity stream of ${info.kind} ${info.identifier}? This deletes ${info.streamName ?? 'its Kinesis stream'} and every event not yet read.`;
-      if (!(await confirm(question, io.stdin, io.stderr))) {
-        io.stderr.write('das-read: not stopped\n');
-        return ExitCode.ok;
+      const question = `Stop the activity stream of ${info.kind} ${visible(info.identifier)}? This deletes ${visible(info.streamName ?? 'its Kinesis stream')} and every event not yet read.`;
+      if (!(await confirm(question, io.stdin, io.stderr, context.signal))) {
+        io.stderr.write(`${context.interrupted() === undefined ? '' : '\n'}das-read: not stopped\n`);
+        return context.interrupted() ?? ExitCode.ok;
       }
     }
     const stopped = await stopActivityStream(rds, ref, flags.applyImmediately === true, context.signal);

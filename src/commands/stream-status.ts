@@ -1,3 +1,4 @@
+import { visible } from '../output/visible.js';
 import type { RDSClient } from '@aws-sdk/client-rds';
 import { describeCluster, describeInstance, type ActivityStreamInfo } from '../aws/resolve.js';
 
@@ -37,6 +38,7 @@ export function formatStatus(info: ActivityStreamInfo, json: boolean): string {
     rows.push(['engine-native audit fields', info.engineNativeAuditFieldsIncluded ? 'included' : 'not included']);
     if (info.policyStatus) rows.push(['policy', info.policyStatus]);
   }
-  const lines = rows.filter(([, value]) => value !== undefined).map(([label, value]) => `  ${label.padEnd(27)}${value}`);
-  return `${info.kind} ${info.identifier} (${info.engine ?? 'unknown engine'})\n${lines.join('\n')}\n`;
+  // What RDS returns is shown as data: an identifier or a name must not reach the terminal raw.
+  const lines = rows.filter(([, value]) => value !== undefined).map(([label, value]) => `  ${label.padEnd(27)}${visible(value ?? '')}`);
+  return `${info.kind} ${visible(info.identifier)} (${visible(info.engine ?? 'unknown engine')})\n${lines.join('\n')}\n`;
 }

@@ -1,6 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { Writable } from 'node:stream';
 import { UserError } from '../errors.js';
+import { visibleLines } from './visible.js';
 
 /**
  * das-read's voice on stderr. Progress talks only when someone is watching (a terminal,
@@ -15,25 +16,30 @@ export class Diagnostics {
   ) {}
 
   info(message: string): void {
-    if (this.chatty) this.#line(this.chalk.dim(`das-read: ${message}`));
+    if (this.chatty) this.#line(this.chalk.dim(`das-read: ${this.#shown(message)}`));
   }
 
   warn(message: string): void {
-    this.#line(`das-read: ${this.chalk.yellow('warning:')} ${message}`);
+    this.#line(`das-read: ${this.chalk.yellow('warning:')} ${this.#shown(message)}`);
   }
 
   /** Prints an error once, as the user should see it. */
   error(error: unknown): void {
     if (error instanceof UserError) {
-      this.#line(`das-read: ${this.chalk.red('error:')} ${error.message}`);
-      if (error.hint) this.#line(indent(error.hint));
+      this.#line(`das-read: ${this.chalk.red('error:')} ${this.#shown(error.message)}`);
+      if (error.hint) this.#line(indent(this.#shown(error.hint)));
       if (this.debug && error.cause instanceof Error && error.cause.stack) this.#line(error.cause.stack);
       return;
     }
     const message = error instanceof Error ? error.message : String(error);
-    this.#line(`das-read: ${this.chalk.red('unexpected error:')} ${message}`);
+    this.#line(`das-read: ${this.chalk.red('unexpected error:')} ${this.#shown(message)}`);
     if (this.debug && error instanceof Error && error.stack) this.#line(error.stack);
     else this.#line(indent('This is likely a bug in das-read. Run again with --debug for details, and report it.'));
+  }
+
+  // Messages quote record content (a skipped record's reason, a name RDS returned): shown as data.
+  #shown(message: string): string {
+    return visibleLines(message, (escape) => this.chalk.dim(escape));
   }
 
   #line(text: string): void {

@@ -1,34 +1,38 @@
 import type { ChalkInstance } from 'chalk';
 import type { DasEvent, DecodedRecord } from '../decode/types.js';
+import { visible } from './visible.js';
 
 /**
  * A line a person can scan: time, class, command, who, what. The full event is one
  * `-o ndjson` away, so this shows what answers "who did what, when".
  */
 export function formatPretty(event: DasEvent, record: DecodedRecord, chalk: ChalkInstance): string {
-  const time = chalk.dim(text(event.logTime ?? event.startTime) || '-');
-  if (event.type === 'heartbeat') return `${time} ${chalk.dim('heartbeat')} ${chalk.dim(record.instanceId ?? '')}\n`;
+  // Every field is written by whoever talks to the database: shown as data, never as control sequences.
+  const shown = (value: string) => visible(value, (escape) => chalk.dim(escape));
+  const time = chalk.dim(shown(text(event.logTime ?? event.startTime) || '-'));
+  if (event.type === 'heartbeat') return `${time} ${chalk.dim('heartbeat')} ${chalk.dim(shown(text(record.instanceId)))}\n`;
   const parts = [
     time,
-    padded(classColor(chalk, text(event.class)), text(event.class), 8),
-    padded(chalk.bold(text(event.command) || '-'), text(event.command) || '-', 12),
-    chalk.cyan(who(event)),
+    padded(classColor(chalk, shown(text(event.class))), visible(text(event.class)), 8),
+    padded(chalk.bold(shown(text(event.command) || '-')), visible(text(event.command) || '-'), 12),
+    chalk.cyan(shown(who(event))),
   ];
   const from = origin(event);
-  if (from) parts.push(chalk.dim(from));
+  if (from) parts.push(chalk.dim(shown(from)));
   const statement = oneLine(text(event.commandText)) || objectOf(event);
-  if (statement) parts.push(statement);
+  if (statement) parts.push(shown(statement));
   if (Array.isArray(event.paramList) && event.paramList.length > 0) {
-    parts.push(chalk.dim(`params: ${event.paramList.map((param) => JSON.stringify(param)).join(', ')}`));
+    // JSON escapes C0 controls, not C1 ones nor bidi overrides.
+    parts.push(chalk.dim(shown(`params: ${event.paramList.map((param) => JSON.stringify(param)).join(', ')}`)));
   }
   const error = text(event.errorMessage);
-  if (error) parts.push(chalk.red(`error: ${oneLine(error)}`));
+  if (error) parts.push(chalk.red(shown(`error: ${oneLine(error)}`)));
   return parts.join('  ') + '\n';
 }
 
 // padEnd would count the colour codes as width.
-function padded(styled: string, visible: string, width: number): string {
-  return styled + ' '.repeat(Math.max(0, width - visible.length));
+function padded(styled: string, plain: string, width: number): string {
+  return styled + ' '.repeat(Math.max(0, width - plain.length));
 }
 
 function text(value: unknown): string {
@@ -36,8 +40,9 @@ function text(value: unknown): string {
   return String(value);
 }
 
+// Line breaks inside a statement stay in it, shown as \n by visible(): one event, one line, nothing hidden.
 function oneLine(value: string): string {
-  return value.replace(/\s+/g, ' ').trim();
+  return value.trim();
 }
 
 function who(event: DasEvent): string {

@@ -42,8 +42,10 @@ describe('pretty', () => {
     expect(line).toMatch(/^2026-01-01 00:00:00\.021000\+00 {2}READ {6}SELECT {8}pgbench@postgres {2}10\.0\.1\.17:40003 pgbench {2}SELECT abalance/);
     expect(line).toContain('params: "3"');
   });
-  it('folds a multi-line statement onto its line', () => {
-    expect(formatPretty(postgresEvent(1, { commandText: 'create table t (\n  id int\n)' }), record, plain)).toContain('create table t ( id int )');
+  it('keeps a multi-line statement on its line, its line breaks shown', () => {
+    const line = formatPretty(postgresEvent(1, { commandText: 'create table t (\n  id int\n)' }), record, plain);
+    expect(line).toContain('create table t (\\n  id int\\n)');
+    expect(line.indexOf('\n')).toBe(line.length - 1);
   });
   it('shows the error', () => expect(formatPretty(postgresEvent(1, { errorMessage: 'permission denied' }), record, plain)).toContain('error: permission denied'));
   it('a connect shows the object-less event without "null"', () => {

@@ -1,0 +1,83 @@
+import { spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { activityRecord, postgresEvent } from '../../src/lab/synthetic-events.js';
+import { BIN, runBin, userEnv } from '../helpers/bin.js';
+import { HOSTILE_PAYLOADS } from '../helpers/hostile.js';
+import { startTestLab, type TestLab } from '../helpers/test-lab.js';
+
+// A real terminal: tmux, read back with capture-pane. CI installs it; elsewhere the tests say what is missing.
+const haveTmux = spawnSync('tmux', ['-V']).status === 0;
+if (!haveTmux && !process.env.CI) console.warn('skipped the terminal tests: they need tmux (apt-get install tmux)'); // eslint-disable-line no-console
+
+const SOCKET = `das-read-test-${process.pid}`;
+const tmux = (...args: string[]) => spawnSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
+const shellQuote = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`;
+
+let lab: TestLab;
+let sessions = 0;
+beforeAll(async () => {
+  if (haveTmux || process.env.CI) lab = await startTestLab();
+});
+afterAll(async () => {
+  tmux('kill-server');
+  await lab?.close();
+});
+
+/** Runs das-read in a new terminal 400 columns wide; resolves with the screen once it has exited. */
+async function inTerminal(args: string[], keys: (session: string) => Promise<void> = async () => {}): Promise<{ screen: string; title: string; session: string }> {
+  const session = `s${++sessions}`;
+  const env = Object.entries(userEnv()).map(([name, value]) => `${name}=${shellQuote(value)}`);
+  const command = `env -i ${env.join(' ')} TERM=tmux-256color ${process.execPath} ${BIN} ${args.map(shellQuote).join(' ')}; echo "exit:$?"; sleep 60`;
+  const started = tmux('new-session', '-d', '-s', session, '-x', '400', '-y', '60', command);
+  if (started.status !== 0) throw new Error(`tmux: ${started.stderr}`);
+  await keys(session);
+  for (const deadline = Date.now() + 20_000; Date.now() < deadline; ) {
+    const screen = tmux('capture-pane', '-p', '-J', '-t', session).stdout;
+    if (/exit:\d+/.test(screen)) return { screen, title: tmux('display-message', '-p', '-t', session, '#{pane_title}').stdout.trim(), session };
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`das-read did not exit: ${tmux('capture-pane', '-p', '-t', session).stdout}`);
+}
+
+describe.skipIf(!haveTmux && !process.env.CI)('in a real terminal', () => {
+  it.each(['always', 'never'])('hostile events with --color %s: the screen shows every event on a line of its own, and keeps its title', async (color) => {
+    const name = `hostile-${color}`;
+    const stream = await lab.activityStream({ name });
+    const events = [
+      postgresEvent(0, { commandText: 'SELECT 1 AS the_first_line' }),
+      ...HOSTILE_PAYLOADS.map(([, payload], i) => postgresEvent(i + 1, { commandText: payload })),
+      // A failed login chooses its application name and its user name.
+      postgresEvent(90, { command: 'AUTH FAILURE', class: 'CONNECT', clientApplication: 'evil\u001b]0;owned\u0007\u001b[1A\u001b[2K', dbUserName: 'intruder\u001b[8m', commandText: null }),
+      postgresEvent(91, { commandText: 'SELECT 2 AS the_last_line' }),
+    ];
+    await stream.put([activityRecord(stream.database.resourceId, 'db-A', events)]);
+    const { screen, title } = await inTerminal(['--cluster', name, '--endpoint-url', lab.endpoint, '--no-follow', '-o', 'pretty', '--color', color]);
+    expect(screen).toContain('exit:0');
+    const lines = screen.split('\n').filter((line) => line.startsWith('2026-01-01'));
+    expect(lines).toHaveLength(events.length);
+    expect(screen).toContain('the_first_line');
+    expect(screen).toContain('the_last_line');
+    expect(screen).toContain('\\e[2J after-clear');
+    expect(screen).toContain('x\\u009b2Jy');
+    expect(screen).toContain('access\\u202e level = admin\\u202c');
+    expect(screen).toContain('harmless\\rDROP TABLE');
+    expect(lines.find((line) => line.includes('AUTH FAILURE'))).toContain('intruder\\e[8m');
+    expect(title).not.toMatch(/pwned|owned/);
+  }, 30_000);
+
+  it('at stop\'s confirmation prompt, the first Ctrl-C ends it at once (exit 130) and leaves the stream started', async () => {
+    const stream = await lab.activityStream({ name: 'prompted' });
+    expect(stream.streamName).toBeTruthy();
+    const { screen } = await inTerminal(['stop', '--cluster', 'prompted', '--endpoint-url', lab.endpoint], async (session) => {
+      for (const deadline = Date.now() + 15_000; !tmux('capture-pane', '-p', '-t', session).stdout.includes('[y/N]'); ) {
+        if (Date.now() > deadline) throw new Error('no prompt');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      tmux('send-keys', '-t', session, 'C-c');
+    });
+    expect(screen).toContain('exit:130');
+    expect(screen).toContain('not stopped');
+    const status = await runBin(['status', '--cluster', 'prompted', '--endpoint-url', lab.endpoint, '-o', 'json']);
+    expect(JSON.parse(status.stdout)).toMatchObject({ status: 'started' });
+  }, 30_000);
+});
