@@ -6,6 +6,20 @@ const CREDENTIALS_HINT =
   'das-read uses the AWS default credential chain: environment variables, ~/.aws/credentials, SSO, or an instance role. ' +
   'Pass --profile NAME for a named profile.';
 
+/** No request was made: the default chain found nothing to sign with. */
+export class NoCredentialsError extends UserError {
+  constructor() {
+    super(
+      'no AWS credentials found',
+      undefined,
+      'das-read looked, in this order, in the environment (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE), ' +
+        'the shared files (~/.aws/credentials and ~/.aws/config, or AWS_SHARED_CREDENTIALS_FILE and AWS_CONFIG_FILE), ' +
+        'SSO and web identity tokens, then the container and instance roles. Pass --profile NAME for a named profile.',
+    );
+    this.name = 'NoCredentialsError';
+  }
+}
+
 /**
  * Turns an SDK failure during `action` (e.g. "kinesis:GetRecords") into a message a user
  * can act on, or returns undefined when it is not one we recognise.
@@ -26,7 +40,18 @@ export function explainAwsError(error: unknown, action: string, resource?: strin
         `Grant the reader ${action}. The README lists every permission das-read needs.` +
           (action.startsWith('rds:') ? '\nOr skip RDS: --stream-name aws-rds-das-<resource id> needs only Kinesis and KMS rights.' : ''),
       );
+    case 'ResourceNotFoundException':
+      if (action.startsWith('kinesis:')) {
+        return new UserError(
+          `the Kinesis stream ${resource ?? ''} no longer exists (${action} answered ResourceNotFoundException)`,
+          undefined,
+          'Was the activity stream stopped? Stopping it deletes its Kinesis stream; `das-read status` shows where it stands.',
+        );
+      }
+      break;
     case 'CredentialsProviderError':
+      if (/from any providers/i.test(message)) return new NoCredentialsError();
+      return new UserError(`AWS credentials could not be loaded (${message})`, undefined, CREDENTIALS_HINT);
     case 'ExpiredToken':
     case 'ExpiredTokenException':
     case 'UnrecognizedClientException':
@@ -40,9 +65,7 @@ export function explainAwsError(error: unknown, action: string, resource?: strin
   if (/region is missing/i.test(message)) {
     return new UserError('no AWS region is set', undefined, 'Pass --region, or set AWS_REGION or a region in your profile.');
   }
-  if (/Could not load credentials|credential/i.test(message) && /load|provider|find/i.test(message)) {
-    return new UserError(`no AWS credentials found (${message})`, undefined, CREDENTIALS_HINT);
-  }
+  if (/Could not load credentials from any providers/i.test(message)) return new NoCredentialsError();
   const code = (error as { code?: unknown }).code;
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
     return new UserError(`cannot reach the AWS endpoint for ${action.split(':')[0]} (${code}: ${message})`);

@@ -17,6 +17,9 @@ export interface AwsOptions {
   labCredentials?: { accessKeyId: string; secretAccessKey: string };
 }
 
+/** Where the SDK's own warnings go (they would be written to stderr as they are, many lines each). */
+export type SdkWarnings = (message: string) => void;
+
 export interface AwsClients {
   rds: RDSClient;
   kinesis: KinesisClient;
@@ -24,7 +27,7 @@ export interface AwsClients {
   destroy(): void;
 }
 
-export function createAwsClients(options: AwsOptions): AwsClients {
+export function createAwsClients(options: AwsOptions, warnings?: SdkWarnings): AwsClients {
   const maxSockets = options.maxSockets ?? 64;
   // One HTTP/1.1 handler for all: the Kinesis client would otherwise speak HTTP/2, which
   // local servers (and some proxies) refuse with "Protocol error". Real AWS accepts both.
@@ -42,6 +45,8 @@ export function createAwsClients(options: AwsOptions): AwsClients {
     requestHandler,
     // One layer of retries, das-read's own (src/aws/retry.ts): said with --verbose, and bounded as documented.
     maxAttempts: 1,
+    // The SDK logs requests and their answers (a data key's plaintext among them) at info: those go nowhere.
+    logger: { trace() {}, debug() {}, info() {}, error() {}, warn: (message: unknown) => warnings?.(String(message)) },
   };
   const rds = new RDSClient(common);
   const kinesis = new KinesisClient(common);

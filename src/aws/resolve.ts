@@ -94,7 +94,8 @@ function startHint(info: ActivityStreamInfo): string {
   const arn = info.arn ?? `<${info.kind} ARN>`;
   return (
     'Start it with a customer managed KMS key:\n' +
-    `  aws rds start-activity-stream --resource-arn ${arn} --mode async --kms-key-id <key> --apply-immediately`
+    `  das-read start --${info.kind} ${info.identifier} --kms-key <key> --apply-immediately --wait\n` +
+    `or with the AWS CLI: aws rds start-activity-stream --resource-arn ${arn} --mode async --kms-key-id <key> --apply-immediately`
   );
 }
 

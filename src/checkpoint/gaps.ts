@@ -18,6 +18,8 @@ export interface GapCheck {
   shards: readonly ShardInfo[];
   now: Date;
   retentionHours: number;
+  /** Whether the checkpoint and the stream were compared by identity: then a gap is trimming, not a new stream. */
+  streamIdentified: boolean;
   signal?: AbortSignal;
 }
 
@@ -66,6 +68,8 @@ export async function findGaps(check: GapCheck): Promise<Gap[]> {
       }
     }
     if (detail) {
+      // Without the stream's identity, a stream stopped and started again looks like this too.
+      if (!check.streamIdentified) detail += ' (or the activity stream was stopped and started again, which makes a new stream: with kinesis:DescribeStreamSummary das-read tells the two apart)';
       gaps.push({ shardIds: [shardId], detail });
       book.restartFromOldest(shardId);
     }

@@ -1,17 +1,17 @@
 import { CommanderError } from 'commander';
-import type { AwsClients, AwsOptions } from '../aws/clients.js';
+import type { AwsClients, AwsOptions, SdkWarnings } from '../aws/clients.js';
 import type { LockOwner } from '../checkpoint/lock.js';
 import { ExitCode, UserError } from '../errors.js';
 import { colorLevel, makeChalk, type ColorChoice } from '../output/color.js';
 import { Diagnostics } from '../output/diagnostics.js';
 import type { IO } from '../output/io.js';
 import { VERSION } from '../version.js';
-import { buildProgram, type Flags } from './program.js';
+import { buildProgram, optionsAfterSubcommand, type Flags } from './program.js';
 
 export interface RunDeps {
   /** Aborted by main on SIGINT / SIGTERM, with the signal's name as the reason. */
   signal?: AbortSignal;
-  createClients?: (options: AwsOptions) => AwsClients;
+  createClients?: (options: AwsOptions, warnings?: SdkWarnings) => AwsClients;
   now?: () => Date;
   /** This process, for the checkpoint lock; without it a lock is never taken over. */
   lockOwner?: LockOwner;
@@ -49,9 +49,13 @@ export async function run(argv: string[], io: IO, deps: RunDeps = {}): Promise<n
     log: (options = {}) =>
       new Diagnostics(io.stderr, makeChalk(colorLevel(options.color ?? 'auto', io.stderrIsTTY, io.env)), io.stderrIsTTY || options.verbose === true, options.debug),
     async withClients(aws, use) {
-      const clients = (deps.createClients ?? (await import('../aws/clients.js')).createAwsClients)(aws);
+      const warnings = context.log();
+      const create = deps.createClients ?? (await import('../aws/clients.js')).createAwsClients;
+      const clients = create(aws, (message) => warnings.warn(sdkWarning(message, aws, io.env)));
       try {
         return await use(clients);
+      } catch (error) {
+        throw (await missingProfile(error, aws, io.env)) ?? error;
       } finally {
         clients.destroy();
       }
@@ -93,7 +97,7 @@ export async function run(argv: string[], io: IO, deps: RunDeps = {}): Promise<n
     },
   );
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    await program.parseAsync(optionsAfterSubcommand(program, argv), { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) {
       // commander has printed its own message (or the help) already.
@@ -107,4 +111,25 @@ export async function run(argv: string[], io: IO, deps: RunDeps = {}): Promise<n
 function report(log: Diagnostics, error: unknown): number {
   log.error(error);
   return error instanceof UserError ? error.exitCode : ExitCode.runtime;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** The SDK's warning in one line of das-read's. */
+function sdkWarning(message: string, aws: AwsOptions, env: Env): string {
+  if (/Multiple credential sources detected/.test(message)) {
+    return `using the profile ${aws.profile ?? env.AWS_PROFILE ?? ''}: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment are ignored`;
+  }
+  return `the AWS SDK says: ${message.split('\n').find((line) => line.trim() !== '')?.trim() ?? message}`;
+}
+
+/** With --profile, "no credentials" most often means no such profile: say which, and what there is. */
+async function missingProfile(error: unknown, aws: AwsOptions, env: Env): Promise<UserError | undefined> {
+  const { NoCredentialsError } = await import('../aws/aws-errors.js');
+  if (!(error instanceof NoCredentialsError) || aws.profile === undefined) return undefined;
+  const { parseKnownFiles } = await import('@smithy/core/config');
+  const profiles = Object.keys(await parseKnownFiles({}).catch(() => ({})));
+  if (profiles.includes(aws.profile)) return undefined;
+  const files = `${env.AWS_CONFIG_FILE ?? '~/.aws/config'} or ${env.AWS_SHARED_CREDENTIALS_FILE ?? '~/.aws/credentials'}`;
+  return new UserError(`no profile "${aws.profile}" in ${files}`, undefined, profiles.length ? `The profiles there: ${profiles.join(', ')}.` : 'Those files hold no profile.');
 }

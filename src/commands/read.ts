@@ -176,7 +176,7 @@ async function positions(options: ReadOptions, target: StreamTarget, clients: Aw
   }
   const book = PositionBook.from(saved, target.resourceId, facts.identity);
   const shards = await listShards(clients.kinesis, target.streamName, signal);
-  const gaps = await findGaps({ kinesis: clients.kinesis, streamName: target.streamName, book, shards, now: startedAt, retentionHours: facts.retentionHours, signal });
+  const gaps = await findGaps({ kinesis: clients.kinesis, streamName: target.streamName, book, shards, now: startedAt, retentionHours: facts.retentionHours, streamIdentified: facts.identity !== undefined && saved.stream !== undefined, signal });
   return { book, from: book.startPosition, gaps };
 }
 

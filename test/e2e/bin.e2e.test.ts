@@ -1,5 +1,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.js';
 import { activityRecord, heartbeatEvent, postgresEvent } from '../../src/lab/synthetic-events.js';
@@ -68,6 +71,42 @@ describe('bin/das-read', () => {
     expect(code, screen).toBe(0);
     expect(screen).toContain(`Node.js ${process.versions.node} is past its end of life`);
     expect(screen).not.toContain('NodeVersionSupportWarning');
+  });
+
+  it('--endpoint-url before a subcommand is the endpoint it talks to, not the one in the environment', async () => {
+    const elsewhere = userEnv({ AWS_ENDPOINT_URL: 'http://127.0.0.1:9' });
+    const status = await runBin(['--endpoint-url', lab.endpoint, 'status', '--cluster', 'auroralab-postgres-cluster', '-o', 'json'], elsewhere);
+    expect(status.code, status.stderr).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({ status: 'started' });
+    const misplaced = await runBin(['--checkpoint', 'cp.json', 'status', '--cluster', 'auroralab-postgres-cluster'], elsewhere);
+    expect(misplaced.code).toBe(ExitCode.usage);
+    expect(misplaced.stderr).toContain('--checkpoint is an option of reading, not of `das-read status`');
+  });
+
+  it('credentials: none at all says none were found and where it looked; a missing profile is named; keys beside a profile take one line', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'das-read-home-'));
+    await mkdir(join(home, '.aws'));
+    await writeFile(join(home, '.aws', 'config'), '[profile audit]\nregion = us-east-1\n');
+    const bare = { PATH: process.env.PATH ?? '', HOME: home, AWS_REGION: 'us-east-1' };
+    const args = ['--cluster', 'auroralab-postgres-cluster', '--endpoint-url', lab.endpoint, '--no-follow'];
+    const none = await runBin(args, bare);
+    expect(none.code).toBe(ExitCode.runtime);
+    expect(none.stderr).toContain('das-read: error: no AWS credentials found');
+    expect(none.stderr).toContain('das-read looked, in this order, in the environment');
+    expect(none.stderr).not.toContain('did not accept');
+    const nosuch = await runBin([...args, '--profile', 'nosuch'], bare);
+    expect(nosuch.stderr).toContain('no profile "nosuch" in ~/.aws/config or ~/.aws/credentials');
+    expect(nosuch.stderr).toContain('The profiles there: audit.');
+    const both = await runBin([...args, '--profile', 'nosuch'], { ...bare, AWS_ACCESS_KEY_ID: 'a', AWS_SECRET_ACCESS_KEY: 'b' });
+    expect(both.stderr).not.toContain('Multiple credential sources');
+    expect(both.stderr.split('\n').filter((line) => line.includes('warning'))).toEqual(['das-read: warning: using the profile nosuch: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment are ignored']);
+  });
+
+  it('a subcommand\'s usage error points to that subcommand\'s help', async () => {
+    const result = await runBin(['status', '--cluster', 'x', '--no-such-option']);
+    expect(result.code).toBe(ExitCode.usage);
+    expect(result.stderr).toContain("unknown option '--no-such-option'");
+    expect(result.stderr).toContain('(das-read status --help shows its options)');
   });
 
   it('--help shows the options and the exit codes, on stdout, exit 0', async () => {

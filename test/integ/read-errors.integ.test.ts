@@ -1,3 +1,4 @@
+import { DeleteStreamCommand } from '@aws-sdk/client-kinesis';
 import { gzipSync } from 'node:zlib';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -160,7 +161,23 @@ describe('clear errors before reading', () => {
     const { code, stderr } = await read(['--cluster', 'quiet-cluster']);
     expect(code).toBe(ExitCode.runtime);
     expect(stderr).toContain('activity stream of cluster quiet-cluster is stopped');
+    expect(stderr).toContain('das-read start --cluster quiet-cluster --kms-key <key> --apply-immediately --wait');
+    expect(stderr.indexOf('das-read start')).toBeLessThan(stderr.indexOf('aws rds start-activity-stream'));
     expect(stderr).toContain('aws rds start-activity-stream --resource-arn arn:aws:rds:us-east-1:000000000000:cluster:quiet-cluster');
+  });
+
+  it('a stream deleted while being followed says it no longer exists, not that access was refused', async () => {
+    const stream = await lab.activityStream({ name: 'vanishing' });
+    await stream.put([activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(1)])]);
+    const io = memoryIO();
+    const running = run(['--cluster', 'vanishing', '--endpoint-url', lab.endpoint], io);
+    for (const deadline = Date.now() + 10_000; io.stdout.lines().length < 1 && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 50));
+    await lab.clients.kinesis.send(new DeleteStreamCommand({ StreamName: stream.streamName }));
+    const code = await running;
+    expect(code).toBe(ExitCode.runtime);
+    expect(io.stderr.text).toContain(`the Kinesis stream ${stream.streamName} no longer exists`);
+    expect(io.stderr.text).toContain('Was the activity stream stopped?');
+    expect(io.stderr.text).not.toMatch(/refused|access denied/);
   });
 
   it('a cluster named by ARN', async () => {
