@@ -76,7 +76,7 @@ export function explainAwsError(error: unknown, action: string, resource?: strin
   }
   if (isTransient(error)) {
     return new UserError(
-      `${action}${on} kept failing, retried with backoff for about two minutes: ${name ?? code ?? 'error'}: ${message}`,
+      `${action}${on} kept failing, retried with backoff 10 times over about a minute and a half: ${name ?? code ?? 'error'}: ${message}`,
       undefined,
       name === 'ProvisionedThroughputExceededException'
         ? 'Other consumers share the stream\'s read limit (5 GetRecords per second per shard); with --checkpoint, the next run resumes where this one stopped.'

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.js';
 import { activityRecord, postgresEvent } from '../../src/lab/synthetic-events.js';
-import { BIN, runBin, userEnv } from '../helpers/bin.js';
+import { BIN, runBin, runShell, userEnv } from '../helpers/bin.js';
 import { startTestLab, type TestLab, type TestStream } from '../helpers/test-lab.js';
 
 let lab: TestLab;
@@ -31,33 +31,23 @@ const idsIn = (text: string) =>
 const range = (count: number) => Array.from({ length: count }, (_, i) => i);
 const sortedUnique = (ids: number[]) => [...new Set(ids)].sort((a, b) => a - b);
 
-/** A script in bash, as a user's shell or cron runs it. */
-function bash(script: string, env = userEnv()): { done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
-  const child = spawn('bash', ['-c', script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return { done: new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr }))) };
-}
-
 const das = (name: string, ...more: string[]) => [process.execPath, BIN, '--cluster', name, '--endpoint-url', lab.endpoint, ...more].join(' ');
 
 describe('a pipe whose reader dies', () => {
   it('while following, into `head -1`: the next run repeats what the pipe may have held, and loses nothing', async () => {
     const stream = await lab.activityStream({ name: 'head-one' });
     const checkpoint = join(dir, 'head-one.json');
-    const pipeline = bash(`${das('head-one', '--checkpoint', checkpoint)} | head -1; echo "das-read:\${PIPESTATUS[0]}" >&2`);
+    const pipeline = runShell(`${das('head-one', '--checkpoint', checkpoint)} | head -1; echo "das-read:\${PIPESTATUS[0]}" >&2`);
     // A live cluster: a few events at a time, so that das-read writes (and once saved) small batches.
     let put = 0;
-    let finished: { code: number | null; stdout: string; stderr: string } | undefined;
-    void pipeline.done.then((result) => (finished = result));
+    let finished: Awaited<typeof pipeline> | undefined;
+    void pipeline.then((result) => (finished = result));
     for (let round = 0; round < 40 && !finished; round++) {
       await stream.put(records(stream, put, 3));
       put += 3;
       await new Promise((resolve) => setTimeout(resolve, 300));
     }
-    const first = await pipeline.done;
+    const first = await pipeline;
     expect(first.stderr).toContain('das-read:0');
     expect(idsIn(first.stdout)).toHaveLength(1);
     const rest = await runBin(['--cluster', 'head-one', '--endpoint-url', lab.endpoint, '--checkpoint', checkpoint, '--no-follow']);
@@ -69,9 +59,9 @@ describe('a pipe whose reader dies', () => {
     const stream = await lab.activityStream({ name: 'piped-end' });
     await stream.put(records(stream, 0, 20));
     const checkpoint = join(dir, 'piped-end.json');
-    const first = await bash(`${das('piped-end', '--checkpoint', checkpoint, '--no-follow')} | cat`).done;
+    const first = await runShell(`${das('piped-end', '--checkpoint', checkpoint, '--no-follow')} | cat`);
     expect(idsIn(first.stdout)).toEqual(range(20));
-    const again = await bash(`${das('piped-end', '--checkpoint', checkpoint, '--no-follow')} | cat`).done;
+    const again = await runShell(`${das('piped-end', '--checkpoint', checkpoint, '--no-follow')} | cat`);
     expect(again.stdout).toBe('');
   });
 });
@@ -109,14 +99,14 @@ describe('a closed stdout', () => {
     const stream = await lab.activityStream({ name: 'closed-out' });
     await stream.put(records(stream, 0, 5));
     const checkpoint = join(dir, 'closed-out.json');
-    const closed = await bash(`${das('closed-out', '--checkpoint', checkpoint, '--no-follow')} >&-`).done;
+    const closed = await runShell(`${das('closed-out', '--checkpoint', checkpoint, '--no-follow')} >&-`);
     expect(closed.code).toBe(ExitCode.usage);
     expect(closed.stderr).toContain('standard output is closed');
     expect(existsSync(checkpoint)).toBe(false);
-    const discarded = await bash(`${das('closed-out', '--checkpoint', join(dir, 'discarded.json'), '--no-follow')} > /dev/null`).done;
+    const discarded = await runShell(`${das('closed-out', '--checkpoint', join(dir, 'discarded.json'), '--no-follow')} > /dev/null`);
     expect(discarded.code, discarded.stderr).toBe(0);
     // The closed run cost nothing: a real run still gets every event.
-    const read = await bash(das('closed-out', '--checkpoint', checkpoint, '--no-follow')).done;
+    const read = await runShell(das('closed-out', '--checkpoint', checkpoint, '--no-follow'));
     expect(idsIn(read.stdout)).toEqual(range(5));
   });
 });
@@ -134,7 +124,7 @@ describe('a file that cannot take more', () => {
     const audit = join(dir, 'fsize.ndjson');
     const checkpoint = join(dir, 'fsize.json');
     // 60 KiB allowed, about 170 KB to write, in batches of 20 records.
-    const limited = await bash(`trap '' XFSZ; ulimit -f 60; exec ${das('fsize', '--checkpoint', checkpoint, '--no-follow', '--batch-size', '20')} >> ${audit}`).done;
+    const limited = await runShell(`trap '' XFSZ; ulimit -f 60; exec ${das('fsize', '--checkpoint', checkpoint, '--no-follow', '--batch-size', '20')} >> ${audit}`);
     expect(limited.code).toBe(ExitCode.runtime);
     expect(limited.stderr).toMatch(new RegExp(`cannot write the events to ${audit}: (file too large|the device took only part)`));
     expect(limited.stderr).toContain('cut back to its last whole line');
@@ -142,7 +132,7 @@ describe('a file that cannot take more', () => {
     const cut = await readFile(audit, 'utf8');
     expectWholeLines(cut);
     expect(idsIn(cut).length).toBeGreaterThan(0);
-    const rest = await bash(`${das('fsize', '--checkpoint', checkpoint, '--no-follow')} >> ${audit}`).done;
+    const rest = await runShell(`${das('fsize', '--checkpoint', checkpoint, '--no-follow')} >> ${audit}`);
     expect(rest.code, rest.stderr).toBe(0);
     const whole = await readFile(audit, 'utf8');
     expectWholeLines(whole);
@@ -163,7 +153,7 @@ describe('a file that cannot take more', () => {
     afterAll(() => {
       if (disk) spawnSync('umount', [disk]);
     });
-    const fill = (leave: number) => bash(`rm -f ${disk}/filler; head -c $(( $(df --output=avail -B1 ${disk} | tail -1) - ${leave} )) /dev/zero > ${disk}/filler 2>/dev/null; true`).done;
+    const fill = (leave: number) => runShell(`rm -f ${disk}/filler; head -c $(( $(df --output=avail -B1 ${disk} | tail -1) - ${leave} )) /dev/zero > ${disk}/filler 2>/dev/null; true`);
 
     it('on stdout: the audit file keeps whole lines, the message names the device error, and nothing is lost on resume', async () => {
       const stream = await lab.activityStream({ name: 'enospc-out', shards: 2 });
@@ -171,13 +161,13 @@ describe('a file that cannot take more', () => {
       const audit = join(disk, 'audit.ndjson');
       const checkpoint = join(dir, 'enospc-out.json');
       await fill(48 * 1024);
-      const full = await bash(`${das('enospc-out', '--checkpoint', checkpoint, '--no-follow', '--batch-size', '20')} >> ${audit}`).done;
+      const full = await runShell(`${das('enospc-out', '--checkpoint', checkpoint, '--no-follow', '--batch-size', '20')} >> ${audit}`);
       expect(full.code, full.stderr).toBe(ExitCode.runtime);
       expect(full.stderr).toMatch(/no space left on device \(ENOSPC\)|the device took only part of the write/);
       expect(full.stderr).not.toContain('bug in das-read');
       expectWholeLines(await readFile(audit, 'utf8'));
       await rm(join(disk, 'filler'));
-      const rest = await bash(`${das('enospc-out', '--checkpoint', checkpoint, '--no-follow')} >> ${audit}`).done;
+      const rest = await runShell(`${das('enospc-out', '--checkpoint', checkpoint, '--no-follow')} >> ${audit}`);
       expect(rest.code, rest.stderr).toBe(0);
       const whole = await readFile(audit, 'utf8');
       expectWholeLines(whole);
@@ -189,17 +179,17 @@ describe('a file that cannot take more', () => {
       const stream = await lab.activityStream({ name: 'enospc-cp' });
       await stream.put(records(stream, 0, 5));
       const checkpoint = join(disk, 'cp', 'enospc-cp.json');
-      const first = await bash(das('enospc-cp', '--checkpoint', checkpoint, '--no-follow')).done;
+      const first = await runShell(das('enospc-cp', '--checkpoint', checkpoint, '--no-follow'));
       expect(first.code, first.stderr).toBe(0);
       await stream.put(records(stream, 5, 5));
       // Room for the lock's one page, none for the checkpoint's.
       await fill(4096);
-      const full = await bash(das('enospc-cp', '--checkpoint', checkpoint, '--no-follow')).done;
+      const full = await runShell(das('enospc-cp', '--checkpoint', checkpoint, '--no-follow'));
       expect(full.code).toBe(ExitCode.runtime);
       expect(full.stderr).toContain(`cannot save the checkpoint ${checkpoint}: no space left on device (ENOSPC)`);
       expect(await readdir(join(disk, 'cp'))).toEqual(['enospc-cp.json']);
       await rm(join(disk, 'filler'));
-      const rest = await bash(das('enospc-cp', '--checkpoint', checkpoint, '--no-follow')).done;
+      const rest = await runShell(das('enospc-cp', '--checkpoint', checkpoint, '--no-follow'));
       expect(sortedUnique([...idsIn(full.stdout), ...idsIn(rest.stdout)])).toEqual([5, 6, 7, 8, 9]);
       expect(idsIn(rest.stdout)).toContain(9);
     });
@@ -211,10 +201,10 @@ describe('a file that cannot take more', () => {
       await mkdir(ro);
       expect(spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k,ro', 'tmpfs', ro]).status).toBe(0);
       try {
-        const checkpoint = await bash(das('erofs', '--checkpoint', join(ro, 'cp.json'), '--no-follow')).done;
+        const checkpoint = await runShell(das('erofs', '--checkpoint', join(ro, 'cp.json'), '--no-follow'));
         expect(checkpoint.code).toBe(ExitCode.runtime);
         expect(checkpoint.stderr).toContain(`cannot create the lock ${join(ro, 'cp.json')}.lock: read-only file system (EROFS)`);
-        const deadLetter = await bash(das('erofs', '--on-error', 'skip', '--dead-letter', join(ro, 'dl.ndjson'), '--no-follow')).done;
+        const deadLetter = await runShell(das('erofs', '--on-error', 'skip', '--dead-letter', join(ro, 'dl.ndjson'), '--no-follow'));
         expect(deadLetter.code).toBe(ExitCode.runtime);
         expect(deadLetter.stderr).toContain(`cannot open the dead-letter file ${join(ro, 'dl.ndjson')}: read-only file system (EROFS)`);
         for (const result of [checkpoint, deadLetter]) expect(result.stderr).not.toContain('bug in das-read');
@@ -231,12 +221,12 @@ describe('a file that cannot take more', () => {
       const deadLetter = join(disk, 'dl.ndjson');
       const checkpoint = join(dir, 'enospc-dl.json');
       await fill(8 * 1024);
-      const full = await bash(das('enospc-dl', '--checkpoint', checkpoint, '--no-follow', '--on-error', 'skip', '--dead-letter', deadLetter)).done;
+      const full = await runShell(das('enospc-dl', '--checkpoint', checkpoint, '--no-follow', '--on-error', 'skip', '--dead-letter', deadLetter));
       expect(full.code).toBe(ExitCode.runtime);
       expect(full.stderr).toContain(`cannot keep 3 unreadable records in the dead-letter file ${deadLetter}: no space left on device (ENOSPC)`);
       expect(full.stderr).not.toMatch(/kept in/);
       await rm(join(disk, 'filler'));
-      const rest = await bash(das('enospc-dl', '--checkpoint', checkpoint, '--no-follow', '--on-error', 'skip', '--dead-letter', deadLetter)).done;
+      const rest = await runShell(das('enospc-dl', '--checkpoint', checkpoint, '--no-follow', '--on-error', 'skip', '--dead-letter', deadLetter));
       expect(rest.code, rest.stderr).toBe(0);
       expect(rest.stderr).toContain(`skipped 3 unreadable records; kept in ${deadLetter}`);
     });
@@ -250,13 +240,13 @@ describe('the checkpoint lock', () => {
     const checkpoint = join(dir, 'orphan-lock.json');
     for (const holder of [{ pid: 1, host: hostname() }, { pid: 4242, host: 'container-that-was-recreated' }]) {
       await writeFile(`${checkpoint}.lock`, JSON.stringify({ ...holder, since: '2026-01-01T00:00:00.000Z' }));
-      const fresh = await bash(das('orphan-lock', '--checkpoint', checkpoint, '--no-follow')).done;
+      const fresh = await runShell(das('orphan-lock', '--checkpoint', checkpoint, '--no-follow'));
       expect(fresh.code).toBe(ExitCode.runtime);
       expect(fresh.stderr).toContain(`another das-read (pid ${holder.pid} on ${holder.host}`);
       expect(fresh.stderr).toContain('expires on its own 30 s after its last refresh');
       const minuteAgo = new Date(Date.now() - 60_000);
       await utimes(`${checkpoint}.lock`, minuteAgo, minuteAgo);
-      const taken = await bash(das('orphan-lock', '--checkpoint', checkpoint, '--no-follow')).done;
+      const taken = await runShell(das('orphan-lock', '--checkpoint', checkpoint, '--no-follow'));
       expect(taken.code, taken.stderr).toBe(0);
       expect(existsSync(`${checkpoint}.lock`)).toBe(false);
     }
@@ -266,7 +256,7 @@ describe('the checkpoint lock', () => {
     const stream = await lab.activityStream({ name: 'new-folder' });
     await stream.put(records(stream, 0, 2));
     const checkpoint = join(dir, 'not', 'yet', 'there.json');
-    const result = await bash(das('new-folder', '--checkpoint', checkpoint, '--no-follow')).done;
+    const result = await runShell(das('new-folder', '--checkpoint', checkpoint, '--no-follow'));
     expect(result.code, result.stderr).toBe(0);
     expect(idsIn(result.stdout)).toEqual([0, 1]);
     expect(existsSync(checkpoint)).toBe(true);

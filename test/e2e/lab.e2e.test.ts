@@ -1,8 +1,8 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { runBin, startBin, userEnv } from '../helpers/bin.js';
+import { runBin, runShell, startBin, userEnv } from '../helpers/bin.js';
 import { freePort } from '../../src/lab/http.js';
 
 const FORCE_GC = fileURLToPath(new URL('../fixtures/force-gc/force-gc.mjs', import.meta.url));
@@ -32,16 +32,6 @@ async function until(condition: () => boolean, timeoutMs = 10_000) {
     if (Date.now() > deadline) throw new Error('timed out');
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-}
-
-/** A shell script in bash with exactly `env`, as a user's terminal would run it. */
-function bash(script: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn('bash', ['-c', script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
 }
 
 describe('das-read lab', () => {
@@ -76,15 +66,15 @@ describe('das-read lab', () => {
       expect(hints).toHaveLength(3);
       // What `npm ci` leaves a newcomer: node on PATH, no das-read, no AWS configuration.
       const shell = { PATH: `${dirname(process.execPath)}:/usr/bin:/bin`, HOME: process.env.HOME ?? '/tmp', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' };
-      expect((await bash('command -v das-read || echo none', shell)).stdout.trim()).toBe('none');
+      expect((await runShell('command -v das-read || echo none', shell)).stdout.trim()).toBe('none');
       const [start = '', read = '', stop = ''] = hints;
-      const started = await bash(`${exportLine}\n${start}`, shell);
+      const started = await runShell(`${exportLine}\n${start}`, shell);
       expect(started.code, started.stderr).toBe(0);
       // The read follows until Ctrl-C: given one after it has shown events.
-      const reading = await bash(`${exportLine}\ntimeout -s INT 6 ${read}`, shell);
+      const reading = await runShell(`${exportLine}\ntimeout -s INT 6 ${read}`, shell);
       expect(reading.stderr).toBe('');
       expect(reading.stdout.trim().split('\n').length).toBeGreaterThan(3);
-      const stopped = await bash(`${exportLine}\n${stop} --wait`, shell);
+      const stopped = await runShell(`${exportLine}\n${stop} --wait`, shell);
       expect(stopped.code, stopped.stderr).toBe(0);
       expect(stopped.stdout).toContain('stopped');
     } finally {

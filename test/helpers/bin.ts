@@ -63,3 +63,13 @@ export function runBin(args: string[], env = userEnv(), nodeArgs: string[] = [])
   running.child.stdin.end();
   return running.finished;
 }
+
+/** A script in bash, as a user's shell or cron runs it; not spawnSync: the lab answering it may live in this very process. */
+export function runShell(script: string, env: Record<string, string> = userEnv()): Promise<Omit<Finished, 'signal'>> {
+  const child = spawn('bash', ['-c', script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}

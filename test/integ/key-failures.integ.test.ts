@@ -3,11 +3,10 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run } from '../../src/cli/run.js';
 import { MAX_SKIPPED_IN_A_ROW } from '../../src/commands/batch-writer.js';
 import { ExitCode } from '../../src/errors.js';
 import { activityRecord, postgresEvent } from '../../src/lab/synthetic-events.js';
-import { memoryIO } from '../helpers/memory-io.js';
+import { readOnce } from '../helpers/read-once.js';
 import { putRaw, startTestLab, type TestLab, type TestStream } from '../helpers/test-lab.js';
 
 let lab: TestLab;
@@ -20,11 +19,7 @@ afterAll(async () => {
   await lab?.close();
 });
 
-async function read(args: string[]) {
-  const io = memoryIO();
-  const code = await run([...args, '--endpoint-url', lab.endpoint, '--no-follow'], io);
-  return { code, stdout: io.stdout.lines(), stderr: io.stderr.text };
-}
+const read = (args: string[]) => readOnce(lab.endpoint, args);
 const ids = (lines: string[]) => lines.map((line) => (JSON.parse(line) as { statementId: number }).statementId);
 const good = (stream: TestStream, n: number) => stream.producer.encode(activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(n)]));
 

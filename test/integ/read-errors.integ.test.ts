@@ -16,6 +16,7 @@ import { Diagnostics } from '../../src/output/diagnostics.js';
 import { makeChalk } from '../../src/output/color.js';
 import { activityRecord, postgresEvent } from '../../src/lab/synthetic-events.js';
 import { memoryIO } from '../helpers/memory-io.js';
+import { readOnce } from '../helpers/read-once.js';
 import { putRaw, startTestLab, type TestLab, type TestStream } from '../helpers/test-lab.js';
 
 let lab: TestLab;
@@ -26,11 +27,7 @@ afterAll(async () => {
   await lab?.close();
 });
 
-async function read(args: string[]) {
-  const io = memoryIO();
-  const code = await run([...args, '--endpoint-url', lab.endpoint, '--no-follow'], io);
-  return { code, stdout: io.stdout.lines(), stderr: io.stderr.text };
-}
+const read = (args: string[]) => readOnce(lab.endpoint, args);
 
 function expectNoStack(stderr: string) {
   expect(stderr).not.toMatch(/\n\s+at /);
