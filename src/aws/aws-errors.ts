@@ -41,9 +41,11 @@ export function explainAwsError(error: unknown, action: string, resource?: strin
           (action.startsWith('rds:') ? '\nOr skip RDS: --stream-name aws-rds-das-<resource id> needs only Kinesis and KMS rights.' : ''),
       );
     case 'ResourceNotFoundException':
-      if (action.startsWith('kinesis:')) {
+    case 'ResourceInUseException':
+      // A stream being deleted answers "not currently ACTIVE" until it is gone, then "not found".
+      if (action.startsWith('kinesis:') && (name === 'ResourceNotFoundException' || /not currently ACTIVE/i.test(message))) {
         return new UserError(
-          `the Kinesis stream ${resource ?? ''} no longer exists (${action} answered ResourceNotFoundException)`,
+          `the Kinesis stream ${resource ?? ''} ${name === 'ResourceNotFoundException' ? 'no longer exists' : 'is being deleted'} (${action} answered ${name})`,
           undefined,
           'Was the activity stream stopped? Stopping it deletes its Kinesis stream; `das-read status` shows where it stands.',
         );

@@ -110,14 +110,17 @@ export async function readCommand(options: ReadOptions, deps: ReadDeps): Promise
       } else if (error instanceof OutputClosedError) summary.outputClosed = true;
       else throw error;
     } finally {
-      // The reader is still there (an end, a stop, a bad record): what it was sent counts as read.
-      // Not so for a reader that stopped reading: only what it surely read does.
-      if (!summary.outputClosed && !stalled) await writer.settle();
-      stop.abort();
-      await decoder.close();
-      Object.assign(summary, { events: writer.events, records: writer.records, skipped: writer.skipped, kmsDecryptCalls: decoder.stats.kmsDecryptCalls });
-      if (writer.skipped > 0) {
-        log.warn(`skipped ${writer.skipped} unreadable record${writer.skipped === 1 ? '' : 's'}${deadLetter ? `; kept in ${deadLetter.path}` : ''}`);
+      try {
+        // The reader is still there (an end, a stop, a bad record): what it was sent counts as read.
+        // Not so for a reader that stopped reading: only what it surely read does.
+        if (!summary.outputClosed && !stalled) await writer.settle();
+      } finally {
+        stop.abort();
+        await decoder.close();
+        Object.assign(summary, { events: writer.events, records: writer.records, skipped: writer.skipped, kmsDecryptCalls: decoder.stats.kmsDecryptCalls });
+        if (writer.skipped > 0) {
+          log.warn(`skipped ${writer.skipped} unreadable record${writer.skipped === 1 ? '' : 's'}${deadLetter ? `; kept in ${deadLetter.path}` : ''}`);
+        }
       }
     }
     return summary;

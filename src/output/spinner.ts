@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { visible } from './visible.js';
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
@@ -16,7 +17,8 @@ export function createSpinner(stream: Writable, enabled: boolean): Spinner {
   const timer = setInterval(draw, 100);
   return {
     update(next) {
-      text = next;
+      // The text quotes names the user typed and statuses RDS returned: shown as data.
+      text = visible(next);
       draw();
     },
     stop() {
