@@ -2,7 +2,6 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // Dummy credentials for the default chain: the local services accept any signature.
@@ -14,5 +13,7 @@ export default defineConfig({
       AWS_CONFIG_FILE: '/dev/null',
       AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
     },
+    // One project a tier, each runnable alone: npm test -- --project unit (integ: local services; e2e: the built bin).
+    projects: ['unit', 'integ', 'e2e'].map((tier) => ({ extends: true, test: { name: tier, include: [`test/${tier}/**/*.test.ts`] } })),
   },
 });

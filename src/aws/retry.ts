@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { awsErrorName } from './error-names.js';
-import { sleep } from '../kinesis/sleep.js';
+import { sleep } from '../sleep.js';
 
 const TRANSIENT_CODES = new Set([
   'ProvisionedThroughputExceededException',

@@ -1,4 +1,3 @@
-import { encryptionContextFor, type EncryptionContext } from '../decode/encryption-context.js';
 import { UsageError } from '../errors.js';
 
 export const STREAM_PREFIX = 'aws-rds-das-';
@@ -12,9 +11,8 @@ export type Source =
 /** Everything the reader needs to know about the stream it reads. */
 export interface StreamTarget {
   streamName: string;
-  /** `cluster-…` or `db-…`: the value of the KMS encryption context. */
+  /** `cluster-…` or `db-…`: the value of the KMS encryption context, which the decoder builds from it. */
   resourceId: string;
-  encryptionContext: EncryptionContext;
   /** What the user named, for messages. */
   label: string;
   mode?: string;
@@ -23,7 +21,7 @@ export interface StreamTarget {
 
 export function targetFromStream(streamName: string, resourceId: string | undefined, label = streamName): StreamTarget {
   const id = resourceId ?? resourceIdFromStreamName(streamName);
-  return { streamName, resourceId: id, encryptionContext: encryptionContextFor(id), label };
+  return { streamName, resourceId: id, label };
 }
 
 function resourceIdFromStreamName(streamName: string): string {

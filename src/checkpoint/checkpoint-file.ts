@@ -1,7 +1,10 @@
 import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
-import { withSystemWords } from '../output/system-errors.js';
+import { withSystemWords } from '../system-errors.js';
 import { dirname, basename, join } from 'node:path';
 import { ExitCode, UserError } from '../errors.js';
+import type { StreamIdentity } from '../kinesis/stream-summary.js';
+
+export type { StreamIdentity } from '../kinesis/stream-summary.js';
 
 /** Where one shard's reading stands. Only positions: never a key, never an event. */
 export interface ShardPosition {
@@ -17,20 +20,16 @@ export interface ShardPosition {
 
 export type SavedStart = { type: 'TRIM_HORIZON' } | { type: 'AT_TIMESTAMP'; timestamp: string };
 
-/**
- * Which Kinesis stream the positions belong to. Stopping an activity stream deletes its Kinesis
- * stream; starting it again makes a new one with the same name and the same shard ids.
- */
-export interface StreamIdentity {
-  arn: string;
-  createdAt: string;
-}
 
 export interface CheckpointState {
   version: 1;
   streamName: string;
   resourceId: string;
-  /** Absent in checkpoints of earlier versions, or without kinesis:DescribeStreamSummary. */
+  /**
+   * Which Kinesis stream the positions belong to (stopping an activity stream deletes it, and
+   * starting it again makes a new one, same name, same shard ids). Absent in checkpoints of
+   * earlier versions, or without kinesis:DescribeStreamSummary.
+   */
   stream?: StreamIdentity;
   /** Where shards without a position start: the first run's --from. */
   start: SavedStart;

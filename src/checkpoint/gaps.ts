@@ -1,8 +1,7 @@
-import { DescribeStreamSummaryCommand, GetRecordsCommand, GetShardIteratorCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
-import { withRetry } from '../aws/retry.js';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { ShardInfo } from '../kinesis/shards.js';
+import { oldestSequenceNumber } from '../kinesis/stream-summary.js';
 import type { PositionBook } from './position-book.js';
-import type { StreamIdentity } from './checkpoint-file.js';
 
 /** Events a checkpoint expected that the stream no longer holds. */
 export interface Gap {
@@ -21,27 +20,6 @@ export interface GapCheck {
   /** Whether the checkpoint and the stream were compared by identity: then a gap is trimming, not a new stream. */
   streamIdentified: boolean;
   signal?: AbortSignal;
-}
-
-const DEFAULT_RETENTION_HOURS = 24;
-
-/** What DescribeStreamSummary tells a checkpointed run: how long records stay, and which stream this is. */
-export interface StreamFacts {
-  retentionHours: number;
-  identity?: StreamIdentity;
-}
-
-export async function streamFacts(kinesis: KinesisClient, streamName: string, signal?: AbortSignal): Promise<StreamFacts> {
-  try {
-    const answer = await withRetry(() => kinesis.send(new DescribeStreamSummaryCommand({ StreamName: streamName }), { abortSignal: signal }), signal, undefined, `kinesis:DescribeStreamSummary of ${streamName}`);
-    const summary = answer.StreamDescriptionSummary;
-    const identity = summary?.StreamARN && summary.StreamCreationTimestamp ? { arn: summary.StreamARN, createdAt: summary.StreamCreationTimestamp.toISOString() } : undefined;
-    return { retentionHours: summary?.RetentionPeriodHours ?? DEFAULT_RETENTION_HOURS, ...(identity ? { identity } : {}) };
-  } catch (error) {
-    if (signal?.aborted) throw error;
-    // Without kinesis:DescribeStreamSummary: DAS's own retention, and no identity to compare.
-    return { retentionHours: DEFAULT_RETENTION_HOURS };
-  }
 }
 
 /**
@@ -75,14 +53,4 @@ export async function findGaps(check: GapCheck): Promise<Gap[]> {
     }
   }
   return gaps;
-}
-
-async function oldestSequenceNumber(kinesis: KinesisClient, streamName: string, shardId: string, signal?: AbortSignal): Promise<string | undefined> {
-  const { ShardIterator } = await withRetry(
-    () => kinesis.send(new GetShardIteratorCommand({ StreamName: streamName, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }), { abortSignal: signal }),
-    signal,
-  );
-  if (!ShardIterator) return undefined;
-  const answer = await withRetry(() => kinesis.send(new GetRecordsCommand({ ShardIterator, Limit: 1 }), { abortSignal: signal }), signal, undefined, `kinesis:GetRecords on ${shardId}`);
-  return answer.Records?.[0]?.SequenceNumber;
 }

@@ -2,7 +2,7 @@ import { mkdir, open, readFile, rename, stat, unlink, utimes } from 'node:fs/pro
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { UserError } from '../errors.js';
-import { withSystemWords } from '../output/system-errors.js';
+import { withSystemWords } from '../system-errors.js';
 
 /** Who this process is, as the lock records it: from main, the one file that knows the process. */
 export interface LockOwner {

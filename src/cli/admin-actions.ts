@@ -6,7 +6,7 @@ import { confirm } from '../output/confirm.js';
 import { visible } from '../output/visible.js';
 import { createSpinner } from '../output/spinner.js';
 import type { Flags } from './program.js';
-import type { ActionContext } from './run.js';
+import type { ActionContext } from './action-context.js';
 import { adminAws, databaseRef, startRequest, statusFormat, waitTimeout } from './admin-options.js';
 import type { DatabaseRef } from '../commands/stream-status.js';
 import type { RDSClient } from '@aws-sdk/client-rds';

@@ -6,7 +6,7 @@ import { LAB_CLUSTER, LAB_KEY_ALIAS, startLabSession, type LabSession } from '..
 import { colorLevel, makeChalk } from '../output/color.js';
 import { eventFormatter } from '../output/event-format.js';
 import type { Flags } from './program.js';
-import type { ActionContext } from './run.js';
+import type { ActionContext } from './action-context.js';
 import { parsePositiveInteger } from './time-spec.js';
 import { toReadOptions } from './read-options.js';
 import { postgresSource } from './postgres-source.js';

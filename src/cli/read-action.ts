@@ -4,7 +4,7 @@ import { colorLevel, makeChalk } from '../output/color.js';
 import { eventFormatter } from '../output/event-format.js';
 import type { Flags } from './program.js';
 import { toReadOptions, type RawReadFlags } from './read-options.js';
-import type { ActionContext } from './run.js';
+import type { ActionContext } from './action-context.js';
 
 /** `das-read --cluster X`: read, decrypt, print. */
 export async function readAction(flags: Flags, context: ActionContext): Promise<number> {

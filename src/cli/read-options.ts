@@ -1,39 +1,14 @@
 import type { AwsOptions } from '../aws/clients.js';
 import type { Source } from '../aws/stream-target.js';
+import type { OnError, OutputFormat, ReadOptions } from '../commands/read-options.js';
 import type { ColorChoice } from '../output/color.js';
-import type { StartPosition } from '../kinesis/positions.js';
 import { availableParallelism } from 'node:os';
 import { UsageError } from '../errors.js';
 import { DEFAULT_MAX_RECORD_BYTES } from '../decode/record-limits.js';
 import { parseFrom, parsePositiveInteger, parseUntil } from './time-spec.js';
 
-export type OutputFormat = 'pretty' | 'ndjson';
-export type OnError = 'fail' | 'skip';
-
-
-export interface ReadOptions {
-  source: Source;
-  aws: AwsOptions;
-  follow: boolean;
-  /** Where a first run starts; a checkpoint overrides it on later runs. */
-  from: StartPosition;
-  until?: Date;
-  maxEvents?: number;
-  /** Records asked for per GetRecords call. */
-  batchSize: number;
-  /** Decryption threads at most (they start as the load needs them); 0 decrypts on the main thread. */
-  threads: number;
-  /** A record's size once inflated, at most: past it the record is unreadable. */
-  maxRecordBytes: number;
-  checkpoint?: string;
-  onError: OnError;
-  deadLetter?: string;
-  output: OutputFormat;
-  includeHeartbeats: boolean;
-  color: ColorChoice;
-  verbose: boolean;
-  debug: boolean;
-}
+// The command owns its options; this file only translates flags into them.
+export type { OnError, OutputFormat, ReadOptions } from '../commands/read-options.js';
 
 /** The flags as commander hands them over: strings and booleans, unchecked. */
 export interface RawReadFlags {

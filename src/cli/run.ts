@@ -2,11 +2,14 @@ import { CommanderError } from 'commander';
 import type { AwsClients, AwsOptions, SdkWarnings } from '../aws/clients.js';
 import type { LockOwner } from '../checkpoint/lock.js';
 import { ExitCode, UserError } from '../errors.js';
-import { colorLevel, makeChalk, type ColorChoice } from '../output/color.js';
+import { colorLevel, makeChalk } from '../output/color.js';
 import { Diagnostics } from '../output/diagnostics.js';
 import type { IO } from '../output/io.js';
 import { VERSION } from '../version.js';
 import { buildProgram, optionsAfterSubcommand, type Flags } from './program.js';
+import type { ActionContext } from './action-context.js';
+
+export type { ActionContext } from './action-context.js';
 
 export interface RunDeps {
   /** Aborted by main on SIGINT / SIGTERM, with the signal's name as the reason. */
@@ -19,20 +22,6 @@ export interface RunDeps {
   nodePath?: string;
   /** This Node.js version, when it is past its end of life. */
   nodePastEndOfLife?: string;
-}
-
-/** What every action gets: the terminal, the process's facts, and a way to talk to AWS. */
-export interface ActionContext {
-  io: IO;
-  signal: AbortSignal;
-  now: () => Date;
-  lockOwner: LockOwner;
-  nodePath: string;
-  log(options?: { color?: ColorChoice; verbose?: boolean; debug?: boolean }): Diagnostics;
-  /** Runs `use` with clients for `aws`, destroyed afterwards. */
-  withClients<T>(aws: AwsOptions, use: (clients: AwsClients) => Promise<T>): Promise<T>;
-  /** The exit code for a run that was stopped by a signal, if it was. */
-  interrupted(): number | undefined;
 }
 
 const UNKNOWN_OWNER: LockOwner = { pid: -1, isAlive: () => true };

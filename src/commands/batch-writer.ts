@@ -1,19 +1,17 @@
 import type { DecodedBatch } from '../decode/decode-stage.js';
-import type { DecodedRecord } from '../decode/types.js';
 import { DataKeyRecordError, RecordError, UserError } from '../errors.js';
 import { saveCheckpoint } from '../checkpoint/checkpoint-file.js';
 import type { PositionBook, Progress } from '../checkpoint/position-book.js';
 import { deadLetterOf, type DeadLetter, type DeadLetterFile } from '../output/dead-letter.js';
 import type { Diagnostics } from '../output/diagnostics.js';
 import type { OutputWriter } from '../output/writer.js';
-import type { OnError } from '../cli/read-options.js';
+import type { OnError } from './read-options.js';
 import { Utf8Builder } from '../output/utf8-builder.js';
+import type { EventFormatter } from '../output/event-format.js';
 
 /** Unreadable records in a row past which --on-error skip stops: documented in the README. */
 export const MAX_SKIPPED_IN_A_ROW = 100;
 
-/** `index` is the event's place in its record: with the shard and sequence number, a stable id. */
-export type EventFormatter = (record: DecodedRecord, index: number) => string;
 
 export interface BatchWriterOptions {
   output: OutputWriter;

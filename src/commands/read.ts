@@ -3,11 +3,12 @@ import type { AwsClients } from '../aws/clients.js';
 import { resolveTarget } from '../aws/resolve.js';
 import type { StreamTarget } from '../aws/stream-target.js';
 import { createDecoder } from '../decode/decoder.js';
+import { encryptionContextFor } from '../decode/encryption-context.js';
 import { decodeBatches } from '../decode/decode-stage.js';
 import { readStream } from '../kinesis/stream-reader.js';
 import { listShards } from '../kinesis/shards.js';
 import type { StartPosition } from '../kinesis/positions.js';
-import type { ReadOptions } from '../cli/read-options.js';
+import type { ReadOptions } from './read-options.js';
 import type { Diagnostics } from '../output/diagnostics.js';
 import { OutputClosedError, OutputWriter } from '../output/writer.js';
 import { DeadLetterFile } from '../output/dead-letter.js';
@@ -15,8 +16,10 @@ import type { StdoutTarget } from '../output/io.js';
 import { assertSameStream, loadCheckpoint, saveCheckpoint, type SavedStart } from '../checkpoint/checkpoint-file.js';
 import { acquireLock, type Lock, type LockOwner } from '../checkpoint/lock.js';
 import { PositionBook } from '../checkpoint/position-book.js';
-import { findGaps, streamFacts, type Gap } from '../checkpoint/gaps.js';
-import { BatchWriter, type EventFormatter } from './batch-writer.js';
+import { findGaps, type Gap } from '../checkpoint/gaps.js';
+import { streamFacts } from '../kinesis/stream-summary.js';
+import { BatchWriter } from './batch-writer.js';
+import type { EventFormatter } from '../output/event-format.js';
 
 export interface ReadDeps {
   clients: AwsClients;
@@ -66,7 +69,7 @@ export async function readCommand(options: ReadOptions, deps: ReadDeps): Promise
 
     const stop = new AbortController();
     const signal = AbortSignal.any([deps.signal, stop.signal]);
-    const decoder = createDecoder({ kms: clients.kms, encryptionContext: target.encryptionContext, threads: options.threads, maxRecordBytes: options.maxRecordBytes });
+    const decoder = createDecoder({ kms: clients.kms, encryptionContext: encryptionContextFor(target.resourceId), threads: options.threads, maxRecordBytes: options.maxRecordBytes });
     const file = deps.stdoutTarget?.kind === 'file' ? deps.stdoutTarget : undefined;
     const output = new OutputWriter(deps.stdout, file);
     const writer = new BatchWriter({

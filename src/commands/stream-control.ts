@@ -1,7 +1,7 @@
 import { StartActivityStreamCommand, StopActivityStreamCommand, type RDSClient } from '@aws-sdk/client-rds';
 import { callAws } from '../aws/aws-errors.js';
 import type { ActivityStreamInfo } from '../aws/resolve.js';
-import { sleep } from '../kinesis/sleep.js';
+import { sleep } from '../sleep.js';
 import { UserError, UsageError } from '../errors.js';
 import { describeDatabase, type DatabaseRef } from './stream-status.js';
 

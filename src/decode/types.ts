@@ -58,13 +58,8 @@ export interface DasActivityRecord {
   [field: string]: unknown;
 }
 
-/** A Kinesis record as das-read receives it, before decoding. */
-export interface RawRecord {
-  shardId: string;
-  sequenceNumber: string;
-  data: Uint8Array;
-  arrivalTime?: Date;
-}
+// The reader owns the raw record; decoding takes it from there.
+export type { RawRecord } from '../kinesis/raw-record.js';
 
 /** A Kinesis record after decoding: where it came from and what it held. */
 export interface DecodedRecord {

@@ -3,8 +3,8 @@ import { callAws, explainAwsError } from '../aws/aws-errors.js';
 import { withRetry, type RetryPolicy } from '../aws/retry.js';
 import { awsErrorName } from '../aws/error-names.js';
 import { iteratorRequest, type StartPosition } from './positions.js';
-import { sleep } from './sleep.js';
-import type { RawRecord } from '../decode/types.js';
+import { sleep } from '../sleep.js';
+import type { RawRecord } from './raw-record.js';
 
 /** What one GetRecords call brought from one shard. */
 export interface ShardBatch {

@@ -1,4 +1,4 @@
-import { withSystemWords } from '../output/system-errors.js';
+import { withSystemWords } from '../system-errors.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 

@@ -1,6 +1,6 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import type { RawRecord } from '../decode/types.js';
-import { withSystemWords } from './system-errors.js';
+import { withSystemWords } from '../system-errors.js';
 
 /** One record das-read could not read, kept whole so that nothing is lost. */
 export interface DeadLetter {

@@ -1,8 +1,10 @@
 import type { ChalkInstance } from 'chalk';
-import type { EventFormatter } from '../commands/batch-writer.js';
-import type { DasEvent } from '../decode/types.js';
+import type { DasEvent, DecodedRecord } from '../decode/types.js';
 import { formatNdjson } from './ndjson.js';
 import { formatPretty } from './pretty.js';
+
+/** `index` is the event's place in its record: with the shard and sequence number, a stable id. */
+export type EventFormatter = (record: DecodedRecord, index: number) => string;
 
 /** The formatter `-o` names; only pretty parses the events back into objects. */
 export function eventFormatter(output: 'ndjson' | 'pretty', chalk: ChalkInstance): EventFormatter {

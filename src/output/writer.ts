@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import { UserError } from '../errors.js';
-import { DEVICE_FULL_CODES, errorCode, explainSystemError } from './system-errors.js';
+import { DEVICE_FULL_CODES, errorCode, explainSystemError } from '../system-errors.js';
 
 /** The reader of our output went away (`| head`): a clean end, not a failure. */
 export class OutputClosedError extends Error {

@@ -1,4 +1,4 @@
-import { UserError } from '../errors.js';
+import { UserError } from './errors.js';
 
 /** The system errors a user can act on, in words; an error they name is theirs to fix, not a bug. */
 const WORDS: Record<string, string> = {

@@ -1,0 +1,19 @@
+import type { AwsClients, AwsOptions } from '../aws/clients.js';
+import type { LockOwner } from '../checkpoint/lock.js';
+import type { ColorChoice } from '../output/color.js';
+import type { Diagnostics } from '../output/diagnostics.js';
+import type { IO } from '../output/io.js';
+
+/** What every action gets: the terminal, the process's facts, and a way to talk to AWS. */
+export interface ActionContext {
+  io: IO;
+  signal: AbortSignal;
+  now: () => Date;
+  lockOwner: LockOwner;
+  nodePath: string;
+  log(options?: { color?: ColorChoice; verbose?: boolean; debug?: boolean }): Diagnostics;
+  /** Runs `use` with clients for `aws`, destroyed afterwards. */
+  withClients<T>(aws: AwsOptions, use: (clients: AwsClients) => Promise<T>): Promise<T>;
+  /** The exit code for a run that was stopped by a signal, if it was. */
+  interrupted(): number | undefined;
+}

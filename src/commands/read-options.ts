@@ -1,0 +1,32 @@
+import type { AwsOptions } from '../aws/clients.js';
+import type { Source } from '../aws/stream-target.js';
+import type { StartPosition } from '../kinesis/positions.js';
+import type { ColorChoice } from '../output/color.js';
+
+export type OutputFormat = 'pretty' | 'ndjson';
+export type OnError = 'fail' | 'skip';
+
+/** What a read is asked to do: built from flags by cli/read-options.ts, or by a program of its own. */
+export interface ReadOptions {
+  source: Source;
+  aws: AwsOptions;
+  follow: boolean;
+  /** Where a first run starts; a checkpoint overrides it on later runs. */
+  from: StartPosition;
+  until?: Date;
+  maxEvents?: number;
+  /** Records asked for per GetRecords call. */
+  batchSize: number;
+  /** Decryption threads at most (they start as the load needs them); 0 decrypts on the main thread. */
+  threads: number;
+  /** A record's size once inflated, at most: past it the record is unreadable. */
+  maxRecordBytes: number;
+  checkpoint?: string;
+  onError: OnError;
+  deadLetter?: string;
+  output: OutputFormat;
+  includeHeartbeats: boolean;
+  color: ColorChoice;
+  verbose: boolean;
+  debug: boolean;
+}

@@ -1,0 +1,69 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const SRC = fileURLToPath(new URL('../../src', import.meta.url));
+
+/**
+ * src/'s folders, lowest first: each may import only from itself and those before it. The files at
+ * src/'s root are the ground floor (errors, sleep, version), but for the two entries at the top.
+ */
+const LAYERS = ['', 'aws', 'kinesis', 'decode', 'checkpoint', 'output', 'commands', 'lab', 'cli', 'entry'];
+const ENTRIES = new Set(['index.ts', 'main.ts']);
+
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sources(path);
+    return /\.(ts|js)$/.test(entry.name) ? [path] : [];
+  });
+}
+
+/** Every module a file names, statically or with import(), types included. */
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  const named = [...text.matchAll(/(?:from|import)\s*\(?\s*'(\.[^']+)'/g)].map((match) => match[1] ?? '');
+  return named.map((specifier) => relative(SRC, resolve(dirname(file), specifier)).replace(/\.js$/, file.endsWith('.js') && !specifier.endsWith('.js') ? '' : '.js'));
+}
+
+const fileOf = (module: string, files: Set<string>) => [module.replace(/\.js$/, '.ts'), module].find((candidate) => files.has(candidate)) ?? module;
+const layerOf = (file: string) => (ENTRIES.has(file) ? 'entry' : file.includes('/') ? (file.split('/')[0] ?? '') : '');
+
+describe('src/ is layered, every import pointing down', () => {
+  const files = new Set(sources(SRC).map((file) => relative(SRC, file)));
+  const graph = new Map([...files].map((file) => [file, importsOf(join(SRC, file)).map((module) => fileOf(module, files)).filter((module) => files.has(module))]));
+
+  it('every folder is in the table', () => {
+    expect([...files].map(layerOf).filter((layer) => !LAYERS.includes(layer))).toEqual([]);
+  });
+
+  it('no folder imports from a folder above it', () => {
+    const upward = [...graph].flatMap(([file, imported]) =>
+      imported.filter((module) => LAYERS.indexOf(layerOf(module)) > LAYERS.indexOf(layerOf(file))).map((module) => `${file} → ${module}`),
+    );
+    expect(upward).toEqual([]);
+  });
+
+  it('no file reaches itself through its imports', () => {
+    const circles: string[] = [];
+    const state = new Map<string, 'open' | 'done'>();
+    const visit = (file: string, path: string[]) => {
+      if (state.get(file) === 'done') return;
+      if (state.get(file) === 'open') {
+        circles.push([...path.slice(path.indexOf(file)), file].join(' → '));
+        return;
+      }
+      state.set(file, 'open');
+      for (const next of graph.get(file) ?? []) visit(next, [...path, file]);
+      state.set(file, 'done');
+    };
+    for (const file of graph.keys()) visit(file, []);
+    expect(circles).toEqual([]);
+  });
+
+  it('the walk sees the imports it checks', () => {
+    expect(graph.get('commands/read.ts')).toContain('decode/decoder.ts');
+    expect(graph.get('cli/run.ts')).toContain('cli/read-action.ts');
+  });
+});
