@@ -49,12 +49,18 @@ export class OutputWriter {
     // Writes finish in order: the last one's callback runs once all are written or one has
     // failed, and before the stream's 'error' event, so the failure is taken from it.
     await new Promise<void>((resolve) => {
-      chunks.forEach((chunk, index) =>
-        this.stream.write(chunk, (error) => {
-          if (error) this.#fail(error);
-          if (index === chunks.length - 1) resolve();
-        }),
-      );
+      try {
+        chunks.forEach((chunk, index) =>
+          this.stream.write(chunk, (error) => {
+            if (error) this.#fail(error);
+            if (index === chunks.length - 1) resolve();
+          }),
+        );
+      } catch (error) {
+        // A file's stdout writes synchronously, and may throw the device's error here instead.
+        this.#fail(error as NodeJS.ErrnoException);
+        resolve();
+      }
     });
     const length = chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0);
     if (this.file && this.#wholeEnd !== undefined && !this.#closed) {

@@ -79,4 +79,47 @@ describe('output writer', () => {
     await expect(writer.write([Buffer.from('x')])).rejects.toBeInstanceOf(OutputClosedError);
     await expect(writer.write([Buffer.from('y')])).rejects.toBeInstanceOf(OutputClosedError);
   });
+
+  /** A file that takes `room` bytes, then fails as a full disk does: by callback, or thrown from write(). */
+  function fullFile(room: number, how: 'callback' | 'throw') {
+    let size = 100;
+    const cuts: number[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        const error = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+        if (size - 100 + chunk.length > room) {
+          size += Math.max(0, room - (size - 100));
+          if (how === 'throw') throw error;
+          return done(error);
+        }
+        size += chunk.length;
+        done();
+      },
+    });
+    stream.on('error', () => undefined);
+    const file = { path: '/var/log/das/audit.ndjson', size: () => size, truncate: async (length: number) => void cuts.push((size = length)) };
+    return { writer: new OutputWriter(stream, file), cuts };
+  }
+
+  it.each(['callback', 'throw'] as const)('a full disk (reported by %s) cuts the file back to its last whole write, and says so', async (how) => {
+    const { writer, cuts } = fullFile(10, how);
+    await writer.write([Buffer.from('line one\n')]);
+    const failed = writer.write([Buffer.from('line two\n')]);
+    await expect(failed).rejects.toThrow('cannot write the events to /var/log/das/audit.ndjson: no space left on device (ENOSPC)');
+    expect(cuts).toEqual([109]);
+  });
+
+  it('a write the device cut short without an error is caught by the size, and cut back too', async () => {
+    let size = 0;
+    const cuts: number[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        size += Math.min(chunk.length, 4);
+        done();
+      },
+    });
+    const writer = new OutputWriter(stream, { path: 'audit.ndjson', size: () => size, truncate: async (length) => void cuts.push((size = length)) });
+    await expect(writer.write([Buffer.from('a long line\n')])).rejects.toThrow('the device took only part of the write');
+    expect(cuts).toEqual([0]);
+  });
 });
