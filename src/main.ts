@@ -28,17 +28,18 @@ function stdoutTarget(): StdoutTarget | undefined {
   }
   if (stats.isFIFO()) return { kind: 'pipe' };
   if (stats.isSocket()) return { kind: 'socket' };
+  const path = fdPath();
   if (stats.isFile()) {
     return {
       kind: 'file',
-      path: fdPath() ?? 'stdout',
+      path: path ?? 'stdout',
       size: () => fstatSync(1).size,
       truncate: (length) => new Promise<void>((resolve, reject) => ftruncate(1, length, (error) => (error ? reject(error) : resolve()))),
       sync: () => new Promise<void>((resolve, reject) => fsync(1, (error) => (error ? reject(error) : resolve()))),
     };
   }
   // `>&-`: Node gives a closed fd 1 to /dev/null, opened read-write, where `> /dev/null` opens it write-only.
-  if (stats.isCharacterDevice() && fdPath() === '/dev/null' && fdAccessMode() === 2) return { kind: 'closed' };
+  if (stats.isCharacterDevice() && path === '/dev/null' && fdAccessMode() === 2) return { kind: 'closed' };
   return undefined;
 }
 

@@ -1,5 +1,5 @@
 import { awsErrorName } from './error-names.js';
-import { isTransient } from './retry.js';
+import { DEFAULT_RETRY, isTransient } from './retry.js';
 import { UserError } from '../errors.js';
 
 const CREDENTIALS_HINT =
@@ -78,7 +78,7 @@ export function explainAwsError(error: unknown, action: string, resource?: strin
   }
   if (isTransient(error)) {
     return new UserError(
-      `${action}${on} kept failing, retried with backoff 10 times over about a minute and a half: ${name ?? code ?? 'error'}: ${message}`,
+      `${action}${on} kept failing, retried with backoff ${DEFAULT_RETRY.retries} times over about a minute and a half: ${name ?? code ?? 'error'}: ${message}`,
       undefined,
       name === 'ProvisionedThroughputExceededException'
         ? 'Other consumers share the stream\'s read limit (5 GetRecords per second per shard); with --checkpoint, the next run resumes where this one stopped.'

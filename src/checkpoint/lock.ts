@@ -14,14 +14,9 @@ export interface Lock {
   release(): Promise<void>;
 }
 
-export interface LockTiming {
-  /** How often the holder touches its lock. */
-  refreshMs?: number;
-  /** A lock untouched this long has no living holder, whatever its pid or host says. */
-  staleMs?: number;
-}
-
+/** How often the holder touches its lock. */
 const REFRESH_MS = 5_000;
+/** A lock untouched this long has no living holder, whatever its pid or host says. */
 const STALE_MS = 30_000;
 
 interface Holder {
@@ -37,8 +32,7 @@ interface Holder {
  * dead on this host, and after 30 s untouched otherwise (a pid reused by another process,
  * a container recreated under another host name), so a lock never needs a person.
  */
-export async function acquireLock(checkpointPath: string, owner: LockOwner, timing: LockTiming = {}): Promise<Lock> {
-  const { refreshMs = REFRESH_MS, staleMs = STALE_MS } = timing;
+export async function acquireLock(checkpointPath: string, owner: LockOwner): Promise<Lock> {
   const path = `${checkpointPath}.lock`;
   const me: Holder = { pid: owner.pid, host: hostname(), since: new Date().toISOString() };
   // Saving would create the folder: the lock must not be the one to fail on it.
@@ -57,7 +51,7 @@ export async function acquireLock(checkpointPath: string, owner: LockOwner, timi
       } finally {
         await file.close();
       }
-      return held(path, me, refreshMs);
+      return held(path, me);
     } catch (error) {
       if (error instanceof UserError) throw error;
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw withSystemWords(error, `create the lock ${path}`);
@@ -65,16 +59,16 @@ export async function acquireLock(checkpointPath: string, owner: LockOwner, timi
     const holder = await readHolder(path);
     const age = await ageOf(path);
     if (age === undefined) continue;
-    const stale = age > staleMs;
+    const stale = age > STALE_MS;
     if (!holder && !stale) {
-      throw new UserError(`another das-read is starting on the checkpoint ${checkpointPath}`, undefined, `If none is, the lock ${path} expires on its own ${staleMs / 1000} s after it was made.`);
+      throw new UserError(`another das-read is starting on the checkpoint ${checkpointPath}`, undefined, `If none is, the lock ${path} expires on its own ${STALE_MS / 1000} s after it was made.`);
     }
     const gone = stale || (holder !== undefined && holder.host === me.host && !owner.isAlive(holder.pid));
     if (!gone && holder) {
       throw new UserError(
         `another das-read (pid ${holder.pid} on ${holder.host}, since ${holder.since}) is using the checkpoint ${checkpointPath}`,
         undefined,
-        `Two runs on one checkpoint would write the same events twice. If that process is gone, its lock ${path} expires on its own ${staleMs / 1000} s after its last refresh.`,
+        `Two runs on one checkpoint would write the same events twice. If that process is gone, its lock ${path} expires on its own ${STALE_MS / 1000} s after its last refresh.`,
       );
     }
     // Moved aside, not deleted: of two runs that both found it stale, only one moves it.
@@ -89,11 +83,11 @@ export async function acquireLock(checkpointPath: string, owner: LockOwner, timi
   throw new UserError(`cannot take the lock ${path}: it keeps reappearing`);
 }
 
-function held(path: string, me: Holder, refreshMs: number): Lock {
+function held(path: string, me: Holder): Lock {
   const refresh = setInterval(() => {
     const now = new Date();
     utimes(path, now, now).catch(() => {});
-  }, refreshMs);
+  }, REFRESH_MS);
   refresh.unref();
   return {
     async release() {

@@ -57,16 +57,14 @@ export async function run(argv: string[], io: IO, deps: RunDeps = {}): Promise<n
   const guarded =
     (action: () => Promise<(flags: Flags, context: ActionContext) => Promise<number>>) =>
     async (flags: Flags): Promise<void> => {
-      // Said before a command runs (never with --help or --version), and only to someone
-      // watching: cron mails whatever a job writes on stderr.
-      if (deps.nodePastEndOfLife !== undefined) {
-        context.log({ verbose: flags.verbose === true }).info(`note: Node.js ${deps.nodePastEndOfLife} is past its end of life; Node.js 22 or 24 is recommended.`);
-      }
+      // Where progress is said (a terminal, or --verbose): cron mails whatever a job writes on stderr.
+      const progress = context.log({ verbose: flags.verbose === true });
+      // Said before a command runs, never with --help or --version.
+      if (deps.nodePastEndOfLife !== undefined) progress.info(`note: Node.js ${deps.nodePastEndOfLife} is past its end of life; Node.js 22 or 24 is recommended.`);
       try {
-        // A retry is said where progress is (a terminal, or --verbose): "waiting on a throttled shard", not silence.
-        const retries = context.log({ verbose: flags.verbose === true });
+        // A retry is said too: "waiting on a throttled shard", not silence.
         const { reportingRetries } = await import('../aws/retry.js');
-        exitCode = await reportingRetries((message) => retries.info(message), async () => (await action())(flags, context));
+        exitCode = await reportingRetries((message) => progress.info(message), async () => (await action())(flags, context));
       } catch (error) {
         exitCode = context.interrupted() ?? report(context.log({ debug: flags.debug === true }), error);
       }

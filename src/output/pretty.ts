@@ -7,7 +7,8 @@ import { visible } from './visible.js';
  * `-o ndjson` away, so this shows what answers "who did what, when".
  */
 export function formatPretty(event: DasEvent, record: DecodedRecord, chalk: ChalkInstance): string {
-  // Every field is written by whoever talks to the database: shown as data, never as control sequences.
+  // Every field is written by whoever talks to the database: shown as data, never as control
+  // sequences. A statement's own line breaks show as \n: one event, one line, nothing hidden.
   const shown = (value: string) => visible(value, (escape) => chalk.dim(escape));
   const time = chalk.dim(shown(text(event.logTime ?? event.startTime) || '-'));
   if (event.type === 'heartbeat') return `${time} ${chalk.dim('heartbeat')} ${chalk.dim(shown(text(record.instanceId)))}\n`;
@@ -19,14 +20,14 @@ export function formatPretty(event: DasEvent, record: DecodedRecord, chalk: Chal
   ];
   const from = origin(event);
   if (from) parts.push(chalk.dim(shown(from)));
-  const statement = oneLine(text(event.commandText)) || objectOf(event);
+  const statement = text(event.commandText).trim() || objectOf(event);
   if (statement) parts.push(shown(statement));
   if (Array.isArray(event.paramList) && event.paramList.length > 0) {
     // JSON escapes C0 controls, not C1 ones nor bidi overrides.
     parts.push(chalk.dim(shown(`params: ${event.paramList.map((param) => JSON.stringify(param)).join(', ')}`)));
   }
   const error = text(event.errorMessage);
-  if (error) parts.push(chalk.red(shown(`error: ${oneLine(error)}`)));
+  if (error) parts.push(chalk.red(shown(`error: ${error.trim()}`)));
   return parts.join('  ') + '\n';
 }
 
@@ -40,10 +41,6 @@ function text(value: unknown): string {
   return String(value);
 }
 
-// Line breaks inside a statement stay in it, shown as \n by visible(): one event, one line, nothing hidden.
-function oneLine(value: string): string {
-  return value.trim();
-}
 
 function who(event: DasEvent): string {
   const user = text(event.dbUserName) || '?';

@@ -22,8 +22,7 @@ function escapeOf(character: string): string {
  * attempted. The result holds no control character of its own, so one event stays one line.
  */
 export function visible(text: string, mark: (escape: string) => string = (escape) => escape): string {
-  HIDDEN.lastIndex = 0;
-  return HIDDEN.test(text) ? text.replace(HIDDEN, (character) => mark(escapeOf(character))) : text;
+  return text.replace(HIDDEN, (character) => mark(escapeOf(character)));
 }
 
 /** Keeps line breaks (das-read's own messages have hints on lines of their own), shows the rest. */
