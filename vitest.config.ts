@@ -1,6 +1,16 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
 export default defineConfig({
+  // The sources, not the builds: tests, the lab and das-read share one copy of each module.
+  resolve: {
+    alias: [
+      { find: /^das-read$/, replacement: here('./src/index.ts') },
+      { find: /^das-read-lab$/, replacement: here('./lab/src/index.ts') },
+    ],
+  },
   test: {
     testTimeout: 30_000,
     hookTimeout: 30_000,

@@ -48,7 +48,7 @@ export interface DecodeRounds {
  * threads: the passes after the warm-up see them as a running reader does.
  */
 export async function decodePath(kms: KMSClient, resourceId: string, workload: Workload, options: DecodeRounds): Promise<DecodeRun> {
-  const decoder = createDecoder({ kms, encryptionContext: { 'aws:rds:dbc-id': resourceId }, threads: options.threads });
+  const decoder = createDecoder({ kms, resourceId, threads: options.threads });
   const pass = async (data: Buffer[]) => {
     const writer = new BatchWriter({
       output: new OutputWriter(new NullSink()),
@@ -56,7 +56,6 @@ export async function decodePath(kms: KMSClient, resourceId: string, workload: W
       includeHeartbeats: false,
       onError: 'fail',
       log: new Diagnostics(new NullSink(), makeChalk(0), false),
-      now: () => new Date(),
     });
     const started = performance.now();
     for await (const batch of decodeBatches(batchesOf(data, 1000), decoder)) await writer.write(batch);

@@ -2,9 +2,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname } from 'node:path';
-import { startLab } from '../src/lab/lab.js';
-import { putRecords } from '../src/lab/put-records.js';
-import { DasRecordProducer } from '../src/lab/producer.js';
+import { startLab } from '../lab/src/lab.js';
+import { putRecords } from '../lab/src/put-records.js';
+import { DasRecordProducer } from '../lab/src/producer.js';
 import { makeWorkload, type Workload, type WorkloadSpec } from './workload.js';
 import { floorEventsPerSecond } from './floor.js';
 import { decodePath } from './decode-path.js';

@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { openSync, closeSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, PutRecordCommand, type KinesisClient, type _Record as KinesisRecord } from '@aws-sdk/client-kinesis';
-import type { DasRecordProducer } from '../src/lab/producer.js';
-import { activityRecord, postgresEvent } from '../src/lab/synthetic-events.js';
+import type { DasRecordProducer } from '../lab/src/producer.js';
+import { activityRecord, postgresEvent } from '../lab/src/synthetic-events.js';
 
 const BIN = fileURLToPath(new URL('../bin/das-read', import.meta.url));
 

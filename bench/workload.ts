@@ -1,8 +1,8 @@
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { KMSClient } from '@aws-sdk/client-kms';
-import { DasRecordProducer, SIGNED_SUITE, UNSIGNED_SUITE } from '../src/lab/producer.js';
-import { activityRecord, postgresEvent } from '../src/lab/synthetic-events.js';
+import { DasRecordProducer, SIGNED_SUITE, UNSIGNED_SUITE } from '../lab/src/producer.js';
+import { activityRecord, postgresEvent } from '../lab/src/synthetic-events.js';
 
 export interface WorkloadSpec {
   records: number;

@@ -1,13 +1,17 @@
-// The library API: what another program, or a Lambda reading the stream, imports.
-export { createAwsClients, type AwsClients, type AwsOptions } from './aws/clients.js';
+// The library API: what another program, the lab, or a Lambda reading the stream imports ('das-read').
+// The CLI is built on these same functions; nothing else of the package can be imported.
+export { createAwsClients, type AwsClients, type AwsOptions, type SdkWarnings } from './aws/clients.js';
 export { resolveTarget } from './aws/resolve.js';
 export { targetFromStream, type Source, type StreamTarget } from './aws/stream-target.js';
 export { createDecoder, type Decoder, type DecoderOptions } from './decode/decoder.js';
-export { decodeBatches, type DecodedBatch, type RecordOutcome } from './decode/decode-stage.js';
+export type { DataKeyStats } from './decode/data-keys.js';
+export { decodeBatches, type DecodedBatch, type DecodeStageOptions, type RecordOutcome } from './decode/decode-stage.js';
 export { encryptionContextFor, type EncryptionContext } from './decode/encryption-context.js';
-export type { DasActivityRecord, DasEvent, DecodedRecord, RawRecord } from './decode/types.js';
+export type { DasActivityRecord, DasEvent, DasEventType, DecodedRecord, RawRecord } from './decode/types.js';
 export { readStream, type StreamReadOptions } from './kinesis/stream-reader.js';
 export type { ShardBatch } from './kinesis/shard-reader.js';
 export type { StartPosition } from './kinesis/positions.js';
-export { formatNdjson } from './output/ndjson.js';
-export { ExitCode, RecordError, UserError, UsageError } from './errors.js';
+export { eventId, formatNdjson } from './output/ndjson.js';
+export { eventFormatter, type EventFormatter } from './output/event-format.js';
+export { visible } from './output/visible.js';
+export { DataKeyRecordError, ExitCode, RecordError, UsageError, UserError, type ExitCodeValue, type RecordPosition } from './errors.js';

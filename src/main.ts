@@ -22,7 +22,9 @@ for (const name of ['SIGINT', 'SIGTERM'] as const) {
 function stdoutTarget(): StdoutTarget | undefined {
   let stats;
   try {
-    stats = fstatSync(1);
+    // BigInt stats: on Node 20 a plain fstatSync leaves the ESM resolver taking symlinks for files
+    // (node_modules/das-read-lab stays unresolved), so the lab loads a second copy of das-read.
+    stats = fstatSync(1, { bigint: true });
   } catch {
     return undefined;
   }
@@ -33,7 +35,7 @@ function stdoutTarget(): StdoutTarget | undefined {
     return {
       kind: 'file',
       path: path ?? 'stdout',
-      size: () => fstatSync(1).size,
+      size: () => Number(fstatSync(1, { bigint: true }).size),
       truncate: (length) => new Promise<void>((resolve, reject) => ftruncate(1, length, (error) => (error ? reject(error) : resolve()))),
       sync: () => new Promise<void>((resolve, reject) => fsync(1, (error) => (error ? reject(error) : resolve()))),
     };

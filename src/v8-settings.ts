@@ -7,12 +7,10 @@ import { setFlagsFromString } from 'node:v8';
 export function tuneGarbageCollection(): void {
   // V8 allocates straight into the old generation from any allocation site whose objects
   // once mostly survived a young collection, and does not look again. The Encryption SDK's
-  // objects trip it while a few messages are in flight: 96% of them were then allocated
-  // old, to be freed only by full collections. Without it, young-collection pauses halve
-  // and a message costs a sixth less CPU (bench/).
+  // objects trip it while a few messages are in flight: they are then allocated old, to be
+  // freed only by full collections, which cost more than the young ones they replace.
   //
-  // V8's own heap-growing factor is left alone: held at 1.5, it made full collections so
-  // frequent that decoding ran a sixth slower, and a long drain into a slow consumer
-  // peaked at the same 190 MB either way (bench/).
+  // V8's own heap-growing factor is left alone: held lower, full collections came so often
+  // that decoding slowed, for no lower peak. The measurements: docs/performance.md.
   setFlagsFromString('--no-allocation-site-pretenuring');
 }

@@ -89,7 +89,7 @@ export function explainAwsError(error: unknown, action: string, resource?: strin
 }
 
 /** A caller's own words for the errors it expects, by error code. */
-export type SpecificErrors = Record<string, () => UserError>;
+type SpecificErrors = Record<string, () => UserError>;
 
 /** Runs an AWS call, rethrowing what the user can act on as a UserError: the caller's words first, then the general ones. */
 export async function callAws<T>(action: string, resource: string | undefined, call: () => Promise<T>, specific: SpecificErrors = {}): Promise<T> {

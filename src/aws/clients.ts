@@ -13,8 +13,6 @@ export interface AwsOptions {
   endpointUrl?: string;
   /** Concurrent connections per service: one long-poll per shard, plus headroom. */
   maxSockets?: number;
-  /** Only for the local lab, which accepts any: users' credentials always come from the default chain. */
-  labCredentials?: { accessKeyId: string; secretAccessKey: string };
 }
 
 /** Where the SDK's own warnings go (they would be written to stderr as they are, many lines each). */
@@ -27,7 +25,19 @@ export interface AwsClients {
   destroy(): void;
 }
 
+/** Static credentials: only ever the local lab's, which accepts any. */
+export interface LabCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+/** SDK clients for a read: credentials from the default chain, or the named profile. */
 export function createAwsClients(options: AwsOptions, warnings?: SdkWarnings): AwsClients {
+  return clientsFor(options, warnings);
+}
+
+/** As createAwsClients; `labCredentials` is for the demo, which talks to the lab in-process. Not in the library API. */
+export function clientsFor(options: AwsOptions, warnings?: SdkWarnings, labCredentials?: LabCredentials): AwsClients {
   const maxSockets = options.maxSockets ?? 64;
   // One HTTP/1.1 handler for all: the Kinesis client would otherwise speak HTTP/2, which
   // local servers (and some proxies) refuse with "Protocol error". Real AWS accepts both.
@@ -41,7 +51,7 @@ export function createAwsClients(options: AwsOptions, warnings?: SdkWarnings): A
     ...(options.region ? { region: options.region } : {}),
     ...(options.profile ? { profile: options.profile } : {}),
     ...(options.endpointUrl ? { endpoint: options.endpointUrl } : {}),
-    ...(options.labCredentials ? { credentials: options.labCredentials } : {}),
+    ...(labCredentials ? { credentials: labCredentials } : {}),
     requestHandler,
     // One layer of retries, das-read's own (src/aws/retry.ts): said with --verbose, and bounded as documented.
     maxAttempts: 1,

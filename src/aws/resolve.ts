@@ -75,7 +75,7 @@ export async function describeInstance(rds: RDSClient, identifier: string, signa
 }
 
 /** The stream of a described cluster or instance, or why it cannot be read now. */
-export function targetOf(info: ActivityStreamInfo): StreamTarget {
+function targetOf(info: ActivityStreamInfo): StreamTarget {
   const what = `${info.kind} ${info.identifier}`;
   if (info.status !== 'started') {
     const state = info.status ?? 'stopped';
@@ -87,7 +87,7 @@ export function targetOf(info: ActivityStreamInfo): StreamTarget {
   if (!info.streamName || !info.resourceId) {
     throw new UserError(`RDS reports the activity stream of ${what} as started but names no Kinesis stream`);
   }
-  return { ...targetFromStream(info.streamName, info.resourceId, what), mode: info.mode, kmsKeyId: info.kmsKeyId };
+  return targetFromStream(info.streamName, info.resourceId, what);
 }
 
 function startHint(info: ActivityStreamInfo): string {

@@ -45,7 +45,7 @@ export interface RetryPolicy {
 export const DEFAULT_RETRY: RetryPolicy = { retries: 10, baseDelayMs: 250, maxDelayMs: 20_000 };
 
 /** What a retry tells whoever is watching: which call, why, and how long before das-read gives up. */
-export type RetryReporter = (message: string) => void;
+type RetryReporter = (message: string) => void;
 
 const reporters = new AsyncLocalStorage<RetryReporter>();
 

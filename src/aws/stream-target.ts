@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js';
 
-export const STREAM_PREFIX = 'aws-rds-das-';
+const STREAM_PREFIX = 'aws-rds-das-';
 
 /** Which stream to read, as the user named it. */
 export type Source =
@@ -15,8 +15,6 @@ export interface StreamTarget {
   resourceId: string;
   /** What the user named, for messages. */
   label: string;
-  mode?: string;
-  kmsKeyId?: string;
 }
 
 export function targetFromStream(streamName: string, resourceId: string | undefined, label = streamName): StreamTarget {

@@ -10,7 +10,7 @@ export interface Gap {
   detail: string;
 }
 
-export interface GapCheck {
+interface GapCheck {
   kinesis: KinesisClient;
   streamName: string;
   book: PositionBook;

@@ -1,4 +1,4 @@
-import type { AwsClients, AwsOptions } from '../aws/clients.js';
+import type { AwsClients, AwsOptions, LabCredentials } from '../aws/clients.js';
 import type { LockOwner } from '../checkpoint/lock.js';
 import type { ColorChoice } from '../output/color.js';
 import type { Diagnostics } from '../output/diagnostics.js';
@@ -12,8 +12,8 @@ export interface ActionContext {
   lockOwner: LockOwner;
   nodePath: string;
   log(options?: { color?: ColorChoice; verbose?: boolean; debug?: boolean }): Diagnostics;
-  /** Runs `use` with clients for `aws`, destroyed afterwards. */
-  withClients<T>(aws: AwsOptions, use: (clients: AwsClients) => Promise<T>): Promise<T>;
+  /** Runs `use` with clients for `aws`, destroyed afterwards; credentials from the default chain, unless these are the lab's. */
+  withClients<T>(aws: AwsOptions, use: (clients: AwsClients) => Promise<T>, labCredentials?: LabCredentials): Promise<T>;
   /** The exit code for a run that was stopped by a signal, if it was. */
   interrupted(): number | undefined;
 }

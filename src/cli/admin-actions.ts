@@ -5,24 +5,25 @@ import { ExitCode, UsageError } from '../errors.js';
 import { confirm } from '../output/confirm.js';
 import { visible } from '../output/visible.js';
 import { createSpinner } from '../output/spinner.js';
-import type { Flags } from './program.js';
+import type { FlagsOf } from './flags.js';
 import type { ActionContext } from './action-context.js';
-import { adminAws, databaseRef, startRequest, statusFormat, waitTimeout } from './admin-options.js';
+import { databaseRef, startRequest, statusFormat, waitTimeout } from './admin-options.js';
 import type { DatabaseRef } from '../commands/stream-status.js';
 import type { RDSClient } from '@aws-sdk/client-rds';
+import { awsOptionsOf } from './read-options.js';
 
-export async function statusAction(flags: Flags, context: ActionContext): Promise<number> {
+export async function statusAction(flags: FlagsOf<'status'>, context: ActionContext): Promise<number> {
   const ref = databaseRef(flags);
   const format = statusFormat(flags);
-  const info = await context.withClients(adminAws(flags), (clients) => describeDatabase(clients.rds, ref, context.signal));
+  const info = await context.withClients(awsOptionsOf(flags), (clients) => describeDatabase(clients.rds, ref, context.signal));
   context.io.stdout.write(formatStatus(info, format === 'json'));
   return ExitCode.ok;
 }
 
-export async function startAction(flags: Flags, context: ActionContext): Promise<number> {
+export async function startAction(flags: FlagsOf<'start'>, context: ActionContext): Promise<number> {
   const request = startRequest(flags);
   const timeoutMs = waitTimeout(flags);
-  return context.withClients(adminAws(flags), async ({ rds }) => {
+  return context.withClients(awsOptionsOf(flags), async ({ rds }) => {
     const started = await startActivityStream(rds, request, context.signal);
     context.io.stdout.write(`${summary(started)}\n`);
     if (flags.wait === true) context.io.stdout.write(formatStatus(await waitFor(rds, request.ref, 'started', timeoutMs, context), false));
@@ -30,11 +31,11 @@ export async function startAction(flags: Flags, context: ActionContext): Promise
   });
 }
 
-export async function stopAction(flags: Flags, context: ActionContext): Promise<number> {
+export async function stopAction(flags: FlagsOf<'stop'>, context: ActionContext): Promise<number> {
   const ref = databaseRef(flags);
   const timeoutMs = waitTimeout(flags);
   const { io } = context;
-  return context.withClients(adminAws(flags), async ({ rds }) => {
+  return context.withClients(awsOptionsOf(flags), async ({ rds }) => {
     const info = await describeDatabase(rds, ref, context.signal);
     if (flags.yes !== true) {
       if (!io.stdinIsTTY) {

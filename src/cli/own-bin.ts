@@ -22,7 +22,8 @@ export function pathAssignment(env: Readonly<Record<string, string | undefined>>
   const ours = realpath(join(BIN_DIR, 'das-read'));
   const onPath = (env.PATH ?? '')
     .split(delimiter)
-    .filter(Boolean)
+    // npm puts node_modules/.bin on PATH for the script it runs (`npm run lab`), not for the user's other terminal.
+    .filter((dir) => dir !== '' && !/(^|[\\/])node_modules[\\/]\.bin[\\/]?$/.test(dir))
     .map((dir) => join(dir, 'das-read'))
     .find((candidate) => {
       try {

@@ -1,28 +1,27 @@
 import { readCommand } from '../commands/read.js';
 import { ExitCode, UsageError } from '../errors.js';
-import { colorLevel, makeChalk } from '../output/color.js';
+import { chalkFor } from '../output/color.js';
 import { eventFormatter } from '../output/event-format.js';
-import type { Flags } from './program.js';
-import { toReadOptions, type RawReadFlags } from './read-options.js';
+import type { FlagsOf } from './flags.js';
+import { toReadOptions } from './read-options.js';
 import type { ActionContext } from './action-context.js';
 
 /** `das-read --cluster X`: read, decrypt, print. */
-export async function readAction(flags: Flags, context: ActionContext): Promise<number> {
+export async function readAction(flags: FlagsOf<'read'>, context: ActionContext): Promise<number> {
   const { io } = context;
-  const options = toReadOptions(flags as RawReadFlags, io.stdoutIsTTY, context.now());
+  const options = toReadOptions(flags, io.stdoutIsTTY, context.now());
   if (options.checkpoint && io.stdoutTarget?.kind === 'closed') {
     throw new UsageError(
       'standard output is closed (`>&-`): with --checkpoint every event would be marked as read and written nowhere',
       'Send the events to a file (>> audit.ndjson) or a pipe. To drop them on purpose, say so: > /dev/null.',
     );
   }
-  const chalk = makeChalk(colorLevel(options.color, io.stdoutIsTTY, io.env));
   const log = context.log({ color: options.color, verbose: options.verbose, debug: options.debug });
   const summary = await context.withClients(options.aws, (clients) =>
     readCommand(options, {
       clients,
       stdout: io.stdout,
-      format: eventFormatter(options.output, chalk),
+      format: eventFormatter(options.output, chalkFor(io, 'stdout', options.color)),
       log,
       signal: context.signal,
       now: context.now,

@@ -6,35 +6,13 @@ import { availableParallelism } from 'node:os';
 import { UsageError } from '../errors.js';
 import { DEFAULT_MAX_RECORD_BYTES } from '../decode/record-limits.js';
 import { parseFrom, parsePositiveInteger, parseUntil } from './time-spec.js';
+import type { FlagsOf, FlagValues } from './flags.js';
 
 // The command owns its options; this file only translates flags into them.
 export type { OnError, OutputFormat, ReadOptions } from '../commands/read-options.js';
 
 /** The flags as commander hands them over: strings and booleans, unchecked. */
-export interface RawReadFlags {
-  cluster?: string;
-  instance?: string;
-  streamName?: string;
-  resourceId?: string;
-  region?: string;
-  profile?: string;
-  endpointUrl?: string;
-  follow?: boolean;
-  from?: string;
-  until?: string;
-  maxEvents?: string;
-  batchSize?: string;
-  threads?: string;
-  maxRecordBytes?: string;
-  checkpoint?: string;
-  onError?: string;
-  deadLetter?: string;
-  output?: string;
-  includeHeartbeats?: boolean;
-  color?: string;
-  verbose?: boolean;
-  debug?: boolean;
-}
+export type RawReadFlags = FlagsOf<'read'>;
 
 const OUTPUTS: readonly OutputFormat[] = ['pretty', 'ndjson'];
 const COLORS: readonly ColorChoice[] = ['auto', 'always', 'never'];
@@ -42,7 +20,7 @@ const ON_ERROR: readonly OnError[] = ['fail', 'skip'];
 
 /**
  * A decryption thread per core, up to 8: the Encryption SDK is most of a record's cost,
- * and one thread keeps up with about one shard at Kinesis's full rate (README, Performance).
+ * and a thread is started only when the load needs it (docs/performance.md).
  */
 export function defaultThreads(cores = availableParallelism()): number {
   return Math.min(cores, 8);
@@ -81,7 +59,7 @@ export function toReadOptions(flags: RawReadFlags, stdoutIsTTY: boolean, now: Da
 }
 
 /** --region, --profile and --endpoint-url, for every command that talks to AWS. */
-export function awsOptionsOf(flags: { region?: string; profile?: string; endpointUrl?: string }): AwsOptions {
+export function awsOptionsOf(flags: FlagValues<'region' | 'profile' | 'endpointUrl'>): AwsOptions {
   return {
     ...(flags.region ? { region: flags.region } : {}),
     ...(flags.profile ? { profile: flags.profile } : {}),

@@ -1,8 +1,8 @@
 import { CommanderError } from 'commander';
-import type { AwsClients, AwsOptions, SdkWarnings } from '../aws/clients.js';
+import type { AwsOptions } from '../aws/clients.js';
 import type { LockOwner } from '../checkpoint/lock.js';
 import { ExitCode, UserError } from '../errors.js';
-import { colorLevel, makeChalk } from '../output/color.js';
+import { chalkFor } from '../output/color.js';
 import { Diagnostics } from '../output/diagnostics.js';
 import type { IO } from '../output/io.js';
 import { VERSION } from '../version.js';
@@ -14,7 +14,6 @@ export type { ActionContext } from './action-context.js';
 export interface RunDeps {
   /** Aborted by main on SIGINT / SIGTERM, with the signal's name as the reason. */
   signal?: AbortSignal;
-  createClients?: (options: AwsOptions, warnings?: SdkWarnings) => AwsClients;
   now?: () => Date;
   /** This process, for the checkpoint lock; without it a lock is never taken over. */
   lockOwner?: LockOwner;
@@ -36,11 +35,11 @@ export async function run(argv: string[], io: IO, deps: RunDeps = {}): Promise<n
     lockOwner: deps.lockOwner ?? UNKNOWN_OWNER,
     nodePath: deps.nodePath ?? 'node',
     log: (options = {}) =>
-      new Diagnostics(io.stderr, makeChalk(colorLevel(options.color ?? 'auto', io.stderrIsTTY, io.env)), io.stderrIsTTY || options.verbose === true, options.debug),
-    async withClients(aws, use) {
+      new Diagnostics(io.stderr, chalkFor(io, 'stderr', options.color), io.stderrIsTTY || options.verbose === true, options.debug),
+    async withClients(aws, use, labCredentials) {
       const warnings = context.log();
-      const create = deps.createClients ?? (await import('../aws/clients.js')).createAwsClients;
-      const clients = create(aws, (message) => warnings.warn(sdkWarning(message, aws, io.env)));
+      const { clientsFor } = await import('../aws/clients.js');
+      const clients = clientsFor(aws, (message) => warnings.warn(sdkWarning(message, aws, io.env)), labCredentials);
       try {
         return await use(clients);
       } catch (error) {
@@ -55,8 +54,8 @@ export async function run(argv: string[], io: IO, deps: RunDeps = {}): Promise<n
   let exitCode: number = ExitCode.ok;
   // Each action reports its own errors once, in the user's words, and says how the run ended.
   const guarded =
-    (action: () => Promise<(flags: Flags, context: ActionContext) => Promise<number>>) =>
-    async (flags: Flags): Promise<void> => {
+    <F extends Flags>(action: () => Promise<(flags: F, context: ActionContext) => Promise<number>>) =>
+    async (flags: F): Promise<void> => {
       // Where progress is said (a terminal, or --verbose): cron mails whatever a job writes on stderr.
       const progress = context.log({ verbose: flags.verbose === true });
       // Said before a command runs, never with --help or --version.

@@ -8,7 +8,7 @@ const DURATION = /^(\d+)([smhd])$/;
  * A moment as users write it: an ISO 8601 time (UTC unless it names a zone) or a
  * duration ago (90s, 15m, 2h, 1d). Returns undefined when it is neither.
  */
-export function parseMoment(text: string, now: Date): Date | undefined {
+function parseMoment(text: string, now: Date): Date | undefined {
   if (DURATION.test(text.trim())) return new Date(now.getTime() - parseDuration('', text));
   if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/i.test(text.trim())) return undefined;
   const iso = text.trim().replace(' ', 'T');

@@ -3,7 +3,6 @@ import type { AwsClients } from '../aws/clients.js';
 import { resolveTarget } from '../aws/resolve.js';
 import type { StreamTarget } from '../aws/stream-target.js';
 import { createDecoder } from '../decode/decoder.js';
-import { encryptionContextFor } from '../decode/encryption-context.js';
 import { decodeBatches } from '../decode/decode-stage.js';
 import { readStream } from '../kinesis/stream-reader.js';
 import { listShards } from '../kinesis/shards.js';
@@ -19,6 +18,7 @@ import { PositionBook } from '../checkpoint/position-book.js';
 import { findGaps, type Gap } from '../checkpoint/gaps.js';
 import { streamFacts } from '../kinesis/stream-summary.js';
 import { BatchWriter } from './batch-writer.js';
+import { CheckpointCommit } from './checkpoint-commit.js';
 import type { EventFormatter } from '../output/event-format.js';
 
 export interface ReadDeps {
@@ -37,11 +37,8 @@ export interface ReadDeps {
 export interface ReadSummary {
   events: number;
   records: number;
-  skipped: number;
   kmsDecryptCalls: number;
   gaps: Gap[];
-  /** The output pipe closed before the end: a normal end for `| head`. */
-  outputClosed: boolean;
 }
 
 /**
@@ -69,7 +66,7 @@ export async function readCommand(options: ReadOptions, deps: ReadDeps): Promise
 
     const stop = new AbortController();
     const signal = AbortSignal.any([deps.signal, stop.signal]);
-    const decoder = createDecoder({ kms: clients.kms, encryptionContext: encryptionContextFor(target.resourceId), threads: options.threads, maxRecordBytes: options.maxRecordBytes });
+    const decoder = createDecoder({ kms: clients.kms, resourceId: target.resourceId, threads: options.threads, maxRecordBytes: options.maxRecordBytes });
     const file = deps.stdoutTarget?.kind === 'file' ? deps.stdoutTarget : undefined;
     const output = new OutputWriter(deps.stdout, file);
     const writer = new BatchWriter({
@@ -80,12 +77,13 @@ export async function readCommand(options: ReadOptions, deps: ReadDeps): Promise
       onError: options.onError,
       deadLetter,
       log,
-      now: deps.now,
       ...(book && options.checkpoint
-        ? { checkpoint: { book, path: options.checkpoint, syncOutput: file?.sync, unreadBytes: UNREAD_BYTES[deps.stdoutTarget?.kind ?? 'closed'] ?? 0 } }
+        ? { checkpoint: { commit: new CheckpointCommit(book, options.checkpoint, deps.now, UNREAD_BYTES[deps.stdoutTarget?.kind ?? 'closed'] ?? 0), syncOutput: file?.sync } }
         : {}),
     });
-    const summary: ReadSummary = { events: 0, records: 0, skipped: 0, kmsDecryptCalls: 0, gaps, outputClosed: false };
+    const summary: ReadSummary = { events: 0, records: 0, kmsDecryptCalls: 0, gaps };
+    // The output pipe closed before the end: a normal end for `| head`.
+    let outputClosed = false;
     // Decoding is not cut short by a stop: what was read is decoded and written before exiting.
     const batches = decodeBatches(
       readStream({
@@ -110,17 +108,17 @@ export async function readCommand(options: ReadOptions, deps: ReadDeps): Promise
       if (error instanceof OutputStalledError) {
         stalled = true;
         log.warn(error.message);
-      } else if (error instanceof OutputClosedError) summary.outputClosed = true;
+      } else if (error instanceof OutputClosedError) outputClosed = true;
       else throw error;
     } finally {
       try {
         // The reader is still there (an end, a stop, a bad record): what it was sent counts as read.
         // Not so for a reader that stopped reading: only what it surely read does.
-        if (!summary.outputClosed && !stalled) await writer.settle();
+        if (!outputClosed && !stalled) await writer.settle();
       } finally {
         stop.abort();
         await decoder.close();
-        Object.assign(summary, { events: writer.events, records: writer.records, skipped: writer.skipped, kmsDecryptCalls: decoder.stats.kmsDecryptCalls });
+        Object.assign(summary, { events: writer.events, records: writer.records, kmsDecryptCalls: decoder.stats.kmsDecryptCalls });
         if (writer.skipped > 0) {
           log.warn(`skipped ${writer.skipped} unreadable record${writer.skipped === 1 ? '' : 's'}${deadLetter ? `; kept in ${deadLetter.path}` : ''}`);
         }

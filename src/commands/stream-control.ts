@@ -6,11 +6,11 @@ import { UserError, UsageError } from '../errors.js';
 import { describeDatabase, type DatabaseRef } from './stream-status.js';
 
 /** Engines whose activity streams are asynchronous only (das-format.md §1). */
-export function supportsSync(engine: string | undefined): boolean {
+function supportsSync(engine: string | undefined): boolean {
   return engine === 'aurora-postgresql';
 }
 
-export function supportsNativeAuditFields(engine: string | undefined): boolean {
+function supportsNativeAuditFields(engine: string | undefined): boolean {
   return /^(oracle|sqlserver|custom-oracle|custom-sqlserver)/.test(engine ?? '');
 }
 
@@ -63,7 +63,7 @@ export async function stopActivityStream(rds: RDSClient, ref: DatabaseRef, apply
   return { ...info, status: answer.Status };
 }
 
-export interface WaitOptions {
+interface WaitOptions {
   timeoutMs: number;
   /** The longest pause between polls; they start at a quarter second and double up to it. */
   pollMs: number;

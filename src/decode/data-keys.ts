@@ -8,7 +8,6 @@ import { explainAwsError } from '../aws/aws-errors.js';
 
 export interface DataKeyStats {
   kmsDecryptCalls: number;
-  cacheHits: number;
 }
 
 /** KMS refused this one key; other records (other keys) may still be readable. */
@@ -34,7 +33,7 @@ export interface DataKey {
  * share one call.
  */
 export class DataKeyCache {
-  readonly stats: DataKeyStats = { kmsDecryptCalls: 0, cacheHits: 0 };
+  readonly stats: DataKeyStats = { kmsDecryptCalls: 0 };
   readonly #keys: Lru<string, Promise<DataKey>>;
 
   constructor(
@@ -48,10 +47,7 @@ export class DataKeyCache {
   /** `id` is the wrapped key as the record carries it (base64): a name, not a secret. */
   keyFor(id: string, wrappedKey: Uint8Array, signal?: AbortSignal): Promise<DataKey> {
     const cached = this.#keys.get(id);
-    if (cached) {
-      this.stats.cacheHits++;
-      return cached;
-    }
+    if (cached) return cached;
     const pending = this.#unwrap(wrappedKey, signal).then((bytes) => ({ id, bytes }));
     this.#keys.set(id, pending);
     // A failed unwrap must not poison the cache: a throttled call is worth retrying later.

@@ -11,7 +11,6 @@ export interface DecodedBatch {
   outcomes: RecordOutcome[];
   /** The batch was the shard's last. */
   shardEnded: boolean;
-  millisBehindLatest: number | undefined;
 }
 
 export interface DecodeStageOptions {
@@ -27,7 +26,7 @@ export interface DecodeStageOptions {
  * they arrived, so each shard stays in order. A chunk is yielded as soon as it and those
  * before it are done: a following reader sees events at once. Few records in flight keep
  * the heap small; held for a whole 1,000-record batch, they outlive the young generation
- * and the garbage collector costs more than the decoding (bench/, measured).
+ * and the garbage collector costs more than the decoding (docs/performance.md).
  */
 export async function* decodeBatches(
   batches: AsyncIterable<ShardBatch>,
@@ -69,7 +68,7 @@ export async function* decodeBatches(
   }
 }
 
-/** A batch as chunks of at most `size` records; only the last carries the shard's end and lag. */
+/** A batch as chunks of at most `size` records; only the last carries the shard's end. */
 function chunksOf(batch: ShardBatch, size: number): ShardBatch[] {
   if (batch.records.length <= size) return [batch];
   const chunks: ShardBatch[] = [];
@@ -79,7 +78,7 @@ function chunksOf(batch: ShardBatch, size: number): ShardBatch[] {
       shardId: batch.shardId,
       records: batch.records.slice(start, start + size),
       shardEnded: last && batch.shardEnded,
-      millisBehindLatest: last ? batch.millisBehindLatest : undefined,
+      millisBehindLatest: batch.millisBehindLatest,
     });
   }
   return chunks;
@@ -96,6 +95,5 @@ async function decodeBatch(batch: ShardBatch, decoder: Decoder, signal?: AbortSi
       return outcome.status === 'fulfilled' ? { raw, decoded: outcome.value } : { raw, error: outcome.reason as unknown };
     }),
     shardEnded: batch.shardEnded,
-    millisBehindLatest: batch.millisBehindLatest,
   };
 }

@@ -4,7 +4,7 @@ import { parseWrapper } from './wrapper.js';
 import { DecodedActivityRecord } from './decoded-record.js';
 import { inThreadOpener, OpenerFailure, type PayloadOpener } from './payload-opener.js';
 import { workerOpener } from './worker-opener.js';
-import type { EncryptionContext } from './encryption-context.js';
+import { encryptionContextFor } from './encryption-context.js';
 import type { DasWrapper, DecodedRecord, RawRecord } from './types.js';
 import { DataKeyRecordError, RecordError, type RecordPosition } from '../errors.js';
 
@@ -21,7 +21,8 @@ export interface Decoder {
 
 export interface DecoderOptions {
   kms: KMSClient;
-  encryptionContext: EncryptionContext;
+  /** `cluster-…` or `db-…`: the resource whose data keys these are, bound to it in KMS's encryption context. */
+  resourceId: string;
   dataKeyCacheSize?: number;
   /** Decryption threads; 0 decrypts on this thread. */
   threads?: number;
@@ -33,7 +34,7 @@ export interface DecoderOptions {
 
 /** wrapper JSON → KMS data key → Encryption SDK → gunzip → activity record, the last three on `threads` threads. */
 export function createDecoder(options: DecoderOptions): Decoder {
-  const keys = new DataKeyCache(options.kms, options.encryptionContext, options.dataKeyCacheSize);
+  const keys = new DataKeyCache(options.kms, encryptionContextFor(options.resourceId), options.dataKeyCacheSize);
   const { maxRecordBytes } = options;
   const opener =
     options.opener ?? (options.threads ? workerOpener(options.threads, maxRecordBytes === undefined ? {} : { maxRecordBytes }) : inThreadOpener(options.dataKeyCacheSize, maxRecordBytes));

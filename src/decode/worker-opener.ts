@@ -42,9 +42,9 @@ class Thread {
   readonly inFlight = new Map<number, Waiting>();
 
   constructor(readonly keysPerThread: number, script: URL, maxRecordBytes: number | undefined) {
-    // 16 MB semi-spaces: the SDK's stream objects outlive small ones, and with 4 MB the
-    // thread spent a quarter of its time collecting them (bench/: a third more events a
-    // second with 16; peak RSS into a slow consumer 172–190 MB, past 200 with 32).
+    // 16 MB semi-spaces: the SDK's per-message stream objects outlive smaller ones, and the thread
+    // then spends its time collecting them; larger ones cost memory without more speed.
+    // The measurements: docs/performance.md, and `npm run bench` for today's.
     this.worker = new Worker(script, { workerData: { keysPerThread, maxRecordBytes }, resourceLimits: { maxYoungGenerationSizeMb: 48 } });
   }
 }

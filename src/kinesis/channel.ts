@@ -31,10 +31,6 @@ export class Channel<T> {
     this.close();
   }
 
-  get closed(): boolean {
-    return this.#closed;
-  }
-
   async *[Symbol.asyncIterator](): AsyncGenerator<T> {
     for (;;) {
       if (this.#failure) throw this.#failure.error;

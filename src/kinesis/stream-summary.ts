@@ -10,7 +10,7 @@ export interface StreamIdentity {
 const DEFAULT_RETENTION_HOURS = 24;
 
 /** What DescribeStreamSummary tells a checkpointed run: how long records stay, and which stream this is. */
-export interface StreamFacts {
+interface StreamFacts {
   retentionHours: number;
   identity?: StreamIdentity;
 }

@@ -1,7 +1,8 @@
 import { Chalk, type ChalkInstance } from 'chalk';
+import type { IO } from './io.js';
 
 export type ColorChoice = 'auto' | 'always' | 'never';
-export type ColorLevel = 0 | 1 | 2 | 3;
+type ColorLevel = 0 | 1 | 2 | 3;
 
 /**
  * Colour only on a terminal, unless told otherwise. chalk's own detection ignores
@@ -29,4 +30,9 @@ function levelFromTerm(env: Readonly<Record<string, string | undefined>>): Color
 
 export function makeChalk(level: ColorLevel): ChalkInstance {
   return new Chalk({ level });
+}
+
+/** The one place a stream's colour is decided: from --color, that stream's terminal and the environment. */
+export function chalkFor(io: Pick<IO, 'stdoutIsTTY' | 'stderrIsTTY' | 'env'>, stream: 'stdout' | 'stderr', choice: ColorChoice = 'auto'): ChalkInstance {
+  return makeChalk(colorLevel(choice, stream === 'stdout' ? io.stdoutIsTTY : io.stderrIsTTY, io.env));
 }

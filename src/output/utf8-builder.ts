@@ -6,9 +6,9 @@ const FIRST_CHUNK_BYTES = 16 * 1024;
 /**
  * Joins many short strings straight into UTF-8 bytes. A batch's output built with `+=` is
  * a rope of thousands of pieces that V8 must flatten, then encode into one new buffer of
- * megabytes whose every page the kernel must fault in: on a catch-up that cost more
- * main-thread time than anything else das-read does (bench/). Chunks of a quarter of a
- * megabyte cost a twentieth of that, and each is new, so a stream may keep it as long as it likes.
+ * megabytes whose every page the kernel must fault in: on a catch-up the largest cost of
+ * the main thread (docs/performance.md). Chunks of a quarter of a megabyte avoid both, and
+ * each is new, so a stream may keep it as long as it likes.
  */
 export class Utf8Builder {
   #chunks: Buffer[] = [];

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.js';
-import { activityRecord, heartbeatEvent, postgresEvent } from '../../src/lab/synthetic-events.js';
+import { activityRecord, heartbeatEvent, postgresEvent } from '../../lab/src/synthetic-events.js';
 import { BIN, runBin, startBin, userEnv } from '../helpers/bin.js';
 import { startTestLab, type TestLab, type TestStream } from '../helpers/test-lab.js';
 

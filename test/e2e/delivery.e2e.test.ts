@@ -5,7 +5,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.js';
-import { activityRecord, postgresEvent } from '../../src/lab/synthetic-events.js';
+import { activityRecord, postgresEvent } from '../../lab/src/synthetic-events.js';
 import { BIN, runBin, runShell, userEnv } from '../helpers/bin.js';
 import { startTestLab, type TestLab, type TestStream } from '../helpers/test-lab.js';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.js';
-import { activityRecord, postgresEvent } from '../../src/lab/synthetic-events.js';
+import { activityRecord, postgresEvent } from '../../lab/src/synthetic-events.js';
 import { BIN, userEnv } from '../helpers/bin.js';
 import { putRaw, startTestLab, type TestLab } from '../helpers/test-lab.js';
 

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runBin, runShell, startBin, userEnv } from '../helpers/bin.js';
-import { freePort } from '../../src/lab/http.js';
+import { freePort } from '../../lab/src/http.js';
 
 const FORCE_GC = fileURLToPath(new URL('../fixtures/force-gc/force-gc.mjs', import.meta.url));
 

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { activityRecord, postgresEvent } from '../../src/lab/synthetic-events.js';
+import { activityRecord, postgresEvent } from '../../lab/src/synthetic-events.js';
 import { BIN, runBin, userEnv } from '../helpers/bin.js';
 import { HOSTILE_PAYLOADS } from '../helpers/hostile.js';
 import { startTestLab, type TestLab } from '../helpers/test-lab.js';

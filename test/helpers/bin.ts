@@ -34,8 +34,8 @@ export interface Running {
 }
 
 /** `nodeArgs` go to node itself, before the bin (`--expose-gc`, `--import`). */
-export function startBin(args: string[], env = userEnv(), nodeArgs: string[] = []): Running {
-  const child = spawn(process.execPath, [...nodeArgs, BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+export function startBin(args: string[], env = userEnv(), nodeArgs: string[] = [], bin = BIN): Running {
+  const child = spawn(process.execPath, [...nodeArgs, bin, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -58,8 +58,8 @@ export function startBin(args: string[], env = userEnv(), nodeArgs: string[] = [
   };
 }
 
-export function runBin(args: string[], env = userEnv(), nodeArgs: string[] = []): Promise<Finished> {
-  const running = startBin(args, env, nodeArgs);
+export function runBin(args: string[], env = userEnv(), nodeArgs: string[] = [], bin = BIN): Promise<Finished> {
+  const running = startBin(args, env, nodeArgs, bin);
   running.child.stdin.end();
   return running.finished;
 }

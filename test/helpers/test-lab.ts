@@ -1,8 +1,8 @@
 import { ListShardsCommand, MergeShardsCommand, SplitShardCommand } from '@aws-sdk/client-kinesis';
-import { startLab, waitForActive, type Lab } from '../../src/lab/lab.js';
-import { DasRecordProducer, type ProducerOptions } from '../../src/lab/producer.js';
-import { putRecords } from '../../src/lab/put-records.js';
-import type { LabDatabase } from '../../src/lab/local-rds.js';
+import { startLab, waitForActive, type Lab } from '../../lab/src/lab.js';
+import { DasRecordProducer, type ProducerOptions } from '../../lab/src/producer.js';
+import { putRecords } from '../../lab/src/put-records.js';
+import type { LabDatabase } from '../../lab/src/local-rds.js';
 import type { DasActivityRecord } from '../../src/decode/types.js';
 
 export interface TestStream {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run, type RunDeps } from '../../src/cli/run.js';
 import { ExitCode } from '../../src/errors.js';
-import { activityRecord, postgresEvent } from '../../src/lab/synthetic-events.js';
+import { activityRecord, postgresEvent } from '../../lab/src/synthetic-events.js';
 import type { CheckpointState } from '../../src/checkpoint/checkpoint-file.js';
 import { memoryIO } from '../helpers/memory-io.js';
 import { putRaw, splitShard, startTestLab, type TestLab, type TestStream } from '../helpers/test-lab.js';

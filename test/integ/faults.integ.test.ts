@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/run.js';
-import { activityRecord, postgresEvent } from '../../src/lab/synthetic-events.js';
+import { activityRecord, postgresEvent } from '../../lab/src/synthetic-events.js';
 import { memoryIO, type TextSink } from '../helpers/memory-io.js';
 import { mergeShards, splitShard, startTestLab, type TestLab, type TestStream } from '../helpers/test-lab.js';
 

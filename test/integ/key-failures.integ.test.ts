@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_SKIPPED_IN_A_ROW } from '../../src/commands/batch-writer.js';
 import { ExitCode } from '../../src/errors.js';
-import { activityRecord, postgresEvent } from '../../src/lab/synthetic-events.js';
+import { activityRecord, postgresEvent } from '../../lab/src/synthetic-events.js';
 import { readOnce } from '../helpers/read-once.js';
 import { putRaw, startTestLab, type TestLab, type TestStream } from '../helpers/test-lab.js';
 

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateAliasCommand, CreateKeyCommand, DecryptCommand, DescribeKeyCommand, EncryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
-import { startGateway, type Gateway } from '../../src/lab/gateway.js';
-import { LocalKms } from '../../src/lab/local-kms.js';
-import { LocalRds } from '../../src/lab/local-rds.js';
+import { startGateway, type Gateway } from '../../lab/src/gateway.js';
+import { LocalKms } from '../../lab/src/local-kms.js';
+import { LocalRds } from '../../lab/src/local-rds.js';
 
 // The lab's KMS and RDS, spoken to by the real SDK clients over HTTP.
 let gateway: Gateway;

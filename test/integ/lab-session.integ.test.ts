@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/run.js';
-import { LAB_CLUSTER, LAB_KEY_ALIAS, startLabSession, type LabSession } from '../../src/lab/lab-session.js';
-import { startPostgresLoad, type PostgresLoad } from '../../src/lab/postgres/audit-source.js';
-import { missingPostgresParts, POSTGRES_PACKAGES } from '../../src/lab/postgres/throwaway-postgres.js';
+import { LAB_CLUSTER, LAB_KEY_ALIAS, startLabSession, type LabSession } from '../../lab/src/lab-session.js';
+import { startPostgresLoad, type PostgresLoad } from '../../lab/src/postgres/audit-source.js';
+import { missingPostgresParts, POSTGRES_PACKAGES } from '../../lab/src/postgres/throwaway-postgres.js';
 import { memoryIO } from '../helpers/memory-io.js';
 
 type Event = Record<string, unknown>;

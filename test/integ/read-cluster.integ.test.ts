@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/run.js';
-import { SIGNED_SUITE } from '../../src/lab/producer.js';
-import { activityRecord, heartbeatEvent, postgresEvent } from '../../src/lab/synthetic-events.js';
+import { SIGNED_SUITE } from '../../lab/src/producer.js';
+import { activityRecord, heartbeatEvent, postgresEvent } from '../../lab/src/synthetic-events.js';
 import { readStream } from '../../src/kinesis/stream-reader.js';
 import { memoryIO } from '../helpers/memory-io.js';
 import { loadSamples } from '../helpers/samples.js';

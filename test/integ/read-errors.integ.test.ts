@@ -6,7 +6,6 @@ import { run } from '../../src/cli/run.js';
 import { ExitCode, RecordError } from '../../src/errors.js';
 import { createDecoder } from '../../src/decode/decoder.js';
 import { decodeBatches } from '../../src/decode/decode-stage.js';
-import { encryptionContextFor } from '../../src/decode/encryption-context.js';
 import { OpenerFailure } from '../../src/decode/payload-opener.js';
 import { workerOpener } from '../../src/decode/worker-opener.js';
 import { BatchWriter } from '../../src/commands/batch-writer.js';
@@ -14,7 +13,7 @@ import { formatNdjson } from '../../src/output/ndjson.js';
 import { OutputWriter } from '../../src/output/writer.js';
 import { Diagnostics } from '../../src/output/diagnostics.js';
 import { makeChalk } from '../../src/output/color.js';
-import { activityRecord, postgresEvent } from '../../src/lab/synthetic-events.js';
+import { activityRecord, postgresEvent } from '../../lab/src/synthetic-events.js';
 import { memoryIO } from '../helpers/memory-io.js';
 import { readOnce } from '../helpers/read-once.js';
 import { putRaw, startTestLab, type TestLab, type TestStream } from '../helpers/test-lab.js';
@@ -233,7 +232,7 @@ describe('a decryption thread that dies', () => {
     const data = await Promise.all([1, 2, 3].map((n) => stream.producer.encode(activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(n)]))));
     const decoder = createDecoder({
       kms: lab.clients.kms,
-      encryptionContext: encryptionContextFor(stream.database.resourceId),
+      resourceId: stream.database.resourceId,
       opener: workerOpener(1, { script: new URL('../fixtures/dying-workers/exits.js', import.meta.url) }),
     });
     const stdout = new PassThrough();
@@ -248,7 +247,6 @@ describe('a decryption thread that dies', () => {
       includeHeartbeats: false,
       onError: 'skip',
       log: new Diagnostics(stderr, makeChalk(0), false),
-      now: () => new Date(),
     });
     const records = data.map((bytes, i) => ({ shardId: 'shardId-000000000000', sequenceNumber: String(i + 1), data: bytes }));
     async function* oneBatch() {

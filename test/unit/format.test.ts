@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { formatNdjson } from '../../src/output/ndjson.js';
 import { formatPretty } from '../../src/output/pretty.js';
 import { makeChalk } from '../../src/output/color.js';
-import { heartbeatEvent, postgresEvent } from '../../src/lab/synthetic-events.js';
+import { heartbeatEvent, postgresEvent } from '../../lab/src/synthetic-events.js';
 import { DecodedActivityRecord } from '../../src/decode/decoded-record.js';
 import type { DasEvent } from '../../src/decode/types.js';
 

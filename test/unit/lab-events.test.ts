@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SyntheticPgbench, postgresHeartbeat, rdsadminEvent, type PostgresServer } from '../../src/lab/pgbench-synthetic.js';
-import { AuditLogConverter } from '../../src/lab/postgres/audit-log.js';
-import { parseCsvLine } from '../../src/lab/postgres/csv.js';
-import { dasTime } from '../../src/lab/das-time.js';
+import { SyntheticPgbench, postgresHeartbeat, rdsadminEvent, type PostgresServer } from '../../lab/src/pgbench-synthetic.js';
+import { AuditLogConverter } from '../../lab/src/postgres/audit-log.js';
+import { parseCsvLine } from '../../lab/src/postgres/csv.js';
+import { dasTime } from '../../lab/src/das-time.js';
 import { SAMPLES_DIR } from '../helpers/samples.js';
 
 const server: PostgresServer = { serverHost: '10.0.1.5', serverVersion: '15.4', databaseName: 'postgres', dbUserName: 'postgres' };

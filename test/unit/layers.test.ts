@@ -4,12 +4,13 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const SRC = fileURLToPath(new URL('../../src', import.meta.url));
+const LAB = fileURLToPath(new URL('../../lab/src', import.meta.url));
 
 /**
  * src/'s folders, lowest first: each may import only from itself and those before it. The files at
  * src/'s root are the ground floor (errors, sleep, version), but for the two entries at the top.
  */
-const LAYERS = ['', 'aws', 'kinesis', 'decode', 'checkpoint', 'output', 'commands', 'lab', 'cli', 'entry'];
+const LAYERS = ['', 'aws', 'kinesis', 'decode', 'checkpoint', 'output', 'commands', 'cli', 'entry'];
 const ENTRIES = new Set(['index.ts', 'main.ts']);
 
 function sources(dir: string): string[] {
@@ -65,5 +66,27 @@ describe('src/ is layered, every import pointing down', () => {
   it('the walk sees the imports it checks', () => {
     expect(graph.get('commands/read.ts')).toContain('decode/decoder.ts');
     expect(graph.get('cli/run.ts')).toContain('cli/read-action.ts');
+  });
+});
+
+/** Every module a file names, as written. */
+const specifiersOf = (file: string) => [...readFileSync(file, 'utf8').matchAll(/(?:from|import)\s*\(?\s*'([^']+)'/g)].map((match) => match[1] ?? '');
+
+describe('the lab is a package beside das-read, not inside it', () => {
+  it('src/ never names the lab: the CLI loads it by package name, when it is installed', () => {
+    const named = sources(SRC).flatMap((file) => specifiersOf(file).filter((specifier) => /(^|\/)lab\//.test(specifier) || specifier.startsWith('das-read-lab')).map((specifier) => `${relative(SRC, file)} → ${specifier}`));
+    expect(named).toEqual([]);
+  });
+
+  it('the lab uses das-read only through its package name, the library API', () => {
+    const files = sources(LAB);
+    expect(files.length).toBeGreaterThan(10);
+    const reaching = files.flatMap((file) =>
+      specifiersOf(file)
+        .filter((specifier) => specifier.startsWith('.') && !resolve(dirname(file), specifier).startsWith(LAB))
+        .map((specifier) => `${relative(LAB, file)} → ${specifier}`),
+    );
+    expect(reaching).toEqual([]);
+    expect(files.some((file) => specifiersOf(file).includes('das-read'))).toBe(true);
   });
 });

@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { DecodedActivityRecord } from '../../src/decode/decoded-record.js';
 import { formatStatus } from '../../src/commands/stream-status.js';
-import { heartbeatEvent, postgresEvent } from '../../src/lab/synthetic-events.js';
+import { heartbeatEvent, postgresEvent } from '../../lab/src/synthetic-events.js';
 import { makeChalk } from '../../src/output/color.js';
 import { Diagnostics } from '../../src/output/diagnostics.js';
 import { formatNdjson } from '../../src/output/ndjson.js';

@@ -7,7 +7,7 @@ import { dasKeyring } from '../../src/decode/open-payload.js';
 import { workerOpener, type WorkerOpener } from '../../src/decode/worker-opener.js';
 import { inThreadOpener, OpenerFailure } from '../../src/decode/payload-opener.js';
 import type { DataKey } from '../../src/decode/data-keys.js';
-import { activityRecord, heartbeatEvent, postgresEvent } from '../../src/lab/synthetic-events.js';
+import { activityRecord, heartbeatEvent, postgresEvent } from '../../lab/src/synthetic-events.js';
 
 const { encrypt } = buildEncrypt(CommitmentPolicy.FORBID_ENCRYPT_ALLOW_DECRYPT);
 const keys: DataKey[] = Array.from({ length: 5 }, (_, i) => ({ id: `key-${i}`, bytes: new Uint8Array(randomBytes(32)) }));

@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import type { DasEvent } from '../../decode/types.js';
+import type { DasEvent } from 'das-read';
 import type { ActivitySource } from '../activity-emitter.js';
 import type { PostgresServer } from '../pgbench-synthetic.js';
 import { AuditLogConverter } from './audit-log.js';

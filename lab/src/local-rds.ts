@@ -4,6 +4,9 @@ import { toXml, type XmlNode } from './xml.js';
 
 const XMLNS = 'http://rds.amazonaws.com/doc/2014-10-31/';
 
+/** RDS names an activity stream's Kinesis stream after the resource (das-format.md §1). */
+export const activityStreamName = (resourceId: string): string => `aws-rds-das-${resourceId}`;
+
 export type ActivityStreamStatus = 'stopped' | 'starting' | 'started' | 'stopping';
 
 /** What the lab knows of a cluster or an instance, with its activity stream. */
@@ -133,7 +136,7 @@ export class LocalRds {
     } catch {
       throw new ServiceError('KMSKeyNotAccessibleFault', `The specified KMS key ${keyId} does not exist or is not accessible.`);
     }
-    const streamName = `aws-rds-das-${database.resourceId}`;
+    const streamName = activityStreamName(database.resourceId);
     database.activityStream = {
       status: 'starting',
       mode,

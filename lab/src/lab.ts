@@ -1,15 +1,13 @@
 import { CreateStreamCommand, DeleteStreamCommand, DescribeStreamSummaryCommand, KinesisClient } from '@aws-sdk/client-kinesis';
-import { createAwsClients, type AwsClients } from '../aws/clients.js';
-import { STREAM_PREFIX } from '../aws/stream-target.js';
+import { labClients, type LabClients } from './lab-clients.js';
 import { startGateway, type Gateway } from './gateway.js';
 import { startKinesisLocal, type KinesisLocal } from './kinesis-local.js';
 import { LocalKms } from './local-kms.js';
-import { LocalRds, type LabDatabase } from './local-rds.js';
+import { activityStreamName, LocalRds, type LabDatabase } from './local-rds.js';
 
 export const LAB_REGION = 'us-east-1';
 export const LAB_ACCOUNT = '000000000000';
-/** The lab accepts any signature; these let a newcomer without AWS credentials talk to it. */
-export const LAB_CREDENTIALS = { accessKeyId: 'lab', secretAccessKey: 'lab' };
+export { LAB_CREDENTIALS } from './lab-clients.js';
 
 export interface LabOptions {
   nodePath: string;
@@ -29,7 +27,7 @@ export interface Lab {
   rds: LocalRds;
   gateway: Gateway;
   /** SDK clients aimed at the lab. */
-  clients: AwsClients;
+  clients: LabClients;
   /** Creates the Kinesis stream of a database's activity stream and marks it started. */
   startActivityStream(database: LabDatabase, kmsKeyId: string, shardCount?: number): Promise<string>;
   close(): Promise<void>;
@@ -64,7 +62,7 @@ export async function startLab(options: LabOptions): Promise<Lab> {
     throw error;
   }
   const endpoint = gateway.url;
-  const clients = createAwsClients({ endpointUrl: endpoint, region: LAB_REGION, labCredentials: LAB_CREDENTIALS });
+  const clients = labClients(endpoint, LAB_REGION);
   kinesisOf.client = clients.kinesis;
   const lab: Lab = {
     endpoint,
@@ -74,7 +72,7 @@ export async function startLab(options: LabOptions): Promise<Lab> {
     gateway,
     clients,
     async startActivityStream(database, kmsKeyId, shardCount = 1) {
-      const streamName = `${STREAM_PREFIX}${database.resourceId}`;
+      const streamName = activityStreamName(database.resourceId);
       await createStream(clients.kinesis, streamName, shardCount);
       database.activityStream = { status: 'started', mode: 'async', kinesisStreamName: streamName, kmsKeyId: kms.resolveKey(kmsKeyId).arn };
       return streamName;

@@ -1,4 +1,4 @@
-import type { DasEvent } from '../../decode/types.js';
+import type { DasEvent } from 'das-read';
 import { postgresDasEvent, type PostgresActivity, type PostgresServer } from '../pgbench-synthetic.js';
 import { parseCsvLine } from './csv.js';
 

@@ -1,4 +1,4 @@
-import { withSystemWords } from '../system-errors.js';
+import { UserError } from 'das-read';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -25,9 +25,7 @@ export async function listen(
   const server = createServer(handler);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (error) =>
-      reject(withSystemWords(error, `listen on 127.0.0.1:${port}`, (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? 'Another program (another lab?) has that port: stop it, or choose another with --port.' : undefined)),
-    );
+    server.once('error', (error) => reject(listenError(error, port)));
     server.listen(port, '127.0.0.1', () => resolve());
   });
   const bound = (server.address() as AddressInfo).port;
@@ -48,4 +46,10 @@ export async function freePort(): Promise<number> {
   const probe = await listen(() => {});
   await probe.close();
   return probe.port;
+}
+
+/** A taken port is the user's to fix: said in words, as das-read says its own errors. */
+function listenError(error: unknown, port: number): unknown {
+  if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') return error;
+  return new UserError(`cannot listen on 127.0.0.1:${port}: address already in use (EADDRINUSE)`, undefined, 'Another program (another lab?) has that port: stop it, or choose another with --port.', { cause: error });
 }

@@ -1,4 +1,4 @@
-import type { DasActivityRecord, DasEvent } from '../decode/types.js';
+import type { DasActivityRecord, DasEvent } from 'das-read';
 import { postgresDasEvent, postgresHeartbeat, type PostgresServer } from './pgbench-synthetic.js';
 
 const SERVER: PostgresServer = { serverHost: '10.0.1.5', serverVersion: '15.4', databaseName: 'postgres', dbUserName: 'pgbench' };

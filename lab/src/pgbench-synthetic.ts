@@ -1,4 +1,4 @@
-import type { DasEvent } from '../decode/types.js';
+import type { DasEvent } from 'das-read';
 import { dasTime } from './das-time.js';
 
 /** Where the synthetic cluster lives: what its events say about the server. */

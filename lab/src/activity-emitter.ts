@@ -1,6 +1,6 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { KMSClient } from '@aws-sdk/client-kms';
-import type { DasEvent } from '../decode/types.js';
+import type { DasEvent } from 'das-read';
 import type { LabDatabase } from './local-rds.js';
 import { DasRecordProducer } from './producer.js';
 import { putRecords } from './put-records.js';

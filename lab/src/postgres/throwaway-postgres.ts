@@ -4,7 +4,7 @@ import { appendFile, chown, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { UserError } from '../../errors.js';
+import { UserError } from 'das-read';
 import { freePort } from '../http.js';
 
 const run = promisify(execFile);

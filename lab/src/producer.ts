@@ -2,11 +2,19 @@ import { gzipSync } from 'node:zlib';
 import { GenerateDataKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
 import { buildEncrypt } from '@aws-crypto/encrypt-node';
 import { AlgorithmSuiteIdentifier, CommitmentPolicy } from '@aws-crypto/material-management-node';
-import type { RawAesKeyringNode } from '@aws-crypto/raw-aes-keyring-node';
-import { encryptionContextFor } from '../decode/encryption-context.js';
-import { dasKeyring } from '../decode/open-payload.js';
-import { WRAPPER_TYPE } from '../decode/wrapper.js';
-import type { DasActivityRecord } from '../decode/types.js';
+import { RawAesKeyringNode, RawAesWrappingSuiteIdentifier } from '@aws-crypto/raw-aes-keyring-node';
+import type { DasActivityRecord } from 'das-read';
+
+// The format as das-format.md describes it, written out here and not taken from the decoder:
+// a mistake in the decoder's constants must not be made the same way on this side of every test.
+const WRAPPER_TYPE = 'DatabaseActivityMonitoringRecords';
+const KEY_NAMESPACE = 'BC';
+const KEY_NAME = 'DataKey';
+
+/** §2: an Aurora cluster's data keys are bound to `aws:rds:dbc-id`, an RDS instance's to `aws:rds:db-id`. */
+export function rdsEncryptionContext(resourceId: string): Record<string, string> {
+  return resourceId.startsWith('db-') ? { 'aws:rds:db-id': resourceId } : { 'aws:rds:dbc-id': resourceId };
+}
 
 // RDS writes non-committing messages, which the SDK only encrypts under this policy.
 const { encrypt } = buildEncrypt(CommitmentPolicy.FORBID_ENCRYPT_ALLOW_DECRYPT);
@@ -83,11 +91,17 @@ export class DasRecordProducer {
       new GenerateDataKeyCommand({
         KeyId: this.options.kmsKeyId,
         KeySpec: 'AES_256',
-        EncryptionContext: encryptionContextFor(this.options.resourceId),
+        EncryptionContext: rdsEncryptionContext(this.options.resourceId),
       }),
     );
     if (!answer.Plaintext || !answer.CiphertextBlob) throw new Error('GenerateDataKey returned no key');
-    const keyring = dasKeyring(answer.Plaintext);
+    // The keyring zeroes the buffer it is given and refuses a view into a larger one: a copy of its own.
+    const keyring = new RawAesKeyringNode({
+      keyNamespace: KEY_NAMESPACE,
+      keyName: KEY_NAME,
+      unencryptedMasterKey: new Uint8Array(answer.Plaintext),
+      wrappingSuite: RawAesWrappingSuiteIdentifier.AES256_GCM_IV12_TAG16_NO_PADDING,
+    });
     answer.Plaintext.fill(0);
     this.#current = {
       keyring,

@@ -1,0 +1,9 @@
+// The lab's API: what `das-read lab` / `das-read demo`, the tests and the benchmark start.
+export { LAB_ACCOUNT, LAB_CREDENTIALS, LAB_REGION, startLab, waitForActive, type Lab, type LabOptions } from './lab.js';
+export { LAB_CLUSTER, LAB_KEY_ALIAS, startLabSession, type LabSession, type LabSessionOptions } from './lab-session.js';
+export { postgresSource } from './postgres-source.js';
+export { DasRecordProducer, SIGNED_SUITE, UNSIGNED_SUITE, rdsEncryptionContext, type ProducerOptions } from './producer.js';
+export { putRecords } from './put-records.js';
+export { activityRecord, heartbeatEvent, postgresEvent } from './synthetic-events.js';
+export { activityStreamName, type LabDatabase } from './local-rds.js';
+export { freePort } from './http.js';

@@ -1,0 +1,115 @@
+import { Option, type Command } from 'commander';
+
+interface FlagSpec {
+  /** As commander takes it: `--cluster <name>` takes a value, `--wait` does not. */
+  readonly flags: string;
+  readonly help: string;
+  readonly default?: string;
+  readonly mandatory?: boolean;
+}
+
+/**
+ * Every flag of every command, once: the program's help and each command's typed flags come from
+ * here. The key is the name commander gives the value (a test holds them in step).
+ */
+export const FLAGS = {
+  cluster: { flags: '--cluster <name>', help: 'Aurora DB cluster identifier or ARN' },
+  instance: { flags: '--instance <name>', help: 'RDS for Oracle / SQL Server DB instance identifier or ARN' },
+  streamName: { flags: '--stream-name <name>', help: 'read this Kinesis stream directly, without asking RDS (aws-rds-das-…)' },
+  resourceId: { flags: '--resource-id <id>', help: 'with --stream-name: the cluster-… or db-… resource id, when the name does not end with it' },
+  region: { flags: '--region <region>', help: 'AWS region (default: from the environment or profile)' },
+  profile: { flags: '--profile <name>', help: 'AWS named profile (default: the default credential chain)' },
+  endpointUrl: { flags: '--endpoint-url <url>', help: 'send RDS, Kinesis and KMS calls to this endpoint (a local lab)' },
+  follow: { flags: '--no-follow', help: 'exit once every shard has reached the end it had when the run started' },
+  from: { flags: '--from <position>', help: 'where a first run starts: trim-horizon (default), latest, a time (UTC unless zoned), or a duration ago: 90s, 15m, 2h' },
+  until: { flags: '--until <time>', help: 'stop at events that arrived after this time or duration ago' },
+  maxEvents: { flags: '--max-events <n>', help: 'stop after writing n events' },
+  checkpoint: { flags: '--checkpoint <file>', help: 'resume after the last event written by the previous run, and save the position as events are written' },
+  onError: { flags: '--on-error <policy>', help: 'a record that cannot be read: fail (stop, exit 3) or skip (report it and go on)', default: 'fail' },
+  deadLetter: { flags: '--dead-letter <file>', help: 'with --on-error skip: append each unreadable record, with its position and the reason, to this NDJSON file' },
+  batchSize: { flags: '--batch-size <n>', help: 'records asked for per GetRecords call, 1 to 10000', default: '1000' },
+  maxRecordBytes: { flags: '--max-record-bytes <size>', help: 'a record larger than this once decompressed is unreadable, not inflated: 64m by default (k, m, g)' },
+  threads: { flags: '--threads <n>', help: 'decrypt on up to n worker threads (default: one per core, up to 8; 0: on the main thread)' },
+  output: { flags: '-o, --output <format>', help: 'pretty or ndjson (default: pretty on a terminal, ndjson otherwise)' },
+  includeHeartbeats: { flags: '--include-heartbeats', help: 'also print heartbeat events' },
+  color: { flags: '--color <when>', help: 'colour the pretty output: auto, always, never', default: 'auto' },
+  verbose: { flags: '-v, --verbose', help: 'report progress on stderr even when it is not a terminal' },
+  debug: { flags: '--debug', help: 'show stack traces of unexpected errors' },
+  statusOutput: { flags: '-o, --output <format>', help: 'text or json', default: 'text' },
+  applyImmediately: { flags: '--apply-immediately', help: 'start or stop now rather than in the next maintenance window' },
+  wait: { flags: '--wait', help: 'wait until the stream is started or stopped' },
+  waitTimeout: { flags: '--wait-timeout <duration>', help: 'give up waiting after this long (90s, 15m)', default: '20m' },
+  kmsKey: { flags: '--kms-key <key>', help: 'customer managed KMS key: id, ARN or alias (the default RDS key is refused)', mandatory: true },
+  mode: { flags: '--mode <mode>', help: 'async, or sync (Aurora PostgreSQL only)', default: 'async' },
+  engineNativeAuditFields: { flags: '--engine-native-audit-fields', help: 'RDS for Oracle / SQL Server: include the engine-native audit fields' },
+  yes: { flags: '-y, --yes', help: 'do not ask for confirmation (needed when not at a terminal)' },
+  port: { flags: '--port <port>', help: "the lab endpoint's port on 127.0.0.1", default: '4566' },
+  postgres: { flags: '--postgres', help: 'load a real throwaway PostgreSQL with pgbench, audited by pgaudit, instead of simulating it' },
+  rate: { flags: '--rate <n>', help: 'simulated pgbench transactions per second', default: '10' },
+  seconds: { flags: '--seconds <n>', help: 'how long to show live events', default: '12' },
+} as const satisfies Record<string, FlagSpec>;
+
+export type FlagName = keyof typeof FLAGS;
+
+type ValueOf<F extends string> = F extends `${string}<${string}>${string}` ? string : boolean;
+
+/** The values commander hands over for these flags: strings for those that take one, booleans otherwise. */
+export type FlagValues<N extends FlagName> = { [K in N as AttributeOf<K>]?: ValueOf<(typeof FLAGS)[K]['flags']> };
+
+// Two flags may share a spelling in different commands (-o): their value has the one name.
+type AttributeOf<K extends FlagName> = K extends 'statusOutput' ? 'output' : K;
+
+const DATABASE = ['cluster', 'instance'] as const;
+const AWS = ['region', 'profile', 'endpointUrl'] as const;
+const TRANSITION = ['applyImmediately', 'wait', 'waitTimeout', 'debug'] as const;
+
+/** Each command's flags, in the order its help lists them. */
+export const COMMAND_FLAGS = {
+  read: [
+    ...DATABASE,
+    'streamName',
+    'resourceId',
+    ...AWS,
+    'follow',
+    'from',
+    'until',
+    'maxEvents',
+    'checkpoint',
+    'onError',
+    'deadLetter',
+    'batchSize',
+    'maxRecordBytes',
+    'threads',
+    'output',
+    'includeHeartbeats',
+    'color',
+    'verbose',
+    'debug',
+  ],
+  status: [...DATABASE, ...AWS, 'statusOutput', 'debug'],
+  start: [...DATABASE, ...AWS, ...TRANSITION, 'kmsKey', 'mode', 'engineNativeAuditFields'],
+  stop: [...DATABASE, ...AWS, ...TRANSITION, 'yes'],
+  lab: ['port', 'postgres', 'rate', 'debug'],
+  demo: ['seconds', 'postgres', 'debug'],
+} as const satisfies Record<string, readonly FlagName[]>;
+
+export type CommandName = keyof typeof COMMAND_FLAGS;
+export type FlagsOf<C extends CommandName> = FlagValues<(typeof COMMAND_FLAGS)[C][number]>;
+
+/** The per-command words of a shared flag: start and stop say which way they wait. */
+const WORDING: Partial<Record<CommandName, Partial<Record<FlagName, string>>>> = {
+  start: { applyImmediately: 'start now rather than in the next maintenance window', wait: 'wait until the stream is started' },
+  stop: { applyImmediately: 'stop now rather than in the next maintenance window', wait: 'wait until the stream is stopped' },
+  demo: { postgres: 'use a real PostgreSQL with pgbench and pgaudit' },
+};
+
+export function addFlags(command: Command, name: CommandName): Command {
+  for (const flag of COMMAND_FLAGS[name] as readonly FlagName[]) {
+    const spec: FlagSpec = FLAGS[flag];
+    const option = new Option(spec.flags, WORDING[name]?.[flag] ?? spec.help);
+    if (spec.default !== undefined) option.default(spec.default);
+    if (spec.mandatory) option.makeOptionMandatory();
+    command.addOption(option);
+  }
+  return command;
+}

@@ -1,0 +1,44 @@
+import { saveCheckpoint } from '../checkpoint/checkpoint-file.js';
+import type { PositionBook, Progress } from '../checkpoint/position-book.js';
+
+/**
+ * Moves the checkpoint behind the output: a batch's positions are saved only once the bytes
+ * written before them are surely read (on disk, or past what a pipe can hold unread).
+ */
+export class CheckpointCommit {
+  /** Batches written whose positions wait for the bytes before them to be read. */
+  readonly #pending: Array<{ end: number; progress: Progress[]; finishedShard?: string }> = [];
+
+  constructor(
+    private readonly book: PositionBook,
+    private readonly path: string,
+    private readonly now: () => Date,
+    /** How many of the bytes written may still be unread: a pipe's or a socket's buffer. */
+    private readonly unreadBytes = 0,
+  ) {}
+
+  /** How many of a record's events an earlier run wrote already. */
+  handled = (shardId: string, sequenceNumber: string): number => this.book.handledEvents(shardId, sequenceNumber);
+
+  /** A batch's positions, written up to byte `end` of the output; saved once the bytes before them are read. */
+  async written(end: number, progress: Progress[], finishedShard?: string): Promise<void> {
+    this.#pending.push({ end, progress, ...(finishedShard === undefined ? {} : { finishedShard }) });
+    await this.#commit(end - this.unreadBytes);
+  }
+
+  /** The output's reader is still there at the end: every position written moves, and is saved. */
+  async settle(): Promise<void> {
+    await this.#commit(Number.POSITIVE_INFINITY);
+  }
+
+  async #commit(upTo: number): Promise<void> {
+    let moved = false;
+    while (this.#pending[0] !== undefined && this.#pending[0].end <= upTo) {
+      const { progress, finishedShard } = this.#pending.shift() ?? { progress: [] };
+      for (const step of progress) this.book.advance(step);
+      if (finishedShard !== undefined) this.book.markFinished(finishedShard);
+      moved = true;
+    }
+    if (moved) await saveCheckpoint(this.path, this.book.toState(this.now()));
+  }
+}

@@ -1,0 +1,42 @@
+import { Command, Option } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { addFlags, COMMAND_FLAGS, FLAGS, type CommandName, type FlagName } from '../../src/cli/flags.js';
+import { buildProgram, type Actions } from '../../src/cli/program.js';
+
+const names = Object.keys(FLAGS) as FlagName[];
+const commands = Object.keys(COMMAND_FLAGS) as CommandName[];
+
+describe('one table of flags', () => {
+  it('each key is the name commander gives the value, so the typed flags are what actions get', () => {
+    // -o is spelt the same by two commands with different help: its value has the one name.
+    const renamed: Partial<Record<FlagName, string>> = { statusOutput: 'output' };
+    expect(names.filter((name) => new Option(FLAGS[name].flags).attributeName() !== (renamed[name] ?? name))).toEqual([]);
+  });
+
+  it('every flag of the table belongs to a command, and no command lists one twice', () => {
+    const used = new Set(commands.flatMap((command) => [...COMMAND_FLAGS[command]]));
+    expect(names.filter((name) => !used.has(name))).toEqual([]);
+    for (const command of commands) expect(new Set(COMMAND_FLAGS[command]).size, command).toBe(COMMAND_FLAGS[command].length);
+  });
+
+  it('the program declares exactly the table: each command its own flags, with their defaults', () => {
+    const noop = async () => {};
+    const actions = Object.fromEntries(commands.map((command) => [command, noop])) as unknown as Actions;
+    const program = buildProgram('0.0.0', { writeOut: () => {}, writeErr: () => {} }, actions);
+    const declared = (command: Command) => command.options.map((option) => option.flags).filter((flags) => flags !== '-V, --version');
+    const expected = (command: CommandName) => COMMAND_FLAGS[command].map((name) => FLAGS[name].flags);
+    expect(declared(program)).toEqual(expected('read'));
+    for (const command of commands.filter((name) => name !== 'read')) {
+      expect(declared(program.commands.find((sub) => sub.name() === command) as Command), command).toEqual(expected(command));
+    }
+    expect(program.commands.find((sub) => sub.name() === 'status')?.options.find((option) => option.long === '--output')?.defaultValue).toBe('text');
+    expect(program.options.find((option) => option.long === '--output')?.defaultValue).toBeUndefined();
+  });
+
+  it('a shared flag says what it does in each command', () => {
+    const help = (name: CommandName) => addFlags(new Command(name), name).helpInformation();
+    expect(help('start')).toContain('wait until the stream is started');
+    expect(help('stop')).toContain('wait until the stream is stopped');
+    expect(help('start')).toMatch(/--kms-key <key>/);
+  });
+});
