@@ -13,3 +13,13 @@ describe('colour level', () => {
   it('--color always beats NO_COLOR and a pipe', () => expect(colorLevel('always', false, { NO_COLOR: '1' })).toBe(1));
   it('a dumb terminal gets none', () => expect(colorLevel('auto', true, { TERM: 'dumb' })).toBe(0));
 });
+
+describe('where colour is decided', () => {
+  it('only in output/color.ts (chalkFor), from the IO object: no other file picks a level', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const src = new URL('../../src/', import.meta.url).pathname;
+    const files = (readdirSync(src, { recursive: true }) as string[]).filter((file) => /\.(ts|js)$/.test(file) && file !== join('output', 'color.ts'));
+    expect(files.filter((file) => /\b(colorLevel|makeChalk|new Chalk)\s*\(/.test(readFileSync(join(src, file), 'utf8')))).toEqual([]);
+  });
+});
