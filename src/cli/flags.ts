@@ -6,6 +6,8 @@ interface FlagSpec {
   readonly help: string;
   readonly default?: string;
   readonly mandatory?: boolean;
+  /** May be given again: the values are collected, in order. */
+  readonly repeatable?: boolean;
 }
 
 /**
@@ -31,6 +33,20 @@ export const FLAGS = {
   maxRecordBytes: { flags: '--max-record-bytes <size>', help: 'a record larger than this once decompressed is unreadable, not inflated: 64m by default (k, m, g)' },
   threads: { flags: '--threads <n>', help: 'decrypt on up to n worker threads (default: one per core, up to 8; 0: on the main thread)' },
   output: { flags: '-o, --output <format>', help: 'pretty or ndjson (default: pretty on a terminal, ndjson otherwise)' },
+  user: { flags: '--user <name>', help: 'only events of this database user (repeatable; a glob, any case)', repeatable: true },
+  excludeUser: { flags: '--exclude-user <name>', help: 'no events of this database user (repeatable)', repeatable: true },
+  database: { flags: '--database <name>', help: 'only events in this database (repeatable)', repeatable: true },
+  excludeDatabase: { flags: '--exclude-database <name>', help: 'no events in this database (repeatable)', repeatable: true },
+  class: { flags: '--class <class>', help: 'only events of this class: READ, WRITE, DDL, ROLE, …; MAIN, AUX for Aurora MySQL (repeatable)', repeatable: true },
+  excludeClass: { flags: '--exclude-class <class>', help: 'no events of this class (repeatable)', repeatable: true },
+  command: { flags: '--command <command>', help: "only events of this command: SELECT, 'CREATE TABLE', CONNECT, … (repeatable)", repeatable: true },
+  excludeCommand: { flags: '--exclude-command <command>', help: 'no events of this command (repeatable)', repeatable: true },
+  object: { flags: '--object <name>', help: 'only events on this object: a table, a schema (repeatable)', repeatable: true },
+  excludeObject: { flags: '--exclude-object <name>', help: 'no events on this object (repeatable)', repeatable: true },
+  grep: { flags: '--grep <regex>', help: 'only events whose SQL matches this regular expression (repeatable; any case)', repeatable: true },
+  excludeGrep: { flags: '--exclude-grep <regex>', help: 'no events whose SQL matches this regular expression (repeatable)', repeatable: true },
+  errorsOnly: { flags: '--errors-only', help: 'only failed statements and refused logins' },
+  skipServiceUsers: { flags: '--skip-service-users', help: "hide the engines' own users: rdsadmin, rdsproxyadmin; Oracle RDSADMIN, RDSSEC; SQL Server rdsa" },
   includeHeartbeats: { flags: '--include-heartbeats', help: 'also print heartbeat events' },
   color: { flags: '--color <when>', help: 'colour the pretty output: auto, always, never', default: 'auto' },
   verbose: { flags: '-v, --verbose', help: 'report progress on stderr even when it is not a terminal' },
@@ -54,7 +70,7 @@ export type FlagName = keyof typeof FLAGS;
 type ValueOf<F extends string> = F extends `${string}<${string}>${string}` ? string : boolean;
 
 /** The values commander hands over for these flags: strings for those that take one, booleans otherwise. */
-export type FlagValues<N extends FlagName> = { [K in N as AttributeOf<K>]?: ValueOf<(typeof FLAGS)[K]['flags']> };
+export type FlagValues<N extends FlagName> = { [K in N as AttributeOf<K>]?: (typeof FLAGS)[K] extends { repeatable: true } ? string[] : ValueOf<(typeof FLAGS)[K]['flags']> };
 
 // Two flags may share a spelling in different commands (-o): their value has the one name.
 type AttributeOf<K extends FlagName> = K extends 'statusOutput' ? 'output' : K;
@@ -81,6 +97,20 @@ export const COMMAND_FLAGS = {
     'maxRecordBytes',
     'threads',
     'output',
+    'user',
+    'excludeUser',
+    'database',
+    'excludeDatabase',
+    'class',
+    'excludeClass',
+    'command',
+    'excludeCommand',
+    'object',
+    'excludeObject',
+    'grep',
+    'excludeGrep',
+    'errorsOnly',
+    'skipServiceUsers',
     'includeHeartbeats',
     'color',
     'verbose',
@@ -109,6 +139,7 @@ export function addFlags(command: Command, name: CommandName): Command {
     const option = new Option(spec.flags, WORDING[name]?.[flag] ?? spec.help);
     if (spec.default !== undefined) option.default(spec.default);
     if (spec.mandatory) option.makeOptionMandatory();
+    if (spec.repeatable) option.argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
     command.addOption(option);
   }
   return command;

@@ -9,7 +9,7 @@ interface ProgramOutput {
 }
 
 /** What commander hands over, before it is typed by the table of flags. */
-export type Flags = Record<string, string | boolean | undefined>;
+export type Flags = Record<string, string | string[] | boolean | undefined>;
 
 /** What each command does with its flags; the program itself knows nothing of AWS or the terminal. */
 export type Actions = { [C in CommandName]: (flags: FlagsOf<C>) => Promise<void> };
@@ -39,6 +39,14 @@ Examples:
   das-read --cluster prod --checkpoint /var/lib/das/prod.json --no-follow >> audit.ndjson
   das-read status --cluster prod
   das-read lab
+  das-read --cluster prod --class DDL --class ROLE --skip-service-users
+  das-read --cluster prod --errors-only --exclude-user 'app_*'
+
+Filters: --user, --database, --class, --command and --object match the whole value as a glob
+(* any run, ? one character), in any case; --grep is a regular expression searched in the SQL,
+in any case. A flag given twice keeps events that match either value; different flags must all
+match; each --exclude-… leaves out what it matches. An event without the field matches no filter.
+Events left out are still read: with --checkpoint the next run starts after them.
 ${EXIT_CODES_HELP}`,
     )
     .action(async (flags: Flags) => actions.read(typed(flags)));

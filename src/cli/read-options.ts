@@ -7,6 +7,7 @@ import { UsageError } from '../errors.js';
 import { DEFAULT_MAX_RECORD_BYTES } from '../decode/record-limits.js';
 import { parseFrom, parsePositiveInteger, parseUntil } from './time-spec.js';
 import type { FlagsOf, FlagValues } from './flags.js';
+import { compileFilter, type EventFilterSpec } from '../events/filter.js';
 
 // The command owns its options; this file only translates flags into them.
 export type { OnError, OutputFormat, ReadOptions } from '../commands/read-options.js';
@@ -52,6 +53,7 @@ export function toReadOptions(flags: RawReadFlags, stdoutIsTTY: boolean, now: Da
     ...(flags.deadLetter ? { deadLetter: flags.deadLetter } : {}),
     output: oneOf('--output', flags.output ?? (stdoutIsTTY ? 'pretty' : 'ndjson'), OUTPUTS),
     includeHeartbeats: flags.includeHeartbeats ?? false,
+    filter: filterOf(flags),
     color: oneOf('--color', flags.color ?? 'auto', COLORS),
     verbose: flags.verbose ?? false,
     debug: flags.debug ?? false,
@@ -79,6 +81,28 @@ function sourceOf(flags: RawReadFlags): Source {
   if (flags.cluster) return { kind: 'cluster', identifier: flags.cluster };
   if (flags.instance) return { kind: 'instance', identifier: flags.instance };
   return { kind: 'stream', streamName: flags.streamName ?? '', ...(flags.resourceId ? { resourceId: flags.resourceId } : {}) };
+}
+
+/** The filter flags, checked now: a bad regular expression is a usage error before anything is read. */
+function filterOf(flags: RawReadFlags): EventFilterSpec {
+  const spec: EventFilterSpec = {
+    ...(flags.user ? { users: flags.user } : {}),
+    ...(flags.excludeUser ? { excludeUsers: flags.excludeUser } : {}),
+    ...(flags.database ? { databases: flags.database } : {}),
+    ...(flags.excludeDatabase ? { excludeDatabases: flags.excludeDatabase } : {}),
+    ...(flags.class ? { classes: flags.class } : {}),
+    ...(flags.excludeClass ? { excludeClasses: flags.excludeClass } : {}),
+    ...(flags.command ? { commands: flags.command } : {}),
+    ...(flags.excludeCommand ? { excludeCommands: flags.excludeCommand } : {}),
+    ...(flags.object ? { objects: flags.object } : {}),
+    ...(flags.excludeObject ? { excludeObjects: flags.excludeObject } : {}),
+    ...(flags.grep ? { grep: flags.grep } : {}),
+    ...(flags.excludeGrep ? { excludeGrep: flags.excludeGrep } : {}),
+    ...(flags.errorsOnly ? { errorsOnly: true } : {}),
+    ...(flags.skipServiceUsers ? { skipServiceUsers: true } : {}),
+  };
+  compileFilter(spec);
+  return spec;
 }
 
 const BYTE_UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };

@@ -1,4 +1,5 @@
 import type { DecodedBatch } from '../decode/decode-stage.js';
+import type { DasEvent } from '../decode/types.js';
 import { DataKeyRecordError, RecordError, UserError } from '../errors.js';
 import type { Progress } from '../checkpoint/position-book.js';
 import { deadLetterOf, type DeadLetter } from '../output/dead-letter.js';
@@ -6,6 +7,7 @@ import type { Diagnostics } from '../output/diagnostics.js';
 import type { EventFormatter } from '../output/event-format.js';
 import { Utf8Builder } from '../output/utf8-builder.js';
 import type { OnError } from './read-options.js';
+import type { EventFilter } from '../events/filter.js';
 
 /** Unreadable records in a row past which --on-error skip stops: documented in the README. */
 export const MAX_SKIPPED_IN_A_ROW = 100;
@@ -13,6 +15,8 @@ export const MAX_SKIPPED_IN_A_ROW = 100;
 export interface RenderOptions {
   format: EventFormatter;
   includeHeartbeats: boolean;
+  /** Events it refuses are not written, and still count as handled: the checkpoint moves past them. */
+  filter?: EventFilter;
   maxEvents?: number;
   onError: OnError;
   log: Diagnostics;
@@ -45,7 +49,7 @@ export class BatchRenderer {
 
   /** `handled(shard, sequence)`: how many of a record's events an earlier run wrote already. */
   render(batch: DecodedBatch, handled: (shardId: string, sequenceNumber: string) => number = () => 0): RenderedBatch {
-    const { format, maxEvents } = this.options;
+    const { format, maxEvents, filter } = this.options;
     const text = new Utf8Builder();
     const progress: Progress[] = [];
     const dead: DeadLetter[] = [];
@@ -70,6 +74,7 @@ export class BatchRenderer {
       const count = record.eventCount;
       for (; index < count && !full; index++) {
         if (!this.options.includeHeartbeats && record.isHeartbeat(index)) continue;
+        if (filter && !filter(record.events[index] as DasEvent)) continue;
         text.append(format(record, index));
         this.events++;
         full = maxEvents !== undefined && this.events >= maxEvents;

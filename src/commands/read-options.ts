@@ -2,6 +2,7 @@ import type { AwsOptions } from '../aws/clients.js';
 import type { Source } from '../aws/stream-target.js';
 import type { StartPosition } from '../kinesis/positions.js';
 import type { ColorChoice } from '../output/color.js';
+import type { EventFilterSpec } from '../events/filter.js';
 
 export type OutputFormat = 'pretty' | 'ndjson';
 export type OnError = 'fail' | 'skip';
@@ -26,6 +27,8 @@ export interface ReadOptions {
   deadLetter?: string;
   output: OutputFormat;
   includeHeartbeats: boolean;
+  /** Which events are written; the others still move the checkpoint. */
+  filter: EventFilterSpec;
   color: ColorChoice;
   verbose: boolean;
   debug: boolean;

@@ -18,6 +18,7 @@ import { PositionBook } from '../checkpoint/position-book.js';
 import { findGaps, type Gap } from '../checkpoint/gaps.js';
 import { streamFacts } from '../kinesis/stream-summary.js';
 import { BatchWriter } from './batch-writer.js';
+import { compileFilter, type EventFilter } from '../events/filter.js';
 import { CheckpointCommit } from './checkpoint-commit.js';
 import type { EventFormatter } from '../output/event-format.js';
 
@@ -73,6 +74,7 @@ export async function readCommand(options: ReadOptions, deps: ReadDeps): Promise
       output,
       format: deps.format,
       includeHeartbeats: options.includeHeartbeats,
+      ...withFilter(options),
       maxEvents: options.maxEvents,
       onError: options.onError,
       deadLetter,
@@ -129,6 +131,11 @@ export async function readCommand(options: ReadOptions, deps: ReadDeps): Promise
     await deadLetter?.close();
     await lock?.release();
   }
+}
+
+function withFilter(options: ReadOptions): { filter?: EventFilter } {
+  const filter = compileFilter(options.filter);
+  return filter ? { filter } : {};
 }
 
 /** How long a write may take once a stop was asked for: a consumer that reads nothing must not hold the stop. */

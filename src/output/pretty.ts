@@ -1,6 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { DasEvent, DecodedRecord } from '../decode/types.js';
 import { visible } from './visible.js';
+import { isFailure } from '../events/outcome.js';
 
 /**
  * A line a person can scan: time, class, command, who, what. The full event is one
@@ -12,22 +13,24 @@ export function formatPretty(event: DasEvent, record: DecodedRecord, chalk: Chal
   const shown = (value: string) => visible(value, (escape) => chalk.dim(escape));
   const time = chalk.dim(shown(text(event.logTime ?? event.startTime) || '-'));
   if (event.type === 'heartbeat') return `${time} ${chalk.dim('heartbeat')} ${chalk.dim(shown(text(record.instanceId)))}\n`;
+  // A failed statement must not look like one that ran: marked in words, and in red where there is colour.
+  const failed = isFailure(event);
   const parts = [
     time,
-    padded(classColor(chalk, shown(text(event.class))), visible(text(event.class)), 8),
+    padded(failed ? chalk.red.bold(shown(text(event.class))) : classColor(chalk, shown(text(event.class))), visible(text(event.class)), 8),
     padded(chalk.bold(shown(text(event.command) || '-')), visible(text(event.command) || '-'), 12),
     chalk.cyan(shown(who(event))),
   ];
   const from = origin(event);
   if (from) parts.push(chalk.dim(shown(from)));
+  if (failed) parts.push(chalk.red.bold.inverse('FAILED'));
   const statement = text(event.commandText).trim() || objectOf(event);
-  if (statement) parts.push(shown(statement));
+  if (statement) parts.push(failed ? chalk.red(shown(statement)) : shown(statement));
   if (Array.isArray(event.paramList) && event.paramList.length > 0) {
     // JSON escapes C0 controls, not C1 ones nor bidi overrides.
     parts.push(chalk.dim(shown(`params: ${event.paramList.map((param) => JSON.stringify(param)).join(', ')}`)));
   }
-  const error = text(event.errorMessage);
-  if (error) parts.push(chalk.red(shown(`error: ${error.trim()}`)));
+  if (failed) parts.push(chalk.red(shown(failure(event))));
   return parts.join('  ') + '\n';
 }
 
@@ -41,6 +44,15 @@ function text(value: unknown): string {
   return String(value);
 }
 
+
+/** The error and its code (PostgreSQL's SQLSTATE, MySQL's and Oracle's number), as the engine sent them. */
+function failure(event: DasEvent): string {
+  const error = text(event.errorMessage).trim();
+  const code = text(event.exitCode).trim();
+  const label = String(event.serverType ?? '').toUpperCase() === 'POSTGRESQL' ? 'SQLSTATE' : 'exit code';
+  if (error) return `error: ${error}${code ? ` (${label} ${code})` : ''}`;
+  return code ? `error: ${label} ${code}` : 'error';
+}
 
 function who(event: DasEvent): string {
   const user = text(event.dbUserName) || '?';

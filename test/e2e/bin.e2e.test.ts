@@ -211,7 +211,7 @@ describe('start-up', () => {
   });
 
   it('a read loads neither the lab nor, with decryption threads, the Encryption SDK on its main thread', async () => {
-    const sdkOrLab = /\/dist\/lab\/|@aws-crypto\/|\/open-payload\.js/;
+    const sdkOrLab = /\/lab\/dist\/|das-read-lab|kinesis-local|@aws-crypto\/|\/open-payload\.js/;
     const threaded = await modulesLoadedBy(['--cluster', 'auroralab-postgres-cluster', '--endpoint-url', lab.endpoint, '--no-follow']);
     expect(threaded.code).toBe(0);
     expect(threaded.urls.some((url) => url.includes('@aws-sdk/client-kinesis'))).toBe(true);

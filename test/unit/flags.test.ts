@@ -40,3 +40,17 @@ describe('one table of flags', () => {
     expect(help('start')).toMatch(/--kms-key <key>/);
   });
 });
+
+describe('--help', () => {
+  it('says how the filters match', () => {
+    const noop = async () => {};
+    let text = '';
+    const actions = Object.fromEntries(commands.map((command) => [command, noop])) as unknown as Actions;
+    const program = buildProgram('0.0.0', { writeOut: (out) => (text += out), writeErr: () => {} }, actions);
+    program.outputHelp();
+    expect(text).toMatch(/--exclude-user <name>/);
+    expect(text).toMatch(/match the whole value as a glob/);
+    expect(text).toMatch(/--grep is a regular expression searched in the SQL/);
+    expect(text).toMatch(/with --checkpoint the next run starts after them/);
+  });
+});

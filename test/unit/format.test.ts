@@ -59,3 +59,32 @@ describe('pretty', () => {
     expect(formatPretty(postgresEvent(1), record, makeChalk(1))).toContain('\u001b[');
   });
 });
+
+describe('pretty, a failed statement', () => {
+  const plain = makeChalk(0);
+  const colour = makeChalk(1);
+  const failedSelect = postgresEvent(1, { exitCode: '42501', errorMessage: 'permission denied for table accounts' });
+
+  it('says FAILED in words, with the error and its SQLSTATE', () => {
+    const line = formatPretty(failedSelect, record, plain);
+    expect(line).toContain('FAILED');
+    expect(line).toContain('error: permission denied for table accounts (SQLSTATE 42501)');
+  });
+
+  it('is not a green READ: its class and its SQL are red, where a successful one is green', () => {
+    const red = '\u001b[31m';
+    const green = '\u001b[32m';
+    expect(formatPretty(failedSelect, record, colour)).not.toContain(`${green}READ`);
+    expect(formatPretty(failedSelect, record, colour)).toContain(`${red}\u001b[1mREAD`);
+    expect(formatPretty(failedSelect, record, colour)).toContain(`${red}SELECT abalance`);
+    expect(formatPretty(postgresEvent(1), record, colour)).toContain(`${green}READ`);
+    expect(formatPretty(postgresEvent(1), record, plain)).not.toContain('FAILED');
+  });
+
+  it("SQL Server's failure is its exit code 0, with no message: still FAILED", () => {
+    const line = formatPretty({ type: 'record', class: 'LOGIN', command: 'LOGIN FAILED', dbUserName: 'sa', serverType: 'SQLSERVER', exitCode: 0, errorMessage: null }, record, plain);
+    expect(line).toContain('FAILED');
+    expect(line).toContain('error: exit code 0');
+    expect(formatPretty({ type: 'record', class: 'TABLE', command: 'SELECT', serverType: 'SQLSERVER', exitCode: 1 }, record, plain)).not.toContain('FAILED');
+  });
+});
