@@ -11,7 +11,7 @@ export interface ActionContext {
   now: () => Date;
   lockOwner: LockOwner;
   nodePath: string;
-  log(options?: { color?: ColorChoice; verbose?: boolean; debug?: boolean }): Diagnostics;
+  log(options?: { color?: ColorChoice; verbose?: boolean; quiet?: boolean; debug?: boolean }): Diagnostics;
   /** Runs `use` with clients for `aws`, destroyed afterwards; credentials from the default chain, unless these are the lab's. */
   withClients<T>(aws: AwsOptions, use: (clients: AwsClients) => Promise<T>, labCredentials?: LabCredentials): Promise<T>;
   /** The exit code for a run that was stopped by a signal, if it was. */

@@ -16,7 +16,7 @@ export async function readAction(flags: FlagsOf<'read'>, context: ActionContext)
       'Send the events to a file (>> audit.ndjson) or a pipe. To drop them on purpose, say so: > /dev/null.',
     );
   }
-  const log = context.log({ color: options.color, verbose: options.verbose, debug: options.debug });
+  const log = context.log({ color: options.color, verbose: options.verbose, quiet: options.quiet, debug: options.debug });
   const summary = await context.withClients(options.aws, (clients) =>
     readCommand(options, {
       clients,

@@ -34,6 +34,7 @@ export function toReadOptions(flags: RawReadFlags, stdoutIsTTY: boolean, now: Da
   if (until && from.type === 'AT_TIMESTAMP' && until.getTime() <= from.timestamp.getTime()) {
     throw new UsageError(`--until ${until.toISOString()} is not after --from ${from.timestamp.toISOString()}`);
   }
+  if (flags.quiet && flags.verbose) throw new UsageError('--quiet and --verbose ask for opposite things: give one');
   const onError = oneOf('--on-error', flags.onError ?? 'fail', ON_ERROR);
   if (flags.deadLetter && onError !== 'skip') {
     throw new UsageError('--dead-letter goes with --on-error skip', 'With --on-error fail (the default) das-read stops at the first unreadable record.');
@@ -56,6 +57,7 @@ export function toReadOptions(flags: RawReadFlags, stdoutIsTTY: boolean, now: Da
     filter: filterOf(flags),
     color: oneOf('--color', flags.color ?? 'auto', COLORS),
     verbose: flags.verbose ?? false,
+    quiet: flags.quiet ?? false,
     debug: flags.debug ?? false,
   };
 }

@@ -35,7 +35,7 @@ export async function run(argv: string[], io: IO, deps: RunDeps = {}): Promise<n
     lockOwner: deps.lockOwner ?? UNKNOWN_OWNER,
     nodePath: deps.nodePath ?? 'node',
     log: (options = {}) =>
-      new Diagnostics(io.stderr, chalkFor(io, 'stderr', options.color), io.stderrIsTTY || options.verbose === true, options.debug),
+      new Diagnostics(io.stderr, chalkFor(io, 'stderr', options.color), io.stderrIsTTY || options.verbose === true, options.debug, options.quiet),
     async withClients(aws, use, labCredentials) {
       const warnings = context.log();
       const { clientsFor } = await import('../aws/clients.js');
@@ -57,7 +57,7 @@ export async function run(argv: string[], io: IO, deps: RunDeps = {}): Promise<n
     <F extends Flags>(action: () => Promise<(flags: F, context: ActionContext) => Promise<number>>) =>
     async (flags: F): Promise<void> => {
       // Where progress is said (a terminal, or --verbose): cron mails whatever a job writes on stderr.
-      const progress = context.log({ verbose: flags.verbose === true });
+      const progress = context.log({ verbose: flags.verbose === true, quiet: flags.quiet === true });
       // Said before a command runs, never with --help or --version.
       if (deps.nodePastEndOfLife !== undefined) progress.info(`note: Node.js ${deps.nodePastEndOfLife} is past its end of life; Node.js 22 or 24 is recommended.`);
       try {

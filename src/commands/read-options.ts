@@ -31,5 +31,6 @@ export interface ReadOptions {
   filter: EventFilterSpec;
   color: ColorChoice;
   verbose: boolean;
+  quiet: boolean;
   debug: boolean;
 }

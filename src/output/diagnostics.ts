@@ -13,14 +13,16 @@ export class Diagnostics {
     private readonly chalk: ChalkInstance,
     private readonly chatty: boolean,
     private readonly debug = false,
+    /** --quiet: errors only. */
+    private readonly quiet = false,
   ) {}
 
   info(message: string): void {
-    if (this.chatty) this.#line(this.chalk.dim(`das-read: ${this.#shown(message)}`));
+    if (this.chatty && !this.quiet) this.#line(this.chalk.dim(`das-read: ${this.#shown(message)}`));
   }
 
   warn(message: string): void {
-    this.#line(`das-read: ${this.chalk.yellow('warning:')} ${this.#shown(message)}`);
+    if (!this.quiet) this.#line(`das-read: ${this.chalk.yellow('warning:')} ${this.#shown(message)}`);
   }
 
   /** Prints an error once, as the user should see it. */

@@ -265,3 +265,26 @@ describe('a decryption thread that dies', () => {
     }
   });
 });
+
+describe('--quiet', () => {
+  it('says nothing on stderr but errors: a skipped record is skipped without a word', async () => {
+    const stream = await lab.activityStream({ name: 'quiet-cluster' });
+    const good = (n: number) => stream.producer.encode(activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(n)]));
+    await putRaw(lab, stream.streamName, [await good(1), Buffer.from('not json'), await good(2)]);
+    const loud = await read(['--cluster', 'quiet-cluster', '--on-error', 'skip', '--verbose']);
+    expect(loud.stderr).toMatch(/warning: skipped/);
+    const quiet = await read(['--cluster', 'quiet-cluster', '--on-error', 'skip', '--quiet']);
+    expect(quiet).toMatchObject({ code: ExitCode.ok, stderr: '' });
+    expect(quiet.stdout).toHaveLength(2);
+    // An error is still said, and the run still fails as it would.
+    const failed = await read(['--cluster', 'quiet-cluster', '--quiet']);
+    expect(failed.code).toBe(ExitCode.unreadableRecord);
+    expect(failed.stderr).toMatch(/^das-read: error: /);
+  });
+
+  it('and --verbose together are a usage error', async () => {
+    const result = await read(['--cluster', 'quiet-cluster', '--quiet', '--verbose']);
+    expect(result.code).toBe(ExitCode.usage);
+    expect(result.stderr).toContain('--quiet and --verbose');
+  });
+});
