@@ -21,7 +21,7 @@ export async function readAction(flags: FlagsOf<'read'>, context: ActionContext)
     readCommand(options, {
       clients,
       stdout: io.stdout,
-      format: eventFormatter(options.output, chalkFor(io, 'stdout', options.color)),
+      format: eventFormatter(options.output, chalkFor(io, 'stdout', options.color), { redact: options.redact }),
       log,
       signal: context.signal,
       now: context.now,

@@ -55,6 +55,7 @@ export function toReadOptions(flags: RawReadFlags, stdoutIsTTY: boolean, now: Da
     output: oneOf('--output', flags.output ?? (stdoutIsTTY ? 'pretty' : 'ndjson'), OUTPUTS),
     includeHeartbeats: flags.includeHeartbeats ?? false,
     filter: filterOf(flags),
+    redact: flags.redact ?? false,
     color: oneOf('--color', flags.color ?? 'auto', COLORS),
     verbose: flags.verbose ?? false,
     quiet: flags.quiet ?? false,

@@ -29,6 +29,8 @@ export interface ReadOptions {
   includeHeartbeats: boolean;
   /** Which events are written; the others still move the checkpoint. */
   filter: EventFilterSpec;
+  /** Values taken out of the SQL and the bind parameters. */
+  redact: boolean;
   color: ColorChoice;
   verbose: boolean;
   quiet: boolean;

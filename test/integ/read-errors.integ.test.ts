@@ -288,3 +288,17 @@ describe('--quiet', () => {
     expect(result.stderr).toContain('--quiet and --verbose');
   });
 });
+
+describe('--redact, from the command line', () => {
+  it('no bind value and no literal of the SQL reach stdout, in ndjson and pretty; --grep still sees the SQL as sent', async () => {
+    const stream = await lab.activityStream({ name: 'redacted-cluster' });
+    await stream.put([activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(1, { commandText: "ALTER ROLE app PASSWORD 'hunter2'", paramList: ['card-4111'] })])]);
+    for (const output of ['ndjson', 'pretty']) {
+      const result = await read(['--cluster', 'redacted-cluster', '--redact', '-o', output, '--grep', 'hunter2']);
+      expect(result.code).toBe(ExitCode.ok);
+      expect(result.stdout).toHaveLength(1);
+      expect(result.stdout.join('\n')).not.toMatch(/hunter2|card-4111/);
+      expect(result.stdout.join('\n')).toContain('ALTER ROLE app PASSWORD ?');
+    }
+  });
+});
