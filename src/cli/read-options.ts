@@ -86,26 +86,32 @@ function sourceOf(flags: RawReadFlags): Source {
   return { kind: 'stream', streamName: flags.streamName ?? '', ...(flags.resourceId ? { resourceId: flags.resourceId } : {}) };
 }
 
+/** Each repeatable filter flag, and the list of the filter it fills. */
+const FILTER_LISTS = {
+  user: 'users',
+  excludeUser: 'excludeUsers',
+  database: 'databases',
+  excludeDatabase: 'excludeDatabases',
+  class: 'classes',
+  excludeClass: 'excludeClasses',
+  command: 'commands',
+  excludeCommand: 'excludeCommands',
+  object: 'objects',
+  excludeObject: 'excludeObjects',
+  grep: 'grep',
+  excludeGrep: 'excludeGrep',
+} as const satisfies Partial<Record<keyof RawReadFlags, keyof EventFilterSpec>>;
+
 /** The filter flags, checked now: a bad regular expression is a usage error before anything is read. */
 function filterOf(flags: RawReadFlags): EventFilterSpec {
-  const spec: EventFilterSpec = {
-    ...(flags.user ? { users: flags.user } : {}),
-    ...(flags.excludeUser ? { excludeUsers: flags.excludeUser } : {}),
-    ...(flags.database ? { databases: flags.database } : {}),
-    ...(flags.excludeDatabase ? { excludeDatabases: flags.excludeDatabase } : {}),
-    ...(flags.class ? { classes: flags.class } : {}),
-    ...(flags.excludeClass ? { excludeClasses: flags.excludeClass } : {}),
-    ...(flags.command ? { commands: flags.command } : {}),
-    ...(flags.excludeCommand ? { excludeCommands: flags.excludeCommand } : {}),
-    ...(flags.object ? { objects: flags.object } : {}),
-    ...(flags.excludeObject ? { excludeObjects: flags.excludeObject } : {}),
-    ...(flags.grep ? { grep: flags.grep } : {}),
-    ...(flags.excludeGrep ? { excludeGrep: flags.excludeGrep } : {}),
-    ...(flags.errorsOnly ? { errorsOnly: true } : {}),
-    ...(flags.skipServiceUsers ? { skipServiceUsers: true } : {}),
-  };
-  compileFilter(spec);
-  return spec;
+  const spec: Record<string, unknown> = {};
+  for (const [flag, list] of Object.entries(FILTER_LISTS) as Array<[keyof typeof FILTER_LISTS, string]>) {
+    if (flags[flag]) spec[list] = flags[flag];
+  }
+  if (flags.errorsOnly) spec.errorsOnly = true;
+  if (flags.skipServiceUsers) spec.skipServiceUsers = true;
+  compileFilter(spec as EventFilterSpec);
+  return spec as EventFilterSpec;
 }
 
 const BYTE_UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };

@@ -79,3 +79,17 @@ describe('flags → read options', () => {
   it('--on-error that is no policy', refused({ cluster: 'c', onError: 'ignore' }, /--on-error must be one of fail, skip/));
   it('--dead-letter without skip', refused({ cluster: 'c', deadLetter: 'dead.ndjson' }, /--dead-letter goes with --on-error skip/));
 });
+
+describe('filter flags → the filter', () => {
+  it('each repeatable flag fills its list, in order; the switches are set only when given', () => {
+    const { filter } = options({ cluster: 'c', user: ['a', 'b'], excludeClass: ['MISC'], grep: ['x'], errorsOnly: true });
+    expect(filter).toEqual({ users: ['a', 'b'], excludeClasses: ['MISC'], grep: ['x'], errorsOnly: true });
+    expect(options({ cluster: 'c' }).filter).toEqual({});
+  });
+  it('--grep that is no regular expression', refused({ cluster: 'c', grep: ['(x'] }, /--grep "\(x" is not a regular expression/));
+  it('--quiet with --verbose', refused({ cluster: 'c', quiet: true, verbose: true }, /--quiet and --verbose/));
+  it('--redact is off unless asked', () => {
+    expect(options({ cluster: 'c' }).redact).toBe(false);
+    expect(options({ cluster: 'c', redact: true }).redact).toBe(true);
+  });
+});
