@@ -12,7 +12,7 @@ interface ProgramOutput {
 export type Flags = Record<string, string | string[] | boolean | undefined>;
 
 /** What each command does with its flags; the program itself knows nothing of AWS or the terminal. */
-export type Actions = { [C in CommandName]: (flags: FlagsOf<C>) => Promise<void> };
+export type Actions = { [C in CommandName]: (flags: FlagsOf<C> & (C extends 'show' ? { files: string[] } : unknown)) => Promise<void> };
 
 /** The command line, and nothing else: commands get validated options, not commander. */
 export function buildProgram(version: string, output: ProgramOutput, actions: Actions): Command {
@@ -41,6 +41,7 @@ Examples:
   das-read lab
   das-read --cluster prod --class DDL --class ROLE --skip-service-users
   das-read --cluster prod --errors-only --exclude-user 'app_*'
+  das-read show audit.ndjson.1.gz audit.ndjson -o pretty --class DDL
 
 Filters: --user, --database, --class, --command and --object match the whole value as a glob
 (* any run, ? one character), in any case; --grep is a regular expression searched in the SQL,
@@ -51,7 +52,7 @@ ${EXIT_CODES_HELP}`,
     )
     .action(async (flags: Flags) => actions.read(typed(flags)));
 
-  const subcommands: Array<[Exclude<CommandName, 'read'>, string]> = [
+  const subcommands: Array<[Exclude<CommandName, 'read' | 'show'>, string]> = [
     ['status', 'show the activity stream of a cluster or instance'],
     ['start', 'start the activity stream of a cluster or instance'],
     ['stop', 'stop the activity stream: deletes its Kinesis stream and any unread events'],
@@ -67,6 +68,14 @@ ${EXIT_CODES_HELP}`,
       .showHelpAfterError(`(das-read ${name} --help shows its options)`);
     addFlags(command, name).action(async (flags: Flags, self: Command) => actions[name](typed(withOptionsBefore(self, flags))));
   }
+  const show = program
+    .command('show')
+    .description("show das-read's saved ndjson (audit files, gzip'd or not) with the same forms and filters")
+    .argument('[file...]', 'files to read, in order (default: standard input; - is standard input too)')
+    .exitOverride()
+    .configureOutput({ writeOut: output.writeOut, writeErr: output.writeErr, outputError: (message, write) => write(`das-read: ${message}`) })
+    .showHelpAfterError('(das-read show --help shows its options)');
+  addFlags(show, 'show').action(async (files: string[], flags: Flags, self: Command) => actions.show({ ...typed<FlagsOf<'show'>>(withOptionsBefore(self, flags)), files }));
   return program;
 }
 
@@ -86,12 +95,18 @@ function withOptionsBefore(command: Command, flags: Flags): Flags {
   for (const option of root.options) {
     const key = option.attributeName();
     if (root.getOptionValueSource(key) !== 'cli') continue;
-    const value = root.getOptionValue(key) as string | boolean | undefined;
+    const value = root.getOptionValue(key) as string | string[] | boolean | undefined;
     const flag = option.long ?? option.short ?? key;
     if (!command.options.some((own) => own.attributeName() === key)) {
       throw new UsageError(`${flag} is an option of reading, not of \`das-read ${command.name()}\``, `das-read ${command.name()} --help shows its options.`);
     }
-    if (command.getOptionValueSource(key) === 'cli' && flags[key] !== value) {
+    const mine = flags[key];
+    // A repeatable flag collects: the values before the subcommand come first.
+    if (Array.isArray(value) && Array.isArray(mine)) {
+      merged[key] = [...value, ...mine];
+      continue;
+    }
+    if (command.getOptionValueSource(key) === 'cli' && mine !== value) {
       throw new UsageError(`${flag} is given twice, before and after \`${command.name()}\`, with different values`);
     }
     merged[key] = value;

@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import { UsageError } from '../errors.js';
 import { DEFAULT_MAX_RECORD_BYTES } from '../decode/record-limits.js';
 import { parseFrom, parsePositiveInteger, parseUntil } from './time-spec.js';
-import type { FlagsOf, FlagValues } from './flags.js';
+import type { FlagName, FlagsOf, FlagValues } from './flags.js';
 import { compileFilter, type EventFilterSpec } from '../events/filter.js';
 
 // The command owns its options; this file only translates flags into them.
@@ -63,6 +63,19 @@ export function toReadOptions(flags: RawReadFlags, stdoutIsTTY: boolean, now: Da
   };
 }
 
+/** `das-read show`: the reading flags it shares, checked the same way. */
+export function toShowOptions(flags: FlagsOf<'show'>, stdoutIsTTY: boolean) {
+  return {
+    output: oneOf('--output', flags.output ?? (stdoutIsTTY ? 'pretty' : 'ndjson'), OUTPUTS),
+    includeHeartbeats: flags.includeHeartbeats ?? false,
+    filter: filterOf(flags),
+    redact: flags.redact ?? false,
+    color: oneOf('--color', flags.color ?? 'auto', COLORS),
+    quiet: flags.quiet ?? false,
+    debug: flags.debug ?? false,
+  };
+}
+
 /** --region, --profile and --endpoint-url, for every command that talks to AWS. */
 export function awsOptionsOf(flags: FlagValues<'region' | 'profile' | 'endpointUrl'>): AwsOptions {
   return {
@@ -100,10 +113,10 @@ const FILTER_LISTS = {
   excludeObject: 'excludeObjects',
   grep: 'grep',
   excludeGrep: 'excludeGrep',
-} as const satisfies Partial<Record<keyof RawReadFlags, keyof EventFilterSpec>>;
+} as const satisfies Partial<Record<FlagName, keyof EventFilterSpec>>;
 
 /** The filter flags, checked now: a bad regular expression is a usage error before anything is read. */
-function filterOf(flags: RawReadFlags): EventFilterSpec {
+function filterOf(flags: FlagValues<keyof typeof FILTER_LISTS | 'errorsOnly' | 'skipServiceUsers'>): EventFilterSpec {
   const spec: Record<string, unknown> = {};
   for (const [flag, list] of Object.entries(FILTER_LISTS) as Array<[keyof typeof FILTER_LISTS, string]>) {
     if (flags[flag]) spec[list] = flags[flag];

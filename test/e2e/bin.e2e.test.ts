@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.js';
 import { activityRecord, heartbeatEvent, postgresEvent } from '../../lab/src/synthetic-events.js';
@@ -24,6 +25,18 @@ afterAll(async () => {
 });
 
 describe('bin/das-read', () => {
+  it("show reads back what a read wrote, gzip'd as logrotate leaves it, line for line", async () => {
+    const read = await runBin(['--cluster', 'auroralab-postgres-cluster', '--endpoint-url', lab.endpoint, '--no-follow']);
+    const dir = await mkdtemp(join(tmpdir(), 'das-read-show-'));
+    await writeFile(join(dir, 'audit.ndjson.1.gz'), gzipSync(read.stdout));
+    const shown = await runBin(['show', join(dir, 'audit.ndjson.1.gz')]);
+    expect(shown).toMatchObject({ code: 0, stderr: '' });
+    expect(shown.stdout).toBe(read.stdout);
+    const pretty = await runBin(['show', '-o', 'pretty', '--user', 'pgbench', join(dir, 'audit.ndjson.1.gz')]);
+    expect(pretty.stdout.trim().split('\n')).toHaveLength(20);
+    expect(pretty.stdout).toContain('READ      SELECT        pgbench@postgres');
+  });
+
   it('prints ndjson into a pipe, every event once, and exits 0 with a quiet stderr', async () => {
     const result = await runBin(['--cluster', 'auroralab-postgres-cluster', '--endpoint-url', lab.endpoint, '--no-follow']);
     expect(result.code).toBe(0);

@@ -10,7 +10,7 @@ const LAB = fileURLToPath(new URL('../../lab/src', import.meta.url));
  * src/'s folders, lowest first: each may import only from itself and those before it. The files at
  * src/'s root are the ground floor (errors, sleep, version), but for the two entries at the top.
  */
-const LAYERS = ['', 'aws', 'kinesis', 'decode', 'events', 'checkpoint', 'output', 'commands', 'cli', 'entry'];
+const LAYERS = ['', 'aws', 'kinesis', 'decode', 'events', 'saved', 'checkpoint', 'output', 'commands', 'cli', 'entry'];
 const ENTRIES = new Set(['index.ts', 'main.ts']);
 
 function sources(dir: string): string[] {

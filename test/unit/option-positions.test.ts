@@ -7,7 +7,7 @@ import { buildProgram, optionsAfterSubcommand, type Actions, type Flags } from '
 function program() {
   const calls: Array<{ command: string; flags: Flags }> = [];
   const record = (command: string) => async (flags: Flags) => void calls.push({ command, flags });
-  const actions: Actions = { read: record('read'), status: record('status'), start: record('start'), stop: record('stop'), lab: record('lab'), demo: record('demo') };
+  const actions: Actions = { read: record('read'), status: record('status'), start: record('start'), stop: record('stop'), lab: record('lab'), demo: record('demo'), show: record('show') };
   let errors = '';
   const built = buildProgram('0.0.0', { writeOut: () => {}, writeErr: (text) => (errors += text) }, actions);
   return { built, calls, errors: () => errors };
@@ -27,7 +27,9 @@ async function outcome(argv: string[], key: string, value: string | boolean): Pr
     if (error instanceof CommanderError) return { refused: errors() };
     throw error;
   }
-  return calls[0]?.flags[key] === value ? { honoured: true } : { dropped: true };
+  // A repeatable option collects its values: honoured when the one given is there.
+  const got = calls[0]?.flags[key];
+  return (Array.isArray(got) ? got.includes(value as string) : got === value) ? { honoured: true } : { dropped: true };
 }
 
 const SAMPLE: Record<string, string> = { endpointUrl: 'http://127.0.0.1:4566', region: 'eu-west-1', output: 'json', kmsKey: 'alias/k', mode: 'async', port: '4567', rate: '5', seconds: '3', waitTimeout: '90s', color: 'never' };
@@ -77,5 +79,11 @@ describe('every option of every command, before and after the subcommand', () =>
   it('a reading option before a subcommand is refused, saying where it goes', async () => {
     expect(await outcome(['--checkpoint', 'f', 'status', '--cluster', 'c'], 'checkpoint', 'f')).toEqual({ refused: '--checkpoint is an option of reading, not of `das-read status`' });
     expect(await outcome(['--region', 'a', 'status', '--region', 'b', '--cluster', 'c'], 'region', 'a')).toEqual({ refused: '--region is given twice, before and after `status`, with different values' });
+  });
+
+  it('a repeatable option given before and after a subcommand keeps every value, in order', async () => {
+    const { built, calls } = program();
+    await built.parseAsync(optionsAfterSubcommand(built, ['--user', 'a', 'show', '--user', 'b', 'f.ndjson']), { from: 'user' });
+    expect(calls[0]?.flags.user).toEqual(['a', 'b']);
   });
 });

@@ -1,0 +1,132 @@
+import type { Readable, Writable } from 'node:stream';
+import type { ChalkInstance } from 'chalk';
+import type { DasEvent } from '../decode/types.js';
+import { DecodedActivityRecord } from '../decode/decoded-record.js';
+import { compileFilter, type EventFilterSpec } from '../events/filter.js';
+import { redactEvent } from '../events/redact.js';
+import { plainContent, savedLines } from '../saved/saved-lines.js';
+import type { Diagnostics } from '../output/diagnostics.js';
+import { formatPretty } from '../output/pretty.js';
+import { Utf8Builder } from '../output/utf8-builder.js';
+import { OutputClosedError, OutputWriter } from '../output/writer.js';
+import { explainSystemError } from '../system-errors.js';
+import type { OutputFormat } from './read-options.js';
+
+export interface ShowOptions {
+  output: OutputFormat;
+  includeHeartbeats: boolean;
+  filter: EventFilterSpec;
+  redact: boolean;
+  /** A line longer than this is reported, not held. */
+  maxLineBytes: number;
+}
+
+/** A saved trail: a file by name, or standard input. */
+export interface ShowInput {
+  name: string;
+  open(): Readable;
+}
+
+export interface ShowDeps {
+  stdout: Writable;
+  chalk: ChalkInstance;
+  log: Diagnostics;
+}
+
+export interface ShowSummary {
+  events: number;
+  /** Lines that are not an event, and gzip data that ends early: each reported with its place. */
+  unreadable: number;
+  /** Inputs that could not be opened at all. */
+  missing: number;
+}
+
+/** Output is handed over in pieces of about this size: a pipe's reader sees events as they come. */
+const WRITE_BYTES = 256 * 1024;
+
+/**
+ * das-read's own ndjson, read back (yesterday's trail from cron, gzip'd by logrotate or not) and
+ * shown with the live reader's forms, filters and redaction. Nothing is lost on bad input: each
+ * line that is not an event is named by file and line, and the rest is shown.
+ */
+export async function showCommand(inputs: readonly ShowInput[], options: ShowOptions, deps: ShowDeps): Promise<ShowSummary> {
+  const filter = compileFilter(options.filter);
+  const output = new OutputWriter(deps.stdout);
+  const text = new Utf8Builder();
+  const summary: ShowSummary = { events: 0, unreadable: 0, missing: 0 };
+  let pending = 0;
+  const flush = async () => {
+    await output.write(text.take());
+    pending = 0;
+  };
+  const bad = (where: string, problem: string) => {
+    summary.unreadable++;
+    deps.log.warn(`${where}: ${problem}`);
+  };
+  try {
+    for (const input of inputs) {
+      let source: Readable;
+      try {
+        source = input.open();
+        // A file that cannot be read says so when first read, not when opened.
+        await new Promise<void>((resolve, reject) => source.once('readable', resolve).once('error', reject));
+      } catch (error) {
+        summary.missing++;
+        deps.log.error(explainSystemError(error, `read ${input.name}`) ?? error);
+        continue;
+      }
+      try {
+        for await (const line of savedLines(await plainContent(source), options.maxLineBytes)) {
+          if (line.problem !== undefined) {
+            bad(`${input.name}:${line.number}`, line.problem);
+            continue;
+          }
+          if (line.text.trim() === '') continue;
+          const event = parseEvent(line.text);
+          if (typeof event === 'string') {
+            bad(`${input.name}:${line.number}`, event);
+            continue;
+          }
+          if (!options.includeHeartbeats && event.type === 'heartbeat') continue;
+          if (filter && !filter(event)) continue;
+          const shown = options.redact ? redactEvent(event) : event;
+          const rendered = options.output === 'pretty' ? formatPretty(shown, recordOf(shown), deps.chalk) : options.redact ? `${JSON.stringify(shown)}\n` : `${line.text.replace(/\r$/, '')}\n`;
+          text.append(rendered);
+          summary.events++;
+          pending += rendered.length;
+          if (pending >= WRITE_BYTES) await flush();
+        }
+      } catch (error) {
+        if (error instanceof OutputClosedError) throw error;
+        // Damaged or cut-off gzip: what came before it is shown; the rest of the file cannot be.
+        bad(input.name, `${(error as Error).message} (${String((error as NodeJS.ErrnoException).code ?? 'unreadable')}): the rest of it cannot be read`);
+      } finally {
+        source.destroy();
+      }
+    }
+    await flush();
+    await output.flush();
+  } catch (error) {
+    // The reader left (`| head`): a normal end.
+    if (!(error instanceof OutputClosedError)) throw error;
+  }
+  return summary;
+}
+
+/** The event a saved line holds, or what is wrong with the line. */
+function parseEvent(line: string): DasEvent | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (error) {
+    return `not JSON (${(error as Error).message})`;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not an event: a JSON value that is not an object';
+  return value as DasEvent;
+}
+
+/** A saved event carries its record's ids itself; the pretty form asks the record for them. */
+function recordOf(event: DasEvent): DecodedActivityRecord {
+  const id = (value: unknown) => (typeof value === 'string' ? value : null);
+  return DecodedActivityRecord.of({ shardId: '', sequenceNumber: '', version: '', clusterId: id(event.clusterId), instanceId: id(event.instanceId) }, []);
+}

@@ -1,0 +1,97 @@
+import { gzipSync } from 'node:zlib';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { plainContent, savedLines, type SavedLine } from '../../src/saved/saved-lines.js';
+import { run } from '../../src/cli/run.js';
+import { ExitCode } from '../../src/errors.js';
+import { memoryIO } from '../helpers/memory-io.js';
+import { postgresEvent } from '../../lab/src/synthetic-events.js';
+
+async function lines(bytes: Buffer | Buffer[], maxBytes = 1024): Promise<SavedLine[]> {
+  const all: SavedLine[] = [];
+  for await (const line of savedLines(await plainContent(Readable.from(Array.isArray(bytes) ? bytes : [bytes])), maxBytes)) all.push(line);
+  return all;
+}
+
+describe('saved lines', () => {
+  it('splits on newlines across chunks, numbers from 1, keeps a last line without its newline', async () => {
+    expect(await lines([Buffer.from('{"a":1}\n{"b"'), Buffer.from(':2}\n{"c":3}')])).toEqual([
+      { number: 1, text: '{"a":1}' },
+      { number: 2, text: '{"b":2}' },
+      { number: 3, text: '{"c":3}' },
+    ]);
+  });
+
+  it('gunzips what starts as gzip does, and reads the same lines', async () => {
+    const plain = Buffer.from('one\ntwo\n');
+    expect(await lines(gzipSync(plain))).toEqual(await lines(plain));
+  });
+
+  it('a line past the bound is reported, not held; the lines after it are read', async () => {
+    const result = await lines([Buffer.from('short\n'), Buffer.alloc(5000, 0x61), Buffer.from('\nafter\n')]);
+    expect(result).toEqual([{ number: 1, text: 'short' }, { number: 2, problem: 'longer than 1024 bytes' }, { number: 3, text: 'after' }]);
+  });
+
+  it('a gzip bomb is a long line, bounded: it is never inflated into one string', async () => {
+    const bomb = gzipSync(Buffer.alloc(50 * 1024 * 1024, 0x61));
+    expect(bomb.length).toBeLessThan(100 * 1024);
+    expect(await lines(bomb, 1024 * 1024)).toEqual([{ number: 1, problem: 'longer than 1048576 bytes' }]);
+  });
+
+  it('bytes that are not UTF-8 are a problem of their own line', async () => {
+    expect(await lines(Buffer.concat([Buffer.from('ok\n'), Buffer.from([0xff, 0xfe, 0x0a]), Buffer.from('ok too\n')]))).toEqual([
+      { number: 1, text: 'ok' },
+      { number: 2, problem: 'not valid UTF-8' },
+      { number: 3, text: 'ok too' },
+    ]);
+  });
+});
+
+describe('das-read show', () => {
+  const line = (n: number, overrides = {}) => JSON.stringify({ ...postgresEvent(n, overrides), clusterId: 'cluster-A', instanceId: 'db-B', eventId: `s:1:${n}` });
+
+  it('shows saved ndjson as it was written, filtered as a live read is; bad lines are named and the rest shown, exit 3', async () => {
+    const input = [line(1), 'not json', line(2, { class: 'DDL', command: 'CREATE TABLE' }), '[1,2]', '', JSON.stringify({ type: 'heartbeat', logTime: 'x' }), line(3)].join('\n') + '\n';
+    const io = memoryIO({ input });
+    const code = await run(['show'], io);
+    expect(code).toBe(ExitCode.unreadableRecord);
+    expect(io.stdout.lines()).toEqual([line(1), line(2, { class: 'DDL', command: 'CREATE TABLE' }), line(3)]);
+    expect(io.stderr.text).toContain('standard input:2: not JSON');
+    expect(io.stderr.text).toContain('standard input:4: not an event');
+    const ddl = memoryIO({ input });
+    await run(['show', '--class', 'DDL', '-q'], ddl);
+    expect(ddl.stdout.lines()).toEqual([line(2, { class: 'DDL', command: 'CREATE TABLE' })]);
+    expect(ddl.stderr.text).toBe('');
+  });
+
+  it('reads files in order, gzip or not, pretty and redacted as asked; a missing one is named, exit 1', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'das-read-show-'));
+    await writeFile(join(dir, 'audit.ndjson.1.gz'), gzipSync(`${line(1, { commandText: "select 'secret'" })}\n`));
+    await writeFile(join(dir, 'audit.ndjson'), `${line(2)}\n`);
+    const io = memoryIO();
+    const code = await run(['show', join(dir, 'audit.ndjson.1.gz'), join(dir, 'missing.ndjson'), join(dir, 'audit.ndjson'), '-o', 'pretty', '--redact'], io);
+    expect(code).toBe(ExitCode.runtime);
+    const shown = io.stdout.lines();
+    expect(shown).toHaveLength(2);
+    expect(shown[0]).toContain("select ?");
+    expect(shown.join('\n')).not.toContain('secret');
+    expect(shown[1]).toMatch(/READ {6}SELECT/);
+    expect(io.stderr.text).toContain(`cannot read ${join(dir, 'missing.ndjson')}: no such file or directory (ENOENT)`);
+  });
+
+  it('gzip data cut short: the events before the cut are shown, the file is named, exit 3', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'das-read-show-'));
+    const many = Array.from({ length: 3000 }, (_, n) => line(n, { commandText: `select ${Math.random()}` })).join('\n') + '\n';
+    const gz = gzipSync(many);
+    await writeFile(join(dir, 'cut.gz'), gz.subarray(0, Math.floor(gz.length / 2)));
+    const io = memoryIO();
+    const code = await run(['show', join(dir, 'cut.gz')], io);
+    expect(code).toBe(ExitCode.unreadableRecord);
+    expect(io.stdout.lines().length).toBeGreaterThan(100);
+    expect(io.stdout.lines().every((text) => JSON.parse(text) !== undefined)).toBe(true);
+    expect(io.stderr.text).toMatch(/cut\.gz: .*the rest of it cannot be read/);
+  });
+});
