@@ -73,6 +73,7 @@ const exitCode = await run(
     stderr: process.stderr,
     stdoutIsTTY: process.stdout.isTTY === true,
     stderrIsTTY: process.stderr.isTTY === true,
+    ...(process.stdout.isTTY && process.stdout.columns ? { stdoutColumns: process.stdout.columns } : {}),
     env: process.env,
     ...(target ? { stdoutTarget: target } : {}),
   },

@@ -2,6 +2,7 @@ import { readCommand } from '../commands/read.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { chalkFor } from '../output/color.js';
 import { eventFormatter } from '../output/event-format.js';
+import type { PrettyLayout } from '../output/pretty.js';
 import type { FlagsOf } from './flags.js';
 import { toReadOptions } from './read-options.js';
 import type { ActionContext } from './action-context.js';
@@ -21,7 +22,7 @@ export async function readAction(flags: FlagsOf<'read'>, context: ActionContext)
     readCommand(options, {
       clients,
       stdout: io.stdout,
-      format: eventFormatter(options.output, chalkFor(io, 'stdout', options.color), { redact: options.redact }),
+      format: eventFormatter(options.output, chalkFor(io, 'stdout', options.color), { redact: options.redact, ...layoutOf(options, io) }),
       log,
       signal: context.signal,
       now: context.now,
@@ -35,6 +36,11 @@ export async function readAction(flags: FlagsOf<'read'>, context: ActionContext)
     log.warn(`the stream had lost events before this run could read them (${count(shards.length, 'shard')}: ${shards.join(', ')}); exit ${ExitCode.gap}`);
   }
   return context.interrupted() ?? (summary.gaps.length > 0 ? ExitCode.gap : ExitCode.ok);
+}
+
+/** Pretty lines fit the terminal, unless --wide; in its zone, unless --utc. */
+export function layoutOf(options: { utc: boolean; wide: boolean }, io: { stdoutColumns?: number }): PrettyLayout {
+  return { ...(options.utc ? { utc: true } : {}), ...(!options.wide && io.stdoutColumns ? { width: io.stdoutColumns } : {}) };
 }
 
 function count(n: number, noun: string): string {

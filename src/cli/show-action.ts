@@ -6,6 +6,7 @@ import { chalkFor } from '../output/color.js';
 import type { ActionContext } from './action-context.js';
 import type { FlagsOf } from './flags.js';
 import { toShowOptions } from './read-options.js';
+import { layoutOf } from './read-action.js';
 
 /** `das-read show [FILE…]`: a saved trail, read as comfortably as a live one. */
 export async function showAction(flags: FlagsOf<'show'> & { files: string[] }, context: ActionContext): Promise<number> {
@@ -15,7 +16,7 @@ export async function showAction(flags: FlagsOf<'show'> & { files: string[] }, c
     name === '-' ? { name: 'standard input', open: () => io.stdin } : { name, open: () => createReadStream(name) },
   );
   const log = context.log({ color: options.color, quiet: options.quiet, debug: options.debug });
-  const summary = await showCommand(inputs, { ...options, maxLineBytes: DEFAULT_MAX_RECORD_BYTES }, { stdout: io.stdout, chalk: chalkFor(io, 'stdout', options.color), log });
+  const summary = await showCommand(inputs, { ...options, maxLineBytes: DEFAULT_MAX_RECORD_BYTES }, { stdout: io.stdout, chalk: chalkFor(io, 'stdout', options.color), log, layout: layoutOf(options, io) });
   if (summary.unreadable > 0) log.warn(`${summary.unreadable} line${summary.unreadable === 1 ? '' : 's'} could not be read; exit ${ExitCode.unreadableRecord}`);
   return context.interrupted() ?? (summary.missing > 0 ? ExitCode.runtime : summary.unreadable > 0 ? ExitCode.unreadableRecord : ExitCode.ok);
 }

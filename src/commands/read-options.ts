@@ -31,6 +31,9 @@ export interface ReadOptions {
   filter: EventFilterSpec;
   /** Values taken out of the SQL and the bind parameters. */
   redact: boolean;
+  /** Pretty: times in UTC; statements in full. */
+  utc: boolean;
+  wide: boolean;
   color: ColorChoice;
   verbose: boolean;
   quiet: boolean;

@@ -6,7 +6,7 @@ import { compileFilter, type EventFilterSpec } from '../events/filter.js';
 import { redactEvent } from '../events/redact.js';
 import { plainContent, savedLines } from '../saved/saved-lines.js';
 import type { Diagnostics } from '../output/diagnostics.js';
-import { formatPretty } from '../output/pretty.js';
+import { formatPretty, type PrettyLayout } from '../output/pretty.js';
 import { Utf8Builder } from '../output/utf8-builder.js';
 import { OutputClosedError, OutputWriter } from '../output/writer.js';
 import { explainSystemError } from '../system-errors.js';
@@ -31,6 +31,7 @@ export interface ShowDeps {
   stdout: Writable;
   chalk: ChalkInstance;
   log: Diagnostics;
+  layout?: PrettyLayout;
 }
 
 export interface ShowSummary {
@@ -90,7 +91,7 @@ export async function showCommand(inputs: readonly ShowInput[], options: ShowOpt
           if (!options.includeHeartbeats && event.type === 'heartbeat') continue;
           if (filter && !filter(event)) continue;
           const shown = options.redact ? redactEvent(event) : event;
-          const rendered = options.output === 'pretty' ? formatPretty(shown, recordOf(shown), deps.chalk) : options.redact ? `${JSON.stringify(shown)}\n` : `${line.text.replace(/\r$/, '')}\n`;
+          const rendered = options.output === 'pretty' ? formatPretty(shown, recordOf(shown), deps.chalk, deps.layout) : options.redact ? `${JSON.stringify(shown)}\n` : `${line.text.replace(/\r$/, '')}\n`;
           text.append(rendered);
           summary.events++;
           pending += rendered.length;

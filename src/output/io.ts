@@ -11,6 +11,8 @@ export interface IO {
   stderr: Writable;
   stdoutIsTTY: boolean;
   stderrIsTTY: boolean;
+  /** The terminal's width, when stdout is one. */
+  stdoutColumns?: number;
   env: Readonly<Record<string, string | undefined>>;
   /** What fd 1 is, where that changes what a written event means; absent when it is a terminal or unknown. */
   stdoutTarget?: StdoutTarget;

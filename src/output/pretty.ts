@@ -2,56 +2,111 @@ import type { ChalkInstance } from 'chalk';
 import type { DasEvent, DecodedRecord } from '../decode/types.js';
 import { visible } from './visible.js';
 import { isFailure } from '../events/outcome.js';
+import { formatMoment, parseDasTime } from './das-time.js';
+
+/** How a pretty line is laid out: its zone, and the terminal's width (none: each line in full). */
+export interface PrettyLayout {
+  utc?: boolean;
+  width?: number;
+}
 
 /**
- * A line a person can scan: time, class, command, who, what. The full event is one
- * `-o ndjson` away, so this shows what answers "who did what, when".
+ * `spare` pieces are left out, the last first, when the line would not fit and the `main` one (the
+ * statement, or a failure's reason) would get too little of it.
  */
-export function formatPretty(event: DasEvent, record: DecodedRecord, chalk: ChalkInstance): string {
+type Piece = { text: string; style: (text: string) => string; pad?: number; spare?: boolean; main?: boolean };
+
+const SEPARATOR = '  ';
+/** Narrower terminals get the time of day without the date: the room goes to what happened. */
+const COMPACT_BELOW = 100;
+/** Below this, a line is cut wherever it must: still one line, never wrapped. */
+const NARROWEST = 40;
+/** The room the main piece should have before a spare piece keeps its place. */
+const MAIN_ROOM = 40;
+
+/**
+ * A line a person can scan: time, class, command, who, from where, what. The full event is one
+ * `-o ndjson` away, so this shows what answers "who did what, when", on one line of the terminal.
+ */
+export function formatPretty(event: DasEvent, record: DecodedRecord, chalk: ChalkInstance, layout: PrettyLayout = {}): string {
   // Every field is written by whoever talks to the database: shown as data, never as control
   // sequences. A statement's own line breaks show as \n: one event, one line, nothing hidden.
-  const shown = (value: string) => visible(value, (escape) => chalk.dim(escape));
-  const time = chalk.dim(shown(text(event.logTime ?? event.startTime) || '-'));
-  if (event.type === 'heartbeat') return `${time} ${chalk.dim('heartbeat')} ${chalk.dim(shown(text(record.instanceId)))}\n`;
+  const shown = (value: string) => visible(value);
+  const escapes = (styled: (text: string) => string) => (text: string) => styled(text).replace(/\\(u[0-9a-f]{4}|x[0-9a-f]{2}|[nrt])/g, (escape) => chalk.dim(escape));
+  const dim = escapes(chalk.dim);
+  const time: Piece = { text: shown(timeOf(event, layout.utc === true, (layout.width ?? Infinity) < COMPACT_BELOW)), style: dim };
+  if (event.type === 'heartbeat') return finish([time, { text: 'heartbeat', style: dim }, { text: shown(text(record.instanceId)), style: dim }], layout.width);
   // A failed statement must not look like one that ran: marked in words, and in red where there is colour.
   const failed = isFailure(event);
-  const parts = [
+  const kind = shown(text(event.class) || '-');
+  const command = shown(text(event.command) || '-');
+  const pieces: Piece[] = [
     time,
-    padded(failed ? chalk.red.bold(shown(text(event.class))) : classColor(chalk, shown(text(event.class))), visible(text(event.class)), 8),
-    padded(chalk.bold(shown(text(event.command) || '-')), visible(text(event.command) || '-'), 12),
-    chalk.cyan(shown(who(event))),
+    { text: kind, style: escapes(failed ? chalk.red.bold : colorOf(chalk, event)), pad: 8 },
+    { text: command, style: escapes(chalk.bold), pad: 12 },
+    { text: shown(who(event)), style: escapes(chalk.cyan) },
   ];
   const from = origin(event);
-  if (from) parts.push(chalk.dim(shown(from)));
-  if (failed) parts.push(chalk.red.bold.inverse('FAILED'));
+  if (from) pieces.push({ text: shown(from), style: dim, spare: true });
+  // What failed, and why, before the statement: on a narrow terminal the reason is what must show.
+  if (failed) pieces.push({ text: 'FAILED', style: chalk.red.bold.inverse }, { text: shown(failure(event)), style: escapes(chalk.red), main: true });
   const statement = text(event.commandText).trim() || objectOf(event);
-  if (statement) parts.push(failed ? chalk.red(shown(statement)) : shown(statement));
+  if (statement) pieces.push({ text: shown(statement), style: escapes(failed ? chalk.red : (plain) => plain), main: !failed });
   if (Array.isArray(event.paramList) && event.paramList.length > 0) {
     // JSON escapes C0 controls, not C1 ones nor bidi overrides.
-    parts.push(chalk.dim(shown(`params: ${event.paramList.map((param) => JSON.stringify(param)).join(', ')}`)));
+    pieces.push({ text: shown(`params: ${event.paramList.map((param) => JSON.stringify(param)).join(', ')}`), style: dim, spare: true });
   }
-  if (failed) parts.push(chalk.red(shown(failure(event))));
-  return parts.join('  ') + '\n';
+  return finish(pieces, layout.width);
 }
 
-// padEnd would count the colour codes as width.
-function padded(styled: string, plain: string, width: number): string {
-  return styled + ' '.repeat(Math.max(0, width - plain.length));
+/** The pieces on one line, each padded to its column; cut with … to fit `width`, if there is one. */
+function finish(all: Piece[], width: number | undefined): string {
+  let line = '';
+  let room = width === undefined ? Number.POSITIVE_INFINITY : Math.max(width, NARROWEST);
+  const length = (pieces: Piece[]) => pieces.reduce((sum, piece, index) => sum + (index ? SEPARATOR.length : 0) + Math.max(piece.text.length, piece.pad ?? 0), 0);
+  const before = (pieces: Piece[]) => length(pieces.slice(0, pieces.findIndex((piece) => piece.main) + 1 || pieces.length).slice(0, -1)) + SEPARATOR.length;
+  let pieces = all;
+  while (length(pieces) > room && room - before(pieces) < MAIN_ROOM) {
+    const spare = pieces.findLastIndex((piece) => piece.spare);
+    if (spare === -1) break;
+    pieces = pieces.filter((_, index) => index !== spare);
+  }
+  for (const [index, piece] of pieces.entries()) {
+    const last = index === pieces.length - 1;
+    const padded = last || piece.pad === undefined ? piece.text : piece.text.padEnd(piece.pad);
+    const gap = index === 0 ? '' : SEPARATOR;
+    if (gap.length + padded.length <= room) {
+      line += gap + piece.style(piece.text) + padded.slice(piece.text.length);
+      room -= gap.length + padded.length;
+      continue;
+    }
+    const fits = room - gap.length - 1;
+    if (fits > 0) line += gap + piece.style(`${[...padded].slice(0, fits).join('').trimEnd()}…`);
+    break;
+  }
+  return `${line}\n`;
 }
 
-function text(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  return String(value);
+function timeOf(event: DasEvent, utc: boolean, compact: boolean): string {
+  const sent = text(event.logTime ?? event.startTime);
+  const moment = sent ? parseDasTime(sent) : undefined;
+  if (!moment) return sent || '-';
+  const full = formatMoment(moment, utc);
+  return compact ? full.slice(11) : full;
 }
-
 
 /** The error and its code (PostgreSQL's SQLSTATE, MySQL's and Oracle's number), as the engine sent them. */
 function failure(event: DasEvent): string {
   const error = text(event.errorMessage).trim();
   const code = text(event.exitCode).trim();
   const label = String(event.serverType ?? '').toUpperCase() === 'POSTGRESQL' ? 'SQLSTATE' : 'exit code';
-  if (error) return `error: ${error}${code ? ` (${label} ${code})` : ''}`;
-  return code ? `error: ${label} ${code}` : 'error';
+  if (error) return `${error}${code ? ` (${label} ${code})` : ''}`;
+  return code ? `${label} ${code}` : 'no reason given';
+}
+
+function text(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  return String(value);
 }
 
 function who(event: DasEvent): string {
@@ -75,16 +130,25 @@ function objectOf(event: DasEvent): string {
   return type ? `${type} ${name}` : name;
 }
 
-const CLASS_COLORS: Record<string, 'red' | 'yellow' | 'green' | 'blue' | 'magenta'> = {
-  DDL: 'red',
-  ROLE: 'red',
-  WRITE: 'yellow',
-  READ: 'green',
-  FUNCTION: 'blue',
-  CONNECT: 'magenta',
-};
+type Color = 'red' | 'yellow' | 'green' | 'blue' | 'magenta';
 
-function classColor(chalk: ChalkInstance, value: string): string {
-  const color = CLASS_COLORS[value.toUpperCase()];
-  return color ? chalk[color](value) : value;
+const CLASS_COLORS: Record<string, Color> = { DDL: 'red', ROLE: 'red', WRITE: 'yellow', READ: 'green', FUNCTION: 'blue', CONNECT: 'magenta' };
+
+/**
+ * Where the class says nothing of the kind of statement (Aurora MySQL's MAIN / AUX, Oracle's
+ * Standard, SQL Server's TABLE), the command does.
+ */
+const COMMAND_COLORS: Array<[RegExp, Color]> = [
+  [/^(CREATE|ALTER|DROP|TRUNCATE|RENAME|GRANT|REVOKE)\b/, 'red'],
+  [/^(INSERT|UPDATE|DELETE|MERGE|WRITE|REPLACE|COPY)\b/, 'yellow'],
+  [/^(SELECT|READ|SHOW)\b/, 'green'],
+  [/^(CONNECT|DISCONNECT|LOGON|LOGOFF|LOGIN|LOGOUT)\b/, 'magenta'],
+];
+
+function colorOf(chalk: ChalkInstance, event: DasEvent): (text: string) => string {
+  const byClass = CLASS_COLORS[text(event.class).toUpperCase()];
+  const command = text(event.command).toUpperCase();
+  const color = byClass ?? COMMAND_COLORS.find(([pattern]) => pattern.test(command))?.[1];
+  return color ? chalk[color] : (plain) => plain;
 }
+

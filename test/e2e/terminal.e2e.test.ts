@@ -23,16 +23,17 @@ afterAll(async () => {
   await lab?.close();
 });
 
-/** Runs das-read in a new terminal 400 columns wide; resolves with the screen once it has exited. */
-async function inTerminal(args: string[], keys: (session: string) => Promise<void> = async () => {}): Promise<{ screen: string; title: string; session: string }> {
+/** Runs das-read in a new terminal, 400 columns wide unless told; resolves with the screen once it has exited. */
+async function inTerminal(args: string[], keys: (session: string) => Promise<void> = async () => {}, columns = 400): Promise<{ screen: string; title: string; session: string }> {
   const session = `s${++sessions}`;
   const env = Object.entries(userEnv()).map(([name, value]) => `${name}=${shellQuote(value)}`);
   const command = `env -i ${env.join(' ')} TERM=tmux-256color ${process.execPath} ${BIN} ${args.map(shellQuote).join(' ')}; echo "exit:$?"; sleep 60`;
-  const started = tmux('new-session', '-d', '-s', session, '-x', '400', '-y', '60', command);
+  const started = tmux('new-session', '-d', '-s', session, '-x', String(columns), '-y', '60', command);
   if (started.status !== 0) throw new Error(`tmux: ${started.stderr}`);
   await keys(session);
   for (const deadline = Date.now() + 20_000; Date.now() < deadline; ) {
-    const screen = tmux('capture-pane', '-p', '-J', '-t', session).stdout;
+    // -J joins what the terminal wrapped: a narrow test reads the screen as it is, rows and all.
+    const screen = tmux('capture-pane', '-p', ...(columns === 400 ? ['-J'] : []), '-t', session).stdout;
     if (/exit:\d+/.test(screen)) return { screen, title: tmux('display-message', '-p', '-t', session, '#{pane_title}').stdout.trim(), session };
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -63,6 +64,27 @@ describe.skipIf(!haveTmux && !process.env.CI)('in a real terminal', () => {
     expect(screen).toContain('harmless\\rDROP TABLE');
     expect(lines.find((line) => line.includes('AUTH FAILURE'))).toContain('intruder\\e[8m');
     expect(title).not.toMatch(/pwned|owned/);
+  }, 30_000);
+
+  it.each(['always', 'never'])('at 80 columns with --color %s: one row an event, none wrapped, a failure marked, times in UTC with --utc', async (color) => {
+    const name = `narrow-${color}`;
+    const stream = await lab.activityStream({ name });
+    const events = [
+      postgresEvent(1, { commandText: `SELECT ${'abalance, '.repeat(20)}aid FROM pgbench_accounts WHERE aid = $1` }),
+      postgresEvent(2, { exitCode: '42501', errorMessage: 'permission denied for table pgbench_accounts' }),
+      postgresEvent(3, { class: 'DDL', command: 'CREATE TABLE', commandText: 'CREATE TABLE t (id int)' }),
+    ];
+    await stream.put([activityRecord(stream.database.resourceId, 'db-A', events)]);
+    // --quiet: das-read's own lines on the terminal's stderr are not the events under test.
+    const { screen } = await inTerminal(['--cluster', name, '--endpoint-url', lab.endpoint, '--no-follow', '--utc', '--quiet', '--color', color], async () => {}, 80);
+    expect(screen).toContain('exit:0');
+    const rows = screen.split('\n').filter((row) => row.trim() !== '' && !row.startsWith('exit:'));
+    // Under 100 columns the date gives its room to what happened.
+    expect(rows.filter((row) => /^00:00:00\.\d{3}Z {2}/.test(row))).toHaveLength(events.length);
+    expect(rows.every((row) => [...row].length <= 80)).toBe(true);
+    expect(rows.filter((row) => !/^00:00:00/.test(row))).toEqual([]);
+    expect(rows[0]).toMatch(/…$/);
+    expect(rows[1], screen).toMatch(/FAILED {2}permission/);
   }, 30_000);
 
   it('at stop\'s confirmation prompt, the first Ctrl-C ends it at once (exit 130) and leaves the stream started', async () => {

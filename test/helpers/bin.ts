@@ -65,8 +65,8 @@ export function runBin(args: string[], env = userEnv(), nodeArgs: string[] = [],
 }
 
 /** A script in bash, as a user's shell or cron runs it; not spawnSync: the lab answering it may live in this very process. */
-export function runShell(script: string, env: Record<string, string> = userEnv()): Promise<Omit<Finished, 'signal'>> {
-  const child = spawn('bash', ['-c', script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+export function runShell(script: string, env: Record<string, string> = userEnv(), cwd?: string): Promise<Omit<Finished, 'signal'>> {
+  const child = spawn('bash', ['-c', script], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -5,6 +5,7 @@ import { makeChalk } from '../../src/output/color.js';
 import { heartbeatEvent, postgresEvent } from '../../lab/src/synthetic-events.js';
 import { DecodedActivityRecord } from '../../src/decode/decoded-record.js';
 import type { DasEvent } from '../../src/decode/types.js';
+import { loadSamples } from '../helpers/samples.js';
 
 const place = { shardId: 's', sequenceNumber: '1', version: '1.1', clusterId: 'cluster-A', instanceId: 'db-B' };
 const record = DecodedActivityRecord.of(place, []);
@@ -38,8 +39,8 @@ describe('ndjson', () => {
 describe('pretty', () => {
   const plain = makeChalk(0);
   it('time, class, command, who, from where, what, params', () => {
-    const line = formatPretty(postgresEvent(3), record, plain);
-    expect(line).toMatch(/^2026-01-01 00:00:00\.021000\+00 {2}READ {6}SELECT {8}pgbench@postgres {2}10\.0\.1\.17:40003 pgbench {2}SELECT abalance/);
+    const line = formatPretty(postgresEvent(3), record, plain, { utc: true });
+    expect(line).toMatch(/^2026-01-01 00:00:00\.021Z {2}READ {6}SELECT {8}pgbench@postgres {2}10\.0\.1\.17:40003 pgbench {2}SELECT abalance/);
     expect(line).toContain('params: "3"');
   });
   it('keeps a multi-line statement on its line, its line breaks shown', () => {
@@ -47,13 +48,13 @@ describe('pretty', () => {
     expect(line).toContain('create table t (\\n  id int\\n)');
     expect(line.indexOf('\n')).toBe(line.length - 1);
   });
-  it('shows the error', () => expect(formatPretty(postgresEvent(1, { errorMessage: 'permission denied' }), record, plain)).toContain('error: permission denied'));
+  it('shows the error', () => expect(formatPretty(postgresEvent(1, { errorMessage: 'permission denied' }), record, plain)).toMatch(/FAILED {2}permission denied/));
   it('a connect shows the object-less event without "null"', () => {
     const line = formatPretty(postgresEvent(1, { command: 'CONNECT', commandText: null, objectName: null, paramList: [] }), record, plain);
     expect(line).not.toContain('null');
     expect(line).not.toContain('params');
   });
-  it('a heartbeat is one dim line', () => expect(formatPretty(heartbeatEvent('2026-01-01 00:00:02+00'), record, plain)).toBe('2026-01-01 00:00:02+00 heartbeat db-B\n'));
+  it('a heartbeat is one dim line', () => expect(formatPretty(heartbeatEvent('2026-01-01 00:00:02+00'), record, plain, { utc: true })).toBe('2026-01-01 00:00:02.000Z  heartbeat  db-B\n'));
   it('colours only when asked', () => {
     expect(formatPretty(postgresEvent(1), record, plain)).not.toContain('\u001b[');
     expect(formatPretty(postgresEvent(1), record, makeChalk(1))).toContain('\u001b[');
@@ -68,7 +69,7 @@ describe('pretty, a failed statement', () => {
   it('says FAILED in words, with the error and its SQLSTATE', () => {
     const line = formatPretty(failedSelect, record, plain);
     expect(line).toContain('FAILED');
-    expect(line).toContain('error: permission denied for table accounts (SQLSTATE 42501)');
+    expect(line).toContain('FAILED  permission denied for table accounts (SQLSTATE 42501)');
   });
 
   it('is not a green READ: its class and its SQL are red, where a successful one is green', () => {
@@ -84,7 +85,78 @@ describe('pretty, a failed statement', () => {
   it("SQL Server's failure is its exit code 0, with no message: still FAILED", () => {
     const line = formatPretty({ type: 'record', class: 'LOGIN', command: 'LOGIN FAILED', dbUserName: 'sa', serverType: 'SQLSERVER', exitCode: 0, errorMessage: null }, record, plain);
     expect(line).toContain('FAILED');
-    expect(line).toContain('error: exit code 0');
+    expect(line).toContain('FAILED  exit code 0');
     expect(formatPretty({ type: 'record', class: 'TABLE', command: 'SELECT', serverType: 'SQLSERVER', exitCode: 1 }, record, plain)).not.toContain('FAILED');
+  });
+});
+
+describe('pretty, laid out for a terminal', () => {
+  const plain = makeChalk(0);
+  const colour = makeChalk(3);
+  // eslint-disable-next-line no-control-regex
+  const strip = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, '');
+  const long = postgresEvent(5, { commandText: `SELECT ${'abalance, '.repeat(30)}aid FROM pgbench_accounts WHERE aid = $1`, paramList: ['5'] });
+
+  it.each([80, 120])('at %i columns every line fits, the SQL cut with …', (width) => {
+    for (const chalk of [plain, colour]) {
+      const line = strip(formatPretty(long, record, chalk, { utc: true, width })).trimEnd();
+      expect([...line].length).toBeLessThanOrEqual(width);
+      expect(line.endsWith('…')).toBe(true);
+      expect(line).toContain('pgbench@postgres');
+    }
+  });
+
+  it('without a width (--wide, or not a terminal) the statement and its parameters are whole', () => {
+    const line = formatPretty(long, record, plain, { utc: true });
+    expect(line).toContain('aid FROM pgbench_accounts WHERE aid = $1  params: "5"');
+    expect(line).not.toContain('…');
+  });
+
+  it('a failed statement keeps its FAILED mark at 80 columns', () => {
+    const failed = { ...long, exitCode: '42501', errorMessage: 'permission denied' };
+    expect(formatPretty(failed, record, plain, { utc: true, width: 80 })).toContain('FAILED');
+  });
+
+  it("times: UTC with --utc, else this machine's zone; text that is no time is shown as sent", () => {
+    expect(formatPretty(postgresEvent(0, { logTime: '2026-11-25 13:03:06.481183+00' }), record, plain, { utc: true })).toMatch(/^2026-11-25 13:03:06\.481Z/);
+    expect(formatPretty(postgresEvent(0, { logTime: '2021-01-15 00:15:36.233787' }), record, plain, { utc: true })).toMatch(/^2021-01-15 00:15:36\.233Z/);
+    expect(formatPretty(postgresEvent(0, { logTime: '2022-10-06 21:24:59.9422268+00' }), record, plain, { utc: true })).toMatch(/^2022-10-06 21:24:59\.942Z/);
+    const local = new Date(Date.UTC(2026, 10, 25, 13, 3, 6, 481));
+    const expected = `${local.getFullYear()}-${String(local.getMonth() + 1).padStart(2, '0')}-${String(local.getDate()).padStart(2, '0')} ${String(local.getHours()).padStart(2, '0')}:03:06.481  `;
+    expect(formatPretty(postgresEvent(0, { logTime: '2026-11-25 13:03:06.481183+00' }), record, plain)).toMatch(new RegExp(`^${expected}`));
+    expect(formatPretty(postgresEvent(0, { logTime: 'yesterday' }), record, plain)).toMatch(/^yesterday {2}/);
+  });
+});
+
+describe('pretty, every engine', () => {
+  const plain = makeChalk(0);
+  const samples = loadSamples();
+
+  it.each(samples.map((sample) => [sample.file, sample] as const))('%s: one line of at most 80 columns, with who and what, no "null"', (_file, sample) => {
+    const events = sample.record.databaseActivityEventList;
+    const place2 = { shardId: 's', sequenceNumber: '1', version: sample.version, clusterId: sample.record.clusterId ?? null, instanceId: sample.record.instanceId ?? null };
+    const held = DecodedActivityRecord.of(place2, events);
+    for (const event of events) {
+      const line = formatPretty(event, held, plain, { utc: true, width: 80 });
+      expect(line.split('\n')).toHaveLength(2);
+      expect([...line.trimEnd()].length).toBeLessThanOrEqual(80);
+      expect(line).not.toMatch(/\bnull\b|undefined/);
+      if (event.dbUserName) expect(line).toContain(String(event.dbUserName));
+      expect(line).not.toContain('FAILED');
+    }
+  });
+
+  it("colours Aurora MySQL's AUX events by their command: a READ is green, a CREATE red", () => {
+    const colour = makeChalk(1);
+    const aux = samples.flatMap((sample) => sample.record.databaseActivityEventList).filter((event) => event.class === 'AUX');
+    const read = aux.find((event) => event.command === 'READ');
+    const create = aux.find((event) => event.command === 'CREATE');
+    expect(formatPretty(read as DasEvent, record, colour)).toContain('\u001b[32mAUX');
+    expect(formatPretty(create as DasEvent, record, colour)).toContain('\u001b[31mAUX');
+  });
+
+  it("SQL Server's failed login reads as one", () => {
+    const line = formatPretty({ type: 'record', class: 'LOGIN', command: 'LOGIN FAILED', dbUserName: 'SA', serverType: 'SQLSERVER', remoteHost: '10.0.0.9', exitCode: 0, databaseName: null, commandText: null }, record, plain, { utc: true, width: 80 });
+    expect(line).toMatch(/LOGIN {5}LOGIN FAILED {2}SA {2}10\.0\.0\.9 {2}FAILED {2}exit code 0/);
   });
 });
