@@ -3,6 +3,7 @@ import { ExitCode, UsageError } from '../errors.js';
 import { chalkFor } from '../output/color.js';
 import { eventFormatter } from '../output/event-format.js';
 import type { PrettyLayout } from '../output/pretty.js';
+import { formatSummary } from '../output/summary-table.js';
 import type { FlagsOf } from './flags.js';
 import { toReadOptions } from './read-options.js';
 import type { ActionContext } from './action-context.js';
@@ -18,6 +19,7 @@ export async function readAction(flags: FlagsOf<'read'>, context: ActionContext)
     );
   }
   const log = context.log({ color: options.color, verbose: options.verbose, quiet: options.quiet, debug: options.debug });
+  const startedAt = context.now().getTime();
   const summary = await context.withClients(options.aws, (clients) =>
     readCommand(options, {
       clients,
@@ -30,6 +32,11 @@ export async function readAction(flags: FlagsOf<'read'>, context: ActionContext)
       ...(io.stdoutTarget ? { stdoutTarget: io.stdoutTarget } : {}),
     }),
   );
+  if (summary.tally) {
+    // Asked for: written whatever --quiet says, to stderr, where it never mixes with the events.
+    const facts = { records: summary.records, kmsDecryptCalls: summary.kmsDecryptCalls, dataKeys: summary.dataKeys, skipped: summary.skipped, elapsedMs: context.now().getTime() - startedAt };
+    io.stderr.write(formatSummary(summary.tally, facts, chalkFor(io, 'stderr', options.color), io.stderrIsTTY ? 100 : 160));
+  }
   log.info(`${count(summary.events, 'event')} from ${count(summary.records, 'record')}; ${count(summary.kmsDecryptCalls, 'data key')} decrypted by KMS`);
   if (summary.gaps.length > 0) {
     const shards = [...new Set(summary.gaps.flatMap((gap) => gap.shardIds))].sort();
@@ -39,8 +46,8 @@ export async function readAction(flags: FlagsOf<'read'>, context: ActionContext)
 }
 
 /** Pretty lines fit the terminal, unless --wide; in its zone, unless --utc. */
-export function layoutOf(options: { utc: boolean; wide: boolean }, io: { stdoutColumns?: number }): PrettyLayout {
-  return { ...(options.utc ? { utc: true } : {}), ...(!options.wide && io.stdoutColumns ? { width: io.stdoutColumns } : {}) };
+export function layoutOf(options: { utc: boolean; wide: boolean; fields?: string[] }, io: { stdoutColumns?: number }): PrettyLayout {
+  return { ...(options.utc ? { utc: true } : {}), ...(!options.wide && io.stdoutColumns ? { width: io.stdoutColumns } : {}), ...(options.fields ? { fields: options.fields } : {}) };
 }
 
 function count(n: number, noun: string): string {

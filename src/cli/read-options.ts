@@ -15,7 +15,7 @@ export type { OnError, OutputFormat, ReadOptions } from '../commands/read-option
 /** The flags as commander hands them over: strings and booleans, unchecked. */
 export type RawReadFlags = FlagsOf<'read'>;
 
-const OUTPUTS: readonly OutputFormat[] = ['pretty', 'ndjson'];
+const OUTPUTS: readonly OutputFormat[] = ['pretty', 'ndjson', 'json'];
 const COLORS: readonly ColorChoice[] = ['auto', 'always', 'never'];
 const ON_ERROR: readonly OnError[] = ['fail', 'skip'];
 
@@ -58,6 +58,8 @@ export function toReadOptions(flags: RawReadFlags, stdoutIsTTY: boolean, now: Da
     redact: flags.redact ?? false,
     utc: flags.utc ?? false,
     wide: flags.wide ?? false,
+    ...fieldsOf(flags.fields),
+    summary: flags.summary ?? false,
     color: oneOf('--color', flags.color ?? 'auto', COLORS),
     verbose: flags.verbose ?? false,
     quiet: flags.quiet ?? false,
@@ -74,10 +76,18 @@ export function toShowOptions(flags: FlagsOf<'show'>, stdoutIsTTY: boolean) {
     redact: flags.redact ?? false,
     utc: flags.utc ?? false,
     wide: flags.wide ?? false,
+    ...fieldsOf(flags.fields),
     color: oneOf('--color', flags.color ?? 'auto', COLORS),
     quiet: flags.quiet ?? false,
     debug: flags.debug ?? false,
   };
+}
+
+function fieldsOf(list: string | undefined): { fields?: string[] } {
+  if (list === undefined) return {};
+  const fields = list.split(',').map((field) => field.trim()).filter(Boolean);
+  if (fields.length === 0) throw new UsageError('--fields names no field', 'For example: --fields logTime,dbUserName,commandText');
+  return { fields };
 }
 
 /** --region, --profile and --endpoint-url, for every command that talks to AWS. */

@@ -17,6 +17,8 @@ export interface RenderOptions {
   includeHeartbeats: boolean;
   /** Events it refuses are not written, and still count as handled: the checkpoint moves past them. */
   filter?: EventFilter;
+  /** Each event written, for --summary. */
+  onEvent?: (event: DasEvent) => void;
   maxEvents?: number;
   onError: OnError;
   log: Diagnostics;
@@ -72,13 +74,17 @@ export class BatchRenderer {
       this.#failedInARow = 0;
       let index = handled(raw.shardId, raw.sequenceNumber);
       const count = record.eventCount;
+      const kept: number[] = [];
       for (; index < count && !full; index++) {
         if (!this.options.includeHeartbeats && record.isHeartbeat(index)) continue;
         if (filter && !filter(record.events[index] as DasEvent)) continue;
-        text.append(format(record, index));
+        if (format.wholeRecord) kept.push(index);
+        else text.append(format(record, index));
+        this.options.onEvent?.(record.events[index] as DasEvent);
         this.events++;
         full = maxEvents !== undefined && this.events >= maxEvents;
       }
+      if (format.wholeRecord && kept.length > 0) text.append(format.wholeRecord(record, kept));
       progress.push({ ...at, ...(index < count ? { eventIndex: index } : {}) });
       if (full) break;
     }

@@ -4,7 +4,7 @@ import type { StartPosition } from '../kinesis/positions.js';
 import type { ColorChoice } from '../output/color.js';
 import type { EventFilterSpec } from '../events/filter.js';
 
-export type OutputFormat = 'pretty' | 'ndjson';
+export type OutputFormat = 'pretty' | 'ndjson' | 'json';
 export type OnError = 'fail' | 'skip';
 
 /** What a read is asked to do: built from flags by cli/read-options.ts, or by a program of its own. */
@@ -34,6 +34,10 @@ export interface ReadOptions {
   /** Pretty: times in UTC; statements in full. */
   utc: boolean;
   wide: boolean;
+  /** --summary: tally what is written, for a table at the end. */
+  summary: boolean;
+  /** --fields: only these, in this order. */
+  fields?: string[];
   color: ColorChoice;
   verbose: boolean;
   quiet: boolean;

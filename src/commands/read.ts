@@ -19,6 +19,8 @@ import { findGaps, type Gap } from '../checkpoint/gaps.js';
 import { streamFacts } from '../kinesis/stream-summary.js';
 import { BatchWriter } from './batch-writer.js';
 import { compileFilter, type EventFilter } from '../events/filter.js';
+import { EventTally } from '../events/tally.js';
+import type { DasEvent } from '../decode/types.js';
 import { CheckpointCommit } from './checkpoint-commit.js';
 import type { EventFormatter } from '../output/event-format.js';
 
@@ -38,8 +40,13 @@ export interface ReadDeps {
 export interface ReadSummary {
   events: number;
   records: number;
+  /** Unreadable records skipped under --on-error skip. */
+  skipped: number;
   kmsDecryptCalls: number;
+  dataKeys: number;
   gaps: Gap[];
+  /** With --summary: the events written, counted. */
+  tally?: EventTally;
 }
 
 /**
@@ -69,12 +76,14 @@ export async function readCommand(options: ReadOptions, deps: ReadDeps): Promise
     const signal = AbortSignal.any([deps.signal, stop.signal]);
     const decoder = createDecoder({ kms: clients.kms, resourceId: target.resourceId, threads: options.threads, maxRecordBytes: options.maxRecordBytes });
     const file = deps.stdoutTarget?.kind === 'file' ? deps.stdoutTarget : undefined;
+    const tally = options.summary ? new EventTally() : undefined;
     const output = new OutputWriter(deps.stdout, file);
     const writer = new BatchWriter({
       output,
       format: deps.format,
       includeHeartbeats: options.includeHeartbeats,
       ...withFilter(options),
+      ...(tally ? { onEvent: (event: DasEvent) => tally.add(event) } : {}),
       maxEvents: options.maxEvents,
       onError: options.onError,
       deadLetter,
@@ -83,7 +92,7 @@ export async function readCommand(options: ReadOptions, deps: ReadDeps): Promise
         ? { checkpoint: { commit: new CheckpointCommit(book, options.checkpoint, deps.now, UNREAD_BYTES[deps.stdoutTarget?.kind ?? 'closed'] ?? 0), syncOutput: file?.sync } }
         : {}),
     });
-    const summary: ReadSummary = { events: 0, records: 0, kmsDecryptCalls: 0, gaps };
+    const summary: ReadSummary = { events: 0, records: 0, skipped: 0, kmsDecryptCalls: 0, dataKeys: 0, gaps, ...(tally ? { tally } : {}) };
     // The output pipe closed before the end: a normal end for `| head`.
     let outputClosed = false;
     // Decoding is not cut short by a stop: what was read is decoded and written before exiting.
@@ -120,7 +129,7 @@ export async function readCommand(options: ReadOptions, deps: ReadDeps): Promise
       } finally {
         stop.abort();
         await decoder.close();
-        Object.assign(summary, { events: writer.events, records: writer.records, kmsDecryptCalls: decoder.stats.kmsDecryptCalls });
+        Object.assign(summary, { events: writer.events, records: writer.records, skipped: writer.skipped, kmsDecryptCalls: decoder.stats.kmsDecryptCalls, dataKeys: decoder.stats.dataKeys });
         if (writer.skipped > 0) {
           log.warn(`skipped ${writer.skipped} unreadable record${writer.skipped === 1 ? '' : 's'}${deadLetter ? `; kept in ${deadLetter.path}` : ''}`);
         }

@@ -7,6 +7,7 @@ import { redactEvent } from '../events/redact.js';
 import { plainContent, savedLines } from '../saved/saved-lines.js';
 import type { Diagnostics } from '../output/diagnostics.js';
 import { formatPretty, type PrettyLayout } from '../output/pretty.js';
+import { pick } from '../output/event-format.js';
 import { Utf8Builder } from '../output/utf8-builder.js';
 import { OutputClosedError, OutputWriter } from '../output/writer.js';
 import { explainSystemError } from '../system-errors.js';
@@ -91,7 +92,17 @@ export async function showCommand(inputs: readonly ShowInput[], options: ShowOpt
           if (!options.includeHeartbeats && event.type === 'heartbeat') continue;
           if (filter && !filter(event)) continue;
           const shown = options.redact ? redactEvent(event) : event;
-          const rendered = options.output === 'pretty' ? formatPretty(shown, recordOf(shown), deps.chalk, deps.layout) : options.redact ? `${JSON.stringify(shown)}\n` : `${line.text.replace(/\r$/, '')}\n`;
+          const fields = deps.layout?.fields;
+          const rendered =
+            options.output === 'pretty'
+              ? formatPretty(shown, recordOf(shown), deps.chalk, deps.layout)
+              : options.output === 'json'
+                ? `${JSON.stringify(fields ? pick(shown, fields) : shown, null, 2)}\n`
+                : fields
+                ? `${JSON.stringify(pick(shown, fields))}\n`
+                : options.redact
+                  ? `${JSON.stringify(shown)}\n`
+                  : `${line.text.replace(/\r$/, '')}\n`;
           text.append(rendered);
           summary.events++;
           pending += rendered.length;

@@ -8,6 +8,8 @@ import { explainAwsError } from '../aws/aws-errors.js';
 
 export interface DataKeyStats {
   kmsDecryptCalls: number;
+  /** Distinct data keys the records named: with the cache, one KMS call each. */
+  dataKeys: number;
 }
 
 /** KMS refused this one key; other records (other keys) may still be readable. */
@@ -33,7 +35,8 @@ export interface DataKey {
  * share one call.
  */
 export class DataKeyCache {
-  readonly stats: DataKeyStats = { kmsDecryptCalls: 0 };
+  readonly stats: DataKeyStats = { kmsDecryptCalls: 0, dataKeys: 0 };
+  readonly #seen = new Set<string>();
   readonly #keys: Lru<string, Promise<DataKey>>;
 
   constructor(
@@ -46,6 +49,10 @@ export class DataKeyCache {
 
   /** `id` is the wrapped key as the record carries it (base64): a name, not a secret. */
   keyFor(id: string, wrappedKey: Uint8Array, signal?: AbortSignal): Promise<DataKey> {
+    if (!this.#seen.has(id)) {
+      this.#seen.add(id);
+      this.stats.dataKeys++;
+    }
     const cached = this.#keys.get(id);
     if (cached) return cached;
     const pending = this.#unwrap(wrappedKey, signal).then((bytes) => ({ id, bytes }));

@@ -2,19 +2,21 @@ import type { ChalkInstance } from 'chalk';
 import type { DasEvent, DecodedRecord } from '../decode/types.js';
 import { visible } from './visible.js';
 import { isFailure } from '../events/outcome.js';
-import { formatMoment, parseDasTime } from './das-time.js';
+import { formatMoment, parseDasTime } from '../events/das-time.js';
 
 /** How a pretty line is laid out: its zone, and the terminal's width (none: each line in full). */
 export interface PrettyLayout {
   utc?: boolean;
   width?: number;
+  /** --fields: the columns of these DAS fields only (a failure's mark always shows). */
+  fields?: readonly string[];
 }
 
 /**
  * `spare` pieces are left out, the last first, when the line would not fit and the `main` one (the
  * statement, or a failure's reason) would get too little of it.
  */
-type Piece = { text: string; style: (text: string) => string; pad?: number; spare?: boolean; main?: boolean };
+type Piece = { text: string; style: (text: string) => string; pad?: number; spare?: boolean; main?: boolean; from?: readonly string[] };
 
 const SEPARATOR = '  ';
 /** Narrower terminals get the time of day without the date: the room goes to what happened. */
@@ -41,22 +43,23 @@ export function formatPretty(event: DasEvent, record: DecodedRecord, chalk: Chal
   const kind = shown(text(event.class) || '-');
   const command = shown(text(event.command) || '-');
   const pieces: Piece[] = [
-    time,
-    { text: kind, style: escapes(failed ? chalk.red.bold : colorOf(chalk, event)), pad: 8 },
-    { text: command, style: escapes(chalk.bold), pad: 12 },
-    { text: shown(who(event)), style: escapes(chalk.cyan) },
+    { ...time, from: ['logTime', 'startTime'] },
+    { text: kind, style: escapes(failed ? chalk.red.bold : colorOf(chalk, event)), pad: 8, from: ['class'] },
+    { text: command, style: escapes(chalk.bold), pad: 12, from: ['command'] },
+    { text: shown(who(event)), style: escapes(chalk.cyan), from: ['dbUserName', 'databaseName'] },
   ];
   const from = origin(event);
-  if (from) pieces.push({ text: shown(from), style: dim, spare: true });
+  if (from) pieces.push({ text: shown(from), style: dim, spare: true, from: ['remoteHost', 'remotePort', 'clientApplication'] });
   // What failed, and why, before the statement: on a narrow terminal the reason is what must show.
   if (failed) pieces.push({ text: 'FAILED', style: chalk.red.bold.inverse }, { text: shown(failure(event)), style: escapes(chalk.red), main: true });
   const statement = text(event.commandText).trim() || objectOf(event);
-  if (statement) pieces.push({ text: shown(statement), style: escapes(failed ? chalk.red : (plain) => plain), main: !failed });
+  if (statement) pieces.push({ text: shown(statement), style: escapes(failed ? chalk.red : (plain) => plain), main: !failed, from: ['commandText', 'objectName', 'objectType'] });
   if (Array.isArray(event.paramList) && event.paramList.length > 0) {
     // JSON escapes C0 controls, not C1 ones nor bidi overrides.
-    pieces.push({ text: shown(`params: ${event.paramList.map((param) => JSON.stringify(param)).join(', ')}`), style: dim, spare: true });
+    pieces.push({ text: shown(`params: ${event.paramList.map((param) => JSON.stringify(param)).join(', ')}`), style: dim, spare: true, from: ['paramList'] });
   }
-  return finish(pieces, layout.width);
+  const { fields } = layout;
+  return finish(fields ? pieces.filter((piece) => !piece.from || piece.from.some((field) => fields.includes(field))) : pieces, layout.width);
 }
 
 /** The pieces on one line, each padded to its column; cut with … to fit `width`, if there is one. */

@@ -302,3 +302,43 @@ describe('--redact, from the command line', () => {
     }
   });
 });
+
+describe('-o json', () => {
+  it('each record whole and indented, with the events the filters kept', async () => {
+    const stream = await lab.activityStream({ name: 'json-cluster' });
+    const record = (from: number) => activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(from, { dbUserName: 'alice' }), postgresEvent(from + 1, { dbUserName: 'bob' })]);
+    await stream.put([record(0), record(2)]);
+    const io = memoryIO();
+    const code = await run(['--cluster', 'json-cluster', '--endpoint-url', lab.endpoint, '--no-follow', '-o', 'json', '--user', 'alice'], io);
+    expect(code).toBe(ExitCode.ok);
+    const documents = io.stdout.text.trim().split(/\n(?=\{)/).map((text) => JSON.parse(text) as { type: string; clusterId: string; databaseActivityEventList: Array<{ statementId: number }> });
+    expect(documents.map((document) => document.databaseActivityEventList.map((event) => event.statementId))).toEqual([[0], [2]]);
+    expect(documents[0]).toMatchObject({ type: 'DatabaseActivityMonitoringRecord', clusterId: stream.database.resourceId });
+    expect(io.stdout.text).toContain('\n  "databaseActivityEventList": [\n');
+  });
+});
+
+describe('--summary, from the command line', () => {
+  it('a table on stderr at the end, even with --quiet; stdout holds the events alone', async () => {
+    const stream = await lab.activityStream({ name: 'summary-cluster' });
+    const records = [0, 3].map((from) => activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(from), postgresEvent(from + 1), postgresEvent(from + 2, { class: 'DDL', command: 'DROP TABLE', commandText: 'DROP TABLE t' })]));
+    await stream.put(records);
+    const result = await read(['--cluster', 'summary-cluster', '--summary', '--quiet']);
+    expect(result.code).toBe(ExitCode.ok);
+    expect(result.stdout).toHaveLength(6);
+    expect(result.stderr).toContain('das-read summary: 6 events written from 2 records');
+    expect(result.stderr).toContain('KMS called 1 time for 1 data key; 0 unreadable records skipped');
+    expect(result.stderr).toMatch(/by class {4}READ 4 {2}DDL 2/);
+    expect(result.stderr).toMatch(/ {8}2 {2}DROP TABLE t/);
+  });
+
+  it('on Ctrl-C while following, the table is still written, and the run ends 130', async () => {
+    const io = memoryIO();
+    const stop = new AbortController();
+    const running = run(['--cluster', 'summary-cluster', '--endpoint-url', lab.endpoint, '--summary'], io, { signal: stop.signal });
+    for (const deadline = Date.now() + 10_000; io.stdout.lines().length < 6 && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 50));
+    stop.abort('SIGINT');
+    expect(await running).toBe(ExitCode.interrupted);
+    expect(io.stderr.text).toContain('das-read summary: 6 events written');
+  });
+});

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatNdjson } from '../../src/output/ndjson.js';
 import { formatPretty } from '../../src/output/pretty.js';
+import { eventFormatter } from '../../src/output/event-format.js';
 import { makeChalk } from '../../src/output/color.js';
 import { heartbeatEvent, postgresEvent } from '../../lab/src/synthetic-events.js';
 import { DecodedActivityRecord } from '../../src/decode/decoded-record.js';
@@ -158,5 +159,29 @@ describe('pretty, every engine', () => {
   it("SQL Server's failed login reads as one", () => {
     const line = formatPretty({ type: 'record', class: 'LOGIN', command: 'LOGIN FAILED', dbUserName: 'SA', serverType: 'SQLSERVER', remoteHost: '10.0.0.9', exitCode: 0, databaseName: null, commandText: null }, record, plain, { utc: true, width: 80 });
     expect(line).toMatch(/LOGIN {5}LOGIN FAILED {2}SA {2}10\.0\.0\.9 {2}FAILED {2}exit code 0/);
+  });
+});
+
+describe('--fields', () => {
+  const plain = makeChalk(0);
+  const event = postgresEvent(4, { paramList: ['4'] });
+  const held = DecodedActivityRecord.of(place, [event]);
+
+  it('ndjson: only those fields, in the order asked for, das-read\'s own included; one absent is left out', () => {
+    const line = eventFormatter('ndjson', plain, { fields: ['commandText', 'dbUserName', 'eventId', 'noSuchField'] })(held, 0);
+    expect(Object.keys(JSON.parse(line) as object)).toEqual(['commandText', 'dbUserName', 'eventId']);
+    expect(JSON.parse(line)).toEqual({ commandText: event.commandText, dbUserName: 'pgbench', eventId: 's:1:0' });
+  });
+
+  it('ndjson: with --redact, the fields kept are redacted ones', () => {
+    const line = eventFormatter('ndjson', plain, { fields: ['paramList'], redact: true })(held, 0);
+    expect(JSON.parse(line)).toEqual({ paramList: ['?'] });
+  });
+
+  it('pretty: only the columns that show those fields; a failure still says FAILED', () => {
+    const line = eventFormatter('pretty', plain, { fields: ['dbUserName', 'commandText'], utc: true })(held, 0);
+    expect(line).toBe(`pgbench@postgres  ${String(event.commandText)}\n`);
+    const failed = DecodedActivityRecord.of(place, [{ ...event, errorMessage: 'no' }]);
+    expect(eventFormatter('pretty', plain, { fields: ['commandText'] })(failed, 0)).toMatch(/^FAILED {2}no {2}SELECT/);
   });
 });

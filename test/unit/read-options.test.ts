@@ -93,3 +93,9 @@ describe('filter flags → the filter', () => {
     expect(options({ cluster: 'c', redact: true }).redact).toBe(true);
   });
 });
+
+describe('--fields', () => {
+  it('a comma-separated list, spaces allowed', () => expect(options({ cluster: 'c', fields: 'logTime, dbUserName,commandText' }).fields).toEqual(['logTime', 'dbUserName', 'commandText']));
+  it('none by default', () => expect(options({ cluster: 'c' })).not.toHaveProperty('fields'));
+  it('an empty list', refused({ cluster: 'c', fields: ' , ' }, /--fields names no field/));
+});

@@ -61,6 +61,9 @@ describe('das-read show', () => {
     expect(io.stdout.lines()).toEqual([line(1), line(2, { class: 'DDL', command: 'CREATE TABLE' }), line(3)]);
     expect(io.stderr.text).toContain('standard input:2: not JSON');
     expect(io.stderr.text).toContain('standard input:4: not an event');
+    const narrow = memoryIO({ input });
+    await run(['show', '--fields', 'statementId,eventId', '-q'], narrow);
+    expect(narrow.stdout.lines()).toEqual(['{"statementId":1,"eventId":"s:1:1"}', '{"statementId":2,"eventId":"s:1:2"}', '{"statementId":3,"eventId":"s:1:3"}']);
     const ddl = memoryIO({ input });
     await run(['show', '--class', 'DDL', '-q'], ddl);
     expect(ddl.stdout.lines()).toEqual([line(2, { class: 'DDL', command: 'CREATE TABLE' })]);

@@ -1,0 +1,66 @@
+import type { ChalkInstance } from 'chalk';
+import type { Counter, EventTally } from '../events/tally.js';
+import { visible } from './visible.js';
+
+export interface RunFacts {
+  records: number;
+  kmsDecryptCalls: number;
+  dataKeys: number;
+  skipped: number;
+  elapsedMs: number;
+}
+
+const number = (n: number) => n.toLocaleString('en-US');
+const CLASS_COLORS: Record<string, 'red' | 'yellow' | 'green' | 'blue' | 'magenta'> = { DDL: 'red', ROLE: 'red', WRITE: 'yellow', READ: 'green', FUNCTION: 'blue', CONNECT: 'magenta', MISC: 'blue' };
+/** Minutes drawn at most: the latest. */
+const MINUTES = 30;
+const BAR = 40;
+
+/**
+ * --summary, on stderr at the end (or on Ctrl-C): what was written, by class, user, database and
+ * command; the commonest statements with their literals folded; the failed ones; the run's own
+ * figures; and a bar a minute, by class, so a burst is seen at a glance.
+ */
+export function formatSummary(tally: EventTally, facts: RunFacts, chalk: ChalkInstance, width = 100): string {
+  const shown = (text: string) => visible(text);
+  const cut = (text: string, room: number) => ([...text].length > room ? `${[...text].slice(0, Math.max(1, room - 1)).join('')}…` : text);
+  const lines: string[] = [];
+  const heading = (title: string) => lines.push(chalk.bold(title));
+  lines.push(
+    chalk.bold('das-read summary: ') +
+      `${number(tally.events)} event${tally.events === 1 ? '' : 's'} written from ${number(facts.records)} record${facts.records === 1 ? '' : 's'} in ${(facts.elapsedMs / 1000).toFixed(1)} s`,
+    `${chalk.bold('data keys'.padEnd(12))}KMS called ${number(facts.kmsDecryptCalls)} time${facts.kmsDecryptCalls === 1 ? '' : 's'} for ${number(facts.dataKeys)} data key${facts.dataKeys === 1 ? '' : 's'}; ` +
+      `${number(facts.skipped)} unreadable record${facts.skipped === 1 ? '' : 's'} skipped`,
+  );
+  const row = (title: string, counter: Counter) => {
+    const cells = counter.top(8).map(([name, count]) => `${shown(name)} ${number(count)}`);
+    const more = counter.size > 8 ? `  (+${counter.size - 8} more)` : '';
+    lines.push(`${chalk.bold(title.padEnd(12))}${cut(cells.join('  ') + more, width - 12)}`);
+  };
+  row('by class', tally.byClass);
+  row('by user', tally.byUser);
+  row('by database', tally.byDatabase);
+  row('by command', tally.byCommand);
+  const list = (title: string, counter: Counter) => {
+    if (counter.size === 0) return;
+    heading(title);
+    for (const [statement, count] of counter.top(10)) lines.push(`${number(count).padStart(9)}  ${cut(shown(statement), width - 11)}`);
+  };
+  list('most frequent statements (literals as ?)', tally.statements);
+  list('failed', tally.failed);
+  const minutes = [...tally.minutes].sort((a, b) => a[0] - b[0]).slice(-MINUTES);
+  if (minutes.length > 0) {
+    heading(`events a minute, by class (UTC)${chalk.level === 0 ? ': each letter is the class\'s initial' : ''}`);
+    const most = Math.max(...minutes.map(([, classes]) => [...classes.values()].reduce((sum, n) => sum + n, 0)));
+    for (const [minute, classes] of minutes) {
+      const total = [...classes.values()].reduce((sum, n) => sum + n, 0);
+      const bar = [...classes].sort((a, b) => b[1] - a[1]).map(([kind, count]) => {
+        const cells = Math.max(1, Math.round((count / most) * BAR));
+        const color = CLASS_COLORS[kind.toUpperCase()];
+        return chalk.level > 0 ? (color ? chalk[color] : chalk.white)('█'.repeat(cells)) : (shown(kind)[0] ?? '?').repeat(cells);
+      });
+      lines.push(`  ${new Date(minute).toISOString().slice(11, 16)}  ${bar.join('')}  ${number(total)}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
