@@ -3,6 +3,7 @@ import type { LockOwner } from '../checkpoint/lock.js';
 import type { ColorChoice } from '../output/color.js';
 import type { Diagnostics } from '../output/diagnostics.js';
 import type { IO } from '../output/io.js';
+import type { Writable } from 'node:stream';
 
 /** What every action gets: the terminal, the process's facts, and a way to talk to AWS. */
 export interface ActionContext {
@@ -11,7 +12,8 @@ export interface ActionContext {
   now: () => Date;
   lockOwner: LockOwner;
   nodePath: string;
-  log(options?: { color?: ColorChoice; verbose?: boolean; quiet?: boolean; debug?: boolean }): Diagnostics;
+  /** `stderr`: where the messages go instead of the terminal's stderr (above a status line). */
+  log(options?: { color?: ColorChoice; verbose?: boolean; quiet?: boolean; debug?: boolean; stderr?: Writable }): Diagnostics;
   /** Runs `use` with clients for `aws`, destroyed afterwards; credentials from the default chain, unless these are the lab's. */
   withClients<T>(aws: AwsOptions, use: (clients: AwsClients) => Promise<T>, labCredentials?: LabCredentials): Promise<T>;
   /** The exit code for a run that was stopped by a signal, if it was. */

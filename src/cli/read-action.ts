@@ -4,6 +4,7 @@ import { chalkFor } from '../output/color.js';
 import { eventFormatter } from '../output/event-format.js';
 import type { PrettyLayout } from '../output/pretty.js';
 import { formatSummary } from '../output/summary-table.js';
+import { createStatusLine, type ReadProgress } from '../output/status-line.js';
 import type { FlagsOf } from './flags.js';
 import { toReadOptions } from './read-options.js';
 import type { ActionContext } from './action-context.js';
@@ -18,10 +19,14 @@ export async function readAction(flags: FlagsOf<'read'>, context: ActionContext)
       'Send the events to a file (>> audit.ndjson) or a pipe. To drop them on purpose, say so: > /dev/null.',
     );
   }
-  const log = context.log({ color: options.color, verbose: options.verbose, quiet: options.quiet, debug: options.debug });
+  // Someone watches stderr while the events go elsewhere: a status line, with the messages above it.
+  const status = io.stderrIsTTY && !io.stdoutIsTTY && !options.quiet ? createStatusLine(io.stderr) : undefined;
+  const log = context.log({ color: options.color, verbose: options.verbose, quiet: options.quiet, debug: options.debug, ...(status ? { stderr: status.stderr } : {}) });
   const startedAt = context.now().getTime();
-  const summary = await context.withClients(options.aws, (clients) =>
-    readCommand(options, {
+  const summary = await context
+    .withClients(options.aws, (clients) =>
+      readCommand(options, {
+      ...(status ? { onProgress: (progress: ReadProgress) => status.update(progress) } : {}),
       clients,
       stdout: io.stdout,
       format: eventFormatter(options.output, chalkFor(io, 'stdout', options.color), { redact: options.redact, ...layoutOf(options, io) }),
@@ -31,7 +36,9 @@ export async function readAction(flags: FlagsOf<'read'>, context: ActionContext)
       lockOwner: context.lockOwner,
       ...(io.stdoutTarget ? { stdoutTarget: io.stdoutTarget } : {}),
     }),
-  );
+    )
+    // Gone before anything else is said, an error included.
+    .finally(() => status?.stop());
   if (summary.tally) {
     // Asked for: written whatever --quiet says, to stderr, where it never mixes with the events.
     const facts = { records: summary.records, kmsDecryptCalls: summary.kmsDecryptCalls, dataKeys: summary.dataKeys, skipped: summary.skipped, elapsedMs: context.now().getTime() - startedAt };

@@ -35,7 +35,7 @@ export async function run(argv: string[], io: IO, deps: RunDeps = {}): Promise<n
     lockOwner: deps.lockOwner ?? UNKNOWN_OWNER,
     nodePath: deps.nodePath ?? 'node',
     log: (options = {}) =>
-      new Diagnostics(io.stderr, chalkFor(io, 'stderr', options.color), io.stderrIsTTY || options.verbose === true, options.debug, options.quiet),
+      new Diagnostics(options.stderr ?? io.stderr, chalkFor(io, 'stderr', options.color), io.stderrIsTTY || options.verbose === true, options.debug, options.quiet),
     async withClients(aws, use, labCredentials) {
       const warnings = context.log();
       const { clientsFor } = await import('../aws/clients.js');

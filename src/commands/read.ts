@@ -12,6 +12,7 @@ import type { Diagnostics } from '../output/diagnostics.js';
 import { OutputClosedError, OutputWriter } from '../output/writer.js';
 import { DeadLetterFile } from '../output/dead-letter.js';
 import type { StdoutTarget } from '../output/io.js';
+import type { ReadProgress } from '../output/status-line.js';
 import { assertSameStream, loadCheckpoint, saveCheckpoint, type SavedStart } from '../checkpoint/checkpoint-file.js';
 import { acquireLock, type Lock, type LockOwner } from '../checkpoint/lock.js';
 import { PositionBook } from '../checkpoint/position-book.js';
@@ -35,6 +36,8 @@ export interface ReadDeps {
   lockOwner: LockOwner;
   /** What stdout is, when that matters: a file is synced and kept to whole lines, a pipe's content is not yet read. */
   stdoutTarget?: StdoutTarget;
+  /** After each batch written: for a status line. */
+  onProgress?: (progress: ReadProgress) => void;
 }
 
 export interface ReadSummary {
@@ -110,9 +113,16 @@ export async function readCommand(options: ReadOptions, deps: ReadDeps): Promise
       decoder,
     );
     let stalled = false;
+    const lag = new Map<string, number | undefined>();
     try {
       for await (const batch of batches) {
-        if (!(await withinGrace(writer.write(batch), deps.signal))) break;
+        const more = await withinGrace(writer.write(batch), deps.signal);
+        if (deps.onProgress) {
+          if (batch.millisBehindLatest !== undefined || !lag.has(batch.shardId)) lag.set(batch.shardId, batch.millisBehindLatest);
+          const known = [...lag.values()].filter((ms): ms is number => ms !== undefined);
+          deps.onProgress({ records: writer.records, events: writer.events, shards: lag.size, behindMs: known.length ? Math.max(...known) : undefined });
+        }
+        if (!more) break;
       }
       await withinGrace(output.flush(), deps.signal);
     } catch (error) {

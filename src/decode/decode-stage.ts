@@ -11,6 +11,8 @@ export interface DecodedBatch {
   outcomes: RecordOutcome[];
   /** The batch was the shard's last. */
   shardEnded: boolean;
+  /** How far the shard's tip was ahead of this batch, as Kinesis said: on the last chunk of a batch only. */
+  millisBehindLatest?: number;
 }
 
 export interface DecodeStageOptions {
@@ -68,7 +70,7 @@ export async function* decodeBatches(
   }
 }
 
-/** A batch as chunks of at most `size` records; only the last carries the shard's end. */
+/** A batch as chunks of at most `size` records; only the last carries the shard's end and lag. */
 function chunksOf(batch: ShardBatch, size: number): ShardBatch[] {
   if (batch.records.length <= size) return [batch];
   const chunks: ShardBatch[] = [];
@@ -78,7 +80,7 @@ function chunksOf(batch: ShardBatch, size: number): ShardBatch[] {
       shardId: batch.shardId,
       records: batch.records.slice(start, start + size),
       shardEnded: last && batch.shardEnded,
-      millisBehindLatest: batch.millisBehindLatest,
+      millisBehindLatest: last ? batch.millisBehindLatest : undefined,
     });
   }
   return chunks;
@@ -95,5 +97,6 @@ async function decodeBatch(batch: ShardBatch, decoder: Decoder, signal?: AbortSi
       return outcome.status === 'fulfilled' ? { raw, decoded: outcome.value } : { raw, error: outcome.reason as unknown };
     }),
     shardEnded: batch.shardEnded,
+    ...(batch.millisBehindLatest === undefined ? {} : { millisBehindLatest: batch.millisBehindLatest }),
   };
 }

@@ -87,6 +87,31 @@ describe.skipIf(!haveTmux && !process.env.CI)('in a real terminal', () => {
     expect(rows[1], screen).toMatch(/FAILED {2}permission/);
   }, 30_000);
 
+  it('stdout to a file, stderr a terminal: a live status line, at the tip; gone at Ctrl-C, the events all in the file', async () => {
+    const stream = await lab.activityStream({ name: 'watched' });
+    await stream.put([activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(1), postgresEvent(2), postgresEvent(3)])]);
+    const out = `/tmp/das-read-status-${process.pid}.ndjson`;
+    const session = `s${++sessions}`;
+    const env = Object.entries(userEnv()).map(([name, value]) => `${name}=${shellQuote(value)}`);
+    const command = `env -i ${env.join(' ')} TERM=tmux-256color ${process.execPath} ${BIN} --cluster watched --endpoint-url ${lab.endpoint} > ${out}; echo "exit:$?"; sleep 60`;
+    expect(tmux('new-session', '-d', '-s', session, '-x', '160', '-y', '20', command).status).toBe(0);
+    let screen = '';
+    for (const deadline = Date.now() + 15_000; !/reading: 1 record, 3 events \(\d+\/s\), at the tip, 1 shard/.test(screen) && Date.now() < deadline; ) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      screen = tmux('capture-pane', '-p', '-t', session).stdout;
+    }
+    expect(screen).toMatch(/reading: 1 record, 3 events \(\d+\/s\), at the tip, 1 shard/);
+    tmux('send-keys', '-t', session, 'C-c');
+    for (const deadline = Date.now() + 10_000; !screen.includes('exit:') && Date.now() < deadline; ) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      screen = tmux('capture-pane', '-p', '-t', session).stdout;
+    }
+    expect(screen).toContain('exit:130');
+    expect(screen).not.toContain('reading: 1 record');
+    const { readFile } = await import('node:fs/promises');
+    expect((await readFile(out, 'utf8')).trim().split('\n')).toHaveLength(3);
+  }, 40_000);
+
   it('at stop\'s confirmation prompt, the first Ctrl-C ends it at once (exit 130) and leaves the stream started', async () => {
     const stream = await lab.activityStream({ name: 'prompted' });
     expect(stream.streamName).toBeTruthy();

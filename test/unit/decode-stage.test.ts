@@ -75,7 +75,7 @@ describe('the decode stage', () => {
     await stage.return(undefined);
   });
 
-  it('cuts a long batch into chunks, in order, only the last carrying the shard end, two decoded at a time', async () => {
+  it('cuts a long batch into chunks, in order, only the last carrying the shard end and lag, two decoded at a time', async () => {
     const long = { ...batch('a', ...Array.from({ length: 7 }, (_, i) => String(i))), shardEnded: true, millisBehindLatest: 42 };
     let inFlight = 0;
     let most = 0;
@@ -93,7 +93,12 @@ describe('the decode stage', () => {
     };
     const chunks = await collect(decodeBatches(source(long, batch('a', '7')), decoder, { chunk: 3, window: 2 }));
     expect(chunks.map((chunk) => chunk.outcomes.map((outcome) => outcome.raw.sequenceNumber).join())).toEqual(['0,1,2', '3,4,5', '6', '7']);
-    expect(chunks.map((chunk) => chunk.shardEnded)).toEqual([false, false, true, false]);
+    expect(chunks.map((chunk) => [chunk.shardEnded, chunk.millisBehindLatest])).toEqual([
+      [false, undefined],
+      [false, undefined],
+      [true, 42],
+      [false, 0],
+    ]);
     expect(most).toBe(6);
   });
 });
