@@ -45,6 +45,7 @@ export function toReadOptions(flags: RawReadFlags, stdoutIsTTY: boolean, now: Da
     follow: flags.follow ?? true,
     from,
     ...(until ? { until } : {}),
+    ...tailOf(flags),
     ...(flags.maxEvents === undefined ? {} : { maxEvents: parsePositiveInteger('--max-events', flags.maxEvents) }),
     batchSize: flags.batchSize === undefined ? 1000 : parsePositiveInteger('--batch-size', flags.batchSize, 10_000),
     threads: flags.threads === undefined ? defaultThreads() : flags.threads === '0' ? 0 : parsePositiveInteger('--threads', flags.threads, 64),
@@ -81,6 +82,13 @@ export function toShowOptions(flags: FlagsOf<'show'>, stdoutIsTTY: boolean) {
     quiet: flags.quiet ?? false,
     debug: flags.debug ?? false,
   };
+}
+
+function tailOf(flags: RawReadFlags): { tail?: number } {
+  if (flags.tail === undefined) return {};
+  if (flags.checkpoint) throw new UsageError('--tail and --checkpoint both say where to start: give one', 'A checkpoint resumes after the last event written; --tail starts with the last n events.');
+  if (flags.from) throw new UsageError('--tail and --from both say where to start: give one');
+  return { tail: parsePositiveInteger('--tail', flags.tail, 1_000_000) };
 }
 
 function fieldsOf(list: string | undefined): { fields?: string[] } {

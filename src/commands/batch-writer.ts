@@ -11,6 +11,8 @@ export interface BatchWriterOptions extends RenderOptions {
   deadLetter?: DeadLetterFile;
   /** With a checkpoint: where positions go, and how to push stdout to disk before they do. */
   checkpoint?: { commit: CheckpointCommit; syncOutput?: () => Promise<void> };
+  /** Without a checkpoint: how many events of a record to pass (--tail's first record of a shard). */
+  handled?: (shardId: string, sequenceNumber: string) => number;
 }
 
 /**
@@ -36,7 +38,7 @@ export class BatchWriter {
   /** Resolves false once --max-events is reached; throws at an unreadable record under --on-error fail. */
   async write(batch: DecodedBatch): Promise<boolean> {
     const { output, checkpoint } = this.options;
-    const rendered = this.#render.render(batch, checkpoint?.commit.handled);
+    const rendered = this.#render.render(batch, checkpoint?.commit.handled ?? this.options.handled);
     await output.write(rendered.text);
     await this.options.deadLetter?.append(rendered.dead);
     // Counted once kept: a dead letter that could not be written stopped the run above.

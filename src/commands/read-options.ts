@@ -15,6 +15,8 @@ export interface ReadOptions {
   /** Where a first run starts; a checkpoint overrides it on later runs. */
   from: StartPosition;
   until?: Date;
+  /** --tail: start with the last n events the stream holds. */
+  tail?: number;
   maxEvents?: number;
   /** Records asked for per GetRecords call. */
   batchSize: number;

@@ -19,8 +19,9 @@ import { PositionBook } from '../checkpoint/position-book.js';
 import { findGaps, type Gap } from '../checkpoint/gaps.js';
 import { streamFacts } from '../kinesis/stream-summary.js';
 import { BatchWriter } from './batch-writer.js';
-import { compileFilter, type EventFilter } from '../events/filter.js';
+import { compileFilter } from '../events/filter.js';
 import { EventTally } from '../events/tally.js';
+import { tailStart } from './tail.js';
 import type { DasEvent } from '../decode/types.js';
 import { CheckpointCommit } from './checkpoint-commit.js';
 import type { EventFormatter } from '../output/event-format.js';
@@ -80,13 +81,29 @@ export async function readCommand(options: ReadOptions, deps: ReadDeps): Promise
     const decoder = createDecoder({ kms: clients.kms, resourceId: target.resourceId, threads: options.threads, maxRecordBytes: options.maxRecordBytes });
     const file = deps.stdoutTarget?.kind === 'file' ? deps.stdoutTarget : undefined;
     const tally = options.summary ? new EventTally() : undefined;
+    const filter = compileFilter(options.filter);
+    const tail =
+      options.tail === undefined
+        ? undefined
+        : await tailStart(options.tail, {
+            kinesis: clients.kinesis,
+            streamName: target.streamName,
+            decoder,
+            keeps: (record, index) => (options.includeHeartbeats || !record.isHeartbeat(index)) && (!filter || filter(record.events[index] as DasEvent)),
+            now: startedAt,
+            signal,
+          }).catch(async (error: unknown) => {
+            await decoder.close();
+            throw error;
+          });
     const output = new OutputWriter(deps.stdout, file);
     const writer = new BatchWriter({
       output,
       format: deps.format,
       includeHeartbeats: options.includeHeartbeats,
-      ...withFilter(options),
+      ...(filter ? { filter } : {}),
       ...(tally ? { onEvent: (event: DasEvent) => tally.add(event) } : {}),
+      ...(tail ? { handled: tail.handled } : {}),
       maxEvents: options.maxEvents,
       onError: options.onError,
       deadLetter,
@@ -109,6 +126,7 @@ export async function readCommand(options: ReadOptions, deps: ReadDeps): Promise
         until: options.until,
         limit: options.batchSize,
         ...(book ? { resumeAt: (shardId: string) => book.resumeAt(shardId), finished: book.finishedShards() } : {}),
+        ...(tail ? { resumeAt: (shardId: string) => tail.resumeAt(shardId) } : {}),
       }),
       decoder,
     );
@@ -150,11 +168,6 @@ export async function readCommand(options: ReadOptions, deps: ReadDeps): Promise
     await deadLetter?.close();
     await lock?.release();
   }
-}
-
-function withFilter(options: ReadOptions): { filter?: EventFilter } {
-  const filter = compileFilter(options.filter);
-  return filter ? { filter } : {};
 }
 
 /** How long a write may take once a stop was asked for: a consumer that reads nothing must not hold the stop. */

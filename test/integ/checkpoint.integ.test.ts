@@ -278,3 +278,44 @@ describe('--checkpoint and the stream it was made on', () => {
     expect((JSON.parse(await readFile(file, 'utf8')) as CheckpointState).stream).toEqual(identity);
   });
 });
+
+describe('--tail', () => {
+  it('starts with the last n events the stream holds, across shards, each shard in order', async () => {
+    const { stream, name } = await newStream(2);
+    // Ten records of three events, over both shards, one after another.
+    for (let r = 0; r < 10; r++) {
+      await stream.put(records(stream, r * 3, 1, 3), () => `key-${r % 2}`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const last4 = await read(['--cluster', name, '--tail', '4']);
+    expect(last4.code).toBe(ExitCode.ok);
+    expect([...last4.ids].sort((a, b) => a - b)).toEqual([26, 27, 28, 29]);
+    // More than the stream holds: all of it.
+    const all = await read(['--cluster', name, '--tail', '1000']);
+    expect(all.ids).toHaveLength(30);
+    // With a filter, the last n of the events it keeps.
+    const odd = await read(['--cluster', name, '--tail', '3', '--grep', '/\\* (1|7|13|19|25) \\*/']);
+    expect([...odd.ids].sort((a, b) => a - b)).toEqual([13, 19, 25]);
+  });
+
+  it('and then follows: events that arrive after it started come whole', async () => {
+    const { stream, name } = await newStream();
+    await stream.put(records(stream, 0, 5));
+    const io = memoryIO();
+    const stop = new AbortController();
+    const running = run(['--cluster', name, '--endpoint-url', lab.endpoint, '--tail', '2'], io, { signal: stop.signal, lockOwner: noOtherProcess });
+    const lines = () => io.stdout.lines().map((line) => (JSON.parse(line) as { statementId: number }).statementId);
+    for (const deadline = Date.now() + 10_000; lines().length < 2 && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 50));
+    await stream.put(records(stream, 5, 2));
+    for (const deadline = Date.now() + 10_000; lines().length < 4 && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 50));
+    stop.abort('SIGINT');
+    await running;
+    expect(lines()).toEqual([3, 4, 5, 6]);
+  });
+
+  it('with --checkpoint or --from, a usage error: each says where to start', async () => {
+    const { name, file } = await newStream();
+    expect((await read(['--cluster', name, '--tail', '5', '--checkpoint', file])).code).toBe(ExitCode.usage);
+    expect((await read(['--cluster', name, '--tail', '5', '--from', '1h'])).stderr).toContain('--tail and --from both say where to start');
+  });
+});
