@@ -18,6 +18,8 @@ export interface EventFilterSpec {
   grep?: readonly string[];
   excludeGrep?: readonly string[];
   errorsOnly?: boolean;
+  /** The exclude form of errorsOnly: no failures. */
+  excludeErrors?: boolean;
   skipServiceUsers?: boolean;
 }
 
@@ -82,6 +84,7 @@ export function compileFilter(spec: EventFilterSpec): EventFilter | undefined {
     ...fieldTest('commandText', (spec.grep ?? []).map((pattern) => regex('--grep', pattern)), (spec.excludeGrep ?? []).map((pattern) => regex('--exclude-grep', pattern))),
   ];
   if (spec.errorsOnly) tests.push(isFailure);
+  if (spec.excludeErrors) tests.push((event) => !isFailure(event));
   if (spec.skipServiceUsers) tests.push((event) => !isServiceUser(event));
   if (tests.length === 0) return undefined;
   return (event) => tests.every((test) => test(event));

@@ -101,6 +101,12 @@ describe('--errors-only: a failure, as each engine reports it', () => {
     expect(isFailure({ type: 'record', ...fields })).toBe(failed);
   });
 
+  it('--exclude-errors is its exclude form', () => {
+    const events = [pg(1), pg(2, { exitCode: '42501', errorMessage: 'denied' })];
+    expect(kept({ excludeErrors: true }, events).map((event) => event.statementId)).toEqual([1]);
+    expect(kept({ errorsOnly: true }, events).map((event) => event.statementId)).toEqual([2]);
+  });
+
   it('none of the published samples is a failure: they are all successful statements', () => {
     expect(samples.filter(({ event }) => isFailure(event)).map(({ file }) => file)).toEqual([]);
   });

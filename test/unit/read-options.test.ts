@@ -87,6 +87,7 @@ describe('filter flags → the filter', () => {
     expect(options({ cluster: 'c' }).filter).toEqual({});
   });
   it('--grep that is no regular expression', refused({ cluster: 'c', grep: ['(x'] }, /--grep "\(x" is not a regular expression/));
+  it('--errors-only with --exclude-errors', refused({ cluster: 'c', errorsOnly: true, excludeErrors: true }, /leave nothing to show/));
   it('--quiet with --verbose', refused({ cluster: 'c', quiet: true, verbose: true }, /--quiet and --verbose/));
   it('--redact is off unless asked', () => {
     expect(options({ cluster: 'c' }).redact).toBe(false);
