@@ -53,15 +53,8 @@ export function toReadOptions(flags: RawReadFlags, stdoutIsTTY: boolean, now: Da
     ...(flags.checkpoint ? { checkpoint: flags.checkpoint } : {}),
     onError,
     ...(flags.deadLetter ? { deadLetter: flags.deadLetter } : {}),
-    output: oneOf('--output', flags.output ?? (stdoutIsTTY ? 'pretty' : 'ndjson'), OUTPUTS),
-    includeHeartbeats: flags.includeHeartbeats ?? false,
-    filter: filterOf(flags),
-    redact: flags.redact ?? false,
-    utc: flags.utc ?? false,
-    wide: flags.wide ?? false,
-    ...fieldsOf(flags.fields),
+    ...showingOf(flags, stdoutIsTTY),
     summary: flags.summary ?? false,
-    color: oneOf('--color', flags.color ?? 'auto', COLORS),
     verbose: flags.verbose ?? false,
     quiet: flags.quiet ?? false,
     debug: flags.debug ?? false,
@@ -70,6 +63,11 @@ export function toReadOptions(flags: RawReadFlags, stdoutIsTTY: boolean, now: Da
 
 /** `das-read show`: the reading flags it shares, checked the same way. */
 export function toShowOptions(flags: FlagsOf<'show'>, stdoutIsTTY: boolean) {
+  return { ...showingOf(flags, stdoutIsTTY), quiet: flags.quiet ?? false, debug: flags.debug ?? false };
+}
+
+/** The form, the filters, redaction and the layout: a read's and `show`'s alike. */
+function showingOf(flags: FlagsOf<'show'>, stdoutIsTTY: boolean) {
   return {
     output: oneOf('--output', flags.output ?? (stdoutIsTTY ? 'pretty' : 'ndjson'), OUTPUTS),
     includeHeartbeats: flags.includeHeartbeats ?? false,
@@ -79,8 +77,6 @@ export function toShowOptions(flags: FlagsOf<'show'>, stdoutIsTTY: boolean) {
     wide: flags.wide ?? false,
     ...fieldsOf(flags.fields),
     color: oneOf('--color', flags.color ?? 'auto', COLORS),
-    quiet: flags.quiet ?? false,
-    debug: flags.debug ?? false,
   };
 }
 
