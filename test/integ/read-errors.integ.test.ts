@@ -342,3 +342,35 @@ describe('--summary, from the command line', () => {
     expect(io.stderr.text).toContain('das-read summary: 6 events written');
   });
 });
+
+describe('plaintext data keys', () => {
+  it('appear nowhere: not on stdout, not on stderr with --debug --verbose, not in the dead letter, not in any form', async () => {
+    const { DecryptCommand } = await import('@aws-sdk/client-kms');
+    const { mkdtemp, readFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const stream = await lab.activityStream({ name: 'keys-cluster' });
+    const good = await stream.producer.encode(activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(1)]));
+    const tampered = await wrapperWith(stream, (w) => {
+      const bytes = Buffer.from(String(w.databaseActivityEvents), 'base64');
+      bytes[bytes.length - 40] = (bytes[bytes.length - 40] ?? 0) ^ 0xff;
+      w.databaseActivityEvents = bytes.toString('base64');
+    });
+    await putRaw(lab, stream.streamName, [good, tampered, good]);
+    // The data key, as KMS opens it for das-read: what must never be shown.
+    const wrapped = Buffer.from((JSON.parse(good.toString()) as { key: string }).key, 'base64');
+    const opened = await lab.clients.kms.send(new DecryptCommand({ CiphertextBlob: wrapped, EncryptionContext: { 'aws:rds:dbc-id': stream.database.resourceId } }));
+    const key = Buffer.from(opened.Plaintext ?? []);
+    expect(key).toHaveLength(32);
+    const spellings = [key.toString('base64'), key.toString('hex'), key.toString('base64url'), JSON.stringify([...key]).slice(1, -1), [...key].join(' ')];
+    const dir = await mkdtemp(join(tmpdir(), 'das-read-keys-'));
+    const seen: string[] = [];
+    for (const args of [['--on-error', 'skip', '--dead-letter', join(dir, 'dead.ndjson')], ['-o', 'json'], ['-o', 'pretty'], ['--summary'], []]) {
+      const result = await read(['--cluster', 'keys-cluster', '--debug', '--verbose', ...args]);
+      seen.push(result.stdout.join('\n'), result.stderr);
+    }
+    seen.push(await readFile(join(dir, 'dead.ndjson'), 'utf8'));
+    expect(seen.join('\n')).toMatch(/payload cannot be decrypted/);
+    for (const spelling of spellings) expect(seen.join('\n')).not.toContain(spelling);
+  });
+});
