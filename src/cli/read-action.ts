@@ -2,11 +2,10 @@ import { readCommand } from '../commands/read.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { chalkFor } from '../output/color.js';
 import { eventFormatter } from '../output/event-format.js';
-import type { PrettyLayout } from '../output/pretty.js';
 import { formatSummary } from '../output/summary-table.js';
 import { createStatusLine, type ReadProgress } from '../output/status-line.js';
 import type { FlagsOf } from './flags.js';
-import { toReadOptions } from './read-options.js';
+import { layoutOf, toReadOptions } from './read-options.js';
 import type { ActionContext } from './action-context.js';
 
 /** `das-read --cluster X`: read, decrypt, print. */
@@ -41,7 +40,7 @@ export async function readAction(flags: FlagsOf<'read'>, context: ActionContext)
     .finally(() => status?.stop());
   if (summary.tally) {
     // Asked for: written whatever --quiet says, to stderr, where it never mixes with the events.
-    const facts = { records: summary.records, kmsDecryptCalls: summary.kmsDecryptCalls, dataKeys: summary.dataKeys, skipped: summary.skipped, elapsedMs: context.now().getTime() - startedAt };
+    const facts = { records: summary.records, kmsDecryptCalls: summary.kmsDecryptCalls, dataKeys: summary.dataKeys ?? 0, skipped: summary.skipped, elapsedMs: context.now().getTime() - startedAt };
     io.stderr.write(formatSummary(summary.tally, facts, chalkFor(io, 'stderr', options.color), io.stderrIsTTY ? 100 : 160));
   }
   log.info(`${count(summary.events, 'event')} from ${count(summary.records, 'record')}; ${count(summary.kmsDecryptCalls, 'data key')} decrypted by KMS`);
@@ -50,11 +49,6 @@ export async function readAction(flags: FlagsOf<'read'>, context: ActionContext)
     log.warn(`the stream had lost events before this run could read them (${count(shards.length, 'shard')}: ${shards.join(', ')}); exit ${ExitCode.gap}`);
   }
   return context.interrupted() ?? (summary.gaps.length > 0 ? ExitCode.gap : ExitCode.ok);
-}
-
-/** Pretty lines fit the terminal, unless --wide; in its zone, unless --utc. */
-export function layoutOf(options: { utc: boolean; wide: boolean; fields?: string[] }, io: { stdoutColumns?: number }): PrettyLayout {
-  return { ...(options.utc ? { utc: true } : {}), ...(!options.wide && io.stdoutColumns ? { width: io.stdoutColumns } : {}), ...(options.fields ? { fields: options.fields } : {}) };
 }
 
 function count(n: number, noun: string): string {

@@ -2,6 +2,7 @@ import type { AwsOptions } from '../aws/clients.js';
 import type { Source } from '../aws/stream-target.js';
 import type { OnError, OutputFormat, ReadOptions } from '../commands/read-options.js';
 import type { ColorChoice } from '../output/color.js';
+import type { PrettyLayout } from '../output/pretty.js';
 import { availableParallelism } from 'node:os';
 import { UsageError } from '../errors.js';
 import { DEFAULT_MAX_RECORD_BYTES } from '../decode/record-limits.js';
@@ -92,6 +93,11 @@ function fieldsOf(list: string | undefined): { fields?: string[] } {
   const fields = list.split(',').map((field) => field.trim()).filter(Boolean);
   if (fields.length === 0) throw new UsageError('--fields names no field', 'For example: --fields logTime,dbUserName,commandText');
   return { fields };
+}
+
+/** Pretty lines fit the terminal, unless --wide; in its zone, unless --utc. */
+export function layoutOf(options: { utc: boolean; wide: boolean; fields?: string[] }, io: { stdoutColumns?: number }): PrettyLayout {
+  return { ...(options.utc ? { utc: true } : {}), ...(!options.wide && io.stdoutColumns ? { width: io.stdoutColumns } : {}), ...(options.fields ? { fields: options.fields } : {}) };
 }
 
 /** --region, --profile and --endpoint-url, for every command that talks to AWS. */

@@ -5,8 +5,7 @@ import { ExitCode } from '../errors.js';
 import { chalkFor } from '../output/color.js';
 import type { ActionContext } from './action-context.js';
 import type { FlagsOf } from './flags.js';
-import { toShowOptions } from './read-options.js';
-import { layoutOf } from './read-action.js';
+import { layoutOf, toShowOptions } from './read-options.js';
 
 /** `das-read show [FILE…]`: a saved trail, read as comfortably as a live one. */
 export async function showAction(flags: FlagsOf<'show'> & { files: string[] }, context: ActionContext): Promise<number> {

@@ -1,5 +1,5 @@
 import type { DecodedBatch } from '../decode/decode-stage.js';
-import type { DasEvent } from '../decode/types.js';
+import type { DasEvent, DecodedRecord } from '../decode/types.js';
 import { DataKeyRecordError, RecordError, UserError } from '../errors.js';
 import type { Progress } from '../checkpoint/position-book.js';
 import { deadLetterOf, type DeadLetter } from '../output/dead-letter.js';
@@ -24,6 +24,12 @@ export interface RenderOptions {
   log: Diagnostics;
 }
 
+/** Whether an event is written: heartbeats unless asked for, then the filters. --tail counts by the same rule. */
+export function keeps(options: Pick<RenderOptions, 'includeHeartbeats' | 'filter'>): (record: DecodedRecord, index: number) => boolean {
+  const { includeHeartbeats, filter } = options;
+  return (record, index) => (includeHeartbeats || !record.isHeartbeat(index)) && (!filter || filter(record.events[index] as DasEvent));
+}
+
 /** A batch as it is to be written: its text, the positions it covers, and how it ended. */
 interface RenderedBatch {
   text: Buffer[];
@@ -46,12 +52,15 @@ export class BatchRenderer {
   events = 0;
   records = 0;
   #failedInARow = 0;
+  readonly #keeps: (record: DecodedRecord, index: number) => boolean;
 
-  constructor(private readonly options: RenderOptions) {}
+  constructor(private readonly options: RenderOptions) {
+    this.#keeps = keeps(options);
+  }
 
   /** `handled(shard, sequence)`: how many of a record's events an earlier run wrote already. */
   render(batch: DecodedBatch, handled: (shardId: string, sequenceNumber: string) => number = () => 0): RenderedBatch {
-    const { format, maxEvents, filter } = this.options;
+    const { format, maxEvents } = this.options;
     const text = new Utf8Builder();
     const progress: Progress[] = [];
     const dead: DeadLetter[] = [];
@@ -76,8 +85,7 @@ export class BatchRenderer {
       const count = record.eventCount;
       const kept: number[] = [];
       for (; index < count && !full; index++) {
-        if (!this.options.includeHeartbeats && record.isHeartbeat(index)) continue;
-        if (filter && !filter(record.events[index] as DasEvent)) continue;
+        if (!this.#keeps(record, index)) continue;
         if (format.wholeRecord) kept.push(index);
         else text.append(format(record, index));
         this.options.onEvent?.(record.events[index] as DasEvent);

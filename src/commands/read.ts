@@ -22,6 +22,7 @@ import { BatchWriter } from './batch-writer.js';
 import { compileFilter } from '../events/filter.js';
 import { EventTally } from '../events/tally.js';
 import { tailStart } from './tail.js';
+import { keeps } from './batch-render.js';
 import type { DasEvent } from '../decode/types.js';
 import { CheckpointCommit } from './checkpoint-commit.js';
 import type { EventFormatter } from '../output/event-format.js';
@@ -47,7 +48,8 @@ export interface ReadSummary {
   /** Unreadable records skipped under --on-error skip. */
   skipped: number;
   kmsDecryptCalls: number;
-  dataKeys: number;
+  /** With --summary: the distinct data keys the records named. */
+  dataKeys?: number;
   gaps: Gap[];
   /** With --summary: the events written, counted. */
   tally?: EventTally;
@@ -78,7 +80,7 @@ export async function readCommand(options: ReadOptions, deps: ReadDeps): Promise
 
     const stop = new AbortController();
     const signal = AbortSignal.any([deps.signal, stop.signal]);
-    const decoder = createDecoder({ kms: clients.kms, resourceId: target.resourceId, threads: options.threads, maxRecordBytes: options.maxRecordBytes });
+    const decoder = createDecoder({ kms: clients.kms, resourceId: target.resourceId, threads: options.threads, maxRecordBytes: options.maxRecordBytes, countDataKeys: options.summary });
     const file = deps.stdoutTarget?.kind === 'file' ? deps.stdoutTarget : undefined;
     const tally = options.summary ? new EventTally() : undefined;
     const filter = compileFilter(options.filter);
@@ -89,7 +91,7 @@ export async function readCommand(options: ReadOptions, deps: ReadDeps): Promise
             kinesis: clients.kinesis,
             streamName: target.streamName,
             decoder,
-            keeps: (record, index) => (options.includeHeartbeats || !record.isHeartbeat(index)) && (!filter || filter(record.events[index] as DasEvent)),
+            keeps: keeps({ includeHeartbeats: options.includeHeartbeats, ...(filter ? { filter } : {}) }),
             now: startedAt,
             signal,
           }).catch(async (error: unknown) => {
@@ -112,7 +114,7 @@ export async function readCommand(options: ReadOptions, deps: ReadDeps): Promise
         ? { checkpoint: { commit: new CheckpointCommit(book, options.checkpoint, deps.now, UNREAD_BYTES[deps.stdoutTarget?.kind ?? 'closed'] ?? 0), syncOutput: file?.sync } }
         : {}),
     });
-    const summary: ReadSummary = { events: 0, records: 0, skipped: 0, kmsDecryptCalls: 0, dataKeys: 0, gaps, ...(tally ? { tally } : {}) };
+    const summary: ReadSummary = { events: 0, records: 0, skipped: 0, kmsDecryptCalls: 0, gaps, ...(tally ? { tally } : {}) };
     // The output pipe closed before the end: a normal end for `| head`.
     let outputClosed = false;
     // Decoding is not cut short by a stop: what was read is decoded and written before exiting.
@@ -157,7 +159,7 @@ export async function readCommand(options: ReadOptions, deps: ReadDeps): Promise
       } finally {
         stop.abort();
         await decoder.close();
-        Object.assign(summary, { events: writer.events, records: writer.records, skipped: writer.skipped, kmsDecryptCalls: decoder.stats.kmsDecryptCalls, dataKeys: decoder.stats.dataKeys });
+        Object.assign(summary, { events: writer.events, records: writer.records, skipped: writer.skipped, kmsDecryptCalls: decoder.stats.kmsDecryptCalls, ...(decoder.stats.dataKeys === undefined ? {} : { dataKeys: decoder.stats.dataKeys }) });
         if (writer.skipped > 0) {
           log.warn(`skipped ${writer.skipped} unreadable record${writer.skipped === 1 ? '' : 's'}${deadLetter ? `; kept in ${deadLetter.path}` : ''}`);
         }

@@ -8,8 +8,8 @@ import { explainAwsError } from '../aws/aws-errors.js';
 
 export interface DataKeyStats {
   kmsDecryptCalls: number;
-  /** Distinct data keys the records named: with the cache, one KMS call each. */
-  dataKeys: number;
+  /** Distinct data keys the records named, when counted (--summary): with the cache, one KMS call each. */
+  dataKeys?: number;
 }
 
 /** KMS refused this one key; other records (other keys) may still be readable. */
@@ -35,23 +35,29 @@ export interface DataKey {
  * share one call.
  */
 export class DataKeyCache {
-  readonly stats: DataKeyStats = { kmsDecryptCalls: 0, dataKeys: 0 };
-  readonly #seen = new Set<string>();
+  readonly stats: DataKeyStats = { kmsDecryptCalls: 0 };
+  /** Every key's name, kept only when distinct keys are counted: a long follow need not hold them. */
+  readonly #seen: Set<string> | undefined;
   readonly #keys: Lru<string, Promise<DataKey>>;
 
   constructor(
     private readonly kms: KMSClient,
     private readonly context: EncryptionContext,
     capacity = 1024,
+    countKeys = false,
   ) {
     this.#keys = new Lru(capacity);
+    if (countKeys) {
+      this.#seen = new Set();
+      this.stats.dataKeys = 0;
+    }
   }
 
   /** `id` is the wrapped key as the record carries it (base64): a name, not a secret. */
   keyFor(id: string, wrappedKey: Uint8Array, signal?: AbortSignal): Promise<DataKey> {
-    if (!this.#seen.has(id)) {
+    if (this.#seen && !this.#seen.has(id)) {
       this.#seen.add(id);
-      this.stats.dataKeys++;
+      this.stats.dataKeys = this.#seen.size;
     }
     const cached = this.#keys.get(id);
     if (cached) return cached;

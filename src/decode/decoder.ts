@@ -28,13 +28,15 @@ export interface DecoderOptions {
   threads?: number;
   /** A record's bound once inflated; past it the record is unreadable. */
   maxRecordBytes?: number;
+  /** Count distinct data keys (stats.dataKeys), holding each one's name for the run. */
+  countDataKeys?: boolean;
   /** Opens the payloads instead of what `threads` asks for: a test's. */
   opener?: PayloadOpener;
 }
 
 /** wrapper JSON → KMS data key → Encryption SDK → gunzip → activity record, the last three on `threads` threads. */
 export function createDecoder(options: DecoderOptions): Decoder {
-  const keys = new DataKeyCache(options.kms, encryptionContextFor(options.resourceId), options.dataKeyCacheSize);
+  const keys = new DataKeyCache(options.kms, encryptionContextFor(options.resourceId), options.dataKeyCacheSize, options.countDataKeys);
   const { maxRecordBytes } = options;
   const opener =
     options.opener ?? (options.threads ? workerOpener(options.threads, maxRecordBytes === undefined ? {} : { maxRecordBytes }) : inThreadOpener(options.dataKeyCacheSize, maxRecordBytes));

@@ -3,6 +3,7 @@ import type { DasEvent, DecodedRecord } from '../decode/types.js';
 import { visible } from './visible.js';
 import { isFailure } from '../events/outcome.js';
 import { formatMoment, parseDasTime } from '../events/das-time.js';
+import { colorOf } from './event-colors.js';
 
 /** How a pretty line is laid out: its zone, and the terminal's width (none: each line in full). */
 export interface PrettyLayout {
@@ -13,7 +14,8 @@ export interface PrettyLayout {
 }
 
 /**
- * `spare` pieces are left out, the last first, when the line would not fit and the `main` one (the
+ * `text` is as the event sent it: it is measured, cut and styled as `visible` shows it. `spare`
+ * pieces are left out, the last first, when the line would not fit and the `main` one (the
  * statement, or a failure's reason) would get too little of it.
  */
 type Piece = { text: string; style: (text: string) => string; pad?: number; spare?: boolean; main?: boolean; from?: readonly string[] };
@@ -31,42 +33,42 @@ const MAIN_ROOM = 40;
  * `-o ndjson` away, so this shows what answers "who did what, when", on one line of the terminal.
  */
 export function formatPretty(event: DasEvent, record: DecodedRecord, chalk: ChalkInstance, layout: PrettyLayout = {}): string {
-  // Every field is written by whoever talks to the database: shown as data, never as control
-  // sequences. A statement's own line breaks show as \n: one event, one line, nothing hidden.
-  const shown = (value: string) => visible(value);
-  const escapes = (styled: (text: string) => string) => (text: string) => styled(text).replace(/\\(u[0-9a-f]{4}|x[0-9a-f]{2}|[nrt])/g, (escape) => chalk.dim(escape));
-  const dim = escapes(chalk.dim);
-  const time: Piece = { text: shown(timeOf(event, layout.utc === true, (layout.width ?? Infinity) < COMPACT_BELOW)), style: dim };
-  if (event.type === 'heartbeat') return finish([time, { text: 'heartbeat', style: dim }, { text: shown(text(record.instanceId)), style: dim }], layout.width);
+  const dim = chalk.dim;
+  const time: Piece = { text: timeOf(event, layout.utc === true, (layout.width ?? Infinity) < COMPACT_BELOW), style: dim };
+  if (event.type === 'heartbeat') return finish([time, { text: 'heartbeat', style: dim }, { text: text(record.instanceId), style: dim }], layout.width, chalk);
   // A failed statement must not look like one that ran: marked in words, and in red where there is colour.
   const failed = isFailure(event);
-  const kind = shown(text(event.class) || '-');
-  const command = shown(text(event.command) || '-');
   const pieces: Piece[] = [
     { ...time, from: ['logTime', 'startTime'] },
-    { text: kind, style: escapes(failed ? chalk.red.bold : colorOf(chalk, event)), pad: 8, from: ['class'] },
-    { text: command, style: escapes(chalk.bold), pad: 12, from: ['command'] },
-    { text: shown(who(event)), style: escapes(chalk.cyan), from: ['dbUserName', 'databaseName'] },
+    { text: text(event.class) || '-', style: failed ? chalk.red.bold : colorOf(chalk, event), pad: 8, from: ['class'] },
+    { text: text(event.command) || '-', style: chalk.bold, pad: 12, from: ['command'] },
+    { text: who(event), style: chalk.cyan, from: ['dbUserName', 'databaseName'] },
   ];
   const from = origin(event);
-  if (from) pieces.push({ text: shown(from), style: dim, spare: true, from: ['remoteHost', 'remotePort', 'clientApplication'] });
+  if (from) pieces.push({ text: from, style: dim, spare: true, from: ['remoteHost', 'remotePort', 'clientApplication'] });
   // What failed, and why, before the statement: on a narrow terminal the reason is what must show.
-  if (failed) pieces.push({ text: 'FAILED', style: chalk.red.bold.inverse }, { text: shown(failure(event)), style: escapes(chalk.red), main: true });
+  if (failed) pieces.push({ text: 'FAILED', style: chalk.red.bold.inverse }, { text: failure(event), style: chalk.red, main: true });
   const statement = text(event.commandText).trim() || objectOf(event);
-  if (statement) pieces.push({ text: shown(statement), style: escapes(failed ? chalk.red : (plain) => plain), main: !failed, from: ['commandText', 'objectName', 'objectType'] });
+  if (statement) pieces.push({ text: statement, style: failed ? chalk.red : (plain) => plain, main: !failed, from: ['commandText', 'objectName', 'objectType'] });
   if (Array.isArray(event.paramList) && event.paramList.length > 0) {
-    // JSON escapes C0 controls, not C1 ones nor bidi overrides.
-    pieces.push({ text: shown(`params: ${event.paramList.map((param) => JSON.stringify(param)).join(', ')}`), style: dim, spare: true, from: ['paramList'] });
+    // JSON escapes C0 controls, not C1 ones nor bidi overrides: visible does the rest.
+    pieces.push({ text: `params: ${event.paramList.map((param) => JSON.stringify(param)).join(', ')}`, style: dim, spare: true, from: ['paramList'] });
   }
   const { fields } = layout;
-  return finish(fields ? pieces.filter((piece) => !piece.from || piece.from.some((field) => fields.includes(field))) : pieces, layout.width);
+  return finish(fields ? pieces.filter((piece) => !piece.from || piece.from.some((field) => fields.includes(field))) : pieces, layout.width, chalk);
 }
 
-/** The pieces on one line, each padded to its column; cut with … to fit `width`, if there is one. */
-function finish(all: Piece[], width: number | undefined): string {
+/**
+ * The pieces on one line, each padded to its column; cut with … to fit `width`, if there is one.
+ * Every field is written by whoever talks to the database: shown as data, never as control
+ * sequences (a statement's own line breaks show as \n, dim where there is colour).
+ */
+function finish(all: Piece[], width: number | undefined, chalk: ChalkInstance): string {
   let line = '';
   let room = width === undefined ? Number.POSITIVE_INFINITY : Math.max(width, NARROWEST);
-  const length = (pieces: Piece[]) => pieces.reduce((sum, piece, index) => sum + (index ? SEPARATOR.length : 0) + Math.max(piece.text.length, piece.pad ?? 0), 0);
+  const columns = (piece: Piece) => visible(piece.text).length;
+  const mark = (escape: string) => chalk.dim(escape);
+  const length = (pieces: Piece[]) => pieces.reduce((sum, piece, index) => sum + (index ? SEPARATOR.length : 0) + Math.max(columns(piece), piece.pad ?? 0), 0);
   const before = (pieces: Piece[]) => length(pieces.slice(0, pieces.findIndex((piece) => piece.main) + 1 || pieces.length).slice(0, -1)) + SEPARATOR.length;
   let pieces = all;
   while (length(pieces) > room && room - before(pieces) < MAIN_ROOM) {
@@ -76,15 +78,22 @@ function finish(all: Piece[], width: number | undefined): string {
   }
   for (const [index, piece] of pieces.entries()) {
     const last = index === pieces.length - 1;
-    const padded = last || piece.pad === undefined ? piece.text : piece.text.padEnd(piece.pad);
+    const padding = last || piece.pad === undefined ? 0 : Math.max(0, piece.pad - columns(piece));
     const gap = index === 0 ? '' : SEPARATOR;
-    if (gap.length + padded.length <= room) {
-      line += gap + piece.style(piece.text) + padded.slice(piece.text.length);
-      room -= gap.length + padded.length;
+    if (gap.length + columns(piece) + padding <= room) {
+      line += gap + piece.style(visible(piece.text, mark)) + ' '.repeat(padding);
+      room -= gap.length + columns(piece) + padding;
       continue;
     }
-    const fits = room - gap.length - 1;
-    if (fits > 0) line += gap + piece.style(`${[...padded].slice(0, fits).join('').trimEnd()}…`);
+    // Cut by what shows: an escape (\e) is never split.
+    let fits = room - gap.length - 1;
+    let kept = '';
+    for (const character of piece.text) {
+      fits -= visible(character).length;
+      if (fits < 0) break;
+      kept += character;
+    }
+    if (room - gap.length - 1 > 0) line += gap + piece.style(`${visible(kept.trimEnd(), mark)}…`);
     break;
   }
   return `${line}\n`;
@@ -132,26 +141,3 @@ function objectOf(event: DasEvent): string {
   const type = text(event.objectType);
   return type ? `${type} ${name}` : name;
 }
-
-type Color = 'red' | 'yellow' | 'green' | 'blue' | 'magenta';
-
-const CLASS_COLORS: Record<string, Color> = { DDL: 'red', ROLE: 'red', WRITE: 'yellow', READ: 'green', FUNCTION: 'blue', CONNECT: 'magenta' };
-
-/**
- * Where the class says nothing of the kind of statement (Aurora MySQL's MAIN / AUX, Oracle's
- * Standard, SQL Server's TABLE), the command does.
- */
-const COMMAND_COLORS: Array<[RegExp, Color]> = [
-  [/^(CREATE|ALTER|DROP|TRUNCATE|RENAME|GRANT|REVOKE)\b/, 'red'],
-  [/^(INSERT|UPDATE|DELETE|MERGE|WRITE|REPLACE|COPY)\b/, 'yellow'],
-  [/^(SELECT|READ|SHOW)\b/, 'green'],
-  [/^(CONNECT|DISCONNECT|LOGON|LOGOFF|LOGIN|LOGOUT)\b/, 'magenta'],
-];
-
-function colorOf(chalk: ChalkInstance, event: DasEvent): (text: string) => string {
-  const byClass = CLASS_COLORS[text(event.class).toUpperCase()];
-  const command = text(event.command).toUpperCase();
-  const color = byClass ?? COMMAND_COLORS.find(([pattern]) => pattern.test(command))?.[1];
-  return color ? chalk[color] : (plain) => plain;
-}
-

@@ -1,6 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { Counter, EventTally } from '../events/tally.js';
 import { visible } from './visible.js';
+import { colorOf } from './event-colors.js';
 
 export interface RunFacts {
   records: number;
@@ -11,7 +12,6 @@ export interface RunFacts {
 }
 
 const number = (n: number) => n.toLocaleString('en-US');
-const CLASS_COLORS: Record<string, 'red' | 'yellow' | 'green' | 'blue' | 'magenta'> = { DDL: 'red', ROLE: 'red', WRITE: 'yellow', READ: 'green', FUNCTION: 'blue', CONNECT: 'magenta', MISC: 'blue' };
 /** Minutes drawn at most: the latest. */
 const MINUTES = 30;
 const BAR = 40;
@@ -56,8 +56,7 @@ export function formatSummary(tally: EventTally, facts: RunFacts, chalk: ChalkIn
       const total = [...classes.values()].reduce((sum, n) => sum + n, 0);
       const bar = [...classes].sort((a, b) => b[1] - a[1]).map(([kind, count]) => {
         const cells = Math.max(1, Math.round((count / most) * BAR));
-        const color = CLASS_COLORS[kind.toUpperCase()];
-        return chalk.level > 0 ? (color ? chalk[color] : chalk.white)('█'.repeat(cells)) : (shown(kind)[0] ?? '?').repeat(cells);
+        return chalk.level > 0 ? colorOf(chalk, { type: 'record', class: kind })('█'.repeat(cells)) : (shown(kind)[0] ?? '?').repeat(cells);
       });
       lines.push(`  ${new Date(minute).toISOString().slice(11, 16)}  ${bar.join('')}  ${number(total)}`);
     }

@@ -8,7 +8,7 @@ import { DecodedActivityRecord } from '../../src/decode/decoded-record.js';
 // A decoder whose speed each record sets: the stage's ordering is what is under test here.
 function delayedDecoder(delays: Record<string, number>, failing = new Set<string>()): Decoder {
   return {
-    stats: { kmsDecryptCalls: 0, dataKeys: 0 },
+    stats: { kmsDecryptCalls: 0 },
     close: async () => {},
     async decode(record) {
       await new Promise((resolve) => setTimeout(resolve, delays[record.sequenceNumber] ?? 0));
