@@ -42,6 +42,8 @@ export class UsageError extends UserError {
 export interface RecordPosition {
   shardId: string;
   sequenceNumber: string;
+  /** Where a record kept outside Kinesis sits, in words (`byte 1234 of FILE`): said instead of the shard. */
+  place?: string;
 }
 
 /** One record that cannot be turned into events; the reason says which step refused it. */
@@ -53,7 +55,7 @@ export class RecordError extends UserError {
     options?: { cause?: unknown },
   ) {
     super(
-      `cannot read record ${position.sequenceNumber} in ${position.shardId}: ${reason}`,
+      position.place ? `cannot read the record at ${position.place}: ${reason}` : `cannot read record ${position.sequenceNumber} in ${position.shardId}: ${reason}`,
       ExitCode.unreadableRecord,
       hint,
       options,

@@ -1,7 +1,7 @@
 // The library API: what another program, the lab, or a Lambda reading the stream imports ('das-read').
 // The CLI is built on these same functions; nothing else of the package can be imported.
 export { createAwsClients, type AwsClients, type AwsOptions, type SdkWarnings } from './aws/clients.js';
-export { resolveTarget } from './aws/resolve.js';
+export { resolveTarget, resourceIdOf } from './aws/resolve.js';
 export { targetFromStream, type Source, type StreamTarget } from './aws/stream-target.js';
 export { createDecoder, type Decoder, type DecoderOptions } from './decode/decoder.js';
 export type { DataKeyStats } from './decode/data-keys.js';
@@ -11,6 +11,10 @@ export type { DasActivityRecord, DasEvent, DasEventType, DecodedRecord, RawRecor
 export { readStream, type StreamReadOptions } from './kinesis/stream-reader.js';
 export type { ShardBatch } from './kinesis/shard-reader.js';
 export type { StartPosition } from './kinesis/positions.js';
+export { compileFilter, isServiceUser, type EventFilter, type EventFilterSpec } from './events/filter.js';
+export { isFailure } from './events/outcome.js';
+export { redactEvent, redactSql } from './events/redact.js';
+export { keeps } from './commands/batch-render.js';
 export { eventId, formatNdjson } from './output/ndjson.js';
 export { eventFormatter, type EventFormatter } from './output/event-format.js';
 export { visible } from './output/visible.js';

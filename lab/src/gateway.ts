@@ -1,6 +1,7 @@
 import { request, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listen, readBody, type Listening } from './http.js';
 import type { LocalKms } from './local-kms.js';
+import type { LocalFirehose } from './local-firehose.js';
 import { queryError, type LocalRds } from './local-rds.js';
 import { jsonError, ServiceError, type ServiceReply } from './service-error.js';
 import { FaultPlan } from './faults.js';
@@ -8,6 +9,7 @@ import { FaultPlan } from './faults.js';
 export interface GatewayOptions {
   kms: LocalKms;
   rds: LocalRds;
+  firehose: LocalFirehose;
   /** Where Kinesis calls go: the kinesis-local server. */
   kinesisUrl: string;
   port?: number;
@@ -44,14 +46,19 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const target = String(incoming.headers['x-amz-target'] ?? '');
     const [service, operation = ''] = target.split('.');
     // RDS speaks the query protocol: its operation is the form's Action, its errors XML.
-    const form = service === 'TrentService' || service === 'Kinesis_20131202' ? undefined : new URLSearchParams(body.toString('utf8'));
-    const fault = faults.decide(form ? 'rds' : service === 'TrentService' ? 'kms' : 'kinesis', form ? (form.get('Action') ?? '') : operation);
+    const json = JSON_SERVICES[service ?? ''];
+    const form = json ? undefined : new URLSearchParams(body.toString('utf8'));
+    const fault = faults.decide(json ?? 'rds', form ? (form.get('Action') ?? '') : operation);
     if (fault?.kind === 'reset') return void response.socket?.destroy();
     if (fault?.kind === 'error') return send(response, form ? queryError(fault.error) : jsonError(fault.error));
     if (fault?.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms));
     if (service === 'TrentService') {
       if (denied.has(`kms:${operation}`)) return send(response, jsonError(accessDenied(`kms:${operation}`, 'AccessDeniedException')));
       return send(response, await options.kms.handle(operation, body));
+    }
+    if (service === 'Firehose_20150804') {
+      if (denied.has(`firehose:${operation}`)) return send(response, jsonError(accessDenied(`firehose:${operation}`, 'AccessDeniedException')));
+      return send(response, options.firehose.handle(operation, body));
     }
     if (service === 'Kinesis_20131202') {
       if (denied.has(`kinesis:${operation}`)) return send(response, jsonError(accessDenied(`kinesis:${operation}`, 'AccessDeniedException')));
@@ -62,11 +69,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       if (denied.has(`rds:${action}`)) return send(response, queryError(accessDenied(`rds:${action}`, 'AccessDenied')));
       return send(response, options.rds.handle(form));
     }
-    send(response, jsonError(new ServiceError('UnknownOperationException', 'The lab serves Kinesis, KMS and RDS only')));
+    send(response, jsonError(new ServiceError('UnknownOperationException', 'The lab serves Kinesis, KMS, RDS and Firehose only')));
   };
   const listening = await listen(handler, options.port);
   return { ...listening, denied, faults, signers };
 }
+
+/** The services that speak JSON, by their X-Amz-Target prefix; RDS speaks the query protocol. */
+const JSON_SERVICES: Record<string, 'kms' | 'kinesis' | 'firehose'> = { TrentService: 'kms', Kinesis_20131202: 'kinesis', Firehose_20150804: 'firehose' };
 
 function accessDenied(action: string, code: string): ServiceError {
   return new ServiceError(

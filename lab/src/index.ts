@@ -7,3 +7,4 @@ export { putRecords } from './put-records.js';
 export { activityRecord, heartbeatEvent, postgresEvent } from './synthetic-events.js';
 export { activityStreamName, type LabDatabase } from './local-rds.js';
 export { freePort } from './http.js';
+export { LocalFirehose, type DeliveryStream } from './local-firehose.js';

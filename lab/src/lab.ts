@@ -3,6 +3,7 @@ import { labClients, type LabClients } from './lab-clients.js';
 import { startGateway, type Gateway } from './gateway.js';
 import { startKinesisLocal, type KinesisLocal } from './kinesis-local.js';
 import { LocalKms } from './local-kms.js';
+import { LocalFirehose } from './local-firehose.js';
 import { activityStreamName, LocalRds, type LabDatabase } from './local-rds.js';
 
 export const LAB_REGION = 'us-east-1';
@@ -25,6 +26,8 @@ export interface Lab {
   region: string;
   kms: LocalKms;
   rds: LocalRds;
+  /** Firehose's Direct PUT, for the Lambda's delivery. */
+  firehose: LocalFirehose;
   gateway: Gateway;
   /** SDK clients aimed at the lab. */
   clients: LabClients;
@@ -35,6 +38,7 @@ export interface Lab {
 
 export async function startLab(options: LabOptions): Promise<Lab> {
   const kms = new LocalKms({ region: LAB_REGION, accountId: LAB_ACCOUNT, delayMs: options.kmsDelayMs ?? 0 });
+  const firehose = new LocalFirehose({ region: LAB_REGION, accountId: LAB_ACCOUNT });
   // Filled in once the gateway is up: RDS makes and deletes Kinesis streams through it, as a client would.
   const kinesisOf: { client?: KinesisClient } = {};
   const rds = new LocalRds({
@@ -56,7 +60,7 @@ export async function startLab(options: LabOptions): Promise<Lab> {
   let gateway: Gateway | undefined;
   try {
     kinesisLocal = await startKinesisLocal({ nodePath: options.nodePath, region: LAB_REGION, accountId: LAB_ACCOUNT });
-    gateway = await startGateway({ kms, rds, kinesisUrl: kinesisLocal.url, port: options.port });
+    gateway = await startGateway({ kms, rds, firehose, kinesisUrl: kinesisLocal.url, port: options.port });
   } catch (error) {
     await kinesisLocal?.stop();
     throw error;
@@ -69,6 +73,7 @@ export async function startLab(options: LabOptions): Promise<Lab> {
     region: LAB_REGION,
     kms,
     rds,
+    firehose,
     gateway,
     clients,
     async startActivityStream(database, kmsKeyId, shardCount = 1) {

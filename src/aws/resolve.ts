@@ -110,3 +110,13 @@ export async function resolveTarget(source: Source, rds: RDSClient, signal?: Abo
       return targetFromStream(source.streamName, source.resourceId);
   }
 }
+
+/**
+ * The resource id of a cluster or instance, whatever the state of its activity stream: records
+ * kept elsewhere (an archive, a dead letter) stay readable after the stream is stopped.
+ */
+export async function resourceIdOf(source: { kind: 'cluster' | 'instance'; identifier: string }, rds: RDSClient, signal?: AbortSignal): Promise<string> {
+  const info = source.kind === 'cluster' ? await describeCluster(rds, source.identifier, signal) : await describeInstance(rds, source.identifier, signal);
+  if (!info.resourceId) throw new UserError(`RDS names no resource id for ${info.kind} ${info.identifier}`);
+  return info.resourceId;
+}

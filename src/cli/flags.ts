@@ -141,6 +141,7 @@ export const COMMAND_FLAGS = {
   start: [...DATABASE, ...AWS, ...TRANSITION, 'kmsKey', 'mode', 'engineNativeAuditFields'],
   stop: [...DATABASE, ...AWS, ...TRANSITION, 'yes'],
   show: [...SHOWING, 'quiet', 'debug'],
+  decode: [...DATABASE, 'resourceId', ...AWS, 'maxEvents', 'onError', 'deadLetter', 'maxRecordBytes', 'threads', ...SHOWING, 'verbose', 'quiet', 'debug'],
   lab: ['port', 'postgres', 'rate', 'debug'],
   demo: ['seconds', 'postgres', 'debug'],
 } as const satisfies Record<string, readonly FlagName[]>;
@@ -153,6 +154,11 @@ const WORDING: Partial<Record<CommandName, Partial<Record<FlagName, string>>>> =
   start: { applyImmediately: 'start now rather than in the next maintenance window', wait: 'wait until the stream is started' },
   stop: { applyImmediately: 'stop now rather than in the next maintenance window', wait: 'wait until the stream is stopped' },
   demo: { postgres: 'use a real PostgreSQL with pgbench and pgaudit' },
+  decode: {
+    cluster: 'the Aurora DB cluster the records are from (identifier or ARN): RDS gives its resource id',
+    instance: 'the RDS for Oracle / SQL Server DB instance the records are from (identifier or ARN)',
+    resourceId: 'the cluster-… or db-… resource id the records are from, without asking RDS',
+  },
 };
 
 export function addFlags(command: Command, name: CommandName): Command {

@@ -12,7 +12,7 @@ interface ProgramOutput {
 export type Flags = Record<string, string | string[] | boolean | undefined>;
 
 /** What each command does with its flags; the program itself knows nothing of AWS or the terminal. */
-export type Actions = { [C in CommandName]: (flags: FlagsOf<C> & (C extends 'show' ? { files: string[] } : unknown)) => Promise<void> };
+export type Actions = { [C in CommandName]: (flags: FlagsOf<C> & (C extends 'show' | 'decode' ? { files: string[] } : unknown)) => Promise<void> };
 
 /** The command line, and nothing else: commands get validated options, not commander. */
 export function buildProgram(version: string, output: ProgramOutput, actions: Actions): Command {
@@ -52,7 +52,7 @@ ${EXIT_CODES_HELP}`,
     )
     .action(async (flags: Flags) => actions.read(typed(flags)));
 
-  const subcommands: Array<[Exclude<CommandName, 'read' | 'show'>, string]> = [
+  const subcommands: Array<[Exclude<CommandName, 'read' | 'show' | 'decode'>, string]> = [
     ['status', 'show the activity stream of a cluster or instance'],
     ['start', 'start the activity stream of a cluster or instance'],
     ['stop', 'stop the activity stream: deletes its Kinesis stream and any unread events'],
@@ -68,14 +68,22 @@ ${EXIT_CODES_HELP}`,
       .showHelpAfterError(`(das-read ${name} --help shows its options)`);
     addFlags(command, name).action(async (flags: Flags, self: Command) => actions[name](typed(withOptionsBefore(self, flags))));
   }
-  const show = program
-    .command('show')
-    .description("show das-read's saved ndjson (audit files, gzip'd or not) with the same forms and filters")
-    .argument('[file...]', 'files to read, in order (default: standard input; - is standard input too)')
-    .exitOverride()
-    .configureOutput({ writeOut: output.writeOut, writeErr: output.writeErr, outputError: (message, write) => write(`das-read: ${message}`) })
-    .showHelpAfterError('(das-read show --help shows its options)');
-  addFlags(show, 'show').action(async (files: string[], flags: Flags, self: Command) => actions.show({ ...typed<FlagsOf<'show'>>(withOptionsBefore(self, flags)), files }));
+  const withFiles = (name: 'show' | 'decode', description: string, files: string) => {
+    const command = program
+      .command(name)
+      .description(description)
+      .argument('[file...]', files)
+      .exitOverride()
+      .configureOutput({ writeOut: output.writeOut, writeErr: output.writeErr, outputError: (message, write) => write(`das-read: ${message}`) })
+      .showHelpAfterError(`(das-read ${name} --help shows its options)`);
+    return addFlags(command, name);
+  };
+  withFiles('show', "show das-read's saved ndjson (audit files, gzip'd or not) with the same forms and filters", 'files to read, in order (default: standard input; - is standard input too)').action(
+    async (files: string[], flags: Flags, self: Command) => actions.show({ ...typed<FlagsOf<'show'>>(withOptionsBefore(self, flags)), files }),
+  );
+  withFiles('decode', "decrypt activity-stream records kept outside Kinesis: Firehose's raw delivery to S3 (gzip'd or not), dead letters", 'archives to read, in order (default: standard input; - is standard input too)').action(
+    async (files: string[], flags: Flags, self: Command) => actions.decode({ ...typed<FlagsOf<'decode'>>(withOptionsBefore(self, flags)), files }),
+  );
   return program;
 }
 

@@ -36,10 +36,6 @@ export function toReadOptions(flags: RawReadFlags, stdoutIsTTY: boolean, now: Da
     throw new UsageError(`--until ${until.toISOString()} is not after --from ${from.timestamp.toISOString()}`);
   }
   if (flags.quiet && flags.verbose) throw new UsageError('--quiet and --verbose ask for opposite things: give one');
-  const onError = oneOf('--on-error', flags.onError ?? 'fail', ON_ERROR);
-  if (flags.deadLetter && onError !== 'skip') {
-    throw new UsageError('--dead-letter goes with --on-error skip', 'With --on-error fail (the default) das-read stops at the first unreadable record.');
-  }
   return {
     source: sourceOf(flags),
     aws: awsOptionsOf(flags),
@@ -47,19 +43,65 @@ export function toReadOptions(flags: RawReadFlags, stdoutIsTTY: boolean, now: Da
     from,
     ...(until ? { until } : {}),
     ...tailOf(flags),
-    ...(flags.maxEvents === undefined ? {} : { maxEvents: parsePositiveInteger('--max-events', flags.maxEvents) }),
     batchSize: flags.batchSize === undefined ? 1000 : parsePositiveInteger('--batch-size', flags.batchSize, 10_000),
-    threads: flags.threads === undefined ? defaultThreads() : flags.threads === '0' ? 0 : parsePositiveInteger('--threads', flags.threads, 64),
-    maxRecordBytes: flags.maxRecordBytes === undefined ? DEFAULT_MAX_RECORD_BYTES : parseByteSize('--max-record-bytes', flags.maxRecordBytes),
     ...(flags.checkpoint ? { checkpoint: flags.checkpoint } : {}),
-    onError,
-    ...(flags.deadLetter ? { deadLetter: flags.deadLetter } : {}),
+    ...recordHandlingOf(flags),
     ...showingOf(flags, stdoutIsTTY),
     summary: flags.summary ?? false,
     verbose: flags.verbose ?? false,
     quiet: flags.quiet ?? false,
     debug: flags.debug ?? false,
   };
+}
+
+/** How records are decoded and what becomes of one that cannot be: a read's and `decode`'s alike. */
+function recordHandlingOf(flags: FlagValues<'maxEvents' | 'onError' | 'deadLetter' | 'threads' | 'maxRecordBytes'>) {
+  const onError = oneOf('--on-error', flags.onError ?? 'fail', ON_ERROR);
+  if (flags.deadLetter && onError !== 'skip') {
+    throw new UsageError('--dead-letter goes with --on-error skip', 'With --on-error fail (the default) das-read stops at the first unreadable record.');
+  }
+  return {
+    ...(flags.maxEvents === undefined ? {} : { maxEvents: parsePositiveInteger('--max-events', flags.maxEvents) }),
+    threads: flags.threads === undefined ? defaultThreads() : flags.threads === '0' ? 0 : parsePositiveInteger('--threads', flags.threads, 64),
+    maxRecordBytes: flags.maxRecordBytes === undefined ? DEFAULT_MAX_RECORD_BYTES : parseByteSize('--max-record-bytes', flags.maxRecordBytes),
+    onError,
+    ...(flags.deadLetter ? { deadLetter: flags.deadLetter } : {}),
+  };
+}
+
+/** Whose records an archive holds: a cluster or instance RDS is asked about, or a resource id as it is. */
+export type ArchiveSource = { kind: 'cluster' | 'instance'; identifier: string } | { kind: 'resource'; resourceId: string };
+
+/** `das-read decode`: the archive's owner, the record handling and the showing flags of a read. */
+export function toDecodeOptions(flags: FlagsOf<'decode'>, stdoutIsTTY: boolean) {
+  if (flags.quiet && flags.verbose) throw new UsageError('--quiet and --verbose ask for opposite things: give one');
+  return {
+    source: archiveSourceOf(flags),
+    aws: awsOptionsOf(flags),
+    ...recordHandlingOf(flags),
+    ...showingOf(flags, stdoutIsTTY),
+    verbose: flags.verbose ?? false,
+    quiet: flags.quiet ?? false,
+    debug: flags.debug ?? false,
+  };
+}
+
+function archiveSourceOf(flags: FlagsOf<'decode'>): ArchiveSource {
+  const named = [flags.cluster && '--cluster', flags.instance && '--instance', flags.resourceId && '--resource-id'].filter(Boolean);
+  if (named.length === 0) {
+    throw new UsageError(
+      'name whose records these are: their data keys are bound to it',
+      'Use --cluster NAME (Aurora), --instance NAME (RDS for Oracle / SQL Server), or --resource-id cluster-… / db-… without asking RDS.',
+    );
+  }
+  if (named.length > 1) throw new UsageError(`${named.join(' and ')} both name whose records these are: give one`);
+  if (flags.cluster) return { kind: 'cluster', identifier: flags.cluster };
+  if (flags.instance) return { kind: 'instance', identifier: flags.instance };
+  const resourceId = flags.resourceId ?? '';
+  if (!/^(cluster|db)-[A-Za-z0-9]+$/.test(resourceId)) {
+    throw new UsageError(`--resource-id "${resourceId}" is not a resource id`, 'It looks like cluster-ABCDEFGHIJKLMNOPQRSTUVWXYZ (Aurora) or db-ABCDEFGHIJKLMNOPQRSTUVWXYZ (an RDS instance): the DbClusterResourceId or DbiResourceId.');
+  }
+  return { kind: 'resource', resourceId };
 }
 
 /** `das-read show`: the reading flags it shares, checked the same way. */

@@ -79,6 +79,7 @@ export async function run(argv: string[], io: IO, deps: RunDeps = {}): Promise<n
       start: guarded(async () => (await import('./admin-actions.js')).startAction),
       stop: guarded(async () => (await import('./admin-actions.js')).stopAction),
       show: guarded(async () => (await import('./show-action.js')).showAction),
+      decode: guarded(async () => (await import('./decode-action.js')).decodeAction),
       lab: guarded(async () => (await import('./lab-actions.js')).labAction),
       demo: guarded(async () => (await import('./lab-actions.js')).demoAction),
     },

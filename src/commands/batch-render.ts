@@ -124,9 +124,9 @@ export class BatchRenderer {
 function keyFailure(error: DataKeyRecordError, later: readonly { decoded?: unknown }[]): Error {
   if (later.some((outcome) => outcome.decoded !== undefined)) return error;
   return new UserError(
-    `KMS will not open the data keys of this stream: ${error.reason} (first at record ${error.position.sequenceNumber} in ${error.position.shardId})`,
+    `KMS will not open the data keys of this stream: ${error.reason} (first at ${error.position.place ?? `record ${error.position.sequenceNumber} in ${error.position.shardId}`})`,
     undefined,
-    `${error.hint ? `${error.hint}\n` : ''}das-read stops here whatever --on-error says: the events before it are written and checkpointed, and the next run starts at this record.`,
+    `${error.hint ? `${error.hint}\n` : ''}das-read stops here whatever --on-error says: the events before it are written (and checkpointed: the next run starts at this record).`,
     { cause: error },
   );
 }

@@ -53,13 +53,13 @@ export function createDecoder(options: DecoderOptions): Decoder {
   return {
     stats: keys.stats,
     async decode(record, signal) {
-      const position = { shardId: record.shardId, sequenceNumber: record.sequenceNumber };
+      const position = { shardId: record.shardId, sequenceNumber: record.sequenceNumber, ...(record.place ? { place: record.place } : {}) };
       const wrapper = refuseAs(position, () => parseWrapper(record.data));
       const key = await keyFor(position, wrapper, signal);
       const opened = await opener.open(key, wrapper.databaseActivityEvents).catch((error: unknown) => {
         throw error instanceof OpenerFailure ? error : asRecordError(position, error);
       });
-      return new DecodedActivityRecord({ ...position, version: wrapper.version }, opened);
+      return new DecodedActivityRecord({ shardId: record.shardId, sequenceNumber: record.sequenceNumber, version: wrapper.version }, opened);
     },
     close: () => opener.close(),
   };

@@ -4,4 +4,6 @@ export interface RawRecord {
   sequenceNumber: string;
   data: Uint8Array;
   arrivalTime?: Date;
+  /** A record read from a file, not a shard: where it is, for messages. */
+  place?: string;
 }

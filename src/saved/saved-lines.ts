@@ -11,11 +11,16 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * trail is read the same whether it was rotated or not.
  */
 export async function plainContent(source: Readable): Promise<AsyncIterable<Buffer>> {
+  return (await contentOf(source)).content;
+}
+
+/** As plainContent, saying whether it was gzip'd: a place in it is then a place in the gunzipped bytes. */
+export async function contentOf(source: Readable): Promise<{ content: AsyncIterable<Buffer>; gzipped: boolean }> {
   const chunks = source[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
   // A stream of strings (one made in memory) reads as its UTF-8 bytes.
   const bytes = (chunk: Buffer | string) => (typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
   const first = await chunks.next();
-  if (first.done) return Readable.from([]);
+  if (first.done) return { content: Readable.from([]), gzipped: false };
   const head = bytes(first.value);
   const all = Readable.from(
     (async function* () {
@@ -27,9 +32,9 @@ export async function plainContent(source: Readable): Promise<AsyncIterable<Buff
       }
     })(),
   );
-  if (head[0] !== 0x1f || head[1] !== 0x8b) return all;
+  if (head[0] !== 0x1f || head[1] !== 0x8b) return { content: all, gzipped: false };
   // pipeline, not pipe: a source that fails fails the gunzip, and its reader with it.
-  return pipeline(all, createGunzip(), () => {});
+  return { content: pipeline(all, createGunzip(), () => {}), gzipped: true };
 }
 
 /**

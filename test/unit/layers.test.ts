@@ -10,7 +10,7 @@ const LAB = fileURLToPath(new URL('../../lab/src', import.meta.url));
  * src/'s folders, lowest first: each may import only from itself and those before it. The files at
  * src/'s root are the ground floor (errors, sleep, version), but for the two entries at the top.
  */
-const LAYERS = ['', 'aws', 'kinesis', 'decode', 'events', 'saved', 'checkpoint', 'output', 'commands', 'cli', 'entry'];
+const LAYERS = ['', 'aws', 'kinesis', 'decode', 'events', 'saved', 'checkpoint', 'output', 'commands', 'cli', 'entry', 'lambda'];
 const ENTRIES = new Set(['index.ts', 'main.ts']);
 
 function sources(dir: string): string[] {
@@ -66,6 +66,27 @@ describe('src/ is layered, every import pointing down', () => {
   it('the walk sees the imports it checks', () => {
     expect(graph.get('commands/read.ts')).toContain('decode/decoder.ts');
     expect(graph.get('cli/run.ts')).toContain('cli/read-action.ts');
+  });
+});
+
+describe('the Lambda is built on the library API alone', () => {
+  it('src/lambda/ imports nothing of das-read but index.ts, the API a user of the package imports', () => {
+    const lambda = sources(join(SRC, 'lambda'));
+    expect(lambda.length).toBeGreaterThan(5);
+    const reaching = lambda.flatMap((file) =>
+      importsOf(file)
+        .filter((module) => !module.startsWith('lambda/') && module !== 'index.js')
+        .map((module) => `${relative(SRC, file)} → ${module}`),
+    );
+    expect(reaching).toEqual([]);
+    expect(lambda.some((file) => importsOf(file).includes('index.js'))).toBe(true);
+  });
+
+  it('only its entry touches process, as only main.ts does for the CLI', () => {
+    const touching = sources(SRC)
+      .filter((file) => /\bprocess\.(env|stdout|stderr|stdin|exit|argv|on)\b/.test(readFileSync(file, 'utf8').replace(/\/\/.*$|\/\*[\s\S]*?\*\//gm, '')))
+      .map((file) => relative(SRC, file));
+    expect(touching.filter((file) => file !== 'main.ts' && file !== 'lambda/index.ts')).toEqual([]);
   });
 });
 

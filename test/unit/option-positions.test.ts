@@ -7,7 +7,7 @@ import { buildProgram, optionsAfterSubcommand, type Actions, type Flags } from '
 function program() {
   const calls: Array<{ command: string; flags: Flags }> = [];
   const record = (command: string) => async (flags: Flags) => void calls.push({ command, flags });
-  const actions: Actions = { read: record('read'), status: record('status'), start: record('start'), stop: record('stop'), lab: record('lab'), demo: record('demo'), show: record('show') };
+  const actions: Actions = { read: record('read'), status: record('status'), start: record('start'), stop: record('stop'), lab: record('lab'), demo: record('demo'), show: record('show'), decode: record('decode') };
   let errors = '';
   const built = buildProgram('0.0.0', { writeOut: () => {}, writeErr: (text) => (errors += text) }, actions);
   return { built, calls, errors: () => errors };

@@ -1,0 +1,36 @@
+import { createReadStream } from 'node:fs';
+import { resourceIdOf } from '../aws/resolve.js';
+import { decodeCommand, type ArchiveInput } from '../commands/decode.js';
+import { ExitCode } from '../errors.js';
+import { chalkFor } from '../output/color.js';
+import { eventFormatter } from '../output/event-format.js';
+import type { ActionContext } from './action-context.js';
+import type { FlagsOf } from './flags.js';
+import { layoutOf, toDecodeOptions } from './read-options.js';
+
+/** `das-read decode [FILE…]`: archived records, decrypted as the live reader decrypts them. */
+export async function decodeAction(flags: FlagsOf<'decode'> & { files: string[] }, context: ActionContext): Promise<number> {
+  const { io } = context;
+  const options = toDecodeOptions(flags, io.stdoutIsTTY);
+  const inputs: ArchiveInput[] = (flags.files.length ? flags.files : ['-']).map((name) =>
+    name === '-' ? { name: 'standard input', open: () => io.stdin } : { name, open: () => createReadStream(name) },
+  );
+  const log = context.log({ color: options.color, verbose: options.verbose, quiet: options.quiet, debug: options.debug });
+  const summary = await context.withClients(options.aws, async (clients) => {
+    const { source } = options;
+    const resourceId = source.kind === 'resource' ? source.resourceId : await resourceIdOf(source, clients.rds, context.signal);
+    return decodeCommand(inputs, { ...options, resourceId }, {
+      kms: clients.kms,
+      stdout: io.stdout,
+      format: eventFormatter(options.output, chalkFor(io, 'stdout', options.color), { redact: options.redact, ...layoutOf(options, io) }),
+      log,
+      signal: context.signal,
+    });
+  });
+  log.info(`${count(summary.events, 'event')} from ${count(summary.records, 'record')}; ${count(summary.kmsDecryptCalls, 'data key')} decrypted by KMS`);
+  return context.interrupted() ?? (summary.missing > 0 ? ExitCode.runtime : ExitCode.ok);
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}

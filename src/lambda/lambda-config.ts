@@ -1,0 +1,114 @@
+import { compileFilter, UsageError, type EventFilterSpec } from '../index.js';
+
+/** What the function does, as its environment says; with none, every event as NDJSON on stdout. */
+export interface LambdaConfig {
+  output: LambdaOutput;
+  filter: EventFilterSpec;
+  redact: boolean;
+  includeHeartbeats: boolean;
+  fields?: string[];
+  /** `cluster-…` or `db-…`, when the stream's name does not say it (or Firehose was sent records directly). */
+  resourceId?: string;
+  /** An Amazon Data Firehose delivery stream to deliver to, instead of stdout (CloudWatch Logs). */
+  firehoseDeliveryStream?: string;
+}
+
+export type LambdaOutput = 'ndjson';
+const OUTPUTS: readonly LambdaOutput[] = ['ndjson'];
+
+/** The CLI's filter flags, as variables: a list is comma-separated, as CloudFormation writes one. */
+const LISTS = {
+  USERS: 'users',
+  EXCLUDE_USERS: 'excludeUsers',
+  DATABASES: 'databases',
+  EXCLUDE_DATABASES: 'excludeDatabases',
+  CLASSES: 'classes',
+  EXCLUDE_CLASSES: 'excludeClasses',
+  COMMANDS: 'commands',
+  EXCLUDE_COMMANDS: 'excludeCommands',
+  OBJECTS: 'objects',
+  EXCLUDE_OBJECTS: 'excludeObjects',
+} as const satisfies Record<string, keyof EventFilterSpec>;
+
+/** One regular expression each: a comma is part of many. */
+const PATTERNS = { GREP: 'grep', EXCLUDE_GREP: 'excludeGrep' } as const satisfies Record<string, keyof EventFilterSpec>;
+
+const SWITCHES = { ERRORS_ONLY: 'errorsOnly', EXCLUDE_ERRORS: 'excludeErrors', SKIP_SERVICE_USERS: 'skipServiceUsers' } as const satisfies Record<string, keyof EventFilterSpec>;
+
+/** Every variable the function reads, for its README table and the template. */
+export const LAMBDA_VARIABLES = [
+  'OUTPUT',
+  'FIREHOSE_DELIVERY_STREAM',
+  'RESOURCE_ID',
+  ...Object.keys(LISTS),
+  ...Object.keys(PATTERNS),
+  ...Object.keys(SWITCHES),
+  'REDACT',
+  'INCLUDE_HEARTBEATS',
+  'FIELDS',
+] as const;
+
+type Environment = Readonly<Record<string, string | undefined>>;
+
+/** The environment, checked: a mistake in it is said in words, naming the variable, at the first invocation. */
+export function lambdaConfig(env: Environment): LambdaConfig {
+  const filter: Record<string, unknown> = {};
+  for (const [name, key] of Object.entries(LISTS)) {
+    const values = listOf(env[name]);
+    if (values) filter[key] = values;
+  }
+  for (const [name, key] of Object.entries(PATTERNS)) {
+    const pattern = present(env[name]);
+    if (pattern === undefined) continue;
+    try {
+      new RegExp(pattern, 'is');
+    } catch (error) {
+      throw configError(name, `"${pattern}" is not a regular expression: ${(error as Error).message}`);
+    }
+    filter[key] = [pattern];
+  }
+  for (const [name, key] of Object.entries(SWITCHES)) if (switchOf(env, name)) filter[key] = true;
+  if (filter.errorsOnly && filter.excludeErrors) throw configError('ERRORS_ONLY', 'and EXCLUDE_ERRORS are both on: they leave nothing to deliver');
+  compileFilter(filter as EventFilterSpec);
+  const output = present(env.OUTPUT) ?? 'ndjson';
+  if (!(OUTPUTS as readonly string[]).includes(output)) throw configError('OUTPUT', `must be one of ${OUTPUTS.join(', ')} (it is "${output}")`);
+  const resourceId = present(env.RESOURCE_ID);
+  if (resourceId !== undefined && !/^(cluster|db)-[A-Za-z0-9]+$/.test(resourceId)) {
+    throw configError('RESOURCE_ID', `"${resourceId}" is not a resource id: it looks like cluster-ABCDEFGHIJKLMNOPQRSTUVWXYZ or db-ABCDEFGHIJKLMNOPQRSTUVWXYZ`);
+  }
+  const fields = listOf(env.FIELDS);
+  const firehoseDeliveryStream = present(env.FIREHOSE_DELIVERY_STREAM);
+  return {
+    output: output as LambdaOutput,
+    filter: filter as EventFilterSpec,
+    redact: switchOf(env, 'REDACT'),
+    includeHeartbeats: switchOf(env, 'INCLUDE_HEARTBEATS'),
+    ...(fields ? { fields } : {}),
+    ...(resourceId ? { resourceId } : {}),
+    ...(firehoseDeliveryStream ? { firehoseDeliveryStream } : {}),
+  };
+}
+
+const present = (value: string | undefined) => (value === undefined || value.trim() === '' ? undefined : value.trim());
+
+function listOf(value: string | undefined): string[] | undefined {
+  const items = present(value)
+    ?.split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+  return items?.length ? items : undefined;
+}
+
+const TRUE = new Set(['true', '1', 'yes', 'on']);
+const FALSE = new Set(['false', '0', 'no', 'off']);
+
+function switchOf(env: Environment, name: string): boolean {
+  const value = present(env[name])?.toLowerCase();
+  if (value === undefined || FALSE.has(value)) return false;
+  if (TRUE.has(value)) return true;
+  throw configError(name, `must be true or false (it is "${env[name]}")`);
+}
+
+function configError(name: string, problem: string): UsageError {
+  return new UsageError(`the function's environment: ${name} ${problem}`, 'Fix the variable in the function\'s configuration (deploy/template.yaml sets them from its parameters).');
+}

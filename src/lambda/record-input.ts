@@ -1,0 +1,18 @@
+import { RecordError, UserError } from '../index.js';
+
+/**
+ * A record's base64 data as bytes. Lambda and Firehose send canonical base64; anything else is
+ * handed on empty, for the decoder to refuse as a record with no JSON in it.
+ */
+export function recordBytes(base64: unknown): Uint8Array {
+  if (typeof base64 !== 'string') return new Uint8Array();
+  const bytes = Buffer.from(base64, 'base64');
+  return bytes.toString('base64') === base64 ? bytes : new Uint8Array();
+}
+
+/** What a failed record's log line says about why. */
+export function failureFields(error: unknown): Record<string, string> {
+  if (error instanceof RecordError) return { reason: error.reason, ...(error.hint ? { hint: error.hint } : {}) };
+  if (error instanceof UserError) return { reason: error.message, ...(error.hint ? { hint: error.hint } : {}) };
+  return { reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+}

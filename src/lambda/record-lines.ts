@@ -1,0 +1,36 @@
+import { Chalk } from 'chalk';
+import { compileFilter, eventFormatter, keeps, targetFromStream, UserError, type Decoder, type RawRecord } from '../index.js';
+import type { LambdaConfig } from './lambda-config.js';
+
+/** A record's events as the CLI's ndjson writes them, after the filters: what the function delivers. */
+export type LinesOf = (record: RawRecord, streamArn: string | undefined) => Promise<string[]>;
+
+/**
+ * Decrypts with the decoder of the record's resource (its data keys cached across invocations),
+ * keeps what the filters keep, and formats each event as one NDJSON line.
+ */
+export function recordLines(config: LambdaConfig, decoderFor: (resourceId: string) => Decoder): LinesOf {
+  const filter = compileFilter(config.filter);
+  const kept = keeps({ includeHeartbeats: config.includeHeartbeats, ...(filter ? { filter } : {}) });
+  const format = eventFormatter(config.output, new Chalk({ level: 0 }), { redact: config.redact, ...(config.fields ? { fields: config.fields } : {}) });
+  return async (record, streamArn) => {
+    const decoded = await decoderFor(resourceIdOf(config, streamArn)).decode(record);
+    const lines: string[] = [];
+    for (let index = 0; index < decoded.eventCount; index++) if (kept(decoded, index)) lines.push(format(decoded, index));
+    return lines;
+  };
+}
+
+/** RESOURCE_ID, or the end of the stream's name (`aws-rds-das-<resource id>`). */
+function resourceIdOf(config: LambdaConfig, streamArn: string | undefined): string {
+  if (config.resourceId) return config.resourceId;
+  const name = streamArn?.slice(streamArn.indexOf(':stream/') + ':stream/'.length);
+  if (!name || !streamArn?.includes(':stream/')) {
+    throw new UserError('the records do not say which Kinesis stream they came from', undefined, 'Set RESOURCE_ID to the cluster-… or db-… resource id of the database.');
+  }
+  try {
+    return targetFromStream(name, undefined).resourceId;
+  } catch (error) {
+    throw new UserError(`cannot tell the resource id from the stream name "${name}"`, undefined, 'Set RESOURCE_ID to the cluster-… or db-… resource id of the database.', { cause: error });
+  }
+}

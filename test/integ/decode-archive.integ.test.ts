@@ -1,0 +1,148 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { activityRecord, heartbeatEvent, postgresEvent } from '../../lab/src/synthetic-events.js';
+import { run } from '../../src/cli/run.js';
+import { ExitCode } from '../../src/errors.js';
+import { deadLetterOf } from '../../src/output/dead-letter.js';
+import { kinesisEventOf, tampered } from '../helpers/lambda-events.js';
+import { memoryIO } from '../helpers/memory-io.js';
+import { readOnce } from '../helpers/read-once.js';
+import { startTestLab, type TestLab } from '../helpers/test-lab.js';
+
+let lab: TestLab;
+let dir: string;
+beforeAll(async () => {
+  lab = await startTestLab();
+  dir = await mkdtemp(join(tmpdir(), 'das-read-decode-'));
+});
+afterAll(async () => {
+  await lab?.close();
+});
+
+async function decode(args: string[], input?: string) {
+  const io = memoryIO(input === undefined ? {} : { input });
+  const code = await run(['decode', ...args, '--endpoint-url', lab.endpoint], io);
+  return { code, stdout: io.stdout.lines(), stderr: io.stderr.text };
+}
+
+/** Every field but the id, which in an archive is the file and byte, not the shard and sequence number. */
+const withoutIds = (lines: string[]) => lines.map((line) => JSON.stringify({ ...(JSON.parse(line) as object), eventId: undefined }));
+const ids = (lines: string[]) => lines.map((line) => (JSON.parse(line) as { statementId: number }).statementId);
+
+/** A stream of records as RDS makes them, and each record's data as Firehose's raw delivery keeps it. */
+async function archived(name: string, count: number) {
+  const stream = await lab.activityStream({ name });
+  await stream.put(Array.from({ length: count }, (_, r) => activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(r * 2), postgresEvent(r * 2 + 1)])));
+  const event = await kinesisEventOf(lab, stream.streamName);
+  const data = event.Records.map((record) => Buffer.from(record.kinesis.data, 'base64'));
+  const live = await readOnce(lab.endpoint, ['--stream-name', stream.streamName, '-o', 'ndjson']);
+  expect(live.code).toBe(0);
+  return { stream, event, data, live: live.stdout, resourceId: stream.database.resourceId };
+}
+
+describe('das-read decode: records kept outside Kinesis', () => {
+  it("a Firehose S3 object (records back to back, gzip'd, one corrupt inside) gives the live reader's events, and the corrupt record's offset", async () => {
+    const { event, data, live, resourceId } = await archived('decode-firehose', 6);
+    const records = [...data];
+    records[3] = Buffer.from(tampered(event.Records[3]?.kinesis.data ?? ''), 'base64');
+    const plain = Buffer.concat(records);
+    const offset = records.slice(0, 3).reduce((sum, bytes) => sum + bytes.length, 0);
+    const file = join(dir, 'das-stream-1-2026-12-01-00-00-00-abc.gz');
+    await writeFile(file, gzipSync(plain));
+
+    const skipped = await decode([file, '--resource-id', resourceId, '--on-error', 'skip', '--dead-letter', join(dir, 'dead.ndjson')]);
+    expect(skipped.code, skipped.stderr).toBe(0);
+    expect(withoutIds(skipped.stdout)).toEqual(withoutIds([...live.slice(0, 6), ...live.slice(8)]));
+    expect(skipped.stderr).toContain(`cannot read the record at byte ${offset} of ${file} (gunzipped)`);
+    expect(skipped.stderr).toContain('skipped 1 unreadable record');
+    const letter = JSON.parse(await readFile(join(dir, 'dead.ndjson'), 'utf8')) as { data: string; sequenceNumber: string };
+    expect(letter.sequenceNumber).toBe(String(offset));
+    expect(Buffer.from(letter.data, 'base64')).toEqual(records[3]);
+
+    const failed = await decode([file, '--resource-id', resourceId]);
+    expect(failed.code).toBe(ExitCode.unreadableRecord);
+    expect(ids(failed.stdout)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(failed.stderr).toContain(`byte ${offset} of ${file} (gunzipped)`);
+  });
+
+  it('records one a line, not gzip\'d, from standard input, and named by --cluster, read the same', async () => {
+    const { data, live } = await archived('decode-lines', 3);
+    const text = data.map((bytes) => bytes.toString('utf8')).join('\n') + '\n';
+    const result = await decode(['--cluster', 'decode-lines', '-o', 'ndjson'], text);
+    expect(result.code, result.stderr).toBe(0);
+    expect(withoutIds(result.stdout)).toEqual(withoutIds(live));
+    expect(JSON.parse(result.stdout[0] ?? '{}')).toMatchObject({ eventId: 'standard input:0:0' });
+  });
+
+  it("das-read's dead letters and Firehose's processing-failed records are read again, a dead letter keeping its events' ids", async () => {
+    const { event, data, live, resourceId } = await archived('decode-dead', 2);
+    const letters = event.Records.map((record, place) =>
+      JSON.stringify(deadLetterOf({ shardId: record.eventID.split(':')[0] ?? '', sequenceNumber: record.kinesis.sequenceNumber, data: data[place] as Buffer }, 'KMS was throttling')),
+    );
+    const deadFile = join(dir, 'letters.ndjson');
+    await writeFile(deadFile, letters.join('\n') + '\n');
+    const failedFile = join(dir, 'processing-failed');
+    await writeFile(
+      failedFile,
+      event.Records.map((record) => JSON.stringify({ attemptsMade: 4, arrivalTimestamp: 1764547200000, errorCode: 'Lambda.FunctionError', errorMessage: 'timed out', attemptEndingTimestamp: 1764547260000, rawData: record.kinesis.data, lambdaArn: 'arn:aws:lambda:us-east-1:000000000000:function:das-read' })).join('\n'),
+    );
+    const result = await decode([deadFile, failedFile, '--resource-id', resourceId]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout.slice(0, 4)).toEqual(live);
+    expect(withoutIds(result.stdout.slice(4))).toEqual(withoutIds(live));
+  });
+
+  it('bytes that are no record, a record cut short, and gzip data that ends early are each reported where they are; the rest is read', async () => {
+    const { data, live, resourceId } = await archived('decode-damage', 3);
+    const garbage = Buffer.from('not a record\n');
+    const content = Buffer.concat([data[0] as Buffer, garbage, data[1] as Buffer, data[2] as Buffer]);
+    const file = join(dir, 'damaged');
+    await writeFile(file, Buffer.concat([content, (data[0] as Buffer).subarray(0, 50)]));
+    const result = await decode([file, '--resource-id', resourceId, '--on-error', 'skip']);
+    expect(result.code).toBe(0);
+    expect(withoutIds(result.stdout)).toEqual(withoutIds(live));
+    expect(result.stderr).toContain(`byte ${(data[0] as Buffer).length} of ${file}: ${garbage.length} bytes that are not a JSON object`);
+    expect(result.stderr).toContain(`byte ${content.length} of ${file}: ${file} ends inside a JSON object`);
+
+    const cut = join(dir, 'cut.gz');
+    const zipped = gzipSync(Buffer.concat([data[0] as Buffer, data[1] as Buffer]));
+    await writeFile(cut, zipped.subarray(0, zipped.length - 30));
+    const truncated = await decode([cut, '--resource-id', resourceId, '--on-error', 'skip']);
+    expect(truncated.stderr).toMatch(/unexpected end of file.*the rest of .*cut\.gz cannot be read/);
+    expect(ids(truncated.stdout)).toEqual([0, 1]);
+  });
+
+  it('a decompression bomb is reported as one run of bytes past the bound, not held whole, and the record after it is read', async () => {
+    const { data, resourceId } = await archived('decode-bomb', 1);
+    const file = join(dir, 'bomb.gz');
+    await writeFile(file, gzipSync(Buffer.concat([Buffer.alloc(40 * 1024 * 1024, 'A'), data[0] as Buffer])));
+    const result = await decode([file, '--resource-id', resourceId, '--on-error', 'skip']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('bytes that are not JSON longer than 16777216 bytes');
+    expect(ids(result.stdout)).toEqual([0, 1]);
+  });
+
+  it('heartbeats, filters and --max-events are the live reader\'s; a missing file is said and the others read (exit 1)', async () => {
+    const stream = await lab.activityStream({ name: 'decode-filters' });
+    await stream.put([activityRecord(stream.database.resourceId, 'db-A', [heartbeatEvent('2026-01-01 00:00:00.000+00'), postgresEvent(1, { dbUserName: 'rdsadmin' }), postgresEvent(2)])]);
+    const event = await kinesisEventOf(lab, stream.streamName);
+    const file = join(dir, 'filters');
+    await writeFile(file, Buffer.from(event.Records[0]?.kinesis.data ?? '', 'base64'));
+    const result = await decode([join(dir, 'no-such-file'), file, '--resource-id', stream.database.resourceId, '--skip-service-users']);
+    expect(result.code).toBe(ExitCode.runtime);
+    expect(result.stderr).toMatch(/no-such-file.*(no such file|ENOENT)/i);
+    expect(ids(result.stdout)).toEqual([2]);
+    const beats = await decode([file, '--resource-id', stream.database.resourceId, '--include-heartbeats', '--max-events', '2']);
+    expect(beats.stdout.map((line) => (JSON.parse(line) as { type: string }).type)).toEqual(['heartbeat', 'record']);
+  });
+
+  it('refuses to guess whose records they are', async () => {
+    expect((await decode([])).stderr).toContain('name whose records these are');
+    expect((await decode(['--resource-id', 'prod'])).stderr).toContain('is not a resource id');
+    const both = await decode(['--resource-id', 'cluster-ABC', '--cluster', 'x']);
+    expect(both.code).toBe(ExitCode.usage);
+  });
+});
