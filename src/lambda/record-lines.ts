@@ -1,4 +1,3 @@
-import { Chalk } from 'chalk';
 import { compileFilter, eventFormatter, keeps, targetFromStream, UserError, type Decoder, type RawRecord } from '../index.js';
 import type { LambdaConfig } from './lambda-config.js';
 
@@ -12,7 +11,7 @@ export type LinesOf = (record: RawRecord, streamArn: string | undefined) => Prom
 export function recordLines(config: LambdaConfig, decoderFor: (resourceId: string) => Decoder): LinesOf {
   const filter = compileFilter(config.filter);
   const kept = keeps({ includeHeartbeats: config.includeHeartbeats, ...(filter ? { filter } : {}) });
-  const format = eventFormatter(config.output, new Chalk({ level: 0 }), { redact: config.redact, ...(config.fields ? { fields: config.fields } : {}) });
+  const format = eventFormatter(config.output, undefined, { redact: config.redact, ...(config.fields ? { fields: config.fields } : {}) });
   return async (record, streamArn) => {
     const decoded = await decoderFor(resourceIdOf(config, streamArn)).decode(record);
     const lines: string[] = [];

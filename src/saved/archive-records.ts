@@ -29,7 +29,7 @@ const isSpace = (byte: number) => byte === 0x20 || byte === 0x0a || byte === 0x0
  * by their braces, strings and escapes respected; each object is then JSON.parse's. Anything
  * else is reported where it is, and the next object is read: nothing after a bad patch is lost.
  */
-export async function* archiveRecords(content: AsyncIterable<Buffer>, options: ArchiveOptions): AsyncGenerator<ArchiveItem> {
+export async function* archiveRecords(content: AsyncIterable<Buffer> | Iterable<Buffer>, options: ArchiveOptions): AsyncGenerator<ArchiveItem> {
   const { name, maxRecordBytes } = options;
   let offset = 0;
   // The object or the run of other bytes being read: where it started and what was kept of it.
