@@ -32,6 +32,9 @@ export function makeChalk(level: ColorLevel): ChalkInstance {
   return new Chalk({ level });
 }
 
+/** For output that is never coloured: ndjson and json, a Lambda's log. */
+export const colourless = (): ChalkInstance => makeChalk(0);
+
 /** The one place a stream's colour is decided: from --color, that stream's terminal and the environment. */
 export function chalkFor(io: Pick<IO, 'stdoutIsTTY' | 'stderrIsTTY' | 'env'>, stream: 'stdout' | 'stderr', choice: ColorChoice = 'auto'): ChalkInstance {
   return makeChalk(colorLevel(choice, stream === 'stdout' ? io.stdoutIsTTY : io.stderrIsTTY, io.env));

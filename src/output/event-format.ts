@@ -3,7 +3,7 @@ import type { DasEvent, DecodedRecord } from '../decode/types.js';
 import { formatNdjson, ndjsonOf } from './ndjson.js';
 import { formatPretty, type PrettyLayout } from './pretty.js';
 import { redactEvent } from '../events/redact.js';
-import { makeChalk } from './color.js';
+import { colourless } from './color.js';
 
 /**
  * `index` is the event's place in its record: with the shard and sequence number, a stable id.
@@ -17,7 +17,7 @@ export function pick(event: Record<string, unknown>, fields: readonly string[]):
 }
 
 /** The formatter `-o` names; only pretty, and --redact, parse the events back into objects. Without a chalk, pretty is colourless. */
-export function eventFormatter(output: 'ndjson' | 'pretty' | 'json', chalk: ChalkInstance = makeChalk(0), options: { redact?: boolean } & PrettyLayout = {}): EventFormatter {
+export function eventFormatter(output: 'ndjson' | 'pretty' | 'json', chalk: ChalkInstance = colourless(), options: { redact?: boolean } & PrettyLayout = {}): EventFormatter {
   const eventOf = (record: DecodedRecord, index: number) => record.events[index] as DasEvent;
   const shown = options.redact ? (record: DecodedRecord, index: number) => redactEvent(eventOf(record, index)) : eventOf;
   const { fields } = options;
