@@ -29,7 +29,8 @@ interface Waiting {
 // (it shares its core with the main thread) is given less, and no batch waits on it.
 const JOBS_PER_MESSAGE = 32;
 const JOBS_PER_THREAD = 2 * JOBS_PER_MESSAGE;
-const RECORD_WORKER = new URL('./record-worker.js', import.meta.url);
+// Found when threads start, not when the module loads: a bundle that decrypts on its own thread (the Lambda's) has no such file.
+const recordWorker = () => new URL('./record-worker.js', import.meta.url);
 /** How long the threads running must stay busy, with records waiting, before another starts. */
 const BACKLOG_MS = 2_000;
 /** The idle share of the machine's cores, over that time, that another thread needs to be worth starting. */
@@ -75,7 +76,7 @@ export interface WorkerOpenerOptions {
  * data key, on this thread; a thread is sent a key the first time it needs it.
  */
 export function workerOpener(maxThreads: number, options: WorkerOpenerOptions = {}): WorkerOpener {
-  const { keysPerThread = 256, backlogMs = BACKLOG_MS, now = () => performance.now(), idleCoreMs = machineIdleMs, script = RECORD_WORKER, maxRecordBytes } = options;
+  const { keysPerThread = 256, backlogMs = BACKLOG_MS, now = () => performance.now(), idleCoreMs = machineIdleMs, script = recordWorker(), maxRecordBytes } = options;
   const threads: Thread[] = [];
   const queue: Waiting[] = [];
   let nextId = 0;

@@ -71,14 +71,17 @@ describe('the published package', () => {
     expect(Object.keys(manifest.dependencies).filter((name) => /kinesis-local|encrypt-node|das-read-lab/.test(name))).toEqual([]);
   });
 
-  it('exports the library API, with its types, and nothing else', async () => {
+  it('exports the library API and the Lambda entry, with their types, and nothing else', async () => {
     const manifest = JSON.parse(await readFile(join(installed.packageDir, 'package.json'), 'utf8')) as { exports: Record<string, unknown> };
-    expect(Object.keys(manifest.exports)).toEqual(['.']);
+    expect(Object.keys(manifest.exports)).toEqual(['.', './lambda']);
     expect(manifest.exports['.']).toEqual({ types: './dist/index.d.ts', default: './dist/index.js' });
+    expect(manifest.exports['./lambda']).toEqual({ types: './dist/lambda/index.d.ts', default: './dist/lambda/index.js' });
     const probe = `
       const api = await import('das-read');
       const names = ['createAwsClients', 'resolveTarget', 'createDecoder', 'decodeBatches', 'readStream', 'formatNdjson', 'eventFormatter', 'UserError', 'RecordError'];
-      console.log(JSON.stringify({ missing: names.filter((name) => typeof api[name] !== 'function') }));
+      const lambda = await import('das-read/lambda');
+      if (typeof lambda.handler !== 'function') names.push('das-read/lambda handler');
+      console.log(JSON.stringify({ missing: names.filter((name) => typeof (api[name] ?? lambda[name]) !== 'function') }));
       for (const deep of ['das-read/dist/cli/run.js', 'das-read/dist/aws/clients.js', 'das-read/package.json']) {
         await import(deep).then(() => console.log('importable: ' + deep), (error) => { if (error.code !== 'ERR_PACKAGE_PATH_NOT_EXPORTED') throw error; });
       }`;
