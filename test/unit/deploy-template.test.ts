@@ -210,3 +210,12 @@ describe('deploy/template.yaml', () => {
     expect(JSON.stringify(role?.Properties?.Policies)).toMatch(/"Fn::If":\["UsesFirehose",\{[^}]*"Action":"firehose:PutRecordBatch"/);
   });
 });
+
+describe("the README's table of the function's variables", () => {
+  it('names exactly the variables the function reads', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const table = /\| variable \| as the CLI's \| value \|\n([\s\S]*?)\n\n/.exec(readme)?.[1] ?? '';
+    const named = [...table.matchAll(/^\| ([^|]+) \|/gm)].flatMap((row) => [...(row[1] ?? '').matchAll(/`([A-Z_]+)`/g)].map((match) => match[1]));
+    expect(named.slice().sort()).toEqual([...LAMBDA_VARIABLES].sort());
+  });
+});
