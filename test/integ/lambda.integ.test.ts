@@ -204,6 +204,20 @@ describe('delivery to Amazon Data Firehose', () => {
     expect(fn.stdout.text).toBe('');
   });
 
+  it("cuts calls at Firehose's 4 MiB as well as its 500 records: big statements go in calls the service takes", async () => {
+    const big = Array.from({ length: 10 }, (_, n) => [postgresEvent(n, { commandText: `SELECT '${String(n).repeat(600 * 1024)}'` })]);
+    const { event } = await streamWith('lambda-firehose-bytes', big);
+    const delivery = lab.firehose.createDeliveryStream('das-audit-bytes');
+    const fn = instance({ FIREHOSE_DELIVERY_STREAM: 'das-audit-bytes' });
+    const callsBefore = lab.firehose.calls.length;
+    expect(await kinesis(fn.handler, event)).toEqual({ batchItemFailures: [] });
+    // Six of these events are more than 4 MiB: Firehose would refuse a call that held them.
+    const calls = lab.firehose.calls.slice(callsBefore);
+    expect(calls.length).toBeGreaterThanOrEqual(2);
+    expect(calls.every((records) => records <= 6)).toBe(true);
+    expect(delivery.records.map((data) => (JSON.parse(data.toString('utf8')) as { statementId: number }).statementId)).toEqual(Array.from({ length: 10 }, (_, n) => n));
+  });
+
   it('what Firehose keeps refusing is reported from its record on, and nothing is lost when Lambda retries', async () => {
     const { event } = await streamWith('lambda-firehose-down', [[postgresEvent(1)], [postgresEvent(2)], [postgresEvent(3)]]);
     const delivery = lab.firehose.createDeliveryStream('das-audit-2');
