@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { jsonError, jsonReply, ServiceError, type ServiceReply } from './service-error.js';
+import { answerJson, ServiceError, type ServiceReply } from './service-error.js';
 
 /** Firehose's documented limits on PutRecordBatch, enforced as Firehose does. */
 const MAX_RECORDS = 500;
@@ -41,14 +41,7 @@ export class LocalFirehose {
   }
 
   handle(operation: string, body: Buffer): ServiceReply {
-    try {
-      const input = JSON.parse(body.length ? body.toString('utf8') : '{}') as Record<string, unknown>;
-      return jsonReply(this.#dispatch(operation, input));
-    } catch (error) {
-      if (error instanceof ServiceError) return jsonError(error);
-      if (error instanceof SyntaxError) return jsonError(new ServiceError('SerializationException', 'Malformed JSON'));
-      throw error;
-    }
+    return answerJson(body, (input) => this.#dispatch(operation, input));
   }
 
   #dispatch(operation: string, input: Record<string, unknown>): unknown {

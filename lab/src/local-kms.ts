@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { blobKeyId, openBlob, sealBlob, type Context } from './kms-ciphertext.js';
-import { jsonError, jsonReply, ServiceError, type ServiceReply } from './service-error.js';
+import { answerJson, ServiceError, type ServiceReply } from './service-error.js';
 
 interface LabKey {
   keyId: string;
@@ -77,14 +77,7 @@ export class LocalKms {
 
   async handle(operation: string, body: Buffer): Promise<ServiceReply> {
     if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
-    try {
-      const input = JSON.parse(body.length ? body.toString('utf8') : '{}') as Record<string, unknown>;
-      return jsonReply(this.#dispatch(operation, input));
-    } catch (error) {
-      if (error instanceof ServiceError) return jsonError(error);
-      if (error instanceof SyntaxError) return jsonError(new ServiceError('SerializationException', 'Malformed JSON'));
-      throw error;
-    }
+    return answerJson(body, (input) => this.#dispatch(operation, input));
   }
 
   #dispatch(operation: string, input: Record<string, unknown>): unknown {

@@ -25,3 +25,15 @@ export function jsonReply(value: unknown, status = 200): ServiceReply {
 export function jsonError(error: ServiceError): ServiceReply {
   return jsonReply({ __type: error.code, message: error.message }, error.status);
 }
+
+/** A JSON-protocol request answered by `dispatch`: its refusals as the service words them, malformed JSON as the SDK expects. */
+export function answerJson(body: Buffer, dispatch: (input: Record<string, unknown>) => unknown): ServiceReply {
+  try {
+    const input = JSON.parse(body.length ? body.toString('utf8') : '{}') as Record<string, unknown>;
+    return jsonReply(dispatch(input));
+  } catch (error) {
+    if (error instanceof ServiceError) return jsonError(error);
+    if (error instanceof SyntaxError) return jsonError(new ServiceError('SerializationException', 'Malformed JSON'));
+    throw error;
+  }
+}

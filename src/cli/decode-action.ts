@@ -5,6 +5,7 @@ import { ExitCode } from '../errors.js';
 import { chalkFor } from '../output/color.js';
 import { eventFormatter } from '../output/event-format.js';
 import type { ActionContext } from './action-context.js';
+import { totalsLine } from './totals.js';
 import type { FlagsOf } from './flags.js';
 import { layoutOf, toDecodeOptions } from './read-options.js';
 
@@ -27,10 +28,6 @@ export async function decodeAction(flags: FlagsOf<'decode'> & { files: string[] 
       signal: context.signal,
     });
   });
-  log.info(`${count(summary.events, 'event')} from ${count(summary.records, 'record')}; ${count(summary.kmsDecryptCalls, 'data key')} decrypted by KMS`);
+  log.info(totalsLine(summary));
   return context.interrupted() ?? (summary.missing > 0 ? ExitCode.runtime : ExitCode.ok);
-}
-
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

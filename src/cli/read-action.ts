@@ -7,6 +7,7 @@ import { createStatusLine, type ReadProgress } from '../output/status-line.js';
 import type { FlagsOf } from './flags.js';
 import { layoutOf, toReadOptions } from './read-options.js';
 import type { ActionContext } from './action-context.js';
+import { count, totalsLine } from './totals.js';
 
 /** `das-read --cluster X`: read, decrypt, print. */
 export async function readAction(flags: FlagsOf<'read'>, context: ActionContext): Promise<number> {
@@ -43,14 +44,10 @@ export async function readAction(flags: FlagsOf<'read'>, context: ActionContext)
     const facts = { records: summary.records, kmsDecryptCalls: summary.kmsDecryptCalls, dataKeys: summary.dataKeys ?? 0, skipped: summary.skipped, elapsedMs: context.now().getTime() - startedAt };
     io.stderr.write(formatSummary(summary.tally, facts, chalkFor(io, 'stderr', options.color), io.stderrIsTTY ? 100 : 160));
   }
-  log.info(`${count(summary.events, 'event')} from ${count(summary.records, 'record')}; ${count(summary.kmsDecryptCalls, 'data key')} decrypted by KMS`);
+  log.info(totalsLine(summary));
   if (summary.gaps.length > 0) {
     const shards = [...new Set(summary.gaps.flatMap((gap) => gap.shardIds))].sort();
     log.warn(`the stream had lost events before this run could read them (${count(shards.length, 'shard')}: ${shards.join(', ')}); exit ${ExitCode.gap}`);
   }
   return context.interrupted() ?? (summary.gaps.length > 0 ? ExitCode.gap : ExitCode.ok);
-}
-
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

@@ -13,6 +13,7 @@ import type { EventFormatter } from '../output/event-format.js';
 import { OutputClosedError, OutputWriter } from '../output/writer.js';
 import { DeadLetterFile } from '../output/dead-letter.js';
 import { explainSystemError } from '../system-errors.js';
+import { openSaved, type SavedInput } from '../saved/saved-input.js';
 import { BatchWriter } from './batch-writer.js';
 import type { OnError } from './read-options.js';
 
@@ -29,10 +30,7 @@ export interface DecodeOptions {
 }
 
 /** An archive: a file by name, or standard input. */
-export interface ArchiveInput {
-  name: string;
-  open(): Readable;
-}
+export type ArchiveInput = SavedInput;
 
 export interface DecodeDeps {
   kms: KMSClient;
@@ -87,9 +85,7 @@ export async function decodeCommand(inputs: readonly ArchiveInput[], options: De
       if (signal.aborted) return;
       let source: Readable;
       try {
-        source = input.open();
-        // A file that cannot be read says so when first read, not when opened.
-        await new Promise<void>((resolve, reject) => source.once('readable', resolve).once('error', reject));
+        source = await openSaved(input);
       } catch (error) {
         summary.missing++;
         log.error(explainSystemError(error, `read ${input.name}`) ?? error);

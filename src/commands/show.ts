@@ -11,6 +11,7 @@ import { pick } from '../output/event-format.js';
 import { Utf8Builder } from '../output/utf8-builder.js';
 import { OutputClosedError, OutputWriter } from '../output/writer.js';
 import { explainSystemError } from '../system-errors.js';
+import { openSaved, type SavedInput } from '../saved/saved-input.js';
 import type { OutputFormat } from './read-options.js';
 
 export interface ShowOptions {
@@ -23,10 +24,7 @@ export interface ShowOptions {
 }
 
 /** A saved trail: a file by name, or standard input. */
-export interface ShowInput {
-  name: string;
-  open(): Readable;
-}
+export type ShowInput = SavedInput;
 
 export interface ShowDeps {
   stdout: Writable;
@@ -69,9 +67,7 @@ export async function showCommand(inputs: readonly ShowInput[], options: ShowOpt
     for (const input of inputs) {
       let source: Readable;
       try {
-        source = input.open();
-        // A file that cannot be read says so when first read, not when opened.
-        await new Promise<void>((resolve, reject) => source.once('readable', resolve).once('error', reject));
+        source = await openSaved(input);
       } catch (error) {
         summary.missing++;
         deps.log.error(explainSystemError(error, `read ${input.name}`) ?? error);
