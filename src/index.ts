@@ -2,7 +2,7 @@
 // The CLI is built on these same functions; nothing else of the package can be imported.
 export { createAwsClients, type AwsClients, type AwsOptions, type SdkWarnings } from './aws/clients.js';
 export { resolveTarget, resourceIdOf } from './aws/resolve.js';
-export { targetFromStream, type Source, type StreamTarget } from './aws/stream-target.js';
+export { placeOfArn, targetFromStream, type Source, type StreamTarget } from './aws/stream-target.js';
 export { createDecoder, type Decoder, type DecoderOptions } from './decode/decoder.js';
 export type { DataKeyStats } from './decode/data-keys.js';
 export { decodeBatches, type DecodedBatch, type DecodeStageOptions, type RecordOutcome } from './decode/decode-stage.js';
@@ -16,6 +16,7 @@ export { isFailure } from './events/outcome.js';
 export { redactEvent, redactSql } from './events/redact.js';
 export { keeps } from './commands/batch-render.js';
 export { eventId, formatNdjson } from './output/ndjson.js';
-export { eventFormatter, type EventFormatter } from './output/event-format.js';
+export { eventFormatter, type EventFormatter, type OcsfPlace } from './output/event-format.js';
+export { toOcsf, OCSF_VERSION, type OcsfContext, type OcsfEvent } from './events/ocsf.js';
 export { visible } from './output/visible.js';
 export { DataKeyRecordError, ExitCode, RecordError, UsageError, UserError, type ExitCodeValue, type RecordPosition } from './errors.js';

@@ -87,7 +87,7 @@ function targetOf(info: ActivityStreamInfo): StreamTarget {
   if (!info.streamName || !info.resourceId) {
     throw new UserError(`RDS reports the activity stream of ${what} as started but names no Kinesis stream`);
   }
-  return targetFromStream(info.streamName, info.resourceId, what);
+  return targetFromStream(info.streamName, info.resourceId, what, info.arn);
 }
 
 function startHint(info: ActivityStreamInfo): string {
@@ -115,8 +115,8 @@ export async function resolveTarget(source: Source, rds: RDSClient, signal?: Abo
  * The resource id of a cluster or instance, whatever the state of its activity stream: records
  * kept elsewhere (an archive, a dead letter) stay readable after the stream is stopped.
  */
-export async function resourceIdOf(source: { kind: 'cluster' | 'instance'; identifier: string }, rds: RDSClient, signal?: AbortSignal): Promise<string> {
+export async function resourceIdOf(source: { kind: 'cluster' | 'instance'; identifier: string }, rds: RDSClient, signal?: AbortSignal): Promise<{ resourceId: string; arn?: string }> {
   const info = source.kind === 'cluster' ? await describeCluster(rds, source.identifier, signal) : await describeInstance(rds, source.identifier, signal);
   if (!info.resourceId) throw new UserError(`RDS names no resource id for ${info.kind} ${info.identifier}`);
-  return info.resourceId;
+  return { resourceId: info.resourceId, ...(info.arn ? { arn: info.arn } : {}) };
 }

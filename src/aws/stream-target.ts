@@ -15,11 +15,19 @@ export interface StreamTarget {
   resourceId: string;
   /** What the user named, for messages. */
   label: string;
+  /** The cluster's or instance's ARN, when RDS gave it: its region and account, for OCSF's cloud. */
+  arn?: string;
 }
 
-export function targetFromStream(streamName: string, resourceId: string | undefined, label = streamName): StreamTarget {
+export function targetFromStream(streamName: string, resourceId: string | undefined, label = streamName, arn?: string): StreamTarget {
   const id = resourceId ?? resourceIdFromStreamName(streamName);
-  return { streamName, resourceId: id, label };
+  return { streamName, resourceId: id, label, ...(arn ? { arn } : {}) };
+}
+
+/** Where an ARN says its resource is: `arn:aws:rds:eu-west-1:123456789012:cluster:prod`. */
+export function placeOfArn(arn: string | undefined): { region?: string; accountId?: string } {
+  const [, , , region, accountId] = (arn ?? '').split(':');
+  return { ...(region ? { region } : {}), ...(accountId && /^\d{12}$/.test(accountId) ? { accountId } : {}) };
 }
 
 function resourceIdFromStreamName(streamName: string): string {

@@ -5,6 +5,8 @@ import { ExitCode } from '../errors.js';
 import { chalkFor } from '../output/color.js';
 import { eventFormatter } from '../output/event-format.js';
 import type { ActionContext } from './action-context.js';
+import { VERSION } from '../version.js';
+import { placeOfArn } from '../aws/stream-target.js';
 import { totalsLine } from './totals.js';
 import type { FlagsOf } from './flags.js';
 import { layoutOf, toDecodeOptions } from './read-options.js';
@@ -19,11 +21,17 @@ export async function decodeAction(flags: FlagsOf<'decode'> & { files: string[] 
   const log = context.log({ color: options.color, verbose: options.verbose, quiet: options.quiet, debug: options.debug });
   const summary = await context.withClients(options.aws, async (clients) => {
     const { source } = options;
-    const resourceId = source.kind === 'resource' ? source.resourceId : await resourceIdOf(source, clients.rds, context.signal);
-    return decodeCommand(inputs, { ...options, resourceId }, {
+    const owner = source.kind === 'resource' ? { resourceId: source.resourceId } : await resourceIdOf(source, clients.rds, context.signal);
+    const place = placeOfArn(owner.arn);
+    const region = place.region ?? (await clients.kms.config.region().catch(() => undefined));
+    return decodeCommand(inputs, { ...options, resourceId: owner.resourceId }, {
       kms: clients.kms,
       stdout: io.stdout,
-      format: eventFormatter(options.output, chalkFor(io, 'stdout', options.color), { redact: options.redact, ...layoutOf(options, io) }),
+      format: eventFormatter(options.output, chalkFor(io, 'stdout', options.color), {
+        redact: options.redact,
+        ...layoutOf(options, io),
+        ocsf: { ...place, ...(region ? { region } : {}), readerVersion: VERSION },
+      }),
       log,
       signal: context.signal,
     });

@@ -33,7 +33,7 @@ export const FLAGS = {
   batchSize: { flags: '--batch-size <n>', help: 'records asked for per GetRecords call, 1 to 10000', default: '1000' },
   maxRecordBytes: { flags: '--max-record-bytes <size>', help: 'a record larger than this once decompressed is unreadable, not inflated: 64m by default (k, m, g)' },
   threads: { flags: '--threads <n>', help: 'decrypt on up to n worker threads (default: one per core, up to 8; 0: on the main thread)' },
-  output: { flags: '-o, --output <format>', help: 'pretty, ndjson, or json: each record whole, indented (default: pretty on a terminal, ndjson otherwise)' },
+  output: { flags: '-o, --output <format>', help: 'pretty, ndjson, json (each record whole, indented), or ocsf (OCSF 1.1.0 Datastore Activity, one a line); default: pretty on a terminal, ndjson otherwise' },
   user: { flags: '--user <name>', help: 'only events of this database user (repeatable; a glob, any case)', repeatable: true },
   excludeUser: { flags: '--exclude-user <name>', help: 'no events of this database user (repeatable)', repeatable: true },
   database: { flags: '--database <name>', help: 'only events in this database (repeatable)', repeatable: true },

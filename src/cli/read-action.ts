@@ -7,6 +7,7 @@ import { createStatusLine, type ReadProgress } from '../output/status-line.js';
 import type { FlagsOf } from './flags.js';
 import { layoutOf, toReadOptions } from './read-options.js';
 import type { ActionContext } from './action-context.js';
+import { VERSION } from '../version.js';
 import { count, totalsLine } from './totals.js';
 
 /** `das-read --cluster X`: read, decrypt, print. */
@@ -29,7 +30,7 @@ export async function readAction(flags: FlagsOf<'read'>, context: ActionContext)
       ...(status ? { onProgress: (progress: ReadProgress) => status.update(progress) } : {}),
       clients,
       stdout: io.stdout,
-      format: eventFormatter(options.output, chalkFor(io, 'stdout', options.color), { redact: options.redact, ...layoutOf(options, io) }),
+      formatFor: (place) => eventFormatter(options.output, chalkFor(io, 'stdout', options.color), { redact: options.redact, ...layoutOf(options, io), ocsf: { ...place, readerVersion: VERSION } }),
       log,
       signal: context.signal,
       now: context.now,

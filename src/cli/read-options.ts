@@ -16,7 +16,7 @@ export type { OnError, OutputFormat, ReadOptions } from '../commands/read-option
 /** The flags as commander hands them over: strings and booleans, unchecked. */
 export type RawReadFlags = FlagsOf<'read'>;
 
-const OUTPUTS: readonly OutputFormat[] = ['pretty', 'ndjson', 'json'];
+const OUTPUTS: readonly OutputFormat[] = ['pretty', 'ndjson', 'json', 'ocsf'];
 const COLORS: readonly ColorChoice[] = ['auto', 'always', 'never'];
 const ON_ERROR: readonly OnError[] = ['fail', 'skip'];
 
@@ -111,8 +111,11 @@ export function toShowOptions(flags: FlagsOf<'show'>, stdoutIsTTY: boolean) {
 
 /** The form, the filters, redaction and the layout: a read's and `show`'s alike. */
 function showingOf(flags: FlagsOf<'show'>, stdoutIsTTY: boolean) {
+  const output = oneOf('--output', flags.output ?? (stdoutIsTTY ? 'pretty' : 'ndjson'), OUTPUTS);
+  if (output === 'ocsf' && flags.fields) throw new UsageError('--fields does not go with -o ocsf', 'An OCSF event keeps the attributes its schema requires; pick fields with jq instead.');
+  if (output === 'ocsf' && flags.includeHeartbeats) throw new UsageError('--include-heartbeats does not go with -o ocsf', 'A heartbeat is no database activity: OCSF has no event for it.');
   return {
-    output: oneOf('--output', flags.output ?? (stdoutIsTTY ? 'pretty' : 'ndjson'), OUTPUTS),
+    output,
     includeHeartbeats: flags.includeHeartbeats ?? false,
     filter: filterOf(flags),
     redact: flags.redact ?? false,

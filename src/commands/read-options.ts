@@ -4,7 +4,7 @@ import type { StartPosition } from '../kinesis/positions.js';
 import type { ColorChoice } from '../output/color.js';
 import type { EventFilterSpec } from '../events/filter.js';
 
-export type OutputFormat = 'pretty' | 'ndjson' | 'json';
+export type OutputFormat = 'pretty' | 'ndjson' | 'json' | 'ocsf';
 export type OnError = 'fail' | 'skip';
 
 /** What a read is asked to do: built from flags by cli/read-options.ts, or by a program of its own. */

@@ -1,7 +1,6 @@
 import type { Writable } from 'node:stream';
 import type { AwsClients } from '../aws/clients.js';
 import { resolveTarget } from '../aws/resolve.js';
-import type { StreamTarget } from '../aws/stream-target.js';
 import { createDecoder } from '../decode/decoder.js';
 import { decodeBatches } from '../decode/decode-stage.js';
 import { readStream } from '../kinesis/stream-reader.js';
@@ -25,12 +24,14 @@ import { tailStart } from './tail.js';
 import { keeps } from './batch-render.js';
 import type { DasEvent } from '../decode/types.js';
 import { CheckpointCommit } from './checkpoint-commit.js';
-import type { EventFormatter } from '../output/event-format.js';
+import type { EventFormatter, OcsfPlace } from '../output/event-format.js';
+import { placeOfArn, type StreamTarget } from '../aws/stream-target.js';
 
 export interface ReadDeps {
   clients: AwsClients;
   stdout: Writable;
-  format: EventFormatter;
+  /** The formatter, once the stream is known: OCSF names the region and account it is in. */
+  formatFor: (place: OcsfPlace) => EventFormatter;
   log: Diagnostics;
   signal: AbortSignal;
   now: () => Date;
@@ -67,6 +68,7 @@ const UNREAD_BYTES: Partial<Record<StdoutTarget['kind'], number>> = { pipe: 64 *
 export async function readCommand(options: ReadOptions, deps: ReadDeps): Promise<ReadSummary> {
   const { clients, log } = deps;
   const target = await resolveTarget(options.source, clients.rds, deps.signal);
+  const format = deps.formatFor(await placeOf(target, clients));
   const startedAt = deps.now();
   const lock: Lock | undefined = options.checkpoint ? await acquireLock(options.checkpoint, deps.lockOwner) : undefined;
   let deadLetter: DeadLetterFile | undefined;
@@ -101,7 +103,7 @@ export async function readCommand(options: ReadOptions, deps: ReadDeps): Promise
     const output = new OutputWriter(deps.stdout, file);
     const writer = new BatchWriter({
       output,
-      format: deps.format,
+      format,
       includeHeartbeats: options.includeHeartbeats,
       ...(filter ? { filter } : {}),
       ...(tally ? { onEvent: (event: DasEvent) => tally.add(event) } : {}),
@@ -170,6 +172,14 @@ export async function readCommand(options: ReadOptions, deps: ReadDeps): Promise
     await deadLetter?.close();
     await lock?.release();
   }
+}
+
+/** The stream's region and account: from the database's ARN, else the region the clients call. */
+async function placeOf(target: StreamTarget, clients: AwsClients): Promise<OcsfPlace> {
+  const place = placeOfArn(target.arn);
+  if (place.region) return place;
+  const region = await clients.kinesis.config.region().catch(() => undefined);
+  return { ...place, ...(region ? { region } : {}) };
 }
 
 /** How long a write may take once a stop was asked for: a consumer that reads nothing must not hold the stop. */

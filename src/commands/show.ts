@@ -4,6 +4,7 @@ import type { DasEvent } from '../decode/types.js';
 import { DecodedActivityRecord } from '../decode/decoded-record.js';
 import { compileFilter, type EventFilterSpec } from '../events/filter.js';
 import { redactEvent } from '../events/redact.js';
+import { toOcsf, type OcsfEvent } from '../events/ocsf.js';
 import { plainContent, savedLines } from '../saved/saved-lines.js';
 import type { Diagnostics } from '../output/diagnostics.js';
 import { formatPretty, type PrettyLayout } from '../output/pretty.js';
@@ -92,6 +93,8 @@ export async function showCommand(inputs: readonly ShowInput[], options: ShowOpt
           const rendered =
             options.output === 'pretty'
               ? formatPretty(shown, recordOf(shown), deps.chalk, deps.layout)
+              : options.output === 'ocsf'
+                ? `${JSON.stringify(ocsfOf(shown))}\n`
               : options.output === 'json'
                 ? `${JSON.stringify(fields ? pick(shown, fields) : shown, null, 2)}\n`
                 : fields
@@ -131,6 +134,13 @@ function parseEvent(line: string): DasEvent | string {
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not an event: a JSON value that is not an object';
   return value as DasEvent;
+}
+
+/** A saved line's event in OCSF: the ids das-read added to it are the record's and the event's, not the event's fields. */
+function ocsfOf(saved: DasEvent): OcsfEvent {
+  const { clusterId, instanceId, eventId, ...event } = saved;
+  const id = (value: unknown) => (typeof value === 'string' ? value : null);
+  return toOcsf(event, { clusterId: id(clusterId), instanceId: id(instanceId), eventId: id(eventId) ?? '' });
 }
 
 /** A saved event carries its record's ids itself; the pretty form asks the record for them. */

@@ -13,8 +13,8 @@ export interface LambdaConfig {
   firehoseDeliveryStream?: string;
 }
 
-export type LambdaOutput = 'ndjson';
-const OUTPUTS: readonly LambdaOutput[] = ['ndjson'];
+export type LambdaOutput = 'ndjson' | 'ocsf';
+const OUTPUTS: readonly LambdaOutput[] = ['ndjson', 'ocsf'];
 
 /** The CLI's filter flags, as variables: a list is comma-separated, as CloudFormation writes one. */
 const LISTS = {
@@ -77,6 +77,8 @@ export function lambdaConfig(env: Environment): LambdaConfig {
     throw configError('RESOURCE_ID', `"${resourceId}" is not a resource id: it looks like cluster-ABCDEFGHIJKLMNOPQRSTUVWXYZ or db-ABCDEFGHIJKLMNOPQRSTUVWXYZ`);
   }
   const fields = listOf(env.FIELDS);
+  if (output === 'ocsf' && fields) throw configError('FIELDS', 'does not go with OUTPUT=ocsf: an OCSF event keeps the attributes its schema requires');
+  if (output === 'ocsf' && switchOf(env, 'INCLUDE_HEARTBEATS')) throw configError('INCLUDE_HEARTBEATS', 'does not go with OUTPUT=ocsf: a heartbeat is no database activity');
   const firehoseDeliveryStream = present(env.FIREHOSE_DELIVERY_STREAM);
   return {
     output: output as LambdaOutput,

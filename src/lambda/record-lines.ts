@@ -1,4 +1,4 @@
-import { compileFilter, eventFormatter, keeps, targetFromStream, UserError, type Decoder, type RawRecord } from '../index.js';
+import { compileFilter, eventFormatter, keeps, placeOfArn, targetFromStream, UserError, type Decoder, type EventFormatter, type RawRecord } from '../index.js';
 import type { LambdaConfig } from './lambda-config.js';
 
 /** A record's events as the CLI's ndjson writes them, after the filters: what the function delivers. */
@@ -11,9 +11,19 @@ export type LinesOf = (record: RawRecord, streamArn: string | undefined) => Prom
 export function recordLines(config: LambdaConfig, decoderFor: (resourceId: string) => Decoder): LinesOf {
   const filter = compileFilter(config.filter);
   const kept = keeps({ includeHeartbeats: config.includeHeartbeats, ...(filter ? { filter } : {}) });
-  const format = eventFormatter(config.output, undefined, { redact: config.redact, ...(config.fields ? { fields: config.fields } : {}) });
+  // One formatter a stream: OCSF names the region and account its ARN gives.
+  const formats = new Map<string, EventFormatter>();
+  const formatOf = (streamArn: string | undefined) => {
+    let format = formats.get(streamArn ?? '');
+    if (!format) {
+      format = eventFormatter(config.output, undefined, { redact: config.redact, ...(config.fields ? { fields: config.fields } : {}), ocsf: placeOfArn(streamArn) });
+      formats.set(streamArn ?? '', format);
+    }
+    return format;
+  };
   return async (record, streamArn) => {
     const decoded = await decoderFor(resourceIdOf(config, streamArn)).decode(record);
+    const format = formatOf(streamArn);
     const lines: string[] = [];
     for (let index = 0; index < decoded.eventCount; index++) if (kept(decoded, index)) lines.push(format(decoded, index));
     return lines;

@@ -4,6 +4,8 @@ import { formatNdjson, ndjsonOf } from './ndjson.js';
 import { formatPretty, type PrettyLayout } from './pretty.js';
 import { redactEvent } from '../events/redact.js';
 import { colourless } from './color.js';
+import { toOcsf, type OcsfContext } from '../events/ocsf.js';
+import { eventId } from './ndjson.js';
 
 /**
  * `index` is the event's place in its record: with the shard and sequence number, a stable id.
@@ -17,7 +19,10 @@ export function pick(event: Record<string, unknown>, fields: readonly string[]):
 }
 
 /** The formatter `-o` names; only pretty, and --redact, parse the events back into objects. Without a chalk, pretty is colourless. */
-export function eventFormatter(output: 'ndjson' | 'pretty' | 'json', chalk: ChalkInstance = colourless(), options: { redact?: boolean } & PrettyLayout = {}): EventFormatter {
+/** For -o ocsf: what the record does not say, where the reader knows it. */
+export type OcsfPlace = Pick<OcsfContext, 'region' | 'accountId' | 'readerVersion'>;
+
+export function eventFormatter(output: 'ndjson' | 'pretty' | 'json' | 'ocsf', chalk: ChalkInstance = colourless(), options: { redact?: boolean; ocsf?: OcsfPlace } & PrettyLayout = {}): EventFormatter {
   const eventOf = (record: DecodedRecord, index: number) => record.events[index] as DasEvent;
   const shown = options.redact ? (record: DecodedRecord, index: number) => redactEvent(eventOf(record, index)) : eventOf;
   const { fields } = options;
@@ -28,6 +33,10 @@ export function eventFormatter(output: 'ndjson' | 'pretty' | 'json', chalk: Chal
       wholeRecord: (record: DecodedRecord, kept: readonly number[]) =>
         `${JSON.stringify({ type: 'DatabaseActivityMonitoringRecord', clusterId: record.clusterId, instanceId: record.instanceId, databaseActivityEventList: kept.map((index) => event(record, index)) }, null, 2)}\n`,
     });
+  }
+  if (output === 'ocsf') {
+    const place = options.ocsf ?? {};
+    return (record, index) => `${JSON.stringify(toOcsf(shown(record, index), { clusterId: record.clusterId, instanceId: record.instanceId, eventId: eventId(record, index), ...place }))}\n`;
   }
   if (output === 'ndjson') {
     if (fields) return (record, index) => `${JSON.stringify(pick(JSON.parse(ndjsonOf(shown(record, index), record, index)) as Record<string, unknown>, fields))}\n`;
