@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SyntheticPgbench } from '../../lab/src/pgbench-synthetic.js';
-import { activityRecord, heartbeatEvent, postgresEvent } from '../../lab/src/synthetic-events.js';
+import { activityRecord, heartbeatEvent } from '../../lab/src/synthetic-events.js';
 import type { DasEvent } from '../../src/decode/types.js';
 import { lambdaRuntime } from '../../src/lambda/runtime.js';
 import { ExitCode } from '../../src/errors.js';
