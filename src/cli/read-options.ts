@@ -6,7 +6,7 @@ import type { PrettyLayout } from '../output/pretty.js';
 import { availableParallelism } from 'node:os';
 import { UsageError } from '../errors.js';
 import { DEFAULT_MAX_RECORD_BYTES } from '../decode/record-limits.js';
-import { parseFrom, parsePositiveInteger, parseUntil } from './time-spec.js';
+import { parseDuration, parseFrom, parsePositiveInteger, parseUntil } from './time-spec.js';
 import type { FlagName, FlagsOf, FlagValues } from './flags.js';
 import { compileFilter, type EventFilterSpec } from '../events/filter.js';
 
@@ -36,6 +36,7 @@ export function toReadOptions(flags: RawReadFlags, stdoutIsTTY: boolean, now: Da
     throw new UsageError(`--until ${until.toISOString()} is not after --from ${from.timestamp.toISOString()}`);
   }
   if (flags.quiet && flags.verbose) throw new UsageError('--quiet and --verbose ask for opposite things: give one');
+  const lake = securityLakeOf(flags);
   return {
     source: sourceOf(flags),
     aws: awsOptionsOf(flags),
@@ -46,7 +47,8 @@ export function toReadOptions(flags: RawReadFlags, stdoutIsTTY: boolean, now: Da
     batchSize: flags.batchSize === undefined ? 1000 : parsePositiveInteger('--batch-size', flags.batchSize, 10_000),
     ...(flags.checkpoint ? { checkpoint: flags.checkpoint } : {}),
     ...recordHandlingOf(flags),
-    ...showingOf(flags, stdoutIsTTY),
+    ...showingOf(lake ? { ...flags, output: flags.output ?? 'ocsf' } : flags, stdoutIsTTY),
+    ...(lake ? { securityLake: lake } : {}),
     summary: flags.summary ?? false,
     verbose: flags.verbose ?? false,
     quiet: flags.quiet ?? false,
@@ -124,6 +126,19 @@ function showingOf(flags: FlagsOf<'show'>, stdoutIsTTY: boolean) {
     ...fieldsOf(flags.fields),
     color: oneOf('--color', flags.color ?? 'auto', COLORS),
   };
+}
+
+/** --security-lake-dir and its companions: OCSF only, and a source name Security Lake accepts. */
+function securityLakeOf(flags: RawReadFlags): ReadOptions['securityLake'] {
+  if (!flags.securityLakeDir) {
+    const stray = [flags.securityLakeSource !== undefined && flags.securityLakeSource !== 'das-read' && '--security-lake-source', flags.securityLakeEvery !== undefined && flags.securityLakeEvery !== '5m' && '--security-lake-every'].filter(Boolean);
+    if (stray.length) throw new UsageError(`${stray.join(' and ')} go${stray.length === 1 ? 'es' : ''} with --security-lake-dir`);
+    return undefined;
+  }
+  if (flags.output !== undefined && flags.output !== 'ocsf') throw new UsageError(`--security-lake-dir writes OCSF: it does not go with -o ${flags.output}`);
+  const source = flags.securityLakeSource ?? 'das-read';
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(source)) throw new UsageError(`--security-lake-source "${source}" is not a custom source name`, 'Security Lake takes letters, digits, - and _ (up to 64).');
+  return { dir: flags.securityLakeDir, source, everyMs: parseDuration('--security-lake-every', flags.securityLakeEvery ?? '5m') };
 }
 
 function tailOf(flags: RawReadFlags): { tail?: number } {

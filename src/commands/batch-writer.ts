@@ -1,13 +1,13 @@
 import type { DecodedBatch } from '../decode/decode-stage.js';
 import type { DeadLetterFile } from '../output/dead-letter.js';
-import type { OutputWriter } from '../output/writer.js';
+import type { EventOutput } from '../output/writer.js';
 import { BatchRenderer, type RenderOptions } from './batch-render.js';
 import type { CheckpointCommit } from './checkpoint-commit.js';
 
 export { MAX_SKIPPED_IN_A_ROW } from './batch-render.js';
 
 export interface BatchWriterOptions extends RenderOptions {
-  output: OutputWriter;
+  output: EventOutput;
   deadLetter?: DeadLetterFile;
   /** With a checkpoint: where positions go, and how to push stdout to disk before they do. */
   checkpoint?: { commit: CheckpointCommit; syncOutput?: () => Promise<void> };

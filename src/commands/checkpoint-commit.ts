@@ -15,6 +15,8 @@ export class CheckpointCommit {
     private readonly now: () => Date,
     /** How many of the bytes written may still be unread: a pipe's or a socket's buffer. */
     private readonly unreadBytes = 0,
+    /** Where the output keeps its own account of what is safe (Security Lake's complete files): up to there only. */
+    private readonly durable?: () => number,
   ) {}
 
   /** How many of a record's events an earlier run wrote already. */
@@ -23,12 +25,12 @@ export class CheckpointCommit {
   /** A batch's positions, written up to byte `end` of the output; saved once the bytes before them are read. */
   async written(end: number, progress: Progress[], finishedShard?: string): Promise<void> {
     this.#pending.push({ end, progress, ...(finishedShard === undefined ? {} : { finishedShard }) });
-    await this.#commit(end - this.unreadBytes);
+    await this.#commit(this.durable ? this.durable() : end - this.unreadBytes);
   }
 
   /** The output's reader is still there at the end: every position written moves, and is saved. */
   async settle(): Promise<void> {
-    await this.#commit(Number.POSITIVE_INFINITY);
+    await this.#commit(this.durable ? this.durable() : Number.POSITIVE_INFINITY);
   }
 
   async #commit(upTo: number): Promise<void> {

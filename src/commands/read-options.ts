@@ -36,6 +36,8 @@ export interface ReadOptions {
   /** Pretty: times in UTC; statements in full. */
   utc: boolean;
   wide: boolean;
+  /** --security-lake-dir: OCSF Parquet files in Security Lake's layout instead of stdout. */
+  securityLake?: { dir: string; source: string; everyMs: number };
   /** --summary: tally what is written, for a table at the end. */
   summary: boolean;
   /** --fields: only these, in this order. */

@@ -8,7 +8,9 @@ import { listShards } from '../kinesis/shards.js';
 import type { StartPosition } from '../kinesis/positions.js';
 import type { ReadOptions } from './read-options.js';
 import type { Diagnostics } from '../output/diagnostics.js';
-import { OutputClosedError, OutputWriter } from '../output/writer.js';
+import { OutputClosedError, OutputWriter, type EventOutput } from '../output/writer.js';
+import { SecurityLakeDir } from '../output/security-lake-dir.js';
+import { UserError } from '../errors.js';
 import { DeadLetterFile } from '../output/dead-letter.js';
 import type { StdoutTarget } from '../output/io.js';
 import type { ReadProgress } from '../output/status-line.js';
@@ -68,7 +70,11 @@ const UNREAD_BYTES: Partial<Record<StdoutTarget['kind'], number>> = { pipe: 64 *
 export async function readCommand(options: ReadOptions, deps: ReadDeps): Promise<ReadSummary> {
   const { clients, log } = deps;
   const target = await resolveTarget(options.source, clients.rds, deps.signal);
-  const format = deps.formatFor(await placeOf(target, clients));
+  const place = await placeOf(target, clients);
+  if (options.securityLake && !place.accountId) {
+    throw new UserError('--security-lake-dir needs the account the stream is in, for its accountId= folders', undefined, 'Name the database with --cluster or --instance: RDS gives its ARN, and so its account.');
+  }
+  const format = deps.formatFor(place);
   const startedAt = deps.now();
   const lock: Lock | undefined = options.checkpoint ? await acquireLock(options.checkpoint, deps.lockOwner) : undefined;
   let deadLetter: DeadLetterFile | undefined;
@@ -100,7 +106,10 @@ export async function readCommand(options: ReadOptions, deps: ReadDeps): Promise
             await decoder.close();
             throw error;
           });
-    const output = new OutputWriter(deps.stdout, file);
+    const lake = options.securityLake
+      ? new SecurityLakeDir({ ...options.securityLake, now: deps.now, createdBy: 'das-read', onFile: (path, events) => log.info(`wrote ${path} (${events} event${events === 1 ? '' : 's'})`) })
+      : undefined;
+    const output: EventOutput = lake ?? new OutputWriter(deps.stdout, file);
     const writer = new BatchWriter({
       output,
       format,
@@ -113,7 +122,14 @@ export async function readCommand(options: ReadOptions, deps: ReadDeps): Promise
       deadLetter,
       log,
       ...(book && options.checkpoint
-        ? { checkpoint: { commit: new CheckpointCommit(book, options.checkpoint, deps.now, UNREAD_BYTES[deps.stdoutTarget?.kind ?? 'closed'] ?? 0), syncOutput: file?.sync } }
+        ? {
+            checkpoint: {
+              commit: lake
+                ? new CheckpointCommit(book, options.checkpoint, deps.now, 0, () => lake.durableBytes)
+                : new CheckpointCommit(book, options.checkpoint, deps.now, UNREAD_BYTES[deps.stdoutTarget?.kind ?? 'closed'] ?? 0),
+              syncOutput: lake ? undefined : file?.sync,
+            },
+          }
         : {}),
     });
     const summary: ReadSummary = { events: 0, records: 0, skipped: 0, kmsDecryptCalls: 0, gaps, ...(tally ? { tally } : {}) };
@@ -146,7 +162,7 @@ export async function readCommand(options: ReadOptions, deps: ReadDeps): Promise
         }
         if (!more) break;
       }
-      await withinGrace(output.flush(), deps.signal);
+      await withinGrace(lake ? lake.complete() : output.flush(), deps.signal);
     } catch (error) {
       if (error instanceof OutputStalledError) {
         stalled = true;
@@ -157,7 +173,11 @@ export async function readCommand(options: ReadOptions, deps: ReadDeps): Promise
       try {
         // The reader is still there (an end, a stop, a bad record): what it was sent counts as read.
         // Not so for a reader that stopped reading: only what it surely read does.
-        if (!outputClosed && !stalled) await writer.settle();
+        if (!outputClosed && !stalled) {
+          // What the lake holds is written before a stop or a bad record ends the run, as stdout's events are.
+          await lake?.complete().catch((error: unknown) => log.warn(error instanceof Error ? error.message : String(error)));
+          await writer.settle();
+        }
       } finally {
         stop.abort();
         await decoder.close();

@@ -145,6 +145,7 @@ export function toOcsf(event: DasEvent, context: OcsfContext): OcsfEvent {
       log_provider: 'das-read',
       ...(text(event.serverVersion) !== undefined ? { log_version: text(event.serverVersion) } : {}),
       ...(event.command !== undefined && event.command !== null ? { event_code: String(event.command) } : {}),
+      profiles: ['cloud'],
     },
     unmapped,
   };

@@ -10,6 +10,15 @@ export class OutputClosedError extends Error {
   }
 }
 
+/** Where a read's events go: standard output, or a Security Lake folder. */
+export interface EventOutput {
+  /** Bytes taken so far. */
+  readonly bytesWritten: number;
+  write(chunks: Uint8Array[]): Promise<void>;
+  /** Resolves once everything taken is where it goes. */
+  flush(): Promise<void>;
+}
+
 /** Stdout as a regular file: what the writer needs to keep it to whole lines. */
 export interface OutputFile {
   path: string;
@@ -23,7 +32,7 @@ export interface OutputFile {
  * device cut short (a full disk) is cut back to the last whole line written, so the file
  * stays readable to its end and the next run's first event starts a line of its own.
  */
-export class OutputWriter {
+export class OutputWriter implements EventOutput {
   #closed: Error | undefined;
   #written = 0;
   /** Where the last whole write ended in the file: a line's end. */

@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { OcsfEvent } from '../events/ocsf.js';
+import { withSystemWords } from '../system-errors.js';
+import { ocsfParquet } from './ocsf-parquet.js';
+import type { EventOutput } from './writer.js';
+
+export interface SecurityLakeDirOptions {
+  dir: string;
+  /** The custom source's name: the folder under `ext/`. */
+  source: string;
+  /** How long events gather before their files are written: Security Lake asks for 5 minutes. */
+  everyMs: number;
+  now: () => Date;
+  createdBy: string;
+  /** Said when a file is complete. */
+  onFile?: (path: string, events: number) => void;
+}
+
+/** Events held at most before the files are written whatever the time: bounds the memory. */
+const MAX_HELD_EVENTS = 200_000;
+
+/**
+ * OCSF events as Amazon Security Lake takes a custom source's: Parquet objects of one class under
+ * `ext/<source>/region=<region>/accountId=<account>/eventDay=<YYYYMMDD>/`, each sorted by time,
+ * written every few minutes. A file is made under a temporary name outside that tree and renamed
+ * into it once on disk: a shipper never sees half a file. `durableBytes` is how much of what was
+ * written is in complete files: a checkpoint moves only that far.
+ */
+export class SecurityLakeDir implements EventOutput {
+  #written = 0;
+  #durable = 0;
+  #held = new Map<string, OcsfEvent[]>();
+  #count = 0;
+  #since: number | undefined;
+  readonly #scratch: string;
+  #ready: Promise<void> | undefined;
+
+  constructor(private readonly options: SecurityLakeDirOptions) {
+    this.#scratch = join(options.dir, '.das-read-incomplete');
+  }
+
+  get bytesWritten(): number {
+    return this.#written;
+  }
+
+  /** What was written and is now in complete files. */
+  get durableBytes(): number {
+    return this.#durable;
+  }
+
+  async write(chunks: Uint8Array[]): Promise<void> {
+    // A file a run did not finish (it was killed) is not in the tree; its events are read again.
+    this.#ready ??= this.#prepare();
+    await this.#ready;
+    for (const chunk of chunks) {
+      const text = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('utf8');
+      for (const line of text.split('\n')) {
+        if (line === '') continue;
+        this.#hold(JSON.parse(line) as OcsfEvent);
+      }
+      this.#written += chunk.byteLength;
+    }
+    const now = this.options.now().getTime();
+    if (this.#count > 0) this.#since ??= now;
+    if (this.#since !== undefined && (now - this.#since >= this.options.everyMs || this.#count >= MAX_HELD_EVENTS)) await this.#complete();
+  }
+
+  async #prepare(): Promise<void> {
+    try {
+      await rm(this.#scratch, { recursive: true, force: true });
+      await mkdir(this.#scratch, { recursive: true });
+    } catch (error) {
+      throw withSystemWords(error, `prepare ${this.#scratch}`);
+    }
+  }
+
+  /** What was taken is held, to be written when its time comes (`complete`): nothing to push. */
+  async flush(): Promise<void> {}
+
+  /** Writes the files of every event held: at the end of a run, or a stop. */
+  async complete(): Promise<void> {
+    await this.#complete();
+  }
+
+  #hold(event: OcsfEvent): void {
+    const cloud = (event.cloud ?? {}) as { region?: string; account?: { uid?: string } };
+    const day = new Date(typeof event.time === 'number' ? event.time : 0).toISOString().slice(0, 10).replaceAll('-', '');
+    const partition = join('ext', this.options.source, `region=${cloud.region ?? 'unknown'}`, `accountId=${cloud.account?.uid ?? 'unknown'}`, `eventDay=${day}`);
+    const held = this.#held.get(partition);
+    if (held) held.push(event);
+    else this.#held.set(partition, [event]);
+    this.#count++;
+  }
+
+  async #complete(): Promise<void> {
+    const partitions = [...this.#held];
+    this.#held = new Map();
+    this.#count = 0;
+    this.#since = undefined;
+    const stamp = this.options.now().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+    for (const [partition, events] of partitions) {
+      events.sort((a, b) => (a.time as number) - (b.time as number));
+      const name = `${stamp}-${randomUUID()}.parquet`;
+      const folder = join(this.options.dir, partition);
+      const scratch = join(this.#scratch, name);
+      try {
+        await mkdir(folder, { recursive: true });
+        const file = await open(scratch, 'wx', 0o644);
+        try {
+          await file.writeFile(ocsfParquet(events, this.options.createdBy));
+          await file.sync();
+        } finally {
+          await file.close();
+        }
+        await rename(scratch, join(folder, name));
+        const directory = await open(folder, 'r');
+        await directory.sync().finally(() => directory.close());
+      } catch (error) {
+        throw withSystemWords(error, `write ${join(partition, name)} in ${this.options.dir}`, 'Its events are not marked as read: the next run writes them again.');
+      }
+      this.options.onFile?.(join(partition, name), events.length);
+    }
+    this.#durable = this.#written;
+  }
+}
