@@ -54,6 +54,8 @@ export class SecurityLakeDir implements EventOutput {
     // A file a run did not finish (it was killed) is not in the tree; its events are read again.
     this.#ready ??= this.#prepare();
     await this.#ready;
+    // Due before these arrived: the files are of what came in their time, and these start the next.
+    if (this.#due()) await this.#complete();
     for (const chunk of chunks) {
       const text = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('utf8');
       for (const line of text.split('\n')) {
@@ -62,9 +64,16 @@ export class SecurityLakeDir implements EventOutput {
       }
       this.#written += chunk.byteLength;
     }
-    const now = this.options.now().getTime();
-    if (this.#count > 0) this.#since ??= now;
-    if (this.#since !== undefined && (now - this.#since >= this.options.everyMs || this.#count >= MAX_HELD_EVENTS)) await this.#complete();
+    if (this.#count > 0) this.#since ??= this.options.now().getTime();
+    if (this.#count >= MAX_HELD_EVENTS) await this.#complete();
+  }
+
+  /**
+   * The held events' time is up. Checked as batches come: an activity stream's heartbeats bring
+   * one every few seconds, so files are written on time even when the database is quiet.
+   */
+  #due(): boolean {
+    return this.#since !== undefined && this.options.now().getTime() - this.#since >= this.options.everyMs;
   }
 
   async #prepare(): Promise<void> {
