@@ -19,4 +19,6 @@ export { eventId, formatNdjson } from './output/ndjson.js';
 export { eventFormatter, type EventFormatter, type OcsfPlace } from './output/event-format.js';
 export { toOcsf, OCSF_VERSION, type OcsfContext, type OcsfEvent } from './events/ocsf.js';
 export { visible } from './output/visible.js';
+export { ocsfParquet } from './output/ocsf-parquet.js';
+export { lakeObjects, type LakeObject } from './output/security-lake-layout.js';
 export { DataKeyRecordError, ExitCode, RecordError, UsageError, UserError, type ExitCodeValue, type RecordPosition } from './errors.js';

@@ -2,6 +2,7 @@ import { request, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listen, readBody, type Listening } from './http.js';
 import type { LocalKms } from './local-kms.js';
 import type { LocalFirehose } from './local-firehose.js';
+import type { LocalS3 } from './local-s3.js';
 import { queryError, type LocalRds } from './local-rds.js';
 import { jsonError, ServiceError, type ServiceReply } from './service-error.js';
 import { FaultPlan } from './faults.js';
@@ -10,6 +11,7 @@ export interface GatewayOptions {
   kms: LocalKms;
   rds: LocalRds;
   firehose: LocalFirehose;
+  s3: LocalS3;
   /** Where Kinesis calls go: the kinesis-local server. */
   kinesisUrl: string;
   port?: number;
@@ -47,6 +49,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const [service, operation = ''] = target.split('.');
     // RDS speaks the query protocol: its operation is the form's Action, its errors XML.
     const json = JSON_SERVICES[service ?? ''];
+    // S3 speaks REST: a method on /bucket/key, where RDS posts a form to /.
+    if (!json && (incoming.method !== 'POST' || (incoming.url ?? '/').split('?')[0] !== '/')) {
+      if (denied.has('s3:PutObject') && incoming.method === 'PUT') return send(response, { status: 403, contentType: 'application/xml', body: '<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>' });
+      return send(response, options.s3.handle(incoming, body));
+    }
     const form = json ? undefined : new URLSearchParams(body.toString('utf8'));
     const fault = faults.decide(json ?? 'rds', form ? (form.get('Action') ?? '') : operation);
     if (fault?.kind === 'reset') return void response.socket?.destroy();
@@ -91,6 +98,7 @@ function send(response: ServerResponse, reply: ServiceReply): void {
     'content-type': reply.contentType,
     'content-length': Buffer.byteLength(reply.body),
     'x-amzn-requestid': crypto.randomUUID(),
+    ...reply.headers,
   });
   response.end(reply.body);
 }

@@ -8,3 +8,4 @@ export { activityRecord, heartbeatEvent, postgresEvent } from './synthetic-event
 export { activityStreamName, type LabDatabase } from './local-rds.js';
 export { freePort } from './http.js';
 export { LocalFirehose, type DeliveryStream } from './local-firehose.js';
+export { LocalS3 } from './local-s3.js';

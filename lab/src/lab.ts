@@ -4,6 +4,7 @@ import { startGateway, type Gateway } from './gateway.js';
 import { startKinesisLocal, type KinesisLocal } from './kinesis-local.js';
 import { LocalKms } from './local-kms.js';
 import { LocalFirehose } from './local-firehose.js';
+import { LocalS3 } from './local-s3.js';
 import { activityStreamName, LocalRds, type LabDatabase } from './local-rds.js';
 
 export const LAB_REGION = 'us-east-1';
@@ -28,6 +29,8 @@ export interface Lab {
   rds: LocalRds;
   /** Firehose's Direct PUT, for the Lambda's delivery. */
   firehose: LocalFirehose;
+  /** S3, for Security Lake's custom source objects. */
+  s3: LocalS3;
   gateway: Gateway;
   /** SDK clients aimed at the lab. */
   clients: LabClients;
@@ -39,6 +42,7 @@ export interface Lab {
 export async function startLab(options: LabOptions): Promise<Lab> {
   const kms = new LocalKms({ region: LAB_REGION, accountId: LAB_ACCOUNT, delayMs: options.kmsDelayMs ?? 0 });
   const firehose = new LocalFirehose({ region: LAB_REGION, accountId: LAB_ACCOUNT });
+  const s3 = new LocalS3();
   // Filled in once the gateway is up: RDS makes and deletes Kinesis streams through it, as a client would.
   const kinesisOf: { client?: KinesisClient } = {};
   const rds = new LocalRds({
@@ -60,7 +64,7 @@ export async function startLab(options: LabOptions): Promise<Lab> {
   let gateway: Gateway | undefined;
   try {
     kinesisLocal = await startKinesisLocal({ nodePath: options.nodePath, region: LAB_REGION, accountId: LAB_ACCOUNT });
-    gateway = await startGateway({ kms, rds, firehose, kinesisUrl: kinesisLocal.url, port: options.port });
+    gateway = await startGateway({ kms, rds, firehose, s3, kinesisUrl: kinesisLocal.url, port: options.port });
   } catch (error) {
     await kinesisLocal?.stop();
     throw error;
@@ -74,6 +78,7 @@ export async function startLab(options: LabOptions): Promise<Lab> {
     kms,
     rds,
     firehose,
+    s3,
     gateway,
     clients,
     async startActivityStream(database, kmsKeyId, shardCount = 1) {

@@ -14,7 +14,8 @@ export class ServiceError extends Error {
 export interface ServiceReply {
   status: number;
   contentType: string;
-  body: string;
+  body: string | Buffer;
+  headers?: Record<string, string>;
 }
 
 export function jsonReply(value: unknown, status = 200): ServiceReply {

@@ -11,6 +11,8 @@ export interface LambdaConfig {
   resourceId?: string;
   /** An Amazon Data Firehose delivery stream to deliver to, instead of stdout (CloudWatch Logs). */
   firehoseDeliveryStream?: string;
+  /** An Amazon Security Lake custom source to deliver to, as Parquet objects: the lake's bucket and the source's name. */
+  securityLake?: { bucket: string; source: string };
 }
 
 export type LambdaOutput = 'ndjson' | 'ocsf';
@@ -39,6 +41,8 @@ const SWITCHES = { ERRORS_ONLY: 'errorsOnly', EXCLUDE_ERRORS: 'excludeErrors', S
 export const LAMBDA_VARIABLES = [
   'OUTPUT',
   'FIREHOSE_DELIVERY_STREAM',
+  'SECURITY_LAKE_BUCKET',
+  'SECURITY_LAKE_SOURCE',
   'RESOURCE_ID',
   ...Object.keys(LISTS),
   ...Object.keys(PATTERNS),
@@ -70,7 +74,13 @@ export function lambdaConfig(env: Environment): LambdaConfig {
   for (const [name, key] of Object.entries(SWITCHES)) if (switchOf(env, name)) filter[key] = true;
   if (filter.errorsOnly && filter.excludeErrors) throw configError('ERRORS_ONLY', 'and EXCLUDE_ERRORS are both on: they leave nothing to deliver');
   compileFilter(filter as EventFilterSpec);
-  const output = present(env.OUTPUT) ?? 'ndjson';
+  const bucket = present(env.SECURITY_LAKE_BUCKET);
+  const source = present(env.SECURITY_LAKE_SOURCE) ?? 'das-read';
+  if (!bucket && present(env.SECURITY_LAKE_SOURCE)) throw configError('SECURITY_LAKE_SOURCE', 'goes with SECURITY_LAKE_BUCKET');
+  if (bucket && present(env.FIREHOSE_DELIVERY_STREAM)) throw configError('SECURITY_LAKE_BUCKET', 'and FIREHOSE_DELIVERY_STREAM are both set: deliver to one');
+  if (bucket && present(env.OUTPUT) && present(env.OUTPUT) !== 'ocsf') throw configError('OUTPUT', `is ${present(env.OUTPUT)}: Security Lake takes OCSF (leave OUTPUT unset, or ocsf)`);
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(source)) throw configError('SECURITY_LAKE_SOURCE', `"${source}" is not a custom source name (letters, digits, - and _)`);
+  const output = present(env.OUTPUT) ?? (bucket ? 'ocsf' : 'ndjson');
   if (!(OUTPUTS as readonly string[]).includes(output)) throw configError('OUTPUT', `must be one of ${OUTPUTS.join(', ')} (it is "${output}")`);
   const resourceId = present(env.RESOURCE_ID);
   if (resourceId !== undefined && !/^(cluster|db)-[A-Za-z0-9]+$/.test(resourceId)) {
@@ -88,6 +98,7 @@ export function lambdaConfig(env: Environment): LambdaConfig {
     ...(fields ? { fields } : {}),
     ...(resourceId ? { resourceId } : {}),
     ...(firehoseDeliveryStream ? { firehoseDeliveryStream } : {}),
+    ...(bucket ? { securityLake: { bucket, source } } : {}),
   };
 }
 

@@ -1,4 +1,6 @@
 import { FirehoseClient } from '@aws-sdk/client-firehose';
+import { S3Client } from '@aws-sdk/client-s3';
+import { securityLakeDelivery } from './security-lake-delivery.js';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { createAwsClients, createDecoder, UserError, type Decoder } from '../index.js';
 import { jsonLog, stdoutDelivery, type Delivery, type LambdaLog, type LineSink } from './delivery.js';
@@ -16,6 +18,7 @@ export interface RuntimeOptions {
   /** Clients of the caller's (a test's); otherwise made from the standard AWS environment. */
   kms?: KMSClient;
   firehose?: FirehoseClient;
+  s3?: S3Client;
   firehoseRetry?: FirehoseDeliveryOptions;
   /** Around each record's decoding: a test counts them. */
   decoderFor?: (resourceId: string, make: (resourceId: string) => Decoder) => Decoder;
@@ -33,6 +36,7 @@ export function lambdaRuntime(options: RuntimeOptions): LambdaHandler {
   const decoders = new Map<string, Decoder>();
   let kms = options.kms;
   let firehose = options.firehose;
+  let s3 = options.s3;
 
   const make = (resourceId: string) => createDecoder({ kms: (kms ??= createAwsClients({}).kms), resourceId, threads: 0 });
   const decoderFor = (resourceId: string) => {
@@ -50,7 +54,9 @@ export function lambdaRuntime(options: RuntimeOptions): LambdaHandler {
     const config = lambdaConfig(options.env);
     const delivery = config.firehoseDeliveryStream
       ? firehoseDelivery((firehose ??= new FirehoseClient({})), config.firehoseDeliveryStream, log, options.firehoseRetry)
-      : stdoutDelivery(options.stdout);
+      : config.securityLake
+        ? securityLakeDelivery((s3 ??= s3Client(options.env)), config.securityLake.bucket, config.securityLake.source, log)
+        : stdoutDelivery(options.stdout);
     ready = { config, linesOf: recordLines(config, decoderFor), delivery };
     return ready;
   };
@@ -69,4 +75,9 @@ export function lambdaRuntime(options: RuntimeOptions): LambdaHandler {
     log('ERROR', message);
     throw new UserError(message);
   };
+}
+
+/** S3 by path (bucket/key) when an endpoint is named: a local or private endpoint has no bucket host names. */
+function s3Client(env: Readonly<Record<string, string | undefined>>): S3Client {
+  return new S3Client({ forcePathStyle: Boolean(env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL) });
 }

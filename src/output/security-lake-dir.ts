@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { OcsfEvent } from '../events/ocsf.js';
 import { withSystemWords } from '../system-errors.js';
 import { ocsfParquet } from './ocsf-parquet.js';
+import { lakeObjects } from './security-lake-layout.js';
 import type { EventOutput } from './writer.js';
 
 export interface SecurityLakeDirOptions {
@@ -31,8 +31,7 @@ const MAX_HELD_EVENTS = 200_000;
 export class SecurityLakeDir implements EventOutput {
   #written = 0;
   #durable = 0;
-  #held = new Map<string, OcsfEvent[]>();
-  #count = 0;
+  #held: OcsfEvent[] = [];
   #since: number | undefined;
   readonly #scratch: string;
   #ready: Promise<void> | undefined;
@@ -64,8 +63,8 @@ export class SecurityLakeDir implements EventOutput {
       }
       this.#written += chunk.byteLength;
     }
-    if (this.#count > 0) this.#since ??= this.options.now().getTime();
-    if (this.#count >= MAX_HELD_EVENTS) await this.#complete();
+    if (this.#held.length > 0) this.#since ??= this.options.now().getTime();
+    if (this.#held.length >= MAX_HELD_EVENTS) await this.#complete();
   }
 
   /**
@@ -94,24 +93,14 @@ export class SecurityLakeDir implements EventOutput {
   }
 
   #hold(event: OcsfEvent): void {
-    const cloud = (event.cloud ?? {}) as { region?: string; account?: { uid?: string } };
-    const day = new Date(typeof event.time === 'number' ? event.time : 0).toISOString().slice(0, 10).replaceAll('-', '');
-    const partition = join('ext', this.options.source, `region=${cloud.region ?? 'unknown'}`, `accountId=${cloud.account?.uid ?? 'unknown'}`, `eventDay=${day}`);
-    const held = this.#held.get(partition);
-    if (held) held.push(event);
-    else this.#held.set(partition, [event]);
-    this.#count++;
+    this.#held.push(event);
   }
 
   async #complete(): Promise<void> {
-    const partitions = [...this.#held];
-    this.#held = new Map();
-    this.#count = 0;
+    const objects = lakeObjects(this.#held, this.options.source, this.options.now());
+    this.#held = [];
     this.#since = undefined;
-    const stamp = this.options.now().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-    for (const [partition, events] of partitions) {
-      events.sort((a, b) => (a.time as number) - (b.time as number));
-      const name = `${stamp}-${randomUUID()}.parquet`;
+    for (const { partition, name, events } of objects) {
       const folder = join(this.options.dir, partition);
       const scratch = join(this.#scratch, name);
       try {

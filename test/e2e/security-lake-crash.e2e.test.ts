@@ -6,6 +6,11 @@ import { activityRecord, postgresEvent } from '../../lab/src/synthetic-events.js
 import { runBin, startBin, userEnv } from '../helpers/bin.js';
 import { duckRows } from '../helpers/duckdb.js';
 import { startTestLab, type TestLab, type TestStream } from '../helpers/test-lab.js';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { freePort } from '../../lab/src/http.js';
+import { LAB_CLUSTER, LAB_KEY_ALIAS, startLabSession } from '../../lab/src/lab-session.js';
+import { ocsfProblems } from '../helpers/ocsf-validator.js';
 
 let lab: TestLab;
 let dir: string;
@@ -64,3 +69,49 @@ describe('--security-lake-dir with --checkpoint, killed while a file is open', (
     expect(await readdir(join(lake, '.das-read-incomplete'))).toEqual([]);
   }, 60_000);
 });
+
+describe("the README's Security Lake block, as printed, against the lab", () => {
+  it('writes valid OCSF Parquet files in the layout', async () => {
+    const readme = await readFile(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
+    const block = /To try it with no AWS account[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+    const command = block.split('\n').find((line) => line.startsWith('das-read '));
+    expect(command).toContain('--security-lake-dir /tmp/das-lake');
+    const port = await freePort();
+    const session = await startLabSession({ nodePath: process.execPath, port, transitionMs: 0, transactionsPerSecond: 40 });
+    try {
+      const out = join(dir, 'readme-lake');
+      const env = userEnv();
+      const started = await runBin(['start', '--cluster', LAB_CLUSTER, '--kms-key', LAB_KEY_ALIAS, '--apply-immediately', '--wait', '--endpoint-url', `http://127.0.0.1:${port}`], env);
+      expect(started.code, started.stderr).toBe(0);
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      const args = (command ?? '').split(' ').slice(1).map((word) => word.replace('/tmp/das-lake', out).replace('127.0.0.1:4566', `127.0.0.1:${port}`));
+      const run = await runBin(args, env);
+      expect(run.code, run.stderr).toBe(0);
+      const files = (await readdir(join(out, 'ext'), { recursive: true })).filter((file) => file.endsWith('.parquet'));
+      expect(files.length).toBeGreaterThan(0);
+      expect(files[0]).toMatch(/^das-read\/region=us-east-1\/accountId=000000000000\/eventDay=\d{8}\//);
+      const rows = await duckRows(`SELECT to_json(t) AS row FROM read_parquet('${out}/ext/**/*.parquet', hive_partitioning = false) t`);
+      expect(rows.length).toBeGreaterThan(10);
+      // Read back and unflattened (nulls dropped, the map to its JSON values), each row is valid OCSF again.
+      const problems = rows.flatMap((row) => ocsfProblems('datastore_activity', fromParquetRow(JSON.parse(String(row.row)) as Record<string, unknown>)));
+      expect(problems).toEqual([]);
+    } finally {
+      await session.close();
+    }
+  }, 60_000);
+});
+
+/** A row as DuckDB gives it, as the OCSF event it was: null columns are attributes not set, times back to epoch ms. */
+function fromParquetRow(row: Record<string, unknown>): Record<string, unknown> {
+  const strip = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(strip);
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== null).map(([key, item]) => [key, strip(item)]));
+    }
+    return value;
+  };
+  const event = strip(row) as Record<string, unknown>;
+  for (const key of ['time', 'start_time', 'end_time']) if (typeof event[key] === 'string') event[key] = Date.parse(`${String(event[key]).replace(' ', 'T')}Z`);
+  if (typeof event.type_uid === 'string') event.type_uid = Number(event.type_uid);
+  return event;
+}

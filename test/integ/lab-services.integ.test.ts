@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateAliasCommand, CreateKeyCommand, DecryptCommand, DescribeKeyCommand, EncryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
 import { LocalFirehose } from '../../lab/src/local-firehose.js';
+import { LocalS3 } from '../../lab/src/local-s3.js';
 import { startGateway, type Gateway } from '../../lab/src/gateway.js';
 import { LocalKms } from '../../lab/src/local-kms.js';
 import { LocalRds } from '../../lab/src/local-rds.js';
@@ -13,7 +14,7 @@ let rds: RDSClient;
 const localRds = new LocalRds({ region: 'us-east-1', accountId: '000000000000' });
 
 beforeAll(async () => {
-  gateway = await startGateway({ kms: new LocalKms({ region: 'us-east-1', accountId: '000000000000' }), rds: localRds, firehose: new LocalFirehose({ region: 'us-east-1', accountId: '000000000000' }), kinesisUrl: 'http://127.0.0.1:9' });
+  gateway = await startGateway({ kms: new LocalKms({ region: 'us-east-1', accountId: '000000000000' }), rds: localRds, firehose: new LocalFirehose({ region: 'us-east-1', accountId: '000000000000' }), s3: new LocalS3(), kinesisUrl: 'http://127.0.0.1:9' });
   kms = new KMSClient({ endpoint: gateway.url });
   rds = new RDSClient({ endpoint: gateway.url });
 });

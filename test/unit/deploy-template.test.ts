@@ -197,7 +197,7 @@ describe('deploy/template.yaml', () => {
     }
     const granted = [...new Set(statements.flatMap((statement) => [statement.Action].flat() as string[]))].sort();
     const code = actionsTheCodeCalls();
-    expect(code).toEqual(['firehose:PutRecordBatch', 'kms:Decrypt']);
+    expect(code).toEqual(['firehose:PutRecordBatch', 'kms:Decrypt', 's3:PutObject']);
     expect(granted).toEqual([...new Set([...code, ...Object.keys(PLATFORM_ACTIONS)])].sort());
     expect(statements.every((statement) => statement.Effect === 'Allow' && statement.Resource !== '*')).toBe(true);
     const decrypts = statements.filter((statement) => statement.Action === 'kms:Decrypt');
@@ -206,8 +206,9 @@ describe('deploy/template.yaml', () => {
       ['kms:EncryptionContext:aws:rds:dbc-id'],
     ]);
     expect(decrypts.every((statement) => JSON.stringify(statement.Resource) === '{"Ref":"KeyArn"}')).toBe(true);
-    // Firehose only when a delivery stream is named.
+    // Firehose only when a delivery stream is named; S3 only when a Security Lake bucket is, and only under its source.
     expect(JSON.stringify(role?.Properties?.Policies)).toMatch(/"Fn::If":\["UsesFirehose",\{[^}]*"Action":"firehose:PutRecordBatch"/);
+    expect(JSON.stringify(role?.Properties?.Policies)).toMatch(/"Fn::If":\["UsesSecurityLake",\{[^}]*"Action":"s3:PutObject","Resource":\{"Fn::Sub":"arn:\$\{AWS::Partition\}:s3:::\$\{SecurityLakeBucket\}\/ext\/\$\{SecurityLakeSource\}\/\*"\}/);
   });
 });
 
