@@ -35,6 +35,7 @@ export class SecurityLakeDir implements EventOutput {
   #since: number | undefined;
   readonly #scratch: string;
   #ready: Promise<void> | undefined;
+  #broken: unknown;
 
   constructor(private readonly options: SecurityLakeDirOptions) {
     this.#scratch = join(options.dir, '.das-read-incomplete');
@@ -97,6 +98,9 @@ export class SecurityLakeDir implements EventOutput {
   }
 
   async #complete(): Promise<void> {
+    // After a file could not be written, nothing more counts as complete: its events are gone from
+    // memory, and the checkpoint must stay before them.
+    if (this.#broken) throw this.#broken;
     const objects = lakeObjects(this.#held, this.options.source, this.options.now());
     this.#held = [];
     this.#since = undefined;
@@ -116,7 +120,8 @@ export class SecurityLakeDir implements EventOutput {
         const directory = await open(folder, 'r');
         await directory.sync().finally(() => directory.close());
       } catch (error) {
-        throw withSystemWords(error, `write ${join(partition, name)} in ${this.options.dir}`, 'Its events are not marked as read: the next run writes them again.');
+        this.#broken = withSystemWords(error, `write ${join(partition, name)} in ${this.options.dir}`, 'Its events are not marked as read: the next run writes them again.');
+        throw this.#broken;
       }
       this.options.onFile?.(join(partition, name), events.length);
     }

@@ -1,0 +1,41 @@
+import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { postgresEvent } from '../../lab/src/synthetic-events.js';
+import { toOcsf } from '../../src/events/ocsf.js';
+import { SecurityLakeDir } from '../../src/output/security-lake-dir.js';
+
+const line = (n: number) => Buffer.from(`${JSON.stringify(toOcsf(postgresEvent(n), { clusterId: 'cluster-A', instanceId: 'db-B', eventId: `s:1:${n}`, region: 'us-east-1', accountId: '000000000000' }))}\n`);
+
+describe('SecurityLakeDir', () => {
+  it('holds events until their time is up, then writes them before taking the next; durable bytes follow the files', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'das-read-lake-unit-'));
+    let now = 0;
+    const lake = new SecurityLakeDir({ dir, source: 'das-read', everyMs: 60_000, now: () => new Date(now), createdBy: 'test' });
+    await lake.write([line(1), line(2)]);
+    expect(lake.durableBytes).toBe(0);
+    now = 59_000;
+    await lake.write([line(3)]);
+    expect(lake.durableBytes).toBe(0);
+    now = 61_000;
+    const before = lake.bytesWritten;
+    await lake.write([line(4)]);
+    expect(lake.durableBytes).toBe(before);
+    await lake.complete();
+    expect(lake.durableBytes).toBe(lake.bytesWritten);
+    expect((await readdir(join(dir, 'ext'), { recursive: true })).filter((file) => file.endsWith('.parquet'))).toHaveLength(2);
+  });
+
+  it('a file it cannot write (a full disk, a path in the way) stops the durable bytes for good, and says so each time', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'das-read-lake-unit-'));
+    await writeFile(join(dir, 'ext'), 'not a folder');
+    const lake = new SecurityLakeDir({ dir, source: 'das-read', everyMs: 1, now: () => new Date(), createdBy: 'test' });
+    await lake.write([line(1)]);
+    await expect(lake.complete()).rejects.toThrow(/write ext\/das-read\/region=us-east-1\/accountId=000000000000\/eventDay=\d{8}\/.*\.parquet in /);
+    expect(lake.durableBytes).toBe(0);
+    await lake.write([line(2)]).catch(() => {});
+    await expect(lake.complete()).rejects.toMatchObject({ message: expect.stringMatching(/^cannot write ext\/das-read\//), hint: expect.stringContaining("not marked as read") });
+    expect(lake.durableBytes).toBe(0);
+  });
+});
