@@ -1,4 +1,4 @@
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { OcsfEvent } from '../events/ocsf.js';
 import { withSystemWords } from '../system-errors.js';
@@ -17,6 +17,9 @@ export interface SecurityLakeDirOptions {
   /** Said when a file is complete. */
   onFile?: (path: string, events: number) => void;
 }
+
+/** A half-made file older than this was left by a run that died: no file takes an hour to write. */
+const ABANDONED_AFTER_MS = 60 * 60 * 1000;
 
 /** Events held at most before the files are written whatever the time: bounds the memory. */
 const MAX_HELD_EVENTS = 200_000;
@@ -51,7 +54,6 @@ export class SecurityLakeDir implements EventOutput {
   }
 
   async write(chunks: Uint8Array[]): Promise<void> {
-    // A file a run did not finish (it was killed) is not in the tree; its events are read again.
     this.#ready ??= this.#prepare();
     await this.#ready;
     // Due before these arrived: the files are of what came in their time, and these start the next.
@@ -78,8 +80,15 @@ export class SecurityLakeDir implements EventOutput {
 
   async #prepare(): Promise<void> {
     try {
-      await rm(this.#scratch, { recursive: true, force: true });
       await mkdir(this.#scratch, { recursive: true });
+      // A file a killed run left half-made is outside the tree, and its events are read again: cleared
+      // once surely abandoned. Another run writing into the same folder (another cluster) keeps its own.
+      const cutoff = this.options.now().getTime() - ABANDONED_AFTER_MS;
+      for (const name of await readdir(this.#scratch)) {
+        const path = join(this.#scratch, name);
+        const made = await stat(path).then((info) => info.mtimeMs, () => Number.POSITIVE_INFINITY);
+        if (made < cutoff) await rm(path, { force: true });
+      }
     } catch (error) {
       throw withSystemWords(error, `prepare ${this.#scratch}`);
     }

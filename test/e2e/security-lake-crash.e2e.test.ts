@@ -64,7 +64,7 @@ describe('--security-lake-dir with --checkpoint, killed while a file is open', (
     // Only what the open file held can come twice: at most the events after the first file.
     expect(ids.length - 50).toBeLessThanOrEqual(20);
     expect(ids.filter((id) => id < 30)).toHaveLength(30);
-    // The killed run's unfinished file stayed out of the tree, and the next run cleared it away.
+    // Nothing half-made is in the tree: files are made outside it and renamed in whole.
     expect((await readdir(lake)).sort()).toEqual(['.das-read-incomplete', 'ext']);
     expect(await readdir(join(lake, '.das-read-incomplete'))).toEqual([]);
   }, 60_000);

@@ -27,6 +27,20 @@ describe('SecurityLakeDir', () => {
     expect((await readdir(join(dir, 'ext'), { recursive: true })).filter((file) => file.endsWith('.parquet'))).toHaveLength(2);
   });
 
+  it("clears half-made files a dead run left, and not another run's", async () => {
+    const { utimes, mkdir } = await import('node:fs/promises');
+    const dir = await mkdtemp(join(tmpdir(), 'das-read-lake-unit-'));
+    const scratch = join(dir, '.das-read-incomplete');
+    await mkdir(scratch);
+    await writeFile(join(scratch, 'dead.parquet'), 'half');
+    await writeFile(join(scratch, 'busy.parquet'), 'half');
+    const old = new Date(Date.now() - 2 * 60 * 60 * 1000);
+    await utimes(join(scratch, 'dead.parquet'), old, old);
+    const lake = new SecurityLakeDir({ dir, source: 'das-read', everyMs: 60_000, now: () => new Date(), createdBy: 'test' });
+    await lake.write([line(1)]);
+    expect(await readdir(scratch)).toEqual(['busy.parquet']);
+  });
+
   it('a file it cannot write (a full disk, a path in the way) stops the durable bytes for good, and says so each time', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'das-read-lake-unit-'));
     await writeFile(join(dir, 'ext'), 'not a folder');
