@@ -39,6 +39,7 @@ export class SecurityLakeDir implements EventOutput {
   readonly #scratch: string;
   #ready: Promise<void> | undefined;
   #broken: unknown;
+  #partial = '';
 
   constructor(private readonly options: SecurityLakeDirOptions) {
     this.#scratch = join(options.dir, '.das-read-incomplete');
@@ -59,11 +60,10 @@ export class SecurityLakeDir implements EventOutput {
     // Due before these arrived: the files are of what came in their time, and these start the next.
     if (this.#due()) await this.#complete();
     for (const chunk of chunks) {
-      const text = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('utf8');
-      for (const line of text.split('\n')) {
-        if (line === '') continue;
-        this.#hold(JSON.parse(line) as OcsfEvent);
-      }
+      // A line may end in a later chunk: the part before its end waits for the rest.
+      const lines = (this.#partial + Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('utf8')).split('\n');
+      this.#partial = lines.pop() ?? '';
+      for (const line of lines) if (line !== '') this.#hold(JSON.parse(line) as OcsfEvent);
       this.#written += chunk.byteLength;
     }
     if (this.#held.length > 0) this.#since ??= this.options.now().getTime();

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { postgresEvent } from '../../lab/src/synthetic-events.js';
 import { toOcsf } from '../../src/events/ocsf.js';
 import { SecurityLakeDir } from '../../src/output/security-lake-dir.js';
+import { duckRows } from '../helpers/duckdb.js';
 
 const line = (n: number) => Buffer.from(`${JSON.stringify(toOcsf(postgresEvent(n), { clusterId: 'cluster-A', instanceId: 'db-B', eventId: `s:1:${n}`, region: 'us-east-1', accountId: '000000000000' }))}\n`);
 
@@ -25,6 +26,17 @@ describe('SecurityLakeDir', () => {
     await lake.complete();
     expect(lake.durableBytes).toBe(lake.bytesWritten);
     expect((await readdir(join(dir, 'ext'), { recursive: true })).filter((file) => file.endsWith('.parquet'))).toHaveLength(2);
+  });
+
+  it('takes a line cut across chunks whole', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'das-read-lake-unit-'));
+    const lake = new SecurityLakeDir({ dir, source: 'das-read', everyMs: 60_000, now: () => new Date(0), createdBy: 'test' });
+    const bytes = Buffer.concat([line(1), line(2)]);
+    await lake.write([bytes.subarray(0, 100), bytes.subarray(100, line(1).length + 7), bytes.subarray(line(1).length + 7)]);
+    await lake.complete();
+    expect(lake.durableBytes).toBe(bytes.length);
+    const rows = await duckRows(`SELECT metadata.uid AS uid FROM read_parquet('${dir}/ext/**/*.parquet', hive_partitioning = false) ORDER BY uid`);
+    expect(rows.map((row) => row.uid)).toEqual(['s:1:1', 's:1:2']);
   });
 
   it("clears half-made files a dead run left, and not another run's", async () => {
