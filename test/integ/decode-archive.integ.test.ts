@@ -139,6 +139,14 @@ describe('das-read decode: records kept outside Kinesis', () => {
     expect(beats.stdout.map((line) => (JSON.parse(line) as { type: string }).type)).toEqual(['heartbeat', 'record']);
   });
 
+  it('at a terminal with no file named, says what it wants instead of waiting for input', async () => {
+    for (const command of [['decode', '--resource-id', 'cluster-ABC'], ['show']]) {
+      const io = memoryIO({ tty: true });
+      expect(await run([...command], io)).toBe(ExitCode.usage);
+      expect(io.stderr.text).toMatch(/or pipe one in: standard input is a terminal/);
+    }
+  });
+
   it('refuses to guess whose records they are', async () => {
     expect((await decode([])).stderr).toContain('name whose records these are');
     expect((await decode(['--resource-id', 'prod'])).stderr).toContain('is not a resource id');
