@@ -1,7 +1,7 @@
-import { createReadStream } from 'node:fs';
 import { resourceIdOf } from '../aws/resolve.js';
 import { decodeCommand, type ArchiveInput } from '../commands/decode.js';
-import { ExitCode, UsageError } from '../errors.js';
+import { ExitCode } from '../errors.js';
+import { savedInputs } from './saved-inputs.js';
 import { chalkFor } from '../output/color.js';
 import { eventFormatter } from '../output/event-format.js';
 import type { ActionContext } from './action-context.js';
@@ -15,12 +15,7 @@ import { layoutOf, toDecodeOptions } from './read-options.js';
 export async function decodeAction(flags: FlagsOf<'decode'> & { files: string[] }, context: ActionContext): Promise<number> {
   const { io } = context;
   const options = toDecodeOptions(flags, io.stdoutIsTTY);
-  if (flags.files.length === 0 && io.stdinIsTTY) {
-    throw new UsageError('name the archives to read, or pipe one in: standard input is a terminal', 'For example: das-read decode das-stream-1-2026-12-01.gz --cluster prod');
-  }
-  const inputs: ArchiveInput[] = (flags.files.length ? flags.files : ['-']).map((name) =>
-    name === '-' ? { name: 'standard input', open: () => io.stdin } : { name, open: () => createReadStream(name) },
-  );
+  const inputs: ArchiveInput[] = savedInputs(flags.files, io, 'archives to read', 'das-read decode das-stream-1-2026-12-01.gz --cluster prod');
   const log = context.log({ color: options.color, verbose: options.verbose, quiet: options.quiet, debug: options.debug });
   const summary = await context.withClients(options.aws, async (clients) => {
     const { source } = options;

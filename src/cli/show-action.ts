@@ -1,7 +1,7 @@
-import { createReadStream } from 'node:fs';
 import { showCommand, type ShowInput } from '../commands/show.js';
 import { DEFAULT_MAX_RECORD_BYTES } from '../decode/record-limits.js';
-import { ExitCode, UsageError } from '../errors.js';
+import { ExitCode } from '../errors.js';
+import { savedInputs } from './saved-inputs.js';
 import { chalkFor } from '../output/color.js';
 import type { ActionContext } from './action-context.js';
 import type { FlagsOf } from './flags.js';
@@ -11,12 +11,7 @@ import { layoutOf, toShowOptions } from './read-options.js';
 export async function showAction(flags: FlagsOf<'show'> & { files: string[] }, context: ActionContext): Promise<number> {
   const { io } = context;
   const options = toShowOptions(flags, io.stdoutIsTTY);
-  if (flags.files.length === 0 && io.stdinIsTTY) {
-    throw new UsageError('name the files to show, or pipe one in: standard input is a terminal', 'For example: das-read show /var/log/das/prod.ndjson.1.gz -o pretty');
-  }
-  const inputs: ShowInput[] = (flags.files.length ? flags.files : ['-']).map((name) =>
-    name === '-' ? { name: 'standard input', open: () => io.stdin } : { name, open: () => createReadStream(name) },
-  );
+  const inputs: ShowInput[] = savedInputs(flags.files, io, 'files to show', 'das-read show /var/log/das/prod.ndjson.1.gz -o pretty');
   const log = context.log({ color: options.color, quiet: options.quiet, debug: options.debug });
   const summary = await showCommand(inputs, { ...options, maxLineBytes: DEFAULT_MAX_RECORD_BYTES }, { stdout: io.stdout, chalk: chalkFor(io, 'stdout', options.color), log, layout: layoutOf(options, io) });
   if (summary.unreadable > 0) log.warn(`${summary.unreadable} line${summary.unreadable === 1 ? '' : 's'} could not be read; exit ${ExitCode.unreadableRecord}`);
