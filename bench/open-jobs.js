@@ -1,8 +1,8 @@
 // @ts-check
 // What any reader built on the Encryption SDK must do with a record it holds the data key
-// of (SDK, gunzip, events to JSON), a few at once as das-read's threads do: the bench's
-// SDK-only readers share it.
-import { openPayload } from '../src/decode/open-payload.js';
+// of (decrypt-node's decrypt, gunzip, events to JSON), a few at once as das-read's threads
+// did: the bench's SDK-only readers share it.
+import { decryptWithSdk, openPlaintext } from '../src/decode/open-payload.js';
 
 const CONCURRENCY = 4;
 
@@ -19,7 +19,7 @@ export async function openJobs(keyrings, jobs) {
       const job = /** @type {(typeof jobs)[number]} */ (jobs[next++]);
       const keyring = keyrings.get(job.keyId);
       if (!keyring) throw new Error(`no data key ${job.keyId} in this thread`);
-      const opened = await openPayload(keyring, job.message);
+      const opened = openPlaintext(await decryptWithSdk(keyring, job.message));
       events += opened.events.length;
     }
   };

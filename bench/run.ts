@@ -27,8 +27,8 @@ const out = outIndex > 0 ? (process.argv[outIndex + 1] ?? '') : new URL('./resul
 const KMS_DELAY_MS = 5;
 const KINESIS_SHARD_BYTES_PER_SECOND = 2 * 1024 * 1024;
 const size = quick
-  ? { records: 300, wide: 40, signed: 30, decodeRounds: 1, seedMs: 3_000, follow: 10, rssEvents: 2_000, rssBytesPerSecond: 200_000 }
-  : { records: 20_000, wide: 1_000, signed: 500, decodeRounds: 3, seedMs: 10_000, follow: 50, rssEvents: 30_000, rssBytesPerSecond: 2_000_000 };
+  ? { records: 300, wide: 40, signed: 30, decodeRounds: 1, seedMs: 3_000, follow: 10, rssBytesPerSecond: 200_000 }
+  : { records: 20_000, wide: 1_000, signed: 500, decodeRounds: 3, seedMs: 10_000, follow: 50, rssBytesPerSecond: 2_000_000 };
 const began = performance.now();
 const log = (line: string) => process.stderr.write(`[${((performance.now() - began) / 1000).toFixed(0).padStart(3)} s] ${line}\n`);
 
@@ -93,8 +93,10 @@ try {
   const producer = new DasRecordProducer({ kms: lab.clients.kms, kmsKeyId: keyId, resourceId, recordsPerDataKey: 1000 });
   const latencies = (await followLatency(lab.endpoint, cluster.identifier, lab.clients.kinesis, streamName, producer, resourceId, { records: size.follow, perSecond: 10 })).sort((a, b) => a - b);
 
-  log(`draining ${size.rssEvents} events into a consumer reading ${size.rssBytesPerSecond / 1e6} MB/s…`);
-  const rss = await rssIntoSlowConsumerLimited(size.rssEvents);
+  // The whole stream again, ten times the 20,000 events that used to be this drain: RSS
+  // at the end over RSS after its first tenth says whether memory grows with the backlog.
+  log(`draining all ${main.spec.records * main.spec.eventsPerRecord} events again, into a consumer reading ${size.rssBytesPerSecond / 1e6} MB/s…`);
+  const rss = await rssIntoSlowConsumer(lab.endpoint, cluster.identifier, size.rssBytesPerSecond);
 
   const dasReadEventsPerSecond = main.spec.records * main.spec.eventsPerRecord / drain.seconds;
   const serverEventsPerSecond = ((rawBefore.records + rawAfter.records) * main.spec.eventsPerRecord) / (rawBefore.seconds + rawAfter.seconds);
@@ -114,7 +116,10 @@ try {
     followP50Ms: percentile(50),
     followP95Ms: percentile(95),
     peakRssMb: rss.peakMb,
+    rssGrowth: rss.growth,
     shardsPerProcess: decode10.bytesPerSecond / KINESIS_SHARD_BYTES_PER_SECOND,
+    decodeFloorRatioSigned: decodeSigned.eventsPerSecond / floorSigned,
+    drainShareOfSdkDrain: dasReadEventsPerSecond / sdkDrainEventsPerSecond,
     details: {
       workerThreads: threads,
       floorEventsPerSecond: { events10: floor10, events100: floor100, signed: floorSigned },
@@ -123,7 +128,6 @@ try {
       sdkCeilingFloorRatio: ceiling10 / floor10,
       decodeShareOfSdkCeiling: decode10.eventsPerSecond / ceiling10,
       decodeFloorRatio100: decode100.eventsPerSecond / floor100,
-      decodeFloorRatioSigned: decodeSigned.eventsPerSecond / floorSigned,
       decodeBytesPerSecond: decode10.bytesPerSecond,
       serverEventsPerSecond,
       serverBeforeEventsPerSecond: (rawBefore.records * main.spec.eventsPerRecord) / rawBefore.seconds,
@@ -133,12 +137,12 @@ try {
       sdkDrainEventsPerSecond,
       sdkDrainRecords: sdkOnly.records,
       sdkDrainRatio: sdkDrainEventsPerSecond / serverAfterEventsPerSecond,
-      drainShareOfSdkDrain: dasReadEventsPerSecond / sdkDrainEventsPerSecond,
       seedEventsPerSecond,
       seedMeasuredSeconds: seed.seconds,
       followRecords: latencies.length,
-      rssSamplesMb: rss.samplesMb.filter((_, i) => i % 5 === 0).map((mb) => Math.round(mb)),
-      rssEvents: size.rssEvents,
+      rssSamplesMb: rss.samplesMb.filter((_, i) => i % 25 === 0).map((mb) => Math.round(mb)),
+      rssEvents: main.spec.records * main.spec.eventsPerRecord,
+      rssDrainSeconds: rss.seconds,
       rssConsumerBytesPerSecond: size.rssBytesPerSecond,
     },
   };
@@ -147,19 +151,6 @@ try {
   printTable(results);
   log(`written to ${out}`);
 
-  async function rssIntoSlowConsumerLimited(events: number) {
-    // A stream of its own, so the drain is of exactly `events` events.
-    const rssCluster = lab.rds.addDatabase('cluster', 'bench-rss', 'aurora-postgresql', '15.4');
-    const rssStream = await lab.startActivityStream(rssCluster, keyId, 4);
-    const rssProducer = new DasRecordProducer({ kms: lab.clients.kms, kmsKeyId: keyId, resourceId: rssCluster.resourceId, recordsPerDataKey: 1000 });
-    const data = main.data.slice(0, Math.ceil(events / 10)).map((_, i) => i);
-    const encoded = [];
-    for (let i = 0; i < data.length; i += 500) {
-      encoded.push(...(await Promise.all(data.slice(i, i + 500).map((n) => rssProducer.encode({ type: 'DatabaseActivityMonitoringRecord', clusterId: rssCluster.resourceId, instanceId: 'db-BENCH', databaseActivityEventList: JSON.parse(JSON.stringify(Array.from({ length: 10 }, (_, e) => ({ type: 'record', statementId: n * 10 + e, commandText: 'x'.repeat(400) })))) })))));
-    }
-    await putRecords(lab.clients.kinesis, rssStream, encoded);
-    return rssIntoSlowConsumer(lab.endpoint, rssCluster.identifier, size.rssBytesPerSecond);
-  }
 } finally {
   await lab.close();
 }
@@ -171,22 +162,28 @@ function part(workload: Workload, share: number): Workload {
 }
 
 function printTable(results: Record<string, unknown>) {
+  const figure = (name: string) => results[name] as number;
+  const detail = (name: string) => (results.details as Record<string, number>)[name] as number;
   const rows: Array<[string, number, string, boolean]> = [
-    ['decodeFloorRatio', results.decodeFloorRatio as number, '≥ 0.3', (results.decodeFloorRatio as number) >= 0.3],
-    // What the Encryption SDK alone allows, and how much of it das-read's pipeline keeps.
-    ['  sdkCeiling/floor', (results.details as Record<string, number>).sdkCeilingFloorRatio as number, '', true],
-    ['  das-read/ceiling', (results.details as Record<string, number>).decodeShareOfSdkCeiling as number, '', true],
-    ['drainRatio', results.drainRatio as number, '≥ 0.8', (results.drainRatio as number) >= 0.8],
-    // What the Encryption SDK alone allows through the same server (against the drain just
-    // before it, of the same records), and how much of that das-read keeps.
-    ['  sdkDrain/server', (results.details as Record<string, number>).sdkDrainRatio as number, '', true],
-    ['  das-read/sdkDrain', (results.details as Record<string, number>).drainShareOfSdkDrain as number, '', true],
-    ['speedupVsSeed', results.speedupVsSeed as number, '≥ 6', (results.speedupVsSeed as number) >= 6],
-    ['kmsCallsPerDataKey', results.kmsCallsPerDataKey as number, '= 1.0', Math.abs((results.kmsCallsPerDataKey as number) - 1) < 1e-9],
-    ['followP50Ms', results.followP50Ms as number, '', true],
-    ['followP95Ms', results.followP95Ms as number, '≤ 1500', (results.followP95Ms as number) <= 1500],
-    ['peakRssMb', results.peakRssMb as number, '≤ 200', (results.peakRssMb as number) <= 200],
-    ['shardsPerProcess', results.shardsPerProcess as number, '', true],
+    ['decodeFloorRatio', figure('decodeFloorRatio'), '≥ 0.6', figure('decodeFloorRatio') >= 0.6],
+    // What decrypt-node's decrypt alone allows, and how much of it das-read keeps: above 1, das-read decrypts faster than the SDK's own pipeline can.
+    ['  sdkCeiling/floor', detail('sdkCeilingFloorRatio'), '', true],
+    ['  das-read/ceiling', detail('decodeShareOfSdkCeiling'), '', true],
+    // Against the floor plus one P-384 verification per record (with a key object), measured here.
+    ['decodeFloorRatioSigned', figure('decodeFloorRatioSigned'), '≥ 0.6', figure('decodeFloorRatioSigned') >= 0.6],
+    ['shardsPerProcess', figure('shardsPerProcess'), '≥ 4', figure('shardsPerProcess') >= 4],
+    // das-read's drain over the SDK-only reader's, through the same server.
+    ['drainShareOfSdkDrain', figure('drainShareOfSdkDrain'), '≥ 1.2', figure('drainShareOfSdkDrain') >= 1.2],
+    // Bounded by the local server, which takes 1.3 ms of CPU a record on the same cores: reported, not targets.
+    ['drainRatio', figure('drainRatio'), '', true],
+    ['  sdkDrain/server', detail('sdkDrainRatio'), '', true],
+    ['speedupVsSeed', figure('speedupVsSeed'), '', true],
+    ['kmsCallsPerDataKey', figure('kmsCallsPerDataKey'), '= 1.0', Math.abs(figure('kmsCallsPerDataKey') - 1) < 1e-9],
+    ['followP50Ms', figure('followP50Ms'), '', true],
+    ['followP95Ms', figure('followP95Ms'), '≤ 1500', figure('followP95Ms') <= 1500],
+    ['peakRssMb', figure('peakRssMb'), '≤ 200', figure('peakRssMb') <= 200],
+    // RSS at the end of the slow consumer's backlog over RSS after its first tenth.
+    ['rssGrowth', figure('rssGrowth'), '≤ 1.1', figure('rssGrowth') <= 1.1],
   ];
   process.stdout.write(`\n${'figure'.padEnd(20)}${'value'.padStart(12)}  target\n`);
   for (const [name, value, target, ok] of rows) {

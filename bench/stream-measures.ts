@@ -105,18 +105,27 @@ export async function followLatency(
   return latencies;
 }
 
-/** Peak RSS of das-read draining the stream into a consumer that reads only `bytesPerSecond`. */
-export async function rssIntoSlowConsumer(endpoint: string, cluster: string, bytesPerSecond: number, extraArgs: string[] = []): Promise<{ peakMb: number; samplesMb: number[]; seconds: number }> {
+/**
+ * RSS of das-read draining the stream into a consumer that reads only `bytesPerSecond`:
+ * its peak, its samples, and how far it grew from the first tenth of the output to the last.
+ */
+export async function rssIntoSlowConsumer(
+  endpoint: string,
+  cluster: string,
+  bytesPerSecond: number,
+  extraArgs: string[] = [],
+): Promise<{ peakMb: number; samplesMb: number[]; growth: number; seconds: number }> {
   const started = performance.now();
   const child = spawn(process.execPath, [BIN, '--cluster', cluster, '--no-follow', '-o', 'ndjson', ...extraArgs], { env: dasReadEnv(endpoint), stdio: ['ignore', 'pipe', 'inherit'] });
-  const samples: number[] = [];
+  const samples: Array<{ mb: number; consumed: number }> = [];
   let peak = 0;
+  let consumed = 0;
   const sampler = setInterval(() => {
     try {
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
       const rss = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
       peak = Math.max(peak, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
-      samples.push(rss);
+      samples.push({ mb: rss, consumed });
     } catch {
       // It has exited.
     }
@@ -128,11 +137,17 @@ export async function rssIntoSlowConsumer(endpoint: string, cluster: string, byt
     child.stdout.resume();
   }, 100);
   child.stdout.on('data', (chunk: Buffer) => {
+    consumed += chunk.length;
     budget -= chunk.length;
     if (budget <= 0) child.stdout.pause();
   });
   await new Promise((resolve) => child.on('exit', resolve));
   clearInterval(sampler);
   clearInterval(refill);
-  return { peakMb: peak, samplesMb: samples, seconds: (performance.now() - started) / 1000 };
+  // The backlog at one tenth is "1x"; at its end, ten times that has gone through.
+  const live = samples.filter((sample) => sample.mb > 0);
+  const atFirstTenth = live.find((sample) => sample.consumed >= consumed / 10)?.mb ?? NaN;
+  const lastTenth = live.filter((sample) => sample.consumed >= (consumed * 9) / 10).map((sample) => sample.mb);
+  const growth = Math.max(...lastTenth) / atFirstTenth;
+  return { peakMb: peak, samplesMb: live.map((sample) => sample.mb), growth, seconds: (performance.now() - started) / 1000 };
 }

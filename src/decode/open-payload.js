@@ -8,6 +8,8 @@ import { gunzipSync } from 'node:zlib';
 import { buildDecrypt } from '@aws-crypto/decrypt-node';
 import { CommitmentPolicy } from '@aws-crypto/material-management-node';
 import { RawAesKeyringNode, RawAesWrappingSuiteIdentifier } from '@aws-crypto/raw-aes-keyring-node';
+import { decryptWholeMessage } from './whole-message.js';
+import { OpenSslVerificationMaterials } from './openssl-verification.js';
 import { openActivityRecord } from './activity-record.js';
 import { DEFAULT_MAX_RECORD_BYTES } from './record-limits.js';
 
@@ -15,13 +17,21 @@ import { DEFAULT_MAX_RECORD_BYTES } from './record-limits.js';
 const DAS_KEY_NAMESPACE = 'BC';
 const DAS_KEY_NAME = 'DataKey';
 
-// Every DAS message is non-committing (suite 0x0178, or the signed 0x0378): the SDK's
-// default policy would reject them all.
-const { decrypt } = buildDecrypt({
+const CLIENT_OPTIONS = {
+  // Every DAS message is non-committing (suite 0x0178, or the signed 0x0378): the SDK's
+  // default policy would reject them all.
   commitmentPolicy: CommitmentPolicy.REQUIRE_ENCRYPT_ALLOW_DECRYPT,
   // A DAS message carries exactly one wrapped key; refusing more bounds the work a forged record can cause.
   maxEncryptedDataKeys: 1,
-});
+};
+// For the messages the whole-message path does not take, with the same options.
+const { decrypt } = buildDecrypt(CLIENT_OPTIONS);
+
+/**
+ * Each keyring's materials manager, made once: the keyring lives as long as its data key is cached.
+ * @type {WeakMap<RawAesKeyringNode, OpenSslVerificationMaterials>}
+ */
+const materialsOf = new WeakMap();
 
 /**
  * A raw AES keyring as DAS writes with: namespace BC, name DataKey, AES-256-GCM.
@@ -47,10 +57,20 @@ export function dasKeyring(key) {
 export async function openPayload(keyring, message, maxRecordBytes = DEFAULT_MAX_RECORD_BYTES) {
   let plaintext;
   try {
-    plaintext = (await decrypt(keyring, message)).plaintext;
+    plaintext = await decryptMessage(keyring, message);
   } catch (error) {
     throw new Error(`the payload cannot be decrypted with the record's data key (${messageOf(error)})`, { cause: error });
   }
+  return openPlaintext(plaintext, maxRecordBytes);
+}
+
+/**
+ * A decrypted payload → gunzip → the record's events; throws an Error whose message is the reason.
+ * @param {Uint8Array} plaintext
+ * @param {number} [maxRecordBytes]
+ * @returns {import('./activity-record.js').OpenedRecord}
+ */
+export function openPlaintext(plaintext, maxRecordBytes = DEFAULT_MAX_RECORD_BYTES) {
   let inflated;
   try {
     inflated = gunzipSync(plaintext, { maxOutputLength: maxRecordBytes });
@@ -64,6 +84,30 @@ export async function openPayload(keyring, message, maxRecordBytes = DEFAULT_MAX
   // Decoding would replace bad bytes with U+FFFD and alter the audit text unseen.
   if (!isUtf8(inflated)) throw new Error('the decrypted payload is not valid UTF-8: das-read does not alter audit text, so the record is refused whole');
   return openActivityRecord(inflated.toString('utf8'));
+}
+
+/**
+ * The whole-message path, or decrypt-node for a message it does not take.
+ * @param {RawAesKeyringNode} keyring
+ * @param {Uint8Array} message
+ */
+export async function decryptMessage(keyring, message) {
+  let materials = materialsOf.get(keyring);
+  if (!materials) {
+    materials = new OpenSslVerificationMaterials(keyring);
+    materialsOf.set(keyring, materials);
+  }
+  return (await decryptWholeMessage(CLIENT_OPTIONS, materials, message)) ?? (await decryptWithSdk(keyring, message));
+}
+
+/**
+ * decrypt-node alone, with das-read's options: what reads every message the whole-message
+ * path does not take, and the bench's baseline for those it does.
+ * @param {RawAesKeyringNode} keyring
+ * @param {Uint8Array} message
+ */
+export async function decryptWithSdk(keyring, message) {
+  return (await decrypt(keyring, message)).plaintext;
 }
 
 /** @param {unknown} error */

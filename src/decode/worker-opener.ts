@@ -33,6 +33,12 @@ const JOBS_PER_THREAD = 2 * JOBS_PER_MESSAGE;
 const recordWorker = () => new URL('./record-worker.js', import.meta.url);
 /** How long the threads running must stay busy, with records waiting, before another starts. */
 const BACKLOG_MS = 2_000;
+/**
+ * Busy is having records in hand for this share of that time. A thread that decrypts
+ * faster than the reader hands it records runs dry for moments between batches, even
+ * through a backlog; following a quiet stream, it is idle most of the time.
+ */
+const BUSY_SHARE = 0.75;
 /** The idle share of the machine's cores, over that time, that another thread needs to be worth starting. */
 const SPARE_CORES = 0.25;
 
@@ -41,12 +47,15 @@ class Thread {
   /** The keys this thread holds, in the order it took them. */
   readonly keys = new Set<string>();
   readonly inFlight = new Map<number, Waiting>();
+  /** Time with records in hand, since the current look began, and since when it has them now. */
+  busyMs = 0;
+  busySince: number | undefined;
 
   constructor(readonly keysPerThread: number, script: URL, maxRecordBytes: number | undefined) {
-    // 16 MB semi-spaces: the SDK's per-message stream objects outlive smaller ones, and the thread
-    // then spends its time collecting them; larger ones cost memory without more speed.
-    // The measurements: docs/performance.md, and `npm run bench` for today's.
-    this.worker = new Worker(script, { workerData: { keysPerThread, maxRecordBytes }, resourceLimits: { maxYoungGenerationSizeMb: 48 } });
+    // A 16 MB young generation: decrypting a whole message at a time leaves little garbage, and
+    // three times that (what the SDK's per-message streams needed) decoded no faster but held
+    // 18 MB more at a long drain's peak. The measurements: docs/performance.md, and `npm run bench` for today's.
+    this.worker = new Worker(script, { workerData: { keysPerThread, maxRecordBytes }, resourceLimits: { maxYoungGenerationSizeMb: 16 } });
   }
 }
 
@@ -82,7 +91,8 @@ export function workerOpener(maxThreads: number, options: WorkerOpenerOptions = 
   let nextId = 0;
   let pumpScheduled = false;
   let broken: OpenerFailure | undefined;
-  let busy: { since: number; idleMs: number } | undefined;
+  /** Since when the threads' busy time is being added up, and the machine's idle time then. */
+  let look: { since: number; idleMs: number } | undefined;
   let recheck: NodeJS.Timeout | undefined;
 
   function start(): Thread {
@@ -116,9 +126,14 @@ export function workerOpener(maxThreads: number, options: WorkerOpenerOptions = 
       const jobs = queue.splice(0, JOBS_PER_MESSAGE).map((waiting) => send(thread, waiting));
       thread.worker.postMessage(jobs, jobs.map((job) => job.message.buffer));
     }
-    // Busy is every thread with records in hand; one that ran dry shows the load fits.
-    if (threads.length > 0 && threads.every((thread) => thread.inFlight.size > 0)) busy ??= { since: now(), idleMs: idleCoreMs() };
-    else busy = undefined;
+    const at = now();
+    for (const thread of threads) {
+      if (thread.inFlight.size > 0) thread.busySince ??= at;
+      else if (thread.busySince !== undefined) {
+        thread.busyMs += at - thread.busySince;
+        thread.busySince = undefined;
+      }
+    }
     // A thread with work keeps the process alive until it answers; an idle one does not.
     for (const thread of threads) {
       if (thread.inFlight.size > 0) thread.worker.ref();
@@ -131,12 +146,17 @@ export function workerOpener(maxThreads: number, options: WorkerOpenerOptions = 
     if (idlest && idlest.inFlight.size < JOBS_PER_THREAD) return idlest;
     if (threads.length >= maxThreads) return undefined;
     if (threads.length === 0) return start();
-    if (busy && now() - busy.since >= backlogMs) {
-      const spare = (idleCoreMs() - busy.idleMs) / (now() - busy.since);
+    // Records are waiting and no thread has room: were they all busy for a while?
+    const at = now();
+    look ??= beginLook(at);
+    const elapsed = at - look.since;
+    if (elapsed >= backlogMs) {
+      const busiest = Math.min(...threads.map((thread) => thread.busyMs + (thread.busySince === undefined ? 0 : at - thread.busySince)));
+      const spare = (idleCoreMs() - look.idleMs) / elapsed;
       // Busy threads on a machine with no idle core (another process has it) would only
       // take turns with each other: look again after another while. Unknown (NaN) counts as idle.
-      busy = undefined;
-      if (!(spare < SPARE_CORES)) return start();
+      look = beginLook(at);
+      if (busiest >= BUSY_SHARE * elapsed && !(spare < SPARE_CORES)) return start();
     }
     // Nothing may come back before then to look again: a timer does.
     recheck ??= setTimeout(() => {
@@ -144,6 +164,14 @@ export function workerOpener(maxThreads: number, options: WorkerOpenerOptions = 
       pump();
     }, backlogMs).unref();
     return undefined;
+  }
+
+  function beginLook(at: number): { since: number; idleMs: number } {
+    for (const thread of threads) {
+      thread.busyMs = 0;
+      if (thread.busySince !== undefined) thread.busySince = at;
+    }
+    return { since: at, idleMs: idleCoreMs() };
   }
 
   function send(thread: Thread, waiting: Waiting): Job {

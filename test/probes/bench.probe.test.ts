@@ -23,7 +23,19 @@ describe('npm run bench -- --quick', () => {
     const code = await new Promise((resolve) => child.on('exit', resolve));
     expect(code, output).toBe(0);
     const results = JSON.parse(await readFile(out, 'utf8')) as Record<string, unknown>;
-    for (const figure of ['decodeFloorRatio', 'drainRatio', 'speedupVsSeed', 'kmsCallsPerDataKey', 'followP50Ms', 'followP95Ms', 'peakRssMb', 'shardsPerProcess']) {
+    for (const figure of [
+      'decodeFloorRatio',
+      'decodeFloorRatioSigned',
+      'drainRatio',
+      'drainShareOfSdkDrain',
+      'speedupVsSeed',
+      'kmsCallsPerDataKey',
+      'followP50Ms',
+      'followP95Ms',
+      'peakRssMb',
+      'rssGrowth',
+      'shardsPerProcess',
+    ]) {
       expect(Number.isFinite(results[figure]), `${figure} = ${String(results[figure])}`).toBe(true);
     }
     const details = results.details as Record<string, number>;
@@ -31,8 +43,8 @@ describe('npm run bench -- --quick', () => {
     expect(Number.isFinite(details.decodeShareOfSdkCeiling)).toBe(true);
     // The SDK-only drain opened every record it read (the bench checks their events too).
     expect(details.sdkDrainRecords).toBeGreaterThan(0);
-    expect(Number.isFinite(details.drainShareOfSdkDrain)).toBe(true);
     expect(results.kmsDelayMs).toBe(5);
     expect(output).toMatch(/decodeFloorRatio\s+\d/);
+    expect(output).toMatch(/rssGrowth\s+\d/);
   }, 120_000);
 });

@@ -61,6 +61,25 @@ describe('opening records on worker threads', () => {
     expect(opener.threads).toBe(threads);
   });
 
+  it.each([
+    { busyMs: 90, idleMs: 10, threads: 2 },
+    { busyMs: 30, idleMs: 70, threads: 1 },
+  ])('counts a thread busy by its share of the time with records in hand: $busyMs ms in every 100 → $threads threads', async ({ busyMs, idleMs, threads }) => {
+    // A thread that decrypts faster than the reader hands it records runs dry for moments
+    // between batches, even through a backlog; one following a quiet stream is idle most of the time.
+    const many = await Promise.all(Array.from({ length: 150 }, (_, n) => sealed(n)));
+    let clock = 0;
+    opener = workerOpener(2, { backlogMs: 1_000, now: () => clock, idleCoreMs: () => clock });
+    for (let round = 0; round < 15; round++) {
+      const batch = Promise.all(many.map(({ key, message }) => (opener as WorkerOpener).open(key, message)));
+      await new Promise((resolve) => setImmediate(resolve));
+      clock += busyMs;
+      await batch;
+      clock += idleMs;
+    }
+    expect(opener.threads).toBe(threads);
+  });
+
   it('refuses a tampered record with the reason, and opens the rest', async () => {
     const records = await Promise.all(Array.from({ length: 40 }, (_, n) => sealed(n)));
     const bad = records[17] as { message: Uint8Array };
