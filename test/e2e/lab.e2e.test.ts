@@ -40,6 +40,8 @@ describe('das-read lab', () => {
     const lab = startBin(['lab', '--port', String(port)]);
     const [line] = await lab.lines(1, 20_000);
     expect(line).toMatch(new RegExp(`^export AWS_ENDPOINT_URL=http://127\\.0\\.0\\.1:${port} AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=lab AWS_SECRET_ACCESS_KEY=lab( PATH=\\S+:"\\$PATH")?$`));
+    // The hints follow on stderr, another pipe: they may come a moment after the export line.
+    await until(() => lab.stderr().includes('Ctrl-C stops the lab')).catch(() => {});
     expect(lab.stderr()).toContain('das-read start --cluster auroralab-postgres-cluster --kms-key alias/auroralab-postgres-das');
 
     // A second terminal, with only what the lab printed.
@@ -58,11 +60,14 @@ describe('das-read lab', () => {
     const lab = startBin(['lab', '--port', String(await freePort())]);
     try {
       const [exportLine = ''] = await lab.lines(1, 20_000);
-      const hints = lab
-        .stderr()
-        .split('\n')
-        .filter((text) => text.startsWith('  das-read '))
-        .map((text) => text.trim());
+      const hintsSoFar = () =>
+        lab
+          .stderr()
+          .split('\n')
+          .filter((text) => text.startsWith('  das-read '))
+          .map((text) => text.trim());
+      await until(() => lab.stderr().includes('Ctrl-C stops the lab')).catch(() => {});
+      const hints = hintsSoFar();
       expect(hints).toHaveLength(3);
       // What `npm ci` leaves a newcomer: node on PATH, no das-read, no AWS configuration.
       const shell = { PATH: `${dirname(process.execPath)}:/usr/bin:/bin`, HOME: process.env.HOME ?? '/tmp', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' };
