@@ -65,10 +65,10 @@ export async function decodePath(kms: KMSClient, resourceId: string, workload: W
     return { events: writer.events, seconds: (performance.now() - started) / 1000 };
   };
   try {
-    // Warm until a backlog's threads have all started: the CLI starts another only after
-    // those running have stayed busy for two seconds (worker-opener.ts).
-    // Threads keep busy only through one pass: the warm-up is one pass long enough, the
-    // workload repeated as often as a first short pass's pace says it takes.
+    // Warm until a backlog's threads have all started: the CLI starts another only once those
+    // running have been busy through two seconds (worker-opener.ts), and they run dry between
+    // passes. So the warm-up is one pass long enough: the workload repeated as often as a
+    // first short pass's pace says it takes.
     const tenth = workload.data.slice(0, Math.max(100, Math.round(workload.data.length / 10)));
     const first = await pass(tenth);
     const repeats = Math.ceil(WARM_MS / 1000 / (first.seconds * (workload.data.length / tenth.length)));
