@@ -109,14 +109,9 @@ export async function followLatency(
  * RSS of das-read draining the stream into a consumer that reads only `bytesPerSecond`:
  * its peak, its samples, and how far it grew from the first tenth of the output to the last.
  */
-export async function rssIntoSlowConsumer(
-  endpoint: string,
-  cluster: string,
-  bytesPerSecond: number,
-  extraArgs: string[] = [],
-): Promise<{ peakMb: number; samplesMb: number[]; growth: number; seconds: number }> {
+export async function rssIntoSlowConsumer(endpoint: string, cluster: string, bytesPerSecond: number): Promise<{ peakMb: number; samplesMb: number[]; growth: number; seconds: number }> {
   const started = performance.now();
-  const child = spawn(process.execPath, [BIN, '--cluster', cluster, '--no-follow', '-o', 'ndjson', ...extraArgs], { env: dasReadEnv(endpoint), stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [BIN, '--cluster', cluster, '--no-follow', '-o', 'ndjson'], { env: dasReadEnv(endpoint), stdio: ['ignore', 'pipe', 'inherit'] });
   const samples: Array<{ mb: number; consumed: number }> = [];
   let peak = 0;
   let consumed = 0;
@@ -147,7 +142,8 @@ export async function rssIntoSlowConsumer(
   // The backlog at one tenth is "1x"; at its end, ten times that has gone through.
   const live = samples.filter((sample) => sample.mb > 0);
   const atFirstTenth = live.find((sample) => sample.consumed >= consumed / 10)?.mb ?? NaN;
-  const lastTenth = live.filter((sample) => sample.consumed >= (consumed * 9) / 10).map((sample) => sample.mb);
+  // The last sample at least, should the last tenth pass between two samples.
+  const lastTenth = live.filter((sample, index) => sample.consumed >= (consumed * 9) / 10 || index === live.length - 1).map((sample) => sample.mb);
   const growth = Math.max(...lastTenth) / atFirstTenth;
   return { peakMb: peak, samplesMb: live.map((sample) => sample.mb), growth, seconds: (performance.now() - started) / 1000 };
 }
