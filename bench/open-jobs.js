@@ -20,7 +20,7 @@ export async function openJobs(keyrings, jobs) {
       const keyring = keyrings.get(job.keyId);
       if (!keyring) throw new Error(`no data key ${job.keyId} in this thread`);
       const opened = openPlaintext(await decryptWithSdk(keyring, job.message));
-      events += opened.events.length;
+      events += opened.ends.length;
     }
   };
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, jobs.length) }, lane));

@@ -87,6 +87,7 @@ export class BatchRenderer {
       for (; index < count && !full; index++) {
         if (!this.#keeps(record, index)) continue;
         if (format.wholeRecord) kept.push(index);
+        else if (format.into) format.into(text, record, index);
         else text.append(format(record, index));
         this.options.onEvent?.(record.events[index] as DasEvent);
         this.events++;

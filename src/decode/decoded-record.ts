@@ -1,4 +1,4 @@
-import { carriesIdField, type OpenedRecord } from './activity-record.js';
+import { carriesIdField, eventText, type OpenedRecord } from './activity-record.js';
 import type { DasEvent, DecodedRecord } from './types.js';
 
 interface RecordPlace {
@@ -7,14 +7,15 @@ interface RecordPlace {
   version: string;
 }
 
-/** A decoded record whose events stay JSON text until something needs them as objects. */
+/** A decoded record whose events stay UTF-8 JSON until something needs them as strings or objects. */
 export class DecodedActivityRecord implements DecodedRecord {
   readonly shardId: string;
   readonly sequenceNumber: string;
   readonly version: string;
   readonly clusterId: string | null;
   readonly instanceId: string | null;
-  readonly #texts: string[];
+  readonly #text: Buffer;
+  readonly #ends: number[];
   readonly #heartbeats: number[];
   readonly #ownIds: number[];
   #events: DasEvent[] | undefined;
@@ -25,7 +26,9 @@ export class DecodedActivityRecord implements DecodedRecord {
     this.version = place.version;
     this.clusterId = opened.clusterId;
     this.instanceId = opened.instanceId;
-    this.#texts = opened.events;
+    // From a decryption thread the text arrives as a plain Uint8Array: the same bytes, seen as a Buffer.
+    this.#text = Buffer.from(opened.text.buffer, opened.text.byteOffset, opened.text.byteLength);
+    this.#ends = opened.ends;
     this.#heartbeats = opened.heartbeats;
     this.#ownIds = opened.ownIds;
   }
@@ -33,18 +36,22 @@ export class DecodedActivityRecord implements DecodedRecord {
   /** A record made from event objects, as a test or another program has them. */
   static of(place: RecordPlace & { clusterId: string | null; instanceId: string | null }, events: DasEvent[]): DecodedActivityRecord {
     const places = (test: (event: DasEvent) => boolean) => events.flatMap((event, index) => (test(event) ? [index] : []));
-    const texts = events.map((event) => JSON.stringify(event));
-    return new DecodedActivityRecord(place, { clusterId: place.clusterId, instanceId: place.instanceId, events: texts, heartbeats: places((event) => event.type === 'heartbeat'), ownIds: places(carriesIdField) });
+    const text = eventText(events.map((event) => JSON.stringify(event)));
+    return new DecodedActivityRecord(place, { clusterId: place.clusterId, instanceId: place.instanceId, ...text, heartbeats: places((event) => event.type === 'heartbeat'), ownIds: places(carriesIdField) });
   }
 
   get eventCount(): number {
-    return this.#texts.length;
+    return this.#ends.length;
   }
 
   eventJson(index: number): string {
-    const text = this.#texts[index];
-    if (text === undefined) throw new RangeError(`the record has no event ${index}`);
-    return text;
+    const [start, end] = this.#span(index);
+    return this.#text.toString('utf8', start, end);
+  }
+
+  eventBytes(index: number): Uint8Array {
+    const [start, end] = this.#span(index);
+    return this.#text.subarray(start, end);
   }
 
   isHeartbeat(index: number): boolean {
@@ -56,7 +63,13 @@ export class DecodedActivityRecord implements DecodedRecord {
   }
 
   get events(): DasEvent[] {
-    this.#events ??= this.#texts.map((text) => JSON.parse(text) as DasEvent);
+    this.#events ??= this.#ends.map((_, index) => JSON.parse(this.eventJson(index)) as DasEvent);
     return this.#events;
+  }
+
+  #span(index: number): [number, number] {
+    const end = this.#ends[index];
+    if (end === undefined || !Number.isInteger(index) || index < 0) throw new RangeError(`the record has no event ${index}`);
+    return [index === 0 ? 0 : (this.#ends[index - 1] as number), end];
   }
 }

@@ -71,6 +71,8 @@ export interface DecodedRecord {
   readonly eventCount: number;
   /** The event's JSON, every field as decrypted and in its order: what ndjson prints without parsing it again. */
   eventJson(index: number): string;
+  /** The same JSON as UTF-8: what ndjson copies into its output without making a string of it. */
+  eventBytes(index: number): Uint8Array;
   isHeartbeat(index: number): boolean;
   /** The event has a field of its own named clusterId, instanceId or eventId. */
   carriesIdField(index: number): boolean;

@@ -6,12 +6,17 @@ import { redactEvent } from '../events/redact.js';
 import { colourless } from './color.js';
 import { toOcsf, type OcsfContext } from '../events/ocsf.js';
 import { eventId } from './ndjson.js';
+import type { Utf8Builder } from './utf8-builder.js';
 
 /**
  * `index` is the event's place in its record: with the shard and sequence number, a stable id.
- * A formatter with `wholeRecord` writes each record once, with the events that were kept, instead.
+ * A formatter with `wholeRecord` writes each record once, with the events that were kept, instead;
+ * one with `into` writes the same text as it returns straight into the batch's output.
  */
-export type EventFormatter = ((record: DecodedRecord, index: number) => string) & { wholeRecord?: (record: DecodedRecord, kept: readonly number[]) => string };
+export type EventFormatter = ((record: DecodedRecord, index: number) => string) & {
+  wholeRecord?: (record: DecodedRecord, kept: readonly number[]) => string;
+  into?: (out: Utf8Builder, record: DecodedRecord, index: number) => void;
+};
 
 /** --fields: those fields, in the order asked for; a field the event does not have is left out. */
 export function pick(event: Record<string, unknown>, fields: readonly string[]): Record<string, unknown> {

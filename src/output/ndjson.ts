@@ -1,4 +1,5 @@
 import type { DasEvent, DecodedRecord } from '../decode/types.js';
+import type { Utf8Builder } from './utf8-builder.js';
 
 /**
  * One event as one JSON line: every field as decrypted, in its order, plus the record's
@@ -6,12 +7,29 @@ import type { DasEvent, DecodedRecord } from '../decode/types.js';
  * eventId (shard, sequence number, place in the record) for dropping the rare duplicate.
  */
 export function formatNdjson(record: DecodedRecord, index: number): string {
-  const own = record.eventJson(index);
   // Appending to the event's own JSON costs a fraction of building a new object per event;
   // an event that already has one of these fields would then carry it twice.
   if (record.carriesIdField(index)) return ndjsonOf(record.events[index] as DasEvent, record, index);
-  const extra = `,"clusterId":${JSON.stringify(record.clusterId)},"instanceId":${JSON.stringify(record.instanceId)},"eventId":${JSON.stringify(eventId(record, index))}}\n`;
-  return own === '{}' ? `{${extra.slice(1)}` : own.slice(0, -1) + extra;
+  const own = record.eventJson(index);
+  return own === '{}' ? `{${idFields(record, index).slice(1)}` : own.slice(0, -1) + idFields(record, index);
+}
+
+/**
+ * The same line, written into a batch's output: the event's UTF-8 is copied as it came from
+ * the decryption thread, and no string of it is made.
+ */
+formatNdjson.into = (out: Utf8Builder, record: DecodedRecord, index: number): void => {
+  if (record.carriesIdField(index)) return out.append(ndjsonOf(record.events[index] as DasEvent, record, index));
+  const own = record.eventBytes(index);
+  // Two bytes are `{}`, which has no field for the ids to follow.
+  if (own.length === 2) return out.append(`{${idFields(record, index).slice(1)}`);
+  out.appendBytes(own.subarray(0, -1));
+  out.append(idFields(record, index));
+};
+
+/** What ndjson puts after an event's own fields, closing its line. */
+function idFields(record: DecodedRecord, index: number): string {
+  return `,"clusterId":${JSON.stringify(record.clusterId)},"instanceId":${JSON.stringify(record.instanceId)},"eventId":${JSON.stringify(eventId(record, index))}}\n`;
 }
 
 /** An event given as an object (one changed on the way, such as redacted), with the same fields added. */

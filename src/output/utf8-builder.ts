@@ -17,12 +17,23 @@ export class Utf8Builder {
 
   append(text: string): void {
     // A UTF-16 unit never takes more than three bytes of UTF-8.
-    const worst = 3 * text.length;
-    if (!this.#current || this.#length + worst > this.#current.length) {
+    const chunk = this.#room(3 * text.length);
+    this.#length += chunk.write(text, this.#length, 'utf8');
+  }
+
+  /** Bytes that are UTF-8 already. */
+  appendBytes(bytes: Uint8Array): void {
+    this.#room(bytes.length).set(bytes, this.#length);
+    this.#length += bytes.length;
+  }
+
+  /** The current chunk, with room for `bytes` more. */
+  #room(bytes: number): Buffer {
+    if (!this.#current || this.#length + bytes > this.#current.length) {
       this.#seal();
-      this.#current = Buffer.allocUnsafe(Math.max(this.#chunks.length === 0 ? FIRST_CHUNK_BYTES : CHUNK_BYTES, worst));
+      this.#current = Buffer.allocUnsafe(Math.max(this.#chunks.length === 0 ? FIRST_CHUNK_BYTES : CHUNK_BYTES, bytes));
     }
-    this.#length += this.#current.write(text, this.#length, 'utf8');
+    return this.#current;
   }
 
   /** The bytes appended since the last call, in order. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatNdjson } from '../../src/output/ndjson.js';
+import { Utf8Builder } from '../../src/output/utf8-builder.js';
 import { formatPretty } from '../../src/output/pretty.js';
 import { eventFormatter } from '../../src/output/event-format.js';
 import { makeChalk } from '../../src/output/color.js';
@@ -34,6 +35,29 @@ describe('ndjson', () => {
   });
   it('a statement with newlines stays on one line', () => {
     expect(ndjson(postgresEvent(1, { commandText: 'select\n1' }), 0).split('\n')).toHaveLength(2);
+  });
+  it('written straight into a batch, each line is the bytes of the line as a string', () => {
+    const events: DasEvent[] = [
+      postgresEvent(1),
+      {} as never,
+      { type: 'record', eventId: 'theirs', commandText: 'é' },
+      { type: 'record', commandText: "select 'café ✓ 🐘', '\u001b[2J', '\ud800'" },
+      { type: 'record', instanceId: null },
+      // Larger than a chunk of the output.
+      postgresEvent(2, { commandText: 'x'.repeat(300_000) }),
+      postgresEvent(3),
+    ];
+    const many = DecodedActivityRecord.of(place, events);
+    const builder = new Utf8Builder();
+    for (const index of events.keys()) {
+      builder.append('|');
+      formatNdjson.into(builder, many, index);
+    }
+    const written = Buffer.concat(builder.take()).toString('utf8');
+    const lines = events.map((_, index) => `|${formatNdjson(many, index)}`).join('');
+    // Compared whole, not as a diff of 300,000 characters.
+    expect(written.length).toBe(lines.length);
+    expect(written === lines).toBe(true);
   });
 });
 

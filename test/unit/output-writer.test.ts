@@ -23,6 +23,15 @@ describe('UTF-8 builder', () => {
     expect(Buffer.concat(builder.take()).toString('utf8')).toBe(`a${big}b`);
   });
 
+  it('takes bytes that are UTF-8 already among strings, in order, across chunks and larger than one', () => {
+    const builder = new Utf8Builder();
+    const pieces = Array.from({ length: 2_000 }, (_, i) => (i === 700 ? '🐘'.repeat(100_000) : `{"n":${i},"é":"${'y'.repeat(i % 500)}"}\n`));
+    pieces.forEach((piece, i) => (i % 2 === 0 ? builder.append(piece) : builder.appendBytes(Buffer.from(piece))));
+    const chunks = builder.take();
+    expect(chunks.length).toBeGreaterThan(2);
+    expect(Buffer.concat(chunks).toString('utf8')).toBe(pieces.join(''));
+  });
+
   it('never writes again into bytes it has handed out', () => {
     const builder = new Utf8Builder();
     builder.append('first');

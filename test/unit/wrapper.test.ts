@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseWrapper } from '../../src/decode/wrapper.js';
 import { decodeBase64Strict } from '../../src/decode/base64.js';
 import { openActivityRecord } from '../../src/decode/activity-record.js';
+import { DecodedActivityRecord } from '../../src/decode/decoded-record.js';
 import { encryptionContextFor } from '../../src/decode/encryption-context.js';
 
 const wrapper = (fields: Record<string, unknown>) =>
@@ -50,7 +51,26 @@ describe('the decrypted record', () => {
     const record = openActivityRecord(
       JSON.stringify({ type: 'DatabaseActivityMonitoringRecord', clusterId: 'cluster-A', databaseActivityEventList: [{ type: 'record', exitCode: '0', brandNew: true }] }),
     );
-    expect(record).toEqual({ clusterId: 'cluster-A', instanceId: null, events: ['{"type":"record","exitCode":"0","brandNew":true}'], heartbeats: [], ownIds: [] });
+    const json = '{"type":"record","exitCode":"0","brandNew":true}';
+    expect(record).toEqual({ clusterId: 'cluster-A', instanceId: null, text: Buffer.from(json), ends: [json.length], heartbeats: [], ownIds: [] });
+  });
+  it('ends each event at its byte, not its character, in a buffer of its own that a thread can hand over', () => {
+    const events = [{ type: 'record', commandText: "select 'café ✓ 🐘'" }, {}, { type: 'record', commandText: 'a\u0000b\ud800' }, { type: 'heartbeat' }];
+    const opened = openActivityRecord(JSON.stringify({ type: 'DatabaseActivityMonitoringRecord', databaseActivityEventList: events }));
+    const texts = events.map((event) => JSON.stringify(event));
+    expect(opened.ends).toEqual(texts.map((_, index) => Buffer.byteLength(texts.slice(0, index + 1).join(''))));
+    expect(Buffer.from(opened.text).toString('utf8')).toBe(texts.join(''));
+    expect(opened.text.byteOffset).toBe(0);
+    expect(opened.text.buffer.byteLength).toBe(opened.text.byteLength);
+    const record = new DecodedActivityRecord({ shardId: 's', sequenceNumber: '1', version: '1.3' }, opened);
+    expect(events.map((_, index) => record.eventJson(index))).toEqual(texts);
+    expect(events.map((_, index) => Buffer.from(record.eventBytes(index)).toString('utf8'))).toEqual(texts);
+    expect(record.events).toEqual(events);
+    for (const missing of [-1, 4, 1.5]) expect(() => record.eventJson(missing)).toThrow(RangeError);
+  });
+  it('a record without events holds no text', () => {
+    const opened = openActivityRecord('{"type":"DatabaseActivityMonitoringRecord","databaseActivityEventList":[]}');
+    expect([opened.text.byteLength, opened.ends]).toEqual([0, []]);
   });
   it('knows its heartbeats', () =>
     expect(openActivityRecord('{"type":"DatabaseActivityMonitoringRecord","databaseActivityEventList":[{"type":"record"},{"type":"heartbeat"}]}').heartbeats).toEqual([1]));
