@@ -69,7 +69,7 @@ export class DecodedActivityRecord implements DecodedRecord {
 
   #span(index: number): [number, number] {
     const end = this.#ends[index];
-    if (end === undefined || !Number.isInteger(index) || index < 0) throw new RangeError(`the record has no event ${index}`);
+    if (end === undefined) throw new RangeError(`the record has no event ${index}`);
     return [index === 0 ? 0 : (this.#ends[index - 1] as number), end];
   }
 }

@@ -23,7 +23,8 @@ export class Utf8Builder {
 
   /** Bytes that are UTF-8 already. */
   appendBytes(bytes: Uint8Array): void {
-    this.#room(bytes.length).set(bytes, this.#length);
+    const chunk = this.#room(bytes.length);
+    chunk.set(bytes, this.#length);
     this.#length += bytes.length;
   }
 
