@@ -5,7 +5,6 @@ import { isUtf8 } from 'node:buffer';
 import { gunzipSync } from 'node:zlib';
 // The SDK's decrypting and raw-AES parts alone: the whole client also loads the KMS and
 // DynamoDB clients its other keyrings use, some 130 ms and 18 MB in every thread.
-import { buildDecrypt } from '@aws-crypto/decrypt-node';
 import { CommitmentPolicy } from '@aws-crypto/material-management-node';
 import { RawAesKeyringNode, RawAesWrappingSuiteIdentifier } from '@aws-crypto/raw-aes-keyring-node';
 import { decryptWholeMessage } from './whole-message.js';
@@ -24,8 +23,13 @@ const CLIENT_OPTIONS = {
   // A DAS message carries exactly one wrapped key; refusing more bounds the work a forged record can cause.
   maxEncryptedDataKeys: 1,
 };
-// For the messages the whole-message path does not take, with the same options.
-const { decrypt } = buildDecrypt(CLIENT_OPTIONS);
+/**
+ * decrypt-node, for the messages the whole-message path does not take, with the same options:
+ * loaded by the first such message. DAS writes none, and its stream pipeline costs every
+ * thread 60–90 ms of CPU and a few MB to load.
+ * @type {Promise<ReturnType<typeof import('@aws-crypto/decrypt-node').buildDecrypt>['decrypt']> | undefined}
+ */
+let sdkDecrypt;
 
 /**
  * Each keyring's materials manager, made once: the keyring lives as long as its data key is cached.
@@ -107,6 +111,8 @@ export async function decryptMessage(keyring, message) {
  * @param {Uint8Array} message
  */
 export async function decryptWithSdk(keyring, message) {
+  sdkDecrypt ??= import('@aws-crypto/decrypt-node').then(({ buildDecrypt }) => buildDecrypt(CLIENT_OPTIONS).decrypt);
+  const decrypt = await sdkDecrypt;
   return (await decrypt(keyring, message)).plaintext;
 }
 

@@ -36,6 +36,27 @@ describe('ndjson', () => {
   it('a statement with newlines stays on one line', () => {
     expect(ndjson(postgresEvent(1, { commandText: 'select\n1' }), 0).split('\n')).toHaveLength(2);
   });
+  it("each record's own ids, records written in turn, ids of any characters kept as JSON", () => {
+    const first = DecodedActivityRecord.of({ ...place, shardId: 'shard "one" \\ é', sequenceNumber: '7' }, [{ type: 'record' }, { type: 'record' }]);
+    const second = DecodedActivityRecord.of({ ...place, sequenceNumber: '8', clusterId: 'cluster-"C"', instanceId: null }, [{ type: 'record' }, {} as never]);
+    const order: Array<[DecodedActivityRecord, number]> = [[first, 0], [second, 0], [first, 1], [first, 1], [second, 1], [first, 0]];
+    const ids = order.map(([record, index]) => {
+      const builder = new Utf8Builder();
+      formatNdjson.into(builder, record, index);
+      const line = Buffer.concat(builder.take()).toString('utf8');
+      expect(line).toBe(formatNdjson(record, index));
+      const { clusterId, instanceId, eventId } = JSON.parse(line) as Record<string, unknown>;
+      return [clusterId, instanceId, eventId];
+    });
+    expect(ids).toEqual([
+      ['cluster-A', 'db-B', 'shard "one" \\ é:7:0'],
+      ['cluster-"C"', null, 's:8:0'],
+      ['cluster-A', 'db-B', 'shard "one" \\ é:7:1'],
+      ['cluster-A', 'db-B', 'shard "one" \\ é:7:1'],
+      ['cluster-"C"', null, 's:8:1'],
+      ['cluster-A', 'db-B', 'shard "one" \\ é:7:0'],
+    ]);
+  });
   it('written straight into a batch, each line is the bytes of the line as a string', () => {
     const events: DasEvent[] = [
       postgresEvent(1),

@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { ECDH, createECDH, createPublicKey, createSign, createVerify, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { buildEncrypt } from '@aws-crypto/encrypt-node';
@@ -145,6 +147,23 @@ describe('the whole-message path decrypts as decrypt-node does', () => {
       expect(await decryptWholeMessage(OPTIONS, new OpenSslVerificationMaterials(keyring), result), `suite ${suiteId.toString(16)}`).toBeUndefined();
       expect(Buffer.compare(await decryptMessage(keyring, result), plaintext)).toBe(0);
     }
+  });
+
+  it('loads decrypt-node only for a message the whole-message path leaves to it', async () => {
+    const das = await seal(randomBytes(500), UNSIGNED, 4096);
+    const other = (await encrypt(dasKeyring(key), randomBytes(500), { suiteId: AlgorithmSuiteIdentifier.ALG_AES128_GCM_IV12_TAG16_HKDF_SHA256, frameLength: 128 })).result;
+    // A process of its own: this file has loaded decrypt-node already.
+    const script = `
+      import { createRequire } from 'node:module';
+      const { dasKeyring, decryptMessage } = await import(${JSON.stringify(new URL('../../src/decode/open-payload.js', import.meta.url).href)});
+      const loaded = () => Object.keys(createRequire(import.meta.url).cache).some((path) => path.includes('/@aws-crypto/decrypt-node/'));
+      const keyring = dasKeyring(Buffer.from(process.argv[1], 'base64'));
+      await decryptMessage(keyring, Buffer.from(process.argv[2], 'base64'));
+      const afterDas = loaded();
+      await decryptMessage(keyring, Buffer.from(process.argv[3], 'base64'));
+      console.log(JSON.stringify({ afterDas, afterOther: loaded() }));`;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script, key.toString('base64'), das.toString('base64'), other.toString('base64')]);
+    expect(JSON.parse(stdout)).toEqual({ afterDas: false, afterOther: true });
   });
 
   it('refuses a message with two wrapped keys, as the limit of one says', async () => {
