@@ -11,7 +11,7 @@ export function formatNdjson(record: DecodedRecord, index: number): string {
   // an event that already has one of these fields would then carry it twice.
   if (record.carriesIdField(index)) return ndjsonOf(record.events[index] as DasEvent, record, index);
   const own = record.eventJson(index);
-  return own === '{}' ? `{${idFields(record, index).slice(1)}` : own.slice(0, -1) + idFields(record, index);
+  return own === '{}' ? idsAlone(record, index) : own.slice(0, -1) + idFields(record, index);
 }
 
 /**
@@ -21,8 +21,8 @@ export function formatNdjson(record: DecodedRecord, index: number): string {
 formatNdjson.into = (out: Utf8Builder, record: DecodedRecord, index: number): void => {
   if (record.carriesIdField(index)) return out.append(ndjsonOf(record.events[index] as DasEvent, record, index));
   const own = record.eventBytes(index);
-  // Two bytes are `{}`, which has no field for the ids to follow.
-  if (own.length === 2) return out.append(`{${idFields(record, index).slice(1)}`);
+  // Two bytes are `{}`.
+  if (own.length === 2) return out.append(idsAlone(record, index));
   out.appendBytes(own.subarray(0, -1));
   out.append(idFields(record, index));
 };
@@ -42,6 +42,11 @@ function idFields(record: DecodedRecord, index: number): string {
     lastIds = { record, prefix: `,"clusterId":${JSON.stringify(record.clusterId)},"instanceId":${JSON.stringify(record.instanceId)},"eventId":${stem}` };
   }
   return `${lastIds.prefix}${index}"}\n`;
+}
+
+/** The line of an empty event, `{}`, which has no field for the ids' comma to follow. */
+function idsAlone(record: DecodedRecord, index: number): string {
+  return `{${idFields(record, index).slice(1)}`;
 }
 
 /** An event given as an object (one changed on the way, such as redacted), with the same fields added. */
