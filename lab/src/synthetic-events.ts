@@ -41,3 +41,15 @@ export function heartbeatEvent(logTime: string): DasEvent {
 export function activityRecord(clusterId: string, instanceId: string, events: DasEvent[]): DasActivityRecord {
   return { type: 'DatabaseActivityMonitoringRecord', clusterId, instanceId, databaseActivityEventList: events };
 }
+
+/**
+ * A record's JSON whose `event` carries engineNativeAuditFields nested `depth` levels deep, as a
+ * client can make them: written as text, because serialising such an object recurses past the
+ * stack of the thread that makes it. Give it to the producer's encodePayload, gzip'd.
+ */
+export function nestedRecordText(clusterId: string, instanceId: string, event: DasEvent, depth: number): string {
+  const { engineNativeAuditFields: _fields, ...rest } = event;
+  const nested = `${'{"n":'.repeat(depth - 1)}{}${'}'.repeat(depth - 1)}`;
+  const eventText = `${JSON.stringify(rest).slice(0, -1)},"engineNativeAuditFields":${nested}}`;
+  return `${JSON.stringify(activityRecord(clusterId, instanceId, [])).slice(0, -2)}${eventText}]}`;
+}

@@ -1,7 +1,8 @@
 // @ts-check
 // Plain JavaScript, as every module a decryption thread loads: it runs as it is from src/ and dist/.
 import { Buffer } from 'node:buffer';
-import { parseJsonObject } from './json-object.js';
+import { nestedDeeperThan, parseJsonObject } from './json-object.js';
+import { MAX_EVENT_DEPTH } from './record-limits.js';
 
 const ACTIVITY_RECORD_TYPE = 'DatabaseActivityMonitoringRecord';
 
@@ -43,9 +44,30 @@ export function openActivityRecord(text) {
     }
     if (event.type === 'heartbeat') heartbeats.push(index);
     if (carriesIdField(event)) ownIds.push(index);
-    texts[index] = JSON.stringify(event);
+    texts[index] = eventJson(event);
   }
   return { clusterId: idOf(record.clusterId), instanceId: idOf(record.instanceId), ...eventText(texts), heartbeats, ownIds };
+}
+
+/**
+ * An event's JSON, if it nests no deeper than MAX_EVENT_DEPTH; throws otherwise. Nesting
+ * `d` levels takes `2d` characters at least: only a longer text is searched, which most are not.
+ * @param {object} event
+ */
+function eventJson(event) {
+  let json;
+  try {
+    json = JSON.stringify(event);
+  } catch (error) {
+    if (error instanceof RangeError && nestedDeeperThan(event, MAX_EVENT_DEPTH)) throw tooDeep();
+    throw error;
+  }
+  if (json.length > 2 * MAX_EVENT_DEPTH && nestedDeeperThan(event, MAX_EVENT_DEPTH)) throw tooDeep();
+  return json;
+}
+
+function tooDeep() {
+  return new Error(`the decrypted payload has an event nested more than ${MAX_EVENT_DEPTH} levels deep, past what das-read writes`);
 }
 
 /**

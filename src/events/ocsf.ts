@@ -72,12 +72,14 @@ const MAPPED = new Set([
 const MAX_STRING = 65_535;
 
 export function toOcsf(event: DasEvent, context: OcsfContext): OcsfEvent {
-  const engine = ENGINES[String(event.serverType ?? '').toUpperCase()];
+  const serverType = String(event.serverType ?? '').toUpperCase();
+  const engine = Object.hasOwn(ENGINES, serverType) ? ENGINES[serverType] : undefined;
   const activity = activityOf(event);
   const activityId = ACTIVITY[activity];
   const time = momentOf(event.logTime) ?? momentOf(event.endTime) ?? momentOf(event.startTime);
   const failed = isFailure(event);
-  const unmapped: Record<string, unknown> = {};
+  // Without a prototype, a field named __proto__ is a field like any other, not the object's prototype.
+  const unmapped = Object.create(null) as Record<string, unknown>;
   for (const [field, value] of Object.entries(event)) if (!MAPPED.has(field)) unmapped[field] = value;
   if (activity !== 'Other' && event.command !== undefined) unmapped.command = event.command;
   // Only a table is OCSF's table; Oracle's objectType is the schema, and other types have no object of their own.
