@@ -1,13 +1,16 @@
 import { saveCheckpoint } from '../checkpoint/checkpoint-file.js';
 import type { PositionBook, Progress } from '../checkpoint/position-book.js';
+import type { LakePositions } from '../output/security-lake-dir.js';
 
 /**
  * Moves the checkpoint behind the output: a batch's positions are saved only once the bytes
  * written before them are surely read (on disk, or past what a pipe can hold unread).
  */
-export class CheckpointCommit {
+export class CheckpointCommit implements LakePositions {
   /** Batches written whose positions wait for the bytes before them to be read. */
   readonly #pending: Array<{ end: number; progress: Progress[]; finishedShard?: string }> = [];
+  /** The output's bytes up to the end of the last batch whose positions are in the book. */
+  #reached = 0;
 
   constructor(
     private readonly book: PositionBook,
@@ -28,6 +31,21 @@ export class CheckpointCommit {
     await this.#commit(this.durable ? this.durable() : end - this.unreadBytes);
   }
 
+  /** How far (in the output's bytes) the positions of the batches written so far go, up to `bytes`. */
+  reach(bytes: number): number {
+    let end = this.#reached;
+    for (const batch of this.#pending) {
+      if (batch.end > bytes) break;
+      end = batch.end;
+    }
+    return end;
+  }
+
+  /** Saves the positions of the batches written up to `upTo` bytes (Security Lake: before its files are placed). */
+  async save(upTo: number): Promise<void> {
+    await this.#commit(upTo);
+  }
+
   /** The output's reader is still there at the end: every position written moves, and is saved. */
   async settle(): Promise<void> {
     await this.#commit(this.durable ? this.durable() : Number.POSITIVE_INFINITY);
@@ -36,7 +54,8 @@ export class CheckpointCommit {
   async #commit(upTo: number): Promise<void> {
     let moved = false;
     while (this.#pending[0] !== undefined && this.#pending[0].end <= upTo) {
-      const { progress, finishedShard } = this.#pending.shift() ?? { progress: [] };
+      const { progress, finishedShard, end } = this.#pending.shift() ?? { progress: [], end: 0 };
+      this.#reached = end;
       for (const step of progress) this.book.advance(step);
       if (finishedShard !== undefined) this.book.markFinished(finishedShard);
       moved = true;

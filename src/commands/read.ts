@@ -86,10 +86,31 @@ export async function readCommand(options: ReadOptions, deps: ReadDeps): Promise
     const resuming = book && !gaps.length && book.openPositions().length > 0 ? `, resuming from ${options.checkpoint}` : '';
     log.info(`reading ${target.streamName}${of}${resuming}${options.follow ? '' : ' up to its current end'}`);
 
+    const file = deps.stdoutTarget?.kind === 'file' ? deps.stdoutTarget : undefined;
+    // Security Lake's files are placed only once the checkpoint holds their events' positions: it saves them itself.
+    const commit: CheckpointCommit | undefined =
+      book && options.checkpoint
+        ? options.securityLake
+          ? new CheckpointCommit(book, options.checkpoint, deps.now, 0, (): number => lake?.durableBytes ?? 0)
+          : new CheckpointCommit(book, options.checkpoint, deps.now, UNREAD_BYTES[deps.stdoutTarget?.kind ?? 'closed'] ?? 0)
+        : undefined;
+    const lake: SecurityLakeDir | undefined = options.securityLake
+      ? new SecurityLakeDir({
+          ...options.securityLake,
+          now: deps.now,
+          createdBy: 'das-read',
+          runner: deps.lockOwner,
+          ...(commit ? { positions: commit } : {}),
+          onFile: (path, events) => log.info(`wrote ${path} (${events} event${events === 1 ? '' : 's'})`),
+          onLeftover: (path) => log.info(`placed ${path}, left complete by a run that stopped`),
+        })
+      : undefined;
+    // Before anything is read: what a dead run left is placed or cleared, its disk space freed.
+    await lake?.prepare();
+
     const stop = new AbortController();
     const signal = AbortSignal.any([deps.signal, stop.signal]);
     const decoder = createDecoder({ kms: clients.kms, resourceId: target.resourceId, threads: options.threads, maxRecordBytes: options.maxRecordBytes, countDataKeys: options.summary });
-    const file = deps.stdoutTarget?.kind === 'file' ? deps.stdoutTarget : undefined;
     const tally = options.summary ? new EventTally() : undefined;
     const filter = compileFilter(options.filter);
     const tail =
@@ -106,9 +127,6 @@ export async function readCommand(options: ReadOptions, deps: ReadDeps): Promise
             await decoder.close();
             throw error;
           });
-    const lake = options.securityLake
-      ? new SecurityLakeDir({ ...options.securityLake, now: deps.now, createdBy: 'das-read', onFile: (path, events) => log.info(`wrote ${path} (${events} event${events === 1 ? '' : 's'})`) })
-      : undefined;
     const output: EventOutput = lake ?? new OutputWriter(deps.stdout, file);
     const writer = new BatchWriter({
       output,
@@ -121,16 +139,7 @@ export async function readCommand(options: ReadOptions, deps: ReadDeps): Promise
       onError: options.onError,
       deadLetter,
       log,
-      ...(book && options.checkpoint
-        ? {
-            checkpoint: {
-              commit: lake
-                ? new CheckpointCommit(book, options.checkpoint, deps.now, 0, () => lake.durableBytes)
-                : new CheckpointCommit(book, options.checkpoint, deps.now, UNREAD_BYTES[deps.stdoutTarget?.kind ?? 'closed'] ?? 0),
-              syncOutput: lake ? undefined : file?.sync,
-            },
-          }
-        : {}),
+      ...(commit ? { checkpoint: { commit, syncOutput: lake ? undefined : file?.sync } } : {}),
     });
     const summary: ReadSummary = { events: 0, records: 0, skipped: 0, kmsDecryptCalls: 0, gaps, ...(tally ? { tally } : {}) };
     // The output pipe closed before the end: a normal end for `| head`.

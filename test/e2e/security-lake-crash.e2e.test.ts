@@ -1,4 +1,6 @@
-import { mkdtemp, readdir } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { freePort } from '../../lab/src/http.js';
 import { LAB_CLUSTER, LAB_KEY_ALIAS, startLabSession } from '../../lab/src/lab-session.js';
 import { ocsfProblems } from '../helpers/ocsf-validator.js';
+import { ExitCode } from '../../src/errors.js';
 
 let lab: TestLab;
 let dir: string;
@@ -67,6 +70,83 @@ describe('--security-lake-dir with --checkpoint, killed while a file is open', (
     // Nothing half-made is in the tree: files are made outside it and renamed in whole.
     expect((await readdir(lake)).sort()).toEqual(['.das-read-incomplete', 'ext']);
     expect(await readdir(join(lake, '.das-read-incomplete'))).toEqual([]);
+  }, 60_000);
+});
+
+/** Every row of the tree's Parquet files, read back by DuckDB: each event's uid and statement id. */
+async function lakeRows(lake: string): Promise<{ rows: number; distinct: number; ids: number[] }> {
+  const rows = await duckRows(`SELECT metadata.uid AS uid, unmapped['statementId'] AS id FROM read_parquet('${lake}/ext/**/*.parquet', hive_partitioning = false)`);
+  return { rows: rows.length, distinct: new Set(rows.map((row) => row.uid)).size, ids: [...new Set(rows.map((row) => Number(row.id)))].sort((a, b) => a - b) };
+}
+
+/** Files (not folders) left in the scratch area, at any depth. */
+async function scratchFiles(lake: string): Promise<string[]> {
+  const entries = await readdir(join(lake, '.das-read-incomplete'), { recursive: true, withFileTypes: true }).catch(() => []);
+  return entries.filter((entry) => entry.isFile()).map((entry) => entry.name);
+}
+
+const range = (count: number) => Array.from({ length: count }, (_, n) => n);
+
+describe('--security-lake-dir with --checkpoint, killed right after a file is renamed into place', () => {
+  it('the resumed run writes none of that complete file\'s events again: rows equal distinct metadata.uid, every event there', async () => {
+    const stream = await lab.activityStream({ name: 'lake-kill-placed' });
+    const lake = join(dir, 'placed');
+    const checkpoint = join(dir, 'placed.json');
+    const args = ['--cluster', 'lake-kill-placed', '--endpoint-url', lab.endpoint, '--checkpoint', checkpoint, '--security-lake-dir', lake, '--no-follow'];
+    await stream.put(Array.from({ length: 8 }, (_, r) => activityRecord(stream.database.resourceId, 'db-A', range(5).map((i) => postgresEvent(r * 5 + i)))));
+    // The hook kills the process the moment its first file is renamed into the tree.
+    const hook = fileURLToPath(new URL('../fixtures/lake-kill/kill-after-placing.mjs', import.meta.url));
+    const killed = await runBin(args, userEnv(), ['--import', hook]);
+    expect(killed.signal, killed.stderr).toBe('SIGKILL');
+    expect(await lakeRows(lake)).toEqual({ rows: 40, distinct: 40, ids: range(40) });
+
+    const resumed = await runBin(args);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(await lakeRows(lake)).toEqual({ rows: 40, distinct: 40, ids: range(40) });
+    expect(await scratchFiles(lake)).toEqual([]);
+  }, 60_000);
+});
+
+// A full disk for real: a small tmpfs, which needs root (CI runs as root and always runs this).
+const canMount = process.getuid?.() === 0 && spawnSync('mount', ['--version']).status === 0;
+if (!canMount && !process.env.CI) console.warn('skipped the Security Lake full-disk test (ENOSPC on a tmpfs): it needs root to mount one'); // eslint-disable-line no-console
+describe.skipIf(!canMount && !process.env.CI)('--security-lake-dir on a full disk (a small tmpfs)', () => {
+  let disk: string;
+  beforeAll(async () => {
+    disk = join(dir, 'disk');
+    await mkdir(disk);
+    const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', disk], { encoding: 'utf8' });
+    if (mounted.status !== 0) throw new Error(`mount: ${mounted.stderr}`);
+  });
+  afterAll(() => {
+    if (disk) spawnSync('umount', [disk]);
+  });
+
+  it('ENOSPC on the second of two files: nothing half-made is left, nothing is placed, and the run after the disk has room writes each event once', async () => {
+    const stream = await lab.activityStream({ name: 'lake-enospc' });
+    // Two days: a small file for the first, one far larger than the room left for the second.
+    const small = range(20).map((n) => postgresEvent(n));
+    const large = range(10).map((n) => postgresEvent(20 + n, { logTime: `2026-01-02 00:00:0${n}.000+00`, commandText: `SELECT '${randomBytes(30_000).toString('hex')}'` }));
+    await stream.put([...small, ...large].map((event) => activityRecord(stream.database.resourceId, 'db-A', [event])));
+    const lake = join(disk, 'lake');
+    const checkpoint = join(dir, 'lake-enospc.json');
+    const args = ['--cluster', 'lake-enospc', '--endpoint-url', lab.endpoint, '--checkpoint', checkpoint, '--security-lake-dir', lake, '--no-follow'];
+    const filler = join(disk, 'filler');
+    const fill = spawnSync('bash', ['-c', `head -c $(( $(df --output=avail -B1 ${disk} | tail -1) - 256 * 1024 )) /dev/zero > ${filler}`]);
+    expect(fill.status).toBe(0);
+
+    const full = await runBin(args);
+    expect(full.code, full.stderr).toBe(ExitCode.runtime);
+    expect(full.stderr).toContain('no space left on device (ENOSPC)');
+    expect(full.stderr).not.toContain('bug in das-read');
+    // What it could not finish it took away again: the disk is not left full for the next run.
+    expect(await scratchFiles(lake)).toEqual([]);
+
+    await rm(filler);
+    const rest = await runBin(args);
+    expect(rest.code, rest.stderr).toBe(0);
+    expect(await lakeRows(lake)).toEqual({ rows: 30, distinct: 30, ids: range(30) });
+    expect(await scratchFiles(lake)).toEqual([]);
   }, 60_000);
 });
 
