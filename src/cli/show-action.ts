@@ -13,7 +13,7 @@ export async function showAction(flags: FlagsOf<'show'> & { files: string[] }, c
   const options = toShowOptions(flags, io.stdoutIsTTY);
   const inputs: ShowInput[] = savedInputs(flags.files, io, 'files to show', 'das-read show /var/log/das/prod.ndjson.1.gz -o pretty');
   const log = context.log({ color: options.color, quiet: options.quiet, debug: options.debug });
-  const summary = await showCommand(inputs, { ...options, maxLineBytes: DEFAULT_MAX_RECORD_BYTES }, { stdout: io.stdout, chalk: chalkFor(io, 'stdout', options.color), log, layout: layoutOf(options, io) });
+  const summary = await showCommand(inputs, { ...options, maxLineBytes: DEFAULT_MAX_RECORD_BYTES }, { stdout: io.stdout, chalk: chalkFor(io, 'stdout', options.color), log, layout: layoutOf(options, io), signal: context.signal });
   if (summary.unreadable > 0) log.warn(`${summary.unreadable} line${summary.unreadable === 1 ? '' : 's'} could not be read; exit ${ExitCode.unreadableRecord}`);
   return context.interrupted() ?? (summary.missing > 0 ? ExitCode.runtime : summary.unreadable > 0 ? ExitCode.unreadableRecord : ExitCode.ok);
 }
