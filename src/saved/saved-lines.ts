@@ -1,5 +1,7 @@
 import { pipeline, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import type { DasEvent } from '../decode/types.js';
+import { savedEventOf } from './saved-event.js';
 
 /** One line of a saved audit file: its text, or why it has none. */
 export type SavedLine = { number: number; text: string; problem?: undefined } | { number: number; text?: undefined; problem: string };
@@ -120,4 +122,22 @@ export async function* savedLines(content: AsyncIterable<Buffer>, maxBytes: numb
   const cutter = new LineCutter(maxBytes);
   for await (const chunk of content) yield* cutter.push(chunk);
   yield* cutter.finish();
+}
+
+/** A saved line as `show` takes it: an event, a line with nothing on it, or what is wrong with it. */
+export type SavedEntry = { number: number; event: DasEvent; problem?: undefined; blank?: undefined } | { number: number; problem: string; event?: undefined; blank?: undefined } | { number: number; blank: true; event?: undefined; problem?: undefined };
+
+/**
+ * The saved-line reader over bytes in memory, with no stream in the way: what a fuzzer drives.
+ * `maxDepth` as `show` passes it for a form that rebuilds events. (gzip is recognised before this, by contentOf.)
+ */
+export function* savedEntriesOf(chunks: Iterable<Buffer>, options: { maxBytes: number; maxDepth?: number }): Generator<SavedEntry> {
+  for (const line of linesOf(chunks, options.maxBytes)) {
+    if (line.problem !== undefined) yield { number: line.number, problem: line.problem };
+    else if (line.text.trim() === '') yield { number: line.number, blank: true };
+    else {
+      const { event, problem } = savedEventOf(line.text, options.maxDepth);
+      yield problem === undefined ? { number: line.number, event } : { number: line.number, problem };
+    }
+  }
 }

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { plainContent, savedLines, type SavedLine } from '../../src/saved/saved-lines.js';
+import fc from 'fast-check';
+import { linesOf, plainContent, savedEntriesOf, savedLines, type SavedLine } from '../../src/saved/saved-lines.js';
 import { run } from '../../src/cli/run.js';
 import { ExitCode } from '../../src/errors.js';
 import { memoryIO } from '../helpers/memory-io.js';
@@ -122,5 +123,29 @@ describe('saved input, hostile', () => {
     setImmediate(() => controller.abort('SIGTERM'));
     expect(await running).toBe(ExitCode.terminated);
     expect(io.stderr.text).toBe('');
+  });
+});
+
+describe('the saved-line reader, for any bytes in any chunks (property)', () => {
+  it('cuts the same lines however the bytes are cut, never throws, and accounts for every line', () => {
+    const piece = fc.oneof(fc.uint8Array({ maxLength: 40 }), fc.constantFrom(Buffer.from('\n'), Buffer.from('{"a":1}\n'), Buffer.from('\r\n'), Buffer.from([0xff, 0x0a]), Buffer.from('[[[[[[')));
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 30 }), fc.array(fc.integer({ min: 1, max: 17 }), { minLength: 1, maxLength: 4 }), (pieces, sizes) => {
+        const bytes = Buffer.concat(pieces.map((p) => Buffer.from(p)));
+        const chunks: Buffer[] = [];
+        for (let at = 0, n = 0; at < bytes.length; n++) {
+          const size = sizes[n % sizes.length] as number;
+          chunks.push(bytes.subarray(at, at + size));
+          at += size;
+        }
+        const whole = [...linesOf([bytes], 64)];
+        expect([...linesOf(chunks, 64)]).toEqual(whole);
+        const lineCount = bytes.length === 0 ? 0 : bytes.toString('latin1').split('\n').length - (bytes.at(-1) === 0x0a ? 1 : 0);
+        expect(whole.map((line) => line.number)).toEqual(Array.from({ length: lineCount }, (_, n) => n + 1));
+        const entries = [...savedEntriesOf(chunks, { maxBytes: 64, maxDepth: 4 })];
+        expect(entries.map((entry) => entry.number)).toEqual(whole.map((line) => line.number));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
