@@ -13,14 +13,9 @@ import { postgresEvent } from '../../lab/src/synthetic-events.js';
 
 const line = (n: number, overrides = {}) => JSON.stringify({ ...postgresEvent(n, overrides), clusterId: 'cluster-A', instanceId: 'db-B', eventId: `s:1:${n}` });
 
-/** Bytes handed over one at a time, as a slow pipe may: each read holds a single byte. */
+/** Bytes handed over one at a time, as a slow pipe may: each read gives one byte, however fast it is read. */
 function byteByByte(bytes: Buffer): Readable {
-  let at = 0;
-  return new Readable({
-    read() {
-      this.push(at < bytes.length ? bytes.subarray(at, ++at) : null);
-    },
-  });
+  return Readable.from(Array.from({ length: bytes.length }, (_, at) => bytes.subarray(at, at + 1)));
 }
 
 async function all(source: Readable): Promise<SavedLine[]> {
