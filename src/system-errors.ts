@@ -14,6 +14,11 @@ const WORDS: Record<string, string> = {
   ENOENT: 'no such file or directory',
   ENOTDIR: 'a part of the path is not a directory',
   EISDIR: 'it is a directory',
+  // A link that leads back to itself, or a chain longer than the system follows.
+  ELOOP: 'too many levels of symbolic links',
+  ENAMETOOLONG: 'file name too long',
+  // A socket, or a device with nothing behind it.
+  ENXIO: 'no such device or address',
   EMFILE: 'too many open files',
   EADDRINUSE: 'address already in use',
   EADDRNOTAVAIL: 'address not available',

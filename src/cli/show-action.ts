@@ -1,4 +1,4 @@
-import { showCommand, type ShowInput } from '../commands/show.js';
+import { showCommand, type ShowInput, type ShowSummary } from '../commands/show.js';
 import { DEFAULT_MAX_RECORD_BYTES } from '../decode/record-limits.js';
 import { ExitCode } from '../errors.js';
 import { savedInputs } from './saved-inputs.js';
@@ -13,7 +13,12 @@ export async function showAction(flags: FlagsOf<'show'> & { files: string[] }, c
   const options = toShowOptions(flags, io.stdoutIsTTY);
   const inputs: ShowInput[] = savedInputs(flags.files, io, 'files to show', 'das-read show /var/log/das/prod.ndjson.1.gz -o pretty');
   const log = context.log({ color: options.color, quiet: options.quiet, debug: options.debug });
-  const summary = await showCommand(inputs, { ...options, maxLineBytes: DEFAULT_MAX_RECORD_BYTES }, { stdout: io.stdout, chalk: chalkFor(io, 'stdout', options.color), log, layout: layoutOf(options, io) });
+  const summary = await showCommand(inputs, { ...options, maxLineBytes: DEFAULT_MAX_RECORD_BYTES }, { stdout: io.stdout, chalk: chalkFor(io, 'stdout', options.color), log, layout: layoutOf(options, io), signal: context.signal });
   if (summary.unreadable > 0) log.warn(`${summary.unreadable} line${summary.unreadable === 1 ? '' : 's'} could not be read; exit ${ExitCode.unreadableRecord}`);
-  return context.interrupted() ?? (summary.missing > 0 ? ExitCode.runtime : summary.unreadable > 0 ? ExitCode.unreadableRecord : ExitCode.ok);
+  return context.interrupted() ?? showExitCode(summary);
+}
+
+/** A file that could not be opened outweighs a line that could not be read; either is said by the exit code. */
+export function showExitCode(summary: ShowSummary): number {
+  return summary.missing > 0 ? ExitCode.runtime : summary.unreadable > 0 ? ExitCode.unreadableRecord : ExitCode.ok;
 }

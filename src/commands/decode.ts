@@ -85,8 +85,9 @@ export async function decodeCommand(inputs: readonly ArchiveInput[], options: De
       if (signal.aborted) return;
       let source: Readable;
       try {
-        source = await openSaved(input);
+        source = await openSaved(input, signal);
       } catch (error) {
+        if (signal.aborted) return;
         summary.missing++;
         log.error(explainSystemError(error, `read ${input.name}`) ?? error);
         continue;
@@ -104,6 +105,10 @@ export async function decodeCommand(inputs: readonly ArchiveInput[], options: De
           }
         }
         if (records.length > 0) yield { shardId: input.name, records, shardEnded: true, millisBehindLatest: undefined };
+      } catch (error) {
+        // Stopped by a signal: the input was closed under the reader, which is no fault of the archive.
+        if (signal.aborted) return;
+        throw error;
       } finally {
         source.destroy();
       }

@@ -6,6 +6,7 @@ import { compileFilter, type EventFilterSpec } from '../events/filter.js';
 import { redactEvent } from '../events/redact.js';
 import { toOcsf, type OcsfEvent } from '../events/ocsf.js';
 import { plainContent, savedLines } from '../saved/saved-lines.js';
+import { MAX_REBUILT_DEPTH, savedEventOf } from '../saved/saved-event.js';
 import type { Diagnostics } from '../output/diagnostics.js';
 import { formatPretty, type PrettyLayout } from '../output/pretty.js';
 import { pick } from '../output/event-format.js';
@@ -32,6 +33,8 @@ export interface ShowDeps {
   chalk: ChalkInstance;
   log: Diagnostics;
   layout?: PrettyLayout;
+  /** Aborted on SIGINT / SIGTERM: reading stops, what was read is written. */
+  signal?: AbortSignal;
 }
 
 export interface ShowSummary {
@@ -64,12 +67,17 @@ export async function showCommand(inputs: readonly ShowInput[], options: ShowOpt
     summary.unreadable++;
     deps.log.warn(`${where}: ${problem}`);
   };
+  const { signal } = deps;
+  // Every form but plain ndjson writes the event again from its object, by a recursive walk.
+  const rebuilds = options.output !== 'ndjson' || options.redact || deps.layout?.fields !== undefined;
   try {
     for (const input of inputs) {
+      if (signal?.aborted) break;
       let source: Readable;
       try {
-        source = await openSaved(input);
+        source = await openSaved(input, signal);
       } catch (error) {
+        if (signal?.aborted) break;
         summary.missing++;
         deps.log.error(explainSystemError(error, `read ${input.name}`) ?? error);
         continue;
@@ -81,27 +89,22 @@ export async function showCommand(inputs: readonly ShowInput[], options: ShowOpt
             continue;
           }
           if (line.text.trim() === '') continue;
-          const event = parseEvent(line.text);
-          if (typeof event === 'string') {
-            bad(`${input.name}:${line.number}`, event);
+          const { event, problem } = savedEventOf(line.text, rebuilds ? MAX_REBUILT_DEPTH : undefined);
+          if (problem !== undefined) {
+            bad(`${input.name}:${line.number}`, problem);
             continue;
           }
           if (!options.includeHeartbeats && event.type === 'heartbeat') continue;
           if (filter && !filter(event)) continue;
-          const shown = options.redact ? redactEvent(event) : event;
-          const fields = deps.layout?.fields;
-          const rendered =
-            options.output === 'pretty'
-              ? formatPretty(shown, recordOf(shown), deps.chalk, deps.layout)
-              : options.output === 'ocsf'
-                ? `${JSON.stringify(ocsfOf(shown))}\n`
-              : options.output === 'json'
-                ? `${JSON.stringify(fields ? pick(shown, fields) : shown, null, 2)}\n`
-                : fields
-                ? `${JSON.stringify(pick(shown, fields))}\n`
-                : options.redact
-                  ? `${JSON.stringify(shown)}\n`
-                  : `${line.text.replace(/\r$/, '')}\n`;
+          let rendered: string;
+          try {
+            rendered = render(event, line.text);
+          } catch (error) {
+            // Past what V8 can build (a string too long, a stack too deep): this line's problem, not the file's.
+            if (!(error instanceof RangeError)) throw error;
+            bad(`${input.name}:${line.number}`, `cannot be written in this form (${error.message})`);
+            continue;
+          }
           text.append(rendered);
           summary.events++;
           pending += rendered.length;
@@ -109,6 +112,8 @@ export async function showCommand(inputs: readonly ShowInput[], options: ShowOpt
         }
       } catch (error) {
         if (error instanceof OutputClosedError) throw error;
+        // Stopped by a signal: not the file's fault.
+        if (signal?.aborted) break;
         // Damaged or cut-off gzip: what came before it is shown; the rest of the file cannot be.
         bad(input.name, `${(error as Error).message} (${String((error as NodeJS.ErrnoException).code ?? 'unreadable')}): the rest of it cannot be read`);
       } finally {
@@ -122,18 +127,18 @@ export async function showCommand(inputs: readonly ShowInput[], options: ShowOpt
     if (!(error instanceof OutputClosedError)) throw error;
   }
   return summary;
-}
 
-/** The event a saved line holds, or what is wrong with the line. */
-function parseEvent(line: string): DasEvent | string {
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch (error) {
-    return `not JSON (${(error as Error).message})`;
+  /** The line in the form asked for; plain ndjson is the line as saved. */
+  function render(event: DasEvent, saved: string): string {
+    const shown = options.redact ? redactEvent(event) : event;
+    const fields = deps.layout?.fields;
+    if (options.output === 'pretty') return formatPretty(shown, recordOf(shown), deps.chalk, deps.layout);
+    if (options.output === 'ocsf') return `${JSON.stringify(ocsfOf(shown))}\n`;
+    if (options.output === 'json') return `${JSON.stringify(fields ? pick(shown, fields) : shown, null, 2)}\n`;
+    if (fields) return `${JSON.stringify(pick(shown, fields))}\n`;
+    if (options.redact) return `${JSON.stringify(shown)}\n`;
+    return `${saved.replace(/\r$/, '')}\n`;
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not an event: a JSON value that is not an object';
-  return value as DasEvent;
 }
 
 /** A saved line's event in OCSF: the ids das-read added to it are the record's and the event's, not the event's fields. */

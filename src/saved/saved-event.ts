@@ -1,0 +1,51 @@
+import type { DasEvent } from '../decode/types.js';
+
+/**
+ * Deeper than this, a saved event is not rebuilt (redacted, indented, mapped to OCSF): writing
+ * it again walks it recursively (JSON.stringify), and V8's stack ends a few thousand levels
+ * down. An audit event is a handful of levels deep; anything near this is hostile or broken.
+ */
+export const MAX_REBUILT_DEPTH = 1000;
+
+/**
+ * The event a saved line holds, or what is wrong with the line. The reason never quotes the
+ * line (it may hold a password a statement carried): it says what kind of JSON error, and where.
+ * `maxDepth`: for a line that will be rebuilt, nesting past it is a problem of its own.
+ */
+export function savedEventOf(text: string, maxDepth?: number): { event: DasEvent; problem?: undefined } | { event?: undefined; problem: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return { problem: `not JSON: ${jsonErrorOf(error, text)}` };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { problem: 'not an event: a JSON value that is not an object' };
+  // Each level costs two characters, an opening and a closing one: a short line cannot be too deep, and is not walked.
+  if (maxDepth !== undefined && text.length > 2 * maxDepth && deeperThan(value, maxDepth)) return { problem: `nested deeper than ${maxDepth} levels: not rebuilt in this form (shown as saved without --redact, -o or --fields)` };
+  return { event: value as DasEvent };
+}
+
+/**
+ * V8's SyntaxError in words that quote nothing of the text: its fixed phrases with their position
+ * (as a byte of the line), and for the phrases that quote the text, only what kind of error it is.
+ */
+function jsonErrorOf(error: unknown, text: string): string {
+  const message = error instanceof Error ? error.message : '';
+  const placed = /^([A-Za-z ,':{}[\]-]+?(?: after JSON)?) (?:in JSON )?at position (\d+)/.exec(message);
+  if (placed) return `${placed[1]}, at byte ${Buffer.byteLength(text.slice(0, Number(placed[2])))} of the line`;
+  if (/^Unexpected end of JSON input/.test(message)) return 'the line ends inside a value';
+  if (/^Unexpected token/.test(message)) return 'an unexpected character';
+  return 'not valid JSON';
+}
+
+/** Whether a parsed value nests past `limit`: walked with a stack of its own, so no depth overflows this walk. */
+export function deeperThan(value: object, limit: number): boolean {
+  const pending: { value: object; depth: number }[] = [{ value, depth: 1 }];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    if (next.depth > limit) return true;
+    for (const child of Array.isArray(next.value) ? next.value : Object.values(next.value)) {
+      if (typeof child === 'object' && child !== null) pending.push({ value: child as object, depth: next.depth + 1 });
+    }
+  }
+  return false;
+}
