@@ -1,11 +1,13 @@
+import { nestedDeeperThan } from '../decode/json-object.js';
+import { MAX_EVENT_DEPTH } from '../decode/record-limits.js';
 import type { DasEvent } from '../decode/types.js';
 
 /**
- * Deeper than this, a saved event is not rebuilt (redacted, indented, mapped to OCSF): writing
- * it again walks it recursively (JSON.stringify), and V8's stack ends a few thousand levels
- * down. An audit event is a handful of levels deep; anything near this is hostile or broken.
+ * Deeper than this, a saved event is not rebuilt (redacted, indented, mapped to OCSF): writing it
+ * again walks it recursively (JSON.stringify), and V8's stack ends a few thousand levels down. The
+ * live read's own bound, so that every line a live read wrote is one show can rebuild.
  */
-export const MAX_REBUILT_DEPTH = 1000;
+export const MAX_REBUILT_DEPTH: number = MAX_EVENT_DEPTH;
 
 /**
  * The event a saved line holds, or what is wrong with the line. The reason never quotes the
@@ -21,7 +23,7 @@ export function savedEventOf(text: string, maxDepth?: number): { event: DasEvent
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { problem: 'not an event: a JSON value that is not an object' };
   // Each level costs two characters, an opening and a closing one: a short line cannot be too deep, and is not walked.
-  if (maxDepth !== undefined && text.length > 2 * maxDepth && deeperThan(value, maxDepth)) return { problem: `nested deeper than ${maxDepth} levels: not rebuilt in this form (shown as saved without --redact, -o or --fields)` };
+  if (maxDepth !== undefined && text.length > 2 * maxDepth && nestedDeeperThan(value, maxDepth)) return { problem: `nested deeper than ${maxDepth} levels: not rebuilt in this form (shown as saved without --redact, -o or --fields)` };
   return { event: value as DasEvent };
 }
 
@@ -36,16 +38,4 @@ function jsonErrorOf(error: unknown, text: string): string {
   if (/^Unexpected end of JSON input/.test(message)) return 'the line ends inside a value';
   if (/^Unexpected token/.test(message)) return 'an unexpected character';
   return 'not valid JSON';
-}
-
-/** Whether a parsed value nests past `limit`: walked with a stack of its own, so no depth overflows this walk. */
-export function deeperThan(value: object, limit: number): boolean {
-  const pending: { value: object; depth: number }[] = [{ value, depth: 1 }];
-  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-    if (next.depth > limit) return true;
-    for (const child of Array.isArray(next.value) ? next.value : Object.values(next.value)) {
-      if (typeof child === 'object' && child !== null) pending.push({ value: child as object, depth: next.depth + 1 });
-    }
-  }
-  return false;
 }

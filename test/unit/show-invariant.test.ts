@@ -7,7 +7,8 @@ import { showExitCode } from '../../src/cli/show-action.js';
 import { ExitCode } from '../../src/errors.js';
 import { colourless } from '../../src/output/color.js';
 import { Diagnostics } from '../../src/output/diagnostics.js';
-import { deeperThan, MAX_REBUILT_DEPTH } from '../../src/saved/saved-event.js';
+import { nestedDeeperThan } from '../../src/decode/json-object.js';
+import { MAX_REBUILT_DEPTH } from '../../src/saved/saved-event.js';
 import { postgresEvent } from '../../lab/src/synthetic-events.js';
 import { TextSink } from '../helpers/memory-io.js';
 
@@ -138,7 +139,7 @@ function judge(line: Buffer, form: Form): 'whole' | 'blank' | 'damaged' {
     return 'damaged';
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'damaged';
-  if (rebuilds(form) && deeperThan(value, MAX_REBUILT_DEPTH)) return 'damaged';
+  if (rebuilds(form) && nestedDeeperThan(value, MAX_REBUILT_DEPTH)) return 'damaged';
   return 'whole';
 }
 
