@@ -1,0 +1,51 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { archiveRecords, type ArchiveItem } from '../../src/saved/archive-records.js';
+import { archiveCaseArbitrary, chunkSizesArbitrary, damagedArchive, inChunks, uncovered } from '../helpers/archive-damage.js';
+
+/** Records shaped as RDS wraps them: the cutter reads no further than the envelope (the data here is not encrypted). */
+const records = Array.from({ length: 4 }, (_, n) =>
+  Buffer.from(JSON.stringify({ type: 'DatabaseActivityMonitoringRecords', version: '1.1', databaseActivityEvents: Buffer.alloc(30 + n * 17, n + 1).toString('base64'), key: Buffer.from(`data key ${n}`).toString('base64') })),
+);
+
+async function itemsOf(chunks: Buffer[]): Promise<ArchiveItem[]> {
+  const found: ArchiveItem[] = [];
+  for await (const item of archiveRecords(chunks, { name: 'f', gzipped: false, maxRecordBytes: 1 << 20 })) found.push(item);
+  return found;
+}
+
+/** The bytes an item stands for: a record's from its first byte, a damaged span's as its place names them. */
+function spanOf(item: ArchiveItem): { start: number; end: number } {
+  const place = /^bytes? (\d+)(?: to (\d+))? of f$/.exec(item.record.place ?? '');
+  expect(place, item.record.place).not.toBeNull();
+  const start = Number(place?.[1]);
+  expect(item.record.sequenceNumber).toBe(String(start));
+  return { start, end: place?.[2] === undefined ? start + item.record.data.length : Number(place[2]) + 1 };
+}
+
+describe('the archive cutter accounts for every byte, whatever the damage and the chunks', () => {
+  it('every whole record is an item of its own, at its offset, byte for byte; every other byte is in a span named by its first and last byte and kept whole', async () => {
+    await fc.assert(
+      fc.asyncProperty(archiveCaseArbitrary(records.length), chunkSizesArbitrary, async (archiveCase, sizes) => {
+        const { content, parts } = damagedArchive(records, archiveCase);
+        const found = await itemsOf(inChunks(content, sizes));
+        const spans = found.map(spanOf);
+        for (const part of parts.filter((part) => part.whole !== undefined)) {
+          const item = found.find((candidate) => candidate.record.sequenceNumber === String(part.offset));
+          expect(item?.problem, `the whole record at ${part.offset}`).toBeUndefined();
+          expect(Buffer.from(item?.record.data ?? [])).toEqual(part.bytes);
+        }
+        found.forEach((item, index) => {
+          const { start, end } = spans[index] as { start: number; end: number };
+          // What is kept is the file's own bytes, spans in order and apart.
+          expect(Buffer.from(item.record.data)).toEqual(content.subarray(start, end));
+          if (index > 0) expect(start).toBeGreaterThanOrEqual((spans[index - 1] as { end: number }).end);
+        });
+        expect(uncovered(content, spans)).toEqual([]);
+        // However it arrives, the same items.
+        expect(await itemsOf([content])).toEqual(found);
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
