@@ -88,6 +88,18 @@ describe('a record cut short costs only itself', () => {
     expect(Buffer.from(found[2]?.record.data ?? [])).toEqual(records[1]);
   });
 
+  it('a run of random bytes past the bound is one span, reported without being held, and the record after it is read', async () => {
+    // Deterministic noise: every byte value, braces and quotes among them, at random places.
+    let seed = 7;
+    const noise = Buffer.alloc(1536 * 1024, 0).map(() => (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24);
+    const content = Buffer.concat([records[0] as Buffer, noise, records[1] as Buffer]);
+    const found = await items(content, 65536, 1 << 20);
+    expect(found.map((item) => item.problem === undefined)).toEqual([true, false, true]);
+    expect(found[1]?.problem).toMatch(/^1572864 bytes that are no activity stream record: .*longer than 1048576 bytes, not kept$/);
+    expect(found[1]?.record.data.length).toBe(0);
+    expect(Buffer.from(found[2]?.record.data ?? [])).toEqual(records[1]);
+  });
+
   it("Firehose's error records and dead letters start records too: a cut one before them costs only itself", async () => {
     const firehose = Buffer.from(JSON.stringify({ attemptsMade: 4, arrivalTimestamp: 1764547200000, errorCode: 'Lambda.FunctionError', errorMessage: 'a {"quoted": "thing"}', rawData: (records[1] as Buffer).toString('base64') }));
     const letter = Buffer.from(JSON.stringify({ shardId: 'shardId-000000000000', sequenceNumber: '49', arrivalTime: null, reason: 'x', data: (records[2] as Buffer).toString('base64') }));
