@@ -70,28 +70,29 @@ export async function* archiveRecords(content: AsyncIterable<Buffer> | Iterable<
     damage.reasons.add(reason);
   };
 
-  for await (const pieces of archivePieces(content, maxRecordBytes))
+  for await (const pieces of archivePieces(content, maxRecordBytes)) {
     for (const piece of pieces) {
-    switch (piece.what) {
-      case 'object':
-        if (piece.bytes && isRecordLike(piece.bytes)) {
-          const bad = flush();
-          if (bad) yield bad;
-          yield recordOf(piece.bytes, piece.start, `byte ${piece.start} of ${name}${gunzipped}`, name);
-        } else damaged(piece, piece.bytes ? 'an object that is no record' : 'a JSON object');
-        break;
-      case 'other':
-        damaged(piece, 'not a JSON object');
-        break;
-      case 'cut':
-        damaged(piece, 'a record cut short where the next one begins');
-        break;
-      case 'ended':
-        damaged(piece, `a record cut short by the end of ${name}`);
-        break;
-      case 'unreadable':
-        damaged(piece, `${piece.reason ?? 'unreadable'}: the rest of ${name} cannot be read`);
-        break;
+      switch (piece.what) {
+        case 'object':
+          if (piece.bytes && isRecordLike(piece.bytes)) {
+            const bad = flush();
+            if (bad) yield bad;
+            yield recordOf(piece.bytes, piece.start, `byte ${piece.start} of ${name}${gunzipped}`, name);
+          } else damaged(piece, piece.bytes ? 'an object that is no record' : 'a JSON object');
+          break;
+        case 'other':
+          damaged(piece, 'not a JSON object');
+          break;
+        case 'cut':
+          damaged(piece, 'a record cut short where the next one begins');
+          break;
+        case 'ended':
+          damaged(piece, `a record cut short by the end of ${name}`);
+          break;
+        case 'unreadable':
+          damaged(piece, `${piece.reason ?? 'unreadable'}: the rest of ${name} cannot be read`);
+          break;
+      }
     }
   }
   const bad = flush();
