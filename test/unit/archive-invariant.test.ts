@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { archivePieces, type ArchivePiece } from '../../src/saved/archive-pieces.js';
 import { archiveRecords, type ArchiveItem } from '../../src/saved/archive-records.js';
 import { archiveCaseArbitrary, chunkSizesArbitrary, damagedArchive, inChunks, uncovered } from '../helpers/archive-damage.js';
 
@@ -48,5 +49,34 @@ describe('the archive cutter accounts for every byte, whatever the damage and th
       { numRuns: 150 },
     );
     // Bounded by the runs, not by time: the allowance is for a machine shared with other work.
+  }, 120_000);
+
+  it("Firehose's error records and dead letters too: pieces tile the bytes, each whole record one object piece at its offset", async () => {
+    const shapes = [
+      ...records.slice(0, 2),
+      Buffer.from(JSON.stringify({ attemptsMade: 4, arrivalTimestamp: 1764547200000, errorCode: 'Lambda.FunctionError', errorMessage: 'a {"type":"x"} \\ {', rawData: (records[2] as Buffer).toString('base64') })),
+      Buffer.from(JSON.stringify({ shardId: 'shardId-000000000000', sequenceNumber: '4960', arrivalTime: null, reason: 'KMS was throttling', data: (records[3] as Buffer).toString('base64') })),
+    ];
+    await fc.assert(
+      fc.asyncProperty(archiveCaseArbitrary(shapes.length), chunkSizesArbitrary, async (archiveCase, sizes) => {
+        const { content, parts } = damagedArchive(shapes, archiveCase);
+        const pieces: ArchivePiece[] = [];
+        for await (const some of archivePieces(inChunks(content, sizes), 1 << 20)) pieces.push(...some);
+        let end = 0;
+        for (const piece of pieces) {
+          // Each piece begins where the last ended, but for the whitespace it keeps as its lead.
+          expect(piece.start - (piece.lead?.length ?? 0)).toBe(end);
+          expect(Buffer.concat([piece.lead ?? Buffer.alloc(0), piece.bytes ?? Buffer.alloc(0)])).toEqual(content.subarray(end, piece.end));
+          end = piece.end;
+        }
+        expect(uncovered(content, [{ start: 0, end }])).toEqual([]);
+        for (const part of parts.filter((part) => part.whole !== undefined)) {
+          const piece = pieces.find((candidate) => candidate.start === part.offset);
+          expect(piece?.what, `the whole record at ${part.offset}`).toBe('object');
+          expect(piece?.bytes).toEqual(part.bytes);
+        }
+      }),
+      { numRuns: 150 },
+    );
   }, 120_000);
 });
