@@ -1,5 +1,7 @@
 import { decodeBase64Strict } from '../decode/base64.js';
 import type { RawRecord } from '../kinesis/raw-record.js';
+import { archivePieces, type ArchivePiece } from './archive-pieces.js';
+import { recordStartAt } from './record-start.js';
 
 /** A record found in an archive, or bytes there that are none: `problem` says why, and the record holds them. */
 export interface ArchiveItem {
@@ -16,138 +18,104 @@ export interface ArchiveOptions {
   maxRecordBytes: number;
 }
 
-const OPEN = 0x7b;
-const CLOSE = 0x7d;
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const isSpace = (byte: number) => byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
+/** Bytes that hold no record, met one after another: reported as one span, kept whole when it fits the bound. */
+interface Damage {
+  start: number;
+  end: number;
+  parts: Buffer[];
+  size: number;
+  over: boolean;
+  reasons: Set<string>;
+}
 
 /**
  * The records of an archive, in order: Amazon Data Firehose's raw delivery to S3 (the Kinesis
  * records' data back to back, with or without newlines between them), das-read's dead letters,
  * and Firehose's processing-failed records (their `rawData`). The bytes are cut into JSON objects
- * by their braces, strings and escapes respected; each object is then JSON.parse's. Anything
- * else is reported where it is, and the next object is read: nothing after a bad patch is lost.
+ * (archive-pieces.ts); a record cut short ends where the next one begins. What holds no record
+ * (bytes that are no JSON object, an object that does not parse, a record cut short, the end of
+ * readable gzip) is one item for each span of such bytes, named by its first and last byte:
+ * nothing after a bad patch is lost, and one bad patch is one report.
  */
 export async function* archiveRecords(content: AsyncIterable<Buffer> | Iterable<Buffer>, options: ArchiveOptions): AsyncGenerator<ArchiveItem> {
   const { name, maxRecordBytes } = options;
-  let offset = 0;
-  // The object or the run of other bytes being read: where it started and what was kept of it.
-  let start = -1;
-  let kind: 'object' | 'other' | undefined;
-  let parts: Buffer[] = [];
-  let held = 0;
-  let oversize = false;
-  let depth = 0;
-  let inString = false;
-  let escaped = false;
+  const gunzipped = options.gzipped ? ' (gunzipped)' : '';
+  let damage: Damage | undefined;
 
-  const place = (at: number) => `byte ${at} of ${name}${options.gzipped ? ' (gunzipped)' : ''}`;
-  const keep = (piece: Buffer) => {
-    if (oversize) return;
-    if (held + piece.length > maxRecordBytes) {
-      oversize = true;
-      parts = [];
-      return;
+  const flush = (): ArchiveItem | undefined => {
+    if (!damage) return undefined;
+    const { start, end, parts, size, over, reasons } = damage;
+    damage = undefined;
+    const where = size === 0 ? `byte ${start} of ${name}${gunzipped}` : `bytes ${start} to ${end - 1} of ${name}${gunzipped}`;
+    if (over) reasons.add(`longer than ${maxRecordBytes} bytes, not kept`);
+    return {
+      record: { shardId: name, sequenceNumber: String(start), data: over ? Buffer.alloc(0) : Buffer.concat(parts), place: where },
+      problem: `${size} byte${size === 1 ? '' : 's'} that are no activity stream record: ${[...reasons].join('; ')}`,
+    };
+  };
+  const damaged = (piece: ArchivePiece, reason: string) => {
+    const gap = damage ? piece.start - damage.end : 0;
+    if (!damage) damage = { start: piece.start, end: piece.start, parts: [], size: 0, over: false, reasons: new Set() };
+    // The whitespace between two bad pieces is part of the span, so that what is kept is the file's bytes.
+    if (gap > 0) {
+      if (piece.lead?.length === gap) damage.parts.push(piece.lead);
+      else damage.over = true;
     }
-    parts.push(piece);
-    held += piece.length;
+    if (piece.bytes) damage.parts.push(piece.bytes);
+    else damage.over = true;
+    damage.size = piece.end - damage.start;
+    damage.end = piece.end;
+    if (damage.size > maxRecordBytes) damage.over = true;
+    if (damage.over) damage.parts = [];
+    damage.reasons.add(reason);
   };
-  const finish = (problem?: string): ArchiveItem => {
-    const bytes = Buffer.concat(parts);
-    const at = start;
-    const what = kind;
-    const size = held;
-    const tooLong = oversize;
-    parts = [];
-    held = 0;
-    oversize = false;
-    kind = undefined;
-    start = -1;
-    depth = 0;
-    inString = false;
-    escaped = false;
-    if (tooLong) return unreadable(at, `${what === 'object' ? 'a JSON object' : 'bytes that are not JSON'} longer than ${maxRecordBytes} bytes: not an activity stream record`);
-    if (problem) return unreadable(at, problem, bytes);
-    if (what === 'other') return unreadable(at, `${size} byte${size === 1 ? '' : 's'} that are not a JSON object: not an activity stream record`, bytes);
-    return recordOf(bytes, at, place(at), name);
-  };
-  const unreadable = (at: number, problem: string, bytes: Buffer = Buffer.alloc(0)): ArchiveItem => ({
-    record: { shardId: name, sequenceNumber: String(at), data: bytes, place: place(at) },
-    problem,
-  });
 
-  try {
-    for await (const chunk of content) {
-      let from = 0;
-      let index = 0;
-      while (index < chunk.length) {
-        const byte = chunk[index] as number;
-        if (kind === undefined) {
-          if (isSpace(byte)) {
-            index++;
-            from = index;
-            continue;
-          }
-          kind = byte === OPEN ? 'object' : 'other';
-          start = offset + index;
-          from = index;
-          depth = 0;
-        }
-        if (kind === 'other') {
-          const next = chunk.indexOf(OPEN, index);
-          if (next === -1) {
-            index = chunk.length;
-            continue;
-          }
-          keep(chunk.subarray(from, next));
-          yield finish();
-          index = next;
-          from = next;
-          continue;
-        }
-        if (inString) {
-          if (escaped) {
-            escaped = false;
-            index++;
-            continue;
-          }
-          // Most of a record is one long base64 string: jump to what can end or escape it.
-          const quote = chunk.indexOf(QUOTE, index);
-          const backslash = chunk.indexOf(BACKSLASH, index);
-          const next = backslash !== -1 && (quote === -1 || backslash < quote) ? backslash : quote;
-          if (next === -1) {
-            index = chunk.length;
-            continue;
-          }
-          if (next === backslash) escaped = true;
-          else inString = false;
-          index = next + 1;
-          continue;
-        }
-        if (byte === QUOTE) inString = true;
-        else if (byte === OPEN) depth++;
-        else if (byte === CLOSE && --depth === 0) {
-          keep(chunk.subarray(from, index + 1));
-          index++;
-          from = index;
-          yield finish();
-          continue;
-        }
-        index++;
+  for await (const pieces of archivePieces(content, maxRecordBytes)) {
+    for (const piece of pieces) {
+      switch (piece.what) {
+        case 'object':
+          if (piece.bytes && isRecordLike(piece.bytes)) {
+            const bad = flush();
+            if (bad) yield bad;
+            yield recordOf(piece.bytes, piece.start, `byte ${piece.start} of ${name}${gunzipped}`, name);
+          } else damaged(piece, piece.bytes ? 'an object that is no record' : 'a JSON object');
+          break;
+        case 'other':
+          damaged(piece, 'not a JSON object');
+          break;
+        case 'cut':
+          damaged(piece, 'a record cut short where the next one begins');
+          break;
+        case 'ended':
+          damaged(piece, `a record cut short by the end of ${name}`);
+          break;
+        case 'unreadable':
+          damaged(piece, `${piece.reason ?? 'unreadable'}: the rest of ${name} cannot be read`);
+          break;
       }
-      if (kind !== undefined) keep(chunk.subarray(from));
-      offset += chunk.length;
     }
-  } catch (error) {
-    // Damaged or cut-off gzip: what came before is read; the rest of the file cannot be.
-    const reason = `${(error as Error).message} (${String((error as NodeJS.ErrnoException).code ?? 'unreadable')}): the rest of ${name} cannot be read`;
-    if (kind === undefined) start = offset;
-    yield finish(reason);
-    return;
   }
-  if (kind === 'object') yield finish(`${name} ends inside a JSON object: a record cut short`);
-  else if (kind === 'other') yield finish();
+  const bad = flush();
+  if (bad) yield bad;
+}
+
+/** Keys without one of which no object is a record das-read can read (recordOf's, and the wrapper's). */
+const RECORD_KEYS = ['"type"', '"rawData"', '"data"'];
+
+/**
+ * An object the decoder is to judge: one that opens as a record does (parsing it here would be
+ * the decoder's work twice), or JSON that names a record's key in another order. Anything else is
+ * part of a damaged span; bytes that cannot be a record cost no parse (nor a parse's exception).
+ */
+function isRecordLike(bytes: Buffer): boolean {
+  if (recordStartAt(bytes, 0, true)) return true;
+  if (!RECORD_KEYS.some((key) => bytes.includes(key))) return false;
+  try {
+    JSON.parse(bytes.toString('utf8'));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** An object's bytes as the record they hold: the object itself, or the data a dead letter keeps. */

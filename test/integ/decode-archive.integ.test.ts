@@ -104,8 +104,9 @@ describe('das-read decode: records kept outside Kinesis', () => {
     const result = await decode([file, '--resource-id', resourceId, '--on-error', 'skip']);
     expect(result.code).toBe(0);
     expect(withoutIds(result.stdout)).toEqual(withoutIds(live));
-    expect(result.stderr).toContain(`byte ${(data[0] as Buffer).length} of ${file}: ${garbage.length} bytes that are not a JSON object`);
-    expect(result.stderr).toContain(`byte ${content.length} of ${file}: ${file} ends inside a JSON object`);
+    const after = (data[0] as Buffer).length;
+    expect(result.stderr).toContain(`bytes ${after} to ${after + garbage.length - 1} of ${file}: ${garbage.length} bytes that are no activity stream record: not a JSON object`);
+    expect(result.stderr).toContain(`bytes ${content.length} to ${content.length + 49} of ${file}: 50 bytes that are no activity stream record: a record cut short by the end of ${file}`);
 
     const cut = join(dir, 'cut.gz');
     const zipped = gzipSync(Buffer.concat([data[0] as Buffer, data[1] as Buffer]));
@@ -115,13 +116,41 @@ describe('das-read decode: records kept outside Kinesis', () => {
     expect(ids(truncated.stdout)).toEqual([0, 1]);
   });
 
+  it('a record cut short in the middle (a partial download, then the next file) costs only itself: its bytes are named and kept, every whole record is read, and the default stops there with exit 3', async () => {
+    const { data, live, resourceId } = await archived('decode-cut', 40);
+    const cut = (data[20] as Buffer).subarray(0, 100);
+    const records = [...data.slice(0, 20), cut, ...data.slice(21)];
+    const start = records.slice(0, 20).reduce((sum, bytes) => sum + bytes.length + 1, 0);
+    const span = `bytes ${start} to ${start + cut.length} of`;
+    for (const [name, content] of [
+      ['cut-lines', Buffer.concat(records.flatMap((bytes) => [bytes, Buffer.from('\n')]))],
+      ['cut-lines.gz', gzipSync(Buffer.concat(records.flatMap((bytes) => [bytes, Buffer.from('\n')])))],
+    ] as const) {
+      const file = join(dir, name);
+      await writeFile(file, content);
+      const dead = join(dir, `${name}.dead`);
+      const skipped = await decode([file, '--resource-id', resourceId, '--on-error', 'skip', '--dead-letter', dead]);
+      expect(skipped.code, skipped.stderr).toBe(0);
+      expect(withoutIds(skipped.stdout)).toEqual(withoutIds([...live.slice(0, 40), ...live.slice(42)]));
+      expect(skipped.stderr).toContain(`cannot read the record at ${span} ${file}${name.endsWith('.gz') ? ' (gunzipped)' : ''}: ${cut.length + 1} bytes that are no activity stream record: a record cut short where the next one begins`);
+      expect(skipped.stderr).toContain('skipped 1 unreadable record');
+      const letters = (await readFile(dead, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { data: string; sequenceNumber: string });
+      expect(letters.map((letter) => [letter.sequenceNumber, Buffer.from(letter.data, 'base64').toString()])).toEqual([[String(start), `${cut.toString()}\n`]]);
+
+      const failed = await decode([file, '--resource-id', resourceId]);
+      expect(failed.code).toBe(ExitCode.unreadableRecord);
+      expect(withoutIds(failed.stdout)).toEqual(withoutIds(live.slice(0, 40)));
+      expect(failed.stderr).toContain(span);
+    }
+  });
+
   it('a decompression bomb is reported as one run of bytes past the bound, not held whole, and the record after it is read', async () => {
     const { data, resourceId } = await archived('decode-bomb', 1);
     const file = join(dir, 'bomb.gz');
     await writeFile(file, gzipSync(Buffer.concat([Buffer.alloc(40 * 1024 * 1024, 'A'), data[0] as Buffer])));
     const result = await decode([file, '--resource-id', resourceId, '--on-error', 'skip']);
     expect(result.code).toBe(0);
-    expect(result.stderr).toContain('bytes that are not JSON longer than 16777216 bytes');
+    expect(result.stderr).toContain('41943040 bytes that are no activity stream record: not a JSON object; longer than 16777216 bytes, not kept');
     expect(ids(result.stdout)).toEqual([0, 1]);
   });
 
