@@ -96,6 +96,8 @@ export async function decodeCommand(inputs: readonly ArchiveInput[], options: De
         const { content, gzipped } = await contentOf(source);
         let records: RawRecord[] = [];
         for await (const item of archiveRecords(content, { name: input.name, gzipped, maxRecordBytes: MAX_ARCHIVED_OBJECT_BYTES })) {
+          // Stopped by a signal: the input was closed under the cutter, and what it cut short is no damage of the archive.
+          if (item.problem !== undefined && signal.aborted) break;
           if (item.problem !== undefined) problems.set(item.record, item.problem);
           records.push(item.record);
           if (records.length >= BATCH_RECORDS) {

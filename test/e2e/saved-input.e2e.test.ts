@@ -1,4 +1,5 @@
-import { readdir, readlink } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, readlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -71,14 +72,17 @@ describe('show and decode stop at the first signal', () => {
       expect(shown).toEqual(lines.slice(0, shown.length));
     }, 60_000);
 
-    it(`decode from a pipe that never ends: ${signal} ends it, exit ${EXIT[signal]}`, async () => {
-      const running = probed(['decode', '--resource-id', 'cluster-ABCDEFGHIJKLMNOPQRSTUVWXYZ', '-']);
+    it(`decode from a pipe that never ends: ${signal} ends it, exit ${EXIT[signal]}, and what the stop cut short is no damage`, async () => {
+      const deadLetter = join(await mkdtemp(join(tmpdir(), 'das-read-signal-')), 'dead.ndjson');
+      const running = probed(['decode', '--resource-id', 'cluster-ABCDEFGHIJKLMNOPQRSTUVWXYZ', '--on-error', 'skip', '--dead-letter', deadLetter, '-']);
       running.child.stdin.write('{"not a record"');
       await probe(running, 'handling signals');
       await probe(running, 'read');
       running.child.kill(signal);
       const finished = await running.finished;
       expect(finished, finished.stderr).toMatchObject({ code: EXIT[signal], signal: null });
+      expect(withoutProbe(finished.stderr)).toBe('');
+      expect(await readFile(deadLetter, 'utf8').catch(() => '')).toBe('');
     }, 60_000);
   }
 });
