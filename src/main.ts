@@ -83,6 +83,7 @@ const exitCode = await run(
     ...(pastEndOfLife ? { nodePastEndOfLife: process.versions.node } : {}),
     lockOwner: {
       pid: process.pid,
+      ...(process.geteuid ? { uid: process.geteuid() } : {}),
       isAlive: (pid) => {
         try {
           process.kill(pid, 0);
