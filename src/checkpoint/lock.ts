@@ -34,6 +34,18 @@ const REFRESH_MS = 5_000;
 /** Another host's lock untouched this long has no living holder. */
 const STALE_MS = 30_000;
 
+/** This run's lock was replaced or removed: another run may be reading the checkpoint. */
+export class LockLostError extends UserError {
+  constructor(path: string, how: string) {
+    super(
+      `stopping: the lock ${path} is no longer this run's (${how}); another run may be reading the same checkpoint`,
+      ExitCode.usage,
+      'Nothing more is written and the checkpoint keeps the last position this run saved; events written since are repeated by the next run, none is lost.',
+    );
+    this.name = 'LockLostError';
+  }
+}
+
 export interface Holder {
   pid: number;
   host: string;
@@ -186,11 +198,7 @@ function held(path: string, file: FileHandle, me: Holder, mine: { ino: number; d
     async confirm() {
       const lost = await stillMine();
       if (lost === undefined) return;
-      throw new UserError(
-        `stopping: the lock ${path} is no longer this run's (${lost}); another run may be reading the same checkpoint`,
-        ExitCode.usage,
-        'Nothing more is written and the checkpoint keeps the last position this run saved; the events written since it are repeated by the next run, none is lost.',
-      );
+      throw new LockLostError(path, lost);
     },
     async release() {
       if (released) return;

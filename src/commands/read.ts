@@ -15,7 +15,7 @@ import { DeadLetterFile } from '../output/dead-letter.js';
 import type { StdoutTarget } from '../output/io.js';
 import type { ReadProgress } from '../output/status-line.js';
 import { assertSameStream, loadCheckpoint, removeLeftoverTemps, saveCheckpoint, type SavedStart } from '../checkpoint/checkpoint-file.js';
-import { acquireLock, type Lock, type LockOwner } from '../checkpoint/lock.js';
+import { acquireLock, LockLostError, type Lock, type LockOwner } from '../checkpoint/lock.js';
 import { PositionBook } from '../checkpoint/position-book.js';
 import { findGaps, type Gap } from '../checkpoint/gaps.js';
 import { streamFacts } from '../kinesis/stream-summary.js';
@@ -137,6 +137,7 @@ export async function readCommand(options: ReadOptions, deps: ReadDeps): Promise
     const summary: ReadSummary = { events: 0, records: 0, skipped: 0, kmsDecryptCalls: 0, gaps, ...(tally ? { tally } : {}) };
     // The output pipe closed before the end: a normal end for `| head`.
     let outputClosed = false;
+    let lockLost = false;
     // Decoding is not cut short by a stop: what was read is decoded and written before exiting.
     const batches = decodeBatches(
       readStream({
@@ -164,8 +165,12 @@ export async function readCommand(options: ReadOptions, deps: ReadDeps): Promise
         }
         if (!more) break;
       }
+      // Finishing the lake's file is a write: only under the lock.
+      if (lake) await confirmLock();
       await withinGrace(lake ? lake.complete() : output.flush(), deps.signal);
     } catch (error) {
+      // Another run holds the checkpoint now: finishing a file or saving a position would be writing beside it.
+      if (error instanceof LockLostError) lockLost = true;
       if (error instanceof OutputStalledError) {
         stalled = true;
         log.warn(error.message);
@@ -175,8 +180,9 @@ export async function readCommand(options: ReadOptions, deps: ReadDeps): Promise
       try {
         // The reader is still there (an end, a stop, a bad record): what it was sent counts as read.
         // Not so for a reader that stopped reading: only what it surely read does.
-        if (!outputClosed && !stalled) {
+        if (!outputClosed && !stalled && !lockLost) {
           // What the lake holds is written before a stop or a bad record ends the run, as stdout's events are.
+          if (lake) await confirmLock();
           await lake?.complete().catch((error: unknown) => log.warn(error instanceof Error ? error.message : String(error)));
           await writer.settle();
         }
