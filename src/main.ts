@@ -1,6 +1,7 @@
 import { fstatSync, fsync, ftruncate, readFileSync, readlinkSync } from 'node:fs';
 import type { StdoutTarget } from './output/io.js';
 import { run } from './cli/run.js';
+import { processStart } from './process-start.js';
 import { tuneGarbageCollection } from './v8-settings.js';
 
 // The one file that touches the process: it builds the IO object, wires signals, sets the exit code.
@@ -13,6 +14,7 @@ if (pastEndOfLife) process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED 
 
 tuneGarbageCollection();
 const controller = new AbortController();
+const started = processStart(process.pid);
 // First signal: stop reading, write what is decoded, exit 130/143. A second one kills at once.
 for (const name of ['SIGINT', 'SIGTERM'] as const) {
   process.once(name, () => controller.abort(name));
@@ -83,13 +85,17 @@ const exitCode = await run(
     ...(pastEndOfLife ? { nodePastEndOfLife: process.versions.node } : {}),
     lockOwner: {
       pid: process.pid,
-      isAlive: (pid) => {
+      ...(process.geteuid ? { uid: process.geteuid() } : {}),
+      ...(started ? { started } : {}),
+      isAlive: (pid, since) => {
         try {
           process.kill(pid, 0);
-          return true;
         } catch (error) {
-          return (error as NodeJS.ErrnoException).code === 'EPERM';
+          if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
         }
+        // Alive, but perhaps another process under a reused pid: its start says.
+        const now = since === undefined ? undefined : processStart(pid);
+        return now === undefined || now === since;
       },
     },
   },

@@ -1,8 +1,11 @@
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import { withSystemWords } from '../system-errors.js';
 import { dirname, basename, join } from 'node:path';
 import { ExitCode, UserError } from '../errors.js';
 import type { StreamIdentity } from '../kinesis/stream-summary.js';
+import { assertSafeFile, assertSafeFolder } from './safe-place.js';
 
 export type { StreamIdentity } from '../kinesis/stream-summary.js';
 
@@ -37,24 +40,59 @@ export interface CheckpointState {
   shards: Record<string, ShardPosition>;
 }
 
-/** Reads a checkpoint; undefined if there is none yet. Refuses a damaged file rather than starting over silently. */
-export async function loadCheckpoint(path: string): Promise<CheckpointState | undefined> {
-  let text: string;
+/** A checkpoint is positions only: a few hundred bytes a shard. Anything far larger is not one. */
+const MAX_CHECKPOINT_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Reads a checkpoint; undefined if there is none yet. Refuses a damaged file rather than starting
+ * over silently, and one another user could have written (`uid`: the running user's).
+ */
+export async function loadCheckpoint(path: string, uid?: number): Promise<CheckpointState | undefined> {
+  await assertSafeFolder(path, uid);
+  const checked = await assertSafeFile(path, uid);
+  if (!checked) return undefined;
+  let bytes: Buffer;
   try {
-    text = await readFile(path, 'utf8');
+    // Not through a link, and the very file whose owner and mode were checked.
+    const file = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+    try {
+      const info = await file.stat();
+      if (info.ino !== checked.ino || info.dev !== checked.dev) throw damaged(path, 'it was replaced while being read');
+      if (info.size > MAX_CHECKPOINT_BYTES) throw damaged(path, `it holds ${info.size} bytes, far more than positions take`);
+      bytes = await file.readFile();
+    } finally {
+      await file.close();
+    }
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw withSystemWords(error, `read the checkpoint ${path}`);
   }
-  let state: unknown;
+  return parseCheckpoint(bytes, path);
+}
+
+/**
+ * The checkpoint reader as a pure function: any text or bytes either give a state whose every
+ * field has its type and form, or a UserError naming `path` and what is wrong. Nothing else is
+ * passed on (unknown fields are refused, not carried), so no wrong-typed value reaches Kinesis.
+ */
+export function parseCheckpoint(content: string | Uint8Array, path: string): CheckpointState {
+  let text: string;
+  if (typeof content === 'string') text = content;
+  else {
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(content);
+    } catch {
+      throw damaged(path, 'it is not UTF-8 text');
+    }
+  }
+  let parsed: unknown;
   try {
-    state = JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch {
     throw damaged(path, 'it is not JSON');
   }
-  const problem = whatIsWrong(state);
-  if (problem) throw damaged(path, problem);
-  return state as CheckpointState;
+  const state = validState(parsed);
+  if (typeof state === 'string') throw damaged(path, state);
+  return state;
 }
 
 /** The checkpoint must be this stream's: reading another from its positions would skip or repeat events. */
@@ -75,10 +113,11 @@ export function assertSameStream(path: string, state: CheckpointState, streamNam
  */
 export async function saveCheckpoint(path: string, state: CheckpointState): Promise<void> {
   const folder = dirname(path);
-  const temp = join(folder, `.${basename(path)}.tmp`);
+  // A name nobody can have planted a link at, created exclusively and never through a link.
+  const temp = join(folder, `${tempPrefix(path)}${randomBytes(8).toString('hex')}.tmp`);
   try {
     await mkdir(folder, { recursive: true, mode: 0o700 });
-    const file = await open(temp, 'w', 0o600);
+    const file = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
     try {
       await file.writeFile(JSON.stringify(state, null, 2) + '\n');
       await file.chmod(0o600);
@@ -94,7 +133,7 @@ export async function saveCheckpoint(path: string, state: CheckpointState): Prom
       await dir.close();
     }
   } catch (error) {
-    // No half-written temporary file is left behind; the checkpoint itself is still the last one saved.
+    // No half-written temporary file is left behind (unless the run is killed: see removeLeftoverTemps); the checkpoint itself is still the last one saved.
     await unlink(temp).catch(() => {});
     throw withSystemWords(error, `save the checkpoint ${path}`, 'The checkpoint keeps its last saved position: the next run repeats the events written since, none is lost.');
   }
@@ -108,21 +147,90 @@ function damaged(path: string, why: string): UserError {
   );
 }
 
-function whatIsWrong(state: unknown): string | undefined {
-  if (typeof state !== 'object' || state === null) return 'it is not a JSON object';
-  const fields = state as Record<string, unknown>;
-  if (fields.version !== 1) return `unknown version ${JSON.stringify(fields.version)}`;
-  if (typeof fields.streamName !== 'string' || typeof fields.resourceId !== 'string') return 'it names no stream';
-  const stream = fields.stream as Record<string, unknown> | undefined;
-  if (stream !== undefined && (typeof stream !== 'object' || stream === null || typeof stream.arn !== 'string' || typeof stream.createdAt !== 'string')) return 'its stream identity is damaged';
-  const start = fields.start as Record<string, unknown> | undefined;
-  if (!start || (start.type !== 'TRIM_HORIZON' && !(start.type === 'AT_TIMESTAMP' && typeof start.timestamp === 'string'))) return 'its start position is missing';
-  if (typeof fields.shards !== 'object' || fields.shards === null) return 'it has no shard positions';
-  for (const [shardId, position] of Object.entries(fields.shards as Record<string, unknown>)) {
-    const p = position as Record<string, unknown>;
-    if (typeof p !== 'object' || p === null) return `shard ${shardId} has no position`;
-    if (p.sequenceNumber !== undefined && (typeof p.sequenceNumber !== 'string' || !/^\d+$/.test(p.sequenceNumber))) return `shard ${shardId} has a bad sequence number`;
-    if (p.eventIndex !== undefined && (!Number.isInteger(p.eventIndex) || (p.eventIndex as number) < 0)) return `shard ${shardId} has a bad event index`;
+const tempPrefix = (path: string) => `.${basename(path)}.`;
+
+/**
+ * Temporary files a killed run left behind. Called under the lock, so none is being written;
+ * unlink removes a name, never what a link points at.
+ */
+export async function removeLeftoverTemps(path: string): Promise<void> {
+  const folder = dirname(path);
+  const prefix = tempPrefix(path);
+  const names = await readdir(folder).catch(() => [] as string[]);
+  for (const name of names) {
+    if (name.startsWith(prefix) && /^[0-9a-f]{16}\.tmp$/.test(name.slice(prefix.length))) await unlink(join(folder, name)).catch(() => {});
   }
+}
+
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
+/** Kinesis' own patterns: anything else would reach it only to be refused as a SerializationException. */
+const SEQUENCE_NUMBER = /^(?:0|[1-9]\d{0,128})$/;
+const SHARD_ID = /^[a-zA-Z0-9_.-]{1,128}$/;
+
+const isTime = (value: unknown): value is string => typeof value === 'string' && ISO_TIME.test(value) && Number.isFinite(Date.parse(value));
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+/** A field name das-read does not write, said safely (it comes from the file). */
+const unknownIn = (fields: Record<string, unknown>, known: readonly string[]): string | undefined => {
+  const name = Object.keys(fields).find((key) => !known.includes(key));
+  return name === undefined ? undefined : JSON.stringify(name.length > 40 ? `${name.slice(0, 40)}…` : name);
+};
+
+/** The state, built anew from checked fields; or what is wrong, in words. */
+function validState(value: unknown): CheckpointState | string {
+  if (!isRecord(value)) return 'it is not a JSON object';
+  const unknown = unknownIn(value, ['version', 'streamName', 'resourceId', 'stream', 'start', 'savedAt', 'shards']);
+  if (unknown) return `it has a field das-read does not write, ${unknown}`;
+  if (value.version !== 1) return typeof value.version === 'number' ? `unknown version ${value.version}` : 'it has no version number';
+  if (typeof value.streamName !== 'string' || value.streamName === '' || typeof value.resourceId !== 'string') return 'it names no stream';
+  let stream: StreamIdentity | undefined;
+  if (value.stream !== undefined) {
+    const s = value.stream;
+    if (!isRecord(s) || unknownIn(s, ['arn', 'createdAt']) || typeof s.arn !== 'string' || s.arn === '' || !isTime(s.createdAt)) return 'its stream identity is damaged';
+    stream = { arn: s.arn, createdAt: s.createdAt };
+  }
+  const start = savedStartOf(value.start);
+  if (!start) return 'its start position is missing or damaged';
+  if (!isTime(value.savedAt)) return 'its savedAt is not a time';
+  if (!isRecord(value.shards)) return 'it has no shard positions';
+  const shards: Record<string, ShardPosition> = {};
+  for (const [shardId, p] of Object.entries(value.shards)) {
+    if (!SHARD_ID.test(shardId)) return 'it has a shard id that is not one';
+    const position = shardPositionOf(p);
+    if (typeof position === 'string') return `shard ${shardId} has ${position}`;
+    // Defined as data: a shard id such as __proto__ stays a key, never a prototype.
+    Object.defineProperty(shards, shardId, { value: position, enumerable: true, writable: true, configurable: true });
+  }
+  return { version: 1, streamName: value.streamName, resourceId: value.resourceId, ...(stream ? { stream } : {}), start, savedAt: value.savedAt, shards };
+}
+
+function savedStartOf(value: unknown): SavedStart | undefined {
+  if (!isRecord(value)) return undefined;
+  if (value.type === 'TRIM_HORIZON' && !unknownIn(value, ['type'])) return { type: 'TRIM_HORIZON' };
+  if (value.type === 'AT_TIMESTAMP' && !unknownIn(value, ['type', 'timestamp']) && isTime(value.timestamp)) return { type: 'AT_TIMESTAMP', timestamp: value.timestamp };
   return undefined;
+}
+
+function shardPositionOf(value: unknown): ShardPosition | string {
+  if (!isRecord(value)) return 'no position';
+  const unknown = unknownIn(value, ['sequenceNumber', 'arrivedAt', 'eventIndex', 'finished']);
+  if (unknown) return `a field das-read does not write, ${unknown}`;
+  const position: ShardPosition = {};
+  if (value.sequenceNumber !== undefined) {
+    if (typeof value.sequenceNumber !== 'string' || !SEQUENCE_NUMBER.test(value.sequenceNumber)) return 'a bad sequence number';
+    position.sequenceNumber = value.sequenceNumber;
+  }
+  if (value.arrivedAt !== undefined) {
+    if (!isTime(value.arrivedAt)) return 'a bad arrival time';
+    position.arrivedAt = value.arrivedAt;
+  }
+  if (value.eventIndex !== undefined) {
+    if (typeof value.eventIndex !== 'number' || !Number.isSafeInteger(value.eventIndex) || value.eventIndex < 0) return 'a bad event index';
+    if (position.sequenceNumber === undefined) return 'an event index without a sequence number';
+    position.eventIndex = value.eventIndex;
+  }
+  if (value.finished !== undefined) {
+    if (typeof value.finished !== 'boolean') return 'a "finished" that is neither true nor false';
+    position.finished = value.finished;
+  }
+  return position;
 }

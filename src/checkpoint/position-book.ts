@@ -1,4 +1,5 @@
 import type { StartPosition } from '../kinesis/positions.js';
+import type { ShardInfo } from '../kinesis/shards.js';
 import type { CheckpointState, SavedStart, ShardPosition, StreamIdentity } from './checkpoint-file.js';
 
 /** How far one record's events were handled, to be recorded once they are written. */
@@ -78,6 +79,23 @@ export class PositionBook {
     if (progress.shardFinished && progress.eventIndex === undefined) position.finished = true;
     this.#shards.set(progress.shardId, position);
     this.#restart.delete(progress.shardId);
+  }
+
+  /**
+   * Shards the checkpoint calls finished that Kinesis lists as open (no ending sequence number):
+   * they are read on from their saved position. Returns their ids.
+   */
+  reopenUnclosed(listed: readonly ShardInfo[]): string[] {
+    const reopened: string[] = [];
+    for (const shard of listed) {
+      const position = this.#shards.get(shard.shardId);
+      if (shard.closed || !position?.finished) continue;
+      const { finished: _, ...rest } = position;
+      if (rest.sequenceNumber === undefined) this.#shards.delete(shard.shardId);
+      else this.#shards.set(shard.shardId, rest);
+      reopened.push(shard.shardId);
+    }
+    return reopened;
   }
 
   markFinished(shardId: string): void {

@@ -39,6 +39,8 @@ export class BatchWriter {
   async write(batch: DecodedBatch): Promise<boolean> {
     const { output, checkpoint } = this.options;
     const rendered = this.#render.render(batch, checkpoint?.commit.handled ?? this.options.handled);
+    // A run that lost its checkpoint's lock to another must not write what that one writes too.
+    await checkpoint?.commit.confirmLock();
     await output.write(rendered.text);
     await this.options.deadLetter?.append(rendered.dead);
     // Counted once kept: a dead letter that could not be written stopped the run above.

@@ -20,6 +20,8 @@ export class CheckpointCommit implements LakePositions {
     private readonly unreadBytes = 0,
     /** Where the output keeps its own account of what is safe (Security Lake's complete files): up to there only. */
     private readonly durable?: () => number,
+    /** Throws unless this run still holds the checkpoint's lock: nothing is written or saved by a run that lost it. */
+    readonly confirmLock: () => Promise<void> = async () => {},
   ) {}
 
   /** How many of a record's events an earlier run wrote already. */
@@ -60,6 +62,8 @@ export class CheckpointCommit implements LakePositions {
       if (finishedShard !== undefined) this.book.markFinished(finishedShard);
       moved = true;
     }
-    if (moved) await saveCheckpoint(this.path, this.book.toState(this.now()));
+    if (!moved) return;
+    await this.confirmLock();
+    await saveCheckpoint(this.path, this.book.toState(this.now()));
   }
 }

@@ -14,8 +14,8 @@ import { UserError } from '../errors.js';
 import { DeadLetterFile } from '../output/dead-letter.js';
 import type { StdoutTarget } from '../output/io.js';
 import type { ReadProgress } from '../output/status-line.js';
-import { assertSameStream, loadCheckpoint, saveCheckpoint, type SavedStart } from '../checkpoint/checkpoint-file.js';
-import { acquireLock, type Lock, type LockOwner } from '../checkpoint/lock.js';
+import { assertSameStream, loadCheckpoint, removeLeftoverTemps, saveCheckpoint, type SavedStart } from '../checkpoint/checkpoint-file.js';
+import { acquireLock, LockLostError, type Lock, type LockOwner } from '../checkpoint/lock.js';
 import { PositionBook } from '../checkpoint/position-book.js';
 import { findGaps, type Gap } from '../checkpoint/gaps.js';
 import { streamFacts } from '../kinesis/stream-summary.js';
@@ -77,11 +77,13 @@ export async function readCommand(options: ReadOptions, deps: ReadDeps): Promise
   const format = deps.formatFor(place);
   const startedAt = deps.now();
   const lock: Lock | undefined = options.checkpoint ? await acquireLock(options.checkpoint, deps.lockOwner) : undefined;
+  const confirmLock = async () => lock?.confirm();
   let deadLetter: DeadLetterFile | undefined;
   try {
     deadLetter = options.deadLetter ? await DeadLetterFile.open(options.deadLetter) : undefined;
-    const { book, from, gaps } = await positions(options, target, clients, startedAt, deps.signal);
+    const { book, from, gaps, reopened } = await positions(options, target, clients, startedAt, deps.signal, deps.lockOwner.uid, lock);
     for (const gap of gaps) log.warn(`gap in the audit trail: ${gap.detail}`);
+    for (const shardId of reopened) log.warn(`the checkpoint ${options.checkpoint} marks ${shardId} as read to its end, but Kinesis has it open: reading on from its saved position`);
     const of = target.label === target.streamName ? '' : ` (${target.label})`;
     const resuming = book && !gaps.length && book.openPositions().length > 0 ? `, resuming from ${options.checkpoint}` : '';
     log.info(`reading ${target.streamName}${of}${resuming}${options.follow ? '' : ' up to its current end'}`);
@@ -91,8 +93,8 @@ export async function readCommand(options: ReadOptions, deps: ReadDeps): Promise
     const commit: CheckpointCommit | undefined =
       book && options.checkpoint
         ? options.securityLake
-          ? new CheckpointCommit(book, options.checkpoint, deps.now, 0, (): number => lake?.durableBytes ?? 0)
-          : new CheckpointCommit(book, options.checkpoint, deps.now, UNREAD_BYTES[deps.stdoutTarget?.kind ?? 'closed'] ?? 0)
+          ? new CheckpointCommit(book, options.checkpoint, deps.now, 0, (): number => lake?.durableBytes ?? 0, confirmLock)
+          : new CheckpointCommit(book, options.checkpoint, deps.now, UNREAD_BYTES[deps.stdoutTarget?.kind ?? 'closed'] ?? 0, undefined, confirmLock)
         : undefined;
     const lake: SecurityLakeDir | undefined = options.securityLake
       ? new SecurityLakeDir({
@@ -144,6 +146,7 @@ export async function readCommand(options: ReadOptions, deps: ReadDeps): Promise
     const summary: ReadSummary = { events: 0, records: 0, skipped: 0, kmsDecryptCalls: 0, gaps, ...(tally ? { tally } : {}) };
     // The output pipe closed before the end: a normal end for `| head`.
     let outputClosed = false;
+    let lockLost = false;
     // Decoding is not cut short by a stop: what was read is decoded and written before exiting.
     const batches = decodeBatches(
       readStream({
@@ -171,8 +174,12 @@ export async function readCommand(options: ReadOptions, deps: ReadDeps): Promise
         }
         if (!more) break;
       }
+      // Finishing the lake's file is a write: only under the lock.
+      if (lake) await confirmLock();
       await withinGrace(lake ? lake.complete() : output.flush(), deps.signal);
     } catch (error) {
+      // Another run holds the checkpoint now: finishing a file or saving a position would be writing beside it.
+      if (error instanceof LockLostError) lockLost = true;
       if (error instanceof OutputStalledError) {
         stalled = true;
         log.warn(error.message);
@@ -182,8 +189,9 @@ export async function readCommand(options: ReadOptions, deps: ReadDeps): Promise
       try {
         // The reader is still there (an end, a stop, a bad record): what it was sent counts as read.
         // Not so for a reader that stopped reading: only what it surely read does.
-        if (!outputClosed && !stalled) {
+        if (!outputClosed && !stalled && !lockLost) {
           // What the lake holds is written before a stop or a bad record ends the run, as stdout's events are.
+          if (lake) await confirmLock();
           await lake?.complete().catch((error: unknown) => log.warn(error instanceof Error ? error.message : String(error)));
           await writer.settle();
         }
@@ -236,32 +244,39 @@ function withinGrace<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
 }
 
 /** Where to start: the checkpoint's positions (checked for gaps), or --from on a first run. */
-async function positions(options: ReadOptions, target: StreamTarget, clients: AwsClients, startedAt: Date, signal: AbortSignal) {
-  if (!options.checkpoint) return { book: undefined, from: options.from, gaps: [] as Gap[] };
-  const saved = await loadCheckpoint(options.checkpoint);
+async function positions(options: ReadOptions, target: StreamTarget, clients: AwsClients, startedAt: Date, signal: AbortSignal, uid: number | undefined, lock: Lock | undefined) {
+  const reopened: string[] = [];
+  if (!options.checkpoint) return { book: undefined, from: options.from, gaps: [] as Gap[], reopened };
+  const saved = await loadCheckpoint(options.checkpoint, uid);
+  // Under the lock: a temporary file left is a killed run's, never one being written.
+  await removeLeftoverTemps(options.checkpoint);
   const facts = await streamFacts(clients.kinesis, target.streamName, signal);
   if (!saved) {
     const book = new PositionBook(target.streamName, target.resourceId, savedStart(options.from, startedAt), {}, facts.identity);
     // Saved at once: a first run that reads nothing must still fix where the next one starts.
+    await lock?.confirm();
     await saveCheckpoint(options.checkpoint, book.toState(startedAt));
-    return { book, from: options.from, gaps: [] as Gap[] };
+    return { book, from: options.from, gaps: [] as Gap[], reopened };
   }
   assertSameStream(options.checkpoint, saved, target.streamName);
   if (saved.stream && facts.identity && (saved.stream.arn !== facts.identity.arn || saved.stream.createdAt !== facts.identity.createdAt)) {
     // The activity stream was stopped and started again: none of the saved positions means anything here.
     const shardIds = Object.keys(saved.shards).sort();
     const book = new PositionBook(target.streamName, target.resourceId, { type: 'TRIM_HORIZON' }, {}, facts.identity);
+    await lock?.confirm();
     await saveCheckpoint(options.checkpoint, book.toState(startedAt));
     const detail =
       `${target.streamName} is a new stream (created ${facts.identity.createdAt}), not the one the checkpoint was made on (created ${saved.stream.createdAt}): ` +
       `the activity stream was stopped and started again. Events of the old stream that were not read before it was deleted are lost` +
       `${shardIds.length ? ` (its shards ${shardIds.join(', ')})` : ''}; reading the new stream from its start`;
-    return { book, from: { type: 'TRIM_HORIZON' } as StartPosition, gaps: [{ shardIds, detail }] };
+    return { book, from: { type: 'TRIM_HORIZON' } as StartPosition, gaps: [{ shardIds, detail }], reopened };
   }
   const book = PositionBook.from(saved, target.resourceId, facts.identity);
   const shards = await listShards(clients.kinesis, target.streamName, signal);
+  // "finished" is the checkpoint's word; whether a shard has ended is the stream's (an EndingSequenceNumber).
+  reopened.push(...book.reopenUnclosed(shards));
   const gaps = await findGaps({ kinesis: clients.kinesis, streamName: target.streamName, book, shards, now: startedAt, retentionHours: facts.retentionHours, streamIdentified: facts.identity !== undefined && saved.stream !== undefined, signal });
-  return { book, from: book.startPosition, gaps };
+  return { book, from: book.startPosition, gaps, reopened };
 }
 
 // A later run must start shards that had no record yet where the first run did; LATEST then means "when the first run began".

@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, open, readFile, writeFile } from 'node:fs/promises';
+import { closeSync, openSync } from 'node:fs';
+import { GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-kinesis';
+import { mkdir, mkdtemp, open, readFile, rename, unlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -137,4 +139,101 @@ describe('from cron, with a checkpoint', () => {
     first.child.kill('SIGINT');
     expect((await first.finished).code).toBe(ExitCode.interrupted);
   });
+});
+
+/** das-read appending to a file, as cron's `>> audit.ndjson`: its checkpoint moves with every batch. */
+function startAppending(args: string[], out: string) {
+  const fd = openSync(out, 'a');
+  const child = spawn(process.execPath, [BIN, ...args], { env: userEnv(), stdio: ['ignore', fd, 'pipe'] });
+  closeSync(fd);
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const finished = new Promise<{ code: number | null; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stderr })));
+  return { child, finished };
+}
+const linesOf = async (file: string) => (await readFile(file, 'utf8').catch(() => '')).split('\n').filter(Boolean);
+/** Whether `file` came to hold `count` lines while `running` ran (within 30 s: the machine may be busy). */
+async function reaches(file: string, count: number, running: { child: { exitCode: number | null } }): Promise<boolean> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline && running.child.exitCode === null) {
+    if ((await linesOf(file)).length >= count) return true;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  return (await linesOf(file)).length >= count;
+}
+
+async function lastSequenceNumber(streamName: string): Promise<string | undefined> {
+  const kinesis = lab.clients.kinesis;
+  const { ShardIterator } = await kinesis.send(new GetShardIteratorCommand({ StreamName: streamName, ShardId: 'shardId-000000000000', ShardIteratorType: 'TRIM_HORIZON' }));
+  const { Records } = await kinesis.send(new GetRecordsCommand({ ShardIterator }));
+  return Records?.at(-1)?.SequenceNumber;
+}
+const savedPosition = async (checkpoint: string) =>
+  ((JSON.parse(await readFile(checkpoint, 'utf8').catch(() => '{}')) as { shards?: Record<string, { sequenceNumber?: string }> }).shards ?? {})['shardId-000000000000']?.sequenceNumber;
+
+describe('the lock, under a holder that stops or loses it', () => {
+  const args = (name: string, checkpoint: string, ...more: string[]) => ['--cluster', name, '--endpoint-url', lab.endpoint, '--checkpoint', checkpoint, '--batch-size', '5', ...more];
+
+  it('a holder stopped (SIGSTOP) past the stale time keeps its lock: a second run refuses, the first resumes and finishes; lines = distinct lines', async () => {
+    const stream = await lab.activityStream({ name: 'paused', shards: 2 });
+    await stream.put(records(stream, 0, 20));
+    const checkpoint = join(dir, 'paused.json');
+    const audit = join(dir, 'paused.ndjson');
+    const first = startAppending(args('paused', checkpoint), audit);
+    try {
+      expect(await reaches(audit, 20, first)).toBe(true);
+      first.child.kill('SIGSTOP');
+      // As if stopped for a minute (a suspended VM, heavy swap): its lock untouched far past 30 s, without waiting that long.
+      const past = new Date(Date.now() - 60_000);
+      await utimes(`${checkpoint}.lock`, past, past);
+      await stream.put(records(stream, 20, 20));
+      const second = await runBin([...args('paused', checkpoint, '--no-follow')]);
+      expect(second.code).toBe(ExitCode.runtime);
+      expect(second.stderr).toContain(`another das-read (pid ${first.child.pid}`);
+      expect(second.stdout).toBe('');
+      first.child.kill('SIGCONT');
+      expect(await reaches(audit, 40, first)).toBe(true);
+      first.child.kill('SIGINT');
+      expect((await first.finished).code).toBe(ExitCode.interrupted);
+    } finally {
+      first.child.kill('SIGCONT');
+      first.child.kill('SIGKILL');
+    }
+    const lines = await linesOf(audit);
+    expect({ lines: lines.length, distinct: new Set(lines).size }).toEqual({ lines: 40, distinct: 40 });
+    expect(idsIn(lines.join('\n')).sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+  }, 90_000);
+
+  it('a holder whose lock file is replaced stops with exit 2 before writing its next batch; the next run writes the rest once', async () => {
+    const stream = await lab.activityStream({ name: 'usurped' });
+    await stream.put(records(stream, 0, 10));
+    const checkpoint = join(dir, 'usurped.json');
+    const audit = join(dir, 'usurped.ndjson');
+    const first = startAppending(args('usurped', checkpoint), audit);
+    let stopped: { code: number | null; stderr: string } | undefined;
+    try {
+      expect(await reaches(audit, 10, first)).toBe(true);
+      // Its last batch's position saved too, so that what follows is the next batch, not this one's save.
+      const last = await lastSequenceNumber(stream.streamName);
+      while ((await savedPosition(checkpoint)) !== last && first.child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 25));
+      // Another run's lock in its place (one that took it over by another host's rule), renamed in whole.
+      await writeFile(`${checkpoint}.other`, JSON.stringify({ pid: 999_999, host: 'another-host', since: new Date().toISOString() }), { mode: 0o600 });
+      await rename(`${checkpoint}.other`, `${checkpoint}.lock`);
+      await stream.put(records(stream, 10, 10));
+      // Either it stops, or (the bug) it writes the new records the other run writes too.
+      await reaches(audit, 20, first);
+      if (first.child.exitCode !== null) stopped = await first.finished;
+    } finally {
+      first.child.kill('SIGKILL');
+    }
+    expect(stopped?.code).toBe(ExitCode.usage);
+    expect(stopped?.stderr).toContain(`stopping: the lock ${checkpoint}.lock is no longer this run's (it is now pid 999999's on another-host`);
+    expect(idsIn((await linesOf(audit)).join('\n'))).toEqual(Array.from({ length: 10 }, (_, i) => i));
+    await unlink(`${checkpoint}.lock`);
+    const rest = startAppending(args('usurped', checkpoint, '--no-follow'), audit);
+    expect((await rest.finished).code).toBe(0);
+    const lines = await linesOf(audit);
+    expect({ lines: lines.length, distinct: new Set(lines).size }).toEqual({ lines: 20, distinct: 20 });
+    expect(idsIn(lines.join('\n'))).toEqual(Array.from({ length: 20 }, (_, i) => i));
+  }, 90_000);
 });

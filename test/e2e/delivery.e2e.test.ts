@@ -234,21 +234,44 @@ describe('a file that cannot take more', () => {
 });
 
 describe('the checkpoint lock', () => {
-  it('a lock left by a live unrelated process (a reused pid) or another host is taken over once it has gone untouched', async () => {
+  it('a lock whose pid now belongs to another process (a reused pid) is taken over at once; another host\'s once it has gone untouched', async () => {
     const stream = await lab.activityStream({ name: 'orphan-lock' });
     await stream.put(records(stream, 0, 3));
     const checkpoint = join(dir, 'orphan-lock.json');
-    for (const holder of [{ pid: 1, host: hostname() }, { pid: 4242, host: 'container-that-was-recreated' }]) {
-      await writeFile(`${checkpoint}.lock`, JSON.stringify({ ...holder, since: '2026-01-01T00:00:00.000Z' }));
-      const fresh = await runShell(das('orphan-lock', '--checkpoint', checkpoint, '--no-follow'));
-      expect(fresh.code).toBe(ExitCode.runtime);
-      expect(fresh.stderr).toContain(`another das-read (pid ${holder.pid} on ${holder.host}`);
-      expect(fresh.stderr).toContain('expires on its own 30 s after its last refresh');
-      const minuteAgo = new Date(Date.now() - 60_000);
-      await utimes(`${checkpoint}.lock`, minuteAgo, minuteAgo);
-      const taken = await runShell(das('orphan-lock', '--checkpoint', checkpoint, '--no-follow'));
-      expect(taken.code, taken.stderr).toBe(0);
-      expect(existsSync(`${checkpoint}.lock`)).toBe(false);
+    // pid 1 is alive, but it did not start at the time this lock records: the holder is gone, its number reused.
+    await writeFile(`${checkpoint}.lock`, JSON.stringify({ pid: 1, host: hostname(), since: '2026-01-01T00:00:00.000Z', started: 'another-boot:12345' }), { mode: 0o600 });
+    const reused = await runShell(das('orphan-lock', '--checkpoint', checkpoint, '--no-follow'));
+    expect(reused.code, reused.stderr).toBe(0);
+    expect(existsSync(`${checkpoint}.lock`)).toBe(false);
+
+    await writeFile(`${checkpoint}.lock`, JSON.stringify({ pid: 4242, host: 'container-that-was-recreated', since: '2026-01-01T00:00:00.000Z' }), { mode: 0o600 });
+    const fresh = await runShell(das('orphan-lock', '--checkpoint', checkpoint, '--no-follow'));
+    expect(fresh.code).toBe(ExitCode.runtime);
+    expect(fresh.stderr).toContain('another das-read (pid 4242 on container-that-was-recreated');
+    expect(fresh.stderr).toContain('expires on its own 30 s after its last refresh');
+    const minuteAgo = new Date(Date.now() - 60_000);
+    await utimes(`${checkpoint}.lock`, minuteAgo, minuteAgo);
+    const taken = await runShell(das('orphan-lock', '--checkpoint', checkpoint, '--no-follow'));
+    expect(taken.code, taken.stderr).toBe(0);
+    expect(existsSync(`${checkpoint}.lock`)).toBe(false);
+  });
+
+  it('a lock of this host\'s live process is never taken over, however old; a lock of an earlier version names its pid and how to clear it', async () => {
+    const stream = await lab.activityStream({ name: 'live-lock' });
+    await stream.put(records(stream, 0, 1));
+    const checkpoint = join(dir, 'live-lock.json');
+    // pid 1 as it really started: alive, and the holder.
+    const init = await readFile('/proc/1/stat', 'utf8');
+    const boot = (await readFile('/proc/sys/kernel/random/boot_id', 'utf8')).trim();
+    const started = `${boot}:${init.slice(init.lastIndexOf(')') + 2).split(' ')[19]}`;
+    for (const holder of [{ pid: 1, started }, { pid: 1 }]) {
+      await writeFile(`${checkpoint}.lock`, JSON.stringify({ ...holder, host: hostname(), since: '2026-01-01T00:00:00.000Z' }), { mode: 0o600 });
+      const yearAgo = new Date(Date.now() - 365 * 86_400_000);
+      await utimes(`${checkpoint}.lock`, yearAgo, yearAgo);
+      const refused = await runShell(das('live-lock', '--checkpoint', checkpoint, '--no-follow'));
+      expect(refused.code).toBe(ExitCode.runtime);
+      expect(refused.stderr).toContain(`another das-read (pid 1 on ${hostname()}`);
+      expect(refused.stderr.includes(`remove ${checkpoint}.lock`)).toBe(holder.started === undefined);
     }
   });
 

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,7 +19,7 @@ afterAll(async () => {
   await lab?.close();
 });
 
-const noOtherProcess: RunDeps['lockOwner'] = { pid: 4242, isAlive: () => false };
+const noOtherProcess: RunDeps['lockOwner'] = { pid: 4242, ...(process.getuid ? { uid: process.getuid() } : {}), isAlive: () => false };
 
 async function read(args: string[], deps: RunDeps = {}) {
   const io = memoryIO();
@@ -173,6 +173,71 @@ describe('--checkpoint', () => {
     const takeover = await read(['--cluster', name, '--checkpoint', file], { lockOwner: { pid: 1, isAlive: () => false } });
     expect(takeover.code).toBe(0);
     await expect(stat(`${file}.lock`)).rejects.toThrow(/ENOENT/);
+  });
+});
+
+describe('a checkpoint others could have written', () => {
+  it('a shard the checkpoint calls finished is read on while Kinesis has it open (no EndingSequenceNumber)', async () => {
+    const { stream, name, file } = await newStream();
+    await stream.put(records(stream, 0, 3));
+    expect((await read(['--cluster', name, '--checkpoint', file])).ids).toEqual([0, 1, 2]);
+    const saved = JSON.parse(await readFile(file, 'utf8')) as CheckpointState;
+    const position = saved.shards['shardId-000000000000'];
+    if (position) position.finished = true;
+    await writeFile(file, JSON.stringify(saved));
+    await stream.put(records(stream, 3, 4));
+    const result = await read(['--cluster', name, '--checkpoint', file]);
+    expect(result.code).toBe(0);
+    expect(result.ids).toEqual([3, 4, 5, 6]);
+    expect(result.stderr).toContain(`the checkpoint ${file} marks shardId-000000000000 as read to its end, but Kinesis has it open`);
+    const again = await read(['--cluster', name, '--checkpoint', file]);
+    expect(again).toMatchObject({ code: 0, ids: [] });
+  });
+
+  it('a field of the wrong type is a damaged checkpoint, named with its path, never passed on to Kinesis', async () => {
+    const { stream, name, file } = await newStream();
+    await stream.put(records(stream, 0, 2));
+    await read(['--cluster', name, '--checkpoint', file]);
+    const good = await readFile(file, 'utf8');
+    const cases: Array<[(state: CheckpointState) => unknown, string]> = [
+      [(state) => ({ ...state, shards: { 'shardId-000000000000': { ...state.shards['shardId-000000000000'], finished: 'yes' } } }), 'shard shardId-000000000000 has a "finished" that is neither true nor false'],
+      [(state) => ({ ...state, start: { type: 'AT_TIMESTAMP', timestamp: 'zzz' } }), 'its start position is missing or damaged'],
+      [(state) => ({ ...state, shards: { 'shardId-000000000000': { ...state.shards['shardId-000000000000'], arrivedAt: 17 } } }), 'shard shardId-000000000000 has a bad arrival time'],
+    ];
+    for (const [change, why] of cases) {
+      await writeFile(file, JSON.stringify(change(JSON.parse(good) as CheckpointState)));
+      const result = await read(['--cluster', name, '--checkpoint', file]);
+      expect(result.code).toBe(ExitCode.runtime);
+      expect(result.stderr).toContain(`the checkpoint ${file} is damaged: ${why}`);
+      expect(result.stderr).not.toContain('SerializationException');
+      expect(result.ids).toEqual([]);
+    }
+  });
+
+  it('refuses, exit 2, a checkpoint in a folder others can write (no sticky bit), or a file another user owns or others can write', async () => {
+    const { stream, name } = await newStream();
+    await stream.put(records(stream, 0, 2));
+    const open = join(dir, `open-${name}`);
+    await mkdir(open);
+    await chmod(open, 0o777);
+    const file = join(open, 'checkpoint.json');
+    const refused = await read(['--cluster', name, '--checkpoint', file]);
+    expect(refused.code).toBe(ExitCode.usage);
+    expect(refused.stderr).toContain(`the folder ${open} of the checkpoint ${file} can be written by other users (mode 0777)`);
+    expect(refused.stderr).toContain(`chmod go-w ${open}`);
+    expect(refused.ids).toEqual([]);
+
+    await chmod(open, 0o1777);
+    expect((await read(['--cluster', name, '--checkpoint', file])).ids).toEqual([0, 1]);
+    await chown(file, 65534, 65534);
+    const theirs = await read(['--cluster', name, '--checkpoint', file]);
+    expect(theirs.code).toBe(ExitCode.usage);
+    expect(theirs.stderr).toContain(`the checkpoint ${file} belongs to another user (uid 65534)`);
+    await chown(file, 0, 0);
+    await chmod(file, 0o666);
+    const writable = await read(['--cluster', name, '--checkpoint', file]);
+    expect(writable.code).toBe(ExitCode.usage);
+    expect(writable.stderr).toContain(`chmod 600 ${file}`);
   });
 });
 

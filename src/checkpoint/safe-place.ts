@@ -1,0 +1,62 @@
+import { lstat, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { dirname } from 'node:path';
+import { ExitCode, UserError } from '../errors.js';
+import { withSystemWords } from '../system-errors.js';
+
+const STICKY = 0o1000;
+const WRITABLE_BY_OTHERS = 0o022;
+
+/**
+ * A checkpoint tells a root cron job where to read and what to skip, and its folder is where
+ * das-read writes: as ssh refuses a key file others can change, das-read refuses a checkpoint
+ * another user could replace (through its folder) or rewrite (through the file). `uid` is the
+ * running user's; undefined (tests in one process) leaves the owners uncompared.
+ */
+export async function assertSafeFolder(checkpointPath: string, uid: number | undefined): Promise<void> {
+  const folder = dirname(checkpointPath);
+  let info: Stats;
+  try {
+    info = await stat(folder);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw withSystemWords(error, `look at the folder of the checkpoint ${checkpointPath}`);
+  }
+  if (uid !== undefined && info.uid !== uid && info.uid !== 0) {
+    throw unsafe(`the folder ${folder} of the checkpoint ${checkpointPath} belongs to another user (uid ${info.uid})`, `Keep checkpoints in a folder of your own (or root's): chown ${uid} ${folder}`);
+  }
+  if ((info.mode & WRITABLE_BY_OTHERS) !== 0 && (info.mode & STICKY) === 0) {
+    throw unsafe(
+      `the folder ${folder} of the checkpoint ${checkpointPath} can be written by other users (mode ${octal(info.mode)}): any of them could replace the checkpoint`,
+      `chmod go-w ${folder} (or give it the sticky bit, chmod +t, as /tmp has)`,
+    );
+  }
+}
+
+/** The checkpoint file itself: ours, written by nobody else; undefined when there is none yet. */
+export async function assertSafeFile(path: string, uid: number | undefined): Promise<Stats | undefined> {
+  let info: Stats;
+  try {
+    info = await lstat(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw withSystemWords(error, `look at the checkpoint ${path}`);
+  }
+  if (info.isSymbolicLink()) {
+    throw unsafe(`the checkpoint ${path} is a symbolic link`, `das-read replaces its checkpoint by renaming a new file over it: give --checkpoint the file the link points at.`);
+  }
+  if (!info.isFile()) throw unsafe(`the checkpoint ${path} is not a regular file`, 'Name a file with --checkpoint.');
+  if (uid !== undefined && info.uid !== uid) {
+    throw unsafe(`the checkpoint ${path} belongs to another user (uid ${info.uid}), not to the one running das-read (uid ${uid})`, `If its content is yours: chown ${uid} ${path}; else move it away and start over with --from.`);
+  }
+  if ((info.mode & WRITABLE_BY_OTHERS) !== 0) {
+    throw unsafe(`the checkpoint ${path} can be written by other users (mode ${octal(info.mode)})`, `Check its content, then chmod 600 ${path}`);
+  }
+  return info;
+}
+
+function unsafe(message: string, hint: string): UserError {
+  return new UserError(`refusing ${message}`, ExitCode.usage, hint);
+}
+
+const octal = (mode: number) => (mode & 0o7777).toString(8).padStart(4, '0');
