@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activityRecord, postgresEvent } from '../../lab/src/synthetic-events.js';
 import type { KinesisStreamEvent } from '../../src/lambda/lambda-events.js';
 import { userEnv } from '../helpers/bin.js';
-import { kinesisEventOf } from '../helpers/lambda-events.js';
+import { firehoseEventOf, kinesisEventOf } from '../helpers/lambda-events.js';
 import { startTestLab, type TestLab } from '../helpers/test-lab.js';
 import { putRecords } from '../../lab/src/put-records.js';
 
@@ -36,7 +36,7 @@ interface Invocation {
  * invocation loads the clients and opens the data key, then one large record alone, then the batch.
  * RSS is the kernel's peak for the process (getrusage), so nothing between samples escapes it.
  */
-async function invokeMeasured(warmUp: KinesisStreamEvent, one: KinesisStreamEvent, batch: KinesisStreamEvent, env: Record<string, string>): Promise<Invocation> {
+async function invokeMeasured(warmUp: unknown, one: unknown, batch: unknown, env: Record<string, string>): Promise<Invocation> {
   const dir = await mkdtemp(join(tmpdir(), 'das-read-memory-'));
   const eventsFile = join(dir, 'events.json');
   await writeFile(eventsFile, JSON.stringify([warmUp, one, batch]));
@@ -78,19 +78,29 @@ async function invokeMeasured(warmUp: KinesisStreamEvent, one: KinesisStreamEven
   return { ...(JSON.parse(measured as string) as Omit<Invocation, 'lines' | 'stderr'>), lines, stderr };
 }
 
+const statementBytes = 20 * MB;
+const records = 8;
+
+/** One small record to warm up with, and eight, each with one 20 MB statement. */
+async function largeRecords() {
+  const stream = await lab.activityStream({ name: 'lambda-memory' });
+  // Repetitive text gzips a thousandfold: the record is some 40 KB on the stream, as RDS would send
+  // it. Encoded once and put eight times: the same record, as a retried put leaves it.
+  await stream.put([activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(0)])]);
+  const large = await stream.producer.encode(activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(1, { commandText: `SELECT '${'x'.repeat(statementBytes)}'` })]));
+  await putRecords(lab.clients.kinesis, stream.streamName, Array<Uint8Array>(records).fill(large));
+  const event = await kinesisEventOf(lab, stream.streamName);
+  const [warmUp, ...big] = event.Records as [KinesisStreamEvent['Records'][number], ...KinesisStreamEvent['Records']];
+  return { warmUp, big };
+}
+let made: ReturnType<typeof largeRecords> | undefined;
+
+const lambdaEnv = () => ({ AWS_ENDPOINT_URL_KMS: lab.endpoint, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' });
+
 describe('the function\'s memory, whatever the batch', () => {
   it('a batch of 8 records, each with one 20 MB statement, is delivered whole with a peak of a few records, not the batch', async () => {
-    const statementBytes = 20 * MB;
-    const records = 8;
-    const stream = await lab.activityStream({ name: 'lambda-memory' });
-    // Repetitive text gzips a thousandfold: the record is some 40 KB on the stream, as RDS would send
-    // it. Encoded once and put eight times: the same record, as a retried put leaves it.
-    await stream.put([activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(0)])]);
-    const large = await stream.producer.encode(activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(1, { commandText: `SELECT '${'x'.repeat(statementBytes)}'` })]));
-    await putRecords(lab.clients.kinesis, stream.streamName, Array<Uint8Array>(records).fill(large));
-    const event = await kinesisEventOf(lab, stream.streamName);
-    const [warmUp, ...big] = event.Records as [KinesisStreamEvent['Records'][number], ...KinesisStreamEvent['Records']];
-    const ran = await invokeMeasured({ Records: [warmUp] }, { Records: [big[0] as (typeof big)[number]] }, { Records: big }, { AWS_ENDPOINT_URL_KMS: lab.endpoint, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' });
+    const { warmUp, big } = await (made ??= largeRecords());
+    const ran = await invokeMeasured({ Records: [warmUp] }, { Records: [big[0] as (typeof big)[number]] }, { Records: big }, lambdaEnv());
     expect(ran.answers).toEqual([{ batchItemFailures: [] }, { batchItemFailures: [] }, { batchItemFailures: [] }]);
     // The warm-up's small event, the record alone, then each statement of the batch whole, in order.
     expect(ran.lines.map((line) => line.length > statementBytes)).toEqual([false, ...Array<boolean>(records + 1).fill(true)]);
@@ -101,6 +111,20 @@ describe('the function\'s memory, whatever the batch', () => {
     // A record's statement is copied several times on its way (inflated bytes, text, parsed event,
     // line, the write's bytes), and the collector frees them when it will: one record alone is the
     // unit. The batch stays within a few of those; decoded all at once, it took the batch's worth.
+    expect(one, figures).toBeGreaterThan(statementBytes);
+    expect(batch, figures).toBeLessThan(2.5 * one);
+  }, 120_000);
+
+  it('a Firehose transform of the same 8 records answers each ProcessingFailed (too large for a response) with a peak of a few records', async () => {
+    const { warmUp, big } = await (made ??= largeRecords());
+    const ran = await invokeMeasured(firehoseEventOf({ Records: [warmUp] }), firehoseEventOf({ Records: [big[0] as (typeof big)[number]] }), firehoseEventOf({ Records: big }), lambdaEnv());
+    const results = (ran.answers as Array<{ records: Array<{ result: string; data: string }> }>).map((answer) => answer.records.map((record) => record.result));
+    expect(results).toEqual([['Ok'], ['ProcessingFailed'], Array<string>(records).fill('ProcessingFailed')]);
+    expect((ran.answers as Array<{ records: Array<{ data: string }> }>)[2]?.records.map((record) => record.data)).toEqual(big.map((record) => record.kinesis.data));
+    expect(ran.stderr).toMatch(/did not fit in Lambda's 6291456-byte response/);
+    const one = ran.peaks.one - ran.peaks.warm;
+    const batch = ran.peaks.batch - ran.peaks.warm;
+    const figures = `peak RSS over the warm instance's ${Math.round(ran.peaks.warm / MB)} MB: ${Math.round(one / MB)} MB for one record of ${statementBytes / MB} MB, ${Math.round(batch / MB)} MB for ${records}`;
     expect(one, figures).toBeGreaterThan(statementBytes);
     expect(batch, figures).toBeLessThan(2.5 * one);
   }, 120_000);
