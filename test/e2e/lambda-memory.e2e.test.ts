@@ -115,16 +115,18 @@ describe('the function\'s memory, whatever the batch', () => {
     expect(batch, figures).toBeLessThan(2.5 * one);
   }, 120_000);
 
-  it('a Firehose transform of the same 8 records answers each ProcessingFailed (too large for a response) with a peak of a few records', async () => {
-    const { warmUp, big } = await (made ??= largeRecords());
+  it('a Firehose transform of 24 such records answers each ProcessingFailed (too large for a response) with a peak of a few records', async () => {
+    const { warmUp, big: eight } = await (made ??= largeRecords());
+    // A transform's request holds up to 6 MB: some 150 of these records. Three times the eight here.
+    const big = [...eight, ...eight, ...eight];
     const ran = await invokeMeasured(firehoseEventOf({ Records: [warmUp] }), firehoseEventOf({ Records: [big[0] as (typeof big)[number]] }), firehoseEventOf({ Records: big }), lambdaEnv());
     const results = (ran.answers as Array<{ records: Array<{ result: string; data: string }> }>).map((answer) => answer.records.map((record) => record.result));
-    expect(results).toEqual([['Ok'], ['ProcessingFailed'], Array<string>(records).fill('ProcessingFailed')]);
+    expect(results).toEqual([['Ok'], ['ProcessingFailed'], Array<string>(big.length).fill('ProcessingFailed')]);
     expect((ran.answers as Array<{ records: Array<{ data: string }> }>)[2]?.records.map((record) => record.data)).toEqual(big.map((record) => record.kinesis.data));
     expect(ran.stderr).toMatch(/did not fit in Lambda's 6291456-byte response/);
     const one = ran.peaks.one - ran.peaks.warm;
     const batch = ran.peaks.batch - ran.peaks.warm;
-    const figures = `peak RSS over the warm instance's ${Math.round(ran.peaks.warm / MB)} MB: ${Math.round(one / MB)} MB for one record of ${statementBytes / MB} MB, ${Math.round(batch / MB)} MB for ${records}`;
+    const figures = `peak RSS over the warm instance's ${Math.round(ran.peaks.warm / MB)} MB: ${Math.round(one / MB)} MB for one record of ${statementBytes / MB} MB, ${Math.round(batch / MB)} MB for ${big.length}`;
     expect(one, figures).toBeGreaterThan(statementBytes);
     expect(batch, figures).toBeLessThan(2.5 * one);
   }, 120_000);
