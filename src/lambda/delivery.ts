@@ -2,6 +2,8 @@
 export interface Delivery {
   /** For each line, whether it reached its destination: never rejects. */
   deliver(lines: readonly string[]): Promise<boolean[]>;
+  /** The largest line the destination takes whole, and what it is called: a larger event fails its record. */
+  readonly lineLimit?: { bytes: number; name: string };
 }
 
 export type LogLevel = 'ERROR' | 'WARN' | 'INFO';
@@ -13,13 +15,34 @@ export interface LineSink {
   write(text: string, done: (error?: Error | null) => void): unknown;
 }
 
-/** Standard output, which Lambda sends to CloudWatch Logs: a log event a line. */
+/** Characters joined into one write: one string for a whole batch can pass V8's longest. */
+const WRITE_CHARS = 1024 * 1024;
+
+/**
+ * Standard output, which Lambda sends to CloudWatch Logs: a log event a line. Written in pieces,
+ * in order; after a piece fails, none after it is written, so what reached the log is a prefix.
+ */
 export function stdoutDelivery(stdout: LineSink): Delivery {
+  const write = (text: string) =>
+    new Promise<boolean>((resolve) => {
+      try {
+        stdout.write(text, (error) => resolve(!error));
+      } catch {
+        resolve(false);
+      }
+    });
   return {
     async deliver(lines) {
-      if (lines.length === 0) return [];
-      const written = await new Promise<boolean>((resolve) => stdout.write(lines.join(''), (error) => resolve(!error)));
-      return lines.map(() => written);
+      const written = lines.map(() => false);
+      for (let start = 0; start < lines.length; ) {
+        let end = start;
+        let chars = 0;
+        while (end < lines.length && (end === start || chars + (lines[end] as string).length <= WRITE_CHARS)) chars += (lines[end++] as string).length;
+        if (!(await write(lines.slice(start, end).join('')))) break;
+        written.fill(true, start, end);
+        start = end;
+      }
+      return written;
     },
   };
 }

@@ -20,6 +20,7 @@ export function firehoseDelivery(client: FirehoseClient, deliveryStream: string,
   const attempts = options.attempts ?? 4;
   const delayMs = options.delayMs ?? 100;
   return {
+    lineLimit: { bytes: FIREHOSE_LIMITS.recordBytes, name: 'a Firehose record' },
     async deliver(lines) {
       const delivered = lines.map(() => false);
       const data = lines.map((line) => Buffer.from(line, 'utf8'));

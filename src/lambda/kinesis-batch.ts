@@ -2,55 +2,125 @@ import type { RawRecord } from '../index.js';
 import type { Delivery, LambdaLog } from './delivery.js';
 import type { KinesisBatchResponse, KinesisEventRecord, KinesisStreamEvent } from './lambda-events.js';
 import type { LinesOf } from './record-lines.js';
-import { failureFields, recordBytes } from './record-input.js';
+import { failureFields, inflatedAtMost, recordBytes } from './record-input.js';
+import { inOrder, WINDOW, type WindowOptions } from './record-window.js';
 
 export interface KinesisBatchDeps {
   linesOf: LinesOf;
   delivery: Delivery;
   log: LambdaLog;
+  /** Characters of lines gathered before they are delivered: a test's is smaller. */
+  chunkChars?: number;
+  /** Records decoded ahead of the one being delivered. */
+  window?: Omit<WindowOptions<KinesisEventRecord>, 'cost'>;
 }
 
+/** Lines gathered for one delivery: Firehose calls of its 4 MiB, a Parquet object of a few thousand events. */
+export const CHUNK_CHARS = 8 * 1024 * 1024;
+
 /**
- * One event source mapping batch (one shard's records, in order): decrypted, filtered, delivered.
+ * One event source mapping batch (one shard's records, in order): decrypted, filtered, delivered,
+ * a few records at a time, so that a batch of large statements takes the memory of a few.
  * Lambda retries from the lowest sequence number reported and sends every record after it again:
  * so nothing after the first record that fails is delivered now, and every one of them is
  * reported. A record is never lost, and delivered twice only when its own delivery half failed.
+ * Whatever throws, the answer is the contract's: the records not yet delivered are reported.
  */
 export async function handleKinesisBatch(event: KinesisStreamEvent, deps: KinesisBatchDeps): Promise<KinesisBatchResponse> {
   const records = event.Records;
-  const outcomes = await Promise.all(
-    records.map((record) =>
-      deps.linesOf(rawRecordOf(record), record.eventSourceARN).then(
-        (lines) => ({ lines }),
-        (error: unknown) => ({ error }),
-      ),
-    ),
-  );
-  let cut = outcomes.findIndex((outcome) => 'error' in outcome);
-  if (cut === -1) cut = records.length;
-  else {
-    const failed = records[cut] as KinesisEventRecord;
-    deps.log('ERROR', `cannot read record ${failed.kinesis.sequenceNumber} in ${shardOf(failed)}: it and the ${records.length - cut - 1} after it are reported, for Lambda to retry`, {
-      ...failureFields((outcomes[cut] as { error: unknown }).error),
-      shardId: shardOf(failed),
-      sequenceNumber: failed.kinesis.sequenceNumber,
-    });
+  // Every record before `delivered` has all its events where they go.
+  const progress = { delivered: 0 };
+  let cut: number;
+  try {
+    cut = await deliverInOrder(records, deps, progress);
+  } catch (error) {
+    cut = progress.delivered;
+    if (cut < records.length) deps.log('ERROR', `unexpected error at record ${placeOf(records, cut)}: it and the ${records.length - cut - 1} after it are reported, for Lambda to retry`, failureFields(error));
   }
-  const lines: string[] = [];
-  const owners: number[] = [];
-  for (let place = 0; place < cut; place++) {
-    for (const line of (outcomes[place] as { lines: string[] }).lines) {
-      lines.push(line);
-      owners.push(place);
-    }
-  }
-  const delivered = await deps.delivery.deliver(lines);
-  const undelivered = delivered.indexOf(false);
-  if (undelivered !== -1) cut = Math.min(cut, owners[undelivered] as number);
-  return { batchItemFailures: records.slice(cut).map((record) => ({ itemIdentifier: record.kinesis.sequenceNumber })) };
+  return { batchItemFailures: records.slice(cut).map((record) => ({ itemIdentifier: sequenceOf(record) })) };
 }
 
-const shardOf = (record: KinesisEventRecord) => record.eventID.slice(0, record.eventID.lastIndexOf(':')) || 'the shard';
+/** The place of the first record not delivered (the batch's length when all were). */
+async function deliverInOrder(records: readonly KinesisEventRecord[], deps: KinesisBatchDeps, progress: { delivered: number }): Promise<number> {
+  const chunkChars = deps.chunkChars ?? CHUNK_CHARS;
+  const limit = deps.delivery.lineLimit;
+  const cost = (record: KinesisEventRecord) => inflatedAtMost(record.kinesis.data);
+  let lines: string[] = [];
+  let owners: number[] = [];
+  let chars = 0;
+  let consumed = 0;
+
+  /** Delivers the lines gathered; the place of the first record whose events did not all arrive, if one did not. */
+  const flush = async (): Promise<number | undefined> => {
+    const [sent, sentOwners] = [lines, owners];
+    [lines, owners, chars] = [[], [], 0];
+    if (sent.length > 0) {
+      let delivered: boolean[];
+      try {
+        delivered = await deps.delivery.deliver(sent);
+      } catch (error) {
+        deps.log('ERROR', `the delivery failed: ${failureFields(error).reason}`);
+        delivered = [];
+      }
+      const first = sent.findIndex((_, index) => delivered[index] !== true);
+      if (first !== -1) return sentOwners[first] as number;
+    }
+    progress.delivered = consumed;
+    return undefined;
+  };
+
+  let failed: number | undefined;
+  const outcomes = inOrder(records, (record) => deps.linesOf(rawRecordOf(record), record.eventSourceARN), { ...WINDOW, ...deps.window, cost });
+  for await (const outcome of outcomes) {
+    const place = consumed;
+    const record = records[place] as KinesisEventRecord;
+    if ('error' in outcome) {
+      failed = place;
+      deps.log('ERROR', `cannot read record ${placeOf(records, place)}: it and the ${records.length - place - 1} after it are reported, for Lambda to retry`, { ...failureFields(outcome.error), ...fieldsOf(record) });
+      break;
+    }
+    const kept = outcome.value;
+    const tooLarge = limit === undefined ? -1 : kept.findIndex((line) => line.length > limit.bytes / 3 && Buffer.byteLength(line, 'utf8') > limit.bytes);
+    if (tooLarge !== -1) {
+      failed = place;
+      const bytes = Buffer.byteLength(kept[tooLarge] as string, 'utf8');
+      deps.log('ERROR', `record ${placeOf(records, place)} holds an event of ${bytes} bytes, larger than ${limit?.name} (${limit?.bytes} bytes): it and the ${records.length - place - 1} after it are reported, for Lambda to retry (read it with the CLI)`, fieldsOf(record));
+      break;
+    }
+    for (const line of kept) {
+      lines.push(line);
+      owners.push(place);
+      chars += line.length;
+    }
+    consumed++;
+    if (chars >= chunkChars) {
+      const undelivered = await flush();
+      if (undelivered !== undefined) return reportUndelivered(records, undelivered, deps);
+    }
+  }
+  const undelivered = await flush();
+  if (undelivered !== undefined) return reportUndelivered(records, undelivered, deps);
+  return failed ?? records.length;
+}
+
+function reportUndelivered(records: readonly KinesisEventRecord[], place: number, deps: KinesisBatchDeps): number {
+  deps.log('ERROR', `the events of record ${placeOf(records, place)} were not all delivered: it and the ${records.length - place - 1} after it are reported, for Lambda to retry`, fieldsOf(records[place] as KinesisEventRecord));
+  return place;
+}
+
+const shardOf = (record: KinesisEventRecord) => {
+  const id = typeof record.eventID === 'string' ? record.eventID : '';
+  return id.slice(0, id.lastIndexOf(':')) || 'the shard';
+};
+
+const sequenceOf = (record: KinesisEventRecord): string => (record as Partial<KinesisEventRecord> | undefined)?.kinesis?.sequenceNumber ?? '';
+
+const fieldsOf = (record: KinesisEventRecord) => ({ shardId: shardOf(record), sequenceNumber: sequenceOf(record) });
+
+const placeOf = (records: readonly KinesisEventRecord[], place: number) => {
+  const record = records[place] as KinesisEventRecord;
+  return `${sequenceOf(record)} (${place + 1} of ${records.length}) in ${shardOf(record)}`;
+};
 
 function rawRecordOf(record: KinesisEventRecord): RawRecord {
   const arrival = record.kinesis.approximateArrivalTimestamp;

@@ -16,3 +16,18 @@ export function failureFields(error: unknown): Record<string, string> {
   if (error instanceof UserError) return { reason: error.message, ...(error.hint ? { hint: error.hint } : {}) };
   return { reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
 }
+
+/** A record's bound once inflated, given to the function's decoder: the CLI's --max-record-bytes default. */
+export const RECORD_BOUND_BYTES = 64 * 1024 * 1024;
+
+/** Deflate's largest ratio: gzip never inflates a byte to more than this. */
+const DEFLATE_RATIO = 1032;
+
+/**
+ * The most a record's events can take once inflated, known from its base64 before it is decrypted:
+ * what lets the function decode small records side by side and a large one alone.
+ */
+export function inflatedAtMost(base64: unknown): number {
+  const length = typeof base64 === 'string' ? base64.length : 0;
+  return Math.min(RECORD_BOUND_BYTES, Math.ceil((length * 3) / 4) * DEFLATE_RATIO);
+}

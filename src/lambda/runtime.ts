@@ -10,6 +10,7 @@ import { handleKinesisBatch } from './kinesis-batch.js';
 import { lambdaConfig, type LambdaConfig } from './lambda-config.js';
 import { isFirehoseTransformEvent, isKinesisEvent, type FirehoseTransformResponse, type KinesisBatchResponse, type LambdaContext } from './lambda-events.js';
 import { recordLines, type LinesOf } from './record-lines.js';
+import { RECORD_BOUND_BYTES } from './record-input.js';
 
 export interface RuntimeOptions {
   env: Readonly<Record<string, string | undefined>>;
@@ -38,7 +39,7 @@ export function lambdaRuntime(options: RuntimeOptions): LambdaHandler {
   let firehose = options.firehose;
   let s3 = options.s3;
 
-  const make = (resourceId: string) => createDecoder({ kms: (kms ??= createAwsClients({}).kms), resourceId, threads: 0 });
+  const make = (resourceId: string) => createDecoder({ kms: (kms ??= createAwsClients({}).kms), resourceId, threads: 0, maxRecordBytes: RECORD_BOUND_BYTES });
   const decoderFor = (resourceId: string) => {
     let decoder = decoders.get(resourceId);
     if (!decoder) {

@@ -3,8 +3,8 @@ import { lakeObjects, ocsfParquet, type OcsfEvent } from '../index.js';
 import type { Delivery, LambdaLog } from './delivery.js';
 
 /**
- * OCSF events to an Amazon Security Lake custom source: each invocation's events, per region,
- * account and day, as one Parquet object sorted by time, put under the source's location
+ * OCSF events to an Amazon Security Lake custom source: each delivery's events (an invocation's,
+ * or a few MB of them in a large batch), per region, account and day, as one Parquet object sorted by time, put under the source's location
  * (`ext/<source>/…` in the lake's bucket). A put that fails fails the lines it held, and so
  * their records: Lambda retries them.
  */

@@ -28,6 +28,7 @@ afterAll(async () => {
 /** A function instance: its handler, what it wrote, and how many records it decoded. */
 function instance(env: Record<string, string> = {}, options: Partial<RuntimeOptions> = {}) {
   const stdout = new TextSink();
+  const handlerStdout = () => (options.stdout ?? stdout) as TextSink;
   const stderr = new TextSink();
   const decoded = { records: 0 };
   const handler = lambdaRuntime({
@@ -44,7 +45,7 @@ function instance(env: Record<string, string> = {}, options: Partial<RuntimeOpti
     ...options,
   });
   const logged = () => stderr.lines().map((line) => JSON.parse(line) as { level: string; message: string; reason?: string; hint?: string; sequenceNumber?: string });
-  return { handler, stdout, logged, decoded };
+  return { handler, stdout, handlerStdout, logged, decoded };
 }
 
 const kinesis = (handler: ReturnType<typeof instance>['handler'], event: unknown) => handler(event) as Promise<KinesisBatchResponse>;
@@ -99,6 +100,25 @@ describe('the Lambda handler on the event source mapping', () => {
     const answer = await kinesis(fn.handler, event);
     expect(answer.batchItemFailures).toEqual([{ itemIdentifier: event.Records[1]?.kinesis.sequenceNumber }]);
     expect(fn.logged()[0]?.reason).toMatch(reason);
+  });
+
+  it('a throw inside the delivery (a string too long to write) fails its record and every one after it, and the invocation still answers the contract', async () => {
+    const { event } = await streamWith('lambda-throwing-stdout', [[postgresEvent(1)], [postgresEvent(2, { commandText: `SELECT '${'y'.repeat(1_200_000)}'` })], [postgresEvent(3)], [postgresEvent(4)]]);
+    // Standard output as V8 answers a string longer than it makes: RangeError, thrown by the write itself.
+    class ShortStdout extends TextSink {
+      override write(text: string | Uint8Array, ...rest: unknown[]): boolean {
+        if (text.length > 1_100_000) throw new RangeError('Invalid string length');
+        return (super.write as (...args: unknown[]) => boolean)(text, ...rest);
+      }
+    }
+    const fn = instance({}, { stdout: new ShortStdout() });
+    const stdout = fn.handlerStdout();
+    const answer = await kinesis(fn.handler, event);
+    expect(answer.batchItemFailures).toEqual(event.Records.slice(1).map((record) => ({ itemIdentifier: record.kinesis.sequenceNumber })));
+    expect(events(stdout.text).map((e) => e.statementId)).toEqual([1]);
+    const failure = fn.logged().find((entry) => entry.sequenceNumber === event.Records[1]?.kinesis.sequenceNumber);
+    expect(failure).toMatchObject({ level: 'ERROR' });
+    expect(failure?.message).toMatch(/not all delivered: it and the 2 after it are reported/);
   });
 
   it('a warm instance calls KMS once per data key across invocations; a new data key is one call more', async () => {
@@ -238,16 +258,19 @@ describe('delivery to Amazon Data Firehose', () => {
     const { event } = await streamWith('lambda-firehose-missing', [[postgresEvent(1)]]);
     const fn = instance({ FIREHOSE_DELIVERY_STREAM: 'nowhere' });
     expect((await kinesis(fn.handler, event)).batchItemFailures).toHaveLength(1);
-    expect(fn.logged().at(-1)?.message).toMatch(/ResourceNotFoundException.*nowhere/);
+    expect(fn.logged().some((entry) => /ResourceNotFoundException.*nowhere/.test(entry.message))).toBe(true);
   });
 
-  it('an event larger than a Firehose record fails its record instead of being cut', async () => {
-    const { event } = await streamWith('lambda-firehose-huge', [[postgresEvent(1)], [postgresEvent(2, { commandText: `SELECT '${'x'.repeat(1100 * 1024)}'` })]]);
-    lab.firehose.createDeliveryStream('das-audit-3');
+  it('an event larger than a Firehose record fails its record, and those after it, instead of being cut; the log names the record', async () => {
+    const { event } = await streamWith('lambda-firehose-huge', [[postgresEvent(1)], [postgresEvent(2, { commandText: `SELECT '${'x'.repeat(1100 * 1024)}'` })], [postgresEvent(3)]]);
+    const delivery = lab.firehose.createDeliveryStream('das-audit-3');
     const fn = instance({ FIREHOSE_DELIVERY_STREAM: 'das-audit-3' });
     const answer = await kinesis(fn.handler, event);
-    expect(answer.batchItemFailures).toEqual([{ itemIdentifier: event.Records[1]?.kinesis.sequenceNumber }]);
-    expect(fn.logged().some((entry) => /larger than a Firehose record/.test(entry.message))).toBe(true);
+    expect(answer.batchItemFailures).toEqual(event.Records.slice(1).map((record) => ({ itemIdentifier: record.kinesis.sequenceNumber })));
+    expect(delivery.records.map((data) => (JSON.parse(data.toString('utf8')) as { statementId: number }).statementId)).toEqual([1]);
+    const failure = fn.logged().find((entry) => /larger than a Firehose record/.test(entry.message));
+    expect(failure).toMatchObject({ level: 'ERROR', sequenceNumber: event.Records[1]?.kinesis.sequenceNumber });
+    expect(failure?.message).toMatch(/\(2 of 3\).*it and the 1 after it are reported/);
   });
 });
 
