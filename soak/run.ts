@@ -51,6 +51,15 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]
   });
 }
 
+// A failure inside a callback would end the process without its cleanup: ended here, with it.
+for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
+  process.once(event, (error: unknown) => {
+    stopping = true;
+    log(`the soak itself failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    void cleanup.run(log).finally(() => process.exit(1));
+  });
+}
+
 log(`seed ${seed} (the same schedule again: --seed ${seed}); ${options.minutes} min at ${options.recordsPerSecond} records/s of ${options.eventsPerRecord} events${commit()}`);
 let exitCode = 1;
 try {
