@@ -181,7 +181,8 @@ try {
   if (options.keep) writeFileSync(join(dir, 'rss.csv'), ['at_ms,pid,age_ms,rss_kb', ...rss.samples.map((s) => `${Math.round(s.atMs)},${s.pid},${Math.round(s.ageMs)},${s.kb}`)].join('\n') + '\n');
   exitCode = failures.length ? 1 : 0;
 } catch (error) {
-  log(`the soak itself failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  // After Ctrl-C, what the cleanup pulled from under the run is no failure of its own.
+  if (!stopping) log(`the soak itself failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
 } finally {
   await cleanup.run(log);
 }
