@@ -52,22 +52,28 @@ export interface RssVerdict {
   ok: boolean;
 }
 
-/** Fewer samples than this in a third (a short run, kills close together) compare nothing. */
+/** Fewer samples than this in a third (kills close together) compare nothing. */
 const MIN_SAMPLES = 3;
+/**
+ * In a shorter run every das-read is young: between kills a minute apart it is still growing to its
+ * level (a two-minute run measured 98 / 104 / 114 MB by third where twenty minutes were flat at 100).
+ */
+const SHORTEST_JUDGED_RUN_MS = 10 * 60_000;
 
 /**
  * The issue's level criterion: the median of the last third of the run within 10% of the middle
  * third's. A kill starts a fresh process, whose first seconds are its start-up, not its level:
  * samples of a das-read younger than `warmUpMs` are left out. Growth is what fails; a level
- * that falls is reported, not failed; thirds with too few samples (a two-minute run) are not judged.
+ * that falls is reported, not failed; a run under ten minutes, or thirds with too few samples, are not judged.
  */
-export function rssVerdict(samples: RssSample[], window: { fromMs: number; toMs: number }, warmUpMs: number, tolerance = 0.1): RssVerdict {
+export function rssVerdict(samples: RssSample[], window: { fromMs: number; toMs: number }, criteria: { warmUpMs: number; shortestRunMs?: number; tolerance?: number }): RssVerdict {
+  const { warmUpMs, shortestRunMs = SHORTEST_JUDGED_RUN_MS, tolerance = 0.1 } = criteria;
   const inWindow = samples.filter((sample) => sample.atMs >= window.fromMs && sample.atMs <= window.toMs);
   const settled = inWindow.filter((sample) => sample.ageMs >= warmUpMs);
   const third = (window.toMs - window.fromMs) / 3;
   const thirds = [0, 1, 2].map((index) => settled.filter((sample) => Math.min(2, Math.floor((sample.atMs - window.fromMs) / third)) === index).map((sample) => sample.kb / 1024));
   const [firstThirdMb, middleThirdMb, lastThirdMb] = thirds.map(median) as [number, number, number];
-  const judged = (thirds[1]?.length ?? 0) >= MIN_SAMPLES && (thirds[2]?.length ?? 0) >= MIN_SAMPLES;
+  const judged = window.toMs - window.fromMs >= shortestRunMs && (thirds[1]?.length ?? 0) >= MIN_SAMPLES && (thirds[2]?.length ?? 0) >= MIN_SAMPLES;
   const ratio = lastThirdMb / middleThirdMb;
   const mbs = inWindow.map((sample) => sample.kb / 1024);
   return {

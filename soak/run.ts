@@ -173,7 +173,7 @@ try {
     terminated,
     finalRun,
     finalRunEvents: result.eventsByRun.at(-1) ?? 0,
-    rss: rssVerdict(rss.samples, { fromMs: 0, toMs: durationMs }, WARM_UP_MS),
+    rss: rssVerdict(rss.samples, { fromMs: 0, toMs: durationMs }, { warmUpMs: WARM_UP_MS }),
     warmUpMs: WARM_UP_MS,
     stderr,
   });

@@ -61,7 +61,7 @@ export function summarize(result: SoakResult): { lines: string[]; failures: stri
   );
   lines.push(
     `RSS: ${rss.samples} samples (${rss.warmingUp} of a das-read under ${result.warmUpMs / 1000} s old left out of the thirds), ` +
-      `min ${mb(rss.minMb)}, peak ${mb(rss.peakMb)}; medians by third ${mb(rss.firstThirdMb)} / ${mb(rss.middleThirdMb)} / ${mb(rss.lastThirdMb)}; last / middle ${rss.ratio.toFixed(3)} (at most 1.10)${rss.judged ? '' : '; NOT JUDGED: too few samples of a settled das-read in the middle or last third'}`,
+      `min ${mb(rss.minMb)}, peak ${mb(rss.peakMb)}; medians by third ${mb(rss.firstThirdMb)} / ${mb(rss.middleThirdMb)} / ${mb(rss.lastThirdMb)}; last / middle ${rss.ratio.toFixed(3)} (at most 1.10)${rss.judged ? '' : '; NOT JUDGED: a run under 10 minutes, or too few samples of a settled das-read in a third'}`,
   );
   lines.push(result.stderr.length ? `das-read's stderr (${result.stderr.length} lines), first:` : "das-read's stderr: nothing");
   for (const line of result.stderr.slice(0, 10)) lines.push(`  ${line}`);
@@ -77,6 +77,7 @@ export function summarize(result: SoakResult): { lines: string[]; failures: stri
   fail(result.caughtUp, 'das-read did not catch up after production stopped');
   fail(result.terminated.code === 143, `SIGTERM ended das-read with ${result.terminated.code ?? result.terminated.signal}, not 143`);
   fail(result.finalRun.code === 0, `the last --no-follow run exited ${result.finalRun.code ?? result.finalRun.signal}`);
+  fail(result.stderr.length === 0, `das-read wrote ${result.stderr.length} lines to stderr: a run that rides faults out is silent (cron mails any stderr)`);
   fail(rss.ok, `RSS grew: the last third's median ${mb(rss.lastThirdMb)} is more than 10% over the middle third's ${mb(rss.middleThirdMb)}`);
   lines.push(failures.length ? `FAILED: ${failures.join('; ')}` : 'every invariant held');
   return { lines, failures };
