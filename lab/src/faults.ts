@@ -4,7 +4,7 @@ import { ServiceError } from './service-error.js';
 export interface FaultRule {
   /** "kinesis:GetRecords", "kms:Decrypt", "kinesis:*"… */
   action: string;
-  kind: 'throttle' | 'expired-iterator' | 'server-error' | 'slow' | 'reset';
+  kind: 'throttle' | 'limit-exceeded' | 'expired-iterator' | 'server-error' | 'slow' | 'reset';
   times?: number;
   /** The share of matching calls that fail, 0 to 1; default all. */
   rate?: number;
@@ -20,6 +20,8 @@ const ERRORS: Record<string, (service: string) => ServiceError> = {
       : service === 'rds'
         ? new ServiceError('Throttling', 'Rate exceeded')
       : new ServiceError('ProvisionedThroughputExceededException', 'Rate exceeded for shard shardId-000000000000 in stream under account 000000000000.'),
+  // Kinesis's control plane (ListShards, DescribeStreamSummary) refuses so when called too often.
+  'limit-exceeded': () => new ServiceError('LimitExceededException', 'Rate exceeded for stream under account 000000000000.'),
   'expired-iterator': () => new ServiceError('ExpiredIteratorException', 'Iterator expired. The iterator was created at time … while right now it is … which is further in the future than the tolerated delay of 300000 milliseconds.'),
   'server-error': () => new ServiceError('InternalFailure', 'We encountered an internal error. Please try again.', 500),
 };
@@ -31,6 +33,8 @@ const ERRORS: Record<string, (service: string) => ServiceError> = {
 export class FaultPlan {
   readonly #rules: Array<FaultRule & { left: number }> = [];
   injected = 0;
+  /** Faults served, by "action kind" ("kinesis:GetRecords throttle"): what a soak reports. */
+  readonly served = new Map<string, number>();
 
   constructor(private readonly random: () => number = Math.random) {}
 
@@ -51,6 +55,8 @@ export class FaultPlan {
       if (rule.rate !== undefined && this.random() >= rule.rate) continue;
       rule.left--;
       this.injected++;
+      const label = `${rule.action} ${rule.kind}`;
+      this.served.set(label, (this.served.get(label) ?? 0) + 1);
       if (rule.kind === 'slow') return { kind: 'delay', ms: rule.delayMs ?? 1_000 };
       if (rule.kind === 'reset') return { kind: 'reset' };
       const make = ERRORS[rule.kind];

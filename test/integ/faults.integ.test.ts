@@ -34,6 +34,7 @@ describe('Kinesis and KMS behaving badly', () => {
       .add({ action: 'kinesis:GetRecords', kind: 'server-error', times: 3, rate: 0.3 })
       .add({ action: 'kinesis:GetShardIterator', kind: 'server-error', times: 2 })
       .add({ action: 'kinesis:ListShards', kind: 'throttle', times: 1 })
+      .add({ action: 'kinesis:ListShards', kind: 'limit-exceeded', times: 1 })
       .add({ action: 'kms:Decrypt', kind: 'throttle', times: 3 })
       .add({ action: 'kms:Decrypt', kind: 'server-error', times: 2 })
       .add({ action: 'kinesis:GetRecords', kind: 'slow', delayMs: 300, times: 2 })
