@@ -1,0 +1,49 @@
+// The checkpoint reader: a checkpoint file's bytes (another user or a crash may have written them),
+// read by loadCheckpoint. Its promise: a state whose every field has its type, or a damaged checkpoint
+// (a UserError saying so); never another error, never a position made of a wrong value.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadCheckpoint } from '../../src/checkpoint/checkpoint-file.js';
+import { UserError } from '../../src/errors.js';
+import { invariant, type FuzzTarget } from '../target.js';
+
+// A folder of this thread's own, 0700 as mkdtemp makes it: the file is das-read's own, as a run leaves it.
+const path = join(mkdtempSync(join(tmpdir(), 'das-read-fuzz-checkpoint-')), 'checkpoint.json');
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isTime = (value: unknown) => typeof value === 'string' && !Number.isNaN(Date.parse(value));
+
+const target: FuzzTarget = {
+  dictionary: ['"finished":', '"yes"', 'true', 'false', '"eventIndex":', '"sequenceNumber":', '"arrivedAt":', '"AT_TIMESTAMP"', '"TRIM_HORIZON"', '"timestamp":"zzz"', '"shards":', '"stream":', '"version":1', '[]', '{}', '"shardId-000000000003":'],
+  async run(input) {
+    writeFileSync(path, input, { mode: 0o600 });
+    let state;
+    try {
+      state = await loadCheckpoint(path);
+    } catch (error) {
+      if (error instanceof UserError && / is damaged: /.test(error.message)) return `damaged: ${error.message.split(' is damaged: ')[1]?.replace(/"[^"]*"/g, '"…"').replace(/\d+/g, '#').slice(0, 80)}`;
+      throw error;
+    }
+    invariant(state !== undefined, 'a checkpoint file that is there read as none');
+    const fields: unknown = state;
+    invariant(isRecord(fields), 'the state is not an object');
+    invariant(fields.version === 1, 'version is not 1');
+    invariant(typeof fields.streamName === 'string' && typeof fields.resourceId === 'string', 'streamName or resourceId is not a string');
+    invariant(typeof fields.savedAt === 'string', 'savedAt is not a string', () => `it is ${JSON.stringify(fields.savedAt)}`);
+    const { stream, start, shards } = fields;
+    invariant(stream === undefined || (isRecord(stream) && typeof stream.arn === 'string' && typeof stream.createdAt === 'string'), 'the stream identity is not an arn and a createdAt');
+    invariant(isRecord(start) && (start.type === 'TRIM_HORIZON' || (start.type === 'AT_TIMESTAMP' && isTime(start.timestamp))), 'the start is not TRIM_HORIZON or AT_TIMESTAMP at a time', () => `it is ${JSON.stringify(start).slice(0, 200)}`);
+    invariant(isRecord(shards), 'shards is not an object', () => `it is ${Array.isArray(shards) ? 'an array' : typeof shards}`);
+    for (const [shardId, position] of Object.entries(shards)) {
+      invariant(isRecord(position), 'a shard position is not an object', () => `shard ${shardId}'s is ${JSON.stringify(position)?.slice(0, 200)}`);
+      const { sequenceNumber, arrivedAt, eventIndex, finished } = position;
+      invariant(sequenceNumber === undefined || (typeof sequenceNumber === 'string' && /^\d+$/.test(sequenceNumber)), 'a sequenceNumber is not digits', () => `shard ${shardId}'s is ${JSON.stringify(sequenceNumber)?.slice(0, 200)}`);
+      invariant(arrivedAt === undefined || isTime(arrivedAt), 'an arrivedAt is not a time', () => `shard ${shardId}'s is ${JSON.stringify(arrivedAt)?.slice(0, 200)}`);
+      invariant(eventIndex === undefined || (Number.isInteger(eventIndex) && (eventIndex as number) >= 0), 'an eventIndex is not a count', () => `shard ${shardId}'s is ${JSON.stringify(eventIndex)?.slice(0, 200)}`);
+      invariant(finished === undefined || typeof finished === 'boolean', 'a finished is not a boolean', () => `shard ${shardId}'s is ${JSON.stringify(finished)?.slice(0, 200)}`);
+    }
+    return 'loaded';
+  },
+};
+export default target;
