@@ -30,6 +30,7 @@ if (!name || (name !== 'all' && !(TARGETS as readonly string[]).includes(name)) 
 }
 
 const optionsFor = (target: string) => ({
+  name: target,
   targetModule: new URL(`./targets/${target}${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href,
   corpusDir: here(`./corpus/${target}`),
   findingsDir: here(`./findings/${target}`),
@@ -41,8 +42,9 @@ const optionsFor = (target: string) => ({
 
 if (values.replay) {
   const file = values.replay;
-  const story = file.replace(/\.bin$/, '.json');
-  const delivery = existsSync(story) ? (JSON.parse(readFileSync(story, 'utf8')) as { delivery: { gzip: boolean; chunks: number[] } }).delivery : { gzip: false, chunks: [] };
+  // A finding's <hash>.bin has its delivery in <hash>.json beside it; any other file is read whole, as it is.
+  const story = file.endsWith('.bin') ? file.replace(/\.bin$/, '.json') : undefined;
+  const delivery = story && existsSync(story) ? (JSON.parse(readFileSync(story, 'utf8')) as { delivery: { gzip: boolean; chunks: number[] } }).delivery : { gzip: false, chunks: [] };
   print(`replaying ${file} on ${name} (${delivery.gzip ? 'gzip\'d, ' : ''}chunks ${JSON.stringify(delivery.chunks)})`);
   const report = await fuzz({ ...optionsFor(name), findingsDir: here(`./findings/${name}/replayed`), replay: { bytes: readFileSync(file), delivery } });
   printReport(name, report);

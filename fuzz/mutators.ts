@@ -9,7 +9,7 @@ export type Mutation =
   | { kind: 'truncate'; at: number }
   | { kind: 'splice'; at: number; other: number; otherAt: number }
   | { kind: 'repeat'; at: number; length: number; times: number }
-  | { kind: 'nest'; at: number; length: number; open: '[' | '{'; depth: number }
+  | { kind: 'nest'; at: number; length: number; open: '[' | '{'; depth: number; value: boolean }
   | { kind: 'huge'; at: number; size: number; quoted: boolean }
   | { kind: 'invalid-utf8'; at: number; sequence: number };
 
@@ -51,6 +51,7 @@ export function mutationArbitrary(dictionary: readonly string[] = []): fc.Arbitr
         length: position,
         open: fc.constantFrom('[' as const, '{' as const),
         depth: fc.constantFrom(1_000, 10_000, 20_000, 100_000),
+        value: fc.boolean(),
       }),
     },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('huge' as const), at: position, size: fc.integer({ min: 1 << 20, max: 8 << 20 }), quoted: fc.boolean() }) },
@@ -97,9 +98,17 @@ export function applyMutation(bytes: Uint8Array, mutation: Mutation, others: rea
       break;
     }
     case 'nest': {
-      const slice = after.subarray(0, mutation.length % (after.length + 1));
+      // A slice, or (value) the JSON value after the next colon, up to the next comma or brace: then the
+      // input often stays JSON, and the nesting reaches what reads it.
+      let from = at;
+      let to = at + (mutation.length % (after.length + 1));
+      if (mutation.value) {
+        const colon = input.indexOf(0x3a, at);
+        const end = colon === -1 ? -1 : Math.min(...[0x2c, 0x7d].map((byte) => input.indexOf(byte, colon + 1)).filter((place) => place !== -1));
+        if (colon !== -1 && Number.isFinite(end)) [from, to] = [colon + 1, end];
+      }
       const [open, close] = mutation.open === '[' ? ['[', ']'] : ['{"a":', '}'];
-      out = Buffer.concat([before, Buffer.from(open.repeat(mutation.depth)), slice, Buffer.from(close.repeat(mutation.depth)), after.subarray(slice.length)]);
+      out = Buffer.concat([input.subarray(0, from), Buffer.from(open.repeat(mutation.depth)), input.subarray(from, to), Buffer.from(close.repeat(mutation.depth)), input.subarray(to)]);
       break;
     }
     case 'huge': {

@@ -9,6 +9,8 @@ import { Worker } from 'node:worker_threads';
 import { COMPLETED, DELIVERY_LENGTH, HEADER_INTS, IN_FLIGHT, INPUT_LENGTH, INPUT_ROOM, SHARED_BYTES, signatureOf, type FindingReport, type RunnerData, type RunnerMessage } from './protocol.js';
 
 export interface FuzzOptions {
+  /** The target's name, for the replay command a finding prints. */
+  name?: string;
   /** The target's module: its default export is a FuzzTarget. */
   targetModule: string;
   corpusDir: string;
@@ -22,6 +24,8 @@ export interface FuzzOptions {
   stopOnFinding?: boolean;
   /** The runner thread's heap: an input that needs more is a finding. */
   heapMb?: number;
+  /** The runner thread's stack: by default about the main thread's (984 KB), where das-read parses all but payloads. */
+  stackMb?: number;
   replay?: RunnerData['replay'];
   /** Progress lines. */
   log?: (line: string) => void;
@@ -69,7 +73,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
     const { bytes: _bytes, ...story } = finding;
     writeFileSync(join(options.findingsDir, `${hash}.json`), JSON.stringify({ ...story, seed: options.seed }, null, 2) + '\n');
     findings.set(finding.signature, { ...story, file, repeats: 0 });
-    options.log?.(`FINDING (${finding.kind}) ${finding.message.split('\n')[0]}\n  input: ${file} (${finding.bytes.length} bytes), made by ${finding.description.slice(0, 400)}\n  replay: npm run fuzz -- <target> --replay ${file}`);
+    options.log?.(`FINDING (${finding.kind}) ${finding.message.split('\n')[0]}\n  input: ${file} (${finding.bytes.length} bytes), made by ${finding.description.slice(0, 400)}\n  replay: npm run fuzz -- ${options.name ?? '<target>'} --replay ${file}`);
   };
 
   const stopped = () => (options.stopOnFinding && findings.size > 0) || executions >= maxExecutions;
@@ -124,7 +128,7 @@ function runThread(data: RunnerData, header: Int32Array, options: FuzzOptions, s
     const worker = new Worker(BOOT, {
       eval: true,
       workerData: data,
-      resourceLimits: { maxOldGenerationSizeMb: options.heapMb ?? 1024 },
+      resourceLimits: { maxOldGenerationSizeMb: options.heapMb ?? 1024, stackSizeMb: options.stackMb ?? 1 },
       stdout: true,
       stderr: true,
     });

@@ -24,8 +24,13 @@ const opener = inThreadOpener(4, FUZZ_MAX_RECORD_BYTES);
 const { encrypt } = buildEncrypt(CommitmentPolicy.FORBID_ENCRYPT_ALLOW_DECRYPT);
 const deserialize = deserializeFactory((bytes: Uint8Array) => Buffer.from(bytes).toString('utf8'), NodeAlgorithmSuite);
 
-/** The reason of an expected refusal as an outcome: the parsers throw plain Errors whose message is the reason. */
+/**
+ * The reason of an expected refusal as an outcome: the parsers throw plain Errors whose message is the
+ * reason. A stack overflow on a deeply nested event is one too: the decoder makes every error of the
+ * opener the record's reason (asRecordError), and such a record is unreadable, not a crash.
+ */
 function refused(stage: string, error: unknown): string {
+  if (error instanceof RangeError && error.message === 'Maximum call stack size exceeded') return `unreadable:${stage}: nested past the stack (RangeError)`;
   if (!(error instanceof Error) || error.constructor !== Error || error.message === '') throw error;
   return `unreadable:${stage}: ${error.message.replace(/"[^"]*"/g, '"…"').replace(/\d+/g, '#').slice(0, 110)}`;
 }

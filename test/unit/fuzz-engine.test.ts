@@ -45,9 +45,12 @@ describe('each mutator makes what it says', () => {
   });
 
   it('nests a slice in arrays or objects, as deep as asked', () => {
-    expect(mutate('abcdef', { kind: 'nest', at: 1, length: 2, open: '[', depth: 3 }).toString()).toBe('a[[[bc]]]def');
-    expect(mutate('1', { kind: 'nest', at: 0, length: 1, open: '{', depth: 2 }).toString()).toBe('{"a":{"a":1}}');
-    const deep = mutate('0', { kind: 'nest', at: 0, length: 1, open: '[', depth: 10_000 }).toString();
+    expect(mutate('abcdef', { kind: 'nest', at: 1, length: 2, open: '[', depth: 3, value: false }).toString()).toBe('a[[[bc]]]def');
+    expect(mutate('1', { kind: 'nest', at: 0, length: 1, open: '{', depth: 2, value: false }).toString()).toBe('{"a":{"a":1}}');
+    // A value: what follows the next colon, to the next comma or brace, whatever the length drawn.
+    expect(mutate('{"a":1,"b":"x"}', { kind: 'nest', at: 3, length: 0, open: '[', depth: 2, value: true }).toString()).toBe('{"a":[[1]],"b":"x"}');
+    expect(mutate('{"a":1,"b":"x"}', { kind: 'nest', at: 7, length: 0, open: '{', depth: 1, value: true }).toString()).toBe('{"a":1,"b":{"a":"x"}}');
+    const deep = mutate('0', { kind: 'nest', at: 0, length: 1, open: '[', depth: 10_000, value: false }).toString();
     expect(deep.length).toBe(20_001);
     expect(JSON.parse(deep)).toBeInstanceOf(Array);
   });
