@@ -62,7 +62,7 @@ for (const target of name === 'all' ? TARGETS : [name]) {
 process.exit(found > 0 ? 1 : 0);
 
 function printReport(target: string, report: FuzzReport): void {
-  print(`${target}: ${report.executions} executions in ${report.seconds.toFixed(1)} s, ${Math.round(report.executions / report.seconds)}/s`);
+  print(`${target}: ${report.executions} executions in ${report.seconds.toFixed(1)} s, ${report.seconds > 0 ? Math.round(report.executions / report.seconds) : 0}/s`);
   print(`${target}: ${Object.keys(report.outcomes).length} distinct outcomes:`);
   for (const [outcome, count] of Object.entries(report.outcomes).sort(([, a], [, b]) => b - a)) print(`  ${String(count).padStart(9)}  ${outcome}`);
   print(`${target}: ${report.findings.length === 0 ? 'no findings' : `${report.findings.length} distinct finding${report.findings.length === 1 ? '' : 's'}:`}`);

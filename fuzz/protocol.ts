@@ -19,8 +19,8 @@ export interface RunnerData {
   corpusDir: string;
   seed: number;
   firstIteration: number;
-  /** Date.now() past which no iteration starts. */
-  deadline: number;
+  /** How long to fuzz, counted from when the corpus is loaded (loading it, TypeScript and all, is not fuzzing). */
+  budgetMs: number;
   maxExecutions: number;
   stopOnFinding: boolean;
   timeoutMs: number;
@@ -41,6 +41,7 @@ export interface FindingReport {
 }
 
 export type RunnerMessage =
+  | { type: 'ready' }
   | { type: 'stats'; executions: number; outcomes: Record<string, number>; repeats: Record<string, number> }
   | { type: 'input'; iteration: number; bytes: Uint8Array; description: string }
   | { type: 'finding'; finding: FindingReport }

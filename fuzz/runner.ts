@@ -72,12 +72,15 @@ function report(kind: FindingReport['kind'], message: string, key: string, stack
 
 if (data.replay) {
   const input: Input = { bytes: Buffer.from(data.replay.bytes), delivery: data.replay.delivery, description: 'replayed' };
+  post({ type: 'ready' });
   await runOne(0, input);
 } else {
   const corpus = await loadCorpus(data.corpusDir, target);
   const plans = planArbitrary(target.dictionary);
+  post({ type: 'ready' });
+  const deadline = Date.now() + data.budgetMs;
   let lastStats = Date.now();
-  for (let iteration = data.firstIteration; Date.now() < data.deadline && executions < data.maxExecutions && !(found && data.stopOnFinding); iteration++) {
+  for (let iteration = data.firstIteration; Date.now() < deadline && executions < data.maxExecutions && !(found && data.stopOnFinding); iteration++) {
     const input = await inputOf(planAt(plans, data.seed, iteration), corpus, target);
     await runOne(iteration, input);
     if (Date.now() - lastStats >= 1000) {

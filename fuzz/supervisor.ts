@@ -52,8 +52,9 @@ const TSX_API = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/ap
 const BOOT = `import(${JSON.stringify(TSX_API)}).then(({ tsImport }) => tsImport(${JSON.stringify(RUNNER)}, ${JSON.stringify(RUNNER)}))`;
 
 export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
-  const started = Date.now();
-  const deadline = started + options.seconds * 1000;
+  // Fuzzing time: from each runner thread's start on its first input to its end, summed over restarts.
+  let fuzzedMs = 0;
+  const budgetMs = options.seconds * 1000;
   const outcomes: Record<string, number> = {};
   const findings = new Map<string, SavedFinding>();
   let executions = 0;
@@ -86,7 +87,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
       corpusDir: options.corpusDir,
       seed: options.seed,
       firstIteration: nextIteration,
-      deadline: options.replay ? Number.MAX_SAFE_INTEGER : deadline,
+      budgetMs: options.replay ? Number.MAX_SAFE_INTEGER : budgetMs - fuzzedMs,
       maxExecutions: maxExecutions - executions,
       stopOnFinding: options.stopOnFinding ?? false,
       timeoutMs: options.timeoutMs,
@@ -94,6 +95,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
       ...(options.replay ? { replay: options.replay } : {}),
     };
     const ended = await runThread(data, header, options, save);
+    fuzzedMs += ended.fuzzedMs;
     executions += ended.executions;
     for (const [outcome, count] of Object.entries(ended.outcomes)) outcomes[outcome] = (outcomes[outcome] ?? 0) + count;
     for (const [signature, count] of Object.entries(ended.repeats)) {
@@ -110,11 +112,12 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
     } else {
       break;
     }
-  } while (!options.replay && Date.now() < deadline && !stopped());
-  return { executions, seconds: (Date.now() - started) / 1000, outcomes, findings: [...findings.values()] };
+  } while (!options.replay && fuzzedMs < budgetMs && !stopped());
+  return { executions, seconds: fuzzedMs / 1000, outcomes, findings: [...findings.values()] };
 }
 
 interface ThreadEnd {
+  fuzzedMs: number;
   executions: number;
   outcomes: Record<string, number>;
   repeats: Record<string, number>;
@@ -135,7 +138,9 @@ function runThread(data: RunnerData, header: Int32Array, options: FuzzOptions, s
     // The parsers under test write nothing; a target's stray output is not the report's.
     worker.stdout.resume();
     worker.stderr.resume();
-    let last: Omit<ThreadEnd, 'lost'> = { executions: 0, outcomes: {}, repeats: {} };
+    let last: Omit<ThreadEnd, 'lost' | 'fuzzedMs'> = { executions: 0, outcomes: {}, repeats: {} };
+    let ready: number | undefined;
+    const fuzzedMs = () => (ready === undefined ? 0 : Date.now() - ready);
     let bigInput: ThreadEnd['bigInput'];
     let settled = false;
     let watched = { iteration: -1, since: Date.now() };
@@ -157,7 +162,7 @@ function runThread(data: RunnerData, header: Int32Array, options: FuzzOptions, s
       }
       // Executions the thread completed since its last message still count.
       const executions = Atomics.load(header, COMPLETED);
-      finish({ ...last, executions, ...(bigInput ? { bigInput } : {}), lost: { iteration, kind, message } });
+      finish({ ...last, fuzzedMs: fuzzedMs(), executions, ...(bigInput ? { bigInput } : {}), lost: { iteration, kind, message } });
       void worker.terminate();
     };
     const watchdog = setInterval(() => {
@@ -167,12 +172,13 @@ function runThread(data: RunnerData, header: Int32Array, options: FuzzOptions, s
       else if (iteration !== -1 && Date.now() - watched.since > data.timeoutMs * 1.5 + 100) lose('hang', `no answer within ${data.timeoutMs} ms (the thread did not yield)`);
     }, 100);
     worker.on('message', (message: RunnerMessage) => {
-      if (message.type === 'finding') save(message.finding);
+      if (message.type === 'ready') ready = Date.now();
+      else if (message.type === 'finding') save(message.finding);
       else if (message.type === 'input') bigInput = message;
       else if (message.type === 'stats') last = message;
       else if (message.type === 'done') {
         last = message;
-        finish(last);
+        finish({ ...last, fuzzedMs: fuzzedMs() });
       }
     });
     worker.on('error', (error: Error & { code?: string }) => {
