@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.js';
 import { activityRecord, postgresEvent } from '../../lab/src/synthetic-events.js';
 import { BIN, runBin, runShell, userEnv } from '../helpers/bin.js';
+import { describeOnSmallDisk } from '../helpers/small-disk.js';
 import { startTestLab, type TestLab, type TestStream } from '../helpers/test-lab.js';
 
 let lab: TestLab;
@@ -139,26 +140,13 @@ describe('a file that cannot take more', () => {
     expect(idsIn(whole).sort((a, b) => a - b)).toEqual(range(400));
   });
 
-  // A full disk for real: a small tmpfs, which needs root (CI runs as root and always runs this).
-  const canMount = process.getuid?.() === 0 && spawnSync('mount', ['--version']).status === 0;
-  if (!canMount && !process.env.CI) console.warn('skipped the full-disk tests (ENOSPC on a tmpfs): they need root to mount one'); // eslint-disable-line no-console
-  describe.skipIf(!canMount && !process.env.CI)('ENOSPC on a small tmpfs', () => {
-    let disk: string;
-    beforeAll(async () => {
-      disk = join(dir, 'disk');
-      await mkdir(disk);
-      const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', disk], { encoding: 'utf8' });
-      if (mounted.status !== 0) throw new Error(`mount: ${mounted.stderr}`);
-    });
-    afterAll(() => {
-      if (disk) spawnSync('umount', [disk]);
-    });
-    const fill = (leave: number) => runShell(`rm -f ${disk}/filler; head -c $(( $(df --output=avail -B1 ${disk} | tail -1) - ${leave} )) /dev/zero > ${disk}/filler 2>/dev/null; true`);
+  describeOnSmallDisk('ENOSPC on a small tmpfs', () => dir, (disk) => {
+    const fill = (leave: number) => runShell(`rm -f ${disk()}/filler; head -c $(( $(df --output=avail -B1 ${disk()} | tail -1) - ${leave} )) /dev/zero > ${disk()}/filler 2>/dev/null; true`);
 
     it('on stdout: the audit file keeps whole lines, the message names the device error, and nothing is lost on resume', async () => {
       const stream = await lab.activityStream({ name: 'enospc-out', shards: 2 });
       await stream.put(records(stream, 0, 150, 2));
-      const audit = join(disk, 'audit.ndjson');
+      const audit = join(disk(), 'audit.ndjson');
       const checkpoint = join(dir, 'enospc-out.json');
       await fill(48 * 1024);
       const full = await runShell(`${das('enospc-out', '--checkpoint', checkpoint, '--no-follow', '--batch-size', '20')} >> ${audit}`);
@@ -166,7 +154,7 @@ describe('a file that cannot take more', () => {
       expect(full.stderr).toMatch(/no space left on device \(ENOSPC\)|the device took only part of the write/);
       expect(full.stderr).not.toContain('bug in das-read');
       expectWholeLines(await readFile(audit, 'utf8'));
-      await rm(join(disk, 'filler'));
+      await rm(join(disk(), 'filler'));
       const rest = await runShell(`${das('enospc-out', '--checkpoint', checkpoint, '--no-follow')} >> ${audit}`);
       expect(rest.code, rest.stderr).toBe(0);
       const whole = await readFile(audit, 'utf8');
@@ -178,7 +166,7 @@ describe('a file that cannot take more', () => {
     it('on the checkpoint: named, exit 1, no temporary file left, and the next run repeats rather than loses', async () => {
       const stream = await lab.activityStream({ name: 'enospc-cp' });
       await stream.put(records(stream, 0, 5));
-      const checkpoint = join(disk, 'cp', 'enospc-cp.json');
+      const checkpoint = join(disk(), 'cp', 'enospc-cp.json');
       const first = await runShell(das('enospc-cp', '--checkpoint', checkpoint, '--no-follow'));
       expect(first.code, first.stderr).toBe(0);
       await stream.put(records(stream, 5, 5));
@@ -187,8 +175,8 @@ describe('a file that cannot take more', () => {
       const full = await runShell(das('enospc-cp', '--checkpoint', checkpoint, '--no-follow'));
       expect(full.code).toBe(ExitCode.runtime);
       expect(full.stderr).toContain(`cannot save the checkpoint ${checkpoint}: no space left on device (ENOSPC)`);
-      expect(await readdir(join(disk, 'cp'))).toEqual(['enospc-cp.json']);
-      await rm(join(disk, 'filler'));
+      expect(await readdir(join(disk(), 'cp'))).toEqual(['enospc-cp.json']);
+      await rm(join(disk(), 'filler'));
       const rest = await runShell(das('enospc-cp', '--checkpoint', checkpoint, '--no-follow'));
       expect(sortedUnique([...idsIn(full.stdout), ...idsIn(rest.stdout)])).toEqual([5, 6, 7, 8, 9]);
       expect(idsIn(rest.stdout)).toContain(9);
@@ -218,14 +206,14 @@ describe('a file that cannot take more', () => {
       const good = await stream.producer.encode(activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(1)]));
       const { putRaw } = await import('../helpers/test-lab.js');
       await putRaw(lab, stream.streamName, [good, ...Array.from({ length: 3 }, () => Buffer.alloc(20_000, 0x41))]);
-      const deadLetter = join(disk, 'dl.ndjson');
+      const deadLetter = join(disk(), 'dl.ndjson');
       const checkpoint = join(dir, 'enospc-dl.json');
       await fill(8 * 1024);
       const full = await runShell(das('enospc-dl', '--checkpoint', checkpoint, '--no-follow', '--on-error', 'skip', '--dead-letter', deadLetter));
       expect(full.code).toBe(ExitCode.runtime);
       expect(full.stderr).toContain(`cannot keep 3 unreadable records in the dead-letter file ${deadLetter}: no space left on device (ENOSPC)`);
       expect(full.stderr).not.toMatch(/kept in/);
-      await rm(join(disk, 'filler'));
+      await rm(join(disk(), 'filler'));
       const rest = await runShell(das('enospc-dl', '--checkpoint', checkpoint, '--no-follow', '--on-error', 'skip', '--dead-letter', deadLetter));
       expect(rest.code, rest.stderr).toBe(0);
       expect(rest.stderr).toContain(`skipped 3 unreadable records; kept in ${deadLetter}`);
