@@ -21,6 +21,18 @@ async function openShards(kinesis: KinesisClient, streamName: string): Promise<S
  * Returns what was done, for the log.
  */
 export async function reshard(kinesis: KinesisClient, streamName: string, random: () => number): Promise<string> {
+  // The soak's own control-plane calls go through the gateway, where a LimitExceededException it armed for das-read may be waiting.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await reshardOnce(kinesis, streamName, random);
+    } catch (error) {
+      if ((error as { name?: string }).name !== 'LimitExceededException' || attempt >= 10) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  }
+}
+
+async function reshardOnce(kinesis: KinesisClient, streamName: string, random: () => number): Promise<string> {
   const open = await openShards(kinesis, streamName);
   const count = open.length;
   const actions = count <= 1 ? ['split', 'scale'] : count >= 4 ? ['merge', 'scale'] : ['split', 'merge', 'scale'];
