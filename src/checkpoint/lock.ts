@@ -89,7 +89,11 @@ export async function acquireLock(checkpointPath: string, owner: LockOwner, sett
     try {
       file = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw withSystemWords(error, `create the lock ${path}`);
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'EEXIST') {
+        const hint = code === 'EACCES' || code === 'EPERM' ? `das-read writes its lock and each new checkpoint beside the checkpoint: the user running it must be able to write ${dirname(path)} (its owner, as a rule: chown that user ${dirname(path)}).` : undefined;
+        throw withSystemWords(error, `create the lock ${path}`, hint);
+      }
     }
     if (file) {
       try {

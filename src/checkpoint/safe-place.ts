@@ -23,11 +23,14 @@ export async function assertSafeFolder(checkpointPath: string, uid: number | und
     throw withSystemWords(error, `look at the folder of the checkpoint ${checkpointPath}`);
   }
   if (uid !== undefined && info.uid !== uid && info.uid !== 0) {
-    throw unsafe(`the folder ${folder} of the checkpoint ${checkpointPath} belongs to another user (uid ${info.uid})`, `Keep checkpoints in a folder of your own (or root's): chown ${uid} ${folder}`);
+    throw unsafe(
+      `the checkpoint ${checkpointPath}: its folder ${folder} belongs to another user (uid ${info.uid}), not to the one running das-read (uid ${uid})`,
+      `Run das-read as the user who owns ${folder} (as cron runs it), or keep the checkpoint in a folder of your own.`,
+    );
   }
   if ((info.mode & WRITABLE_BY_OTHERS) !== 0 && (info.mode & STICKY) === 0) {
     throw unsafe(
-      `the folder ${folder} of the checkpoint ${checkpointPath} can be written by other users (mode ${octal(info.mode)}): any of them could replace the checkpoint`,
+      `the checkpoint ${checkpointPath}: its folder ${folder} can be written by ${writers(info.mode)} (mode ${octal(info.mode)}), so any of them could replace the checkpoint`,
       `chmod go-w ${folder} (or give it the sticky bit, chmod +t, as /tmp has)`,
     );
   }
@@ -43,14 +46,14 @@ export async function assertSafeFile(path: string, uid: number | undefined): Pro
     throw withSystemWords(error, `look at the checkpoint ${path}`);
   }
   if (info.isSymbolicLink()) {
-    throw unsafe(`the checkpoint ${path} is a symbolic link`, `das-read replaces its checkpoint by renaming a new file over it: give --checkpoint the file the link points at.`);
+    throw unsafe(`the checkpoint ${path}: it is a symbolic link`, `das-read replaces its checkpoint by renaming a new file over it: give --checkpoint the file the link points at.`);
   }
-  if (!info.isFile()) throw unsafe(`the checkpoint ${path} is not a regular file`, 'Name a file with --checkpoint.');
+  if (!info.isFile()) throw unsafe(`the checkpoint ${path}: it is not a regular file`, 'Name a file with --checkpoint.');
   if (uid !== undefined && info.uid !== uid) {
-    throw unsafe(`the checkpoint ${path} belongs to another user (uid ${info.uid}), not to the one running das-read (uid ${uid})`, `If its content is yours: chown ${uid} ${path}; else move it away and start over with --from.`);
+    throw unsafe(`the checkpoint ${path}: it belongs to another user (uid ${info.uid}), not to the one running das-read (uid ${uid})`, `Run das-read as its owner; or, if its content is yours, chown ${uid} ${path}; else move it away and start over with --from.`);
   }
   if ((info.mode & WRITABLE_BY_OTHERS) !== 0) {
-    throw unsafe(`the checkpoint ${path} can be written by other users (mode ${octal(info.mode)})`, `Check its content, then chmod 600 ${path}`);
+    throw unsafe(`the checkpoint ${path}: it can be written by ${writers(info.mode)} (mode ${octal(info.mode)})`, `Check its content, then chmod 600 ${path}`);
   }
   return info;
 }
@@ -58,5 +61,8 @@ export async function assertSafeFile(path: string, uid: number | undefined): Pro
 function unsafe(message: string, hint: string): UserError {
   return new UserError(`refusing ${message}`, ExitCode.usage, hint);
 }
+
+/** Who besides the owner may write, in words: a group of several users counts as others, as ssh counts it. */
+const writers = (mode: number) => (mode & 0o020 ? (mode & 0o002 ? 'its group and every user' : 'its group') : 'every user');
 
 const octal = (mode: number) => (mode & 0o7777).toString(8).padStart(4, '0');

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-kinesis';
-import { mkdir, mkdtemp, open, readFile, rename, unlink, utimes, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, open, readFile, rename, unlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -236,4 +236,29 @@ describe('the lock, under a holder that stops or loses it', () => {
     expect({ lines: lines.length, distinct: new Set(lines).size }).toEqual({ lines: 20, distinct: 20 });
     expect(idsIn(lines.join('\n'))).toEqual(Array.from({ length: 20 }, (_, i) => i));
   }, 90_000);
+});
+
+// Another user for real: setpriv (util-linux) drops root's rights for one run.
+const asNobody = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : undefined;
+describe.skipIf(!asNobody)('a checkpoint folder the running user cannot write', () => {
+  it('is named, with what das-read writes there and who must own it, exit 1, before anything is read', async () => {
+    const stream = await lab.activityStream({ name: 'not-writable' });
+    await stream.put(records(stream, 0, 2));
+    const place = await mkdtemp(join(tmpdir(), 'das-read-nobody-'));
+    await mkdir(join(place, 'lib'));
+    await chmod(place, 0o755);
+    await chmod(join(place, 'lib'), 0o755);
+    const checkpoint = join(place, 'lib', 'prod.json');
+    const [command, ...options] = asNobody ?? [];
+    const run = spawn(command ?? 'false', [...options, process.execPath, BIN, '--cluster', 'not-writable', '--endpoint-url', lab.endpoint, '--checkpoint', checkpoint, '--no-follow'], { env: userEnv() });
+    let stdout = '';
+    let stderr = '';
+    run.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    run.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => run.on('close', resolve));
+    expect(code, stderr).toBe(ExitCode.runtime);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(`cannot create the lock ${checkpoint}.lock: permission denied (EACCES)`);
+    expect(stderr).toContain(`the user running it must be able to write ${join(place, 'lib')}`);
+  });
 });

@@ -223,7 +223,7 @@ describe('a checkpoint others could have written', () => {
     const file = join(open, 'checkpoint.json');
     const refused = await read(['--cluster', name, '--checkpoint', file]);
     expect(refused.code).toBe(ExitCode.usage);
-    expect(refused.stderr).toContain(`the folder ${open} of the checkpoint ${file} can be written by other users (mode 0777)`);
+    expect(refused.stderr).toContain(`the checkpoint ${file}: its folder ${open} can be written by its group and every user (mode 0777)`);
     expect(refused.stderr).toContain(`chmod go-w ${open}`);
     expect(refused.ids).toEqual([]);
 
@@ -232,7 +232,7 @@ describe('a checkpoint others could have written', () => {
     await chown(file, 65534, 65534);
     const theirs = await read(['--cluster', name, '--checkpoint', file]);
     expect(theirs.code).toBe(ExitCode.usage);
-    expect(theirs.stderr).toContain(`the checkpoint ${file} belongs to another user (uid 65534)`);
+    expect(theirs.stderr).toContain(`the checkpoint ${file}: it belongs to another user (uid 65534)`);
     await chown(file, 0, 0);
     await chmod(file, 0o666);
     const writable = await read(['--cluster', name, '--checkpoint', file]);

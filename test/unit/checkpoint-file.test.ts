@@ -188,7 +188,7 @@ describe('where the checkpoint is kept', () => {
     const file = join(open, 'prod.json');
     await saveCheckpoint(file, valid).catch(() => {});
     const error = await refusal(file);
-    expect(error.message).toContain(`the folder ${open} of the checkpoint ${file} can be written by other users (mode 0777)`);
+    expect(error.message).toContain(`the checkpoint ${file}: its folder ${open} can be written by its group and every user (mode 0777)`);
     expect(error.hint).toContain(`chmod go-w ${open}`);
     await chmod(open, 0o775);
     await refusal(file);
@@ -200,11 +200,11 @@ describe('where the checkpoint is kept', () => {
     await saveCheckpoint(file, valid);
     expect(await loadCheckpoint(file, ME)).toEqual(valid);
     await chmod(file, 0o620);
-    expect((await refusal(file)).message).toContain(`the checkpoint ${file} can be written by other users (mode 0620)`);
+    expect((await refusal(file)).message).toContain(`the checkpoint ${file}: it can be written by its group (mode 0620)`);
     await chmod(file, 0o600);
     await chown(file, OTHER, OTHER);
     const error = await refusal(file);
-    expect(error.message).toContain(`the checkpoint ${file} belongs to another user (uid ${OTHER})`);
+    expect(error.message).toContain(`the checkpoint ${file}: it belongs to another user (uid ${OTHER})`);
     expect(error.hint).toContain(`chown ${ME} ${file}`);
   });
 

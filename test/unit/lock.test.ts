@@ -133,7 +133,7 @@ describe('acquireLock', () => {
     await chmod(open, 0o777);
     const error = await caught(acquireLock(join(open, 'prod.json'), owner(1)));
     expect(error?.exitCode).toBe(ExitCode.usage);
-    expect(error?.message).toContain(`the folder ${open} of the checkpoint`);
+    expect(error?.message).toContain(`its folder ${open} can be written by`);
   });
 });
 
