@@ -14,8 +14,9 @@ export async function showAction(flags: FlagsOf<'show'> & { files: string[] }, c
   const inputs: ShowInput[] = savedInputs(flags.files, io, 'files to show', 'das-read show /var/log/das/prod.ndjson.1.gz -o pretty');
   const log = context.log({ color: options.color, quiet: options.quiet, debug: options.debug });
   const summary = await showCommand(inputs, { ...options, maxLineBytes: DEFAULT_MAX_RECORD_BYTES }, { stdout: io.stdout, chalk: chalkFor(io, 'stdout', options.color), log, layout: layoutOf(options, io), signal: context.signal });
-  if (summary.unreadable > 0) log.warn(`${summary.unreadable} line${summary.unreadable === 1 ? '' : 's'} could not be read; exit ${ExitCode.unreadableRecord}`);
-  return context.interrupted() ?? showExitCode(summary);
+  const exitCode = showExitCode(summary);
+  if (summary.unreadable > 0) log.warn(`${summary.unreadable} line${summary.unreadable === 1 ? '' : 's'} could not be read; exit ${exitCode}${exitCode === ExitCode.unreadableRecord ? '' : ' (a file that could not be opened says more)'}`);
+  return context.interrupted() ?? exitCode;
 }
 
 /** A file that could not be opened outweighs a line that could not be read; either is said by the exit code. */

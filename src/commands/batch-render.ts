@@ -127,7 +127,7 @@ function keyFailure(error: DataKeyRecordError, later: readonly { decoded?: unkno
   return new UserError(
     `KMS will not open the data keys of this stream: ${error.reason} (first at ${error.position.place ?? `record ${error.position.sequenceNumber} in ${error.position.shardId}`})`,
     undefined,
-    `${error.hint ? `${error.hint}\n` : ''}das-read stops here whatever --on-error says: the events before it are written (and checkpointed: the next run starts at this record).`,
+    `${error.hint ? `${error.hint}\n` : ''}das-read stops here whatever --on-error says: the events before it are written (with --checkpoint, saved: the next run starts at this record).`,
     { cause: error },
   );
 }

@@ -85,6 +85,18 @@ describe('das-read show', () => {
     expect(io.stderr.text).toContain(`cannot read ${join(dir, 'missing.ndjson')}: no such file or directory (ENOENT)`);
   });
 
+  it('a bad line and a missing file: the exit code the words name is the one it ends with', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'das-read-show-'));
+    await writeFile(join(dir, 'bad.ndjson'), `${line(1)}\n{"not json\n`);
+    const io = memoryIO();
+    const code = await run(['show', join(dir, 'bad.ndjson'), join(dir, 'missing.ndjson')], io);
+    expect(code).toBe(ExitCode.runtime);
+    expect(io.stderr.text).toContain('1 line could not be read; exit 1 (a file that could not be opened says more)');
+    const alone = memoryIO();
+    expect(await run(['show', join(dir, 'bad.ndjson')], alone)).toBe(ExitCode.unreadableRecord);
+    expect(alone.stderr.text).toMatch(/1 line could not be read; exit 3\n/);
+  });
+
   it('gzip data cut short: the events before the cut are shown, the file is named, exit 3', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'das-read-show-'));
     const many = Array.from({ length: 3000 }, (_, n) => line(n, { commandText: `select ${Math.random()}` })).join('\n') + '\n';
