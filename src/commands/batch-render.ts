@@ -79,21 +79,40 @@ export class BatchRenderer {
         continue;
       }
       const record = outcome.decoded;
-      this.records++;
-      this.#failedInARow = 0;
       let index = handled(raw.shardId, raw.sequenceNumber);
       const count = record.eventCount;
-      const kept: number[] = [];
-      for (; index < count && !full; index++) {
-        if (!this.#keeps(record, index)) continue;
-        if (format.wholeRecord) kept.push(index);
-        else if (format.into) format.into(text, record, index);
-        else text.append(format(record, index));
-        this.options.onEvent?.(record.events[index] as DasEvent);
-        this.events++;
-        full = maxEvents !== undefined && this.events >= maxEvents;
+      // A record is written whole or not at all: its text is made apart, and joins the batch's once all of it is made.
+      const own = new Utf8Builder();
+      const written: DasEvent[] = [];
+      let recordFull: boolean = full;
+      try {
+        const kept: number[] = [];
+        for (; index < count && !recordFull; index++) {
+          if (!this.#keeps(record, index)) continue;
+          if (format.wholeRecord) kept.push(index);
+          else if (format.into) format.into(own, record, index);
+          else own.append(format(record, index));
+          written.push(record.events[index] as DasEvent);
+          recordFull = maxEvents !== undefined && this.events + written.length >= maxEvents;
+        }
+        if (format.wholeRecord && kept.length > 0) own.append(format.wholeRecord(record, kept));
+      } catch (error) {
+        // Content no output can hold (a field of a shape no formatter expects): this record's problem, under the policy, never the run's.
+        const reason = `its events cannot be written in this form (${error instanceof Error ? `${error.name}: ${error.message.slice(0, 120)}` : 'an error'})`;
+        const refused = new RecordError({ shardId: raw.shardId, sequenceNumber: raw.sequenceNumber, ...(raw.place ? { place: raw.place } : {}) }, reason, undefined, { cause: error });
+        failure = this.#refusal(refused, batch.outcomes.slice(place + 1));
+        if (failure !== undefined) break;
+        this.options.log.warn(`skipped: ${refused.message}`);
+        dead.push(deadLetterOf(raw, reason));
+        progress.push(at);
+        continue;
       }
-      if (format.wholeRecord && kept.length > 0) text.append(format.wholeRecord(record, kept));
+      for (const bytes of own.take()) text.appendBytes(bytes);
+      for (const event of written) this.options.onEvent?.(event);
+      this.records++;
+      this.events += written.length;
+      this.#failedInARow = 0;
+      full = recordFull;
       progress.push({ ...at, ...(index < count ? { eventIndex: index } : {}) });
       if (full) break;
     }

@@ -95,14 +95,14 @@ export async function showCommand(inputs: readonly ShowInput[], options: ShowOpt
             continue;
           }
           if (!options.includeHeartbeats && event.type === 'heartbeat') continue;
-          if (filter && !filter(event)) continue;
           let rendered: string;
           try {
+            if (filter && !filter(event)) continue;
             rendered = render(event, line.text);
           } catch (error) {
-            // Past what V8 can build (a string too long, a stack too deep): this line's problem, not the file's.
-            if (!(error instanceof RangeError)) throw error;
-            bad(`${input.name}:${line.number}`, `cannot be written in this form (${error.message})`);
+            // Past what V8 can build (a string too long, a stack too deep), or a field of a shape no form expects: this line's problem, not the file's.
+            if (!(error instanceof Error) || error instanceof OutputClosedError) throw error;
+            bad(`${input.name}:${line.number}`, `cannot be written in this form (${error.name}: ${error.message.slice(0, 120)})`);
             continue;
           }
           text.append(rendered);

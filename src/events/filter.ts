@@ -1,6 +1,7 @@
 import type { DasEvent } from '../decode/types.js';
 import { UsageError } from '../errors.js';
 import { isFailure } from './outcome.js';
+import { fieldText } from './field-text.js';
 
 /** What to keep, as the flags say it: several values of one flag are alternatives, different flags all apply. */
 export interface EventFilterSpec {
@@ -36,7 +37,7 @@ const AURORA_SERVICE_USERS = new Set(['rdsadmin', 'rdsproxyadmin']);
 export function isServiceUser(event: DasEvent): boolean {
   const user = event.dbUserName;
   if (typeof user !== 'string') return false;
-  const engine = String(event.serverType ?? '').toUpperCase();
+  const engine = fieldText(event.serverType).toUpperCase();
   if (engine === 'ORACLE') return ORACLE_SERVICE_USERS.has(user);
   if (engine === 'SQLSERVER') return SQL_SERVER_SERVICE_USERS.has(user.toLowerCase());
   return AURORA_SERVICE_USERS.has(user);

@@ -3,6 +3,7 @@ import type { DasEvent } from '../decode/types.js';
 import { parseDasTime } from './das-time.js';
 import { isFailure } from './outcome.js';
 import { isServiceUser } from './filter.js';
+import { fieldText } from './field-text.js';
 
 /**
  * One DAS event as one OCSF 1.1.0 Datastore Activity event (class 6005), the version Amazon
@@ -53,7 +54,7 @@ const ACTIVITY_OF_COMMAND: Array<[RegExp, ActivityName]> = [
 
 /** The OCSF activity of an event: by its command, or for Aurora MySQL's QUERY by its statement. */
 export function activityOf(event: DasEvent): ActivityName {
-  const command = String(event.command ?? '').trim().toUpperCase();
+  const command = fieldText(event.command).trim().toUpperCase();
   const statement = command === 'QUERY' && typeof event.commandText === 'string' ? event.commandText.trim().toUpperCase() : '';
   for (const said of statement ? [statement, command] : [command]) {
     for (const [pattern, activity] of ACTIVITY_OF_COMMAND) if (pattern.test(said)) return activity;
@@ -72,7 +73,7 @@ const MAPPED = new Set([
 const MAX_STRING = 65_535;
 
 export function toOcsf(event: DasEvent, context: OcsfContext): OcsfEvent {
-  const serverType = String(event.serverType ?? '').toUpperCase();
+  const serverType = fieldText(event.serverType).toUpperCase();
   const engine = Object.hasOwn(ENGINES, serverType) ? ENGINES[serverType] : undefined;
   const activity = activityOf(event);
   const activityId = ACTIVITY[activity];
@@ -83,7 +84,7 @@ export function toOcsf(event: DasEvent, context: OcsfContext): OcsfEvent {
   for (const [field, value] of Object.entries(event)) if (!MAPPED.has(field)) unmapped[field] = value;
   if (activity !== 'Other' && event.command !== undefined) unmapped.command = event.command;
   // Only a table is OCSF's table; Oracle's objectType is the schema, and other types have no object of their own.
-  const isTable = String(event.objectType ?? '').toUpperCase() === 'TABLE';
+  const isTable = fieldText(event.objectType).toUpperCase() === 'TABLE';
   if (event.objectType !== undefined) unmapped.objectType = event.objectType;
   if (!isTable && event.objectName !== undefined && event.objectName !== null) unmapped.objectName = event.objectName;
   if (typeof event.commandText === 'string' && event.commandText.length > MAX_STRING) unmapped.commandText = event.commandText;
@@ -110,7 +111,7 @@ export function toOcsf(event: DasEvent, context: OcsfContext): OcsfEvent {
   const start = momentOf(event.startTime);
   const end = momentOf(event.endTime);
   const statement = text(event.commandText);
-  const code = event.exitCode === null || event.exitCode === undefined || event.exitCode === '' ? undefined : String(event.exitCode);
+  const code = event.exitCode === null || event.exitCode === undefined || event.exitCode === '' ? undefined : fieldText(event.exitCode);
   const detail = text(event.errorMessage)?.trim() ? text(event.errorMessage) : undefined;
   return {
     category_uid: CATEGORY_UID,
@@ -146,7 +147,7 @@ export function toOcsf(event: DasEvent, context: OcsfContext): OcsfEvent {
       log_name: 'Database Activity Stream',
       log_provider: 'das-read',
       ...(text(event.serverVersion) !== undefined ? { log_version: text(event.serverVersion) } : {}),
-      ...(event.command !== undefined && event.command !== null ? { event_code: String(event.command) } : {}),
+      ...(event.command !== undefined && event.command !== null ? { event_code: fieldText(event.command) } : {}),
       profiles: ['cloud'],
     },
     unmapped,

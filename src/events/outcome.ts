@@ -1,7 +1,8 @@
 import type { DasEvent } from '../decode/types.js';
+import { fieldText } from './field-text.js';
 
 /** SQL Server's audit says 1 for success and 0 for failure: the other engines the other way about. */
-const isSqlServer = (event: DasEvent) => String(event.serverType ?? '').toUpperCase() === 'SQLSERVER';
+const isSqlServer = (event: DasEvent) => fieldText(event.serverType).toUpperCase() === 'SQLSERVER';
 
 /** Commands that are a failure whatever the exit code says: logins refused. */
 const FAILED_COMMANDS = new Set(['LOGIN FAILED', 'AUTH FAILURE', 'FAILED_CONNECT']);
@@ -14,10 +15,10 @@ const SUCCESS_CODES = new Set(['', '0', '00000']);
  * an error message, a non-success exit code (SQL Server: 0), or a refused login.
  */
 export function isFailure(event: DasEvent): boolean {
-  if (FAILED_COMMANDS.has(String(event.command ?? '').toUpperCase())) return true;
+  if (FAILED_COMMANDS.has(fieldText(event.command).toUpperCase())) return true;
   if (typeof event.errorMessage === 'string' && event.errorMessage.trim() !== '') return true;
   const code = event.exitCode;
   if (code === null || code === undefined) return false;
-  if (isSqlServer(event)) return String(code) === '0';
-  return !SUCCESS_CODES.has(String(code).trim());
+  if (isSqlServer(event)) return fieldText(code) === '0';
+  return !SUCCESS_CODES.has(fieldText(code).trim());
 }

@@ -1,4 +1,5 @@
 import type { DasEvent } from '../decode/types.js';
+import { fieldText } from './field-text.js';
 
 /** What stands where a value was. */
 export const PLACEHOLDER = '?';
@@ -114,7 +115,7 @@ function endOfQuoted(sql: string, start: number, quote: string, backslashes: boo
 }
 
 /** MySQL, outside ANSI_QUOTES, quotes strings with double quotes too. */
-const isMySql = (event: DasEvent) => /mysql/i.test(String(event.serverType ?? ''));
+const isMySql = (event: DasEvent) => /mysql/i.test(fieldText(event.serverType));
 
 /** The event with the values of its SQL, its bind parameters and its error replaced: the shape of every statement stays. */
 export function redactEvent(event: DasEvent): DasEvent {

@@ -2,6 +2,7 @@ import type { DasEvent } from '../decode/types.js';
 import { parseDasTime } from './das-time.js';
 import { isFailure } from './outcome.js';
 import { redactSql } from './redact.js';
+import { fieldText } from './field-text.js';
 
 /** Counts by name, most first. */
 export class Counter {
@@ -51,6 +52,4 @@ export class EventTally {
   }
 }
 
-function text(value: unknown): string {
-  return value === null || value === undefined ? '' : String(value);
-}
+const text = fieldText;

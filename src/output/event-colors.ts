@@ -1,5 +1,6 @@
 import type { ChalkInstance } from 'chalk';
 import type { DasEvent } from '../decode/types.js';
+import { fieldText } from '../events/field-text.js';
 
 type Color = 'red' | 'yellow' | 'green' | 'blue' | 'magenta';
 
@@ -25,6 +26,4 @@ export function colorOf(chalk: ChalkInstance, event: DasEvent): (text: string) =
 }
 
 
-function text(value: unknown): string {
-  return value === null || value === undefined ? '' : String(value);
-}
+const text = fieldText;

@@ -4,6 +4,7 @@ import { visible } from './visible.js';
 import { isFailure } from '../events/outcome.js';
 import { formatMoment, parseDasTime } from '../events/das-time.js';
 import { colorOf } from './event-colors.js';
+import { fieldText } from '../events/field-text.js';
 
 /** How a pretty line is laid out: its zone, and the terminal's width (none: each line in full). */
 export interface PrettyLayout {
@@ -111,15 +112,12 @@ function timeOf(event: DasEvent, utc: boolean, compact: boolean): string {
 function failure(event: DasEvent): string {
   const error = text(event.errorMessage).trim();
   const code = text(event.exitCode).trim();
-  const label = String(event.serverType ?? '').toUpperCase() === 'POSTGRESQL' ? 'SQLSTATE' : 'exit code';
+  const label = fieldText(event.serverType).toUpperCase() === 'POSTGRESQL' ? 'SQLSTATE' : 'exit code';
   if (error) return `${error}${code ? ` (${label} ${code})` : ''}`;
   return code ? `${label} ${code}` : 'no reason given';
 }
 
-function text(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  return String(value);
-}
+const text = fieldText;
 
 function who(event: DasEvent): string {
   const user = text(event.dbUserName) || '?';

@@ -110,3 +110,21 @@ describe('das-read show', () => {
     expect(io.stderr.text).toMatch(/cut\.gz: .*the rest of it cannot be read/);
   });
 });
+
+describe('field values of shapes no engine sends, chosen by whoever writes the trail', () => {
+  // An object whose toString is no function: String() of it throws; one whose toString is one would be obeyed.
+  const ODD: unknown[] = [{ toString: 1 }, { toString: 'x', valueOf: 2 }, ['a', { b: 1 }], 12.5, true];
+  const FIELDS = ['command', 'dbUserName', 'serverType', 'objectType', 'exitCode', 'class', 'databaseName', 'remoteHost', 'clientApplication', 'errorMessage', 'commandText', 'logTime'];
+  it.each([['ndjson', ''], ['json', ''], ['ocsf', ''], ['pretty', ''], ['ocsf', '--redact'], ['pretty', '--redact'], ['json', '--redact']])('-o %s %s: every line shown, none refused', async (form, extra) => {
+    const dir = await mkdtemp(join(tmpdir(), 'das-read-show-odd-'));
+    const lines = [JSON.stringify(postgresEvent(0))];
+    for (const [n, value] of ODD.entries()) lines.push(JSON.stringify({ ...postgresEvent(n + 1), ...Object.fromEntries(FIELDS.map((field) => [field, value])) }));
+    lines.push(JSON.stringify(postgresEvent(99)));
+    await writeFile(join(dir, 'odd.ndjson'), `${lines.join('\n')}\n`);
+    const io = memoryIO();
+    const code = await run(['show', join(dir, 'odd.ndjson'), '-o', form as string, ...(extra ? [extra] : [])], io);
+    expect(code, io.stderr.text).toBe(ExitCode.ok);
+    expect(io.stderr.text).not.toMatch(/could not be read|unexpected error/);
+    if (form !== 'json') expect(io.stdout.lines()).toHaveLength(lines.length);
+  });
+});

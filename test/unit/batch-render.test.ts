@@ -1,0 +1,56 @@
+import { Writable } from 'node:stream';
+import { Chalk } from 'chalk';
+import { describe, expect, it } from 'vitest';
+import { BatchRenderer } from '../../src/commands/batch-render.js';
+import { openActivityRecord } from '../../src/decode/activity-record.js';
+import { DecodedActivityRecord } from '../../src/decode/decoded-record.js';
+import type { DecodedBatch } from '../../src/decode/decode-stage.js';
+import { RecordError } from '../../src/errors.js';
+import { Diagnostics } from '../../src/output/diagnostics.js';
+import type { EventFormatter } from '../../src/output/event-format.js';
+import { activityRecord, postgresEvent } from '../../lab/src/synthetic-events.js';
+
+const raw = (n: number) => ({ shardId: 'shardId-000000000000', sequenceNumber: String(n), data: Buffer.from(`record ${n}`) });
+const decoded = (n: number, events: number) =>
+  new DecodedActivityRecord({ shardId: 'shardId-000000000000', sequenceNumber: String(n), version: '1.1' }, openActivityRecord(JSON.stringify(activityRecord('cluster-X', 'db-A', Array.from({ length: events }, (_, e) => postgresEvent(n * 10 + e))))));
+const batch = (...records: number[]): DecodedBatch => ({ shardId: 'shardId-000000000000', shardEnded: false, outcomes: records.map((n) => ({ raw: raw(n), decoded: decoded(n, 3) })) });
+
+/** Writes each event's statement id; throws at the second event of record 2, as a formatter meeting content it cannot hold would. */
+const fragile: EventFormatter = (record, index) => {
+  const id = (record.events[index] as { statementId: number }).statementId;
+  if (id === 21) throw new TypeError('Cannot convert object to primitive value');
+  return `${id}\n`;
+};
+
+function renderer(onError: 'fail' | 'skip') {
+  let said = '';
+  const stderr = new Writable({ write: (chunk: Buffer, _encoding, done) => ((said += chunk.toString()), done()) });
+  const seen: number[] = [];
+  const render = new BatchRenderer({ format: fragile, includeHeartbeats: false, onError, log: new Diagnostics(stderr, new Chalk({ level: 0 }), false), onEvent: (event) => seen.push(event.statementId as number) });
+  return { render, said: () => said, seen };
+}
+
+describe('a record whose events no form can write', () => {
+  it('under fail: the records before it written, none of its events, the run stopped there as at any unreadable record', () => {
+    const { render, seen } = renderer('fail');
+    const out = render.render(batch(1, 2, 3));
+    expect(Buffer.concat(out.text).toString()).toBe('10\n11\n12\n');
+    expect(out.progress.map((step) => step.sequenceNumber)).toEqual(['1']);
+    expect(out.failure).toBeInstanceOf(RecordError);
+    expect((out.failure as RecordError).message).toBe('cannot read record 2 in shardId-000000000000: its events cannot be written in this form (TypeError: Cannot convert object to primitive value)');
+    expect(seen).toEqual([10, 11, 12]);
+    expect(render.events).toBe(3);
+  });
+
+  it('under skip: written whole or not at all, kept in the dead letter, and the records after it written', () => {
+    const { render, said, seen } = renderer('skip');
+    const out = render.render(batch(1, 2, 3));
+    expect(Buffer.concat(out.text).toString()).toBe('10\n11\n12\n30\n31\n32\n');
+    expect(out.progress.map((step) => step.sequenceNumber)).toEqual(['1', '2', '3']);
+    expect(out.dead).toHaveLength(1);
+    expect(out.failure).toBeUndefined();
+    expect(seen).toEqual([10, 11, 12, 30, 31, 32]);
+    expect(render.events).toBe(6);
+    expect(said()).toContain('skipped: cannot read record 2 in shardId-000000000000: its events cannot be written');
+  });
+});
