@@ -33,11 +33,13 @@ function base64Field(fields: Record<string, unknown>, name: string): Uint8Array 
 }
 
 /**
- * A field's value in a message: whoever writes the stream chose it, so a string is quoted short and
- * anything else only named (quoting a value nested thousands deep would end the stack, not the record).
+ * A field's value in a message: whoever writes the stream or the archive chose it, and a message
+ * never quotes content (under --redact neither). A version that looks like one is shown, as it
+ * says what das-read would need; anything else only by its kind (quoting a value nested thousands
+ * deep would end the stack, not the record).
  */
 function described(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === 'string') return /^\d{1,4}(\.\d{1,4}){0,3}$/.test(value) ? JSON.stringify(value) : `a string of ${value.length} characters`;
   if (value === undefined || value === null || typeof value === 'number' || typeof value === 'boolean') return String(value);
   return Array.isArray(value) ? 'an array' : 'an object';
 }
