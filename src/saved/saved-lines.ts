@@ -1,6 +1,6 @@
-import { pipeline, Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { Readable } from 'node:stream';
 import type { DasEvent } from '../decode/types.js';
+import { gunzipWhole } from './gunzip-whole.js';
 import { savedEventOf } from './saved-event.js';
 
 /** One line of a saved audit file: its text, or why it has none. */
@@ -47,8 +47,8 @@ export async function contentOf(source: Readable): Promise<{ content: AsyncItera
     })(),
   );
   if (head[0] !== GZIP_MAGIC[0] || head[1] !== GZIP_MAGIC[1]) return { content: all, gzipped: false };
-  // pipeline, not pipe: a source that fails fails the gunzip, and its reader with it.
-  return { content: pipeline(all, createGunzip(), () => {}), gzipped: true };
+  // A source that fails fails the gunzip, and its reader with it.
+  return { content: gunzipWhole(all), gzipped: true };
 }
 
 /**

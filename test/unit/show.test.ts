@@ -1,10 +1,10 @@
-import { gzipSync } from 'node:zlib';
+import { constants as zlibConstants, gunzipSync, gzipSync } from 'node:zlib';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { plainContent, savedLines, type SavedLine } from '../../src/saved/saved-lines.js';
+import { contentOf, plainContent, savedLines, type SavedLine } from '../../src/saved/saved-lines.js';
 import { run } from '../../src/cli/run.js';
 import { ExitCode } from '../../src/errors.js';
 import { memoryIO } from '../helpers/memory-io.js';
@@ -108,6 +108,39 @@ describe('das-read show', () => {
     expect(io.stdout.lines().length).toBeGreaterThan(100);
     expect(io.stdout.lines().every((text) => JSON.parse(text) !== undefined)).toBe(true);
     expect(io.stderr.text).toMatch(/cut\.gz: .*the rest of it cannot be read/);
+  });
+});
+
+describe('gzip with bytes after it that are not gzip', () => {
+  const many = Array.from({ length: 3000 }, (_, n) => JSON.stringify({ ...postgresEvent(n, { commandText: `select ${n}, '${'x'.repeat(n % 50)}'` }), eventId: `s:1:${n}` }));
+  const gz = gzipSync(`${many.join('\n')}\n`);
+  const half = gz.subarray(0, Math.floor(gz.length / 2));
+  // What the gunzip tool makes of the half before its end: its whole lines must all be shown.
+  const wholeInHalf = gunzipSync(half, { finishFlush: zlibConstants.Z_SYNC_FLUSH }).toString().split('\n').length - 1;
+  it.each([
+    ['a few bytes of something else', Buffer.concat([gz, Buffer.from('garbage')]), many.length],
+    ['a download cut short, then the whole file again', Buffer.concat([half, gz]), wholeInHalf],
+  ])('%s: every line zlib inflated before them is shown, then the file is named, exit 3', async (_, bytes, before) => {
+    const dir = await mkdtemp(join(tmpdir(), 'das-read-show-gz-'));
+    await writeFile(join(dir, 'trail.gz'), bytes);
+    const io = memoryIO();
+    const code = await run(['show', join(dir, 'trail.gz')], io);
+    expect(code).toBe(ExitCode.unreadableRecord);
+    expect(io.stdout.lines().slice(0, before)).toEqual(many.slice(0, before));
+    expect(io.stderr.text).toMatch(/trail\.gz.*the rest of it cannot be read/);
+  });
+
+  it('as the gunzip tool does: the same bytes before the refusal, however the input is cut into chunks', async () => {
+    const bytes = Buffer.concat([gz, Buffer.from('garbage')]);
+    for (const size of [1, 7, 4096, 70_000]) {
+      const chunks = Array.from({ length: Math.ceil(bytes.length / size) }, (_, i) => bytes.subarray(i * size, (i + 1) * size));
+      const { content } = await contentOf(Readable.from(chunks));
+      const made: Buffer[] = [];
+      await expect((async () => {
+        for await (const chunk of content) made.push(chunk);
+      })()).rejects.toMatchObject({ code: 'Z_DATA_ERROR' });
+      expect(Buffer.concat(made).toString()).toBe(`${many.join('\n')}\n`);
+    }
   });
 });
 
