@@ -24,6 +24,10 @@ export default defineConfig({
       AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
     },
     // One project a tier, each runnable alone: npm test -- --project unit (integ: local services; e2e: the built bin).
-    projects: ['unit', 'integ', 'e2e'].map((tier) => ({ extends: true, test: { name: tier, include: [`test/${tier}/**/*.test.ts`] } })),
+    // Unit tests call the formatters directly; das-read's commands load --redact's lexers themselves, and the other tiers hold them to it.
+    projects: ['unit', 'integ', 'e2e'].map((tier) => ({
+      extends: true,
+      test: { name: tier, include: [`test/${tier}/**/*.test.ts`], ...(tier === 'unit' ? { setupFiles: ['test/helpers/prepare-redaction.ts'] } : {}) },
+    })),
   },
 });

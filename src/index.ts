@@ -13,7 +13,7 @@ export type { ShardBatch } from './kinesis/shard-reader.js';
 export type { StartPosition } from './kinesis/positions.js';
 export { compileFilter, isServiceUser, type EventFilter, type EventFilterSpec } from './events/filter.js';
 export { isFailure } from './events/outcome.js';
-export { redactEvent, redactSql } from './events/redact.js';
+export { redactEvent, redactSql, prepareRedaction, engineOf, type Engine } from './events/redact.js';
 export { keeps } from './commands/batch-render.js';
 export { eventId, formatNdjson } from './output/ndjson.js';
 export { eventFormatter, type EventFormatter, type OcsfPlace } from './output/event-format.js';

@@ -1,3 +1,4 @@
+import { prepareRedaction } from '../events/redact.js';
 import type { Readable, Writable } from 'node:stream';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { createDecoder, type Decoder } from '../decode/decoder.js';
@@ -27,6 +28,8 @@ export interface DecodeOptions {
   deadLetter?: string;
   threads: number;
   maxRecordBytes: number;
+  /** The formatter redacts; its lexers are loaded first. */
+  redact?: boolean;
 }
 
 /** An archive: a file by name, or standard input. */
@@ -66,6 +69,7 @@ const BATCH_RECORDS = 250;
 export async function decodeCommand(inputs: readonly ArchiveInput[], options: DecodeOptions, deps: DecodeDeps): Promise<DecodeSummary> {
   const { log, signal } = deps;
   const summary: DecodeSummary = { events: 0, records: 0, skipped: 0, missing: 0, kmsDecryptCalls: 0 };
+  if (options.redact) await prepareRedaction();
   const deadLetter = options.deadLetter ? await DeadLetterFile.open(options.deadLetter) : undefined;
   const decoder = createDecoder({ kms: deps.kms, resourceId: options.resourceId, threads: options.threads, maxRecordBytes: options.maxRecordBytes });
   // Bytes that are no record at all go the way of a record that cannot be read: the same policy, the same report.

@@ -22,6 +22,7 @@ import { streamFacts } from '../kinesis/stream-summary.js';
 import { BatchWriter } from './batch-writer.js';
 import { compileFilter } from '../events/filter.js';
 import { EventTally } from '../events/tally.js';
+import { prepareRedaction } from '../events/redact.js';
 import { tailStart } from './tail.js';
 import { keeps } from './batch-render.js';
 import type { DasEvent } from '../decode/types.js';
@@ -110,6 +111,8 @@ export async function readCommand(options: ReadOptions, deps: ReadDeps): Promise
     // Before anything is read: what a dead run left is placed or cleared, its disk space freed.
     await lake?.prepare();
 
+    // --summary folds every statement's literals, as --redact takes them out: by the same lexers.
+    if (options.redact || options.summary) await prepareRedaction();
     const stop = new AbortController();
     const signal = AbortSignal.any([deps.signal, stop.signal]);
     const decoder = createDecoder({ kms: clients.kms, resourceId: target.resourceId, threads: options.threads, maxRecordBytes: options.maxRecordBytes, countDataKeys: options.summary });

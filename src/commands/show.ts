@@ -3,7 +3,7 @@ import type { ChalkInstance } from 'chalk';
 import type { DasEvent } from '../decode/types.js';
 import { DecodedActivityRecord } from '../decode/decoded-record.js';
 import { compileFilter, type EventFilterSpec } from '../events/filter.js';
-import { redactEvent } from '../events/redact.js';
+import { prepareRedaction, redactEvent } from '../events/redact.js';
 import { toOcsf, type OcsfEvent } from '../events/ocsf.js';
 import { plainContent, savedLines } from '../saved/saved-lines.js';
 import { MAX_REBUILT_DEPTH, savedEventOf } from '../saved/saved-event.js';
@@ -54,6 +54,7 @@ const WRITE_BYTES = 256 * 1024;
  * line that is not an event is named by file and line, and the rest is shown.
  */
 export async function showCommand(inputs: readonly ShowInput[], options: ShowOptions, deps: ShowDeps): Promise<ShowSummary> {
+  if (options.redact) await prepareRedaction();
   const filter = compileFilter(options.filter);
   const output = new OutputWriter(deps.stdout);
   const text = new Utf8Builder();

@@ -1,7 +1,7 @@
 import type { DasEvent } from '../decode/types.js';
 import { parseDasTime } from './das-time.js';
 import { isFailure } from './outcome.js';
-import { redactSql } from './redact.js';
+import { engineOf, redactSql } from './redact.js';
 import { fieldText } from './field-text.js';
 
 /** Counts by name, most first. */
@@ -39,7 +39,7 @@ export class EventTally {
     this.byDatabase.add(text(event.databaseName) || '-');
     this.byCommand.add(text(event.command) || '-');
     const sql = text(event.commandText).trim();
-    const shape = sql ? redactSql(sql, { doubleQuotedStrings: /mysql/i.test(text(event.serverType)) }).replace(/\s+/g, ' ') : '';
+    const shape = sql ? redactSql(sql, engineOf(event)).replace(/\s+/g, ' ') : '';
     if (shape) this.statements.add(shape);
     if (isFailure(event)) this.failed.add(shape || text(event.command) || '-');
     const moment = parseDasTime(text(event.logTime ?? event.startTime));

@@ -1,4 +1,4 @@
-import { compileFilter, eventFormatter, keeps, placeOfArn, targetFromStream, UserError, type Decoder, type EventFormatter, type RawRecord } from '../index.js';
+import { compileFilter, eventFormatter, keeps, placeOfArn, prepareRedaction, targetFromStream, UserError, type Decoder, type EventFormatter, type RawRecord } from '../index.js';
 import type { LambdaConfig } from './lambda-config.js';
 
 /** A record's events as the CLI's ndjson writes them, after the filters: what the function delivers. */
@@ -22,6 +22,7 @@ export function recordLines(config: LambdaConfig, decoderFor: (resourceId: strin
     return format;
   };
   return async (record, streamArn) => {
+    if (config.redact) await prepareRedaction();
     const decoded = await decoderFor(resourceIdOf(config, streamArn)).decode(record);
     const format = formatOf(streamArn);
     const lines: string[] = [];

@@ -17,6 +17,7 @@ import type { DasEvent } from '../../src/decode/types.js';
 import { ExitCode } from '../../src/errors.js';
 import { colourless } from '../../src/output/color.js';
 import { eventFormatter } from '../../src/output/event-format.js';
+import { prepareRedaction } from '../../src/events/redact.js';
 import { VERSION } from '../../src/version.js';
 import { memoryIO } from '../helpers/memory-io.js';
 import { startTestLab, type TestLab, type TestStream } from '../helpers/test-lab.js';
@@ -39,6 +40,8 @@ import { startTestLab, type TestLab, type TestStream } from '../helpers/test-lab
 let lab: TestLab;
 let dir: string;
 beforeAll(async () => {
+  // The expected text of the redacted form is made here, by the formatter das-read uses.
+  await prepareRedaction();
   lab = await startTestLab();
   dir = await mkdtemp(join(tmpdir(), 'das-read-invariant-'));
 });

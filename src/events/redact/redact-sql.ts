@@ -1,0 +1,110 @@
+import type { Lexed, SqlToken } from './sql-token.js';
+
+/** What stands where a value was. */
+export const PLACEHOLDER = '?';
+
+export interface RedactedSql {
+  text: string;
+  /** The values taken out, as written between their quotes: an error message or another field may quote them back. */
+  values: string[];
+}
+
+/** After PASSWORD [=], these words are the clause's own, not a password. */
+const NOT_PASSWORDS = new Set(['NULL', 'EXPIRE', 'DEFAULT', 'HISTORY', 'REUSE', 'REQUIRE', 'LOCK', 'UNLOCK', 'VERIFY', 'LIFE_TIME', 'GRACE_TIME', 'TO', 'FOR', '(']);
+/** SQL Server procedures whose arguments are, or hold, passwords: every argument goes, quoted or not. */
+const PASSWORD_PROCEDURES = new Set(['SP_ADDLOGIN', 'SP_PASSWORD', 'SP_ADDAPPROLE', 'SP_SETAPPROLE', 'SP_APPROLEPASSWORD', 'SP_ADDLINKEDSRVLOGIN', 'SP_CONTROL_DBMASTERKEY_PASSWORD']);
+
+/**
+ * The statement with every literal, comment body and password taken out and its shape kept
+ * (`WHERE email = ?`). Whatever the lexer did not read, and anything between tokens that is not
+ * white space, is not shown either: a statement is never passed through where it was not understood.
+ */
+export function redactLexed(sql: string, lexed: Lexed): RedactedSql {
+  const { tokens, readTo } = lexed;
+  const secret = passwordTokens(sql, tokens);
+  const values: string[] = [];
+  let out = '';
+  let at = 0;
+  for (const [index, token] of tokens.entries()) {
+    if (token.start < at || token.end > readTo) break;
+    const gap = sql.slice(at, token.start);
+    out += /^\s*$/.test(gap) ? gap : PLACEHOLDER;
+    at = token.end;
+    const text = sql.slice(token.start, token.end);
+    if (secret.has(index) || token.kind === 'string' || token.kind === 'number') {
+      values.push(...valuesOf(text));
+      out += PLACEHOLDER;
+    } else if (token.kind === 'comment') {
+      // A line comment's own newline, where its lexer counts it in, is kept: the next line stays code.
+      const newline = /[\r\n]+$/.exec(text)?.[0] ?? '';
+      out += text.startsWith('--') ? `--${PLACEHOLDER}${newline}` : text.startsWith('#') ? `#${PLACEHOLDER}${newline}` : text.startsWith('/*') ? `/*${PLACEHOLDER}*/` : PLACEHOLDER;
+    } else if (token.kind === 'word' && /^[0-9]/.test(text)) {
+      // MySQL reads 1_000 or 4111e as a name; to a reader it is a number.
+      values.push(text);
+      out += PLACEHOLDER;
+    } else if (token.kind === 'word' && tokens[index + 1]?.kind === 'string' && tokens[index + 1]?.start === token.end) {
+      // A prefix written against its quote (_utf8mb4'…', a dialect's E or N) is part of the literal.
+    } else {
+      out += text;
+    }
+  }
+  const tail = sql.slice(at, Math.max(at, readTo));
+  if (!/^\s*$/.test(tail)) out += PLACEHOLDER;
+  else out += tail + (readTo < sql.length ? PLACEHOLDER : '');
+  return { text: out, values };
+}
+
+/**
+ * The text between a literal's quotes (and its delimiters, for q'[…]'), as written and with its
+ * escapes read, or the literal as written when it has no quotes: the forms a message may quote back.
+ */
+function valuesOf(literal: string): string[] {
+  const body =
+    /^\$([A-Za-z_][A-Za-z0-9_]*)?\$([\s\S]*)\$\1\$$/.exec(literal)?.[2] ??
+    /^[nN]?[qQ]'([\s\S])([\s\S]*)[\s\S]'$/.exec(literal)?.[2] ??
+    /^[^'"]*['"]([\s\S]*)['"]$/.exec(literal)?.[1] ??
+    literal;
+  const unescaped = body.replace(/''/g, "'").replace(/""/g, '"').replace(/\\([\s\S])/g, '$1');
+  return unescaped === body ? [body] : [body, unescaped];
+}
+
+/**
+ * The tokens that stand where a password does, whatever their kind: after IDENTIFIED [WITH plugin]
+ * BY (and after a REPLACE that follows it), after PASSWORD [=] and OLD_PASSWORD [=], and every
+ * argument of SQL Server's password procedures. Comments between the words change nothing.
+ */
+function passwordTokens(sql: string, tokens: SqlToken[]): Set<number> {
+  const secret = new Set<number>();
+  const significant = tokens.map((token, index) => ({ token, index })).filter(({ token }) => token.kind !== 'comment');
+  const word = (at: number): string => {
+    const entry = significant[at];
+    if (!entry || entry.token.kind !== 'word') return entry ? sql.slice(entry.token.start, entry.token.end) : '';
+    // A keyword phrase ("SET PASSWORD", "IDENTIFIED BY") is one token: its last word is what follows.
+    return sql.slice(entry.token.start, entry.token.end).split(/\s+/).at(-1)?.toUpperCase() ?? '';
+  };
+  const words = (at: number): string[] => (significant[at]?.token.kind === 'word' ? sql.slice(significant[at].token.start, significant[at].token.end).toUpperCase().split(/\s+/) : []);
+  const mark = (at: number) => {
+    const entry = significant[at];
+    if (entry) secret.add(entry.index);
+  };
+  for (let at = 0; at < significant.length; at++) {
+    const here = words(at);
+    const last = here.at(-1) ?? '';
+    if (last === 'BY') {
+      const before = [...here.slice(0, -1), ...[1, 2, 3].flatMap((back) => words(at - back))];
+      if (before.includes('IDENTIFIED')) {
+        mark(at + 1);
+        if (word(at + 2) === 'REPLACE') mark(at + 3);
+      }
+    } else if (last === 'PASSWORD' || last === 'OLD_PASSWORD') {
+      const value = word(at + 1) === '=' ? at + 2 : at + 1;
+      if (!NOT_PASSWORDS.has(word(value))) mark(value);
+    } else if (PASSWORD_PROCEDURES.has(last)) {
+      for (let argument = at + 1; argument < significant.length && word(argument) !== ';'; argument++) {
+        const text = word(argument);
+        if (text !== ',' && text !== '=' && !text.startsWith('@')) mark(argument);
+      }
+    }
+  }
+  return secret;
+}
