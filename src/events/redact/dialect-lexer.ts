@@ -20,13 +20,15 @@ type TokenizerClass = new (options: DialectOptions['tokenizerOptions'], dialectN
  * string types: SQL Server's money (`$9999.99`, `£5`), Oracle's binary floats (`1.5e3f`, `2d`).
  */
 const MONEY = { regex: '[$\u00a2-\u00a5\u20a0-\u20cf][+-]?(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)' };
+/** Oracle's q'[…]' may run over lines; sql-formatter's own pattern stops at a newline. */
+const Q_QUOTE = { regex: "[Nn]?[Qq]'(?:(?<qtag>[^\\s<\\[({])[\\s\\S]*?\\k<qtag>|<[\\s\\S]*?>|\\[[\\s\\S]*?\\]|\\([\\s\\S]*?\\)|\\{[\\s\\S]*?\\})'" };
 const BINARY_FLOAT = { regex: '(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(?:[eE][+-]?[0-9]+)?[fFdD](?![A-Za-z0-9_$#])' };
 
 export type DialectName = 'mysql' | 'oracle' | 'sqlserver';
 
 const DIALECTS: Record<DialectName, DialectOptions> = {
   mysql,
-  oracle: { ...plsql, tokenizerOptions: { ...plsql.tokenizerOptions, stringTypes: [...plsql.tokenizerOptions.stringTypes, BINARY_FLOAT] } },
+  oracle: { ...plsql, tokenizerOptions: { ...plsql.tokenizerOptions, stringTypes: [Q_QUOTE, ...plsql.tokenizerOptions.stringTypes, BINARY_FLOAT] } },
   sqlserver: { ...transactsql, tokenizerOptions: { ...transactsql.tokenizerOptions, stringTypes: [...transactsql.tokenizerOptions.stringTypes, MONEY] } },
 };
 
@@ -67,17 +69,32 @@ function lexerOf(tokenizer: Tokenizer): SqlLexer {
       .map((token) => ({ start: token.start, end: token.start + token.raw.length, kind: kindOf(token.type) }));
   return (sql: string): Lexed => {
     try {
-      return { tokens: tokensOf(sql), readTo: sql.length };
+      return unclosedCut(sql, tokensOf(sql));
     } catch (error) {
       // It says where it stopped as a line and column; what came before it, it reads.
       const stop = stopOf(sql, error);
       try {
-        return { tokens: tokensOf(sql.slice(0, stop)), readTo: stop };
+        const read = unclosedCut(sql, tokensOf(sql.slice(0, stop)));
+        return { tokens: read.tokens, readTo: Math.min(stop, read.readTo) };
       } catch {
         return { tokens: [], readTo: 0 };
       }
     }
   };
+}
+
+/**
+ * A literal or comment never closed is no error to sql-formatter: it reads on through its body as
+ * other tokens. A block comment's opening read as operators, or Oracle's q or nq against a quote
+ * (a q'…' closed would be one string), is where reading stops.
+ */
+function unclosedCut(sql: string, tokens: SqlToken[]): Lexed {
+  const open = tokens.findIndex(
+    (token, index) =>
+      (token.kind !== 'comment' && sql.startsWith('/*', token.start)) ||
+      (token.kind === 'word' && /^n?q$/i.test(sql.slice(token.start, token.end)) && tokens[index + 1]?.start === token.end && sql[token.end] === "'"),
+  );
+  return open === -1 ? { tokens, readTo: sql.length } : { tokens: tokens.slice(0, open), readTo: (tokens[open] as SqlToken).start };
 }
 
 function stopOf(sql: string, error: unknown): number {
