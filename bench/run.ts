@@ -27,8 +27,8 @@ const out = outIndex > 0 ? (process.argv[outIndex + 1] ?? '') : new URL('./resul
 const KMS_DELAY_MS = 5;
 const KINESIS_SHARD_BYTES_PER_SECOND = 2 * 1024 * 1024;
 const size = quick
-  ? { records: 300, wide: 40, signed: 30, decodeRounds: 1, seedMs: 3_000, follow: 10, rssBytesPerSecond: 200_000 }
-  : { records: 20_000, wide: 1_000, signed: 500, decodeRounds: 3, seedMs: 10_000, follow: 50, rssBytesPerSecond: 2_000_000 };
+  ? { records: 300, wide: 40, signed: 30, decodeRounds: 1, seedMs: 3_000, follow: 10, rssBytesPerSecond: 200_000, redactPairs: 1 }
+  : { records: 20_000, wide: 1_000, signed: 500, decodeRounds: 3, seedMs: 10_000, follow: 50, rssBytesPerSecond: 2_000_000, redactPairs: 3 };
 const began = performance.now();
 const log = (line: string) => process.stderr.write(`[${((performance.now() - began) / 1000).toFixed(0).padStart(3)} s] ${line}\n`);
 
@@ -83,6 +83,18 @@ try {
   const kmsCalls = lab.kms.stats.decryptCalls - kmsBefore;
   if (drain.code !== 0) throw new Error(`das-read exited ${drain.code}`);
   const rawAfter = await rawDrain(lab.clients.kinesis, streamName, { recordsPerShard: partPerShard });
+
+  log('draining it again with --redact and without, in turns…');
+  // In turns, each pair close in time: the machine's pace drifts by a fifth within a minute.
+  const plainSeconds: number[] = [];
+  const redactSeconds: number[] = [];
+  for (let pair = 0; pair < size.redactPairs; pair++) {
+    for (const [args, into] of [[[], plainSeconds], [['--redact'], redactSeconds]] as const) {
+      const read = await dasReadDrain(lab.endpoint, cluster.identifier, args);
+      if (read.code !== 0) throw new Error(`das-read ${args.join(' ')} exited ${read.code}`);
+      into.push(read.seconds);
+    }
+  }
   const sdkOnly = await sdkDrain(lab.clients.kinesis, lab.clients.kms, resourceId, streamName, partPerShard);
   if (sdkOnly.events !== sdkOnly.records * main.spec.eventsPerRecord) throw new Error(`the SDK-only drain opened ${sdkOnly.events} events of ${sdkOnly.records} records`);
 
@@ -120,6 +132,8 @@ try {
     shardsPerProcess: decode10.bytesPerSecond / KINESIS_SHARD_BYTES_PER_SECOND,
     decodeFloorRatioSigned: decodeSigned.eventsPerSecond / floorSigned,
     drainShareOfSdkDrain: dasReadEventsPerSecond / sdkDrainEventsPerSecond,
+    // Events a second with --redact over without: the whole drain, each engine's lexer included.
+    redactShareOfRead: median(plainSeconds) / median(redactSeconds),
     details: {
       workerThreads: threads,
       floorEventsPerSecond: { events10: floor10, events100: floor100, signed: floorSigned },
@@ -144,6 +158,8 @@ try {
       rssEvents: main.spec.records * main.spec.eventsPerRecord,
       rssDrainSeconds: rss.seconds,
       rssConsumerBytesPerSecond: size.rssBytesPerSecond,
+      drainSecondsPlain: plainSeconds,
+      drainSecondsRedact: redactSeconds,
     },
   };
   mkdirSync(dirname(out), { recursive: true });
@@ -153,6 +169,12 @@ try {
 
 } finally {
   await lab.close();
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 /** The first 1/`share` of a workload's records: for the figures that are details, to keep the whole run short. */
@@ -180,6 +202,7 @@ function printTable(results: Record<string, unknown>) {
     atLeast('shardsPerProcess', 4),
     // das-read's drain over the SDK-only reader's, through the same server.
     atLeast('drainShareOfSdkDrain', 1.2),
+    atLeast('redactShareOfRead', 0.8),
     // Bounded by the local server, which takes 1.3 ms of CPU a record on the same cores: reported, not targets.
     reported('drainRatio'),
     detail('sdkDrain/server', 'sdkDrainRatio'),

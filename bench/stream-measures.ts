@@ -55,10 +55,10 @@ export async function rawDrain(kinesis: KinesisClient, streamName: string, optio
 }
 
 /** `das-read --no-follow -o ndjson > /dev/null`, as a user runs it, start-up included. */
-export async function dasReadDrain(endpoint: string, cluster: string): Promise<{ seconds: number; code: number | null }> {
+export async function dasReadDrain(endpoint: string, cluster: string, extraArgs: readonly string[] = []): Promise<{ seconds: number; code: number | null }> {
   const devNull = openSync('/dev/null', 'w');
   const started = performance.now();
-  const child = spawn(process.execPath, [BIN, '--cluster', cluster, '--no-follow', '-o', 'ndjson'], { env: dasReadEnv(endpoint), stdio: ['ignore', devNull, 'inherit'] });
+  const child = spawn(process.execPath, [BIN, '--cluster', cluster, '--no-follow', '-o', 'ndjson', ...extraArgs], { env: dasReadEnv(endpoint), stdio: ['ignore', devNull, 'inherit'] });
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   closeSync(devNull);
   return { seconds: (performance.now() - started) / 1000, code };
