@@ -146,7 +146,7 @@ export const COMMAND_FLAGS = {
   status: [...DATABASE, ...AWS, 'statusOutput', 'debug'],
   start: [...DATABASE, ...AWS, ...TRANSITION, 'kmsKey', 'mode', 'engineNativeAuditFields'],
   stop: [...DATABASE, ...AWS, ...TRANSITION, 'yes'],
-  show: [...SHOWING, 'quiet', 'debug'],
+  show: ['from', 'until', ...SHOWING.slice(0, -3), 'summary', ...SHOWING.slice(-3), 'quiet', 'debug'],
   decode: [...DATABASE, 'resourceId', ...AWS, 'maxEvents', 'onError', 'deadLetter', 'maxRecordBytes', 'threads', ...SHOWING, 'verbose', 'quiet', 'debug'],
   lab: ['port', 'postgres', 'rate', 'debug'],
   demo: ['seconds', 'postgres', 'debug'],
@@ -160,6 +160,11 @@ const WORDING: Partial<Record<CommandName, Partial<Record<FlagName, string>>>> =
   start: { applyImmediately: 'start now rather than in the next maintenance window', wait: 'wait until the stream is started' },
   stop: { applyImmediately: 'stop now rather than in the next maintenance window', wait: 'wait until the stream is stopped' },
   demo: { postgres: 'use a real PostgreSQL with pgbench and pgaudit' },
+  show: {
+    from: 'only events logged at or after this time (UTC unless zoned) or duration ago: 90s, 15m, 2h',
+    until: 'only events logged at or before this time or duration ago',
+    summary: 'at the end (or on Ctrl-C), a table on stderr of the events written: by class, user, database, command; top and failed statements; a bar a minute',
+  },
   decode: {
     cluster: 'the Aurora DB cluster the records are from (identifier or ARN): RDS gives its resource id',
     instance: 'the RDS for Oracle / SQL Server DB instance the records are from (identifier or ARN)',
