@@ -18,13 +18,18 @@ function parseMoment(text: string, now: Date): Date | undefined {
 }
 
 /** The words of `--from` that name a place in a stream, not a time. */
-const STREAM_PLACES: Record<string, StartPosition['type']> = { 'trim-horizon': 'TRIM_HORIZON', oldest: 'TRIM_HORIZON', latest: 'LATEST', now: 'LATEST' };
+const STREAM_PLACES = new Map<string, 'TRIM_HORIZON' | 'LATEST'>([
+  ['trim-horizon', 'TRIM_HORIZON'],
+  ['oldest', 'TRIM_HORIZON'],
+  ['latest', 'LATEST'],
+  ['now', 'LATEST'],
+]);
 const FROM_TIMES = 'a time (2026-11-25T08:00:00Z) or a duration ago (90s, 15m, 2h)';
 
 /** `--from`: trim-horizon, latest, a time or a duration ago. */
 export function parseFrom(text: string, now: Date): StartPosition {
-  const place = STREAM_PLACES[text.trim().toLowerCase()];
-  if (place === 'TRIM_HORIZON' || place === 'LATEST') return { type: place };
+  const place = STREAM_PLACES.get(text.trim().toLowerCase());
+  if (place) return { type: place };
   const moment = parseMoment(text, now);
   if (!moment) throw new UsageError(`--from "${text}" is not a position`, `Use trim-horizon, latest, ${FROM_TIMES}.`);
   return { type: 'AT_TIMESTAMP', timestamp: notFuture(moment, now) };
@@ -33,7 +38,7 @@ export function parseFrom(text: string, now: Date): StartPosition {
 /** `show --from`: a time or a duration ago, as a read's; a saved file has no stream to take a place in. */
 export function parseFromTime(text: string, now: Date): Date {
   const word = text.trim().toLowerCase();
-  if (STREAM_PLACES[word]) {
+  if (STREAM_PLACES.has(word)) {
     throw new UsageError(`--from ${word} is a place in a live stream: a saved file has only its events' times`, `Use ${FROM_TIMES}; without --from every event is shown.`);
   }
   const moment = parseMoment(text, now);

@@ -94,6 +94,7 @@ describe('show --from / --until as flags', () => {
 
   it.each([
     [{ from: 'yesterday' }, /--from "yesterday" is not a time/],
+    [{ from: 'constructor' }, /--from "constructor" is not a time/],
     [{ from: '2027-01-01T00:00:00Z' }, /is in the future/],
     [{ until: 'soon' }, /--until "soon" is not a time/],
     [{ from: '1h', until: '2h' }, /is not after --from/],
