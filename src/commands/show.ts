@@ -45,7 +45,7 @@ export interface ShowDeps {
 
 export interface ShowSummary {
   events: number;
-  /** Lines read, but for empty ones. */
+  /** Lines read, but for blank ones. */
   lines: number;
   /** Lines that are not an event, and gzip data that ends early: each reported with its place. */
   unreadable: number;
@@ -100,6 +100,7 @@ export async function showCommand(inputs: readonly ShowInput[], options: ShowOpt
       try {
         for await (const line of savedLines(await plainContent(source), options.maxLineBytes)) {
           if (line.problem !== undefined) {
+            summary.lines++;
             bad(`${input.name}:${line.number}`, line.problem);
             continue;
           }

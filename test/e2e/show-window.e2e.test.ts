@@ -49,7 +49,7 @@ describe('show --from / --until', () => {
     expect(until.code).toBe(ExitCode.ok);
   });
 
-  it('with the other filters and forms: the window and --user both apply, -o pretty shows the same events', async () => {
+  it('with the other filters and forms: the window and --class both apply, -o pretty shows the same events', async () => {
     const result = await runBin(['show', '-o', 'pretty', '--utc', '--from', FROM, '--until', UNTIL, '--class', 'READ', file]);
     expect(result.code).toBe(ExitCode.ok);
     expect(result.stdout.trim().split('\n').map((line) => line.slice(0, 23))).toEqual(['2026-11-25 09:00:00.000', '2026-11-25 10:00:00.000', '2026-11-25 09:45:00.000']);
@@ -92,6 +92,17 @@ describe('show --summary', () => {
     expect(shown(result.stdout)).toEqual(LINES);
     expect(result.stderr).toMatch(/^das-read summary: 7 events written from 7 saved lines/);
     expect(result.stderr).toContain('lines       0 unreadable\n');
+  });
+
+  it('a line that is not an event is counted among the lines read and the unreadable, and still says exit 3', async () => {
+    const damaged = join(await mkdtemp(join(tmpdir(), 'das-read-show-window-')), 'damaged.ndjson');
+    await writeFile(damaged, `${LINES[1]}\n{"cut short\n${'x'.repeat(100)}\n${LINES[2]}\n`);
+    const result = await runBin(['show', '--summary', damaged]);
+    expect(result.code).toBe(ExitCode.unreadableRecord);
+    expect(shown(result.stdout)).toEqual([LINES[1], LINES[2]]);
+    expect(result.stderr).toMatch(/^das-read summary: 2 events written from 4 saved lines/m);
+    expect(result.stderr).toContain('lines       2 unreadable\n');
+    expect(result.stderr).toMatch(/damaged\.ndjson:2: /);
   });
 
   it('--redact: no literal of the statements anywhere, in the events nor in the table', async () => {
