@@ -25,6 +25,7 @@ export const FLAGS = {
   follow: { flags: '--no-follow', help: 'exit once every shard has reached the end it had when the run started' },
   from: { flags: '--from <position>', help: 'where a first run starts: trim-horizon (default), latest, a time (UTC unless zoned), or a duration ago: 90s, 15m, 2h' },
   tail: { flags: '--tail <n>', help: 'start with the last n events the stream still holds (each shard in order), then follow' },
+  savedFrom: { flags: '--from <time>', help: 'only events logged at or after this time (UTC unless zoned) or duration ago: 90s, 15m, 2h' },
   until: { flags: '--until <time>', help: 'stop at events that arrived after this time or duration ago' },
   maxEvents: { flags: '--max-events <n>', help: 'stop after writing n events' },
   checkpoint: { flags: '--checkpoint <file>', help: 'resume after the last event written by the previous run, and save the position as events are written' },
@@ -83,8 +84,8 @@ type ValueOf<F extends string> = F extends `${string}<${string}>${string}` ? str
 /** The values commander hands over for these flags: strings for those that take one, booleans otherwise. */
 export type FlagValues<N extends FlagName> = { [K in N as AttributeOf<K>]?: (typeof FLAGS)[K] extends { repeatable: true } ? string[] : ValueOf<(typeof FLAGS)[K]['flags']> };
 
-// Two flags may share a spelling in different commands (-o): their value has the one name.
-type AttributeOf<K extends FlagName> = K extends 'statusOutput' ? 'output' : K;
+// Two flags may share a spelling in different commands (-o, --from): their value has the one name.
+type AttributeOf<K extends FlagName> = K extends 'statusOutput' ? 'output' : K extends 'savedFrom' ? 'from' : K;
 
 const DATABASE = ['cluster', 'instance'] as const;
 const AWS = ['region', 'profile', 'endpointUrl'] as const;
@@ -146,7 +147,7 @@ export const COMMAND_FLAGS = {
   status: [...DATABASE, ...AWS, 'statusOutput', 'debug'],
   start: [...DATABASE, ...AWS, ...TRANSITION, 'kmsKey', 'mode', 'engineNativeAuditFields'],
   stop: [...DATABASE, ...AWS, ...TRANSITION, 'yes'],
-  show: [...SHOWING, 'quiet', 'debug'],
+  show: ['savedFrom', 'until', ...SHOWING.slice(0, -3), 'summary', ...SHOWING.slice(-3), 'quiet', 'debug'],
   decode: [...DATABASE, 'resourceId', ...AWS, 'maxEvents', 'onError', 'deadLetter', 'maxRecordBytes', 'threads', ...SHOWING, 'verbose', 'quiet', 'debug'],
   lab: ['port', 'postgres', 'rate', 'debug'],
   demo: ['seconds', 'postgres', 'debug'],
@@ -160,6 +161,10 @@ const WORDING: Partial<Record<CommandName, Partial<Record<FlagName, string>>>> =
   start: { applyImmediately: 'start now rather than in the next maintenance window', wait: 'wait until the stream is started' },
   stop: { applyImmediately: 'stop now rather than in the next maintenance window', wait: 'wait until the stream is stopped' },
   demo: { postgres: 'use a real PostgreSQL with pgbench and pgaudit' },
+  show: {
+    until: 'only events logged at or before this time or duration ago',
+    summary: 'at the end (or on Ctrl-C), a table on stderr of the events written: by class, user, database, command; top and failed statements; a bar a minute',
+  },
   decode: {
     cluster: 'the Aurora DB cluster the records are from (identifier or ARN): RDS gives its resource id',
     instance: 'the RDS for Oracle / SQL Server DB instance the records are from (identifier or ARN)',

@@ -6,7 +6,7 @@ import type { PrettyLayout } from '../output/pretty.js';
 import { availableParallelism } from 'node:os';
 import { UsageError } from '../errors.js';
 import { DEFAULT_MAX_RECORD_BYTES } from '../decode/record-limits.js';
-import { parseDuration, parseFrom, parsePositiveInteger, parseUntil } from './time-spec.js';
+import { checkWindow, parseDuration, parseFrom, parseFromTime, parsePositiveInteger, parseUntil } from './time-spec.js';
 import type { FlagName, FlagsOf, FlagValues } from './flags.js';
 import { compileFilter, type EventFilterSpec } from '../events/filter.js';
 
@@ -32,9 +32,7 @@ export function defaultThreads(cores = availableParallelism()): number {
 export function toReadOptions(flags: RawReadFlags, stdoutIsTTY: boolean, now: Date): ReadOptions {
   const from = parseFrom(flags.from ?? 'trim-horizon', now);
   const until = flags.until === undefined ? undefined : parseUntil(flags.until, now);
-  if (until && from.type === 'AT_TIMESTAMP' && until.getTime() <= from.timestamp.getTime()) {
-    throw new UsageError(`--until ${until.toISOString()} is not after --from ${from.timestamp.toISOString()}`);
-  }
+  checkWindow(from.type === 'AT_TIMESTAMP' ? from.timestamp : undefined, until);
   if (flags.quiet && flags.verbose) throw new UsageError('--quiet and --verbose ask for opposite things: give one');
   const lake = securityLakeOf(flags);
   return {
@@ -106,9 +104,18 @@ function archiveSourceOf(flags: FlagsOf<'decode'>): ArchiveSource {
   return { kind: 'resource', resourceId };
 }
 
-/** `das-read show`: the reading flags it shares, checked the same way. */
-export function toShowOptions(flags: FlagsOf<'show'>, stdoutIsTTY: boolean) {
-  return { ...showingOf(flags, stdoutIsTTY), quiet: flags.quiet ?? false, debug: flags.debug ?? false };
+/** `das-read show`: the reading flags it shares, checked the same way; --from and --until are times in its events. */
+export function toShowOptions(flags: FlagsOf<'show'>, stdoutIsTTY: boolean, now: Date) {
+  const from = flags.from === undefined ? undefined : parseFromTime(flags.from, now);
+  const until = flags.until === undefined ? undefined : parseUntil(flags.until, now);
+  checkWindow(from, until);
+  return {
+    ...showingOf(flags, stdoutIsTTY),
+    window: { ...(from ? { from } : {}), ...(until ? { until } : {}) },
+    summary: flags.summary ?? false,
+    quiet: flags.quiet ?? false,
+    debug: flags.debug ?? false,
+  };
 }
 
 /** The form, the filters, redaction and the layout: a read's and `show`'s alike. */

@@ -17,17 +17,43 @@ function parseMoment(text: string, now: Date): Date | undefined {
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
+/** The words of `--from` that name a place in a stream, not a time. */
+const STREAM_PLACES = new Map<string, 'TRIM_HORIZON' | 'LATEST'>([
+  ['trim-horizon', 'TRIM_HORIZON'],
+  ['oldest', 'TRIM_HORIZON'],
+  ['latest', 'LATEST'],
+  ['now', 'LATEST'],
+]);
+const FROM_TIMES = 'a time (2026-11-25T08:00:00Z) or a duration ago (90s, 15m, 2h)';
+
 /** `--from`: trim-horizon, latest, a time or a duration ago. */
 export function parseFrom(text: string, now: Date): StartPosition {
-  const word = text.trim().toLowerCase();
-  if (word === 'trim-horizon' || word === 'oldest') return { type: 'TRIM_HORIZON' };
-  if (word === 'latest' || word === 'now') return { type: 'LATEST' };
+  const place = STREAM_PLACES.get(text.trim().toLowerCase());
+  if (place) return { type: place };
   const moment = parseMoment(text, now);
-  if (!moment) {
-    throw new UsageError(`--from "${text}" is not a position`, 'Use trim-horizon, latest, a time (2026-11-25T08:00:00Z) or a duration ago (90s, 15m, 2h).');
+  if (!moment) throw new UsageError(`--from "${text}" is not a position`, `Use trim-horizon, latest, ${FROM_TIMES}.`);
+  return { type: 'AT_TIMESTAMP', timestamp: notFuture(moment, now) };
+}
+
+/** `show --from`: a time or a duration ago, as a read's; a saved file has no stream to take a place in. */
+export function parseFromTime(text: string, now: Date): Date {
+  const word = text.trim().toLowerCase();
+  if (STREAM_PLACES.has(word)) {
+    throw new UsageError(`--from ${word} is a place in a live stream: a saved file has only its events' times`, `Use ${FROM_TIMES}; without --from every event is shown.`);
   }
+  const moment = parseMoment(text, now);
+  if (!moment) throw new UsageError(`--from "${text}" is not a time`, `Use ${FROM_TIMES}.`);
+  return notFuture(moment, now);
+}
+
+function notFuture(moment: Date, now: Date): Date {
   if (moment.getTime() > now.getTime()) throw new UsageError(`--from ${moment.toISOString()} is in the future`);
-  return { type: 'AT_TIMESTAMP', timestamp: moment };
+  return moment;
+}
+
+/** A window that ends where, or before, it starts holds nothing: a mistake in the flags. */
+export function checkWindow(from: Date | undefined, until: Date | undefined): void {
+  if (from && until && until.getTime() <= from.getTime()) throw new UsageError(`--until ${until.toISOString()} is not after --from ${from.toISOString()}`);
 }
 
 /** `--until`: a time or a duration ago; events that arrived after it are not read. */

@@ -3,6 +3,8 @@ import type { ChalkInstance } from 'chalk';
 import type { DasEvent } from '../decode/types.js';
 import { DecodedActivityRecord } from '../decode/decoded-record.js';
 import { compileFilter, type EventFilterSpec } from '../events/filter.js';
+import { EventTally } from '../events/tally.js';
+import { compileTimeWindow, type TimeWindow } from '../events/time-window.js';
 import { prepareRedaction, redactEvent } from '../events/redact.js';
 import { toOcsf, type OcsfEvent } from '../events/ocsf.js';
 import { plainContent, savedLines } from '../saved/saved-lines.js';
@@ -21,6 +23,10 @@ export interface ShowOptions {
   includeHeartbeats: boolean;
   filter: EventFilterSpec;
   redact: boolean;
+  /** --from / --until: only events whose own time is inside; an event with no time is left out, and said. */
+  window?: TimeWindow;
+  /** --summary: tally what is written, for a table at the end. */
+  summary?: boolean;
   /** A line longer than this is reported, not held. */
   maxLineBytes: number;
 }
@@ -39,10 +45,16 @@ export interface ShowDeps {
 
 export interface ShowSummary {
   events: number;
+  /** Lines read, but for blank ones. */
+  lines: number;
   /** Lines that are not an event, and gzip data that ends early: each reported with its place. */
   unreadable: number;
   /** Inputs that could not be opened at all. */
   missing: number;
+  /** With --from / --until: events the other filters kept, outside the window or with no time to place them by. */
+  window?: { outside: number; untimed: number };
+  /** With --summary: the events written, counted. */
+  tally?: EventTally;
 }
 
 /** Output is handed over in pieces of about this size: a pipe's reader sees events as they come. */
@@ -54,11 +66,15 @@ const WRITE_BYTES = 256 * 1024;
  * line that is not an event is named by file and line, and the rest is shown.
  */
 export async function showCommand(inputs: readonly ShowInput[], options: ShowOptions, deps: ShowDeps): Promise<ShowSummary> {
-  if (options.redact) await prepareRedaction();
+  // --summary folds every statement's literals with --redact's lexers.
+  if (options.redact || options.summary) await prepareRedaction();
   const filter = compileFilter(options.filter);
+  const inWindow = compileTimeWindow(options.window ?? {});
+  const tally = options.summary ? new EventTally() : undefined;
+  const leftOut = inWindow ? { outside: 0, untimed: 0 } : undefined;
   const output = new OutputWriter(deps.stdout);
   const text = new Utf8Builder();
-  const summary: ShowSummary = { events: 0, unreadable: 0, missing: 0 };
+  const summary: ShowSummary = { events: 0, lines: 0, unreadable: 0, missing: 0, ...(leftOut ? { window: leftOut } : {}), ...(tally ? { tally } : {}) };
   let pending = 0;
   const flush = async () => {
     await output.write(text.take());
@@ -86,10 +102,12 @@ export async function showCommand(inputs: readonly ShowInput[], options: ShowOpt
       try {
         for await (const line of savedLines(await plainContent(source), options.maxLineBytes)) {
           if (line.problem !== undefined) {
+            summary.lines++;
             bad(`${input.name}:${line.number}`, line.problem);
             continue;
           }
           if (line.text.trim() === '') continue;
+          summary.lines++;
           const { event, problem } = savedEventOf(line.text, rebuilds ? MAX_REBUILT_DEPTH : undefined);
           if (problem !== undefined) {
             bad(`${input.name}:${line.number}`, problem);
@@ -99,7 +117,21 @@ export async function showCommand(inputs: readonly ShowInput[], options: ShowOpt
           let rendered: string;
           try {
             if (filter && !filter(event)) continue;
+            const place = inWindow?.(event);
+            if (leftOut && place === 'outside') {
+              leftOut.outside++;
+              continue;
+            }
+            if (leftOut && place === 'untimed') {
+              // As an include filter drops an event without its field, the window drops an event without a
+              // time; but it may belong inside, as a filtered one may not: the auditor is told where it is.
+              leftOut.untimed++;
+              deps.log.warn(`${input.name}:${line.number}: neither logTime nor startTime is a time: left out by --from/--until`);
+              continue;
+            }
             rendered = render(event, line.text);
+            // Counted as it is written; in the try, so that a statement the tally cannot fold is this line's problem too.
+            tally?.add(event);
           } catch (error) {
             // Past what V8 can build (a string too long, a stack too deep), or a field of a shape no form expects: this line's problem, not the file's.
             if (!(error instanceof Error) || error instanceof OutputClosedError) throw error;

@@ -16,22 +16,45 @@ const number = (n: number) => n.toLocaleString('en-US');
 const MINUTES = 30;
 const BAR = 40;
 
+/** What `show --summary` says of its own run: the saved lines, and what --from/--until left out. */
+export interface SavedFacts {
+  lines: number;
+  unreadable: number;
+  /** With --from or --until: events outside the window, and events with no time to place them by. */
+  window?: { outside: number; untimed: number };
+  elapsedMs: number;
+}
+
+const counted = (n: number, noun: string) => `${number(n)} ${noun}${n === 1 ? '' : 's'}`;
+
 /**
  * --summary, on stderr at the end (or on Ctrl-C): what was written, by class, user, database and
  * command; the commonest statements with their literals folded; the failed ones; the run's own
  * figures; and a bar a minute, by class, so a burst is seen at a glance.
  */
 export function formatSummary(tally: EventTally, facts: RunFacts, chalk: ChalkInstance, width = 100): string {
+  return summaryTable(tally, chalk, width, [
+    chalk.bold('das-read summary: ') + `${counted(tally.events, 'event')} written from ${counted(facts.records, 'record')} in ${seconds(facts.elapsedMs)}`,
+    `${chalk.bold('data keys'.padEnd(12))}KMS called ${counted(facts.kmsDecryptCalls, 'time')} for ${counted(facts.dataKeys, 'data key')}; ${counted(facts.skipped, 'unreadable record')} skipped`,
+  ]);
+}
+
+/** `show --summary`: the same table, of the events written from saved lines. */
+export function formatSavedSummary(tally: EventTally, facts: SavedFacts, chalk: ChalkInstance, width = 100): string {
+  const window = facts.window ? `; ${counted(facts.window.outside, 'event')} outside --from/--until, ${number(facts.window.untimed)} with no time to tell` : '';
+  return summaryTable(tally, chalk, width, [
+    chalk.bold('das-read summary: ') + `${counted(tally.events, 'event')} written from ${counted(facts.lines, 'saved line')} in ${seconds(facts.elapsedMs)}`,
+    `${chalk.bold('lines'.padEnd(12))}${number(facts.unreadable)} unreadable${window}`,
+  ]);
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+function summaryTable(tally: EventTally, chalk: ChalkInstance, width: number, head: string[]): string {
   const shown = (text: string) => visible(text);
   const cut = (text: string, room: number) => ([...text].length > room ? `${[...text].slice(0, Math.max(1, room - 1)).join('')}…` : text);
-  const lines: string[] = [];
+  const lines: string[] = [...head];
   const heading = (title: string) => lines.push(chalk.bold(title));
-  lines.push(
-    chalk.bold('das-read summary: ') +
-      `${number(tally.events)} event${tally.events === 1 ? '' : 's'} written from ${number(facts.records)} record${facts.records === 1 ? '' : 's'} in ${(facts.elapsedMs / 1000).toFixed(1)} s`,
-    `${chalk.bold('data keys'.padEnd(12))}KMS called ${number(facts.kmsDecryptCalls)} time${facts.kmsDecryptCalls === 1 ? '' : 's'} for ${number(facts.dataKeys)} data key${facts.dataKeys === 1 ? '' : 's'}; ` +
-      `${number(facts.skipped)} unreadable record${facts.skipped === 1 ? '' : 's'} skipped`,
-  );
   const row = (title: string, counter: Counter) => {
     const cells = counter.top(8).map(([name, count]) => `${shown(name)} ${number(count)}`);
     const more = counter.size > 8 ? `  (+${counter.size - 8} more)` : '';

@@ -72,6 +72,20 @@ describe('show and decode stop at the first signal', () => {
       expect(shown).toEqual(lines.slice(0, shown.length));
     }, 60_000);
 
+    it(`show --summary from a pipe that never ends: ${signal} ends it, exit ${EXIT[signal]}, and the table counts the events written`, async () => {
+      const running = probed(['show', '--summary']);
+      const lines = Array.from({ length: 2000 }, (_, n) => line(n));
+      running.child.stdin.write(`${lines.join('\n')}\n`);
+      await running.lines(1, 30_000);
+      running.child.kill(signal);
+      const finished = await running.finished;
+      expect(finished.code, finished.stderr).toBe(EXIT[signal]);
+      const shown = finished.stdout.split('\n').slice(0, -1);
+      expect(shown).toEqual(lines.slice(0, shown.length));
+      const said = /^das-read summary: ([\d,]+) events? written from ([\d,]+) saved lines? in /m.exec(withoutProbe(finished.stderr));
+      expect(said?.[1]?.replace(/,/g, ''), finished.stderr).toBe(String(shown.length));
+    }, 60_000);
+
     it(`decode from a pipe that never ends: ${signal} ends it, exit ${EXIT[signal]}, and what the stop cut short is no damage`, async () => {
       const deadLetter = join(await mkdtemp(join(tmpdir(), 'das-read-signal-')), 'dead.ndjson');
       const running = probed(['decode', '--resource-id', 'cluster-ABCDEFGHIJKLMNOPQRSTUVWXYZ', '--on-error', 'skip', '--dead-letter', deadLetter, '-']);

@@ -8,8 +8,8 @@ const commands = Object.keys(COMMAND_FLAGS) as CommandName[];
 
 describe('one table of flags', () => {
   it('each key is the name commander gives the value, so the typed flags are what actions get', () => {
-    // -o is spelt the same by two commands with different help: its value has the one name.
-    const renamed: Partial<Record<FlagName, string>> = { statusOutput: 'output' };
+    // -o and --from are spelt the same by two commands with different values: each has the one name.
+    const renamed: Partial<Record<FlagName, string>> = { statusOutput: 'output', savedFrom: 'from' };
     expect(names.filter((name) => new Option(FLAGS[name].flags).attributeName() !== (renamed[name] ?? name))).toEqual([]);
   });
 

@@ -7,7 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { contentOf, plainContent, savedLines, type SavedLine } from '../../src/saved/saved-lines.js';
 import { run } from '../../src/cli/run.js';
 import { ExitCode } from '../../src/errors.js';
-import { memoryIO } from '../helpers/memory-io.js';
+import { memoryIO, TextSink } from '../helpers/memory-io.js';
+import { showCommand } from '../../src/commands/show.js';
+import { colourless } from '../../src/output/color.js';
+import { Diagnostics } from '../../src/output/diagnostics.js';
 import { postgresEvent } from '../../lab/src/synthetic-events.js';
 
 async function lines(bytes: Buffer | Buffer[], maxBytes = 1024): Promise<SavedLine[]> {
@@ -83,6 +86,16 @@ describe('das-read show', () => {
     expect(shown.join('\n')).not.toContain('secret');
     expect(shown[1]).toMatch(/READ {6}SELECT/);
     expect(io.stderr.text).toContain(`cannot read ${join(dir, 'missing.ndjson')}: no such file or directory (ENOENT)`);
+  });
+
+  it('--summary counts every line read, one too long among them, and tallies only the events written', async () => {
+    const input = [line(1), 'x'.repeat(3000), line(2, { class: 'DDL', command: 'CREATE TABLE' }), ''].join('\n');
+    const stdout = new TextSink();
+    const summary = await showCommand([{ name: 'trail', open: () => Readable.from([Buffer.from(input)]) }], { output: 'ndjson', includeHeartbeats: false, filter: { classes: ['READ'] }, redact: false, summary: true, maxLineBytes: 2000 }, { stdout, chalk: colourless(), log: new Diagnostics(new TextSink(), colourless(), false) });
+    expect(summary).toMatchObject({ events: 1, lines: 3, unreadable: 1 });
+    expect(summary.window).toBeUndefined();
+    expect(summary.tally?.events).toBe(1);
+    expect(summary.tally?.byClass.top(9)).toEqual([['READ', 1]]);
   });
 
   it('a bad line and a missing file: the exit code the words name is the one it ends with', async () => {

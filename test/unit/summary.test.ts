@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EventTally } from '../../src/events/tally.js';
-import { formatSummary } from '../../src/output/summary-table.js';
+import { formatSavedSummary, formatSummary } from '../../src/output/summary-table.js';
 import { makeChalk } from '../../src/output/color.js';
 import { postgresEvent } from '../../lab/src/synthetic-events.js';
 
@@ -37,6 +37,15 @@ describe('--summary', () => {
     const bars = table.split('\n').filter((line) => /^ {2}\d\d:\d\d {2}/.test(line));
     expect(bars).toEqual([expect.stringMatching(/^ {2}13:03 {2}R{30}W{10} {2}4$/), expect.stringMatching(/^ {2}13:04 {2}D{10} {2}1$/)]);
     expect(table.split('\n').every((line) => [...line].length <= 100)).toBe(true);
+  });
+
+  it('show --summary: the same table, headed by the saved lines read, those unreadable and those the window left out', () => {
+    const table = formatSavedSummary(tallied(), { lines: 9, unreadable: 1, window: { outside: 2, untimed: 1 }, elapsedMs: 100 }, makeChalk(0), 100);
+    expect(table).toContain('das-read summary: 5 events written from 9 saved lines in 0.1 s\n');
+    expect(table).toContain('lines       1 unreadable; 2 events outside --from/--until, 1 with no time to tell\n');
+    const body = (text: string) => text.slice(text.indexOf('by class'));
+    expect(body(table)).toBe(body(formatSummary(tallied(), facts, makeChalk(0), 100)));
+    expect(formatSavedSummary(tallied(), { lines: 1, unreadable: 0, elapsedMs: 0 }, makeChalk(0))).toContain('lines       0 unreadable\n');
   });
 
   it('in colour, the bars are blocks coloured by class', () => {
