@@ -6,6 +6,7 @@ import { DecodedActivityRecord } from '../../src/decode/decoded-record.js';
 import { postgresEvent } from '../../lab/src/synthetic-events.js';
 import { loadSamples } from '../helpers/samples.js';
 import type { DasEvent } from '../../src/decode/types.js';
+import { MAX_READ_STATEMENT } from '../../src/events/redact/redact-event.js';
 
 beforeAll(() => prepareRedaction());
 
@@ -84,6 +85,14 @@ describe('--redact fails closed', () => {
   it('a statement read only in part shows that part and ? for the rest', () => {
     expect(redactSql("UPDATE t SET a = 1, b = 'SECRET", 'postgresql')).toBe('UPDATE t SET a = ?, b = ?');
     expect(redactSql('SELECT a FROM t WHERE b = ` SECRET', 'mysql')).toBe('SELECT a FROM t WHERE b = ?');
+  });
+
+  it('a statement longer than das-read reads shows its shape so far, and ? for the rest', () => {
+    const values = "(1, 'SECRET'), ".repeat(Math.ceil(MAX_READ_STATEMENT / 15) + 10);
+    const redacted = redactSql(`INSERT INTO t VALUES ${values}(2, 'SECRET')`, 'postgresql');
+    expect(redacted).not.toContain('SECRET');
+    expect(redacted.startsWith('INSERT INTO t VALUES (?, ?), (?, ?)')).toBe(true);
+    expect(redacted.length).toBeLessThan(MAX_READ_STATEMENT);
   });
 
   it('a pipe-separated statement of an engine with another dialect is still hidden where not understood', () => {

@@ -1,0 +1,2 @@
+SELECT 1 # c
+FROM t WHERE a = "x" AND b = _utf8mb4'y' AND c = 0b1010; ALTER USER u IDENTIFIED WITH p BY 'x' REPLACE 'y'

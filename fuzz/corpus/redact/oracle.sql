@@ -1,0 +1,1 @@
+SELECT q'[it's]', nq'{x}', 1.5e3f FROM dual; ALTER USER scott IDENTIFIED /* x */ BY tiger REPLACE lion

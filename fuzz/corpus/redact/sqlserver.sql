@@ -1,0 +1,1 @@
+SELECT [a'b], N'x', $9999.99, 0x1F FROM t /* a /* b */ c */; CREATE LOGIN l WITH PASSWORD = 'x', OLD_PASSWORD = 'y'; EXEC sp_addlogin u, pw
