@@ -144,6 +144,21 @@ describe('--redact: error messages keep their words, not the values they quote',
     expect(JSON.stringify(event)).not.toMatch(/SECRET/);
     expect(event.engineNativeAuditFields).toMatchObject({ SQL_TEXT: 'select ? from dual' });
   });
+
+  it("Oracle's bind values, given only in its SQL_BINDS (` #n(length):value`), are hidden where another field or the message quotes them back", () => {
+    const event = redactEvent(
+      postgresEvent(1, {
+        serverType: 'oracle',
+        commandText: 'SELECT memo FROM payments WHERE iban = :1 AND memo = :2',
+        paramList: [],
+        errorMessage: 'ORA-20001: no payment for SECRET-IBAN-1',
+        engineNativeAuditFields: { SQL_BINDS: ' #1(13):SECRET-IBAN-1 #2(10):SECRET #2( #3(0):', ADDITIONAL_INFO: 'bind SECRET-IBAN-1 refused; SECRET #2( too', UNIFIED_AUDIT_POLICIES: 'ORA_ALL' },
+      }),
+    );
+    expect(JSON.stringify(event)).not.toMatch(/SECRET/);
+    expect(event.errorMessage).toBe('ORA-20001: no payment for ?');
+    expect(event.engineNativeAuditFields).toMatchObject({ SQL_BINDS: '?', UNIFIED_AUDIT_POLICIES: 'ORA_ALL' });
+  });
 });
 
 describe('--redact: events, in every form', () => {

@@ -50,14 +50,31 @@ export function redactEvent(event: DasEvent, engine: Engine | undefined = undefi
         const statement = redactStatement(value, dialect);
         fields[name] = statement.text;
         echoes.push(...statement.values);
-      } else if (value !== null && NATIVE_BINDS.test(name)) fields[name] = PLACEHOLDER;
-      else fields[name] = value;
+      } else if (value !== null && NATIVE_BINDS.test(name)) {
+        fields[name] = PLACEHOLDER;
+        echoes.push(...bindValuesOf(value));
+      } else fields[name] = value;
     }
     for (const [name, value] of Object.entries(fields)) fields[name] = hideEchoesIn(value, echoes);
     redacted.engineNativeAuditFields = fields;
   }
   if (typeof event.errorMessage === 'string') redacted.errorMessage = redactMessage(event.errorMessage, echoes);
   return redacted;
+}
+
+/** Oracle's SQL_BINDS marks each value ` #1(5):`: what lies between the marks (all of it, whatever a value holds) is quoted back elsewhere. */
+const BIND_MARK = /\s*#\d+\(\d+\):/;
+
+/**
+ * The bind values a native bind field holds, as other fields and the error message may quote them
+ * back: Oracle gives its binds there alone (its paramList is empty). A field of another shape is
+ * hunted for whole.
+ */
+function bindValuesOf(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(bindValuesOf);
+  if (typeof value !== 'string') return [];
+  if (!BIND_MARK.test(value)) return [value, value.trim()];
+  return value.split(BIND_MARK).flatMap((piece) => [piece, piece.trim()]);
 }
 
 function hideEchoesIn(value: unknown, echoes: readonly string[]): unknown {
