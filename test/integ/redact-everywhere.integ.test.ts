@@ -306,7 +306,17 @@ describe('--redact on records kept outside Kinesis and on saved events', () => {
     expectRedacted(`show -o ${form} stderr`, io.stderr.text, {});
   });
 
-  // show --summary: added on h/show-summary
+  it.each(FORMS)('show --summary --redact -o %s: no secret in the events nor in the table', async (form) => {
+    const saved = join(dir, `saved-summary-${form}.ndjson`);
+    const plain = await readOnce(lab.endpoint, ['--cluster', CLUSTER, '-o', 'ndjson']);
+    await writeFile(saved, plain.stdout.join('\n') + '\n');
+    const io = memoryIO();
+    const code = await run(['show', saved, '--summary', '--redact', '-o', form], io);
+    expect(code, io.stderr.text).toBe(0);
+    expect(io.stderr.text).toMatch(/events/);
+    expectRedacted(`show --summary -o ${form} stdout`, io.stdout.text);
+    expectRedacted(`show --summary -o ${form} stderr`, io.stderr.text, {});
+  });
 });
 
 describe('--redact in the Lambda (REDACT=true)', () => {
