@@ -1,7 +1,7 @@
 // npm run soak -- --minutes N [--seed S]: das-read following a lab stream for N minutes while faults strike,
 // then everything it wrote checked against everything produced. Exits 1 if an invariant failed.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -75,11 +75,7 @@ try {
 
   const start = performance.now();
   const now = () => performance.now() - start;
-  const reader = new DasReadProcess({
-    nodePath: process.execPath,
-    bin: BIN,
-    args: ['--cluster', CLUSTER, '--checkpoint', join(dir, 'checkpoint.json'), '-o', 'ndjson'],
-    env: {
+  const env = {
       PATH: process.env.PATH,
       HOME: dir,
       AWS_ACCESS_KEY_ID: 'soak',
@@ -89,13 +85,16 @@ try {
       AWS_CONFIG_FILE: '/dev/null',
       AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    },
-    outPath,
-    logDir: dir,
-    now,
-    log,
-  });
+  };
+  const reader = new DasReadProcess({ nodePath: process.execPath, bin: BIN, args: ['--cluster', CLUSTER, '--checkpoint', join(dir, 'checkpoint.json'), '-o', 'ndjson'], env, outPath, logDir: dir, now, log });
   cleanup.add(() => reader.dispose());
+  // A second das-read on the same stream that no fault aimed at a process touches: it lives the
+  // whole run, so its RSS over time is one process's, which the kills and restarts of the first hide.
+  const steadyDir = join(dir, 'steady');
+  mkdirSync(steadyDir);
+  const steadyOut = join(steadyDir, 'out.ndjson');
+  const steady = new DasReadProcess({ nodePath: process.execPath, bin: BIN, args: ['--cluster', CLUSTER, '--checkpoint', join(steadyDir, 'checkpoint.json'), '-o', 'ndjson'], env, outPath: steadyOut, logDir: steadyDir, now, log });
+  cleanup.add(() => steady.dispose());
   const producer = new SteadyProducer({
     kinesis: lab.clients.kinesis,
     streamName,
@@ -107,9 +106,12 @@ try {
   });
   cleanup.add(() => producer.stop());
   void reader.start();
+  void steady.start();
   producer.start();
   const rss = sampleRss(() => reader.current(), now, RSS_EVERY_MS);
   cleanup.add(() => rss.stop());
+  const steadyRss = sampleRss(() => steady.current(), now, RSS_EVERY_MS);
+  cleanup.add(() => steadyRss.stop());
 
   // Faults from a tenth of the run to 85% of it: das-read is up first, and the end is calm enough to tell a stall from a fault.
   const episodes = faultSchedule(random, { fromMs: durationMs * 0.1, toMs: durationMs * 0.85 }, roundsFor(options.minutes));
@@ -133,28 +135,36 @@ try {
   while (now() < durationMs && !stopping) await sleep(Math.min(500, durationMs - now()));
 
   rss.stop();
+  steadyRss.stop();
   lab.gateway.faults.clear();
   await producer.stop();
   log(`production stopped: ${producer.produced} events in ${producer.records} records; waiting for das-read to catch up`);
   const seen = new SeenIds(outPath);
+  const steadySeen = new SeenIds(steadyOut);
   const catchUpDeadline = now() + Math.max(60_000, durationMs / 6);
   let missing = seen.missingBelow(producer.produced);
-  while (missing > 0 && now() < catchUpDeadline && !stopping) {
+  let steadyMissing = steadySeen.missingBelow(producer.produced);
+  while ((missing > 0 || steadyMissing > 0) && now() < catchUpDeadline && !stopping) {
     await sleep(500);
     missing = seen.missingBelow(producer.produced);
+    steadyMissing = steadySeen.missingBelow(producer.produced);
   }
   log(missing === 0 ? 'caught up: every event produced is in the output' : `not caught up: ${missing} events still missing`);
+  log(steadyMissing === 0 ? 'the steady das-read caught up too' : `the steady das-read did not catch up: ${steadyMissing} events still missing`);
+  const steadyTerminated = await steady.terminate();
   const terminated = await reader.terminate();
   log(`SIGTERM: das-read ended ${terminated.code ?? terminated.signal}; now the same command once more with --no-follow`);
   const finalRun: Ended = await reader.runOnce(['--no-follow']);
 
   const result = audit(outPath, reader.boundaries, producer.produced, producer.maybeTwice);
-  const stderr = reader.stderrFiles.flatMap((path, index) =>
-    readFileSync(path, 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => `run ${index + 1}: ${line}`),
-  );
+  const stderrOf = (process: DasReadProcess) =>
+    process.stderrFiles.flatMap((path, index) =>
+      readFileSync(path, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => `run ${index + 1}: ${line}`),
+    );
+  const stderr = stderrOf(reader);
   const { lines, failures } = summarize({
     minutes: options.minutes,
     seed,
@@ -176,9 +186,21 @@ try {
     rss: rssVerdict(rss.samples, { fromMs: 0, toMs: durationMs }, { warmUpMs: WARM_UP_MS }),
     warmUpMs: WARM_UP_MS,
     stderr,
+    steady: {
+      audit: audit(steadyOut, steady.boundaries, producer.produced, producer.maybeTwice),
+      rss: rssVerdict(steadyRss.samples, { fromMs: 0, toMs: durationMs }, { warmUpMs: WARM_UP_MS }),
+      caughtUp: steadyMissing === 0,
+      terminated: steadyTerminated,
+      starts: steady.stderrFiles.length,
+      stderr: stderrOf(steady),
+    },
   });
   process.stdout.write(lines.join('\n') + '\n');
-  if (options.keep) writeFileSync(join(dir, 'rss.csv'), ['at_ms,pid,age_ms,rss_kb', ...rss.samples.map((s) => `${Math.round(s.atMs)},${s.pid},${Math.round(s.ageMs)},${s.kb}`)].join('\n') + '\n');
+  if (options.keep) {
+    for (const [path, samples] of [[join(dir, 'rss.csv'), rss.samples], [join(steadyDir, 'rss.csv'), steadyRss.samples]] as const) {
+      writeFileSync(path, ['at_ms,pid,age_ms,rss_kb', ...samples.map((s) => `${Math.round(s.atMs)},${s.pid},${Math.round(s.ageMs)},${s.kb}`)].join('\n') + '\n');
+    }
+  }
   exitCode = failures.length ? 1 : 0;
 } catch (error) {
   // After Ctrl-C, what the cleanup pulled from under the run is no failure of its own.

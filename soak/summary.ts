@@ -26,6 +26,8 @@ export interface SoakResult {
   rss: RssVerdict;
   warmUpMs: number;
   stderr: string[];
+  /** The das-read no process fault touches, alive the whole run. */
+  steady: { audit: Audit; rss: RssVerdict; caughtUp: boolean; terminated: Ended; starts: number; stderr: string[] };
 }
 
 const mb = (value: number) => `${value.toFixed(1)} MB`;
@@ -59,12 +61,24 @@ export function summarize(result: SoakResult): { lines: string[]; failures: stri
     `das-read: ${result.starts} runs; ${result.unexpectedExits} ended by themselves; caught up ${result.caughtUp ? 'yes' : 'NO'}; ` +
       `SIGTERM at the end: ${result.terminated.code ?? result.terminated.signal}; the --no-follow run after it: exit ${result.finalRun.code ?? result.finalRun.signal}, ${result.finalRunEvents} events`,
   );
+  // The killed das-read's thirds hold processes of unlike ages (a minute old in one, four in another): reported, not judged.
   lines.push(
-    `RSS: ${rss.samples} samples (${rss.warmingUp} of a das-read under ${result.warmUpMs / 1000} s old left out of the thirds), ` +
-      `min ${mb(rss.minMb)}, peak ${mb(rss.peakMb)}; medians by third ${mb(rss.firstThirdMb)} / ${mb(rss.middleThirdMb)} / ${mb(rss.lastThirdMb)}; last / middle ${rss.ratio.toFixed(3)} (at most 1.10)${rss.judged ? '' : '; NOT JUDGED: a run under 10 minutes, or too few samples of a settled das-read in a third'}`,
+    `RSS of the das-read killed and restarted: ${rss.samples} samples (${rss.warmingUp} of a das-read under ${result.warmUpMs / 1000} s old left out of the thirds), ` +
+      `min ${mb(rss.minMb)}, peak ${mb(rss.peakMb)}; medians by third ${mb(rss.firstThirdMb)} / ${mb(rss.middleThirdMb)} / ${mb(rss.lastThirdMb)}; last / middle ${rss.ratio.toFixed(3)} (reported: its processes are of unlike ages)`,
   );
   lines.push(result.stderr.length ? `das-read's stderr (${result.stderr.length} lines), first:` : "das-read's stderr: nothing");
   for (const line of result.stderr.slice(0, 10)) lines.push(`  ${line}`);
+  const { steady } = result;
+  lines.push(
+    `the steady das-read (the same stream and service faults, never paused or killed): ${steady.audit.written} events written, distinct ${steady.audit.distinct}, lost ${steady.audit.lost}, ` +
+      `repeated ${steady.audit.repeated} (put twice: ${steady.audit.putTwice}); ${steady.starts} run${steady.starts === 1 ? '' : 's'}; caught up ${steady.caughtUp ? 'yes' : 'NO'}; SIGTERM: ${steady.terminated.code ?? steady.terminated.signal}`,
+  );
+  lines.push(
+    `RSS of the steady das-read: ${steady.rss.samples} samples, min ${mb(steady.rss.minMb)}, peak ${mb(steady.rss.peakMb)}; medians by third ${mb(steady.rss.firstThirdMb)} / ${mb(steady.rss.middleThirdMb)} / ${mb(steady.rss.lastThirdMb)}; ` +
+      `last / middle ${steady.rss.ratio.toFixed(3)} (at most 1.10)${steady.rss.judged ? '' : '; NOT JUDGED: a run under 10 minutes'}`,
+  );
+  lines.push(steady.stderr.length ? `the steady das-read's stderr (${steady.stderr.length} lines), first:` : "the steady das-read's stderr: nothing");
+  for (const line of steady.stderr.slice(0, 10)) lines.push(`  ${line}`);
 
   fail(audit.lost === 0, `${audit.lost} events lost`);
   fail(audit.unexplained === 0, `${audit.unexplained} repeats not explained by a SIGKILL`);
@@ -78,7 +92,12 @@ export function summarize(result: SoakResult): { lines: string[]; failures: stri
   fail(result.terminated.code === 143, `SIGTERM ended das-read with ${result.terminated.code ?? result.terminated.signal}, not 143`);
   fail(result.finalRun.code === 0, `the last --no-follow run exited ${result.finalRun.code ?? result.finalRun.signal}`);
   fail(result.stderr.length === 0, `das-read wrote ${result.stderr.length} lines to stderr: a run that rides faults out is silent (cron mails any stderr)`);
-  fail(rss.ok, `RSS grew: the last third's median ${mb(rss.lastThirdMb)} is more than 10% over the middle third's ${mb(rss.middleThirdMb)}`);
+  fail(steady.audit.lost === 0, `the steady das-read lost ${steady.audit.lost} events`);
+  fail(steady.audit.repeated === steady.audit.putTwice && steady.audit.unexplained === 0, `the steady das-read, never killed, repeated ${steady.audit.repeated - steady.audit.putTwice} events`);
+  fail(steady.audit.torn === 0 && steady.audit.unreadable === 0 && steady.audit.unknown === 0, 'the steady das-read wrote lines cut short, unreadable, or of events never produced');
+  fail(steady.starts === 1 && steady.caughtUp && steady.terminated.code === 143, `the steady das-read ran ${steady.starts} times, caught up ${steady.caughtUp ? 'yes' : 'no'}, ended ${steady.terminated.code ?? steady.terminated.signal}`);
+  fail(steady.stderr.length === 0, `the steady das-read wrote ${steady.stderr.length} lines to stderr`);
+  fail(steady.rss.ok, `RSS grew: the steady das-read's last third's median ${mb(steady.rss.lastThirdMb)} is more than 10% over the middle third's ${mb(steady.rss.middleThirdMb)}`);
   lines.push(failures.length ? `FAILED: ${failures.join('; ')}` : 'every invariant held');
   return { lines, failures };
 }
