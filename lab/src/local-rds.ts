@@ -4,7 +4,7 @@ import { toXml, type XmlNode } from './xml.js';
 
 const XMLNS = 'http://rds.amazonaws.com/doc/2014-10-31/';
 
-/** RDS names an activity stream's Kinesis stream after the resource (das-format.md §1). */
+/** RDS names an activity stream's Kinesis stream after the resource (docs/das-format.md §1). */
 export const activityStreamName = (resourceId: string): string => `aws-rds-das-${resourceId}`;
 
 export type ActivityStreamStatus = 'stopped' | 'starting' | 'started' | 'stopping';

@@ -43,7 +43,7 @@ interface DataKeyInUse {
 }
 
 /**
- * Makes Kinesis record data exactly as RDS does (das-format.md §2–3): a KMS data key
+ * Makes Kinesis record data exactly as RDS does (docs/das-format.md §2–3): a KMS data key
  * under the resource's encryption context, reused then rotated; the record gzip'd and
  * encrypted with the Encryption SDK under a raw AES keyring BC/DataKey; base64 in the
  * JSON wrapper. The one producer for the tests, the benchmark and the lab.

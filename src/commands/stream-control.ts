@@ -5,7 +5,7 @@ import { sleep } from '../sleep.js';
 import { UserError, UsageError } from '../errors.js';
 import { describeDatabase, type DatabaseRef } from './stream-status.js';
 
-/** Engines whose activity streams are asynchronous only (das-format.md §1). */
+/** Engines whose activity streams are asynchronous only (docs/das-format.md §1). */
 function supportsSync(engine: string | undefined): boolean {
   return engine === 'aurora-postgresql';
 }

@@ -1,6 +1,6 @@
 /**
  * The shapes of a Database Activity Stream, typed loosely where the engines drift
- * (see das-format.md §4). Unknown fields pass through untouched.
+ * (see docs/das-format.md §4). Unknown fields pass through untouched.
  */
 
 /** The JSON wrapper that is each Kinesis record's `Data`. */

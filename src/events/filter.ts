@@ -27,7 +27,7 @@ export interface EventFilterSpec {
 export type EventFilter = (event: DasEvent) => boolean;
 
 /**
- * The engines' own users, as each engine spells them (das-format.md §4): Aurora's and RDS Proxy's in
+ * The engines' own users, as each engine spells them (docs/das-format.md §4): Aurora's and RDS Proxy's in
  * lower case, Oracle's in upper case, SQL Server's compared without case, as its logins are.
  */
 const ORACLE_SERVICE_USERS = new Set(['RDSADMIN', 'RDSSEC']);

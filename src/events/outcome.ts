@@ -11,7 +11,7 @@ const FAILED_COMMANDS = new Set(['LOGIN FAILED', 'AUTH FAILURE', 'FAILED_CONNECT
 const SUCCESS_CODES = new Set(['', '0', '00000']);
 
 /**
- * The event reports a statement or a login that failed, as each engine says it (das-format.md §4):
+ * The event reports a statement or a login that failed, as each engine says it (docs/das-format.md §4):
  * an error message, a non-success exit code (SQL Server: 0), or a refused login.
  */
 export function isFailure(event: DasEvent): boolean {
