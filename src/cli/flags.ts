@@ -47,7 +47,7 @@ export const FLAGS = {
   excludeObject: { flags: '--exclude-object <name>', help: 'no events on this object (repeatable)', repeatable: true },
   grep: { flags: '--grep <regex>', help: 'only events whose SQL matches this regular expression (repeatable; any case)', repeatable: true },
   excludeGrep: { flags: '--exclude-grep <regex>', help: 'no events whose SQL matches this regular expression (repeatable)', repeatable: true },
-  redact: { flags: '--redact', help: "replace bind values and the SQL's literals (strings, numbers, passwords) with ?, in every form" },
+  redact: { flags: '--redact', help: "replace bind values, the SQL's literals, comment bodies and passwords, and the values error messages quote back, with ?, in every form" },
   errorsOnly: { flags: '--errors-only', help: 'only failed statements and refused logins' },
   excludeErrors: { flags: '--exclude-errors', help: 'no failed statements nor refused logins' },
   skipServiceUsers: { flags: '--skip-service-users', help: "hide the engines' own users: rdsadmin, rdsproxyadmin; Oracle RDSADMIN, RDSSEC; SQL Server rdsa" },

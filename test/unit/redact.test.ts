@@ -27,6 +27,8 @@ const POSTGRESQL: Case[] = [
   ['postgresql', 'SELECT x FROM t WHERE a = 123abc', ['123', 'abc'], ['SELECT x FROM t WHERE a =']],
   ['postgresql', 'DO $$ BEGIN RAISE NOTICE \'SECRET\'; END $$', ['SECRET', 'RAISE'], ['DO ?']],
   ['postgresql', "SELECT 'a'\0'SECRET'", ['SECRET'], ['SELECT ?']],
+  ['postgresql', 'ALTER ROLE app PASSWORD <REDACTED>', [], ['ALTER ROLE app PASSWORD <REDACTED>']],
+  ['postgresql', 'ALTER ROLE app PASSWORD $1', [], ['ALTER ROLE app PASSWORD $1']],
 ];
 
 const MYSQL: Case[] = [
@@ -34,7 +36,9 @@ const MYSQL: Case[] = [
   ['mysql', 'SELECT 0b1010, 0x1F, 1e5, .5, 12', ['0b1010', '0x1F', '1e5', '.5', '12'], ['SELECT ?, ?, ?, ?, ?']],
   ['mysql', "SELECT _utf8mb4'SECRET', _latin1 X'DEADBEEF', N'SECRET2', b'1010'", ['SECRET', 'DEADBEEF', '1010', 'utf8mb4'], ['SELECT ?']],
   ['mysql', 'SELECT * FROM users WHERE email = "carol@example.com" AND `e-mail` = \'a\\\'SECRET\'', ['carol@example.com', 'SECRET'], ['WHERE email = ? AND `e-mail` = ?']],
-  ['mysql', "CREATE USER 'bob'@'%' IDENTIFIED BY 's3cr3t'", ['bob', 's3cr3t'], ['IDENTIFIED BY ?']],
+  ['mysql', "CREATE USER 'bob'@'%' IDENTIFIED BY 's3cr3t'", ['s3cr3t'], ["CREATE USER 'bob'@'%' IDENTIFIED BY ?"]],
+  ['mysql', "GRANT SELECT ON db.* TO 'app_ro'@'10.0.%'", [], ["TO 'app_ro'@'10.0.%'"]],
+  ['mysql', "SELECT 'SECRET'@x, 'SECRET2' @y", ['SECRET'], ['SELECT ?@x, ? @y']],
   ['mysql', "ALTER USER u IDENTIFIED WITH caching_sha2_password BY 'SECRET' REPLACE 'OLDSECRET'", ['SECRET'], ['IDENTIFIED WITH caching_sha2_password BY ? REPLACE ?']],
   ['mysql', "SET PASSWORD FOR u = 'SECRET'", ['SECRET'], ['SET PASSWORD FOR u = ?']],
   ['mysql', 'SELECT /* SECRET */ 1 -- SECRET2\n', ['SECRET'], ['SELECT /*?*/ ? --?']],
@@ -49,7 +53,7 @@ const ORACLE: Case[] = [
   ['oracle', 'CREATE USER scott IDENTIFIED BY "Quoted Secret" DEFAULT TABLESPACE users', ['Quoted Secret'], ['IDENTIFIED BY ? DEFAULT TABLESPACE users']],
   ['oracle', 'ALTER USER scott IDENTIFIED BY tiger#42 ACCOUNT UNLOCK', ['tiger', '42'], ['IDENTIFIED BY ? ACCOUNT UNLOCK']],
   ['oracle', "CREATE DATABASE LINK l CONNECT TO u IDENTIFIED BY SECRET USING 'tns'", ['SECRET', 'tns'], ['CONNECT TO u IDENTIFIED BY ? USING ?']],
-  ['oracle', "SELECT 1.5e3f, 2d, 7, N'SECRET' FROM persons WHERE ssn = '078-05-1120' AND id = :id", ['1.5e3', '078-05-1120', 'SECRET'], ['FROM persons WHERE ssn = ? AND id = :id']],
+  ['oracle', "SELECT 1.5e3f, 2d, 7, N'SECRET' FROM persons WHERE ssn = '078-05-1120' AND id = :id", ['1.5e3', '078-05-1120', 'SECRET'], ['SELECT ?, ?, ?, ? FROM persons WHERE ssn = ? AND id = :id']],
   ['oracle', 'SELECT a FROM t -- SECRET', ['SECRET'], ['SELECT a FROM t --?']],
 ];
 

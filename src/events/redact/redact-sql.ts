@@ -11,6 +11,8 @@ export interface RedactedSql {
 
 /** After PASSWORD [=], these words are the clause's own, not a password. */
 const NOT_PASSWORDS = new Set(['NULL', 'EXPIRE', 'DEFAULT', 'HISTORY', 'REUSE', 'REQUIRE', 'LOCK', 'UNLOCK', 'VERIFY', 'LIFE_TIME', 'GRACE_TIME', 'TO', 'FOR', '(']);
+/** Statements whose 'user'@'host' is an account's name (MySQL), not a value. */
+const ACCOUNT_STATEMENTS = new Set(['CREATE', 'ALTER', 'DROP', 'RENAME', 'GRANT', 'REVOKE', 'SET', 'SHOW']);
 /** SQL Server procedures whose arguments are, or hold, passwords: every argument goes, quoted or not. */
 const PASSWORD_PROCEDURES = new Set(['SP_ADDLOGIN', 'SP_PASSWORD', 'SP_ADDAPPROLE', 'SP_SETAPPROLE', 'SP_APPROLEPASSWORD', 'SP_ADDLINKEDSRVLOGIN', 'SP_CONTROL_DBMASTERKEY_PASSWORD']);
 
@@ -22,6 +24,9 @@ const PASSWORD_PROCEDURES = new Set(['SP_ADDLOGIN', 'SP_PASSWORD', 'SP_ADDAPPROL
 export function redactLexed(sql: string, lexed: Lexed): RedactedSql {
   const { tokens, readTo } = lexed;
   const secret = passwordTokens(sql, tokens);
+  const firstWord = tokens.find((token) => token.kind === 'word');
+  // A keyword phrase ("CREATE USER") is one token: its first word is the statement's.
+  const accounts = firstWord !== undefined && ACCOUNT_STATEMENTS.has(sql.slice(firstWord.start, firstWord.end).split(/\s/)[0]?.toUpperCase() ?? '');
   const values: string[] = [];
   let out = '';
   let at = 0;
@@ -31,9 +36,22 @@ export function redactLexed(sql: string, lexed: Lexed): RedactedSql {
     out += /^\s*$/.test(gap) ? gap : PLACEHOLDER;
     at = token.end;
     const text = sql.slice(token.start, token.end);
+    const before = tokens[index - 1];
+    const next = tokens[index + 1];
+    if (token.kind === 'word' && before?.kind === 'number' && before.end === token.start && !secret.has(index)) {
+      // A suffix written against its number (Oracle's 1.5e3f, 2d) is part of it: one ? for both.
+      continue;
+    }
+    if (token.kind === 'string' && accounts && !secret.has(index) && next?.start === token.end && sql[token.end] === '@' && next.kind === 'other') {
+      // MySQL's 'user'@'host' in a statement about accounts names one: a name, kept as the host after it is.
+      out += text;
+      continue;
+    }
     if (secret.has(index) || token.kind === 'string' || token.kind === 'number') {
       values.push(...valuesOf(text));
-      out += PLACEHOLDER;
+      // A literal read in two pieces (1 and .5e3f) stays one ?.
+      const joined = (before?.kind === 'string' || before?.kind === 'number') && before.end === token.start && !secret.has(index);
+      if (!joined) out += PLACEHOLDER;
     } else if (token.kind === 'comment') {
       // A line comment's own newline, where its lexer counts it in, is kept: the next line stays code.
       const newline = /[\r\n]+$/.exec(text)?.[0] ?? '';
@@ -98,7 +116,8 @@ function passwordTokens(sql: string, tokens: SqlToken[]): Set<number> {
       }
     } else if (last === 'PASSWORD' || last === 'OLD_PASSWORD') {
       const value = word(at + 1) === '=' ? at + 2 : at + 1;
-      if (!NOT_PASSWORDS.has(word(value))) mark(value);
+      // A placeholder, a variable or a mark such as pgaudit's <REDACTED> is no password.
+      if (significant[value]?.token.kind !== 'other' && !NOT_PASSWORDS.has(word(value))) mark(value);
     } else if (PASSWORD_PROCEDURES.has(last)) {
       for (let argument = at + 1; argument < significant.length && word(argument) !== ';'; argument++) {
         const text = word(argument);
