@@ -6,7 +6,8 @@ import { DecodedActivityRecord } from '../../src/decode/decoded-record.js';
 import { postgresEvent } from '../../lab/src/synthetic-events.js';
 import { loadSamples } from '../helpers/samples.js';
 import type { DasEvent } from '../../src/decode/types.js';
-import { MAX_READ_STATEMENT } from '../../src/events/redact/redact-event.js';
+import { MAX_COMMENT_OPENINGS, MAX_READ_STATEMENT } from '../../src/events/redact/redact-event.js';
+import { MAX_READ_MESSAGE } from '../../src/events/redact/redact-message.js';
 
 beforeAll(() => prepareRedaction());
 
@@ -184,5 +185,71 @@ describe('--redact: events, in every form', () => {
 
   it('without --redact, the values are shown as sent', () => {
     expect(eventFormatter('ndjson', makeChalk(0))(record, 0)).toContain('secret-param');
+  });
+});
+
+describe("--redact, after an outsider's attack", () => {
+  it.each([
+    ['oracle', 'ALTER USER scott IDENTIFIED -- set by ops\u2028\nBY swordfish', 'swordfish'],
+    ['oracle', 'ALTER USER scott IDENTIFIED BY newpw1 REPLACE -- old\u2028\nswordfish', 'swordfish'],
+    ['mysql', 'SELECT * FROM t -- card 4111111111111111 pw swordfish\u2029\nWHERE 1', 'swordfish'],
+    ['mysql', 'SELECT * FROM t -- note\r pw swordfish\nWHERE 1', 'swordfish'],
+    ['sqlserver', 'SELECT 1 -- a\u2028 swordfish\n', 'swordfish'],
+  ] as const)('a line comment runs on over U+2028, U+2029 and a lone CR (%s)', (engine, sql, secret) => {
+    expect(redactSql(sql, engine)).not.toContain(secret);
+  });
+
+  it.each([
+    ['EXEC [sp_password] NULL, swordfish, bob', 'EXEC [sp_password] ?, ?, ?'],
+    ['EXEC [dbo].[sp_addlogin] bob, swordfish', 'EXEC [dbo].[sp_addlogin] ?, ?'],
+    ['EXEC sp_change_users_login Auto_Fix, bob, NULL, swordfish', 'EXEC sp_change_users_login ?, ?, ?, ?'],
+    ['EXEC dbo.usp_set_pin @pin = swordfish, @user = @u OUTPUT', 'EXEC dbo.usp_set_pin @pin = ?, @user = @u OUTPUT'],
+    ['EXECUTE @rc = dbo.usp_x swordfish, NULL, DEFAULT; SELECT a FROM t', 'EXECUTE @rc = dbo.usp_x ?, NULL, DEFAULT; SELECT a FROM t'],
+  ])("SQL Server reads a procedure's unquoted arguments as strings: %s", (sql, redacted) => {
+    expect(redactSql(sql, 'sqlserver')).toBe(redacted);
+  });
+
+  it.each([
+    ['PostgreSQL', 'duplicate key value violates unique constraint "u" DETAIL: Key (lower(TRIM(BOTH FROM email)))=(bob@x.com) already exists.', 'bob@x.com'],
+    ['PostgreSQL', 'could not create unique index "u_email" DETAIL: Key (email)=(alice@example.com) is duplicated.', 'alice@example.com'],
+    ['PostgreSQL', 'conflicting key value violates exclusion constraint "ex" DETAIL: Key (card, pin)=(4111111111111111, x) conflicts with existing key (card, pin)=(4111111111111112, hunter2x).', '41111111111111'],
+    ['PostgreSQL', 'could not create exclusion constraint "ex" DETAIL: Key (card)=(4111111111111111) conflicts with key (card)=(4111111111111111).', '4111111111111111'],
+    ['oracle', 'ORA-03301: (ORA-00001 details) row with column values (ID:98765432) already exists', '98765432'],
+    ['oracle', 'ORA-01438: value 98765432 greater than specified precision (5, 0) allowed for this column', '98765432'],
+  ])('%s: %s', (serverType, errorMessage, secret) => {
+    expect(redactEvent(postgresEvent(1, { serverType, errorMessage })).errorMessage).not.toContain(secret);
+  });
+
+  it('a bind value quoted back in another case, or bound as a number, is hidden', () => {
+    const event = redactEvent(postgresEvent(1, { paramList: ['Hunter2pw', 4111111111111111 as unknown as string], errorMessage: 'rejected: HUNTER2PW, card 4111111111111111' }));
+    expect(event.errorMessage).toBe('rejected: ?, card ?');
+  });
+
+  it('a field of a shape no engine sends is hidden whole', () => {
+    const event = redactEvent(postgresEvent(1, { commandText: ['SELECT 1', 'swordfish'] as unknown as string, paramList: 'swordfish' as unknown as string[], errorMessage: { text: 'swordfish' } as unknown as string, engineNativeAuditFields: '{"SQL_TEXT":"IDENTIFIED BY swordfish"}' as unknown as Record<string, unknown> }));
+    expect(JSON.stringify(event)).not.toContain('swordfish');
+  });
+
+  it('a statement field nested in the native fields is redacted as SQL', () => {
+    const event = redactEvent(postgresEvent(1, { serverType: 'SQLSERVER', engineNativeAuditFields: { audit: { statement: "ALTER LOGIN l WITH PASSWORD = 'swordfish'" } } }));
+    expect(JSON.stringify(event)).not.toContain('swordfish');
+  });
+
+  it('a serverType that names two engines names neither: the statement is hidden', () => {
+    expect(redactEvent(postgresEvent(1, { serverType: 'MySQL/PostgreSQL', dbProtocol: null as unknown as string, commandText: 'SELECT a # swordfish' })).commandText).toBe('?');
+  });
+
+  it('past its 100th block comment a statement is not read on', () => {
+    const redacted = redactSql(`SELECT a ${'/* c */ '.repeat(150)}, 'swordfish' FROM t`, 'sqlserver');
+    expect(redacted).not.toContain('swordfish');
+    expect(redacted.startsWith('SELECT a /*?*/')).toBe(true);
+    expect(redacted.match(/\/\*\?\*\//g)).toHaveLength(MAX_COMMENT_OPENINGS);
+  });
+
+  it('past 8 KiB an error message is not read on', () => {
+    const message = `${'x '.repeat(MAX_READ_MESSAGE)}swordfish`;
+    const redacted = redactEvent(postgresEvent(1, { errorMessage: message })).errorMessage as string;
+    expect(redacted).not.toContain('swordfish');
+    expect(redacted.endsWith('?')).toBe(true);
   });
 });

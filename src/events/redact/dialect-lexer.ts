@@ -1,19 +1,12 @@
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { mysql, plsql, transactsql, type DialectOptions } from 'sql-formatter';
+import { formatDialect, mysql, plsql, transactsql, type DialectOptions } from 'sql-formatter';
 import type { Lexed, SqlLexer, SqlToken, TokenKind } from './sql-token.js';
 
-/** The parts of sql-formatter's lexer das-read uses; sql-formatter is pinned in package.json, for its lexer is not among its exports. */
+/** A token as sql-formatter's lexer makes it; sql-formatter is pinned in package.json, for das-read reads its tokens. */
 interface FormatterToken {
   type: string;
   raw: string;
   start: number;
 }
-interface Tokenizer {
-  tokenize(input: string, paramTypesOverrides: object): FormatterToken[];
-}
-type TokenizerClass = new (options: DialectOptions['tokenizerOptions'], dialectName: string) => Tokenizer;
 
 /**
  * Literals the dialects have and sql-formatter's options leave out, added through its own
@@ -47,13 +40,8 @@ const kindOf = (type: string): TokenKind => KINDS[type] ?? (OTHER.has(type) ? 'o
 let lexers: Record<DialectName, SqlLexer> | undefined;
 
 export async function prepareDialectLexers(): Promise<void> {
-  if (lexers) return;
-  const root = dirname(dirname(dirname(createRequire(import.meta.url).resolve('sql-formatter'))));
-  const module = (await import(pathToFileURL(join(root, 'dist', 'esm', 'lexer', 'Tokenizer.js')).href)) as { default: TokenizerClass };
-  const made = Object.fromEntries(
-    Object.entries(DIALECTS).map(([name, dialect]) => [name, lexerOf(new module.default(dialect.tokenizerOptions, dialect.name))]),
-  ) as Record<DialectName, SqlLexer>;
-  lexers = made;
+  lexers ??= Object.fromEntries(Object.entries(DIALECTS).map(([name, dialect]) => [name, lexerOf(tokenizerOf(dialect))])) as Record<DialectName, SqlLexer>;
+  return Promise.resolve();
 }
 
 export function dialectLexer(name: DialectName): SqlLexer {
@@ -61,13 +49,48 @@ export function dialectLexer(name: DialectName): SqlLexer {
   return lexers[name];
 }
 
-function lexerOf(tokenizer: Tokenizer): SqlLexer {
+/** Thrown from the dialect's last lexing step: the tokens are taken there, and formatting never starts. */
+const TOKENS_TAKEN = Symbol('tokens taken');
+
+/**
+ * sql-formatter's lexer, reached through its public API: a dialect's `postProcess`, the last step
+ * of lexing, hands over the tokens and stops the formatter before it parses. (Its Tokenizer class
+ * is not exported; reaching into its files would also break the Lambda's bundle.)
+ */
+function tokenizerOf(dialect: DialectOptions): (sql: string) => FormatterToken[] {
+  let taken: FormatterToken[] = [];
+  const own = dialect.tokenizerOptions.postProcess;
+  const capturing: DialectOptions = {
+    ...dialect,
+    tokenizerOptions: {
+      ...dialect.tokenizerOptions,
+      postProcess: (tokens) => {
+        taken = (own ? own(tokens) : tokens) as FormatterToken[];
+        throw TOKENS_TAKEN;
+      },
+    },
+  };
+  return (sql) => {
+    try {
+      formatDialect(sql, { dialect: capturing });
+    } catch (error) {
+      if (error === TOKENS_TAKEN) return taken;
+      throw error;
+    }
+    throw new Error("sql-formatter formatted without lexing: its postProcess step was not called");
+  };
+}
+
+function lexerOf(tokenize: (sql: string) => FormatterToken[]): SqlLexer {
   const tokensOf = (sql: string): SqlToken[] =>
-    tokenizer
-      .tokenize(sql, {})
+    tokenize(sql)
       .filter((token) => token.type !== 'EOF')
       .map((token) => ({ start: token.start, end: token.start + token.raw.length, kind: kindOf(token.type) }));
-  return (sql: string): Lexed => {
+  return (original: string): Lexed => {
+    // sql-formatter's line comments end at any of JavaScript's line terminators; the dialects end
+    // them at a newline alone (MySQL) or CR and LF: read with U+2028, U+2029 and a lone CR as
+    // spaces, a comment runs on over them, as the server reads it. The offsets are the same.
+    const sql = original.replace(/[\u2028\u2029]|\r(?!\n)/g, ' ');
     try {
       return unclosedCut(sql, tokensOf(sql));
     } catch (error) {

@@ -6,11 +6,16 @@ export type Engine = 'postgresql' | 'mysql' | 'oracle' | 'sqlserver';
 
 /** From a value such as an event's `serverType` ("PostgreSQL", "MySQL", "oracle", "SQLSERVER") or `dbProtocol` ("Postgres 3.0"). */
 export function engineNamed(name: string): Engine | undefined {
-  if (/postgres/i.test(name)) return 'postgresql';
-  if (/mysql|maria/i.test(name)) return 'mysql';
-  if (/oracle/i.test(name)) return 'oracle';
-  if (/sql ?server|mssql/i.test(name)) return 'sqlserver';
-  return undefined;
+  const named = (
+    [
+      ['postgresql', /postgres/i],
+      ['mysql', /mysql|maria/i],
+      ['oracle', /oracle/i],
+      ['sqlserver', /sql ?server|mssql/i],
+    ] as const
+  ).filter(([, pattern]) => pattern.test(name));
+  // A name that fits two engines ("MySQL/PostgreSQL") names neither: which dialect is not known.
+  return named.length === 1 ? named[0]?.[0] : undefined;
 }
 
 /** The event's own engine: its `serverType`, else its `dbProtocol`. Undefined when neither names one. */

@@ -1,4 +1,4 @@
-import { loadModule, scanSync } from 'libpg-query';
+import { loadModule, parseSync, scanSync } from 'libpg-query';
 import type { Lexed, SqlToken, TokenKind } from './sql-token.js';
 
 /**
@@ -88,9 +88,10 @@ function byteToChar(sql: string): (byte: number) => number {
 
 /**
  * What the scanner cannot read (an unterminated quote, `1abc`, a bad escape) it refuses whole,
- * without saying where. The longest beginning it reads is found by halving. Its last token may
- * be a piece of a longer one; shown, a piece of a name or keyword tells nothing, and a piece of a
- * literal is a literal, and goes.
+ * without saying where. The parser, which runs the same scanner, says where: what comes before
+ * that place is read. When the parser stops earlier, at the grammar, the longest beginning the
+ * scanner reads is found by halving. The last token read may be a piece of a longer one; shown, a
+ * piece of a name or keyword tells nothing, and a piece of a literal is a literal, and goes.
  */
 export function lexPostgres(sql: string): Lexed {
   if (!kinds) throw new Error('the PostgreSQL lexer is not prepared');
@@ -99,6 +100,9 @@ export function lexPostgres(sql: string): Lexed {
   const text = nul === -1 ? sql : sql.slice(0, nul);
   const whole = scan(text);
   if (whole) return { tokens: whole, readTo: text.length };
+  const stop = scannerStop(text);
+  const before = stop === undefined ? undefined : scan(text.slice(0, stop));
+  if (stop !== undefined && before) return { tokens: before, readTo: stop };
   let read = 0;
   let unreadable = text.length;
   let tokens: SqlToken[] = [];
@@ -113,4 +117,15 @@ export function lexPostgres(sql: string): Lexed {
     }
   }
   return { tokens, readTo: read };
+}
+
+/** Where the scanner stopped, as the parser reports it (a byte offset), if it was the scanner that stopped it. */
+function scannerStop(text: string): number | undefined {
+  try {
+    parseSync(text);
+  } catch (error) {
+    const details = (error as { sqlDetails?: { cursorPosition?: number; fileName?: string } }).sqlDetails;
+    if (details?.fileName === 'scan.l' && typeof details.cursorPosition === 'number') return byteToChar(text)(details.cursorPosition);
+  }
+  return undefined;
 }

@@ -1,6 +1,6 @@
 import type { DasEvent } from '../../decode/types.js';
 import { engineOf, type Engine } from './engine.js';
-import { hideEchoes, redactMessage } from './redact-message.js';
+import { echoHider, redactMessage } from './redact-message.js';
 import { PLACEHOLDER, redactLexed, type RedactedSql } from './redact-sql.js';
 import { lexerFor } from './sql-lexers.js';
 
@@ -8,16 +8,35 @@ export { PLACEHOLDER };
 
 /**
  * Past this many characters a statement is not read on: its shape so far is shown, and `?` for
- * the rest. A lexer takes about 2.5 µs a character (PostgreSQL's, a quarter of a second for
- * 100 KB), and a client may send statements of megabytes to slow the reader down.
+ * the rest. PostgreSQL's scanner takes about 50 µs a token (a third of a second for 16 KiB of
+ * `a,`), and a client may send statements of megabytes to slow the reader down.
  */
-export const MAX_READ_STATEMENT = 32 * 1024;
+export const MAX_READ_STATEMENT = 16 * 1024;
+/**
+ * Past this many block comments a statement is not read on either: a comment never closed makes
+ * a lexer look for its end from each opening, and thousands of openings cost seconds.
+ */
+export const MAX_COMMENT_OPENINGS = 100;
+
+/** Where reading a statement stops: its length, 32 KiB, or its 101st comment opening, whichever is first. */
+function readLimit(sql: string): number {
+  let limit = Math.min(sql.length, MAX_READ_STATEMENT);
+  let at = -1;
+  for (let count = 0; count <= MAX_COMMENT_OPENINGS; count++) {
+    at = sql.indexOf('/*', at + 1);
+    if (at === -1 || at >= limit) return limit;
+  }
+  limit = Math.min(limit, at);
+  return limit;
+}
 
 /** A statement in an engine's dialect, its values taken out; an engine nothing names shows nothing of it. */
 export function redactStatement(sql: string, engine: Engine | undefined): RedactedSql {
-  if (sql.length <= MAX_READ_STATEMENT) return redactLexed(sql, lexerFor(engine)(sql));
-  const lexed = lexerFor(engine)(sql.slice(0, MAX_READ_STATEMENT));
-  return redactLexed(sql, { tokens: lexed.tokens, readTo: Math.min(lexed.readTo, MAX_READ_STATEMENT) });
+  const rules = { unquotedArgumentsAreStrings: engine === 'sqlserver' };
+  const limit = readLimit(sql);
+  if (limit === sql.length) return redactLexed(sql, lexerFor(engine)(sql), rules);
+  const lexed = lexerFor(engine)(sql.slice(0, limit));
+  return redactLexed(sql, { tokens: lexed.tokens, readTo: Math.min(lexed.readTo, limit) }, rules);
 }
 
 /** Engine-native fields that hold the statement again, or its bind values (Oracle's SQL_TEXT and SQL_BINDS, SQL Server's statement). */
@@ -27,7 +46,9 @@ const NATIVE_BINDS = /binds?$/i;
 /**
  * The event with the values of its SQL, its bind values and its error taken out, and any of those
  * values quoted back in its engine-native fields: its statement keeps its shape. The engine is the
- * event's own (`serverType`), else `engine`, the one its record or stream is known to be.
+ * event's own (`serverType`), else `engine`, the one its record or stream is known to be. A field
+ * of a shape no engine sends (a statement that is not a string, binds that are not a list, native
+ * fields that are not an object) is hidden whole: it cannot be read, so it is not shown.
  */
 export function redactEvent(event: DasEvent, engine: Engine | undefined = undefined): DasEvent {
   const dialect = engineOf(event) ?? engine;
@@ -37,29 +58,37 @@ export function redactEvent(event: DasEvent, engine: Engine | undefined = undefi
     const statement = redactStatement(event.commandText, dialect);
     redacted.commandText = statement.text;
     echoes.push(...statement.values);
-  }
+  } else if (event.commandText != null) redacted.commandText = PLACEHOLDER;
   if (Array.isArray(event.paramList)) {
-    echoes.push(...event.paramList.filter((value): value is string => typeof value === 'string'));
+    echoes.push(...event.paramList.flatMap(bindValuesOf));
     redacted.paramList = event.paramList.map(() => PLACEHOLDER);
-  }
-  const native = event.engineNativeAuditFields;
-  if (native !== null && typeof native === 'object' && !Array.isArray(native)) {
-    const fields = Object.create(null) as Record<string, unknown>;
-    for (const [name, value] of Object.entries(native as Record<string, unknown>)) {
-      if (typeof value === 'string' && NATIVE_STATEMENT.test(name)) {
-        const statement = redactStatement(value, dialect);
-        fields[name] = statement.text;
-        echoes.push(...statement.values);
-      } else if (value !== null && NATIVE_BINDS.test(name)) {
-        fields[name] = PLACEHOLDER;
-        echoes.push(...bindValuesOf(value));
-      } else fields[name] = value;
-    }
-    for (const [name, value] of Object.entries(fields)) fields[name] = hideEchoesIn(value, echoes);
-    redacted.engineNativeAuditFields = fields;
-  }
-  if (typeof event.errorMessage === 'string') redacted.errorMessage = redactMessage(event.errorMessage, echoes);
+  } else if (event.paramList != null) redacted.paramList = PLACEHOLDER as never;
+  const native: unknown = event.engineNativeAuditFields;
+  const nativeRead = native !== null && typeof native === 'object' && !Array.isArray(native) ? nativeFields(native as Record<string, unknown>, dialect, echoes) : undefined;
+  const hide = echoHider(echoes);
+  if (nativeRead) redacted.engineNativeAuditFields = hideEchoesIn(nativeRead, hide) as Record<string, unknown>;
+  else if (native != null) redacted.engineNativeAuditFields = PLACEHOLDER as never;
+  if (typeof event.errorMessage === 'string') redacted.errorMessage = redactMessage(event.errorMessage, hide);
+  else if (event.errorMessage != null) redacted.errorMessage = PLACEHOLDER;
   return redacted;
+}
+
+/** Native fields at any depth: a statement field redacted as SQL, a bind field hidden whole, their values gathered. */
+function nativeFields(native: Record<string, unknown>, dialect: Engine | undefined, echoes: string[]): Record<string, unknown> {
+  const fields = Object.create(null) as Record<string, unknown>;
+  for (const [name, value] of Object.entries(native)) {
+    if (typeof value === 'string' && NATIVE_STATEMENT.test(name)) {
+      const statement = redactStatement(value, dialect);
+      fields[name] = statement.text;
+      echoes.push(...statement.values);
+    } else if (value !== null && NATIVE_BINDS.test(name)) {
+      fields[name] = PLACEHOLDER;
+      echoes.push(...bindValuesOf(value));
+    } else if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      fields[name] = nativeFields(value as Record<string, unknown>, dialect, echoes);
+    } else fields[name] = value;
+  }
+  return fields;
 }
 
 /** Oracle's SQL_BINDS marks each value ` #1(5):`: what lies between the marks (all of it, whatever a value holds) is quoted back elsewhere. */
@@ -72,17 +101,19 @@ const BIND_MARK = /\s*#\d+\(\d+\):/;
  */
 function bindValuesOf(value: unknown): string[] {
   if (Array.isArray(value)) return value.flatMap(bindValuesOf);
+  // A number or a boolean bound is quoted back as its digits.
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return [String(value)];
   if (typeof value !== 'string') return [];
   if (!BIND_MARK.test(value)) return [value, value.trim()];
   return value.split(BIND_MARK).flatMap((piece) => [piece, piece.trim()]);
 }
 
-function hideEchoesIn(value: unknown, echoes: readonly string[]): unknown {
-  if (typeof value === 'string') return hideEchoes(value, echoes);
-  if (Array.isArray(value)) return value.map((item) => hideEchoesIn(item, echoes));
+function hideEchoesIn(value: unknown, hide: (text: string) => string): unknown {
+  if (typeof value === 'string') return hide(value);
+  if (Array.isArray(value)) return value.map((item) => hideEchoesIn(item, hide));
   if (value !== null && typeof value === 'object') {
     const copy = Object.create(null) as Record<string, unknown>;
-    for (const [name, item] of Object.entries(value as Record<string, unknown>)) copy[name] = hideEchoesIn(item, echoes);
+    for (const [name, item] of Object.entries(value as Record<string, unknown>)) copy[name] = hideEchoesIn(item, hide);
     return copy;
   }
   return value;

@@ -14,16 +14,16 @@ const NOT_PASSWORDS = new Set(['NULL', 'EXPIRE', 'DEFAULT', 'HISTORY', 'REUSE', 
 /** Statements whose 'user'@'host' is an account's name (MySQL), not a value. */
 const ACCOUNT_STATEMENTS = new Set(['CREATE', 'ALTER', 'DROP', 'RENAME', 'GRANT', 'REVOKE', 'SET', 'SHOW']);
 /** SQL Server procedures whose arguments are, or hold, passwords: every argument goes, quoted or not. */
-const PASSWORD_PROCEDURES = new Set(['SP_ADDLOGIN', 'SP_PASSWORD', 'SP_ADDAPPROLE', 'SP_SETAPPROLE', 'SP_APPROLEPASSWORD', 'SP_ADDLINKEDSRVLOGIN', 'SP_CONTROL_DBMASTERKEY_PASSWORD']);
+const PASSWORD_PROCEDURES = new Set(['SP_ADDLOGIN', 'SP_PASSWORD', 'SP_ADDAPPROLE', 'SP_SETAPPROLE', 'SP_APPROLEPASSWORD', 'SP_ADDLINKEDSRVLOGIN', 'SP_CHANGE_USERS_LOGIN', 'SP_CONTROL_DBMASTERKEY_PASSWORD']);
 
 /**
  * The statement with every literal, comment body and password taken out and its shape kept
  * (`WHERE email = ?`). Whatever the lexer did not read, and anything between tokens that is not
  * white space, is not shown either: a statement is never passed through where it was not understood.
  */
-export function redactLexed(sql: string, lexed: Lexed): RedactedSql {
+export function redactLexed(sql: string, lexed: Lexed, rules: DialectRules = {}): RedactedSql {
   const { tokens, readTo } = lexed;
-  const secret = passwordTokens(sql, tokens);
+  const secret = passwordTokens(sql, tokens, rules);
   const firstWord = tokens.find((token) => token.kind === 'word');
   // A keyword phrase ("CREATE USER") is one token: its first word is the statement's.
   const accounts = firstWord !== undefined && ACCOUNT_STATEMENTS.has(sql.slice(firstWord.start, firstWord.end).split(/\s/)[0]?.toUpperCase() ?? '');
@@ -86,24 +86,66 @@ function valuesOf(literal: string): string[] {
   return unescaped === body ? [body] : [body, unescaped];
 }
 
+/** T-SQL keywords that stand for a procedure's argument, not a value. */
+const ARGUMENT_KEYWORDS = new Set(['NULL', 'DEFAULT']);
+
+export interface DialectRules {
+  /** T-SQL reads an unquoted word passed to a procedure (`EXEC p swordfish`) as a string. */
+  unquotedArgumentsAreStrings?: boolean;
+}
+
 /**
  * The tokens that stand where a password does, whatever their kind: after IDENTIFIED [WITH plugin]
  * BY (and after a REPLACE that follows it), after PASSWORD [=] and OLD_PASSWORD [=], and every
- * argument of SQL Server's password procedures. Comments between the words change nothing.
+ * argument of SQL Server's password procedures, bracketed or not; and, where the dialect reads
+ * them as strings, the unquoted arguments of any procedure. Comments between the words change
+ * nothing. One pass: each token is looked at a bounded number of times.
  */
-function passwordTokens(sql: string, tokens: SqlToken[]): Set<number> {
+function passwordTokens(sql: string, tokens: SqlToken[], rules: DialectRules): Set<number> {
   const secret = new Set<number>();
-  const significant = tokens.map((token, index) => ({ token, index })).filter(({ token }) => token.kind !== 'comment');
-  const word = (at: number): string => {
-    const entry = significant[at];
-    if (!entry || entry.token.kind !== 'word') return entry ? sql.slice(entry.token.start, entry.token.end) : '';
-    // A keyword phrase ("SET PASSWORD", "IDENTIFIED BY") is one token: its last word is what follows.
-    return sql.slice(entry.token.start, entry.token.end).split(/\s+/).at(-1)?.toUpperCase() ?? '';
+  const significant = tokens.filter((token) => token.kind !== 'comment');
+  const indexOf = new Map(significant.map((token) => [token, tokens.indexOf(token)]));
+  const raw = (at: number): string => {
+    const token = significant[at];
+    return token ? sql.slice(token.start, token.end) : '';
   };
-  const words = (at: number): string[] => (significant[at]?.token.kind === 'word' ? sql.slice(significant[at].token.start, significant[at].token.end).toUpperCase().split(/\s+/) : []);
+  const kind = (at: number) => significant[at]?.kind;
+  /** A keyword phrase ("SET PASSWORD", "IDENTIFIED BY") is one token: its last word is what follows. */
+  const word = (at: number): string => (kind(at) === 'word' ? (raw(at).split(/\s+/).at(-1)?.toUpperCase() ?? '') : raw(at));
+  const words = (at: number): string[] => (kind(at) === 'word' ? raw(at).toUpperCase().split(/\s+/) : []);
   const mark = (at: number) => {
-    const entry = significant[at];
-    if (entry) secret.add(entry.index);
+    const token = significant[at];
+    if (token) secret.add(indexOf.get(token) as number);
+  };
+  /** A procedure's name, [bracketed] and dotted or not: where it ends, and its last part. */
+  const procedureAt = (from: number): { next: number; name: string } => {
+    let at = from;
+    let name = '';
+    while (kind(at) === 'word' || kind(at) === 'quoted-name') {
+      name = raw(at).replace(/^\[|\]$/g, '').toUpperCase();
+      if (raw(at + 1) !== '.') return { next: at + 1, name };
+      at += 2;
+    }
+    return { next: at, name };
+  };
+  /** Marks a procedure call's arguments, and says where they end. */
+  const argumentsFrom = (from: number, passwords: boolean): number => {
+    let at = from;
+    for (;;) {
+      if (raw(at).startsWith('@') && raw(at + 1) === '=') at += 2;
+      const here = kind(at);
+      const text = raw(at).toUpperCase();
+      if (here === 'other' && text.startsWith('@')) at++;
+      else if (here === 'string' || here === 'number') at++;
+      else if (here === 'word' || here === 'quoted-name') {
+        if (passwords || (rules.unquotedArgumentsAreStrings && !ARGUMENT_KEYWORDS.has(text))) mark(at);
+        at++;
+      } else return at;
+      if (passwords && here !== 'other') mark(at - 1);
+      if (word(at) === 'OUTPUT' || word(at) === 'OUT') at++;
+      if (raw(at) !== ',') return at;
+      at++;
+    }
   };
   for (let at = 0; at < significant.length; at++) {
     const here = words(at);
@@ -117,12 +159,14 @@ function passwordTokens(sql: string, tokens: SqlToken[]): Set<number> {
     } else if (last === 'PASSWORD' || last === 'OLD_PASSWORD') {
       const value = word(at + 1) === '=' ? at + 2 : at + 1;
       // A placeholder, a variable or a mark such as pgaudit's <REDACTED> is no password.
-      if (significant[value]?.token.kind !== 'other' && !NOT_PASSWORDS.has(word(value))) mark(value);
-    } else if (PASSWORD_PROCEDURES.has(last)) {
-      for (let argument = at + 1; argument < significant.length && word(argument) !== ';'; argument++) {
-        const text = word(argument);
-        if (text !== ',' && text !== '=' && !text.startsWith('@')) mark(argument);
-      }
+      if (kind(value) !== 'other' && !NOT_PASSWORDS.has(word(value))) mark(value);
+    } else if (last === 'EXEC' || last === 'EXECUTE') {
+      const returned = raw(at + 1).startsWith('@') && raw(at + 2) === '=' ? at + 3 : at + 1;
+      const procedure = procedureAt(returned);
+      at = argumentsFrom(procedure.next, PASSWORD_PROCEDURES.has(procedure.name)) - 1;
+    } else if (kind(at) === 'word' || kind(at) === 'quoted-name') {
+      const procedure = procedureAt(at);
+      if (PASSWORD_PROCEDURES.has(procedure.name)) at = argumentsFrom(procedure.next, true) - 1;
     }
   }
   return secret;
