@@ -27,3 +27,11 @@ export async function waitFor<T>(condition: () => T | Promise<T>, options: WaitO
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
+
+/**
+ * Until the clock the local services stamp records with (this machine's) has moved past `ms`: what
+ * was put before now arrived strictly earlier than anything put after. Waits a millisecond or so.
+ */
+export async function clockPast(ms: number): Promise<void> {
+  await waitFor(() => Date.now() > ms, { what: `the clock to pass ${new Date(ms).toISOString()}`, intervalMs: 1 });
+}
