@@ -47,7 +47,8 @@ describe('a pipe whose reader dies', () => {
     for (let round = 0; round < 40 && !finished; round++) {
       await stream.put(records(stream, put, 3));
       put += 3;
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // A pace, not a proof: the next few come once these had time to be read, unless the pipeline has ended.
+      await waitFor(() => finished !== undefined, { what: 'the pipeline to end', timeoutMs: 300 }).catch(() => {});
     }
     const first = await pipeline;
     expect(first.stderr).toContain('das-read:0');
