@@ -56,8 +56,10 @@ describe('--security-lake-dir with --checkpoint, killed while a file is open', (
     // These are read into the open file, and the process dies before it is written.
     await put(stream, total, 10);
     total += 10;
-    // Nothing outside the process says they were read: a moment for it. Were they not, the next run reads them, and the checks below hold all the same.
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    // Seen at the lab's door: two GetRecords asked after the put, so the first of them returned these (a probe, not a delay).
+    const asked = lab.gateway.faults.injected;
+    lab.gateway.faults.add({ action: 'kinesis:GetRecords', kind: 'slow', delayMs: 0, times: 2 });
+    await until(() => lab.gateway.faults.injected >= asked + 2, 'two reads after the put');
     running.child.kill('SIGKILL');
     const killed = await running.finished;
     expect(killed.signal).toBe('SIGKILL');
