@@ -20,6 +20,8 @@ interface GapCheck {
   /** Whether the checkpoint and the stream were compared by identity: then a gap is trimming, not a new stream. */
   streamIdentified: boolean;
   signal?: AbortSignal;
+  /** The oldest record a shard still holds; Kinesis is asked unless given (a unit test's stream). */
+  oldest?: (shardId: string) => Promise<string | undefined>;
 }
 
 /**
@@ -29,6 +31,7 @@ interface GapCheck {
  */
 export async function findGaps(check: GapCheck): Promise<Gap[]> {
   const { book, kinesis, streamName, signal } = check;
+  const oldestIn = check.oldest ?? ((shardId: string) => oldestSequenceNumber(kinesis, streamName, shardId, signal));
   const listed = new Set(check.shards.map((shard) => shard.shardId));
   const retentionMs = check.retentionHours * 3_600_000;
   const gaps: Gap[] = [];
@@ -40,7 +43,7 @@ export async function findGaps(check: GapCheck): Promise<Gap[]> {
     } else if (position.arrivedAt && check.now.getTime() - Date.parse(position.arrivedAt) > retentionMs) {
       detail = `the last event read from ${shardId} arrived at ${position.arrivedAt}, longer ago than the stream's retention (${retentionMs / 3_600_000} h): events after it have been trimmed`;
     } else {
-      const oldest = await oldestSequenceNumber(kinesis, streamName, shardId, signal);
+      const oldest = await oldestIn(shardId);
       if (oldest !== undefined && BigInt(oldest) > BigInt(position.sequenceNumber ?? '0')) {
         detail = `the oldest record left in ${shardId} comes after the checkpoint's position: events ${since} have been trimmed`;
       }

@@ -1,6 +1,6 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { Decoder } from '../decode/decoder.js';
-import { decodeBatches } from '../decode/decode-stage.js';
+import { decodeBatches, type DecodedBatch } from '../decode/decode-stage.js';
 import type { DecodedRecord } from '../decode/types.js';
 import type { StartPosition } from '../kinesis/positions.js';
 import { readStream } from '../kinesis/stream-reader.js';
@@ -39,13 +39,18 @@ interface Candidate {
  * its part of the n latest overall; later records come whole, and then the read goes on.
  */
 export async function tailStart(n: number, options: TailOptions): Promise<TailStart> {
+  const read = (from: StartPosition) => decodeBatches(readStream({ kinesis: options.kinesis, streamName: options.streamName, follow: false, from, signal: options.signal }), options.decoder);
+  return tailOver(n, read, options);
+}
+
+/** The look-back over any reading of the stream up to its current end, from a position: the stream's, or a unit test's. */
+export async function tailOver(n: number, read: (from: StartPosition) => AsyncIterable<DecodedBatch>, options: Pick<TailOptions, 'keeps' | 'now'>): Promise<TailStart> {
   for (const windowMs of WINDOWS_MS) {
     const from: StartPosition = Number.isFinite(windowMs) ? { type: 'AT_TIMESTAMP', timestamp: new Date(options.now.getTime() - windowMs) } : { type: 'TRIM_HORIZON' };
     const kept = new Map<string, Candidate[]>();
     const last = new Map<string, string>();
     let total = 0;
-    const batches = decodeBatches(readStream({ kinesis: options.kinesis, streamName: options.streamName, follow: false, from, signal: options.signal }), options.decoder);
-    for await (const batch of batches) {
+    for await (const batch of read(from)) {
       for (const outcome of batch.outcomes) {
         last.set(outcome.raw.shardId, outcome.raw.sequenceNumber);
         // An unreadable record is the read's to report, where it starts.

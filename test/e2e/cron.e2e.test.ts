@@ -10,6 +10,7 @@ import { ExitCode } from '../../src/errors.js';
 import { activityRecord, postgresEvent } from '../../lab/src/synthetic-events.js';
 import { BIN, runBin, startBin, userEnv } from '../helpers/bin.js';
 import { startTestLab, type TestLab, type TestStream } from '../helpers/test-lab.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 let lab: TestLab;
 let dir: string;
@@ -113,7 +114,6 @@ describe('from cron, with a checkpoint', () => {
     // startBin's stdout is a socket, as any program's that spawns das-read from Node.
     const running = startBin(['--cluster', 'piped', '--endpoint-url', lab.endpoint, '--checkpoint', checkpoint]);
     await running.lines(10);
-    await new Promise((resolve) => setTimeout(resolve, 300));
     const received = running.stdout();
     running.child.stdout.destroy();
     // Read by das-read after its reader left: they must not count as written.
@@ -154,12 +154,9 @@ function startAppending(args: string[], out: string) {
 const linesOf = async (file: string) => (await readFile(file, 'utf8').catch(() => '')).split('\n').filter(Boolean);
 /** Whether `file` came to hold `count` lines while `running` ran (within 30 s: the machine may be busy). */
 async function reaches(file: string, count: number, running: { child: { exitCode: number | null } }): Promise<boolean> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline && running.child.exitCode === null) {
-    if ((await linesOf(file)).length >= count) return true;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  return (await linesOf(file)).length >= count;
+  const enough = async () => (await linesOf(file)).length >= count;
+  await waitFor(enough, { what: `${count} lines in ${file}`, timeoutMs: 30_000, giveUp: () => (running.child.exitCode === null ? undefined : 'it exited') }).catch(() => {});
+  return enough();
 }
 
 async function lastSequenceNumber(streamName: string): Promise<string | undefined> {
@@ -215,7 +212,7 @@ describe('the lock, under a holder that stops or loses it', () => {
       expect(await reaches(audit, 10, first)).toBe(true);
       // Its last batch's position saved too, so that what follows is the next batch, not this one's save.
       const last = await lastSequenceNumber(stream.streamName);
-      while ((await savedPosition(checkpoint)) !== last && first.child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 25));
+      await waitFor(async () => (await savedPosition(checkpoint)) === last, { what: 'its last batch\'s position saved', giveUp: () => (first.child.exitCode === null ? undefined : 'it exited') });
       // Another run's lock in its place (one that took it over by another host's rule), renamed in whole.
       await writeFile(`${checkpoint}.other`, JSON.stringify({ pid: 999_999, host: 'another-host', since: new Date().toISOString() }), { mode: 0o600 });
       await rename(`${checkpoint}.other`, `${checkpoint}.lock`);

@@ -1,21 +1,43 @@
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runBin, runShell, startBin, userEnv } from '../helpers/bin.js';
 import { freePort } from '../../lab/src/http.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const FORCE_GC = fileURLToPath(new URL('../fixtures/force-gc/force-gc.mjs', import.meta.url));
 
-/** Every process below `pid`, so a test can tell none outlived it. */
+/**
+ * Every process below `pid`, so a test can tell none outlived it. pgrep's exit 1 is "none"; anything
+ * else (pgrep missing, a bad option, an error) fails the test, since an empty list would prove nothing.
+ */
 function descendants(pid: number): number[] {
-  let children: number[] = [];
-  try {
-    children = execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
-  } catch {
-    // pgrep exits 1 when there are none.
-  }
+  if (!Number.isSafeInteger(pid) || pid <= 0) throw new Error(`no process to look under (pid ${pid})`);
+  const found = spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' });
+  if (found.error) throw new Error(`cannot list the children of ${pid}: ${found.error.message}`);
+  if (found.status === 1 && found.stdout === '') return [];
+  if (found.status !== 0) throw new Error(`pgrep -P ${pid} failed (exit ${found.status}): ${found.stderr}`);
+  const children = found.stdout.trim().split('\n').map(Number);
   return children.flatMap((child) => [child, ...descendants(child)]);
+}
+
+/** The lab's Kinesis server among them: the one child that must not outlive it. */
+const commandLine = (pid: number) => {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+  } catch {
+    return '';
+  }
+};
+
+/** The processes the lab started, checked to be there: an empty list would make "all gone" pass on nothing. */
+function labChildren(pid: number | undefined): number[] {
+  const children = descendants(pid ?? 0);
+  expect(children.length, `the lab (pid ${pid}) has no child processes`).toBeGreaterThan(0);
+  expect(children.map(commandLine).some((line) => line.includes('kinesis-local')), `none of ${children.join(', ')} is the Kinesis server`).toBe(true);
+  return children;
 }
 
 const alive = (pid: number) => {
@@ -27,12 +49,7 @@ const alive = (pid: number) => {
   }
 };
 
-async function until(condition: () => boolean, timeoutMs = 10_000) {
-  for (const deadline = Date.now() + timeoutMs; !condition(); ) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const until = (condition: () => boolean, what: string) => waitFor(condition, { what, timeoutMs: 10_000 });
 
 describe('das-read lab', () => {
   it('prints the line a second terminal needs, serves the cluster, and leaves nothing behind after Ctrl-C', async () => {
@@ -41,7 +58,7 @@ describe('das-read lab', () => {
     const [line] = await lab.lines(1, 20_000);
     expect(line).toMatch(new RegExp(`^export AWS_ENDPOINT_URL=http://127\\.0\\.0\\.1:${port} AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=lab AWS_SECRET_ACCESS_KEY=lab( PATH=\\S+:"\\$PATH")?$`));
     // The hints follow on stderr, another pipe: they may come a moment after the export line.
-    await until(() => lab.stderr().includes('Ctrl-C stops the lab')).catch(() => {});
+    await until(() => lab.stderr().includes('Ctrl-C stops the lab'), 'the hints on stderr');
     expect(lab.stderr()).toContain('das-read start --cluster auroralab-postgres-cluster --kms-key alias/auroralab-postgres-das');
 
     // A second terminal, with only what the lab printed.
@@ -49,11 +66,10 @@ describe('das-read lab', () => {
     const status = await runBin(['status', '--cluster', 'auroralab-postgres-cluster', '-o', 'json'], env);
     expect(JSON.parse(status.stdout)).toMatchObject({ identifier: 'auroralab-postgres-cluster', engine: 'aurora-postgresql', status: 'stopped' });
 
-    const children = descendants(lab.child.pid ?? 0);
-    expect(children.length).toBeGreaterThan(0);
+    const children = labChildren(lab.child.pid);
     lab.child.kill('SIGINT');
     expect((await lab.finished).code).toBe(0);
-    await until(() => children.every((pid) => !alive(pid)));
+    await until(() => children.every((pid) => !alive(pid)), `${children.join(', ')} to be gone`);
   }, 40_000);
 
   it('every command it prints runs as printed in a newcomer\'s shell, where das-read is not on PATH', async () => {
@@ -66,7 +82,7 @@ describe('das-read lab', () => {
           .split('\n')
           .filter((text) => text.startsWith('  das-read '))
           .map((text) => text.trim());
-      await until(() => lab.stderr().includes('Ctrl-C stops the lab')).catch(() => {});
+      await until(() => lab.stderr().includes('Ctrl-C stops the lab'), 'the hints on stderr');
       const hints = hintsSoFar();
       expect(hints).toHaveLength(3);
       // What `npm ci` leaves a newcomer: node on PATH, no das-read, no AWS configuration.
@@ -107,14 +123,17 @@ describe('das-read lab', () => {
   it('killed outright, it still takes its Kinesis server with it', async () => {
     const lab = startBin(['lab', '--port', String(await freePort())]);
     await lab.lines(1, 20_000);
-    const children = descendants(lab.child.pid ?? 0);
+    const children = labChildren(lab.child.pid);
     lab.child.kill('SIGKILL');
     await lab.finished;
-    await until(() => children.every((pid) => !alive(pid)));
+    await until(() => children.every((pid) => !alive(pid)), `${children.join(', ')} to be gone`);
   }, 40_000);
 });
 
-/** Runs the demo as `npm run demo` does (`node bin/das-read demo`), killed if it outlives `limitMs`. */
+/**
+ * Runs the demo as `npm run demo` does (`node bin/das-read demo`), killed if it outlives `limitMs`: a guard against a
+ * demo that never ends (a window whose timer was lost), far above its length, not a measure of its speed.
+ */
 async function demo(args: string[], limitMs: number, nodeArgs: string[] = []) {
   const began = Date.now();
   const running = startBin(['demo', ...args], userEnv(), nodeArgs);
@@ -126,12 +145,11 @@ async function demo(args: string[], limitMs: number, nodeArgs: string[] = []) {
 }
 
 describe('npm run demo', () => {
-  it('with its default length: starts the lab and the stream, shows live events, stops everything, exits 0 on time', async () => {
+  it('with its default length: starts the lab and the stream, shows live events, stops everything, exits 0 by itself', async () => {
     // 12 s of reading, plus starting and stopping the lab and the stream (about 5 s here).
     const run = await demo([], 45_000);
     expect(run.signal, `still running after ${run.seconds} s`).toBeNull();
     expect(run.code, run.stderr).toBe(0);
-    expect(run.seconds).toBeLessThan(40);
     expect(run.stderr).toContain('$ das-read start --cluster auroralab-postgres-cluster');
     expect(run.stderr).toContain('(for 12 seconds)');
     expect(run.stderr).toContain('activity stream stopped');
@@ -140,11 +158,10 @@ describe('npm run demo', () => {
     expect(events.map((event) => event.command)).toContain('CONNECT');
   }, 60_000);
 
-  it('ends its window on time while the garbage collector runs every 20 ms', async () => {
+  it('ends its window by itself while the garbage collector runs every 20 ms', async () => {
     const run = await demo(['--seconds', '3'], 30_000, ['--expose-gc', '--import', FORCE_GC]);
     expect(run.signal, `still running after ${run.seconds} s`).toBeNull();
     expect(run.code, run.stderr).toBe(0);
-    expect(run.seconds).toBeLessThan(25);
     expect(run.stderr).toContain('activity stream stopped');
   }, 45_000);
 });

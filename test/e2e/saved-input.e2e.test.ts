@@ -7,6 +7,7 @@ import { ExitCode } from '../../src/errors.js';
 import { postgresEvent } from '../../lab/src/synthetic-events.js';
 import { fileURLToPath } from 'node:url';
 import { startBin, userEnv, type Running } from '../helpers/bin.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const line = (n: number) => JSON.stringify({ ...postgresEvent(n), clusterId: 'cluster-A', instanceId: 'db-B', eventId: `s:1:${n}` });
 const EXIT = { SIGINT: ExitCode.interrupted, SIGTERM: ExitCode.terminated } as const;
@@ -14,12 +15,10 @@ const EXIT = { SIGINT: ExitCode.interrupted, SIGTERM: ExitCode.terminated } as c
 /** Resolves once the process holds `path` open: it is past its start, its signal handlers in place, and reading. */
 async function holding(running: Running, path: string): Promise<void> {
   const fds = `/proc/${running.child.pid}/fd`;
-  for (;;) {
-    if (running.child.exitCode !== null) throw new Error(`exited ${running.child.exitCode}: ${running.stderr()}`);
-    const links = await Promise.all((await readdir(fds).catch(() => [])).map((fd) => readlink(join(fds, fd)).catch(() => '')));
-    if (links.includes(path)) return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+  await waitFor(async () => (await Promise.all((await readdir(fds).catch(() => [])).map((fd) => readlink(join(fds, fd)).catch(() => '')))).includes(path), {
+    what: `it to hold ${path} open`,
+    giveUp: () => (running.child.exitCode === null ? undefined : `exited ${running.child.exitCode}: ${running.stderr()}`),
+  });
 }
 
 const PROBE = fileURLToPath(new URL('../fixtures/stdin-probe/stdin-probe.mjs', import.meta.url));
@@ -34,11 +33,11 @@ function probed(args: string[]): Running {
 
 /** Resolves once the probe has said `text` `count` times. */
 async function probe(running: Running, text: string, count = 1): Promise<void> {
-  for (;;) {
-    if (running.stderr().split('\n').filter((said) => said.startsWith(`probe: ${text}`)).length >= count) return;
-    if (running.child.exitCode !== null) throw new Error(`exited ${running.child.exitCode}: ${running.stderr()}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  await waitFor(() => running.stderr().split('\n').filter((said) => said.startsWith(`probe: ${text}`)).length >= count, {
+    what: `the probe to say "${text}" ${count} times`,
+    intervalMs: 10,
+    giveUp: () => (running.child.exitCode === null ? undefined : `exited ${running.child.exitCode}: ${running.stderr()}`),
+  });
 }
 
 const withoutProbe = (stderr: string) => stderr.split('\n').filter((said) => !said.startsWith('probe: ')).join('\n');

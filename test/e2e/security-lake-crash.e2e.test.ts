@@ -15,6 +15,7 @@ import { freePort } from '../../lab/src/http.js';
 import { LAB_CLUSTER, LAB_KEY_ALIAS, startLabSession } from '../../lab/src/lab-session.js';
 import { ocsfProblems } from '../helpers/ocsf-validator.js';
 import { ExitCode } from '../../src/errors.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 let lab: TestLab;
 let dir: string;
@@ -29,13 +30,7 @@ afterAll(async () => {
 const put = (stream: TestStream, from: number, count: number) =>
   stream.put(Array.from({ length: count }, (_, i) => activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(from + i)])));
 
-async function until(check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; ) {
-    if (check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const until = (check: () => boolean, what: string) => waitFor(check, { what, timeoutMs: 20_000 });
 
 describe('--security-lake-dir with --checkpoint, killed while a file is open', () => {
   it('SIGKILL, then resume: no event missing across the complete files, at most the open file\'s repeated, no partial file in the tree', async () => {
@@ -46,14 +41,25 @@ describe('--security-lake-dir with --checkpoint, killed while a file is open', (
     await put(stream, 0, 30);
     const running = startBin(args, userEnv());
     await until(() => running.stderr().includes('reading aws-rds-das-'), 'the read to start');
-    // The first 30 are held; the next batch, a second later, finds them due and writes their file (with those it brings, on a slow machine).
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
-    await put(stream, 30, 10);
     const written = () => [...running.stderr().matchAll(/wrote ext\/.*\((\d+) events?\)/g)].map((line) => Number(line[1]));
-    await until(() => written().length > 0, 'the first file');
+    // The first 30 are held; a batch that comes once they are due (1 s) writes their file, with those it brings.
+    // Records are put one at a time until that file is written, not after a guessed wait.
+    let total = 30;
+    await waitFor(
+      async () => {
+        if (written().length > 0) return true;
+        await put(stream, total++, 1);
+        return false;
+      },
+      { what: 'the first file', timeoutMs: 20_000, intervalMs: 100 },
+    );
     // These are read into the open file, and the process dies before it is written.
-    await put(stream, 40, 10);
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    await put(stream, total, 10);
+    total += 10;
+    // Seen at the lab's door: two GetRecords asked after the put, so the first of them returned these (a probe, not a delay).
+    const asked = lab.gateway.faults.injected;
+    lab.gateway.faults.add({ action: 'kinesis:GetRecords', kind: 'slow', delayMs: 0, times: 2 });
+    await until(() => lab.gateway.faults.injected >= asked + 2, 'two reads after the put');
     running.child.kill('SIGKILL');
     const killed = await running.finished;
     expect(killed.signal).toBe('SIGKILL');
@@ -67,9 +73,9 @@ describe('--security-lake-dir with --checkpoint, killed while a file is open', (
 
     const rows = await duckRows(`SELECT unmapped['statementId'] AS id FROM read_parquet('${lake}/ext/**/*.parquet', hive_partitioning = false)`);
     const ids = rows.map((row) => Number(row.id));
-    expect(new Set(ids)).toEqual(new Set(Array.from({ length: 50 }, (_, n) => n)));
+    expect(new Set(ids)).toEqual(new Set(Array.from({ length: total }, (_, n) => n)));
     // Only what the open file held can come twice: at most the events after the files placed; those placed, once.
-    expect(ids.length - 50).toBeLessThanOrEqual(50 - placed);
+    expect(ids.length - total).toBeLessThanOrEqual(total - placed);
     expect(ids.filter((id) => id < placed)).toHaveLength(placed);
     // Nothing half-made is in the tree: files are made outside it and renamed in whole.
     expect((await readdir(lake)).sort()).toEqual(['.das-read-incomplete', 'ext']);
@@ -153,7 +159,8 @@ describe("the README's Security Lake block, as printed, against the lab", () => 
       const env = userEnv();
       const started = await runBin(['start', '--cluster', LAB_CLUSTER, '--kms-key', LAB_KEY_ALIAS, '--apply-immediately', '--wait', '--endpoint-url', `http://127.0.0.1:${port}`], env);
       expect(started.code, started.stderr).toBe(0);
-      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      // Enough for more than ten events: the emitter puts up to 20 a record, and a heartbeat or an rdsadmin record may come first.
+      await waitFor(() => session.emitter.recordsPut >= 4, { what: 'the lab to put records', timeoutMs: 20_000 });
       const args = (command ?? '').split(' ').slice(1).map((word) => word.replace('/tmp/das-lake', out).replace('127.0.0.1:4566', `127.0.0.1:${port}`));
       const run = await runBin(args, env);
       expect(run.code, run.stderr).toBe(0);

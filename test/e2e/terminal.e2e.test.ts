@@ -4,6 +4,7 @@ import { activityRecord, postgresEvent } from '../../lab/src/synthetic-events.js
 import { BIN, runBin, userEnv } from '../helpers/bin.js';
 import { HOSTILE_PAYLOADS } from '../helpers/hostile.js';
 import { startTestLab, type TestLab } from '../helpers/test-lab.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 // A real terminal: tmux, read back with capture-pane. CI installs it; elsewhere the tests say what is missing.
 const haveTmux = spawnSync('tmux', ['-V']).status === 0;
@@ -31,13 +32,17 @@ async function inTerminal(args: string[], keys: (session: string) => Promise<voi
   const started = tmux('new-session', '-d', '-s', session, '-x', String(columns), '-y', '60', command);
   if (started.status !== 0) throw new Error(`tmux: ${started.stderr}`);
   await keys(session);
-  for (const deadline = Date.now() + 20_000; Date.now() < deadline; ) {
-    // -J joins what the terminal wrapped: a narrow test reads the screen as it is, rows and all.
-    const screen = tmux('capture-pane', '-p', ...(columns === 400 ? ['-J'] : []), '-t', session).stdout;
-    if (/exit:\d+/.test(screen)) return { screen, title: tmux('display-message', '-p', '-t', session, '#{pane_title}').stdout.trim(), session };
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`das-read did not exit: ${tmux('capture-pane', '-p', '-t', session).stdout}`);
+  // -J joins what the terminal wrapped: a narrow test reads the screen as it is, rows and all.
+  const screen = await waitFor(
+    () => {
+      const shown = tmux('capture-pane', '-p', ...(columns === 400 ? ['-J'] : []), '-t', session).stdout;
+      return /exit:\d+/.test(shown) && shown;
+    },
+    { what: 'das-read to exit in the terminal', timeoutMs: 20_000, intervalMs: 100 },
+  ).catch((error: unknown) => {
+    throw new Error(`${(error as Error).message}: ${tmux('capture-pane', '-p', '-t', session).stdout}`);
+  });
+  return { screen, title: tmux('display-message', '-p', '-t', session, '#{pane_title}').stdout.trim(), session };
 }
 
 describe.skipIf(!haveTmux && !process.env.CI)('in a real terminal', () => {
@@ -95,17 +100,10 @@ describe.skipIf(!haveTmux && !process.env.CI)('in a real terminal', () => {
     const env = Object.entries(userEnv()).map(([name, value]) => `${name}=${shellQuote(value)}`);
     const command = `env -i ${env.join(' ')} TERM=tmux-256color ${process.execPath} ${BIN} --cluster watched --endpoint-url ${lab.endpoint} > ${out}; echo "exit:$?"; sleep 60`;
     expect(tmux('new-session', '-d', '-s', session, '-x', '160', '-y', '20', command).status).toBe(0);
-    let screen = '';
-    for (const deadline = Date.now() + 15_000; !/reading: 1 record, 3 events \(\d+\/s\), at the tip, 1 shard/.test(screen) && Date.now() < deadline; ) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      screen = tmux('capture-pane', '-p', '-t', session).stdout;
-    }
-    expect(screen).toMatch(/reading: 1 record, 3 events \(\d+\/s\), at the tip, 1 shard/);
+    const shown = () => tmux('capture-pane', '-p', '-t', session).stdout;
+    await waitFor(() => /reading: 1 record, 3 events \(\d+\/s\), at the tip, 1 shard/.test(shown()), { what: 'the status line at the tip', intervalMs: 100 });
     tmux('send-keys', '-t', session, 'C-c');
-    for (const deadline = Date.now() + 10_000; !screen.includes('exit:') && Date.now() < deadline; ) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      screen = tmux('capture-pane', '-p', '-t', session).stdout;
-    }
+    const screen = await waitFor(() => shown().includes('exit:') && shown(), { what: 'the exit after Ctrl-C', timeoutMs: 10_000, intervalMs: 100 });
     expect(screen).toContain('exit:130');
     expect(screen).not.toContain('reading: 1 record');
     const { readFile } = await import('node:fs/promises');
@@ -116,10 +114,7 @@ describe.skipIf(!haveTmux && !process.env.CI)('in a real terminal', () => {
     const stream = await lab.activityStream({ name: 'prompted' });
     expect(stream.streamName).toBeTruthy();
     const { screen } = await inTerminal(['stop', '--cluster', 'prompted', '--endpoint-url', lab.endpoint], async (session) => {
-      for (const deadline = Date.now() + 15_000; !tmux('capture-pane', '-p', '-t', session).stdout.includes('[y/N]'); ) {
-        if (Date.now() > deadline) throw new Error('no prompt');
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      await waitFor(() => tmux('capture-pane', '-p', '-t', session).stdout.includes('[y/N]'), { what: 'the prompt', intervalMs: 100 });
       tmux('send-keys', '-t', session, 'C-c');
     });
     expect(screen).toContain('exit:130');

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-
+import { waitFor } from './wait-for.js';
 export const BIN = fileURLToPath(new URL('../../bin/das-read', import.meta.url));
 
 /** The environment a user's shell would give das-read: dummy credentials, nothing of the test runner's. */
@@ -47,13 +47,12 @@ export function startBin(args: string[], env = userEnv(), nodeArgs: string[] = [
     stderr: () => stderr,
     finished,
     async lines(count, timeoutMs = 15_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const lines = stdout.split('\n').filter(Boolean);
-        if (lines.length >= count) return lines;
-        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`wanted ${count} lines, have ${lines.length}; stderr: ${stderr}`);
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
+      const lines = () => stdout.split('\n').filter(Boolean);
+      return waitFor(() => lines().length >= count && lines(), {
+        what: `${count} lines on stdout`,
+        timeoutMs,
+        giveUp: () => (child.exitCode === null ? undefined : `it exited, with ${lines().length} lines; stderr: ${stderr}`),
+      });
     },
   };
 }

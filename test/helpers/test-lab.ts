@@ -2,6 +2,7 @@ import { ListShardsCommand, MergeShardsCommand, SplitShardCommand } from '@aws-s
 import { startLab, waitForActive, type Lab } from '../../lab/src/lab.js';
 import { DasRecordProducer, type ProducerOptions } from '../../lab/src/producer.js';
 import { putRecords } from '../../lab/src/put-records.js';
+import { waitFor } from './wait-for.js';
 import type { LabDatabase } from '../../lab/src/local-rds.js';
 import type { DasActivityRecord } from '../../src/decode/types.js';
 
@@ -70,13 +71,14 @@ export async function mergeShards(lab: Lab, streamName: string, shardId: string,
 
 /** Waits for the new shards themselves, not only the stream's status, before the test puts more records. */
 async function waitForChildren(lab: Lab, streamName: string, parents: string[], count: number): Promise<void> {
-  for (const deadline = Date.now() + 20_000; Date.now() < deadline; ) {
-    await waitForActive(lab.clients.kinesis, streamName);
-    const shards = (await lab.clients.kinesis.send(new ListShardsCommand({ StreamName: streamName }))).Shards ?? [];
-    const children = shards.filter((shard) => parents.every((parent) => shard.ParentShardId === parent || shard.AdjacentParentShardId === parent));
-    const closed = parents.every((parent) => shards.find((shard) => shard.ShardId === parent)?.SequenceNumberRange?.EndingSequenceNumber);
-    if (children.length === count && closed) return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`the reshard of ${parents.join(', ')} did not complete`);
+  await waitFor(
+    async () => {
+      await waitForActive(lab.clients.kinesis, streamName);
+      const shards = (await lab.clients.kinesis.send(new ListShardsCommand({ StreamName: streamName }))).Shards ?? [];
+      const children = shards.filter((shard) => parents.every((parent) => shard.ParentShardId === parent || shard.AdjacentParentShardId === parent));
+      const closed = parents.every((parent) => shards.find((shard) => shard.ShardId === parent)?.SequenceNumberRange?.EndingSequenceNumber);
+      return children.length === count && closed;
+    },
+    { what: `the reshard of ${parents.join(', ')} to complete`, timeoutMs: 20_000 },
+  );
 }

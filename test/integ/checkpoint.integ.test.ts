@@ -1,6 +1,7 @@
 import { chmod, chown, mkdir, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run, type RunDeps } from '../../src/cli/run.js';
 import { ExitCode } from '../../src/errors.js';
@@ -8,6 +9,7 @@ import { activityRecord, postgresEvent } from '../../lab/src/synthetic-events.js
 import type { CheckpointState } from '../../src/checkpoint/checkpoint-file.js';
 import { memoryIO } from '../helpers/memory-io.js';
 import { putRaw, splitShard, startTestLab, type TestLab, type TestStream } from '../helpers/test-lab.js';
+import { clockPast, waitFor } from '../helpers/wait-for.js';
 
 let lab: TestLab;
 let dir: string;
@@ -244,11 +246,12 @@ describe('a checkpoint others could have written', () => {
 describe('--from and --until', () => {
   it('read the window between two moments, by arrival time', async () => {
     const { stream, name } = await newStream();
+    // Each moment is taken once the clock has passed the records put before it: they arrived strictly earlier.
     await stream.put(records(stream, 0, 3));
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await clockPast(Date.now());
     const middle = new Date().toISOString();
     await stream.put(records(stream, 3, 3));
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await clockPast(Date.now());
     const end = new Date().toISOString();
     await stream.put(records(stream, 6, 3));
     const fromMiddle = await read(['--cluster', name, '--from', middle]);
@@ -315,7 +318,8 @@ describe('--checkpoint and the stream it was made on', () => {
     // Stopped and started again: Kinesis makes a new stream, with the same name and shardId-000000000000 again.
     const admin = (args: string[]) => run([...args, '--cluster', name, '--endpoint-url', lab.endpoint, '--apply-immediately', '--wait'], memoryIO());
     expect(await admin(['stop', '--yes'])).toBe(0);
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    // The stream is deleted after the stop: the start makes its new one once the old is gone.
+    await waitFor(() => lab.clients.kinesis.send(new DescribeStreamSummaryCommand({ StreamName: stream.streamName })).then(() => false, (error: unknown) => (error as Error).name === 'ResourceNotFoundException'), { what: `${stream.streamName} to be deleted` });
     expect(await admin(['start', '--kms-key', stream.keyId])).toBe(0);
     await stream.put(records(stream, 100, 3));
 
@@ -355,7 +359,7 @@ describe('--tail', () => {
     // Ten records of three events, over both shards, one after another.
     for (let r = 0; r < 10; r++) {
       await stream.put(records(stream, r * 3, 1, 3), () => `key-${r % 2}`);
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      await clockPast(Date.now());
     }
     const last4 = await read(['--cluster', name, '--tail', '4']);
     expect(last4.code).toBe(ExitCode.ok);
@@ -375,9 +379,9 @@ describe('--tail', () => {
     const stop = new AbortController();
     const running = run(['--cluster', name, '--endpoint-url', lab.endpoint, '--tail', '2'], io, { signal: stop.signal, lockOwner: noOtherProcess });
     const lines = () => io.stdout.lines().map((line) => (JSON.parse(line) as { statementId: number }).statementId);
-    for (const deadline = Date.now() + 10_000; lines().length < 2 && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 50));
+    await waitFor(() => lines().length >= 2, { what: 'the last two events' });
     await stream.put(records(stream, 5, 2));
-    for (const deadline = Date.now() + 10_000; lines().length < 4 && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 50));
+    await waitFor(() => lines().length >= 4, { what: 'the two put after the start' });
     stop.abort('SIGINT');
     await running;
     expect(lines()).toEqual([3, 4, 5, 6]);

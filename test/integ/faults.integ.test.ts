@@ -3,6 +3,7 @@ import { run } from '../../src/cli/run.js';
 import { activityRecord, postgresEvent } from '../../lab/src/synthetic-events.js';
 import { memoryIO, type TextSink } from '../helpers/memory-io.js';
 import { mergeShards, splitShard, startTestLab, type TestLab, type TestStream } from '../helpers/test-lab.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 let lab: TestLab;
 beforeAll(async () => {
@@ -94,7 +95,7 @@ describe('Kinesis and KMS behaving badly', () => {
     await stream.put(records(stream, 20, 20), keyFrom(20));
     await mergeShards(lab, stream.streamName, 'shardId-000000000003', 'shardId-000000000001');
     await stream.put(records(stream, 40, 20), keyFrom(40));
-    await waitFor(() => io.stdout.lines().length >= 60, 20_000);
+    await waitFor(() => io.stdout.lines().length >= 60, { timeoutMs: 20_000 });
     stop.abort('SIGTERM');
     expect(await running).toBe(143);
     const ids = statementIds(io.stdout);
@@ -107,11 +108,3 @@ describe('Kinesis and KMS behaving badly', () => {
     expect(shardsRead).toEqual(new Set(['shardId-000000000000', 'shardId-000000000001', 'shardId-000000000002', 'shardId-000000000003', 'shardId-000000000004']));
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

@@ -5,6 +5,7 @@ import { LAB_CLUSTER, LAB_KEY_ALIAS, startLabSession, type LabSession } from '..
 import { startPostgresLoad, type PostgresLoad } from '../../lab/src/postgres/audit-source.js';
 import { missingPostgresParts, POSTGRES_PACKAGES } from '../../lab/src/postgres/throwaway-postgres.js';
 import { memoryIO } from '../helpers/memory-io.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 type Event = Record<string, unknown>;
 
@@ -25,18 +26,11 @@ async function startedSession(options: Parameters<typeof startLabSession>[0]): P
   return session;
 }
 
-async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 15_000) {
-  for (const deadline = Date.now() + timeoutMs; !(await condition()); ) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 describe('das-read lab', () => {
   it('emits records as RDS would while the stream is started: load, heartbeats, rdsadmin, keys reused and rotated', async () => {
     const session = await startedSession({ nodePath: process.execPath, port: 0, transitionMs: 200, transactionsPerSecond: 100 });
     try {
-      await until(() => session.emitter.recordsPut >= 40);
+      await waitFor(() => session.emitter.recordsPut >= 40, { what: '40 records put', intervalMs: 100 });
       const read = await das(session, ['--cluster', LAB_CLUSTER, '--no-follow', '--include-heartbeats']);
       expect(read.code, read.stderr).toBe(0);
       const commands = new Set(read.events.map((event) => event.command));
@@ -65,7 +59,8 @@ describe('das-read lab', () => {
       const stopped = await das(session, ['stop', '--cluster', LAB_CLUSTER, '--yes', '--wait']);
       expect(stopped.code, stopped.stderr).toBe(0);
       const put = session.emitter.recordsPut;
-      await new Promise((resolve) => setTimeout(resolve, 1_200));
+      // The emitter's rounds, run here rather than waited for: with the stream stopped, each puts nothing.
+      for (let round = 0; round < 3; round++) await session.emitter.flush();
       expect(session.emitter.recordsPut).toBe(put);
       const read = await das(session, ['--cluster', LAB_CLUSTER, '--no-follow']);
       expect(read.code).toBe(1);
@@ -92,7 +87,7 @@ describe.skipIf(skipPostgres)('das-read lab --postgres: a real pgbench, audited 
       source: async (server) => (load = await startPostgresLoad(server, { transactionsPerSecond: 50 })),
     });
     try {
-      await until(async () => (await das(session, ['--cluster', LAB_CLUSTER, '--no-follow'])).events.filter((event) => event.command === 'INSERT').length >= 2, 30_000);
+      await waitFor(async () => (await das(session, ['--cluster', LAB_CLUSTER, '--no-follow'])).events.filter((event) => event.command === 'INSERT').length >= 2, { what: 'two INSERTs read', timeoutMs: 30_000, intervalMs: 100 });
       const { events } = await das(session, ['--cluster', LAB_CLUSTER, '--no-follow']);
       const statements = new Set(events.map((event) => event.commandText));
       for (const statement of [

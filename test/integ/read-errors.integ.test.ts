@@ -17,6 +17,7 @@ import { activityRecord, postgresEvent } from '../../lab/src/synthetic-events.js
 import { memoryIO } from '../helpers/memory-io.js';
 import { readOnce } from '../helpers/read-once.js';
 import { putRaw, startTestLab, type TestLab, type TestStream } from '../helpers/test-lab.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 let lab: TestLab;
 beforeAll(async () => {
@@ -167,7 +168,7 @@ describe('clear errors before reading', () => {
     await stream.put([activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(1)])]);
     const io = memoryIO();
     const running = run(['--cluster', 'vanishing', '--endpoint-url', lab.endpoint], io);
-    for (const deadline = Date.now() + 10_000; io.stdout.lines().length < 1 && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 50));
+    await waitFor(() => io.stdout.lines().length >= 1, { what: 'the first event' });
     await lab.clients.kinesis.send(new DeleteStreamCommand({ StreamName: stream.streamName }));
     const code = await running;
     expect(code).toBe(ExitCode.runtime);
@@ -336,7 +337,7 @@ describe('--summary, from the command line', () => {
     const io = memoryIO();
     const stop = new AbortController();
     const running = run(['--cluster', 'summary-cluster', '--endpoint-url', lab.endpoint, '--summary'], io, { signal: stop.signal });
-    for (const deadline = Date.now() + 10_000; io.stdout.lines().length < 6 && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 50));
+    await waitFor(() => io.stdout.lines().length >= 6, { what: 'six events' });
     stop.abort('SIGINT');
     expect(await running).toBe(ExitCode.interrupted);
     expect(io.stderr.text).toContain('das-read summary: 6 events written');

@@ -1,9 +1,10 @@
-import { chmod, chown, mkdir, mkdtemp, readFile, rename, stat, symlink, utimes, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, readFile, rename, stat, symlink, unlink, utimes, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { ExitCode, UserError } from '../../src/errors.js';
-import { acquireLock, judgeLock, type Holder, type LockOwner } from '../../src/checkpoint/lock.js';
+import { acquireLock, judgeLock, LockLostError, type Holder, type LockOwner } from '../../src/checkpoint/lock.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { processStart } from '../../src/process-start.js';
 
 const HOST = hostname();
@@ -145,5 +146,82 @@ describe('processStart: what tells a live holder from a reused pid', () => {
   });
   it('says nothing of a process that is gone', () => {
     expect(processStart(2 ** 22 + 1)).toBeUndefined();
+  });
+});
+
+describe('acquireLock: whose lock it is, by the clock it is given and the processes it is told of', () => {
+  const holderAt = (started?: string): Holder => ({ pid: 77, host: HOST, since: '2026-12-01T00:00:00.000Z', ...(started ? { started } : {}) });
+  /** pid 77 is alive, started at `boot:77`: a lock naming another start names a process that is gone. */
+  const seventySeven = (pid: number): LockOwner => ({ pid, uid: 0, started: `boot:${pid}`, isAlive: (alive, started) => alive === 77 && (started === undefined || started === 'boot:77') });
+
+  it('a live pid that started at another time is a reused number: its lock is taken at once, and the new one names this run\'s start', async () => {
+    const path = checkpoint();
+    await plantLock(path, holderAt('boot:1'));
+    const lock = await acquireLock(path, seventySeven(5));
+    expect(JSON.parse(await readFile(`${path}.lock`, 'utf8'))).toMatchObject({ pid: 5, host: HOST, started: 'boot:5' });
+    await lock.release();
+
+    const kept = checkpoint();
+    await plantLock(kept, holderAt('boot:77'), 2 * HOUR);
+    const error = await caught(acquireLock(kept, seventySeven(5)));
+    expect(error?.message).toContain('another das-read (pid 77 on');
+    expect(error?.hint).toContain('never taken over, however long it has been stopped');
+  });
+
+  it('a lock of an earlier version (no start) whose pid is alive is kept, and the hint says how to remove it if that pid is not das-read', async () => {
+    const path = checkpoint();
+    await plantLock(path, holderAt());
+    const error = await caught(acquireLock(path, seventySeven(5)));
+    expect(error?.hint).toContain(`if pid 77 is not das-read, remove ${path}.lock`);
+  });
+
+  it('a lock not yet written (its maker is between create and write) is left alone while young, and taken once stale by the clock', async () => {
+    const path = checkpoint();
+    await plantLock(path, '');
+    const error = await caught(acquireLock(path, owner(1)));
+    expect(error?.message).toBe(`another das-read is starting on the checkpoint ${path}`);
+    expect(error?.hint).toContain('expires on its own 30 s after it was made');
+    expect(await readFile(`${path}.lock`, 'utf8')).toBe('');
+    const lock = await acquireLock(path, owner(1), { now: () => Date.now() + 31_000 });
+    expect(JSON.parse(await readFile(`${path}.lock`, 'utf8'))).toMatchObject({ pid: 1 });
+    await lock.release();
+  });
+
+  it('another host\'s lock is stale only past the stale time its clock is given, counted from its last refresh', async () => {
+    const path = checkpoint();
+    await plantLock(path, { pid: 77, host: 'elsewhere', since: 'x' }, 10_000);
+    expect((await caught(acquireLock(path, owner(1), { staleMs: 60_000, now: () => Date.now() + 45_000 })))?.message).toContain('pid 77 on elsewhere');
+    const lock = await acquireLock(path, owner(1), { staleMs: 60_000, now: () => Date.now() + 51_000 });
+    expect(JSON.parse(await readFile(`${path}.lock`, 'utf8'))).toMatchObject({ pid: 1 });
+    await lock.release();
+  });
+
+  it('its holder touches it every refresh, through its own file: another host sees it alive however long the run lasts', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const path = checkpoint();
+      const lock = await acquireLock(path, owner(1), { refreshMs: 5_000 });
+      const old = new Date(Date.now() - HOUR);
+      await utimes(`${path}.lock`, old, old);
+      vi.advanceTimersByTime(4_999);
+      expect((await stat(`${path}.lock`)).mtimeMs).toBeLessThan(old.getTime() + 1_000);
+      vi.advanceTimersByTime(1);
+      await waitFor(async () => (await stat(`${path}.lock`)).mtimeMs > old.getTime() + HOUR / 2, { what: 'the refresh to touch the lock', timeoutMs: 5_000 });
+      await lock.release();
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('LockLostError is a usage error (exit 2) that says nothing is lost, and confirm throws it', async () => {
+    const path = checkpoint();
+    const lock = await acquireLock(path, owner(1));
+    await unlink(`${path}.lock`);
+    const error = await caught(lock.confirm());
+    expect(error).toBeInstanceOf(LockLostError);
+    expect(error?.exitCode).toBe(ExitCode.usage);
+    expect(error?.hint).toContain('none is lost');
+    await lock.release();
   });
 });

@@ -23,7 +23,8 @@ describe('channel', () => {
     await channel.push(1);
     let second = false;
     const pushing = channel.push(2).then(() => (second = true));
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    // A turn of the event loop: every promise that could settle without a reader has.
+    await new Promise((resolve) => setImmediate(resolve));
     expect(second).toBe(false);
     const reader = channel[Symbol.asyncIterator]();
     expect((await reader.next()).value).toBe(1);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { isTransient, withRetry } from '../../src/aws/retry.js';
 import { explainAwsError } from '../../src/aws/aws-errors.js';
 
@@ -14,21 +14,37 @@ describe('what is worth retrying', () => {
 });
 
 describe('retrying', () => {
-  it('backs off exponentially, at least half of each step even with the least jitter, under the cap, then succeeds', async () => {
-    let calls = 0;
-    const started = Date.now();
-    const result = await withRetry(
-      async () => {
-        if (++calls < 4) throw awsError('ThrottlingException');
-        return 'ok';
-      },
-      undefined,
-      { retries: 5, baseDelayMs: 40, maxDelayMs: 100, random: () => 0 },
-    );
-    expect(result).toBe('ok');
-    expect(calls).toBe(4);
-    // Steps 40, 80, 100 (capped): halves 20 + 40 + 50.
-    expect(Date.now() - started).toBeGreaterThanOrEqual(105);
+  it('backs off exponentially, at least half of each step even with the least jitter, at most the step, under the cap, then succeeds', async () => {
+    // Fake timers: the test moves the clock, so each retry is seen at the very millisecond it is due.
+    vi.useFakeTimers();
+    try {
+      for (const [random, delays] of [
+        // Steps 40, 80, 100 (capped): halves 20, 40, 50 with the least jitter, whole steps with the most.
+        [() => 0, [20, 40, 50]],
+        [() => 1, [40, 80, 100]],
+      ] as const) {
+        let calls = 0;
+        const result = withRetry(
+          async () => {
+            if (++calls < 4) throw awsError('ThrottlingException');
+            return 'ok';
+          },
+          undefined,
+          { retries: 5, baseDelayMs: 40, maxDelayMs: 100, random },
+        );
+        await vi.advanceTimersByTimeAsync(0);
+        expect(calls).toBe(1);
+        for (const [retry, delay] of delays.entries()) {
+          await vi.advanceTimersByTimeAsync(delay - 1);
+          expect(calls, `retry ${retry + 1} before ${delay} ms`).toBe(retry + 1);
+          await vi.advanceTimersByTimeAsync(1);
+          expect(calls, `retry ${retry + 1} at ${delay} ms`).toBe(retry + 2);
+        }
+        expect(await result).toBe('ok');
+      }
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('gives up after its retries, with the last error', async () => {
@@ -44,12 +60,23 @@ describe('retrying', () => {
   });
 
   it('stops waiting when aborted', async () => {
-    const stop = new AbortController();
-    const started = Date.now();
-    const pending = withRetry(async () => { throw awsError('ThrottlingException'); }, stop.signal, { retries: 5, baseDelayMs: 10_000, maxDelayMs: 10_000, random: () => 1 });
-    setTimeout(() => stop.abort(), 20);
-    await expect(pending).rejects.toThrow();
-    expect(Date.now() - started).toBeLessThan(2_000);
+    vi.useFakeTimers();
+    try {
+      const stop = new AbortController();
+      let calls = 0;
+      let settled = false;
+      const pending = withRetry(async () => { calls++; throw awsError('ThrottlingException'); }, stop.signal, { retries: 5, baseDelayMs: 10_000, maxDelayMs: 10_000, random: () => 1 });
+      void pending.catch(() => {}).finally(() => (settled = true));
+      await vi.advanceTimersByTimeAsync(0);
+      expect(calls).toBe(1);
+      stop.abort();
+      // A millisecond of the clock, not the 10 s the retry was waiting out.
+      await vi.advanceTimersByTimeAsync(1);
+      expect(settled).toBe(true);
+      await expect(pending).rejects.toThrow('ThrottlingException');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('a service that kept throttling is explained, with what to do', () => {
