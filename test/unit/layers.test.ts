@@ -67,6 +67,11 @@ describe('src/ is layered, every import pointing down', () => {
     expect(circles).toEqual([]);
   });
 
+  it('no two files share a name, but the two entries named index.ts (the package exports and the SAM template name them)', () => {
+    const names = [...files].map((file) => file.split('/').pop() ?? file).filter((name) => name !== 'index.ts');
+    expect(names.filter((name, at) => names.indexOf(name) !== at)).toEqual([]);
+  });
+
   it('the walk sees the imports it checks', () => {
     expect(graph.get('commands/read/read.ts')).toContain('decode/decoder.ts');
     expect(graph.get('cli/run.ts')).toContain('commands/read/read-action.ts');

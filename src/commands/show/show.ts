@@ -11,12 +11,11 @@ import { plainContent, savedLines } from '../../saved/saved-lines.js';
 import { MAX_REBUILT_DEPTH, savedEventOf } from '../../saved/saved-event.js';
 import type { Diagnostics } from '../../terminal/diagnostics.js';
 import { formatPretty, type PrettyLayout } from '../../format/pretty.js';
-import { pick } from '../../format/event-format.js';
+import { pick, type OutputFormat } from '../../format/event-format.js';
 import { Utf8Builder } from '../../format/utf8-builder.js';
 import { OutputClosedError, OutputWriter } from '../../sinks/writer.js';
 import { explainSystemError } from '../../system-errors.js';
 import { openSaved, type SavedInput } from '../../saved/saved-input.js';
-import type { OutputFormat } from '../../format/event-format.js';
 
 export interface ShowOptions {
   output: OutputFormat;

@@ -1,7 +1,6 @@
 import { formatStatus } from './stream-status.js';
-import { describeDatabase } from '../../aws/resolve.js';
+import { describeDatabase, type ActivityStreamInfo, type DatabaseRef } from '../../aws/resolve.js';
 import { startActivityStream, stopActivityStream, waitForStatus } from './stream-control.js';
-import type { ActivityStreamInfo } from '../../aws/resolve.js';
 import { ExitCode, UsageError } from '../../errors.js';
 import { confirm } from '../../terminal/confirm.js';
 import { visible } from '../../terminal/visible.js';
@@ -10,7 +9,6 @@ import type { FlagsOf } from '../../cmdutil/flags.js';
 import type { ActionContext } from '../../cmdutil/action-context.js';
 import { databaseRef } from '../../cmdutil/database-flags.js';
 import { startRequest, statusFormat, waitTimeout } from './stream-flags.js';
-import type { DatabaseRef } from '../../aws/resolve.js';
 import type { RDSClient } from '@aws-sdk/client-rds';
 import { awsOptionsOf } from '../../cmdutil/aws-flags.js';
 

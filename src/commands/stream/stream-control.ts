@@ -1,9 +1,8 @@
 import { StartActivityStreamCommand, StopActivityStreamCommand, type RDSClient } from '@aws-sdk/client-rds';
 import { callAws } from '../../aws/aws-errors.js';
-import type { ActivityStreamInfo } from '../../aws/resolve.js';
 import { sleep } from '../../sleep.js';
 import { UserError, UsageError } from '../../errors.js';
-import { describeDatabase, type DatabaseRef } from '../../aws/resolve.js';
+import { describeDatabase, type ActivityStreamInfo, type DatabaseRef } from '../../aws/resolve.js';
 
 /** Engines whose activity streams are asynchronous only (docs/das-format.md §1). */
 function supportsSync(engine: string | undefined): boolean {
