@@ -2,11 +2,11 @@ import { Writable } from 'node:stream';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { createDecoder } from '../src/decode/decoder.js';
 import { decodeBatches } from '../src/decode/decode-stage.js';
-import { BatchWriter } from '../src/commands/batch-writer.js';
-import { formatNdjson } from '../src/output/ndjson.js';
-import { OutputWriter } from '../src/output/writer.js';
-import { Diagnostics } from '../src/output/diagnostics.js';
-import { makeChalk } from '../src/output/color.js';
+import { BatchWriter } from '../src/write/batch-writer.js';
+import { formatNdjson } from '../src/format/ndjson.js';
+import { OutputWriter } from '../src/sinks/writer.js';
+import { Diagnostics } from '../src/terminal/diagnostics.js';
+import { makeChalk } from '../src/terminal/color.js';
 import type { ShardBatch } from '../src/kinesis/shard-reader.js';
 import type { Workload } from './workload.js';
 

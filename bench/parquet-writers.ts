@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { SyntheticPgbench } from '../lab/src/pgbench-synthetic.js';
 import { toOcsf, type OcsfEvent } from '../src/events/ocsf.js';
-import { ocsfParquet } from '../src/output/ocsf-parquet.js';
+import { ocsfParquet } from '../src/sinks/ocsf-parquet.js';
 
 type Candidate = { name: string; write: (events: OcsfEvent[], file: string) => Promise<void> };
 

@@ -11,7 +11,7 @@ import { decodePath } from './decode-path.js';
 import { seedReader } from './seed-reader.js';
 import { sdkCeilingEventsPerSecond } from './sdk-ceiling.js';
 import { sdkDrain } from './sdk-drain.js';
-import { defaultThreads } from '../src/cli/read-options.js';
+import { defaultThreads } from '../src/cmdutil/record-flags.js';
 import { dasReadDrain, followLatency, rawDrain, rssIntoSlowConsumer } from './stream-measures.js';
 import { tuneGarbageCollection } from '../src/v8-settings.js';
 

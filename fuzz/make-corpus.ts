@@ -14,8 +14,8 @@ import { DasRecordProducer, SIGNED_SUITE, UNSIGNED_SUITE, rdsEncryptionContext }
 import { loadSamples } from '../test/helpers/samples.js';
 import { createDecoder } from '../src/decode/decoder.js';
 import { dasKeyring } from '../src/decode/open-payload.js';
-import { formatNdjson } from '../src/output/ndjson.js';
-import { deadLetterOf } from '../src/output/dead-letter.js';
+import { formatNdjson } from '../src/format/ndjson.js';
+import { deadLetterOf } from '../src/sinks/dead-letter.js';
 import { saveCheckpoint, type CheckpointState } from '../src/checkpoint/checkpoint-file.js';
 import { FUZZ_DATA_KEY } from './targets/record.js';
 

@@ -1,5 +1,5 @@
 import { fstatSync, fsync, ftruncate, readFileSync, readlinkSync } from 'node:fs';
-import type { StdoutTarget } from './output/io.js';
+import type { StdoutTarget } from './terminal/io.js';
 import { run } from './cli/run.js';
 import { processStart } from './process-start.js';
 import { tuneGarbageCollection } from './v8-settings.js';

@@ -99,6 +99,15 @@ function startHint(info: ActivityStreamInfo): string {
   );
 }
 
+export interface DatabaseRef {
+  kind: 'cluster' | 'instance';
+  identifier: string;
+}
+
+export function describeDatabase(rds: RDSClient, ref: DatabaseRef, signal?: AbortSignal): Promise<ActivityStreamInfo> {
+  return ref.kind === 'cluster' ? describeCluster(rds, ref.identifier, signal) : describeInstance(rds, ref.identifier, signal);
+}
+
 /** The stream the user named, asking RDS only when they named a cluster or an instance. */
 export async function resolveTarget(source: Source, rds: RDSClient, signal?: AbortSignal): Promise<StreamTarget> {
   switch (source.kind) {

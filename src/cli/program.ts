@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { UsageError } from '../errors.js';
 import { EXIT_CODES_HELP } from './exit-codes-help.js';
-import { addFlags, type CommandName, type FlagsOf } from './flags.js';
+import { addFlags, type CommandName, type FlagsOf } from '../cmdutil/flags.js';
 
 interface ProgramOutput {
   writeOut(text: string): void;

@@ -2,14 +2,14 @@ import { CommanderError } from 'commander';
 import type { AwsOptions } from '../aws/clients.js';
 import type { LockOwner } from '../checkpoint/lock.js';
 import { ExitCode, UserError } from '../errors.js';
-import { chalkFor } from '../output/color.js';
-import { Diagnostics } from '../output/diagnostics.js';
-import type { IO } from '../output/io.js';
+import { chalkFor } from '../terminal/color.js';
+import { Diagnostics } from '../terminal/diagnostics.js';
+import type { IO } from '../terminal/io.js';
 import { VERSION } from '../version.js';
 import { buildProgram, optionsAfterSubcommand, type Flags } from './program.js';
-import type { ActionContext } from './action-context.js';
+import type { ActionContext } from '../cmdutil/action-context.js';
 
-export type { ActionContext } from './action-context.js';
+export type { ActionContext } from '../cmdutil/action-context.js';
 
 export interface RunDeps {
   /** Aborted by main on SIGINT / SIGTERM, with the signal's name as the reason. */
@@ -74,14 +74,14 @@ export async function run(argv: string[], io: IO, deps: RunDeps = {}): Promise<n
     // Each command loads its own code when it runs: a read never loads the lab (its servers,
     // the Encryption SDK's encrypting half), and --help loads no command at all.
     {
-      read: guarded(async () => (await import('./read-action.js')).readAction),
-      status: guarded(async () => (await import('./admin-actions.js')).statusAction),
-      start: guarded(async () => (await import('./admin-actions.js')).startAction),
-      stop: guarded(async () => (await import('./admin-actions.js')).stopAction),
-      show: guarded(async () => (await import('./show-action.js')).showAction),
-      decode: guarded(async () => (await import('./decode-action.js')).decodeAction),
-      lab: guarded(async () => (await import('./lab-actions.js')).labAction),
-      demo: guarded(async () => (await import('./lab-actions.js')).demoAction),
+      read: guarded(async () => (await import('../commands/read/read-action.js')).readAction),
+      status: guarded(async () => (await import('../commands/stream/stream-actions.js')).statusAction),
+      start: guarded(async () => (await import('../commands/stream/stream-actions.js')).startAction),
+      stop: guarded(async () => (await import('../commands/stream/stream-actions.js')).stopAction),
+      show: guarded(async () => (await import('../commands/show/show-action.js')).showAction),
+      decode: guarded(async () => (await import('../commands/decode/decode-action.js')).decodeAction),
+      lab: guarded(async () => (await import('../commands/lab/lab-actions.js')).labAction),
+      demo: guarded(async () => (await import('../commands/lab/lab-actions.js')).demoAction),
     },
   );
   try {

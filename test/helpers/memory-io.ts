@@ -1,5 +1,5 @@
 import { Readable, Writable } from 'node:stream';
-import type { IO } from '../../src/output/io.js';
+import type { IO } from '../../src/terminal/io.js';
 
 export class TextSink extends Writable {
   text = '';

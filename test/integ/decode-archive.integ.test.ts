@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activityRecord, heartbeatEvent, postgresEvent } from '../../lab/src/synthetic-events.js';
 import { run } from '../../src/cli/run.js';
 import { ExitCode } from '../../src/errors.js';
-import { deadLetterOf } from '../../src/output/dead-letter.js';
+import { deadLetterOf } from '../../src/sinks/dead-letter.js';
 import { kinesisEventOf, tampered } from '../helpers/lambda-events.js';
 import { memoryIO } from '../helpers/memory-io.js';
 import { readOnce } from '../helpers/read-once.js';

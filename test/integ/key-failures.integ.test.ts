@@ -3,7 +3,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_SKIPPED_IN_A_ROW } from '../../src/commands/batch-writer.js';
+import { MAX_SKIPPED_IN_A_ROW } from '../../src/write/batch-writer.js';
 import { ExitCode } from '../../src/errors.js';
 import { activityRecord, postgresEvent } from '../../lab/src/synthetic-events.js';
 import { readOnce } from '../helpers/read-once.js';

@@ -1,13 +1,13 @@
 import { Writable } from 'node:stream';
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
-import { BatchRenderer } from '../../src/commands/batch-render.js';
+import { BatchRenderer } from '../../src/write/batch-render.js';
 import { openActivityRecord } from '../../src/decode/activity-record.js';
 import { DecodedActivityRecord } from '../../src/decode/decoded-record.js';
 import type { DecodedBatch } from '../../src/decode/decode-stage.js';
 import { RecordError } from '../../src/errors.js';
-import { Diagnostics } from '../../src/output/diagnostics.js';
-import type { EventFormatter } from '../../src/output/event-format.js';
+import { Diagnostics } from '../../src/terminal/diagnostics.js';
+import type { EventFormatter } from '../../src/format/event-format.js';
 import { activityRecord, postgresEvent } from '../../lab/src/synthetic-events.js';
 
 const raw = (n: number) => ({ shardId: 'shardId-000000000000', sequenceNumber: String(n), data: Buffer.from(`record ${n}`) });

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCheckpoint, type CheckpointState } from '../../src/checkpoint/checkpoint-file.js';
 import { LockLostError } from '../../src/checkpoint/lock.js';
 import { PositionBook, type Progress } from '../../src/checkpoint/position-book.js';
-import { CheckpointCommit } from '../../src/commands/checkpoint-commit.js';
+import { CheckpointCommit } from '../../src/checkpoint/checkpoint-commit.js';
 
 let dir: string;
 beforeAll(async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { colorLevel } from '../../src/output/color.js';
+import { colorLevel } from '../../src/terminal/color.js';
 
 describe('colour level', () => {
   it('colour on a terminal', () => expect(colorLevel('auto', true, { TERM: 'xterm' })).toBe(1));
@@ -15,11 +15,11 @@ describe('colour level', () => {
 });
 
 describe('where colour is decided', () => {
-  it('only in output/color.ts (chalkFor), from the IO object: no other file picks a level', async () => {
+  it('only in terminal/color.ts (chalkFor), from the IO object: no other file picks a level', async () => {
     const { readdirSync, readFileSync } = await import('node:fs');
     const { join } = await import('node:path');
     const src = new URL('../../src/', import.meta.url).pathname;
-    const files = (readdirSync(src, { recursive: true }) as string[]).filter((file) => /\.(ts|js)$/.test(file) && file !== join('output', 'color.ts'));
+    const files = (readdirSync(src, { recursive: true }) as string[]).filter((file) => /\.(ts|js)$/.test(file) && file !== join('terminal', 'color.ts'));
     expect(files.filter((file) => /\b(colorLevel|makeChalk|new Chalk)\s*\(/.test(readFileSync(join(src, file), 'utf8')))).toEqual([]);
   });
 });

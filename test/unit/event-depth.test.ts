@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { openActivityRecord } from '../../src/decode/activity-record.js';
 import { nestedDeeperThan } from '../../src/decode/json-object.js';
 import { MAX_EVENT_DEPTH } from '../../src/decode/record-limits.js';
-import { eventFormatter } from '../../src/output/event-format.js';
+import { eventFormatter } from '../../src/format/event-format.js';
 import { DecodedActivityRecord } from '../../src/decode/decoded-record.js';
 import { nestedRecordText, postgresEvent } from '../../lab/src/synthetic-events.js';
 

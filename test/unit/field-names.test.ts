@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openActivityRecord } from '../../src/decode/activity-record.js';
 import { DecodedActivityRecord } from '../../src/decode/decoded-record.js';
-import { eventFormatter } from '../../src/output/event-format.js';
+import { eventFormatter } from '../../src/format/event-format.js';
 import { toOcsf } from '../../src/events/ocsf.js';
-import { ocsfParquet } from '../../src/output/ocsf-parquet.js';
+import { ocsfParquet } from '../../src/sinks/ocsf-parquet.js';
 import { postgresEvent } from '../../lab/src/synthetic-events.js';
 import { duckRows } from '../helpers/duckdb.js';
 

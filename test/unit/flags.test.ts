@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { addFlags, COMMAND_FLAGS, FLAGS, type CommandName, type FlagName } from '../../src/cli/flags.js';
+import { addFlags, COMMAND_FLAGS, FLAGS, type CommandName, type FlagName } from '../../src/cmdutil/flags.js';
 import { buildProgram, type Actions } from '../../src/cli/program.js';
 
 const names = Object.keys(FLAGS) as FlagName[];

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { formatNdjson } from '../../src/output/ndjson.js';
-import { Utf8Builder } from '../../src/output/utf8-builder.js';
-import { formatPretty } from '../../src/output/pretty.js';
-import { eventFormatter } from '../../src/output/event-format.js';
-import { makeChalk } from '../../src/output/color.js';
+import { formatNdjson } from '../../src/format/ndjson.js';
+import { Utf8Builder } from '../../src/format/utf8-builder.js';
+import { formatPretty } from '../../src/format/pretty.js';
+import { eventFormatter } from '../../src/format/event-format.js';
+import { makeChalk } from '../../src/terminal/color.js';
 import { heartbeatEvent, postgresEvent } from '../../lab/src/synthetic-events.js';
 import { DecodedActivityRecord } from '../../src/decode/decoded-record.js';
 import type { DasEvent } from '../../src/decode/types.js';

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { BatchRenderer } from '../../src/commands/batch-render.js';
+import { BatchRenderer } from '../../src/write/batch-render.js';
 import { compileFilter, type EventFilterSpec } from '../../src/events/filter.js';
 import { DecodedActivityRecord } from '../../src/decode/decoded-record.js';
 import type { DecodedBatch } from '../../src/decode/decode-stage.js';
-import { eventFormatter } from '../../src/output/event-format.js';
-import { makeChalk } from '../../src/output/color.js';
-import { Diagnostics } from '../../src/output/diagnostics.js';
+import { eventFormatter } from '../../src/format/event-format.js';
+import { makeChalk } from '../../src/terminal/color.js';
+import { Diagnostics } from '../../src/terminal/diagnostics.js';
 import { loadSamples } from '../helpers/samples.js';
 import { TextSink } from '../helpers/memory-io.js';
 

@@ -118,7 +118,7 @@ describe('-o ocsf: one OCSF 1.1.0 Datastore Activity event per DAS event', () =>
 
 describe('-o ocsf through the formatter', () => {
   it('redacts the statement and the bind values under --redact, as every form does', async () => {
-    const { eventFormatter } = await import('../../src/output/event-format.js');
+    const { eventFormatter } = await import('../../src/format/event-format.js');
     const { DecodedActivityRecord } = await import('../../src/decode/decoded-record.js');
     const event = postgresEvent(1, { commandText: "SELECT * FROM users WHERE password = 'hunter2' AND id = 42", paramList: ['secret-param'] });
     const record = DecodedActivityRecord.of({ shardId: 'shardId-000000000000', sequenceNumber: '4960', version: '1.1', clusterId: 'cluster-A', instanceId: 'db-B' }, [event]);

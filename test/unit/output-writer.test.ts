@@ -1,7 +1,7 @@
 import { PassThrough, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { Utf8Builder } from '../../src/output/utf8-builder.js';
-import { OutputClosedError, OutputWriter } from '../../src/output/writer.js';
+import { Utf8Builder } from '../../src/format/utf8-builder.js';
+import { OutputClosedError, OutputWriter } from '../../src/sinks/writer.js';
 
 describe('UTF-8 builder', () => {
   it('gives the bytes of what was appended, across chunks, with characters of every width', () => {

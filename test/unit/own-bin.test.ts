@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { pathAssignment } from '../../src/cli/own-bin.js';
+import { pathAssignment } from '../../src/commands/lab/own-bin.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 

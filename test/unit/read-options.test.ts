@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { defaultThreads, toReadOptions, type RawReadFlags } from '../../src/cli/read-options.js';
+import { defaultThreads } from '../../src/cmdutil/record-flags.js';
+import { toReadOptions, type RawReadFlags } from '../../src/commands/read/read-flags.js';
 import { UsageError } from '../../src/errors.js';
 
 const NOW = new Date('2026-11-25T12:00:00Z');

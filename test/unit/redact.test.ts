@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { prepareRedaction, redactEvent, redactSql, type Engine } from '../../src/events/redact.js';
-import { eventFormatter } from '../../src/output/event-format.js';
-import { makeChalk } from '../../src/output/color.js';
+import { eventFormatter } from '../../src/format/event-format.js';
+import { makeChalk } from '../../src/terminal/color.js';
 import { DecodedActivityRecord } from '../../src/decode/decoded-record.js';
 import { postgresEvent } from '../../lab/src/synthetic-events.js';
 import { loadSamples } from '../helpers/samples.js';

@@ -6,15 +6,15 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { postgresEvent } from '../../lab/src/synthetic-events.js';
 import { loadCheckpoint, saveCheckpoint } from '../../src/checkpoint/checkpoint-file.js';
 import { PositionBook } from '../../src/checkpoint/position-book.js';
-import { BatchWriter } from '../../src/commands/batch-writer.js';
-import { CheckpointCommit } from '../../src/commands/checkpoint-commit.js';
+import { BatchWriter } from '../../src/write/batch-writer.js';
+import { CheckpointCommit } from '../../src/checkpoint/checkpoint-commit.js';
 import type { DecodedBatch } from '../../src/decode/decode-stage.js';
 import { DecodedActivityRecord } from '../../src/decode/decoded-record.js';
-import { makeChalk } from '../../src/output/color.js';
-import { Diagnostics } from '../../src/output/diagnostics.js';
-import { eventFormatter } from '../../src/output/event-format.js';
-import { nodeLakeFiles, type LakeFiles } from '../../src/output/lake-files.js';
-import { SecurityLakeDir } from '../../src/output/security-lake-dir.js';
+import { makeChalk } from '../../src/terminal/color.js';
+import { Diagnostics } from '../../src/terminal/diagnostics.js';
+import { eventFormatter } from '../../src/format/event-format.js';
+import { nodeLakeFiles, type LakeFiles } from '../../src/sinks/lake-files.js';
+import { SecurityLakeDir } from '../../src/sinks/security-lake-dir.js';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { TextSink } from '../helpers/memory-io.js';
 
@@ -169,7 +169,7 @@ function* batchesFrom(scenario: Scenario, shards: StreamRecord[][], book: Positi
 
 type Outcome = 'done' | 'killed' | 'failed';
 
-/** One run of the read command's write path, as src/commands/read.ts drives it; `pid` names the run. */
+/** One run of the read command's write path, as src/commands/read/read.ts drives it; `pid` names the run. */
 async function runOnce(scenario: Scenario, shards: StreamRecord[][], dir: string, pid: number, fault: Fault | undefined): Promise<Outcome> {
   const lakeDir = join(dir, 'lake');
   const checkpoint = join(dir, 'cp.json');

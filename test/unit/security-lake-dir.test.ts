@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { postgresEvent } from '../../lab/src/synthetic-events.js';
 import { toOcsf } from '../../src/events/ocsf.js';
-import { SecurityLakeDir } from '../../src/output/security-lake-dir.js';
+import { SecurityLakeDir } from '../../src/sinks/security-lake-dir.js';
 import { duckRows } from '../helpers/duckdb.js';
 
 const line = (n: number) => Buffer.from(`${JSON.stringify(toOcsf(postgresEvent(n), { clusterId: 'cluster-A', instanceId: 'db-B', eventId: `s:1:${n}`, region: 'us-east-1', accountId: '000000000000' }))}\n`);
@@ -125,7 +125,7 @@ describe('SecurityLakeDir', () => {
 
   it('a file the disk cannot take is removed at once, with the others of its turn: the disk is not left full', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'das-read-lake-unit-'));
-    const { nodeLakeFiles } = await import('../../src/output/lake-files.js');
+    const { nodeLakeFiles } = await import('../../src/sinks/lake-files.js');
     let creates = 0;
     const files = {
       ...nodeLakeFiles,

@@ -8,9 +8,9 @@ import { contentOf, plainContent, savedLines, type SavedLine } from '../../src/s
 import { run } from '../../src/cli/run.js';
 import { ExitCode } from '../../src/errors.js';
 import { memoryIO, TextSink } from '../helpers/memory-io.js';
-import { showCommand } from '../../src/commands/show.js';
-import { colourless } from '../../src/output/color.js';
-import { Diagnostics } from '../../src/output/diagnostics.js';
+import { showCommand } from '../../src/commands/show/show.js';
+import { colourless } from '../../src/terminal/color.js';
+import { Diagnostics } from '../../src/terminal/diagnostics.js';
 import { postgresEvent } from '../../lab/src/synthetic-events.js';
 
 async function lines(bytes: Buffer | Buffer[], maxBytes = 1024): Promise<SavedLine[]> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createStatusLine } from '../../src/output/status-line.js';
+import { createStatusLine } from '../../src/terminal/status-line.js';
 import { TextSink } from '../helpers/memory-io.js';
 
 describe('the status line', () => {

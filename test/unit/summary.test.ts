@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EventTally } from '../../src/events/tally.js';
-import { formatSavedSummary, formatSummary } from '../../src/output/summary-table.js';
-import { makeChalk } from '../../src/output/color.js';
+import { formatSavedSummary, formatSummary } from '../../src/terminal/summary-table.js';
+import { makeChalk } from '../../src/terminal/color.js';
 import { postgresEvent } from '../../lab/src/synthetic-events.js';
 
 const facts = { records: 3, kmsDecryptCalls: 2, dataKeys: 2, skipped: 1, elapsedMs: 2500 };

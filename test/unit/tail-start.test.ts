@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { tailOver, type TailStart } from '../../src/commands/tail.js';
+import { tailOver, type TailStart } from '../../src/commands/read/tail.js';
 import type { DecodedBatch } from '../../src/decode/decode-stage.js';
 import type { DecodedRecord } from '../../src/decode/types.js';
 import type { StartPosition } from '../../src/kinesis/positions.js';

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compileTimeWindow } from '../../src/events/time-window.js';
-import { parseFromTime, parseUntil } from '../../src/cli/time-spec.js';
-import { toShowOptions } from '../../src/cli/read-options.js';
+import { parseFromTime, parseUntil } from '../../src/cmdutil/time-spec.js';
+import { toShowOptions } from '../../src/commands/show/show-flags.js';
 import { UsageError } from '../../src/errors.js';
 import type { DasEvent } from '../../src/decode/types.js';
 import { postgresEvent } from '../../lab/src/synthetic-events.js';

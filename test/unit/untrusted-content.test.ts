@@ -1,13 +1,13 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { DecodedActivityRecord } from '../../src/decode/decoded-record.js';
-import { formatStatus } from '../../src/commands/stream-status.js';
+import { formatStatus } from '../../src/commands/stream/stream-status.js';
 import { heartbeatEvent, postgresEvent } from '../../lab/src/synthetic-events.js';
-import { makeChalk } from '../../src/output/color.js';
-import { Diagnostics } from '../../src/output/diagnostics.js';
-import { formatNdjson } from '../../src/output/ndjson.js';
-import { formatPretty } from '../../src/output/pretty.js';
-import { visible } from '../../src/output/visible.js';
+import { makeChalk } from '../../src/terminal/color.js';
+import { Diagnostics } from '../../src/terminal/diagnostics.js';
+import { formatNdjson } from '../../src/format/ndjson.js';
+import { formatPretty } from '../../src/format/pretty.js';
+import { visible } from '../../src/terminal/visible.js';
 import { RecordError } from '../../src/errors.js';
 import { activeCharacters, CLIENT_FIELDS, HOSTILE_PAYLOADS } from '../helpers/hostile.js';
 

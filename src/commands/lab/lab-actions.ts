@@ -1,0 +1,118 @@
+import type { LabCredentials } from '../../aws/clients.js';
+import { startActivityStream, stopActivityStream, waitForStatus } from '../stream/stream-control.js';
+import { ExitCode } from '../../errors.js';
+import { chalkFor } from '../../terminal/color.js';
+import type { FlagsOf } from '../../cmdutil/flags.js';
+import type { ActionContext } from '../../cmdutil/action-context.js';
+import { parsePositiveInteger } from '../../cmdutil/time-spec.js';
+import { readAction } from '../read/read-action.js';
+import { pathAssignment } from './own-bin.js';
+import { loadLab } from './lab-loader.js';
+
+/** `das-read lab`: the services on loopback until Ctrl-C, then nothing left behind. */
+export async function labAction(flags: FlagsOf<'lab'>, context: ActionContext): Promise<number> {
+  const port = parsePositiveInteger('--port', flags.port ?? '4566', 65_535);
+  const rate = parsePositiveInteger('--rate', flags.rate ?? '10', 10_000);
+  const lab = await loadLab();
+  const log = context.log({ verbose: true, debug: flags.debug === true });
+  const session = await lab.startLabSession({
+    nodePath: context.nodePath,
+    port,
+    transactionsPerSecond: rate,
+    onError: (error) => log.warn(`the lab could not put records: ${(error as Error).message}`),
+    ...(flags.postgres === true ? { source: lab.postgresSource((line) => log.info(line), rate) } : {}),
+  });
+  try {
+    const { stderr, stdout } = context.io;
+    stderr.write(
+      `das-read lab: Kinesis, KMS and RDS on ${session.lab.endpoint}, with cluster ${lab.LAB_CLUSTER} (aurora-postgresql) and key ${lab.LAB_KEY_ALIAS}.\n` +
+        `Load: ${flags.postgres === true ? 'pgbench against a real PostgreSQL, audited by pgaudit' : `simulated pgbench, ${rate} transactions a second`}.\n` +
+        'In another terminal:\n',
+    );
+    const path = pathAssignment(context.io.env);
+    stdout.write(`${session.exportLine}${path === undefined ? '' : ` ${path}`}\n`);
+    stderr.write(
+      `  das-read start --cluster ${lab.LAB_CLUSTER} --kms-key ${lab.LAB_KEY_ALIAS} --apply-immediately --wait\n` +
+        `  das-read --cluster ${lab.LAB_CLUSTER}\n` +
+        `  das-read stop --cluster ${lab.LAB_CLUSTER} --apply-immediately --yes\n` +
+        'Ctrl-C stops the lab and everything it started.\n',
+    );
+    await new Promise<void>((resolve) => {
+      if (context.signal.aborted) resolve();
+      context.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+  } finally {
+    await session.close();
+  }
+  return ExitCode.ok;
+}
+
+/** `npm run demo`: every step of the workshop, shown as the commands a user would type. */
+export async function demoAction(flags: FlagsOf<'demo'>, context: ActionContext): Promise<number> {
+  const seconds = parsePositiveInteger('--seconds', flags.seconds ?? '12', 3_600);
+  const lab = await loadLab();
+  const { io } = context;
+  const log = context.log({ verbose: true, debug: flags.debug === true });
+  const bold = chalkFor(io, 'stderr').bold;
+  const say = (line: string) => io.stderr.write(`${bold(line)}\n`);
+  say('Starting the lab: Kinesis, KMS and RDS on this machine, an Aurora PostgreSQL cluster under pgbench load.');
+  const cluster = lab.LAB_CLUSTER;
+  let read: number = ExitCode.ok;
+  let session: Awaited<ReturnType<typeof lab.startLabSession>> | undefined;
+  try {
+    session = await lab.startLabSession({
+      nodePath: context.nodePath,
+      port: 0,
+      transitionMs: 1_500,
+      onError: (error) => log.warn(`the lab could not put records: ${(error as Error).message}`),
+      ...(flags.postgres === true ? { source: lab.postgresSource((line) => log.info(line), 10) } : {}),
+    });
+    const aws = { endpointUrl: session.lab.endpoint, region: session.lab.region };
+    const ref = { kind: 'cluster' as const, identifier: cluster };
+    await context.withClients(
+      aws,
+      async ({ rds }) => {
+        say(`\n$ das-read start --cluster ${cluster} --kms-key ${lab.LAB_KEY_ALIAS} --apply-immediately --wait`);
+        await startActivityStream(rds, { ref, kmsKey: lab.LAB_KEY_ALIAS, mode: 'async', applyImmediately: true, engineNativeAuditFields: false }, context.signal);
+        const started = await waitForStatus(rds, ref, 'started', { timeoutMs: 30_000, pollMs: 500, now: Date.now, signal: context.signal });
+        io.stderr.write(`activity stream started: ${started.streamName}\n`);
+
+        say(`\n$ das-read --cluster ${cluster}      (for ${seconds} seconds)`);
+        read = await readFor(seconds, { cluster, endpointUrl: aws.endpointUrl, region: aws.region }, context, lab.LAB_CREDENTIALS);
+        if (context.signal.aborted) return;
+
+        say(`\n$ das-read stop --cluster ${cluster} --apply-immediately --yes --wait`);
+        await stopActivityStream(rds, ref, true, context.signal);
+        await waitForStatus(rds, ref, 'stopped', { timeoutMs: 30_000, pollMs: 500, now: Date.now, signal: context.signal });
+        io.stderr.write('activity stream stopped; its Kinesis stream is deleted.\n');
+      },
+      lab.LAB_CREDENTIALS,
+    );
+  } finally {
+    await session?.close();
+  }
+  // Without das-read on PATH this runs from a checkout (npm run demo): npm starts the lab there.
+  const next = pathAssignment(io.env) === undefined ? 'das-read lab' : 'npm run lab';
+  say(`\nThe lab is stopped. Next: \`${next}\` keeps it running and prints the line that lets you type these commands in another terminal; the README shows the same steps on AWS.`);
+  return context.interrupted() ?? read;
+}
+
+/** The read action itself, as `das-read --cluster …` runs it, for a window of `seconds`. */
+async function readFor(seconds: number, flags: FlagsOf<'read'>, context: ActionContext, labCredentials: LabCredentials): Promise<number> {
+  // A timer of our own, not AbortSignal.timeout(): on Node 20 a timeout signal held only by
+  // AbortSignal.any() is garbage-collected with its timer, and the window never closed.
+  const window = new AbortController();
+  const closeWindow = () => window.abort();
+  const timer = setTimeout(closeWindow, seconds * 1000);
+  context.signal.addEventListener('abort', closeWindow, { once: true });
+  try {
+    return await readAction(flags, {
+      ...context,
+      signal: window.signal,
+      withClients: (aws, use) => context.withClients(aws, use, labCredentials),
+    });
+  } finally {
+    clearTimeout(timer);
+    context.signal.removeEventListener('abort', closeWindow);
+  }
+}

@@ -1,0 +1,77 @@
+import { formatStatus } from './stream-status.js';
+import { describeDatabase, type ActivityStreamInfo, type DatabaseRef } from '../../aws/resolve.js';
+import { startActivityStream, stopActivityStream, waitForStatus } from './stream-control.js';
+import { ExitCode, UsageError } from '../../errors.js';
+import { confirm } from '../../terminal/confirm.js';
+import { visible } from '../../terminal/visible.js';
+import { createSpinner } from '../../terminal/spinner.js';
+import type { FlagsOf } from '../../cmdutil/flags.js';
+import type { ActionContext } from '../../cmdutil/action-context.js';
+import { databaseRef } from '../../cmdutil/database-flags.js';
+import { startRequest, statusFormat, waitTimeout } from './stream-flags.js';
+import type { RDSClient } from '@aws-sdk/client-rds';
+import { awsOptionsOf } from '../../cmdutil/aws-flags.js';
+
+export async function statusAction(flags: FlagsOf<'status'>, context: ActionContext): Promise<number> {
+  const ref = databaseRef(flags);
+  const format = statusFormat(flags);
+  const info = await context.withClients(awsOptionsOf(flags), (clients) => describeDatabase(clients.rds, ref, context.signal));
+  context.io.stdout.write(formatStatus(info, format === 'json'));
+  return ExitCode.ok;
+}
+
+export async function startAction(flags: FlagsOf<'start'>, context: ActionContext): Promise<number> {
+  const request = startRequest(flags);
+  const timeoutMs = waitTimeout(flags);
+  return context.withClients(awsOptionsOf(flags), async ({ rds }) => {
+    const started = await startActivityStream(rds, request, context.signal);
+    context.io.stdout.write(`${summary(started)}\n`);
+    if (flags.wait === true) context.io.stdout.write(formatStatus(await waitFor(rds, request.ref, 'started', timeoutMs, context), false));
+    return ExitCode.ok;
+  });
+}
+
+export async function stopAction(flags: FlagsOf<'stop'>, context: ActionContext): Promise<number> {
+  const ref = databaseRef(flags);
+  const timeoutMs = waitTimeout(flags);
+  const { io } = context;
+  return context.withClients(awsOptionsOf(flags), async ({ rds }) => {
+    const info = await describeDatabase(rds, ref, context.signal);
+    if (flags.yes !== true) {
+      if (!io.stdinIsTTY) {
+        throw new UsageError('stopping deletes the Kinesis stream and every event not yet read: confirm with --yes', 'Run it at a terminal to be asked, or pass --yes in scripts.');
+      }
+      const question = `Stop the activity stream of ${info.kind} ${visible(info.identifier)}? This deletes ${visible(info.streamName ?? 'its Kinesis stream')} and every event not yet read.`;
+      if (!(await confirm(question, io.stdin, io.stderr, context.signal))) {
+        io.stderr.write(`${context.interrupted() === undefined ? '' : '\n'}das-read: not stopped\n`);
+        return context.interrupted() ?? ExitCode.ok;
+      }
+    }
+    const stopped = await stopActivityStream(rds, ref, flags.applyImmediately === true, context.signal);
+    io.stdout.write(`${summary(stopped)}\n`);
+    if (flags.wait === true) io.stdout.write(formatStatus(await waitFor(rds, ref, 'stopped', timeoutMs, context), false));
+    return ExitCode.ok;
+  });
+}
+
+async function waitFor(rds: RDSClient, ref: DatabaseRef, wanted: 'started' | 'stopped', timeoutMs: number, context: ActionContext): Promise<ActivityStreamInfo> {
+  const spinner = createSpinner(context.io.stderr, context.io.stderrIsTTY);
+  try {
+    return await waitForStatus(rds, ref, wanted, {
+      timeoutMs,
+      pollMs: 2_000,
+      now: () => context.now().getTime(),
+      signal: context.signal,
+      onPoll: (status, waited) => spinner.update(`activity stream of ${ref.kind} ${ref.identifier}: ${status} (${Math.round(waited / 1000)} s)`),
+    });
+  } finally {
+    spinner.stop();
+  }
+}
+
+function summary(info: ActivityStreamInfo): string {
+  const parts = [`activity stream of ${info.kind} ${info.identifier}: ${info.status ?? 'unknown'}`];
+  if (info.mode) parts.push(`mode ${info.mode}`);
+  if (info.streamName) parts.push(`stream ${info.streamName}`);
+  return parts.join(', ');
+}
