@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
@@ -85,6 +85,22 @@ afterAll(async () => {
 const lambdaEnv = (extra: Record<string, string> = {}) => ({ AWS_ENDPOINT_URL_KMS: lab.endpoint, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...extra });
 
 describe('the function as deployed', () => {
+  it('bundled, with REDACT=true: without libpg-query.wasm beside it, every record back for a retry and the log says why; with it, no literal delivered', async () => {
+    const stream = await lab.activityStream({ name: 'bundle-redact' });
+    await stream.put([activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(1, { commandText: "SELECT a FROM accounts WHERE email = 'bob@example.com'" })])]);
+    const event = await kinesisEventOf(lab, stream.streamName);
+    const without = await invoke(bundle, [event], lambdaEnv({ REDACT: 'true' }));
+    expect(without.results).toEqual([{ batchItemFailures: event.Records.map((record) => ({ itemIdentifier: record.kinesis.sequenceNumber })) }]);
+    expect(without.stdout).toEqual([]);
+    expect(without.stderr.join('\n')).toContain('libpg-query.wasm');
+    // The README's deploy step: the file beside the function's index.js.
+    await copyFile(join(ROOT, 'node_modules', 'libpg-query', 'wasm', 'libpg-query.wasm'), join(dirname(bundle), 'libpg-query.wasm'));
+    const ran = await invoke(bundle, [event], lambdaEnv({ REDACT: 'true' }));
+    expect(ran.results).toEqual([{ batchItemFailures: [] }]);
+    expect(ran.stdout.join('\n')).toContain('SELECT a FROM accounts WHERE email = ?');
+    expect(ran.stdout.join('\n')).not.toContain('bob@example.com');
+  });
+
   it.each([
     ['bundled by the template (sam build)', () => bundle],
     ['imported as das-read/lambda', () => join(ROOT, 'dist', 'lambda', 'index.js')],

@@ -1,4 +1,4 @@
-import { loadModule, parseSync, scanSync } from 'libpg-query';
+import type * as LibPgQuery from 'libpg-query';
 import type { Lexed, SqlToken, TokenKind } from './sql-token.js';
 
 /**
@@ -23,6 +23,8 @@ const CALIBRATION: Array<[string, TokenKind]> = [
 ];
 
 let kinds: Map<number, TokenKind> | undefined;
+let scanSync: typeof LibPgQuery.scanSync;
+let parseSync: typeof LibPgQuery.parseSync;
 
 interface ScanToken {
   start: number;
@@ -31,9 +33,20 @@ interface ScanToken {
   keywordKind: number;
 }
 
+/**
+ * Loaded when first needed, not when das-read starts: the module begins loading its WebAssembly
+ * as soon as it is imported, and a bundle (the Lambda's) that has no use for it, or lacks the
+ * .wasm file, must not fail for it.
+ */
 export async function preparePostgresLexer(): Promise<void> {
   if (kinds) return;
-  await loadModule();
+  const library = await import('libpg-query');
+  try {
+    await library.loadModule();
+  } catch (error) {
+    throw new Error(`PostgreSQL's scanner (libpg-query's libpg-query.wasm) could not be loaded: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+  ({ scanSync, parseSync } = library);
   const learnt = new Map<number, TokenKind>();
   for (const [text, kind] of CALIBRATION) {
     const tokens = (scanSync(text) as { tokens: ScanToken[] }).tokens;
