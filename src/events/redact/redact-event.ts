@@ -3,6 +3,7 @@ import { engineOf, type Engine } from './engine.js';
 import { echoHider, redactMessage } from './redact-message.js';
 import { PLACEHOLDER, redactLexed, type RedactedSql } from './redact-sql.js';
 import { lexerFor } from './sql-lexers.js';
+import { Lru } from '../../decode/lru.js';
 
 export { PLACEHOLDER };
 
@@ -30,8 +31,26 @@ function readLimit(sql: string): number {
   return limit;
 }
 
+/**
+ * Statements sent again and again with bind values (`WHERE aid = $1`) are lexed once: the last
+ * 1,024 of up to 4 KiB are kept, each with its engine. Holding them costs what holding the events
+ * does; the plaintext statements are das-read's to read anyway.
+ */
+const recent = new Lru<string, RedactedSql>(1024);
+const MAX_REMEMBERED_STATEMENT = 4 * 1024;
+
 /** A statement in an engine's dialect, its values taken out; an engine nothing names shows nothing of it. */
 export function redactStatement(sql: string, engine: Engine | undefined): RedactedSql {
+  if (sql.length > MAX_REMEMBERED_STATEMENT) return lexAndRedact(sql, engine);
+  const key = `${engine ?? ''}\u0000${sql}`;
+  const known = recent.get(key);
+  if (known) return known;
+  const redacted = lexAndRedact(sql, engine);
+  recent.set(key, redacted);
+  return redacted;
+}
+
+function lexAndRedact(sql: string, engine: Engine | undefined): RedactedSql {
   const rules = { unquotedArgumentsAreStrings: engine === 'sqlserver' };
   const limit = readLimit(sql);
   if (limit === sql.length) return redactLexed(sql, lexerFor(engine)(sql), rules);

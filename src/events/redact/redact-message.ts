@@ -90,7 +90,10 @@ export function echoHider(echoes: readonly string[]): (text: string) => string {
   const hunted = [...new Set(echoes.filter((value) => value.length >= SHORTEST_ECHO))];
   if (hunted.length === 0) return (text) => text;
   if (hunted.length > MOST_ECHOES) return (text) => (text.length < SHORTEST_ECHO ? text : PLACEHOLDER);
-  // Longest first: a value that holds another is taken whole.
-  const pattern = new RegExp(hunted.sort((a, b) => b.length - a.length).map((value) => value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'giu');
-  return (text) => text.replace(pattern, PLACEHOLDER);
+  // Longest first: a value that holds another is taken whole. Made when first used: most events have no free text to hunt in.
+  let pattern: RegExp | undefined;
+  return (text) => {
+    pattern ??= new RegExp(hunted.sort((a, b) => b.length - a.length).map((value) => value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'giu');
+    return text.replace(pattern, PLACEHOLDER);
+  };
 }
