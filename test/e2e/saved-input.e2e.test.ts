@@ -57,8 +57,9 @@ describe('show and decode stop at the first signal', () => {
   }
 
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    it(`show from a pipe that never ends: ${signal} ends it, exit ${EXIT[signal]}, every line it wrote whole`, async () => {
-      const running = probed(['show']);
+    /** `show` fed 2,000 lines it never sees the end of, stopped by the signal once it has written: what it wrote, whole. */
+    const stopped = async (args: string[]) => {
+      const running = probed(args);
       // More than one hand-over of output: show has written, so it is reading and its handlers are set.
       const lines = Array.from({ length: 2000 }, (_, n) => line(n));
       running.child.stdin.write(`${lines.join('\n')}\n`);
@@ -66,21 +67,18 @@ describe('show and decode stop at the first signal', () => {
       running.child.kill(signal);
       const finished = await running.finished;
       expect(finished.code, finished.stderr).toBe(EXIT[signal]);
-      expect(withoutProbe(finished.stderr)).toBe('');
       const shown = finished.stdout.split('\n').slice(0, -1);
       expect(shown).toEqual(lines.slice(0, shown.length));
+      return { finished, shown };
+    };
+
+    it(`show from a pipe that never ends: ${signal} ends it, exit ${EXIT[signal]}, every line it wrote whole`, async () => {
+      const { finished } = await stopped(['show']);
+      expect(withoutProbe(finished.stderr)).toBe('');
     }, 60_000);
 
     it(`show --summary from a pipe that never ends: ${signal} ends it, exit ${EXIT[signal]}, and the table counts the events written`, async () => {
-      const running = probed(['show', '--summary']);
-      const lines = Array.from({ length: 2000 }, (_, n) => line(n));
-      running.child.stdin.write(`${lines.join('\n')}\n`);
-      await running.lines(1, 30_000);
-      running.child.kill(signal);
-      const finished = await running.finished;
-      expect(finished.code, finished.stderr).toBe(EXIT[signal]);
-      const shown = finished.stdout.split('\n').slice(0, -1);
-      expect(shown).toEqual(lines.slice(0, shown.length));
+      const { finished, shown } = await stopped(['show', '--summary']);
       const said = /^das-read summary: ([\d,]+) events? written from ([\d,]+) saved lines? in /m.exec(withoutProbe(finished.stderr));
       expect(said?.[1]?.replace(/,/g, ''), finished.stderr).toBe(String(shown.length));
     }, 60_000);
