@@ -2,7 +2,11 @@
 // The CLI is built on these same functions; nothing else of the package can be imported.
 export { createAwsClients, type AwsClients, type AwsOptions, type SdkWarnings } from './aws/clients.js';
 export { resolveTarget, resourceIdOf } from './aws/resolve.js';
-export { placeOfArn, targetFromStream, type Source, type StreamTarget } from './aws/stream-target.js';
+export { placeOfArn, targetFromStream, type StreamTarget } from './aws/stream-target.js';
+export type { DatabaseSource, RdsDatabase } from './aws/database-source.js';
+import type { DatabaseSource } from './aws/database-source.js';
+/** @deprecated The name of a read's source before DatabaseSource: the kinds `resolveTarget` takes. */
+export type Source = DatabaseSource<'cluster' | 'instance' | 'stream'>;
 export { createDecoder, type Decoder, type DecoderOptions } from './decode/decoder.js';
 export type { DataKeyStats } from './decode/data-keys.js';
 export { decodeBatches, type DecodedBatch, type DecodeStageOptions, type RecordOutcome } from './decode/decode-stage.js';

@@ -1,12 +1,13 @@
 import { withRetry } from './retry.js';
 import { DescribeDBClustersCommand, DescribeDBInstancesCommand, type RDSClient } from '@aws-sdk/client-rds';
 import { callAws } from './aws-errors.js';
-import { targetFromStream, type Source, type StreamTarget } from './stream-target.js';
+import { targetFromStream, type StreamTarget } from './stream-target.js';
+import type { DatabaseSource, RdsDatabase } from './database-source.js';
 import { UserError } from '../errors.js';
 
 /** What RDS tells about an activity stream, for a cluster and for an instance alike. */
 export interface ActivityStreamInfo {
-  kind: 'cluster' | 'instance';
+  kind: RdsDatabase['kind'];
   identifier: string;
   arn?: string;
   resourceId?: string;
@@ -99,17 +100,12 @@ function startHint(info: ActivityStreamInfo): string {
   );
 }
 
-export interface DatabaseRef {
-  kind: 'cluster' | 'instance';
-  identifier: string;
-}
-
-export function describeDatabase(rds: RDSClient, ref: DatabaseRef, signal?: AbortSignal): Promise<ActivityStreamInfo> {
+export function describeDatabase(rds: RDSClient, ref: RdsDatabase, signal?: AbortSignal): Promise<ActivityStreamInfo> {
   return ref.kind === 'cluster' ? describeCluster(rds, ref.identifier, signal) : describeInstance(rds, ref.identifier, signal);
 }
 
 /** The stream the user named, asking RDS only when they named a cluster or an instance. */
-export async function resolveTarget(source: Source, rds: RDSClient, signal?: AbortSignal): Promise<StreamTarget> {
+export async function resolveTarget(source: DatabaseSource<'cluster' | 'instance' | 'stream'>, rds: RDSClient, signal?: AbortSignal): Promise<StreamTarget> {
   switch (source.kind) {
     case 'cluster':
       return targetOf(await describeCluster(rds, source.identifier, signal));
@@ -122,10 +118,12 @@ export async function resolveTarget(source: Source, rds: RDSClient, signal?: Abo
 
 /**
  * The resource id of a cluster or instance, whatever the state of its activity stream: records
- * kept elsewhere (an archive, a dead letter) stay readable after the stream is stopped.
+ * kept elsewhere (an archive, a dead letter) stay readable after the stream is stopped. A resource
+ * id named as it is needs no call.
  */
-export async function resourceIdOf(source: { kind: 'cluster' | 'instance'; identifier: string }, rds: RDSClient, signal?: AbortSignal): Promise<{ resourceId: string; arn?: string }> {
-  const info = source.kind === 'cluster' ? await describeCluster(rds, source.identifier, signal) : await describeInstance(rds, source.identifier, signal);
+export async function resourceIdOf(source: DatabaseSource<'cluster' | 'instance' | 'resource'>, rds: RDSClient, signal?: AbortSignal): Promise<{ resourceId: string; arn?: string }> {
+  if (source.kind === 'resource') return { resourceId: source.resourceId };
+  const info = await describeDatabase(rds, source, signal);
   if (!info.resourceId) throw new UserError(`RDS names no resource id for ${info.kind} ${info.identifier}`);
   return { resourceId: info.resourceId, ...(info.arn ? { arn: info.arn } : {}) };
 }

@@ -2,12 +2,6 @@ import { UsageError } from '../errors.js';
 
 const STREAM_PREFIX = 'aws-rds-das-';
 
-/** Which stream to read, as the user named it. */
-export type Source =
-  | { kind: 'cluster'; identifier: string }
-  | { kind: 'instance'; identifier: string }
-  | { kind: 'stream'; streamName: string; resourceId?: string };
-
 /** Everything the reader needs to know about the stream it reads. */
 export interface StreamTarget {
   streamName: string;

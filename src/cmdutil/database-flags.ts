@@ -1,10 +1,9 @@
-import type { DatabaseRef } from '../aws/resolve.js';
-import type { Source } from '../aws/stream-target.js';
+import type { DatabaseSource, RdsDatabase } from '../aws/database-source.js';
 import { UsageError } from '../errors.js';
 import type { FlagsOf, FlagValues } from './flags.js';
 
 /** The stream a read names: a cluster's or an instance's, or the stream itself. */
-export function sourceOf(flags: FlagsOf<'read'>): Source {
+export function streamSourceOf(flags: FlagsOf<'read'>): DatabaseSource<'cluster' | 'instance' | 'stream'> {
   const named = [flags.cluster && '--cluster', flags.instance && '--instance', flags.streamName && '--stream-name'].filter(Boolean);
   if (named.length === 0) {
     throw new UsageError('name the activity stream to read', 'Use --cluster NAME (Aurora), --instance NAME (RDS for Oracle / SQL Server) or --stream-name aws-rds-das-….');
@@ -19,9 +18,7 @@ export function sourceOf(flags: FlagsOf<'read'>): Source {
 }
 
 /** Whose records an archive holds: a cluster or instance RDS is asked about, or a resource id as it is. */
-export type ArchiveSource = { kind: 'cluster' | 'instance'; identifier: string } | { kind: 'resource'; resourceId: string };
-
-export function archiveSourceOf(flags: FlagsOf<'decode'>): ArchiveSource {
+export function archiveSourceOf(flags: FlagsOf<'decode'>): DatabaseSource<'cluster' | 'instance' | 'resource'> {
   const named = [flags.cluster && '--cluster', flags.instance && '--instance', flags.resourceId && '--resource-id'].filter(Boolean);
   if (named.length === 0) {
     throw new UsageError(
@@ -40,7 +37,7 @@ export function archiveSourceOf(flags: FlagsOf<'decode'>): ArchiveSource {
 }
 
 /** The database `status`, `start` and `stop` name. */
-export function databaseRef(flags: FlagValues<'cluster' | 'instance'>): DatabaseRef {
+export function rdsDatabaseOf(flags: FlagValues<'cluster' | 'instance'>): RdsDatabase {
   const { cluster, instance } = flags;
   if (cluster && instance) throw new UsageError('--cluster and --instance name different databases: give one');
   if (cluster) return { kind: 'cluster', identifier: cluster };

@@ -20,7 +20,7 @@ export async function decodeAction(flags: FlagsOf<'decode'> & { files: string[] 
   const log = context.log({ color: options.color, verbose: options.verbose, quiet: options.quiet, debug: options.debug });
   const summary = await context.withClients(options.aws, async (clients) => {
     const { source } = options;
-    const owner = source.kind === 'resource' ? { resourceId: source.resourceId } : await resourceIdOf(source, clients.rds, context.signal);
+    const owner = await resourceIdOf(source, clients.rds, context.signal);
     const place = placeOfArn(owner.arn);
     const region = place.region ?? (await clients.kms.config.region().catch(() => undefined));
     return decodeCommand(inputs, { ...options, resourceId: owner.resourceId }, {

@@ -1,7 +1,7 @@
 import type { ReadOptions } from './read-options.js';
 import { UsageError } from '../../errors.js';
 import { awsOptionsOf } from '../../cmdutil/aws-flags.js';
-import { sourceOf } from '../../cmdutil/database-flags.js';
+import { streamSourceOf } from '../../cmdutil/database-flags.js';
 import type { FlagsOf } from '../../cmdutil/flags.js';
 import { showingOf } from '../../cmdutil/output-flags.js';
 import { recordHandlingOf } from '../../cmdutil/record-flags.js';
@@ -20,7 +20,7 @@ export function toReadOptions(flags: RawReadFlags, stdoutIsTTY: boolean, now: Da
   if (flags.quiet && flags.verbose) throw new UsageError('--quiet and --verbose ask for opposite things: give one');
   const lake = securityLakeOf(flags);
   return {
-    source: sourceOf(flags),
+    source: streamSourceOf(flags),
     aws: awsOptionsOf(flags),
     follow: flags.follow ?? true,
     from,

@@ -1,5 +1,5 @@
 import type { AwsOptions } from '../../aws/clients.js';
-import type { Source } from '../../aws/stream-target.js';
+import type { DatabaseSource } from '../../aws/database-source.js';
 import type { StartPosition } from '../../kinesis/positions.js';
 import type { ColorChoice } from '../../terminal/color.js';
 import type { EventFilterSpec } from '../../events/filter.js';
@@ -8,7 +8,7 @@ import type { OnError } from '../../write/batch-render.js';
 
 /** What a read is asked to do: built from flags by read-flags.ts, or by a program of its own. */
 export interface ReadOptions {
-  source: Source;
+  source: DatabaseSource<'cluster' | 'instance' | 'stream'>;
   aws: AwsOptions;
   follow: boolean;
   /** Where a first run starts; a checkpoint overrides it on later runs. */

@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import type { AwsClients } from '../../aws/clients.js';
 import { resolveTarget } from '../../aws/resolve.js';
-import { createDecoder } from '../../decode/decoder.js';
+import { createDecoder, type Decoder } from '../../decode/decoder.js';
 import { decodeBatches } from '../../decode/decode-stage.js';
 import { readStream } from '../../kinesis/stream-reader.js';
 import { listShards } from '../../kinesis/shards.js';
@@ -23,7 +23,7 @@ import { BatchWriter } from '../../write/batch-writer.js';
 import { compileFilter } from '../../events/filter.js';
 import { EventTally } from '../../events/tally.js';
 import { prepareRedaction } from '../../events/redact.js';
-import { tailStart } from './tail.js';
+import { tailStart, type TailStart } from './tail.js';
 import { keeps } from '../../events/keeps.js';
 import type { DasEvent } from '../../decode/types.js';
 import { CheckpointCommit } from '../../checkpoint/checkpoint-commit.js';
@@ -67,8 +67,43 @@ export interface ReadSummary {
  */
 const UNREAD_BYTES: Partial<Record<StdoutTarget['kind'], number>> = { pipe: 64 * 1024, socket: 256 * 1024 };
 
-/** Resolve → read every shard → decode → write, moving the checkpoint behind the output. */
+/**
+ * Resolve → read every shard → decode → write, moving the checkpoint behind the output: the run is
+ * opened (target, lock, checkpoint, lake), its writer built, the batches pumped through it, and the
+ * run finished (settled, counted, closed); what `open` took is released last, whatever happened.
+ */
 export async function readCommand(options: ReadOptions, deps: ReadDeps): Promise<ReadSummary> {
+  const run = await open(options, deps);
+  try {
+    const writing = await buildWriter(options, deps, run);
+    const ending = await pump(options, deps, run, writing);
+    const summary = await finish(deps, run, writing, ending);
+    if (ending.thrown) throw ending.thrown.error;
+    return summary;
+  } finally {
+    await release(run);
+  }
+}
+
+/** What a run holds from its start to its end. */
+interface Run {
+  target: StreamTarget;
+  format: EventFormatter;
+  startedAt: Date;
+  lock: Lock | undefined;
+  confirmLock: () => Promise<void>;
+  deadLetter: DeadLetterFile | undefined;
+  book: PositionBook | undefined;
+  from: StartPosition;
+  gaps: Gap[];
+  /** Stdout, when it is a file: synced and kept to whole lines. */
+  file: Extract<StdoutTarget, { kind: 'file' }> | undefined;
+  commit: CheckpointCommit | undefined;
+  lake: SecurityLakeDir | undefined;
+}
+
+/** The stream resolved, the checkpoint locked and read, the dead letter opened, the lake prepared; on a failure, what was taken is released. */
+async function open(options: ReadOptions, deps: ReadDeps): Promise<Run> {
   const { clients, log } = deps;
   const target = await resolveTarget(options.source, clients.rds, deps.signal);
   const place = await placeOf(target, clients);
@@ -110,109 +145,159 @@ export async function readCommand(options: ReadOptions, deps: ReadDeps): Promise
       : undefined;
     // Before anything is read: what a dead run left is placed or cleared, its disk space freed.
     await lake?.prepare();
+    return { target, format, startedAt, lock, confirmLock, deadLetter, book, from, gaps, file, commit, lake };
+  } catch (error) {
+    await release({ deadLetter, lock });
+    throw error;
+  }
+}
 
-    // --summary folds every statement's literals, as --redact takes them out: by the same lexers.
-    if (options.redact || options.summary) await prepareRedaction();
-    const stop = new AbortController();
-    const signal = AbortSignal.any([deps.signal, stop.signal]);
-    const decoder = createDecoder({ kms: clients.kms, resourceId: target.resourceId, threads: options.threads, maxRecordBytes: options.maxRecordBytes, countDataKeys: options.summary });
-    const tally = options.summary ? new EventTally() : undefined;
-    const filter = compileFilter(options.filter);
-    const tail =
-      options.tail === undefined
-        ? undefined
-        : await tailStart(options.tail, {
-            kinesis: clients.kinesis,
-            streamName: target.streamName,
-            decoder,
-            keeps: keeps({ includeHeartbeats: options.includeHeartbeats, ...(filter ? { filter } : {}) }),
-            now: startedAt,
-            signal,
-          }).catch(async (error: unknown) => {
-            await decoder.close();
-            throw error;
-          });
-    const output: EventOutput = lake ?? new OutputWriter(deps.stdout, file);
-    const writer = new BatchWriter({
-      output,
-      format,
-      includeHeartbeats: options.includeHeartbeats,
-      ...(filter ? { filter } : {}),
-      ...(tally ? { onEvent: (event: DasEvent) => tally.add(event) } : {}),
-      ...(tail ? { handled: tail.handled } : {}),
-      maxEvents: options.maxEvents,
-      onError: options.onError,
-      deadLetter,
-      log,
-      ...(commit ? { checkpoint: { commit, syncOutput: lake ? undefined : file?.sync } } : {}),
-    });
-    const summary: ReadSummary = { events: 0, records: 0, skipped: 0, kmsDecryptCalls: 0, gaps, ...(tally ? { tally } : {}) };
-    // The output pipe closed before the end: a normal end for `| head`.
-    let outputClosed = false;
-    let lockLost = false;
+/** Last of all, the run ended however it did: the dead letter closed, then the checkpoint's lock released. */
+async function release(run: Pick<Run, 'deadLetter' | 'lock'>): Promise<void> {
+  await run.deadLetter?.close();
+  await run.lock?.release();
+}
+
+/** What turns decoded batches into output: the decoder, the --tail start, and the batch writer over stdout or the lake. */
+interface Writing {
+  /** Stops the reading once the run ends; `signal` is the caller's and this one's. */
+  stop: AbortController;
+  signal: AbortSignal;
+  decoder: Decoder;
+  tail: TailStart | undefined;
+  output: EventOutput;
+  writer: BatchWriter;
+  tally: EventTally | undefined;
+}
+
+async function buildWriter(options: ReadOptions, deps: ReadDeps, run: Run): Promise<Writing> {
+  const { clients, log } = deps;
+  const { target, commit, lake, file } = run;
+  // --summary folds every statement's literals, as --redact takes them out: by the same lexers.
+  if (options.redact || options.summary) await prepareRedaction();
+  const stop = new AbortController();
+  const signal = AbortSignal.any([deps.signal, stop.signal]);
+  const decoder = createDecoder({ kms: clients.kms, resourceId: target.resourceId, threads: options.threads, maxRecordBytes: options.maxRecordBytes, countDataKeys: options.summary });
+  const tally = options.summary ? new EventTally() : undefined;
+  const filter = compileFilter(options.filter);
+  const tail =
+    options.tail === undefined
+      ? undefined
+      : await tailStart(options.tail, {
+          kinesis: clients.kinesis,
+          streamName: target.streamName,
+          decoder,
+          keeps: keeps({ includeHeartbeats: options.includeHeartbeats, ...(filter ? { filter } : {}) }),
+          now: run.startedAt,
+          signal,
+        }).catch(async (error: unknown) => {
+          await decoder.close();
+          throw error;
+        });
+  const output: EventOutput = lake ?? new OutputWriter(deps.stdout, file);
+  const writer = new BatchWriter({
+    output,
+    format: run.format,
+    includeHeartbeats: options.includeHeartbeats,
+    ...(filter ? { filter } : {}),
+    ...(tally ? { onEvent: (event: DasEvent) => tally.add(event) } : {}),
+    ...(tail ? { handled: tail.handled } : {}),
+    maxEvents: options.maxEvents,
+    onError: options.onError,
+    deadLetter: run.deadLetter,
+    log,
+    ...(commit ? { checkpoint: { commit, syncOutput: lake ? undefined : file?.sync } } : {}),
+  });
+  return { stop, signal, decoder, tail, output, writer, tally };
+}
+
+/** How the pump ended: what finishing may still write, and an error to throw once it has. */
+interface Ending {
+  /** The output pipe closed before the end: a normal end for `| head`. */
+  outputClosed: boolean;
+  /** The reader of the output took nothing within the grace after a stop. */
+  stalled: boolean;
+  /** Another run holds the checkpoint now: finishing a file or saving a position would be writing beside it. */
+  lockLost: boolean;
+  thrown?: { error: unknown };
+}
+
+/** Read → decode → render → write, batch by batch, then the output flushed (or the lake's files completed); never throws, it says how it ended. */
+async function pump(options: ReadOptions, deps: ReadDeps, run: Run, writing: Writing): Promise<Ending> {
+  const { clients, log } = deps;
+  const { target, book, lake, confirmLock } = run;
+  const { writer, output, tail } = writing;
+  const lag = new Map<string, number | undefined>();
+  try {
     // Decoding is not cut short by a stop: what was read is decoded and written before exiting.
     const batches = decodeBatches(
       readStream({
         kinesis: clients.kinesis,
         streamName: target.streamName,
         follow: options.follow,
-        signal,
-        from,
+        signal: writing.signal,
+        from: run.from,
         until: options.until,
         limit: options.batchSize,
         ...(book ? { resumeAt: (shardId: string) => book.resumeAt(shardId), finished: book.finishedShards() } : {}),
         ...(tail ? { resumeAt: (shardId: string) => tail.resumeAt(shardId) } : {}),
       }),
-      decoder,
+      writing.decoder,
     );
-    let stalled = false;
-    const lag = new Map<string, number | undefined>();
-    try {
-      for await (const batch of batches) {
-        const more = await withinGrace(writer.write(batch), deps.signal);
-        if (deps.onProgress) {
-          if (batch.millisBehindLatest !== undefined || !lag.has(batch.shardId)) lag.set(batch.shardId, batch.millisBehindLatest);
-          const known = [...lag.values()].filter((ms): ms is number => ms !== undefined);
-          deps.onProgress({ records: writer.records, events: writer.events, shards: lag.size, behindMs: known.length ? Math.max(...known) : undefined });
-        }
-        if (!more) break;
+    for await (const batch of batches) {
+      const more = await withinGrace(writer.write(batch), deps.signal);
+      if (deps.onProgress) {
+        if (batch.millisBehindLatest !== undefined || !lag.has(batch.shardId)) lag.set(batch.shardId, batch.millisBehindLatest);
+        const known = [...lag.values()].filter((ms): ms is number => ms !== undefined);
+        deps.onProgress({ records: writer.records, events: writer.events, shards: lag.size, behindMs: known.length ? Math.max(...known) : undefined });
       }
-      // Finishing the lake's file is a write: only under the lock.
-      if (lake) await confirmLock();
-      await withinGrace(lake ? lake.complete() : output.flush(), deps.signal);
-    } catch (error) {
-      // Another run holds the checkpoint now: finishing a file or saving a position would be writing beside it.
-      if (error instanceof LockLostError) lockLost = true;
-      if (error instanceof OutputStalledError) {
-        stalled = true;
-        log.warn(error.message);
-      } else if (error instanceof OutputClosedError) outputClosed = true;
-      else throw error;
-    } finally {
-      try {
-        // The reader is still there (an end, a stop, a bad record): what it was sent counts as read.
-        // Not so for a reader that stopped reading: only what it surely read does.
-        if (!outputClosed && !stalled && !lockLost) {
-          // What the lake holds is written before a stop or a bad record ends the run, as stdout's events are.
-          if (lake) await confirmLock();
-          await lake?.complete().catch((error: unknown) => log.warn(error instanceof Error ? error.message : String(error)));
-          await writer.settle();
-        }
-      } finally {
-        stop.abort();
-        await decoder.close();
-        Object.assign(summary, { events: writer.events, records: writer.records, skipped: writer.skipped, kmsDecryptCalls: decoder.stats.kmsDecryptCalls, ...(decoder.stats.dataKeys === undefined ? {} : { dataKeys: decoder.stats.dataKeys }) });
-        if (writer.skipped > 0) {
-          log.warn(`skipped ${writer.skipped} unreadable record${writer.skipped === 1 ? '' : 's'}${deadLetter ? `; kept in ${deadLetter.path}` : ''}`);
-        }
-      }
+      if (!more) break;
     }
-    return summary;
-  } finally {
-    await deadLetter?.close();
-    await lock?.release();
+    // Finishing the lake's file is a write: only under the lock.
+    if (lake) await confirmLock();
+    await withinGrace(lake ? lake.complete() : output.flush(), deps.signal);
+    return { outputClosed: false, stalled: false, lockLost: false };
+  } catch (error) {
+    const ending: Ending = { outputClosed: error instanceof OutputClosedError, stalled: error instanceof OutputStalledError, lockLost: error instanceof LockLostError };
+    if (ending.stalled) log.warn((error as OutputStalledError).message);
+    else if (!ending.outputClosed) ending.thrown = { error };
+    return ending;
   }
 }
+
+/** What was sent is settled (if the reader and the lock are still there), then the reading stopped, the decoder closed, the run counted. */
+async function finish(deps: ReadDeps, run: Run, writing: Writing, ending: Ending): Promise<ReadSummary> {
+  const { log } = deps;
+  const { lake, confirmLock, deadLetter } = run;
+  const { writer, decoder } = writing;
+  try {
+    // The reader is still there (an end, a stop, a bad record): what it was sent counts as read.
+    // Not so for a reader that stopped reading: only what it surely read does.
+    if (!ending.outputClosed && !ending.stalled && !ending.lockLost) {
+      // What the lake holds is written before a stop or a bad record ends the run, as stdout's events are.
+      if (lake) await confirmLock();
+      await lake?.complete().catch((error: unknown) => log.warn(error instanceof Error ? error.message : String(error)));
+      await writer.settle();
+    }
+  } finally {
+    writing.stop.abort();
+    await decoder.close();
+    if (writer.skipped > 0) {
+      log.warn(`skipped ${writer.skipped} unreadable record${writer.skipped === 1 ? '' : 's'}${deadLetter ? `; kept in ${deadLetter.path}` : ''}`);
+    }
+  }
+  const { tally } = writing;
+  return {
+    events: writer.events,
+    records: writer.records,
+    skipped: writer.skipped,
+    kmsDecryptCalls: decoder.stats.kmsDecryptCalls,
+    gaps: run.gaps,
+    ...(tally ? { tally } : {}),
+    ...(decoder.stats.dataKeys === undefined ? {} : { dataKeys: decoder.stats.dataKeys }),
+  };
+}
+
 
 /** The stream's region and account: from the database's ARN, else the region the clients call. */
 async function placeOf(target: StreamTarget, clients: AwsClients): Promise<OcsfPlace> {

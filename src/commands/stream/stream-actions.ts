@@ -1,5 +1,6 @@
 import { formatStatus } from './stream-status.js';
-import { describeDatabase, type ActivityStreamInfo, type DatabaseRef } from '../../aws/resolve.js';
+import { describeDatabase, type ActivityStreamInfo } from '../../aws/resolve.js';
+import type { RdsDatabase } from '../../aws/database-source.js';
 import { startActivityStream, stopActivityStream, waitForStatus } from './stream-control.js';
 import { ExitCode, UsageError } from '../../errors.js';
 import { confirm } from '../../terminal/confirm.js';
@@ -7,13 +8,13 @@ import { visible } from '../../terminal/visible.js';
 import { createSpinner } from '../../terminal/spinner.js';
 import type { FlagsOf } from '../../cmdutil/flags.js';
 import type { ActionContext } from '../../cmdutil/action-context.js';
-import { databaseRef } from '../../cmdutil/database-flags.js';
+import { rdsDatabaseOf } from '../../cmdutil/database-flags.js';
 import { startRequest, statusFormat, waitTimeout } from './stream-flags.js';
 import type { RDSClient } from '@aws-sdk/client-rds';
 import { awsOptionsOf } from '../../cmdutil/aws-flags.js';
 
 export async function statusAction(flags: FlagsOf<'status'>, context: ActionContext): Promise<number> {
-  const ref = databaseRef(flags);
+  const ref = rdsDatabaseOf(flags);
   const format = statusFormat(flags);
   const info = await context.withClients(awsOptionsOf(flags), (clients) => describeDatabase(clients.rds, ref, context.signal));
   context.io.stdout.write(formatStatus(info, format === 'json'));
@@ -32,7 +33,7 @@ export async function startAction(flags: FlagsOf<'start'>, context: ActionContex
 }
 
 export async function stopAction(flags: FlagsOf<'stop'>, context: ActionContext): Promise<number> {
-  const ref = databaseRef(flags);
+  const ref = rdsDatabaseOf(flags);
   const timeoutMs = waitTimeout(flags);
   const { io } = context;
   return context.withClients(awsOptionsOf(flags), async ({ rds }) => {
@@ -54,7 +55,7 @@ export async function stopAction(flags: FlagsOf<'stop'>, context: ActionContext)
   });
 }
 
-async function waitFor(rds: RDSClient, ref: DatabaseRef, wanted: 'started' | 'stopped', timeoutMs: number, context: ActionContext): Promise<ActivityStreamInfo> {
+async function waitFor(rds: RDSClient, ref: RdsDatabase, wanted: 'started' | 'stopped', timeoutMs: number, context: ActionContext): Promise<ActivityStreamInfo> {
   const spinner = createSpinner(context.io.stderr, context.io.stderrIsTTY);
   try {
     return await waitForStatus(rds, ref, wanted, {

@@ -2,7 +2,8 @@ import { StartActivityStreamCommand, StopActivityStreamCommand, type RDSClient }
 import { callAws } from '../../aws/aws-errors.js';
 import { sleep } from '../../sleep.js';
 import { UserError, UsageError } from '../../errors.js';
-import { describeDatabase, type ActivityStreamInfo, type DatabaseRef } from '../../aws/resolve.js';
+import { describeDatabase, type ActivityStreamInfo } from '../../aws/resolve.js';
+import type { RdsDatabase } from '../../aws/database-source.js';
 
 /** Engines whose activity streams are asynchronous only (docs/das-format.md §1). */
 function supportsSync(engine: string | undefined): boolean {
@@ -14,7 +15,7 @@ function supportsNativeAuditFields(engine: string | undefined): boolean {
 }
 
 export interface StartRequest {
-  ref: DatabaseRef;
+  ref: RdsDatabase;
   kmsKey: string;
   mode: 'sync' | 'async';
   applyImmediately: boolean;
@@ -51,7 +52,7 @@ export async function startActivityStream(rds: RDSClient, request: StartRequest,
   return { ...info, status: answer.Status, mode: answer.Mode, streamName: answer.KinesisStreamName, kmsKeyId: answer.KmsKeyId };
 }
 
-export async function stopActivityStream(rds: RDSClient, ref: DatabaseRef, applyImmediately: boolean, signal?: AbortSignal): Promise<ActivityStreamInfo> {
+export async function stopActivityStream(rds: RDSClient, ref: RdsDatabase, applyImmediately: boolean, signal?: AbortSignal): Promise<ActivityStreamInfo> {
   const info = await describeDatabase(rds, ref, signal);
   const what = `${info.kind} ${info.identifier}`;
   if (info.status !== 'started') throw new UserError(`the activity stream of ${what} is ${info.status ?? 'stopped'}, not started`);
@@ -73,7 +74,7 @@ interface WaitOptions {
 }
 
 /** Polls RDS until the activity stream reaches `wanted`; a timeout is an error that says what to check. */
-export async function waitForStatus(rds: RDSClient, ref: DatabaseRef, wanted: 'started' | 'stopped', options: WaitOptions): Promise<ActivityStreamInfo> {
+export async function waitForStatus(rds: RDSClient, ref: RdsDatabase, wanted: 'started' | 'stopped', options: WaitOptions): Promise<ActivityStreamInfo> {
   const began = options.now();
   for (let pause = Math.min(250, options.pollMs); ; pause = Math.min(pause * 2, options.pollMs)) {
     const info = await describeDatabase(rds, ref, options.signal);

@@ -2,13 +2,13 @@ import type { StartRequest } from './stream-control.js';
 import { UsageError } from '../../errors.js';
 import type { FlagsOf, FlagValues } from '../../cmdutil/flags.js';
 import { parseDuration } from '../../cmdutil/time-spec.js';
-import { databaseRef } from '../../cmdutil/database-flags.js';
+import { rdsDatabaseOf } from '../../cmdutil/database-flags.js';
 
 export function startRequest(flags: FlagsOf<'start'>): StartRequest {
   const mode = flags.mode ?? 'async';
   if (mode !== 'async' && mode !== 'sync') throw new UsageError(`--mode must be async or sync (got "${mode}")`);
   return {
-    ref: databaseRef(flags),
+    ref: rdsDatabaseOf(flags),
     kmsKey: flags.kmsKey ?? '',
     mode,
     applyImmediately: flags.applyImmediately === true,
