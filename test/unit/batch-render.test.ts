@@ -7,7 +7,7 @@ import { DecodedActivityRecord } from '../../src/decode/decoded-record.js';
 import type { DecodedBatch } from '../../src/decode/decode-stage.js';
 import { RecordError } from '../../src/errors.js';
 import { Diagnostics } from '../../src/terminal/diagnostics.js';
-import type { EventFormatter } from '../../src/format/event-format.js';
+import type { EventFormatter } from '../../src/format/event-formatter.js';
 import { activityRecord, postgresEvent } from '../../lab/src/synthetic-events.js';
 
 const raw = (n: number) => ({ shardId: 'shardId-000000000000', sequenceNumber: String(n), data: Buffer.from(`record ${n}`) });
@@ -16,10 +16,14 @@ const decoded = (n: number, events: number) =>
 const batch = (...records: number[]): DecodedBatch => ({ shardId: 'shardId-000000000000', shardEnded: false, outcomes: records.map((n) => ({ raw: raw(n), decoded: decoded(n, 3) })) });
 
 /** Writes each event's statement id; throws at the second event of record 2, as a formatter meeting content it cannot hold would. */
-const fragile: EventFormatter = (record, index) => {
-  const id = (record.events[index] as { statementId: number }).statementId;
-  if (id === 21) throw new TypeError('Cannot convert object to primitive value');
-  return `${id}\n`;
+const fragile: EventFormatter = {
+  write(out, record, kept) {
+    for (const index of kept) {
+      const id = (record.events[index] as { statementId: number }).statementId;
+      if (id === 21) throw new TypeError('Cannot convert object to primitive value');
+      out.append(`${id}\n`);
+    }
+  },
 };
 
 function renderer(onError: 'fail' | 'skip') {
