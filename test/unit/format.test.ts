@@ -1,8 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatNdjson, ndjsonFormatter } from '../../src/format/ndjson.js';
 import { Utf8Builder } from '../../src/format/utf8-builder.js';
 import { formatPretty } from '../../src/format/pretty.js';
-import { eventFormatter } from '../../src/format/event-format.js';
+import { eventFormatter, pick } from '../../src/format/event-format.js';
 import { formatted } from '../../src/format/event-formatter.js';
 import { makeChalk } from '../../src/terminal/color.js';
 import { heartbeatEvent, postgresEvent } from '../../lab/src/synthetic-events.js';
@@ -221,6 +222,21 @@ describe('--fields', () => {
     const line = formatted(eventFormatter('ndjson', plain, { fields: ['commandText', 'dbUserName', 'eventId', 'noSuchField'] }), held, [0]);
     expect(Object.keys(JSON.parse(line) as object)).toEqual(['commandText', 'dbUserName', 'eventId']);
     expect(JSON.parse(line)).toEqual({ commandText: event.commandText, dbUserName: 'pgbench', eventId: 's:1:0' });
+  });
+
+  it('ndjson: the same bytes as the whole line parsed and those fields picked from it, for any event and any fields', () => {
+    const name = fc.constantFrom('type', 'commandText', 'clusterId', 'instanceId', 'eventId', '__proto__', '0', '10', 'toString', 'é', 'a"b', 'dbUserName', 'paramList');
+    const event = fc.dictionary(name, fc.jsonValue(), { maxKeys: 8 });
+    const ids = fc.record({ clusterId: fc.option(fc.string()), instanceId: fc.option(fc.string()), shardId: fc.string(), sequenceNumber: fc.string() });
+    fc.assert(
+      fc.property(fc.array(event, { minLength: 1, maxLength: 4 }), ids, fc.array(name, { maxLength: 6 }), fc.boolean(), (events, at, fields, redact) => {
+        const many = DecodedActivityRecord.of({ ...at, version: '1.1' }, events.map((fields) => ({ ...JSON.parse(JSON.stringify(fields)), type: 'record' }) as DasEvent));
+        const kept = [...many.events.keys()];
+        const shown = redact ? formatted(eventFormatter('ndjson', plain, { redact }), many, kept).split('\n').slice(0, -1) : kept.map((index) => formatNdjson(many, index).slice(0, -1));
+        const expected = shown.map((line) => `${JSON.stringify(pick(JSON.parse(line) as Record<string, unknown>, fields))}\n`).join('');
+        expect(formatted(eventFormatter('ndjson', plain, { fields, ...(redact ? { redact } : {}) }), many, kept)).toBe(expected);
+      }),
+    );
   });
 
   it('ndjson: with --redact, the fields kept are redacted ones', () => {
