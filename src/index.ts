@@ -18,6 +18,7 @@ export { keeps } from './events/keeps.js';
 export { eventId, formatNdjson } from './format/ndjson.js';
 export { eventFormatter, type OcsfPlace } from './format/event-format.js';
 export { formatted, type EventFormatter } from './format/event-formatter.js';
+export { Utf8Builder } from './format/utf8-builder.js';
 export { toOcsf, OCSF_VERSION, type OcsfContext, type OcsfEvent } from './events/ocsf.js';
 export { visible } from './terminal/visible.js';
 export { ocsfParquet } from './sinks/ocsf-parquet.js';
