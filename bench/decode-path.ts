@@ -3,7 +3,7 @@ import type { KMSClient } from '@aws-sdk/client-kms';
 import { createDecoder } from '../src/decode/decoder.js';
 import { decodeBatches } from '../src/decode/decode-stage.js';
 import { BatchWriter } from '../src/write/batch-writer.js';
-import { formatNdjson } from '../src/format/ndjson.js';
+import { ndjsonFormatter } from '../src/format/ndjson.js';
 import { OutputWriter } from '../src/sinks/writer.js';
 import { Diagnostics } from '../src/terminal/diagnostics.js';
 import { makeChalk } from '../src/terminal/color.js';
@@ -55,7 +55,7 @@ export async function decodePath(kms: KMSClient, resourceId: string, workload: W
   const pass = async (data: Buffer[]) => {
     const writer = new BatchWriter({
       output: new OutputWriter(new NullSink()),
-      format: formatNdjson,
+      format: ndjsonFormatter,
       includeHeartbeats: false,
       onError: 'fail',
       log: new Diagnostics(new NullSink(), makeChalk(0), false),

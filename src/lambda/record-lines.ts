@@ -1,4 +1,4 @@
-import { compileFilter, eventFormatter, keeps, placeOfArn, prepareRedaction, targetFromStream, UserError, type Decoder, type EventFormatter, type RawRecord } from '../index.js';
+import { compileFilter, eventFormatter, formatted, keeps, placeOfArn, prepareRedaction, targetFromStream, UserError, type Decoder, type EventFormatter, type RawRecord } from '../index.js';
 import type { LambdaConfig } from './lambda-config.js';
 
 /** A record's events as the CLI's ndjson writes them, after the filters: what the function delivers. */
@@ -25,9 +25,14 @@ export function recordLines(config: LambdaConfig, decoderFor: (resourceId: strin
     if (config.redact) await prepareRedaction();
     const decoded = await decoderFor(resourceIdOf(config, streamArn)).decode(record);
     const format = formatOf(streamArn);
-    const lines: string[] = [];
-    for (let index = 0; index < decoded.eventCount; index++) if (kept(decoded, index)) lines.push(format(decoded, index));
-    return lines;
+    const places: number[] = [];
+    for (let index = 0; index < decoded.eventCount; index++) if (kept(decoded, index)) places.push(index);
+    if (places.length === 0) return [];
+    // ndjson and OCSF write each event as one line of JSON, which holds no line feed of its own.
+    return formatted(format, decoded, places)
+      .slice(0, -1)
+      .split('\n')
+      .map((line) => `${line}\n`);
   };
 }
 

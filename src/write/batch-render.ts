@@ -4,7 +4,7 @@ import { DataKeyRecordError, RecordError, UserError } from '../errors.js';
 import type { Progress } from '../checkpoint/position-book.js';
 import { deadLetterOf, type DeadLetter } from '../sinks/dead-letter.js';
 import type { Diagnostics } from '../terminal/diagnostics.js';
-import type { EventFormatter } from '../format/event-format.js';
+import type { EventFormatter } from '../format/event-formatter.js';
 import { Utf8Builder } from '../format/utf8-builder.js';
 import type { EventFilter } from '../events/filter.js';
 import { keeps } from '../events/keeps.js';
@@ -57,7 +57,7 @@ export class BatchRenderer {
 
   /** `handled(shard, sequence)`: how many of a record's events an earlier run wrote already. */
   render(batch: DecodedBatch, handled: (shardId: string, sequenceNumber: string) => number = () => 0): RenderedBatch {
-    const { format, maxEvents } = this.options;
+    const { format, maxEvents, onEvent } = this.options;
     const text = new Utf8Builder();
     const progress: Progress[] = [];
     const dead: DeadLetter[] = [];
@@ -80,19 +80,18 @@ export class BatchRenderer {
       const count = record.eventCount;
       // A record is written whole or not at all: its text is made apart, and joins the batch's once all of it is made.
       const own = new Utf8Builder();
-      const written: DasEvent[] = [];
+      const kept: number[] = [];
+      // For --summary: only then are the events made objects, here, where a problem is the record's.
+      let written: DasEvent[] = [];
       let recordFull: boolean = full;
       try {
-        const kept: number[] = [];
         for (; index < count && !recordFull; index++) {
           if (!this.#keeps(record, index)) continue;
-          if (format.wholeRecord) kept.push(index);
-          else if (format.into) format.into(own, record, index);
-          else own.append(format(record, index));
-          written.push(record.events[index] as DasEvent);
-          recordFull = maxEvents !== undefined && this.events + written.length >= maxEvents;
+          kept.push(index);
+          recordFull = maxEvents !== undefined && this.events + kept.length >= maxEvents;
         }
-        if (format.wholeRecord && kept.length > 0) own.append(format.wholeRecord(record, kept));
+        if (kept.length > 0) format.write(own, record, kept);
+        if (onEvent) written = kept.map((event) => record.events[event] as DasEvent);
       } catch (error) {
         // Content no output can hold (a field of a shape no formatter expects): this record's problem, under the policy, never the run's.
         const reason = `its events cannot be written in this form (${error instanceof Error ? `${error.name}: ${error.message.slice(0, 120)}` : 'an error'})`;
@@ -105,9 +104,9 @@ export class BatchRenderer {
         continue;
       }
       for (const bytes of own.take()) text.appendBytes(bytes);
-      for (const event of written) this.options.onEvent?.(event);
+      for (const event of written) onEvent?.(event);
       this.records++;
-      this.events += written.length;
+      this.events += kept.length;
       this.#failedInARow = 0;
       full = recordFull;
       progress.push({ ...at, ...(index < count ? { eventIndex: index } : {}) });

@@ -78,7 +78,7 @@ describe('the published package', () => {
     expect(manifest.exports['./lambda']).toEqual({ types: './dist/lambda/index.d.ts', default: './dist/lambda/index.js' });
     const probe = `
       const api = await import('das-read');
-      const names = ['createAwsClients', 'resolveTarget', 'createDecoder', 'decodeBatches', 'readStream', 'formatNdjson', 'eventFormatter', 'UserError', 'RecordError'];
+      const names = ['createAwsClients', 'resolveTarget', 'createDecoder', 'decodeBatches', 'readStream', 'formatNdjson', 'eventFormatter', 'formatted', 'Utf8Builder', 'UserError', 'RecordError'];
       const lambda = await import('das-read/lambda');
       if (typeof lambda.handler !== 'function') names.push('das-read/lambda handler');
       console.log(JSON.stringify({ missing: names.filter((name) => typeof (api[name] ?? lambda[name]) !== 'function') }));

@@ -17,6 +17,7 @@ import type { DasEvent } from '../../src/decode/types.js';
 import { ExitCode } from '../../src/errors.js';
 import { colourless } from '../../src/terminal/color.js';
 import { eventFormatter } from '../../src/format/event-format.js';
+import { formatted } from '../../src/format/event-formatter.js';
 import { prepareRedaction } from '../../src/events/redact.js';
 import { VERSION } from '../../src/version.js';
 import { memoryIO } from '../helpers/memory-io.js';
@@ -202,8 +203,7 @@ function expectedOf(record: Made & { shardId: string; sequenceNumber: string }, 
   const decoded = DecodedActivityRecord.of({ shardId: record.shardId, sequenceNumber: record.sequenceNumber, version: '1.1', clusterId, instanceId: 'db-A' }, record.events ?? []);
   const formatter = eventFormatter(format, colourless(), { ...(redact ? { redact } : {}), ocsf: { region: LAB_REGION, accountId: LAB_ACCOUNT, readerVersion: VERSION } });
   const kept = decoded.events.flatMap((event, index) => (event.type === 'heartbeat' ? [] : [index]));
-  if (formatter.wholeRecord) return Buffer.from(kept.length > 0 ? formatter.wholeRecord(decoded, kept) : '');
-  return Buffer.concat(kept.map((index) => Buffer.from(formatter(decoded, index))));
+  return Buffer.from(formatted(formatter, decoded, kept));
 }
 
 /** Runs das-read in this process; stdout kept as the bytes written. */

@@ -9,7 +9,7 @@ import { decodeBatches } from '../../src/decode/decode-stage.js';
 import { OpenerFailure } from '../../src/decode/payload-opener.js';
 import { workerOpener } from '../../src/decode/worker-opener.js';
 import { BatchWriter } from '../../src/write/batch-writer.js';
-import { formatNdjson } from '../../src/format/ndjson.js';
+import { ndjsonFormatter } from '../../src/format/ndjson.js';
 import { OutputWriter } from '../../src/sinks/writer.js';
 import { Diagnostics } from '../../src/terminal/diagnostics.js';
 import { makeChalk } from '../../src/terminal/color.js';
@@ -244,7 +244,7 @@ describe('a decryption thread that dies', () => {
     stderr.on('data', (chunk: Buffer) => warned.push(chunk));
     const writer = new BatchWriter({
       output: new OutputWriter(stdout),
-      format: formatNdjson,
+      format: ndjsonFormatter,
       includeHeartbeats: false,
       onError: 'skip',
       log: new Diagnostics(stderr, makeChalk(0), false),

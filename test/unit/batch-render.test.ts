@@ -7,7 +7,8 @@ import { DecodedActivityRecord } from '../../src/decode/decoded-record.js';
 import type { DecodedBatch } from '../../src/decode/decode-stage.js';
 import { RecordError } from '../../src/errors.js';
 import { Diagnostics } from '../../src/terminal/diagnostics.js';
-import type { EventFormatter } from '../../src/format/event-format.js';
+import type { EventFormatter } from '../../src/format/event-formatter.js';
+import { formatNdjson, ndjsonFormatter } from '../../src/format/ndjson.js';
 import { activityRecord, postgresEvent } from '../../lab/src/synthetic-events.js';
 
 const raw = (n: number) => ({ shardId: 'shardId-000000000000', sequenceNumber: String(n), data: Buffer.from(`record ${n}`) });
@@ -16,10 +17,14 @@ const decoded = (n: number, events: number) =>
 const batch = (...records: number[]): DecodedBatch => ({ shardId: 'shardId-000000000000', shardEnded: false, outcomes: records.map((n) => ({ raw: raw(n), decoded: decoded(n, 3) })) });
 
 /** Writes each event's statement id; throws at the second event of record 2, as a formatter meeting content it cannot hold would. */
-const fragile: EventFormatter = (record, index) => {
-  const id = (record.events[index] as { statementId: number }).statementId;
-  if (id === 21) throw new TypeError('Cannot convert object to primitive value');
-  return `${id}\n`;
+const fragile: EventFormatter = {
+  write(out, record, kept) {
+    for (const index of kept) {
+      const id = (record.events[index] as { statementId: number }).statementId;
+      if (id === 21) throw new TypeError('Cannot convert object to primitive value');
+      out.append(`${id}\n`);
+    }
+  },
 };
 
 function renderer(onError: 'fail' | 'skip') {
@@ -52,5 +57,23 @@ describe('a record whose events no form can write', () => {
     expect(seen).toEqual([10, 11, 12, 30, 31, 32]);
     expect(render.events).toBe(6);
     expect(said()).toContain('skipped: cannot read record 2 in shardId-000000000000: its events cannot be written');
+  });
+});
+
+describe('ndjson written as it came from the decryption thread', () => {
+  it('without a filter or --summary, no event is made an object: its bytes are copied, and every line is as formatNdjson makes it', () => {
+    // Asked for its events, the record refuses: the main thread's cost a plain ndjson read need not pay.
+    class Untouched extends DecodedActivityRecord {
+      override get events(): never {
+        return expect.fail('the events were parsed');
+      }
+    }
+    const records = [1, 2].map((n) => new Untouched({ shardId: 'shardId-000000000000', sequenceNumber: String(n), version: '1.1' }, openActivityRecord(JSON.stringify(activityRecord('cluster-X', 'db-A', [0, 1, 2].map((e) => postgresEvent(n * 10 + e)))))));
+    const expected = [1, 2].flatMap((n) => [0, 1, 2].map((index) => formatNdjson(decoded(n, 3), index))).join('');
+    const render = new BatchRenderer({ format: ndjsonFormatter, includeHeartbeats: false, onError: 'fail', log: new Diagnostics(new Writable({ write: (_chunk, _encoding, done) => done() }), new Chalk({ level: 0 }), false) });
+    const out = render.render({ shardId: 'shardId-000000000000', shardEnded: false, outcomes: records.map((record, n) => ({ raw: raw(n + 1), decoded: record })) });
+    expect(out.failure).toBeUndefined();
+    expect(Buffer.concat(out.text).toString()).toBe(expected);
+    expect(render.events).toBe(6);
   });
 });

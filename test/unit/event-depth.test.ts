@@ -3,6 +3,7 @@ import { openActivityRecord } from '../../src/decode/activity-record.js';
 import { nestedDeeperThan } from '../../src/decode/json-object.js';
 import { MAX_EVENT_DEPTH } from '../../src/decode/record-limits.js';
 import { eventFormatter } from '../../src/format/event-format.js';
+import { formatted } from '../../src/format/event-formatter.js';
 import { DecodedActivityRecord } from '../../src/decode/decoded-record.js';
 import { nestedRecordText, postgresEvent } from '../../lab/src/synthetic-events.js';
 
@@ -35,7 +36,7 @@ describe('how deep an event may nest', () => {
     for (const output of ['ndjson', 'json', 'ocsf', 'pretty'] as const) {
       for (const options of [{}, { redact: true }, ...(output === 'ocsf' ? [] : [{ fields: ['engineNativeAuditFields', 'statementId'] }])]) {
         const format = eventFormatter(output, undefined, options);
-        const text = format.wholeRecord ? format.wholeRecord(record, [0]) : format(record, 0);
+        const text = formatted(format, record, [0]);
         expect(text.endsWith('\n'), `${output} ${JSON.stringify(options)}`).toBe(true);
       }
     }

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { openActivityRecord } from '../../src/decode/activity-record.js';
 import { DecodedActivityRecord } from '../../src/decode/decoded-record.js';
 import { eventFormatter } from '../../src/format/event-format.js';
+import { formatted } from '../../src/format/event-formatter.js';
 import { toOcsf } from '../../src/events/ocsf.js';
 import { ocsfParquet } from '../../src/sinks/ocsf-parquet.js';
 import { postgresEvent } from '../../lab/src/synthetic-events.js';
@@ -24,7 +25,7 @@ function recordWithInheritedNames(): DecodedActivityRecord {
 const write = (output: 'ndjson' | 'json' | 'ocsf', options: Parameters<typeof eventFormatter>[2] = {}) => {
   const record = recordWithInheritedNames();
   const format = eventFormatter(output, undefined, options);
-  return format.wholeRecord ? format.wholeRecord(record, [0]) : format(record, 0);
+  return formatted(format, record, [0]);
 };
 
 /** The JSON of an output's event (of its `unmapped`, for OCSF), without its indentation. */

@@ -1,8 +1,10 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatNdjson } from '../../src/format/ndjson.js';
+import { formatNdjson, ndjsonFormatter } from '../../src/format/ndjson.js';
 import { Utf8Builder } from '../../src/format/utf8-builder.js';
 import { formatPretty } from '../../src/format/pretty.js';
-import { eventFormatter } from '../../src/format/event-format.js';
+import { eventFormatter, pick } from '../../src/format/event-format.js';
+import { formatted } from '../../src/format/event-formatter.js';
 import { makeChalk } from '../../src/terminal/color.js';
 import { heartbeatEvent, postgresEvent } from '../../lab/src/synthetic-events.js';
 import { DecodedActivityRecord } from '../../src/decode/decoded-record.js';
@@ -42,7 +44,7 @@ describe('ndjson', () => {
     const order: Array<[DecodedActivityRecord, number]> = [[first, 0], [second, 0], [first, 1], [first, 1], [second, 1], [first, 0]];
     const ids = order.map(([record, index]) => {
       const builder = new Utf8Builder();
-      formatNdjson.into(builder, record, index);
+      ndjsonFormatter.write(builder, record, [index]);
       const line = Buffer.concat(builder.take()).toString('utf8');
       expect(line).toBe(formatNdjson(record, index));
       const { clusterId, instanceId, eventId } = JSON.parse(line) as Record<string, unknown>;
@@ -72,13 +74,17 @@ describe('ndjson', () => {
     const builder = new Utf8Builder();
     for (const index of events.keys()) {
       builder.append('|');
-      formatNdjson.into(builder, many, index);
+      ndjsonFormatter.write(builder, many, [index]);
     }
     const written = Buffer.concat(builder.take()).toString('utf8');
     const lines = events.map((_, index) => `|${formatNdjson(many, index)}`).join('');
     // Compared whole, not as a diff of 300,000 characters.
     expect(written.length).toBe(lines.length);
     expect(written === lines).toBe(true);
+    // The record's events written at once, as a batch writes them: the same lines.
+    const atOnce = new Utf8Builder();
+    ndjsonFormatter.write(atOnce, many, [...events.keys()]);
+    expect(Buffer.concat(atOnce.take()).toString('utf8') === lines.replaceAll('|', '')).toBe(true);
   });
 });
 
@@ -213,20 +219,35 @@ describe('--fields', () => {
   const held = DecodedActivityRecord.of(place, [event]);
 
   it('ndjson: only those fields, in the order asked for, das-read\'s own included; one absent is left out', () => {
-    const line = eventFormatter('ndjson', plain, { fields: ['commandText', 'dbUserName', 'eventId', 'noSuchField'] })(held, 0);
+    const line = formatted(eventFormatter('ndjson', plain, { fields: ['commandText', 'dbUserName', 'eventId', 'noSuchField'] }), held, [0]);
     expect(Object.keys(JSON.parse(line) as object)).toEqual(['commandText', 'dbUserName', 'eventId']);
     expect(JSON.parse(line)).toEqual({ commandText: event.commandText, dbUserName: 'pgbench', eventId: 's:1:0' });
   });
 
+  it('ndjson: the same bytes as the whole line parsed and those fields picked from it, for any event and any fields', () => {
+    const name = fc.constantFrom('type', 'commandText', 'clusterId', 'instanceId', 'eventId', '__proto__', '0', '10', 'toString', 'é', 'a"b', 'dbUserName', 'paramList');
+    const event = fc.dictionary(name, fc.jsonValue(), { maxKeys: 8 });
+    const ids = fc.record({ clusterId: fc.option(fc.string()), instanceId: fc.option(fc.string()), shardId: fc.string(), sequenceNumber: fc.string() });
+    fc.assert(
+      fc.property(fc.array(event, { minLength: 1, maxLength: 4 }), ids, fc.array(name, { maxLength: 6 }), fc.boolean(), (events, at, fields, redact) => {
+        const many = DecodedActivityRecord.of({ ...at, version: '1.1' }, events.map((fields) => ({ ...JSON.parse(JSON.stringify(fields)), type: 'record' }) as DasEvent));
+        const kept = [...many.events.keys()];
+        const shown = redact ? formatted(eventFormatter('ndjson', plain, { redact }), many, kept).split('\n').slice(0, -1) : kept.map((index) => formatNdjson(many, index).slice(0, -1));
+        const expected = shown.map((line) => `${JSON.stringify(pick(JSON.parse(line) as Record<string, unknown>, fields))}\n`).join('');
+        expect(formatted(eventFormatter('ndjson', plain, { fields, ...(redact ? { redact } : {}) }), many, kept)).toBe(expected);
+      }),
+    );
+  });
+
   it('ndjson: with --redact, the fields kept are redacted ones', () => {
-    const line = eventFormatter('ndjson', plain, { fields: ['paramList'], redact: true })(held, 0);
+    const line = formatted(eventFormatter('ndjson', plain, { fields: ['paramList'], redact: true }), held, [0]);
     expect(JSON.parse(line)).toEqual({ paramList: ['?'] });
   });
 
   it('pretty: only the columns that show those fields; a failure still says FAILED', () => {
-    const line = eventFormatter('pretty', plain, { fields: ['dbUserName', 'commandText'], utc: true })(held, 0);
+    const line = formatted(eventFormatter('pretty', plain, { fields: ['dbUserName', 'commandText'], utc: true }), held, [0]);
     expect(line).toBe(`pgbench@postgres  ${String(event.commandText)}\n`);
     const failed = DecodedActivityRecord.of(place, [{ ...event, errorMessage: 'no' }]);
-    expect(eventFormatter('pretty', plain, { fields: ['commandText'] })(failed, 0)).toMatch(/^FAILED {2}no {2}SELECT/);
+    expect(formatted(eventFormatter('pretty', plain, { fields: ['commandText'] }), failed, [0])).toMatch(/^FAILED {2}no {2}SELECT/);
   });
 });

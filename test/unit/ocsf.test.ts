@@ -119,13 +119,14 @@ describe('-o ocsf: one OCSF 1.1.0 Datastore Activity event per DAS event', () =>
 describe('-o ocsf through the formatter', () => {
   it('redacts the statement and the bind values under --redact, as every form does', async () => {
     const { eventFormatter } = await import('../../src/format/event-format.js');
+    const { formatted } = await import('../../src/format/event-formatter.js');
     const { DecodedActivityRecord } = await import('../../src/decode/decoded-record.js');
     const event = postgresEvent(1, { commandText: "SELECT * FROM users WHERE password = 'hunter2' AND id = 42", paramList: ['secret-param'] });
     const record = DecodedActivityRecord.of({ shardId: 'shardId-000000000000', sequenceNumber: '4960', version: '1.1', clusterId: 'cluster-A', instanceId: 'db-B' }, [event]);
-    const plain = JSON.parse(eventFormatter('ocsf', undefined, { ocsf: { region: 'eu-west-1' } })(record, 0)) as { query_info: { query_string: string }; unmapped: { paramList: string[] }; metadata: { uid: string } };
+    const plain = JSON.parse(formatted(eventFormatter('ocsf', undefined, { ocsf: { region: 'eu-west-1' } }), record, [0])) as { query_info: { query_string: string }; unmapped: { paramList: string[] }; metadata: { uid: string } };
     expect(plain.query_info.query_string).toContain('hunter2');
     expect(plain.metadata.uid).toBe('shardId-000000000000:4960:0');
-    const line = eventFormatter('ocsf', undefined, { redact: true, ocsf: { region: 'eu-west-1' } })(record, 0);
+    const line = formatted(eventFormatter('ocsf', undefined, { redact: true, ocsf: { region: 'eu-west-1' } }), record, [0]);
     const redacted = JSON.parse(line) as typeof plain;
     expect(redacted.query_info.query_string).toBe('SELECT * FROM users WHERE password = ? AND id = ?');
     expect(redacted.unmapped.paramList).toEqual(['?']);

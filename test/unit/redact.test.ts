@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { prepareRedaction, redactEvent, redactSql, type Engine } from '../../src/events/redact.js';
 import { eventFormatter } from '../../src/format/event-format.js';
+import { formatted } from '../../src/format/event-formatter.js';
 import { makeChalk } from '../../src/terminal/color.js';
 import { DecodedActivityRecord } from '../../src/decode/decoded-record.js';
 import { postgresEvent } from '../../lab/src/synthetic-events.js';
@@ -177,14 +178,14 @@ describe('--redact: events, in every form', () => {
   });
 
   it.each(['ndjson', 'pretty', 'json', 'ocsf'] as const)('%s shows no value, and the statement keeps its shape', (output) => {
-    const line = eventFormatter(output, makeChalk(0), { redact: true })(record, 0);
+    const line = formatted(eventFormatter(output, makeChalk(0), { redact: true }), record, [0]);
     for (const literal of ['salary', '90000', 'secret-param', '12345']) expect(line).not.toContain(literal);
     expect(line).toContain('UPDATE accounts SET note = ? WHERE aid = $1');
     if (output === 'ndjson') expect(JSON.parse(line)).toMatchObject({ paramList: ['?', '?'], eventId: 's:1:0', clusterId: 'cluster-A' });
   });
 
   it('without --redact, the values are shown as sent', () => {
-    expect(eventFormatter('ndjson', makeChalk(0))(record, 0)).toContain('secret-param');
+    expect(formatted(eventFormatter('ndjson', makeChalk(0)), record, [0])).toContain('secret-param');
   });
 });
 

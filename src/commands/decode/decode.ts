@@ -10,7 +10,7 @@ import { archiveRecords } from '../../saved/archive-records.js';
 import { contentOf } from '../../saved/saved-lines.js';
 import { compileFilter, type EventFilterSpec } from '../../events/filter.js';
 import type { Diagnostics } from '../../terminal/diagnostics.js';
-import type { EventFormatter } from '../../format/event-format.js';
+import type { EventFormatter } from '../../format/event-formatter.js';
 import { OutputClosedError, OutputWriter } from '../../sinks/writer.js';
 import { DeadLetterFile } from '../../sinks/dead-letter.js';
 import { explainSystemError } from '../../system-errors.js';

@@ -27,7 +27,8 @@ import { tailStart, type TailStart } from './tail.js';
 import { keeps } from '../../events/keeps.js';
 import type { DasEvent } from '../../decode/types.js';
 import { CheckpointCommit } from '../../checkpoint/checkpoint-commit.js';
-import type { EventFormatter, OcsfPlace } from '../../format/event-format.js';
+import type { OcsfPlace } from '../../format/event-format.js';
+import type { EventFormatter } from '../../format/event-formatter.js';
 import { placeOfArn, type StreamTarget } from '../../aws/stream-target.js';
 
 export interface ReadDeps {
