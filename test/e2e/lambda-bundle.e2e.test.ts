@@ -93,7 +93,7 @@ describe('the function as deployed', () => {
     expect(without.results).toEqual([{ batchItemFailures: event.Records.map((record) => ({ itemIdentifier: record.kinesis.sequenceNumber })) }]);
     expect(without.stdout).toEqual([]);
     expect(without.stderr.join('\n')).toContain('libpg-query.wasm');
-    // The README's deploy step: the file beside the function's index.js.
+    // The README's deploy step: the file beside the function's handler.js.
     await copyFile(join(ROOT, 'node_modules', 'libpg-query', 'wasm', 'libpg-query.wasm'), join(dirname(bundle), 'libpg-query.wasm'));
     const ran = await invoke(bundle, [event], lambdaEnv({ REDACT: 'true' }));
     expect(ran.results).toEqual([{ batchItemFailures: [] }]);
@@ -103,7 +103,7 @@ describe('the function as deployed', () => {
 
   it.each([
     ['bundled by the template (sam build)', () => bundle],
-    ['imported as das-read/lambda', () => join(ROOT, 'dist', 'lambda', 'index.js')],
+    ['imported as das-read/lambda', () => join(ROOT, 'dist', 'lambda', 'handler.js')],
   ])('%s: with no configuration, delivers the events on stdout, reports the poison record, and calls KMS once per data key across invocations', async (_label, modulePath) => {
     const stream = await lab.activityStream({ name: `bundle-${_label.split(' ')[0]}` });
     await stream.put([

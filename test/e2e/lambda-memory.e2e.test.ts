@@ -11,7 +11,7 @@ import { firehoseEventOf, kinesisEventOf } from '../helpers/lambda-events.js';
 import { startTestLab, type TestLab } from '../helpers/test-lab.js';
 import { putRecords } from '../../lab/src/put-records.js';
 
-const LAMBDA = fileURLToPath(new URL('../../dist/lambda/index.js', import.meta.url));
+const LAMBDA = fileURLToPath(new URL('../../dist/lambda/handler.js', import.meta.url));
 const MB = 1024 * 1024;
 
 let lab: TestLab;

@@ -75,7 +75,7 @@ describe('the published package', () => {
     const manifest = JSON.parse(await readFile(join(installed.packageDir, 'package.json'), 'utf8')) as { exports: Record<string, unknown> };
     expect(Object.keys(manifest.exports)).toEqual(['.', './lambda']);
     expect(manifest.exports['.']).toEqual({ types: './dist/index.d.ts', default: './dist/index.js' });
-    expect(manifest.exports['./lambda']).toEqual({ types: './dist/lambda/index.d.ts', default: './dist/lambda/index.js' });
+    expect(manifest.exports['./lambda']).toEqual({ types: './dist/lambda/handler.d.ts', default: './dist/lambda/handler.js' });
     const probe = `
       const api = await import('das-read');
       const names = ['createAwsClients', 'resolveTarget', 'createDecoder', 'decodeBatches', 'readStream', 'formatNdjson', 'eventFormatter', 'formatted', 'Utf8Builder', 'UserError', 'RecordError'];
