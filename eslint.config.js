@@ -18,7 +18,10 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     ignores: ['src/main.ts', 'src/lambda/handler.ts'],
     rules: {
-      'no-restricted-globals': ['error', { name: 'process', message: 'Only src/main.ts and src/lambda/handler.ts touch process; take what you need as a parameter.' }],
+      'no-restricted-globals': [
+        'error',
+        { name: 'process', message: 'Only src/main.ts and src/lambda/handler.ts touch process; take what you need as a parameter.' },
+      ],
     },
   },
 );

@@ -14,10 +14,13 @@ export function floorEventsPerSecond(workload: Workload, minimumMs = 1_500): num
   do {
     const { verifyKey } = workload.floor;
     for (const { iv, body, tag, signature } of workload.floor.sealed) {
-      if (verifyKey && signature && !verify('sha384', Buffer.concat([iv, body, tag]), verifyKey, signature)) throw new Error('the floor signature does not verify');
+      if (verifyKey && signature && !verify('sha384', Buffer.concat([iv, body, tag]), verifyKey, signature))
+        throw new Error('the floor signature does not verify');
       const decipher = createDecipheriv('aes-256-gcm', workload.floor.key, iv);
       decipher.setAuthTag(tag);
-      const record = JSON.parse(gunzipSync(Buffer.concat([decipher.update(body), decipher.final()])).toString('utf8')) as { databaseActivityEventList: unknown[] };
+      const record = JSON.parse(gunzipSync(Buffer.concat([decipher.update(body), decipher.final()])).toString('utf8')) as {
+        databaseActivityEventList: unknown[];
+      };
       for (const event of record.databaseActivityEventList) {
         JSON.stringify(event);
         events++;

@@ -16,15 +16,36 @@ type Candidate = { name: string; write: (events: OcsfEvent[], file: string) => P
 function workload(): OcsfEvent[] {
   let n = 7;
   const random = () => (n = (n * 9301 + 49297) % 233280) / 233280;
-  const load = new SyntheticPgbench({ serverHost: '10.0.1.5', serverVersion: '15.4', databaseName: 'postgres', dbUserName: 'pgbench' }, { clients: 8, transactionsPerSecond: 400, random, startMicros: Date.UTC(2026, 0, 1) * 1000, runSeconds: 30 });
-  return load.eventsUntil(Date.UTC(2026, 0, 1) * 1000 + 50_000_000).slice(0, 20_000).map((event, index) => toOcsf(event, { clusterId: 'cluster-A', instanceId: 'db-B', eventId: `s:1:${index}`, region: 'us-east-1', accountId: '000000000000' }));
+  const load = new SyntheticPgbench(
+    { serverHost: '10.0.1.5', serverVersion: '15.4', databaseName: 'postgres', dbUserName: 'pgbench' },
+    { clients: 8, transactionsPerSecond: 400, random, startMicros: Date.UTC(2026, 0, 1) * 1000, runSeconds: 30 },
+  );
+  return load
+    .eventsUntil(Date.UTC(2026, 0, 1) * 1000 + 50_000_000)
+    .slice(0, 20_000)
+    .map((event, index) =>
+      toOcsf(event, { clusterId: 'cluster-A', instanceId: 'db-B', eventId: `s:1:${index}`, region: 'us-east-1', accountId: '000000000000' }),
+    );
 }
 
-const optional = async (name: string): Promise<Record<string, unknown> | undefined> => import(name).then((module: Record<string, unknown>) => module, () => undefined);
+const optional = async (name: string): Promise<Record<string, unknown> | undefined> =>
+  import(name).then(
+    (module: Record<string, unknown>) => module,
+    () => undefined,
+  );
 
 async function candidates(): Promise<Candidate[]> {
   const found: Candidate[] = [{ name: 'hyparquet-writer', write: async (events, file) => writeFile(file, ocsfParquet(events, 'bench')) }];
-  const parquetjs = (await optional('@dsnp/parquetjs')) as { default?: { ParquetSchema: new (fields: unknown) => unknown; ParquetWriter: { openFile(schema: unknown, path: string, options: unknown): Promise<{ appendRow(row: unknown): Promise<void>; close(): Promise<void> }> } } } | undefined;
+  const parquetjs = (await optional('@dsnp/parquetjs')) as
+    | {
+        default?: {
+          ParquetSchema: new (fields: unknown) => unknown;
+          ParquetWriter: {
+            openFile(schema: unknown, path: string, options: unknown): Promise<{ appendRow(row: unknown): Promise<void>; close(): Promise<void> }>;
+          };
+        };
+      }
+    | undefined;
   if (parquetjs?.default) {
     const { ParquetSchema, ParquetWriter } = parquetjs.default;
     const text = { type: 'UTF8', optional: true };
@@ -42,7 +63,14 @@ async function candidates(): Promise<Candidate[]> {
         const writer = await ParquetWriter.openFile(schema, file, { compression: 'SNAPPY' });
         for (const event of events) {
           const { actor, query_info, metadata, unmapped } = event as Record<string, Record<string, unknown>>;
-          await writer.appendRow({ time: new Date(event.time as number), activity_id: event.activity_id, actor, query_info, metadata: { uid: metadata?.uid, profiles: metadata?.profiles }, unmapped: Object.entries(unmapped ?? {}).map(([key, value]) => ({ key, value: JSON.stringify(value) })) });
+          await writer.appendRow({
+            time: new Date(event.time as number),
+            activity_id: event.activity_id,
+            actor,
+            query_info,
+            metadata: { uid: metadata?.uid, profiles: metadata?.profiles },
+            unmapped: Object.entries(unmapped ?? {}).map(([key, value]) => ({ key, value: JSON.stringify(value) })),
+          });
         }
         await writer.close();
       },
@@ -68,8 +96,15 @@ async function readBack(file: string, events: OcsfEvent[]): Promise<string> {
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
   try {
-    const rows = (await connection.runAndReadAll(`SELECT count(*) AS n, count(DISTINCT metadata.uid) AS ids, any_value(unmapped['class']) AS class, any_value(actor.user.name) AS user FROM read_parquet('${file}')`)).getRowObjectsJson()[0] ?? {};
-    return Number(rows.n) === events.length && Number(rows.ids) === events.length && rows.class !== null && rows.user !== null ? 'whole' : `incomplete (${JSON.stringify(rows)})`;
+    const rows =
+      (
+        await connection.runAndReadAll(
+          `SELECT count(*) AS n, count(DISTINCT metadata.uid) AS ids, any_value(unmapped['class']) AS class, any_value(actor.user.name) AS user FROM read_parquet('${file}')`,
+        )
+      ).getRowObjectsJson()[0] ?? {};
+    return Number(rows.n) === events.length && Number(rows.ids) === events.length && rows.class !== null && rows.user !== null
+      ? 'whole'
+      : `incomplete (${JSON.stringify(rows)})`;
   } catch (error) {
     return `unreadable (${(error as Error).message.split('\n')[0]})`;
   } finally {

@@ -89,28 +89,34 @@ try {
   const plainSeconds: number[] = [];
   const redactSeconds: number[] = [];
   for (let pair = 0; pair < size.redactPairs; pair++) {
-    for (const [args, into] of [[[], plainSeconds], [['--redact'], redactSeconds]] as const) {
+    for (const [args, into] of [
+      [[], plainSeconds],
+      [['--redact'], redactSeconds],
+    ] as const) {
       const read = await dasReadDrain(lab.endpoint, cluster.identifier, args);
       if (read.code !== 0) throw new Error(`das-read ${args.join(' ')} exited ${read.code}`);
       into.push(read.seconds);
     }
   }
   const sdkOnly = await sdkDrain(lab.clients.kinesis, lab.clients.kms, resourceId, streamName, partPerShard);
-  if (sdkOnly.events !== sdkOnly.records * main.spec.eventsPerRecord) throw new Error(`the SDK-only drain opened ${sdkOnly.events} events of ${sdkOnly.records} records`);
+  if (sdkOnly.events !== sdkOnly.records * main.spec.eventsPerRecord)
+    throw new Error(`the SDK-only drain opened ${sdkOnly.events} events of ${sdkOnly.records} records`);
 
   log(`the original script's algorithm, for ${size.seedMs / 1000} s…`);
   const seed = await seedReader(lab.clients.kinesis, lab.clients.kms, streamName, resourceId, size.seedMs);
 
   log('following: PutRecord to stdout…');
   const producer = new DasRecordProducer({ kms: lab.clients.kms, kmsKeyId: keyId, resourceId, recordsPerDataKey: 1000 });
-  const latencies = (await followLatency(lab.endpoint, cluster.identifier, lab.clients.kinesis, streamName, producer, resourceId, { records: size.follow, perSecond: 10 })).sort((a, b) => a - b);
+  const latencies = (
+    await followLatency(lab.endpoint, cluster.identifier, lab.clients.kinesis, streamName, producer, resourceId, { records: size.follow, perSecond: 10 })
+  ).sort((a, b) => a - b);
 
   // The whole stream again, ten times the 20,000 events that used to be this drain: RSS
   // at the end over RSS after its first tenth says whether memory grows with the backlog.
   log(`draining all ${main.spec.records * main.spec.eventsPerRecord} events again, into a consumer reading ${size.rssBytesPerSecond / 1e6} MB/s…`);
   const rss = await rssIntoSlowConsumer(lab.endpoint, cluster.identifier, size.rssBytesPerSecond);
 
-  const dasReadEventsPerSecond = main.spec.records * main.spec.eventsPerRecord / drain.seconds;
+  const dasReadEventsPerSecond = (main.spec.records * main.spec.eventsPerRecord) / drain.seconds;
   const serverEventsPerSecond = ((rawBefore.records + rawAfter.records) * main.spec.eventsPerRecord) / (rawBefore.seconds + rawAfter.seconds);
   const serverAfterEventsPerSecond = (rawAfter.records * main.spec.eventsPerRecord) / rawAfter.seconds;
   const sdkDrainEventsPerSecond = sdkOnly.events / sdkOnly.seconds;
@@ -120,7 +126,14 @@ try {
     machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version },
     quick,
     kmsDelayMs: KMS_DELAY_MS,
-    workload: { records: main.spec.records, eventsPerRecord: 10, shards: 4, recordsPerDataKey: 1000, dataKeys: main.dataKeys, recordBytes: Math.round(main.bytes / main.data.length) },
+    workload: {
+      records: main.spec.records,
+      eventsPerRecord: 10,
+      shards: 4,
+      recordsPerDataKey: 1000,
+      dataKeys: main.dataKeys,
+      recordBytes: Math.round(main.bytes / main.data.length),
+    },
     decodeFloorRatio: decode10.eventsPerSecond / floor10,
     drainRatio: dasReadEventsPerSecond / serverEventsPerSecond,
     speedupVsSeed: dasReadEventsPerSecond / seedEventsPerSecond,
@@ -137,7 +150,12 @@ try {
     details: {
       workerThreads: threads,
       floorEventsPerSecond: { events10: floor10, events100: floor100, signed: floorSigned },
-      decodeEventsPerSecond: { events10: decode10.eventsPerSecond, events10MainThread: decode10MainThread.eventsPerSecond, events100: decode100.eventsPerSecond, signed: decodeSigned.eventsPerSecond },
+      decodeEventsPerSecond: {
+        events10: decode10.eventsPerSecond,
+        events10MainThread: decode10MainThread.eventsPerSecond,
+        events100: decode100.eventsPerSecond,
+        signed: decodeSigned.eventsPerSecond,
+      },
       sdkCeilingEventsPerSecond: ceiling10,
       sdkCeilingFloorRatio: ceiling10 / floor10,
       decodeShareOfSdkCeiling: decode10.eventsPerSecond / ceiling10,
@@ -166,7 +184,6 @@ try {
   writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
   printTable(results);
   log(`written to ${out}`);
-
 } finally {
   await lab.close();
 }

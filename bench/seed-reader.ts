@@ -10,18 +10,27 @@ import { gunzipSync } from 'node:zlib';
  * GetRecords with Limit 10000 and a 0.1 s sleep per round, and for every record a KMS
  * Decrypt and a new keyring. The baseline das-read is measured against, never product code.
  */
-export async function seedReader(kinesis: KinesisClient, kms: KMSClient, streamName: string, resourceId: string, budgetMs: number): Promise<{ events: number; seconds: number }> {
+export async function seedReader(
+  kinesis: KinesisClient,
+  kms: KMSClient,
+  streamName: string,
+  resourceId: string,
+  budgetMs: number,
+): Promise<{ events: number; seconds: number }> {
   const { decrypt } = buildDecrypt(CommitmentPolicy.REQUIRE_ENCRYPT_ALLOW_DECRYPT);
   const started = performance.now();
   let events = 0;
   const description = await kinesis.send(new DescribeStreamCommand({ StreamName: streamName }));
   for (const shard of description.StreamDescription?.Shards ?? []) {
-    let iterator = (await kinesis.send(new GetShardIteratorCommand({ StreamName: streamName, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
+    let iterator = (await kinesis.send(new GetShardIteratorCommand({ StreamName: streamName, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' })))
+      .ShardIterator;
     while (iterator) {
       const answer = await kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10000 }));
       for (const record of answer.Records ?? []) {
         const wrapper = JSON.parse(Buffer.from(record.Data ?? []).toString('utf8')) as { key: string; databaseActivityEvents: string };
-        const key = await kms.send(new DecryptCommand({ CiphertextBlob: Buffer.from(wrapper.key, 'base64'), EncryptionContext: { 'aws:rds:dbc-id': resourceId } }));
+        const key = await kms.send(
+          new DecryptCommand({ CiphertextBlob: Buffer.from(wrapper.key, 'base64'), EncryptionContext: { 'aws:rds:dbc-id': resourceId } }),
+        );
         const keyring = new RawAesKeyringNode({
           keyName: 'DataKey',
           keyNamespace: 'BC',

@@ -1,7 +1,14 @@
 import { spawn } from 'node:child_process';
 import { openSync, closeSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, PutRecordCommand, type KinesisClient, type _Record as KinesisRecord } from '@aws-sdk/client-kinesis';
+import {
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  ListShardsCommand,
+  PutRecordCommand,
+  type KinesisClient,
+  type _Record as KinesisRecord,
+} from '@aws-sdk/client-kinesis';
 import type { DasRecordProducer } from '../lab/src/producer.js';
 import { activityRecord, postgresEvent } from '../lab/src/synthetic-events.js';
 
@@ -39,7 +46,8 @@ export async function rawDrain(kinesis: KinesisClient, streamName: string, optio
   const counts = await Promise.all(
     shards.map(async (shard) => {
       let count = 0;
-      let iterator = (await kinesis.send(new GetShardIteratorCommand({ StreamName: streamName, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
+      let iterator = (await kinesis.send(new GetShardIteratorCommand({ StreamName: streamName, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' })))
+        .ShardIterator;
       while (iterator && count < recordsPerShard) {
         const answer = await kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: limit }));
         const records = answer.Records ?? [];
@@ -58,7 +66,10 @@ export async function rawDrain(kinesis: KinesisClient, streamName: string, optio
 export async function dasReadDrain(endpoint: string, cluster: string, extraArgs: readonly string[] = []): Promise<{ seconds: number; code: number | null }> {
   const devNull = openSync('/dev/null', 'w');
   const started = performance.now();
-  const child = spawn(process.execPath, [BIN, '--cluster', cluster, '--no-follow', '-o', 'ndjson', ...extraArgs], { env: dasReadEnv(endpoint), stdio: ['ignore', devNull, 'inherit'] });
+  const child = spawn(process.execPath, [BIN, '--cluster', cluster, '--no-follow', '-o', 'ndjson', ...extraArgs], {
+    env: dasReadEnv(endpoint),
+    stdio: ['ignore', devNull, 'inherit'],
+  });
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   closeSync(devNull);
   return { seconds: (performance.now() - started) / 1000, code };
@@ -74,7 +85,10 @@ export async function followLatency(
   resourceId: string,
   options: { records: number; perSecond: number },
 ): Promise<number[]> {
-  const child = spawn(process.execPath, [BIN, '--cluster', cluster, '--from', 'latest', '-o', 'ndjson'], { env: dasReadEnv(endpoint), stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [BIN, '--cluster', cluster, '--from', 'latest', '-o', 'ndjson'], {
+    env: dasReadEnv(endpoint),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const putAt = new Map<number, number>();
   const latencies: number[] = [];
   let buffered = '';
@@ -109,9 +123,16 @@ export async function followLatency(
  * RSS of das-read draining the stream into a consumer that reads only `bytesPerSecond`:
  * its peak, its samples, and how far it grew from the first tenth of the output to the last.
  */
-export async function rssIntoSlowConsumer(endpoint: string, cluster: string, bytesPerSecond: number): Promise<{ peakMb: number; samplesMb: number[]; growth: number; seconds: number }> {
+export async function rssIntoSlowConsumer(
+  endpoint: string,
+  cluster: string,
+  bytesPerSecond: number,
+): Promise<{ peakMb: number; samplesMb: number[]; growth: number; seconds: number }> {
   const started = performance.now();
-  const child = spawn(process.execPath, [BIN, '--cluster', cluster, '--no-follow', '-o', 'ndjson'], { env: dasReadEnv(endpoint), stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [BIN, '--cluster', cluster, '--no-follow', '-o', 'ndjson'], {
+    env: dasReadEnv(endpoint),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const samples: Array<{ mb: number; consumed: number }> = [];
   let peak = 0;
   let consumed = 0;

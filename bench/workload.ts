@@ -25,8 +25,20 @@ export interface Workload {
 }
 
 /** Aurora PostgreSQL-style records, numbered so every event can be told apart; `made` sees each part of 500 as it is made. */
-export async function makeWorkload(kms: KMSClient, kmsKeyId: string, resourceId: string, spec: WorkloadSpec, made?: (part: Buffer[]) => void): Promise<Workload> {
-  const producer = new DasRecordProducer({ kms, kmsKeyId, resourceId, recordsPerDataKey: spec.recordsPerDataKey, suite: spec.signed ? SIGNED_SUITE : UNSIGNED_SUITE });
+export async function makeWorkload(
+  kms: KMSClient,
+  kmsKeyId: string,
+  resourceId: string,
+  spec: WorkloadSpec,
+  made?: (part: Buffer[]) => void,
+): Promise<Workload> {
+  const producer = new DasRecordProducer({
+    kms,
+    kmsKeyId,
+    resourceId,
+    recordsPerDataKey: spec.recordsPerDataKey,
+    suite: spec.signed ? SIGNED_SUITE : UNSIGNED_SUITE,
+  });
   const floorKey = randomBytes(32);
   const signer = spec.signed ? generateKeyPairSync('ec', { namedCurve: 'secp384r1' }) : undefined;
   const data: Buffer[] = [];
@@ -34,7 +46,15 @@ export async function makeWorkload(kms: KMSClient, kmsKeyId: string, resourceId:
   for (let r = 0; r < spec.records; r += 500) {
     // The same gzip'd bytes for das-read and the floor: the two decode the same payloads.
     const payloads = Array.from({ length: Math.min(500, spec.records - r) }, (_, i) =>
-      gzipSync(JSON.stringify(activityRecord(resourceId, 'db-BENCH', Array.from({ length: spec.eventsPerRecord }, (_, e) => postgresEvent((r + i) * spec.eventsPerRecord + e))))),
+      gzipSync(
+        JSON.stringify(
+          activityRecord(
+            resourceId,
+            'db-BENCH',
+            Array.from({ length: spec.eventsPerRecord }, (_, e) => postgresEvent((r + i) * spec.eventsPerRecord + e)),
+          ),
+        ),
+      ),
     );
     const part = await Promise.all(payloads.map((payload) => producer.encodePayload(payload)));
     made?.(part);
@@ -47,5 +67,11 @@ export async function makeWorkload(kms: KMSClient, kmsKeyId: string, resourceId:
       sealed.push({ iv, body, tag, signature: signer && sign('sha384', Buffer.concat([iv, body, tag]), signer.privateKey) });
     }
   }
-  return { spec, data, floor: { key: floorKey, sealed, verifyKey: signer?.publicKey }, dataKeys: producer.dataKeysGenerated, bytes: data.reduce((sum, d) => sum + d.length, 0) };
+  return {
+    spec,
+    data,
+    floor: { key: floorKey, sealed, verifyKey: signer?.publicKey },
+    dataKeys: producer.dataKeysGenerated,
+    bytes: data.reduce((sum, d) => sum + d.length, 0),
+  };
 }

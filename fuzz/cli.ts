@@ -24,8 +24,17 @@ const [name] = positionals;
 const seconds = Number(values.seconds);
 const timeoutMs = Number(values['timeout-ms']);
 const seed = values.seed === undefined ? Math.floor(Math.random() * 0x7fffffff) : Number(values.seed);
-if (!name || (name !== 'all' && !(TARGETS as readonly string[]).includes(name)) || !(seconds > 0) || !(timeoutMs > 0) || !Number.isInteger(seed) || (values.replay && name === 'all')) {
-  process.stderr.write(`usage: npm run fuzz -- <${TARGETS.join('|')}|all> [--seconds N] [--seed S] [--timeout-ms T]\n       npm run fuzz -- <target> --replay FILE\n`);
+if (
+  !name ||
+  (name !== 'all' && !(TARGETS as readonly string[]).includes(name)) ||
+  !(seconds > 0) ||
+  !(timeoutMs > 0) ||
+  !Number.isInteger(seed) ||
+  (values.replay && name === 'all')
+) {
+  process.stderr.write(
+    `usage: npm run fuzz -- <${TARGETS.join('|')}|all> [--seconds N] [--seed S] [--timeout-ms T]\n       npm run fuzz -- <target> --replay FILE\n`,
+  );
   process.exit(2);
 }
 
@@ -44,8 +53,11 @@ if (values.replay) {
   const file = values.replay;
   // A finding's <hash>.bin has its delivery in <hash>.json beside it; any other file is read whole, as it is.
   const story = file.endsWith('.bin') ? file.replace(/\.bin$/, '.json') : undefined;
-  const delivery = story && existsSync(story) ? (JSON.parse(readFileSync(story, 'utf8')) as { delivery: { gzip: boolean; chunks: number[] } }).delivery : { gzip: false, chunks: [] };
-  print(`replaying ${file} on ${name} (${delivery.gzip ? 'gzip\'d, ' : ''}chunks ${JSON.stringify(delivery.chunks)})`);
+  const delivery =
+    story && existsSync(story)
+      ? (JSON.parse(readFileSync(story, 'utf8')) as { delivery: { gzip: boolean; chunks: number[] } }).delivery
+      : { gzip: false, chunks: [] };
+  print(`replaying ${file} on ${name} (${delivery.gzip ? "gzip'd, " : ''}chunks ${JSON.stringify(delivery.chunks)})`);
   const report = await fuzz({ ...optionsFor(name), findingsDir: here(`./findings/${name}/replayed`), replay: { bytes: readFileSync(file), delivery } });
   printReport(name, report);
   process.exit(report.findings.length > 0 ? 1 : 0);
@@ -62,9 +74,12 @@ for (const target of name === 'all' ? TARGETS : [name]) {
 process.exit(found > 0 ? 1 : 0);
 
 function printReport(target: string, report: FuzzReport): void {
-  print(`${target}: ${report.executions} executions in ${report.seconds.toFixed(1)} s, ${report.seconds > 0 ? Math.round(report.executions / report.seconds) : 0}/s`);
+  print(
+    `${target}: ${report.executions} executions in ${report.seconds.toFixed(1)} s, ${report.seconds > 0 ? Math.round(report.executions / report.seconds) : 0}/s`,
+  );
   print(`${target}: ${Object.keys(report.outcomes).length} distinct outcomes:`);
   for (const [outcome, count] of Object.entries(report.outcomes).sort(([, a], [, b]) => b - a)) print(`  ${String(count).padStart(9)}  ${outcome}`);
   print(`${target}: ${report.findings.length === 0 ? 'no findings' : `${report.findings.length} distinct finding${report.findings.length === 1 ? '' : 's'}:`}`);
-  for (const finding of report.findings) print(`  ${finding.kind}: ${finding.message.split('\n')[0]?.slice(0, 300)}\n    ${finding.file} (and ${finding.repeats} more inputs like it)`);
+  for (const finding of report.findings)
+    print(`  ${finding.kind}: ${finding.message.split('\n')[0]?.slice(0, 300)}\n    ${finding.file} (and ${finding.repeats} more inputs like it)`);
 }

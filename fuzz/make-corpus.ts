@@ -42,11 +42,41 @@ try {
   const arrival = Date.UTC(2026, 11, 1);
   writeFileSync(
     join(archive, 'processing-failed.ndjson'),
-    records.slice(0, 4).map((data, index) => JSON.stringify({ attemptsMade: 4, arrivalTimestamp: arrival + index, errorCode: 'Lambda.FunctionError', errorMessage: 'timed out', attemptEndingTimestamp: arrival + 60_000, rawData: data.toString('base64'), lambdaArn: 'arn:aws:lambda:us-east-1:000000000000:function:das-read' }) + '\n').join(''),
+    records
+      .slice(0, 4)
+      .map(
+        (data, index) =>
+          JSON.stringify({
+            attemptsMade: 4,
+            arrivalTimestamp: arrival + index,
+            errorCode: 'Lambda.FunctionError',
+            errorMessage: 'timed out',
+            attemptEndingTimestamp: arrival + 60_000,
+            rawData: data.toString('base64'),
+            lambdaArn: 'arn:aws:lambda:us-east-1:000000000000:function:das-read',
+          }) + '\n',
+      )
+      .join(''),
   );
   writeFileSync(
     join(archive, 'dead-letters.ndjson'),
-    records.slice(4, 8).map((data, index) => JSON.stringify(deadLetterOf({ shardId: 'shardId-000000000000', sequenceNumber: `4963${index}000000000000000000000000000000000000000000000000${index}`, data, arrivalTime: new Date(arrival) }, 'the payload cannot be decrypted')) + '\n').join(''),
+    records
+      .slice(4, 8)
+      .map(
+        (data, index) =>
+          JSON.stringify(
+            deadLetterOf(
+              {
+                shardId: 'shardId-000000000000',
+                sequenceNumber: `4963${index}000000000000000000000000000000000000000000000000${index}`,
+                data,
+                arrivalTime: new Date(arrival),
+              },
+              'the payload cannot be decrypted',
+            ),
+          ) + '\n',
+      )
+      .join(''),
   );
 
   // lines: the ndjson das-read writes for those records, decoded by das-read from the lab's KMS.
@@ -64,7 +94,9 @@ try {
   // record: the same samples under the fixed test data key (its "key" field that key wrapped by the lab's KMS),
   // unsigned and signed, in one frame and in many.
   const record = folder('record');
-  const wrapped = await lab.clients.kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: FUZZ_DATA_KEY, EncryptionContext: rdsEncryptionContext(database.resourceId) }));
+  const wrapped = await lab.clients.kms.send(
+    new EncryptCommand({ KeyId: keyId, Plaintext: FUZZ_DATA_KEY, EncryptionContext: rdsEncryptionContext(database.resourceId) }),
+  );
   const keyText = Buffer.from(wrapped.CiphertextBlob ?? new Uint8Array()).toString('base64');
   const { encrypt } = buildEncrypt(CommitmentPolicy.FORBID_ENCRYPT_ALLOW_DECRYPT);
   const keyring = dasKeyring(FUZZ_DATA_KEY);
@@ -75,7 +107,11 @@ try {
   ];
   for (const [index, sample] of samples.entries()) {
     const way = ways[index % ways.length] as (typeof ways)[number];
-    const { result } = await encrypt(keyring, gzipSync(JSON.stringify(sample.record)), { suiteId: way.suiteId, frameLength: way.frameLength, encryptionContext: {} });
+    const { result } = await encrypt(keyring, gzipSync(JSON.stringify(sample.record)), {
+      suiteId: way.suiteId,
+      frameLength: way.frameLength,
+      encryptionContext: {},
+    });
     const wrapper = { type: 'DatabaseActivityMonitoringRecords', version: sample.version, databaseActivityEvents: result.toString('base64'), key: keyText };
     writeFileSync(join(record, `${sample.file.replace(/\.json$/, '')}-${way.name}.json`), JSON.stringify(wrapper));
   }
@@ -94,14 +130,25 @@ const base: CheckpointState = {
   shards: {},
 };
 const states: Record<string, CheckpointState> = {
-  'first-run.json': { ...base, shards: { 'shardId-000000000000': { sequenceNumber: '49630000000000000000000000000000000000000000000000000002', arrivedAt: '2026-12-07T01:59:58.000Z' } } },
+  'first-run.json': {
+    ...base,
+    shards: { 'shardId-000000000000': { sequenceNumber: '49630000000000000000000000000000000000000000000000000002', arrivedAt: '2026-12-07T01:59:58.000Z' } },
+  },
   'resharded.json': {
     ...base,
     stream: { arn: 'arn:aws:kinesis:us-east-1:000000000000:stream/aws-rds-das-cluster-FUZZCORPUS', createdAt: '2026-12-01T00:00:00.000Z' },
     start: { type: 'AT_TIMESTAMP', timestamp: '2026-12-06T00:00:00.000Z' },
     shards: {
-      'shardId-000000000000': { sequenceNumber: '49630000000000000000000000000000000000000000000000000002', arrivedAt: '2026-12-06T10:00:00.000Z', finished: true },
-      'shardId-000000000001': { sequenceNumber: '49630000000000000000000000000000000000000000000000001234', arrivedAt: '2026-12-07T01:59:58.000Z', eventIndex: 3 },
+      'shardId-000000000000': {
+        sequenceNumber: '49630000000000000000000000000000000000000000000000000002',
+        arrivedAt: '2026-12-06T10:00:00.000Z',
+        finished: true,
+      },
+      'shardId-000000000001': {
+        sequenceNumber: '49630000000000000000000000000000000000000000000000001234',
+        arrivedAt: '2026-12-07T01:59:58.000Z',
+        eventIndex: 3,
+      },
       'shardId-000000000002': {},
     },
   },

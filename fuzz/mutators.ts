@@ -28,7 +28,39 @@ export const INVALID_UTF8: readonly (readonly number[])[] = [
 ];
 
 /** Tokens of JSON and of the formats inside it: a random byte rarely makes one. */
-const TOKENS = ['{', '}', '[', ']', '"', '\\', '\n', '\r\n', ',', ':', '\\u0000', '\\ud800', '"__proto__":', 'null', 'true', '-0', '1e999', '\x1f\x8b', '=', '==', '+', '/', '-_', '\u2028', '{"', '"}', '}{', '0', '-1', '1.5', '99999999999999999999'];
+const TOKENS = [
+  '{',
+  '}',
+  '[',
+  ']',
+  '"',
+  '\\',
+  '\n',
+  '\r\n',
+  ',',
+  ':',
+  '\\u0000',
+  '\\ud800',
+  '"__proto__":',
+  'null',
+  'true',
+  '-0',
+  '1e999',
+  '\x1f\x8b',
+  '=',
+  '==',
+  '+',
+  '/',
+  '-_',
+  '\u2028',
+  '{"',
+  '"}',
+  '}{',
+  '0',
+  '-1',
+  '1.5',
+  '99999999999999999999',
+];
 
 const position = fc.nat({ max: 0x7fffffff });
 
@@ -42,7 +74,15 @@ export function mutationArbitrary(dictionary: readonly string[] = []): fc.Arbitr
     { weight: 16, arbitrary: fc.record({ kind: fc.constant('delete' as const), at: position, length: fc.integer({ min: 1, max: 256 }) }) },
     { weight: 12, arbitrary: fc.record({ kind: fc.constant('truncate' as const), at: position }) },
     { weight: 12, arbitrary: fc.record({ kind: fc.constant('splice' as const), at: position, other: position, otherAt: position }) },
-    { weight: 8, arbitrary: fc.record({ kind: fc.constant('repeat' as const), at: position, length: fc.integer({ min: 1, max: 4096 }), times: fc.integer({ min: 2, max: 64 }) }) },
+    {
+      weight: 8,
+      arbitrary: fc.record({
+        kind: fc.constant('repeat' as const),
+        at: position,
+        length: fc.integer({ min: 1, max: 4096 }),
+        times: fc.integer({ min: 2, max: 64 }),
+      }),
+    },
     {
       weight: 4,
       arbitrary: fc.record({
@@ -54,7 +94,10 @@ export function mutationArbitrary(dictionary: readonly string[] = []): fc.Arbitr
         value: fc.boolean(),
       }),
     },
-    { weight: 1, arbitrary: fc.record({ kind: fc.constant('huge' as const), at: position, size: fc.integer({ min: 1 << 20, max: 8 << 20 }), quoted: fc.boolean() }) },
+    {
+      weight: 1,
+      arbitrary: fc.record({ kind: fc.constant('huge' as const), at: position, size: fc.integer({ min: 1 << 20, max: 8 << 20 }), quoted: fc.boolean() }),
+    },
     { weight: 12, arbitrary: fc.record({ kind: fc.constant('invalid-utf8' as const), at: position, sequence: fc.nat({ max: INVALID_UTF8.length - 1 }) }) },
   );
 }
@@ -108,7 +151,13 @@ export function applyMutation(bytes: Uint8Array, mutation: Mutation, others: rea
         if (colon !== -1 && Number.isFinite(end)) [from, to] = [colon + 1, end];
       }
       const [open, close] = mutation.open === '[' ? ['[', ']'] : ['{"a":', '}'];
-      out = Buffer.concat([input.subarray(0, from), Buffer.from(open.repeat(mutation.depth)), input.subarray(from, to), Buffer.from(close.repeat(mutation.depth)), input.subarray(to)]);
+      out = Buffer.concat([
+        input.subarray(0, from),
+        Buffer.from(open.repeat(mutation.depth)),
+        input.subarray(from, to),
+        Buffer.from(close.repeat(mutation.depth)),
+        input.subarray(to),
+      ]);
       break;
     }
     case 'huge': {

@@ -2,7 +2,18 @@
 // (a loop never yields to a timer on its own thread) or runs it out of memory.
 import { parentPort, workerData } from 'node:worker_threads';
 import { inputOf, loadCorpus, planArbitrary, planAt, type Input } from './inputs.js';
-import { COMPLETED, DELIVERY_LENGTH, HEADER_INTS, IN_FLIGHT, INPUT_LENGTH, INPUT_ROOM, signatureOf, type FindingReport, type RunnerData, type RunnerMessage } from './protocol.js';
+import {
+  COMPLETED,
+  DELIVERY_LENGTH,
+  HEADER_INTS,
+  IN_FLIGHT,
+  INPUT_LENGTH,
+  INPUT_ROOM,
+  signatureOf,
+  type FindingReport,
+  type RunnerData,
+  type RunnerMessage,
+} from './protocol.js';
 import { InvariantBroken, type FuzzTarget } from './target.js';
 
 const data = workerData as RunnerData;
@@ -67,7 +78,19 @@ function report(kind: FindingReport['kind'], message: string, key: string, stack
   }
   repeats[signature] = 1;
   outcomes[`FINDING ${kind}`] = (outcomes[`FINDING ${kind}`] ?? 0) + 1;
-  post({ type: 'finding', finding: { kind, signature, message: message.slice(0, 2000), ...(stack ? { stack } : {}), iteration, description: input.description, bytes: input.bytes, delivery: input.delivery } });
+  post({
+    type: 'finding',
+    finding: {
+      kind,
+      signature,
+      message: message.slice(0, 2000),
+      ...(stack ? { stack } : {}),
+      iteration,
+      description: input.description,
+      bytes: input.bytes,
+      delivery: input.delivery,
+    },
+  });
 }
 
 if (data.replay) {

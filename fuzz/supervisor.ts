@@ -6,7 +6,19 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { COMPLETED, DELIVERY_LENGTH, HEADER_INTS, IN_FLIGHT, INPUT_LENGTH, INPUT_ROOM, SHARED_BYTES, signatureOf, type FindingReport, type RunnerData, type RunnerMessage } from './protocol.js';
+import {
+  COMPLETED,
+  DELIVERY_LENGTH,
+  HEADER_INTS,
+  IN_FLIGHT,
+  INPUT_LENGTH,
+  INPUT_ROOM,
+  SHARED_BYTES,
+  signatureOf,
+  type FindingReport,
+  type RunnerData,
+  type RunnerMessage,
+} from './protocol.js';
 
 export interface FuzzOptions {
   /** The target's name, for the replay command a finding prints. */
@@ -48,7 +60,11 @@ const RUNNER = new URL('./runner.ts', import.meta.url).href;
 // The runner thread loads TypeScript as the CLI does, by tsx, resolved from here, not from the working folder
 // (Node 20 does not apply a worker's --import hooks to the worker's own module).
 // require.resolve names the CommonJS build; its ES module build lies beside it.
-const TSX_API = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+const TSX_API = pathToFileURL(
+  createRequire(import.meta.url)
+    .resolve('tsx/esm/api')
+    .replace(/\.cjs$/, '.mjs'),
+).href;
 const BOOT = `import(${JSON.stringify(TSX_API)}).then(({ tsImport }) => tsImport(${JSON.stringify(RUNNER)}, ${JSON.stringify(RUNNER)}))`;
 
 export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
@@ -74,7 +90,9 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
     const { bytes: _bytes, ...story } = finding;
     writeFileSync(join(options.findingsDir, `${hash}.json`), JSON.stringify({ ...story, seed: options.seed }, null, 2) + '\n');
     findings.set(finding.signature, { ...story, file, repeats: 0 });
-    options.log?.(`FINDING (${finding.kind}) ${finding.message.split('\n')[0]}\n  input: ${file} (${finding.bytes.length} bytes), made by ${finding.description.slice(0, 400)}\n  replay: npm run fuzz -- ${options.name ?? '<target>'} --replay ${file}`);
+    options.log?.(
+      `FINDING (${finding.kind}) ${finding.message.split('\n')[0]}\n  input: ${file} (${finding.bytes.length} bytes), made by ${finding.description.slice(0, 400)}\n  replay: npm run fuzz -- ${options.name ?? '<target>'} --replay ${file}`,
+    );
   };
 
   const stopped = () => (options.stopOnFinding && findings.size > 0) || executions >= maxExecutions;
@@ -105,7 +123,13 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
     if (ended.lost) {
       // The thread died on an input: that input is a finding, and the run goes on from the next.
       const shown = readShared(shared, ended.lost.iteration, ended.bigInput);
-      save({ ...shown, kind: ended.lost.kind, signature: signatureOf(ended.lost.kind, ended.lost.message), message: ended.lost.message, iteration: ended.lost.iteration });
+      save({
+        ...shown,
+        kind: ended.lost.kind,
+        signature: signatureOf(ended.lost.kind, ended.lost.message),
+        message: ended.lost.message,
+        iteration: ended.lost.iteration,
+      });
       outcomes[`FINDING ${ended.lost.kind}`] = (outcomes[`FINDING ${ended.lost.kind}`] ?? 0) + 1;
       executions++;
       nextIteration = ended.lost.iteration + 1;
@@ -169,7 +193,8 @@ function runThread(data: RunnerData, header: Int32Array, options: FuzzOptions, s
       const iteration = Atomics.load(header, IN_FLIGHT);
       if (iteration !== watched.iteration) watched = { iteration, since: Date.now() };
       // The thread's own timer catches an input that never resolves; this one, an input that never yields.
-      else if (iteration !== -1 && Date.now() - watched.since > data.timeoutMs * 1.5 + 100) lose('hang', `no answer within ${data.timeoutMs} ms (the thread did not yield)`);
+      else if (iteration !== -1 && Date.now() - watched.since > data.timeoutMs * 1.5 + 100)
+        lose('hang', `no answer within ${data.timeoutMs} ms (the thread did not yield)`);
     }, 100);
     worker.on('message', (message: RunnerMessage) => {
       if (message.type === 'ready') ready = Date.now();
@@ -186,7 +211,8 @@ function runThread(data: RunnerData, header: Int32Array, options: FuzzOptions, s
       else lose('thread-exit', `${error.name}: ${error.message}`);
     });
     worker.on('exit', (code) => {
-      if (!settled) lose('thread-exit', `the runner thread ended (exit code ${code}) without finishing: an input's promise never settled and nothing else was left to run`);
+      if (!settled)
+        lose('thread-exit', `the runner thread ended (exit code ${code}) without finishing: an input's promise never settled and nothing else was left to run`);
     });
   });
 }
@@ -195,10 +221,17 @@ function readShared(shared: SharedArrayBuffer, iteration: number, bigInput: Thre
   const header = new Int32Array(shared, 0, HEADER_INTS);
   const length = Atomics.load(header, INPUT_LENGTH);
   const bytes =
-    length >= 0 ? Buffer.from(new Uint8Array(shared, HEADER_INTS * 4, length)) : bigInput?.iteration === iteration ? Buffer.from(bigInput.bytes) : Buffer.alloc(0);
+    length >= 0
+      ? Buffer.from(new Uint8Array(shared, HEADER_INTS * 4, length))
+      : bigInput?.iteration === iteration
+        ? Buffer.from(bigInput.bytes)
+        : Buffer.alloc(0);
   const deliveryLength = Atomics.load(header, DELIVERY_LENGTH);
   try {
-    const told = JSON.parse(Buffer.from(new Uint8Array(shared, HEADER_INTS * 4 + INPUT_ROOM, deliveryLength)).toString('utf8')) as Pick<FindingReport, 'delivery' | 'description'>;
+    const told = JSON.parse(Buffer.from(new Uint8Array(shared, HEADER_INTS * 4 + INPUT_ROOM, deliveryLength)).toString('utf8')) as Pick<
+      FindingReport,
+      'delivery' | 'description'
+    >;
     return { bytes, delivery: told.delivery, description: told.description };
   } catch {
     return { bytes, delivery: { gzip: false, chunks: [] }, description: 'unknown' };

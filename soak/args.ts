@@ -13,7 +13,8 @@ export function parseSoakArgs(argv: string[]): SoakOptions {
   const options: SoakOptions = { minutes: NaN, seed: undefined, recordsPerSecond: 25, eventsPerRecord: 4, keep: false };
   const number = (flag: string, value: string | undefined, low: number, high: number) => {
     const parsed = Number(value);
-    if (value === undefined || !Number.isFinite(parsed) || parsed < low || parsed > high) throw new Error(`${flag} wants a number from ${low} to ${high}\n${USAGE}`);
+    if (value === undefined || !Number.isFinite(parsed) || parsed < low || parsed > high)
+      throw new Error(`${flag} wants a number from ${low} to ${high}\n${USAGE}`);
     return parsed;
   };
   for (let i = 0; i < argv.length; i++) {

@@ -102,7 +102,8 @@ export function audit(outPath: string, boundaries: readonly Boundary[], produced
           putTwice++;
           if (!maybeTwice.has(id)) explainNot(id, eventId, `also in another record (${lastEventId[id]}), which the producer did not put twice`);
         } else if (previousRun === run) explainNot(id, eventId, `twice in run ${run + 1}`);
-        else if (kinds.some((kind) => kind !== 'sigkill')) explainNot(id, eventId, `again after run ${previousRun + 1} ended (${kinds.join(', ')}): only a SIGKILL may repeat`);
+        else if (kinds.some((kind) => kind !== 'sigkill'))
+          explainNot(id, eventId, `again after run ${previousRun + 1} ended (${kinds.join(', ')}): only a SIGKILL may repeat`);
         else {
           const kill = kills.get(previousRun) ?? { repeated: 0, records: new Set<string>(), shards: new Set<string>(), lines: [] };
           kills.set(previousRun, kill);

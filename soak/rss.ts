@@ -20,7 +20,11 @@ export function vmRssKb(pid: number): number | undefined {
 }
 
 /** Samples the running das-read's RSS every `everyMs`, whichever process it is by then. */
-export function sampleRss(current: () => { pid: number; startedAtMs: number } | undefined, now: () => number, everyMs: number): { samples: RssSample[]; stop(): void } {
+export function sampleRss(
+  current: () => { pid: number; startedAtMs: number } | undefined,
+  now: () => number,
+  everyMs: number,
+): { samples: RssSample[]; stop(): void } {
   const samples: RssSample[] = [];
   const timer = setInterval(() => {
     const running = current();
@@ -66,12 +70,18 @@ const SHORTEST_JUDGED_RUN_MS = 10 * 60_000;
  * samples of a das-read younger than `warmUpMs` are left out. Growth is what fails; a level
  * that falls is reported, not failed; a run under ten minutes, or thirds with too few samples, are not judged.
  */
-export function rssVerdict(samples: RssSample[], window: { fromMs: number; toMs: number }, criteria: { warmUpMs: number; shortestRunMs?: number; tolerance?: number }): RssVerdict {
+export function rssVerdict(
+  samples: RssSample[],
+  window: { fromMs: number; toMs: number },
+  criteria: { warmUpMs: number; shortestRunMs?: number; tolerance?: number },
+): RssVerdict {
   const { warmUpMs, shortestRunMs = SHORTEST_JUDGED_RUN_MS, tolerance = 0.1 } = criteria;
   const inWindow = samples.filter((sample) => sample.atMs >= window.fromMs && sample.atMs <= window.toMs);
   const settled = inWindow.filter((sample) => sample.ageMs >= warmUpMs);
   const third = (window.toMs - window.fromMs) / 3;
-  const thirds = [0, 1, 2].map((index) => settled.filter((sample) => Math.min(2, Math.floor((sample.atMs - window.fromMs) / third)) === index).map((sample) => sample.kb / 1024));
+  const thirds = [0, 1, 2].map((index) =>
+    settled.filter((sample) => Math.min(2, Math.floor((sample.atMs - window.fromMs) / third)) === index).map((sample) => sample.kb / 1024),
+  );
   const [firstThirdMb, middleThirdMb, lastThirdMb] = thirds.map(median) as [number, number, number];
   const judged = window.toMs - window.fromMs >= shortestRunMs && (thirds[1]?.length ?? 0) >= MIN_SAMPLES && (thirds[2]?.length ?? 0) >= MIN_SAMPLES;
   const ratio = lastThirdMb / middleThirdMb;

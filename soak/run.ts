@@ -43,7 +43,11 @@ const random = seeded(seed);
 const durationMs = options.minutes * 60_000;
 const cleanup = new Cleanup();
 let stopping = false;
-for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+  ['SIGHUP', 129],
+] as const) {
   process.once(signal, () => {
     stopping = true;
     log(`${signal}: stopping das-read and the lab, removing the temporary folder`);
@@ -60,7 +64,9 @@ for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
   });
 }
 
-log(`seed ${seed} (the same schedule again: --seed ${seed}); ${options.minutes} min at ${options.recordsPerSecond} records/s of ${options.eventsPerRecord} events${commit()}`);
+log(
+  `seed ${seed} (the same schedule again: --seed ${seed}); ${options.minutes} min at ${options.recordsPerSecond} records/s of ${options.eventsPerRecord} events${commit()}`,
+);
 let exitCode = 1;
 try {
   const dir = mkdtempSync(join(tmpdir(), 'das-read-soak-'));
@@ -76,24 +82,42 @@ try {
   const start = performance.now();
   const now = () => performance.now() - start;
   const env = {
-      PATH: process.env.PATH,
-      HOME: dir,
-      AWS_ACCESS_KEY_ID: 'soak',
-      AWS_SECRET_ACCESS_KEY: 'soak',
-      AWS_REGION: lab.region,
-      AWS_ENDPOINT_URL: lab.endpoint,
-      AWS_CONFIG_FILE: '/dev/null',
-      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    PATH: process.env.PATH,
+    HOME: dir,
+    AWS_ACCESS_KEY_ID: 'soak',
+    AWS_SECRET_ACCESS_KEY: 'soak',
+    AWS_REGION: lab.region,
+    AWS_ENDPOINT_URL: lab.endpoint,
+    AWS_CONFIG_FILE: '/dev/null',
+    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
-  const reader = new DasReadProcess({ nodePath: process.execPath, bin: BIN, args: ['--cluster', CLUSTER, '--checkpoint', join(dir, 'checkpoint.json'), '-o', 'ndjson'], env, outPath, logDir: dir, now, log });
+  const reader = new DasReadProcess({
+    nodePath: process.execPath,
+    bin: BIN,
+    args: ['--cluster', CLUSTER, '--checkpoint', join(dir, 'checkpoint.json'), '-o', 'ndjson'],
+    env,
+    outPath,
+    logDir: dir,
+    now,
+    log,
+  });
   cleanup.add(() => reader.dispose());
   // A second das-read on the same stream that no fault aimed at a process touches: it lives the
   // whole run, so its RSS over time is one process's, which the kills and restarts of the first hide.
   const steadyDir = join(dir, 'steady');
   mkdirSync(steadyDir);
   const steadyOut = join(steadyDir, 'out.ndjson');
-  const steady = new DasReadProcess({ nodePath: process.execPath, bin: BIN, args: ['--cluster', CLUSTER, '--checkpoint', join(steadyDir, 'checkpoint.json'), '-o', 'ndjson'], env, outPath: steadyOut, logDir: steadyDir, now, log });
+  const steady = new DasReadProcess({
+    nodePath: process.execPath,
+    bin: BIN,
+    args: ['--cluster', CLUSTER, '--checkpoint', join(steadyDir, 'checkpoint.json'), '-o', 'ndjson'],
+    env,
+    outPath: steadyOut,
+    logDir: steadyDir,
+    now,
+    log,
+  });
   cleanup.add(() => steady.dispose());
   const producer = new SteadyProducer({
     kinesis: lab.clients.kinesis,
@@ -116,10 +140,19 @@ try {
   // Faults from a tenth of the run to 85% of it: das-read is up first, and the end is calm enough to tell a stall from a fault.
   const episodes = faultSchedule(random, { fromMs: durationMs * 0.1, toMs: durationMs * 0.85 }, roundsFor(options.minutes));
   const spacingMs = (durationMs * 0.75) / episodes.length;
-  const inject = injectors({ faults: lab.gateway.faults, kinesis: lab.clients.kinesis, streamName, reader, random, maxPauseMs: Math.min(30_000, Math.max(2_000, spacingMs * 1.5)) });
+  const inject = injectors({
+    faults: lab.gateway.faults,
+    kinesis: lab.clients.kinesis,
+    streamName,
+    reader,
+    random,
+    maxPauseMs: Math.min(30_000, Math.max(2_000, spacingMs * 1.5)),
+  });
   const counts = new Map<FaultKind, number>(FAULT_KINDS.map((kind) => [kind, 0]));
   const episodeFailures: string[] = [];
-  log(`${episodes.length} faults scheduled, one every ${(spacingMs / 1000).toFixed(1)} s on average, from ${(durationMs * 0.1) / 1000} s to ${(durationMs * 0.85) / 1000} s`);
+  log(
+    `${episodes.length} faults scheduled, one every ${(spacingMs / 1000).toFixed(1)} s on average, from ${(durationMs * 0.1) / 1000} s to ${(durationMs * 0.85) / 1000} s`,
+  );
   for (const episode of episodes) {
     while (now() < episode.atMs && !stopping) await sleep(Math.min(250, episode.atMs - now()));
     if (stopping) break;
@@ -197,8 +230,14 @@ try {
   });
   process.stdout.write(lines.join('\n') + '\n');
   if (options.keep) {
-    for (const [path, samples] of [[join(dir, 'rss.csv'), rss.samples], [join(steadyDir, 'rss.csv'), steadyRss.samples]] as const) {
-      writeFileSync(path, ['at_ms,pid,age_ms,rss_kb', ...samples.map((s) => `${Math.round(s.atMs)},${s.pid},${Math.round(s.ageMs)},${s.kb}`)].join('\n') + '\n');
+    for (const [path, samples] of [
+      [join(dir, 'rss.csv'), rss.samples],
+      [join(steadyDir, 'rss.csv'), steadyRss.samples],
+    ] as const) {
+      writeFileSync(
+        path,
+        ['at_ms,pid,age_ms,rss_kb', ...samples.map((s) => `${Math.round(s.atMs)},${s.pid},${Math.round(s.ageMs)},${s.kb}`)].join('\n') + '\n',
+      );
     }
   }
   exitCode = failures.length ? 1 : 0;

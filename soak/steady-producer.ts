@@ -65,7 +65,11 @@ export class SteadyProducer {
     const { eventsPerRecord, clusterId, producer } = this.options;
     const first = this.produced;
     const records = Array.from({ length: due }, (_, r) =>
-      activityRecord(clusterId, 'db-SOAK', Array.from({ length: eventsPerRecord }, (_, e) => postgresEvent(first + r * eventsPerRecord + e))),
+      activityRecord(
+        clusterId,
+        'db-SOAK',
+        Array.from({ length: eventsPerRecord }, (_, e) => postgresEvent(first + r * eventsPerRecord + e)),
+      ),
     );
     const data = await Promise.all(records.map((record) => producer.encode(record)));
     for (let attempt = 0; ; attempt++) {

@@ -44,11 +44,16 @@ export function summarize(result: SoakResult): { lines: string[]; failures: stri
   ];
   for (const [index, kill] of audit.kills.entries()) {
     const at = (result.boundaries[kill.boundary]?.atMs ?? 0) / 1000;
-    const what = kill.repeated === 0 ? 'nothing repeated' : `${kill.repeated} events repeated, ${kill.records} record${kill.records === 1 ? '' : 's'} of ${kill.shards.join(', ')}, ${kill.lastWritten ? 'the last events it wrote' : 'NOT the last events it wrote'}`;
+    const what =
+      kill.repeated === 0
+        ? 'nothing repeated'
+        : `${kill.repeated} events repeated, ${kill.records} record${kill.records === 1 ? '' : 's'} of ${kill.shards.join(', ')}, ${kill.lastWritten ? 'the last events it wrote' : 'NOT the last events it wrote'}`;
     lines.push(`  kill ${index + 1} at ${at.toFixed(0)} s (${kill.detail}): ${what}`);
   }
   const repeatsBy = audit.kills.reduce((sum, kill) => sum + kill.repeated, 0);
-  lines.push(`repeats: ${repeatsBy} across kills, ${audit.unexplained} unexplained; torn lines ${audit.torn}; unreadable lines ${audit.unreadable}; unknown ids ${audit.unknown}`);
+  lines.push(
+    `repeats: ${repeatsBy} across kills, ${audit.unexplained} unexplained; torn lines ${audit.torn}; unreadable lines ${audit.unreadable}; unknown ids ${audit.unknown}`,
+  );
   for (const sample of audit.unexplainedSample) lines.push(`  unexplained: id ${sample.id} (${sample.eventId}) ${sample.why}`);
   if (audit.lost > 0) lines.push(`  lost ids (first ${audit.lostIds.length}): ${audit.lostIds.join(', ')}`);
   lines.push('faults injected:');
@@ -82,7 +87,10 @@ export function summarize(result: SoakResult): { lines: string[]; failures: stri
 
   fail(audit.lost === 0, `${audit.lost} events lost`);
   fail(audit.unexplained === 0, `${audit.unexplained} repeats not explained by a SIGKILL`);
-  fail(audit.kills.every((kill) => kill.repeated === 0 || (kill.lastWritten && kill.shards.length === 1)), 'a kill repeated more than the batch in flight');
+  fail(
+    audit.kills.every((kill) => kill.repeated === 0 || (kill.lastWritten && kill.shards.length === 1)),
+    'a kill repeated more than the batch in flight',
+  );
   fail(audit.torn === 0, `${audit.torn} lines cut short, the next run's output appended to them`);
   fail(audit.unreadable === 0 && audit.unknown === 0, `${audit.unreadable} unreadable lines, ${audit.unknown} events never produced`);
   fail(result.episodeFailures.length === 0, `${result.episodeFailures.length} faults could not be injected`);
@@ -93,11 +101,23 @@ export function summarize(result: SoakResult): { lines: string[]; failures: stri
   fail(result.finalRun.code === 0, `the last --no-follow run exited ${result.finalRun.code ?? result.finalRun.signal}`);
   fail(result.stderr.length === 0, `das-read wrote ${result.stderr.length} lines to stderr: a run that rides faults out is silent (cron mails any stderr)`);
   fail(steady.audit.lost === 0, `the steady das-read lost ${steady.audit.lost} events`);
-  fail(steady.audit.repeated === steady.audit.putTwice && steady.audit.unexplained === 0, `the steady das-read, never killed, repeated ${steady.audit.repeated - steady.audit.putTwice} events`);
-  fail(steady.audit.torn === 0 && steady.audit.unreadable === 0 && steady.audit.unknown === 0, 'the steady das-read wrote lines cut short, unreadable, or of events never produced');
-  fail(steady.starts === 1 && steady.caughtUp && steady.terminated.code === 143, `the steady das-read ran ${steady.starts} times, caught up ${steady.caughtUp ? 'yes' : 'no'}, ended ${steady.terminated.code ?? steady.terminated.signal}`);
+  fail(
+    steady.audit.repeated === steady.audit.putTwice && steady.audit.unexplained === 0,
+    `the steady das-read, never killed, repeated ${steady.audit.repeated - steady.audit.putTwice} events`,
+  );
+  fail(
+    steady.audit.torn === 0 && steady.audit.unreadable === 0 && steady.audit.unknown === 0,
+    'the steady das-read wrote lines cut short, unreadable, or of events never produced',
+  );
+  fail(
+    steady.starts === 1 && steady.caughtUp && steady.terminated.code === 143,
+    `the steady das-read ran ${steady.starts} times, caught up ${steady.caughtUp ? 'yes' : 'no'}, ended ${steady.terminated.code ?? steady.terminated.signal}`,
+  );
   fail(steady.stderr.length === 0, `the steady das-read wrote ${steady.stderr.length} lines to stderr`);
-  fail(steady.rss.ok, `RSS grew: the steady das-read's last third's median ${mb(steady.rss.lastThirdMb)} is more than 10% over the middle third's ${mb(steady.rss.middleThirdMb)}`);
+  fail(
+    steady.rss.ok,
+    `RSS grew: the steady das-read's last third's median ${mb(steady.rss.lastThirdMb)} is more than 10% over the middle third's ${mb(steady.rss.middleThirdMb)}`,
+  );
   lines.push(failures.length ? `FAILED: ${failures.join('; ')}` : 'every invariant held');
   return { lines, failures };
 }

@@ -55,7 +55,9 @@ export class RecordError extends UserError {
     options?: { cause?: unknown },
   ) {
     super(
-      position.place ? `cannot read the record at ${position.place}: ${reason}` : `cannot read record ${position.sequenceNumber} in ${position.shardId}: ${reason}`,
+      position.place
+        ? `cannot read the record at ${position.place}: ${reason}`
+        : `cannot read record ${position.sequenceNumber} in ${position.shardId}: ${reason}`,
       ExitCode.unreadableRecord,
       hint,
       options,

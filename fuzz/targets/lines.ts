@@ -26,11 +26,15 @@ const target: FuzzTarget = {
       return 'gzip-looking input: the rest unreadable';
     }
     if (!delivery.gzip && looksGzip(plain)) return 'gzip-looking input';
-    invariant(gzipped === delivery.gzip, "gzip'd input not read as gzip, or plain as gzip", () => `gzip'd ${delivery.gzip}, delivered in chunks ${JSON.stringify(delivery.chunks)}, read as gzip'd ${gzipped}`);
+    invariant(
+      gzipped === delivery.gzip,
+      "gzip'd input not read as gzip, or plain as gzip",
+      () => `gzip'd ${delivery.gzip}, delivered in chunks ${JSON.stringify(delivery.chunks)}, read as gzip'd ${gzipped}`,
+    );
 
     // The lines the input holds: a last line without its newline is a line, an empty end is none.
     const expected: Buffer[] = [];
-    for (let from = 0; from < plain.length; ) {
+    for (let from = 0; from < plain.length;) {
       const newline = plain.indexOf(0x0a, from);
       expected.push(plain.subarray(from, newline === -1 ? plain.length : newline));
       from = newline === -1 ? plain.length : newline + 1;
@@ -41,11 +45,19 @@ const target: FuzzTarget = {
       const bytes = expected[index] as Buffer;
       invariant(line.number === index + 1, 'a line has the wrong number', () => `line ${index + 1} numbered ${line.number}`);
       if (line.problem !== undefined) {
-        invariant(bytes.length > MAX_LINE_BYTES || !isUtf8(bytes), 'a readable line reported unreadable', () => `line ${line.number} (${line.problem}) is ${bytes.length} bytes of UTF-8`);
+        invariant(
+          bytes.length > MAX_LINE_BYTES || !isUtf8(bytes),
+          'a readable line reported unreadable',
+          () => `line ${line.number} (${line.problem}) is ${bytes.length} bytes of UTF-8`,
+        );
         kinds.add(line.problem.replace(/\d+/g, '#'));
         continue;
       }
-      invariant(bytes.length <= MAX_LINE_BYTES && isUtf8(bytes) && line.text === bytes.toString('utf8'), 'a line read as text that is not its bytes', () => `line ${line.number}`);
+      invariant(
+        bytes.length <= MAX_LINE_BYTES && isUtf8(bytes) && line.text === bytes.toString('utf8'),
+        'a line read as text that is not its bytes',
+        () => `line ${line.number}`,
+      );
       kinds.add(parsed(line.text));
     }
     return kinds.size === 0 ? 'no lines' : [...kinds].sort().join(' + ');

@@ -32,11 +32,26 @@ const deserialize = deserializeFactory((bytes: Uint8Array) => Buffer.from(bytes)
 function refused(stage: string, error: unknown): string {
   if (error instanceof RangeError && error.message === 'Maximum call stack size exceeded') return `unreadable:${stage}: nested past the stack (RangeError)`;
   if (!(error instanceof Error) || error.constructor !== Error || error.message === '') throw error;
-  return `unreadable:${stage}: ${error.message.replace(/"[^"]*"/g, '"…"').replace(/\d+/g, '#').slice(0, 110)}`;
+  return `unreadable:${stage}: ${error.message
+    .replace(/"[^"]*"/g, '"…"')
+    .replace(/\d+/g, '#')
+    .slice(0, 110)}`;
 }
 
 const target: FuzzTarget = {
-  dictionary: ['"type"', '"version"', '"key"', '"databaseActivityEvents"', '"DatabaseActivityMonitoringRecords"', '"DatabaseActivityMonitoringRecord"', '"databaseActivityEventList"', '"1.1"', '"heartbeat"', '"clusterId"', '"eventId"'],
+  dictionary: [
+    '"type"',
+    '"version"',
+    '"key"',
+    '"databaseActivityEvents"',
+    '"DatabaseActivityMonitoringRecords"',
+    '"DatabaseActivityMonitoringRecord"',
+    '"databaseActivityEventList"',
+    '"1.1"',
+    '"heartbeat"',
+    '"clusterId"',
+    '"eventId"',
+  ],
   layers: [
     {
       name: 'base64 text',
@@ -98,7 +113,11 @@ const target: FuzzTarget = {
     // Every event the record holds is an object written again as JSON that reads back.
     for (let index = 0; index < record.eventCount; index++) {
       const event: unknown = JSON.parse(record.eventJson(index));
-      invariant(typeof event === 'object' && event !== null && !Array.isArray(event), 'an event reads back as no object', () => `event ${index} reads back as ${typeof event}`);
+      invariant(
+        typeof event === 'object' && event !== null && !Array.isArray(event),
+        'an event reads back as no object',
+        () => `event ${index} reads back as ${typeof event}`,
+      );
     }
     return record.eventCount === 0 ? 'record (no events)' : 'record';
   },

@@ -12,7 +12,46 @@ const EMPTY_COMMENT = /^(?:--|#|\/\*)[?\s]*(?:\*\/)?[?\s]*$/;
 await prepareRedaction();
 
 const target: FuzzTarget = {
-  dictionary: ["'", '"', '`', '[', ']', "E'", "U&'", "N'", "X'", "B'", '$$', '$q$', "q'[", "]'", "q'{", "nq'!", '_utf8mb4', '/*', '*/', '--', '#', '\n', '\\', '0x', '0b', '1_000', '1e5', '.5', '$99.5', '2d', 'IDENTIFIED BY ', ' REPLACE ', 'PASSWORD ', ' = ', 'sp_addlogin ', '\0', 'é', '😀'],
+  dictionary: [
+    "'",
+    '"',
+    '`',
+    '[',
+    ']',
+    "E'",
+    "U&'",
+    "N'",
+    "X'",
+    "B'",
+    '$$',
+    '$q$',
+    "q'[",
+    "]'",
+    "q'{",
+    "nq'!",
+    '_utf8mb4',
+    '/*',
+    '*/',
+    '--',
+    '#',
+    '\n',
+    '\\',
+    '0x',
+    '0b',
+    '1_000',
+    '1e5',
+    '.5',
+    '$99.5',
+    '2d',
+    'IDENTIFIED BY ',
+    ' REPLACE ',
+    'PASSWORD ',
+    ' = ',
+    'sp_addlogin ',
+    '\0',
+    'é',
+    '😀',
+  ],
   async run(input) {
     const sql = new TextDecoder().decode(input);
     const outcomes: string[] = [];
@@ -21,9 +60,21 @@ const target: FuzzTarget = {
       const again = lexerFor(engine)(redacted);
       for (const token of again.tokens) {
         const text = redacted.slice(token.start, token.end);
-        invariant(token.kind !== 'string', `a string survives ${engine}'s redaction`, () => `${JSON.stringify(text.slice(0, 60))} in ${JSON.stringify(redacted.slice(0, 200))}`);
-        invariant(token.kind !== 'number', `a number survives ${engine}'s redaction`, () => `${JSON.stringify(text.slice(0, 60))} in ${JSON.stringify(redacted.slice(0, 200))}`);
-        invariant(token.kind !== 'comment' || EMPTY_COMMENT.test(text), `a comment body survives ${engine}'s redaction`, () => `${JSON.stringify(text.slice(0, 60))} in ${JSON.stringify(redacted.slice(0, 200))}`);
+        invariant(
+          token.kind !== 'string',
+          `a string survives ${engine}'s redaction`,
+          () => `${JSON.stringify(text.slice(0, 60))} in ${JSON.stringify(redacted.slice(0, 200))}`,
+        );
+        invariant(
+          token.kind !== 'number',
+          `a number survives ${engine}'s redaction`,
+          () => `${JSON.stringify(text.slice(0, 60))} in ${JSON.stringify(redacted.slice(0, 200))}`,
+        );
+        invariant(
+          token.kind !== 'comment' || EMPTY_COMMENT.test(text),
+          `a comment body survives ${engine}'s redaction`,
+          () => `${JSON.stringify(text.slice(0, 60))} in ${JSON.stringify(redacted.slice(0, 200))}`,
+        );
       }
       outcomes.push(redacted === sql ? 'same' : redacted.endsWith('?') && again.readTo === redacted.length ? 'changed' : 'cut');
     }

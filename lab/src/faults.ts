@@ -19,10 +19,14 @@ const ERRORS: Record<string, (service: string) => ServiceError> = {
       ? new ServiceError('ThrottlingException', 'Rate exceeded')
       : service === 'rds'
         ? new ServiceError('Throttling', 'Rate exceeded')
-      : new ServiceError('ProvisionedThroughputExceededException', 'Rate exceeded for shard shardId-000000000000 in stream under account 000000000000.'),
+        : new ServiceError('ProvisionedThroughputExceededException', 'Rate exceeded for shard shardId-000000000000 in stream under account 000000000000.'),
   // Kinesis's control plane (ListShards, DescribeStreamSummary) refuses so when called too often.
   'limit-exceeded': () => new ServiceError('LimitExceededException', 'Rate exceeded for stream under account 000000000000.'),
-  'expired-iterator': () => new ServiceError('ExpiredIteratorException', 'Iterator expired. The iterator was created at time … while right now it is … which is further in the future than the tolerated delay of 300000 milliseconds.'),
+  'expired-iterator': () =>
+    new ServiceError(
+      'ExpiredIteratorException',
+      'Iterator expired. The iterator was created at time … while right now it is … which is further in the future than the tolerated delay of 300000 milliseconds.',
+    ),
   'server-error': () => new ServiceError('InternalFailure', 'We encountered an internal error. Please try again.', 500),
 };
 

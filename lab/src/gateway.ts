@@ -51,7 +51,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const json = JSON_SERVICES[service ?? ''];
     // S3 speaks REST: a method on /bucket/key, where RDS posts a form to /.
     if (!json && (incoming.method !== 'POST' || (incoming.url ?? '/').split('?')[0] !== '/')) {
-      if (denied.has('s3:PutObject') && incoming.method === 'PUT') return send(response, { status: 403, contentType: 'application/xml', body: '<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>' });
+      if (denied.has('s3:PutObject') && incoming.method === 'PUT')
+        return send(response, {
+          status: 403,
+          contentType: 'application/xml',
+          body: '<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>',
+        });
       return send(response, options.s3.handle(incoming, body));
     }
     const form = json ? undefined : new URLSearchParams(body.toString('utf8'));

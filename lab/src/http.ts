@@ -18,10 +18,7 @@ export interface Listening {
 }
 
 /** Serves on loopback only: the lab is never reachable from the network. */
-export async function listen(
-  handler: (request: IncomingMessage, response: ServerResponse) => void,
-  port = 0,
-): Promise<Listening & { server: Server }> {
+export async function listen(handler: (request: IncomingMessage, response: ServerResponse) => void, port = 0): Promise<Listening & { server: Server }> {
   const server = createServer(handler);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
@@ -51,5 +48,10 @@ export async function freePort(): Promise<number> {
 /** A taken port is the user's to fix: said in words, as das-read says its own errors. */
 function listenError(error: unknown, port: number): unknown {
   if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') return error;
-  return new UserError(`cannot listen on 127.0.0.1:${port}: address already in use (EADDRINUSE)`, undefined, 'Another program (another lab?) has that port: stop it, or choose another with --port.', { cause: error });
+  return new UserError(
+    `cannot listen on 127.0.0.1:${port}: address already in use (EADDRINUSE)`,
+    undefined,
+    'Another program (another lab?) has that port: stop it, or choose another with --port.',
+    { cause: error },
+  );
 }

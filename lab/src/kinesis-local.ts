@@ -20,7 +20,11 @@ export interface KinesisLocalOptions {
 
 // Runs kinesis-local in a process that ends when its parent goes away, even by SIGKILL:
 // its parent pid changes.
-const WATCHDOG = ['const parent = process.ppid;', 'setInterval(() => { if (process.ppid !== parent) process.exit(0); }, 250);', 'require(process.argv[1]);'].join(' ');
+const WATCHDOG = [
+  'const parent = process.ppid;',
+  'setInterval(() => { if (process.ppid !== parent) process.exit(0); }, 250);',
+  'require(process.argv[1]);',
+].join(' ');
 
 /**
  * Starts the kinesis-local server (kinesis-mock compiled to JavaScript) as a child

@@ -52,8 +52,7 @@ export async function startLabSession(options: LabSessionOptions): Promise<LabSe
       onError: options.onError,
     });
     emitter.start();
-    const exportLine =
-      `export AWS_ENDPOINT_URL=${lab.endpoint} AWS_REGION=${lab.region} ` + 'AWS_ACCESS_KEY_ID=lab AWS_SECRET_ACCESS_KEY=lab';
+    const exportLine = `export AWS_ENDPOINT_URL=${lab.endpoint} AWS_REGION=${lab.region} ` + 'AWS_ACCESS_KEY_ID=lab AWS_SECRET_ACCESS_KEY=lab';
     return {
       lab,
       cluster,

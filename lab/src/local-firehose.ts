@@ -50,7 +50,17 @@ export class LocalFirehose {
         return { DeliveryStreamARN: this.createDeliveryStream(String(input.DeliveryStreamName ?? '')).arn };
       case 'DescribeDeliveryStream': {
         const stream = this.stream(String(input.DeliveryStreamName ?? ''));
-        return { DeliveryStreamDescription: { DeliveryStreamName: stream.name, DeliveryStreamARN: stream.arn, DeliveryStreamStatus: 'ACTIVE', DeliveryStreamType: 'DirectPut', Destinations: [], HasMoreDestinations: false, VersionId: '1' } };
+        return {
+          DeliveryStreamDescription: {
+            DeliveryStreamName: stream.name,
+            DeliveryStreamARN: stream.arn,
+            DeliveryStreamStatus: 'ACTIVE',
+            DeliveryStreamType: 'DirectPut',
+            Destinations: [],
+            HasMoreDestinations: false,
+            VersionId: '1',
+          },
+        };
       }
       case 'PutRecord': {
         const stream = this.stream(String(input.DeliveryStreamName ?? ''));
@@ -68,7 +78,10 @@ export class LocalFirehose {
     const stream = this.stream(String(input.DeliveryStreamName ?? ''));
     const records = Array.isArray(input.Records) ? input.Records : [];
     if (records.length < 1 || records.length > MAX_RECORDS) {
-      throw new ServiceError('ValidationException', `1 validation error detected: Value at 'records' failed to satisfy constraint: Member must have length less than or equal to ${MAX_RECORDS} and greater than or equal to 1`);
+      throw new ServiceError(
+        'ValidationException',
+        `1 validation error detected: Value at 'records' failed to satisfy constraint: Member must have length less than or equal to ${MAX_RECORDS} and greater than or equal to 1`,
+      );
     }
     const data = records.map(dataOf);
     const total = data.reduce((sum, bytes) => sum + bytes.length, 0);

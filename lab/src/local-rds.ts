@@ -71,7 +71,7 @@ export class LocalRds {
 
   /** A cluster or instance by identifier or ARN. */
   find(kind: LabDatabase['kind'], identifierOrArn: string): LabDatabase | undefined {
-    const identifier = identifierOrArn.startsWith('arn:') ? identifierOrArn.split(':').at(-1) ?? '' : identifierOrArn;
+    const identifier = identifierOrArn.startsWith('arn:') ? (identifierOrArn.split(':').at(-1) ?? '') : identifierOrArn;
     return this.#databases.get(`${kind}/${identifier}`);
   }
 
@@ -124,7 +124,10 @@ export class LocalRds {
       throw new ServiceError('InvalidParameterCombination', 'Engine-native audit fields are available only for RDS for Oracle and RDS for SQL Server.');
     }
     if (/^(alias\/aws\/|arn:aws:kms:[^:]*:[^:]*:alias\/aws\/)/.test(keyId)) {
-      throw new ServiceError('InvalidParameterValue', 'The default AWS managed key for RDS cannot be used for database activity streams. Specify a customer managed key.');
+      throw new ServiceError(
+        'InvalidParameterValue',
+        'The default AWS managed key for RDS cannot be used for database activity streams. Specify a customer managed key.',
+      );
     }
     if (database.activityStream.status !== 'stopped') {
       const fault = database.kind === 'cluster' ? 'InvalidDBClusterStateFault' : 'InvalidDBInstanceState';
@@ -245,10 +248,7 @@ function activityStreamXml(database: LabDatabase): XmlNode {
 
 function xmlReply(action: string, result: XmlNode): ServiceReply {
   const body =
-    `<${action}Response xmlns="${XMLNS}">` +
-    toXml(`${action}Result`, result) +
-    toXml('ResponseMetadata', { RequestId: randomUUID() }) +
-    `</${action}Response>`;
+    `<${action}Response xmlns="${XMLNS}">` + toXml(`${action}Result`, result) + toXml('ResponseMetadata', { RequestId: randomUUID() }) + `</${action}Response>`;
   return { status: 200, contentType: 'text/xml', body };
 }
 

@@ -38,7 +38,11 @@ export class LocalS3 {
       const prefix = url.searchParams.get('prefix') ?? '';
       const keys = [...objects.keys()].filter((name) => name.startsWith(prefix)).sort();
       const contents = keys.map((name) => `<Contents><Key>${escapeXml(name)}</Key><Size>${objects.get(name)?.length ?? 0}</Size></Contents>`).join('');
-      return { status: 200, contentType: 'application/xml', body: `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>${escapeXml(bucket)}</Name><Prefix>${escapeXml(prefix)}</Prefix><KeyCount>${keys.length}</KeyCount><IsTruncated>false</IsTruncated>${contents}</ListBucketResult>` };
+      return {
+        status: 200,
+        contentType: 'application/xml',
+        body: `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>${escapeXml(bucket)}</Name><Prefix>${escapeXml(prefix)}</Prefix><KeyCount>${keys.length}</KeyCount><IsTruncated>false</IsTruncated>${contents}</ListBucketResult>`,
+      };
     }
     if (request.method === 'GET') {
       const data = objects.get(key);
@@ -50,7 +54,9 @@ export class LocalS3 {
 }
 
 function isChunked(request: IncomingMessage): boolean {
-  return String(request.headers['content-encoding'] ?? '').includes('aws-chunked') || String(request.headers['x-amz-content-sha256'] ?? '').startsWith('STREAMING-');
+  return (
+    String(request.headers['content-encoding'] ?? '').includes('aws-chunked') || String(request.headers['x-amz-content-sha256'] ?? '').startsWith('STREAMING-')
+  );
 }
 
 /** aws-chunked: `<hex size>[;chunk-signature=…]\r\n<bytes>\r\n`, repeated, then a 0-size chunk and the trailers. */
@@ -71,5 +77,9 @@ function unchunk(body: Buffer): Buffer {
 const escapeXml = (text: string) => text.replace(/[<>&'"]/g, (char) => `&#${char.charCodeAt(0)};`);
 
 function s3Error(status: number, code: string, message: string, resource: string): ServiceReply {
-  return { status, contentType: 'application/xml', body: `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${escapeXml(message)}</Message><Resource>${escapeXml(resource)}</Resource></Error>` };
+  return {
+    status,
+    contentType: 'application/xml',
+    body: `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${escapeXml(message)}</Message><Resource>${escapeXml(resource)}</Resource></Error>`,
+  };
 }

@@ -78,9 +78,11 @@ export class SyntheticPgbench {
 
   /** Every client disconnects, as pgbench does at its end. */
   finish(): DasEvent[] {
-    return this.#sessions.splice(0).map((session) =>
-      this.#event(session, { class: 'MISC', command: 'DISCONNECT', sql: '', objectName: null, params: () => [], rows: null, micros: 40 }, true),
-    );
+    return this.#sessions
+      .splice(0)
+      .map((session) =>
+        this.#event(session, { class: 'MISC', command: 'DISCONNECT', sql: '', objectName: null, params: () => [], rows: null, micros: 40 }, true),
+      );
   }
 
   get #now(): number {
@@ -120,10 +122,38 @@ export class SyntheticPgbench {
     const step = (s: Omit<Statement, 'micros'>): Statement => ({ ...s, micros: 80 + Math.floor(this.#random() * 400) });
     return [
       step({ class: 'MISC', command: 'BEGIN', sql: 'BEGIN;', objectName: null, params: () => [], rows: null }),
-      step({ class: 'WRITE', command: 'UPDATE', sql: 'UPDATE pgbench_accounts SET abalance = abalance + $1 WHERE aid = $2;', objectName: 'public.pgbench_accounts', params: () => [delta, aid], rows: 1 }),
-      step({ class: 'READ', command: 'SELECT', sql: 'SELECT abalance FROM pgbench_accounts WHERE aid = $1;', objectName: 'public.pgbench_accounts', params: () => [aid], rows: 1 }),
-      step({ class: 'WRITE', command: 'UPDATE', sql: 'UPDATE pgbench_tellers SET tbalance = tbalance + $1 WHERE tid = $2;', objectName: 'public.pgbench_tellers', params: () => [delta, tid], rows: 1 }),
-      step({ class: 'WRITE', command: 'UPDATE', sql: 'UPDATE pgbench_branches SET bbalance = bbalance + $1 WHERE bid = $2;', objectName: 'public.pgbench_branches', params: () => [delta, bid], rows: 1 }),
+      step({
+        class: 'WRITE',
+        command: 'UPDATE',
+        sql: 'UPDATE pgbench_accounts SET abalance = abalance + $1 WHERE aid = $2;',
+        objectName: 'public.pgbench_accounts',
+        params: () => [delta, aid],
+        rows: 1,
+      }),
+      step({
+        class: 'READ',
+        command: 'SELECT',
+        sql: 'SELECT abalance FROM pgbench_accounts WHERE aid = $1;',
+        objectName: 'public.pgbench_accounts',
+        params: () => [aid],
+        rows: 1,
+      }),
+      step({
+        class: 'WRITE',
+        command: 'UPDATE',
+        sql: 'UPDATE pgbench_tellers SET tbalance = tbalance + $1 WHERE tid = $2;',
+        objectName: 'public.pgbench_tellers',
+        params: () => [delta, tid],
+        rows: 1,
+      }),
+      step({
+        class: 'WRITE',
+        command: 'UPDATE',
+        sql: 'UPDATE pgbench_branches SET bbalance = bbalance + $1 WHERE bid = $2;',
+        objectName: 'public.pgbench_branches',
+        params: () => [delta, bid],
+        rows: 1,
+      }),
       step({
         class: 'WRITE',
         command: 'INSERT',
@@ -249,7 +279,33 @@ export function rdsadminEvent(server: PostgresServer, atMicros: number, pid: num
 /** A heartbeat as Aurora PostgreSQL sends one: every activity field null. */
 export function postgresHeartbeat(atMicros: number): DasEvent {
   const event: DasEvent = { type: 'heartbeat' };
-  for (const field of ['startTime', 'statementId', 'substatementId', 'objectType', 'command', 'objectName', 'databaseName', 'dbUserName', 'remoteHost', 'remotePort', 'sessionId', 'rowCount', 'commandText', 'paramList', 'pid', 'clientApplication', 'exitCode', 'class', 'serverVersion', 'serverType', 'serviceName', 'serverHost', 'netProtocol', 'dbProtocol', 'errorMessage']) {
+  for (const field of [
+    'startTime',
+    'statementId',
+    'substatementId',
+    'objectType',
+    'command',
+    'objectName',
+    'databaseName',
+    'dbUserName',
+    'remoteHost',
+    'remotePort',
+    'sessionId',
+    'rowCount',
+    'commandText',
+    'paramList',
+    'pid',
+    'clientApplication',
+    'exitCode',
+    'class',
+    'serverVersion',
+    'serverType',
+    'serviceName',
+    'serverHost',
+    'netProtocol',
+    'dbProtocol',
+    'errorMessage',
+  ]) {
     event[field] = null;
   }
   event.logTime = dasTime(atMicros);

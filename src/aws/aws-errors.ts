@@ -81,7 +81,7 @@ export function explainAwsError(error: unknown, action: string, resource?: strin
       `${action}${on} kept failing, retried with backoff ${DEFAULT_RETRY.retries} times over about a minute and a half: ${name ?? code ?? 'error'}: ${message}`,
       undefined,
       name === 'ProvisionedThroughputExceededException'
-        ? 'Other consumers share the stream\'s read limit (5 GetRecords per second per shard); with --checkpoint, the next run resumes where this one stopped.'
+        ? "Other consumers share the stream's read limit (5 GetRecords per second per shard); with --checkpoint, the next run resumes where this one stopped."
         : 'With --checkpoint, the next run resumes where this one stopped.',
     );
   }

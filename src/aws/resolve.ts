@@ -24,7 +24,13 @@ export async function describeCluster(rds: RDSClient, identifier: string, signal
   const answer = await callAws(
     'rds:DescribeDBClusters',
     identifier,
-    () => withRetry(() => rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: identifier }), { abortSignal: signal }), signal, undefined, `rds:DescribeDBClusters of ${identifier}`),
+    () =>
+      withRetry(
+        () => rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: identifier }), { abortSignal: signal }),
+        signal,
+        undefined,
+        `rds:DescribeDBClusters of ${identifier}`,
+      ),
     {
       DBClusterNotFoundFault: () =>
         new UserError(
@@ -51,11 +57,21 @@ export async function describeCluster(rds: RDSClient, identifier: string, signal
 
 export async function describeInstance(rds: RDSClient, identifier: string, signal?: AbortSignal): Promise<ActivityStreamInfo> {
   const notFound = () =>
-    new UserError(`no DB instance "${identifier}" in this account and region`, undefined, 'Check --region and the identifier. For an Aurora cluster, name it with --cluster.');
+    new UserError(
+      `no DB instance "${identifier}" in this account and region`,
+      undefined,
+      'Check --region and the identifier. For an Aurora cluster, name it with --cluster.',
+    );
   const answer = await callAws(
     'rds:DescribeDBInstances',
     identifier,
-    () => withRetry(() => rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }), { abortSignal: signal }), signal, undefined, `rds:DescribeDBInstances of ${identifier}`),
+    () =>
+      withRetry(
+        () => rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }), { abortSignal: signal }),
+        signal,
+        undefined,
+        `rds:DescribeDBInstances of ${identifier}`,
+      ),
     { DBInstanceNotFound: notFound, DBInstanceNotFoundFault: notFound },
   );
   const instance = answer.DBInstances?.[0];
@@ -121,7 +137,11 @@ export async function resolveTarget(source: DatabaseSource<'cluster' | 'instance
  * kept elsewhere (an archive, a dead letter) stay readable after the stream is stopped. A resource
  * id named as it is needs no call.
  */
-export async function resourceIdOf(source: DatabaseSource<'cluster' | 'instance' | 'resource'>, rds: RDSClient, signal?: AbortSignal): Promise<{ resourceId: string; arn?: string }> {
+export async function resourceIdOf(
+  source: DatabaseSource<'cluster' | 'instance' | 'resource'>,
+  rds: RDSClient,
+  signal?: AbortSignal,
+): Promise<{ resourceId: string; arn?: string }> {
   if (source.kind === 'resource') return { resourceId: source.resourceId };
   const info = await describeDatabase(rds, source, signal);
   if (!info.resourceId) throw new UserError(`RDS names no resource id for ${info.kind} ${info.identifier}`);

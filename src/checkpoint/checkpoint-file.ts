@@ -23,7 +23,6 @@ export interface ShardPosition {
 
 export type SavedStart = { type: 'TRIM_HORIZON' } | { type: 'AT_TIMESTAMP'; timestamp: string };
 
-
 export interface CheckpointState {
   version: 1;
   streamName: string;
@@ -135,7 +134,11 @@ export async function saveCheckpoint(path: string, state: CheckpointState): Prom
   } catch (error) {
     // No half-written temporary file is left behind (unless the run is killed: see removeLeftoverTemps); the checkpoint itself is still the last one saved.
     await unlink(temp).catch(() => {});
-    throw withSystemWords(error, `save the checkpoint ${path}`, 'The checkpoint keeps its last saved position: the next run repeats the events written since, none is lost.');
+    throw withSystemWords(
+      error,
+      `save the checkpoint ${path}`,
+      'The checkpoint keeps its last saved position: the next run repeats the events written since, none is lost.',
+    );
   }
 }
 
@@ -185,7 +188,8 @@ function validState(value: unknown): CheckpointState | string {
   let stream: StreamIdentity | undefined;
   if (value.stream !== undefined) {
     const s = value.stream;
-    if (!isRecord(s) || unknownIn(s, ['arn', 'createdAt']) || typeof s.arn !== 'string' || s.arn === '' || !isTime(s.createdAt)) return 'its stream identity is damaged';
+    if (!isRecord(s) || unknownIn(s, ['arn', 'createdAt']) || typeof s.arn !== 'string' || s.arn === '' || !isTime(s.createdAt))
+      return 'its stream identity is damaged';
     stream = { arn: s.arn, createdAt: s.createdAt };
   }
   const start = savedStartOf(value.start);
@@ -206,7 +210,8 @@ function validState(value: unknown): CheckpointState | string {
 function savedStartOf(value: unknown): SavedStart | undefined {
   if (!isRecord(value)) return undefined;
   if (value.type === 'TRIM_HORIZON' && !unknownIn(value, ['type'])) return { type: 'TRIM_HORIZON' };
-  if (value.type === 'AT_TIMESTAMP' && !unknownIn(value, ['type', 'timestamp']) && isTime(value.timestamp)) return { type: 'AT_TIMESTAMP', timestamp: value.timestamp };
+  if (value.type === 'AT_TIMESTAMP' && !unknownIn(value, ['type', 'timestamp']) && isTime(value.timestamp))
+    return { type: 'AT_TIMESTAMP', timestamp: value.timestamp };
   return undefined;
 }
 

@@ -50,7 +50,9 @@ export async function findGaps(check: GapCheck): Promise<Gap[]> {
     }
     if (detail) {
       // Without the stream's identity, a stream stopped and started again looks like this too.
-      if (!check.streamIdentified) detail += ' (or the activity stream was stopped and started again, which makes a new stream: with kinesis:DescribeStreamSummary das-read tells the two apart)';
+      if (!check.streamIdentified)
+        detail +=
+          ' (or the activity stream was stopped and started again, which makes a new stream: with kinesis:DescribeStreamSummary das-read tells the two apart)';
       gaps.push({ shardIds: [shardId], detail });
       book.restartFromOldest(shardId);
     }

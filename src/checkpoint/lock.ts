@@ -63,7 +63,13 @@ export interface Holder {
  * reader would double every event from there. Only for another host, whose processes das-read
  * cannot see, does silence mean death: 30 s untouched (its holder touches it every 5 s).
  */
-export function judgeLock(holder: Holder | undefined, ageMs: number, host: string, isAlive: (pid: number, started?: string) => boolean, staleMs = STALE_MS): 'take' | 'busy' | 'starting' {
+export function judgeLock(
+  holder: Holder | undefined,
+  ageMs: number,
+  host: string,
+  isAlive: (pid: number, started?: string) => boolean,
+  staleMs = STALE_MS,
+): 'take' | 'busy' | 'starting' {
   if (holder && holder.host === host) return isAlive(holder.pid, holder.started) ? 'busy' : 'take';
   if (ageMs > staleMs) return 'take';
   return holder ? 'busy' : 'starting';
@@ -78,7 +84,12 @@ export async function acquireLock(checkpointPath: string, owner: LockOwner, sett
   const path = `${checkpointPath}.lock`;
   const now = settings.now ?? Date.now;
   const staleMs = settings.staleMs ?? STALE_MS;
-  const me: Holder = { pid: owner.pid, host: settings.host ?? hostname(), since: new Date(now()).toISOString(), ...(owner.started ? { started: owner.started } : {}) };
+  const me: Holder = {
+    pid: owner.pid,
+    host: settings.host ?? hostname(),
+    since: new Date(now()).toISOString(),
+    ...(owner.started ? { started: owner.started } : {}),
+  };
   // Saving would create the folder: the lock must not be the one to fail on it.
   await mkdir(dirname(path), { recursive: true, mode: 0o700 }).catch((error: unknown) => {
     throw withSystemWords(error, `create the folder of the checkpoint ${checkpointPath}`);
@@ -91,7 +102,10 @@ export async function acquireLock(checkpointPath: string, owner: LockOwner, sett
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code !== 'EEXIST') {
-        const hint = code === 'EACCES' || code === 'EPERM' ? `das-read writes its lock and each new checkpoint beside the checkpoint: the user running it must be able to write ${dirname(path)} (its owner, as a rule: chown that user ${dirname(path)}).` : undefined;
+        const hint =
+          code === 'EACCES' || code === 'EPERM'
+            ? `das-read writes its lock and each new checkpoint beside the checkpoint: the user running it must be able to write ${dirname(path)} (its owner, as a rule: chown that user ${dirname(path)}).`
+            : undefined;
         throw withSystemWords(error, `create the lock ${path}`, hint);
       }
     }
@@ -112,7 +126,11 @@ export async function acquireLock(checkpointPath: string, owner: LockOwner, sett
     if (!found) continue;
     const verdict = judgeLock(found.holder, now() - found.mtimeMs, me.host, (pid, started) => owner.isAlive(pid, started), staleMs);
     if (verdict === 'starting') {
-      throw new UserError(`another das-read is starting on the checkpoint ${checkpointPath}`, undefined, `If none is, the lock ${path} expires on its own ${staleMs / 1000} s after it was made.`);
+      throw new UserError(
+        `another das-read is starting on the checkpoint ${checkpointPath}`,
+        undefined,
+        `If none is, the lock ${path} expires on its own ${staleMs / 1000} s after it was made.`,
+      );
     }
     if (verdict === 'busy' && found.holder) {
       const { pid, host, since } = found.holder;
@@ -144,14 +162,20 @@ async function readLock(path: string, uid: number | undefined): Promise<FoundLoc
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined;
-    if (code === 'ELOOP') throw new UserError(`refusing the lock ${path}: it is a symbolic link`, ExitCode.usage, `das-read makes its lock itself: remove ${path}.`);
+    if (code === 'ELOOP')
+      throw new UserError(`refusing the lock ${path}: it is a symbolic link`, ExitCode.usage, `das-read makes its lock itself: remove ${path}.`);
     throw withSystemWords(error, `read the lock ${path}`);
   }
   try {
     const info = await file.stat();
-    if (!info.isFile()) throw new UserError(`refusing the lock ${path}: it is not a regular file`, ExitCode.usage, `das-read makes its lock itself: remove ${path}.`);
+    if (!info.isFile())
+      throw new UserError(`refusing the lock ${path}: it is not a regular file`, ExitCode.usage, `das-read makes its lock itself: remove ${path}.`);
     if (uid !== undefined && info.uid !== uid) {
-      throw new UserError(`refusing the lock ${path}: it belongs to another user (uid ${info.uid})`, ExitCode.usage, `A lock another user made says nothing of das-read's runs: remove ${path}, and keep checkpoints in a folder only you can write.`);
+      throw new UserError(
+        `refusing the lock ${path}: it belongs to another user (uid ${info.uid})`,
+        ExitCode.usage,
+        `A lock another user made says nothing of das-read's runs: remove ${path}, and keep checkpoints in a folder only you can write.`,
+      );
     }
     const text = info.size > 4096 ? '' : await file.readFile('utf8');
     return { holder: holderIn(text), mtimeMs: info.mtimeMs, ino: info.ino, dev: info.dev };
@@ -180,7 +204,12 @@ function holderIn(text: string): Holder | undefined {
   try {
     const holder = JSON.parse(text) as { pid?: unknown; host?: unknown; since?: unknown; started?: unknown };
     if (typeof holder.pid === 'number' && Number.isSafeInteger(holder.pid) && typeof holder.host === 'string') {
-      return { pid: holder.pid, host: holder.host, since: typeof holder.since === 'string' ? holder.since : '?', ...(typeof holder.started === 'string' ? { started: holder.started } : {}) };
+      return {
+        pid: holder.pid,
+        host: holder.host,
+        since: typeof holder.since === 'string' ? holder.since : '?',
+        ...(typeof holder.started === 'string' ? { started: holder.started } : {}),
+      };
     }
   } catch {
     // Empty or half-written: its writer died between create and write, or is writing now.

@@ -46,11 +46,17 @@ export async function assertSafeFile(path: string, uid: number | undefined): Pro
     throw withSystemWords(error, `look at the checkpoint ${path}`);
   }
   if (info.isSymbolicLink()) {
-    throw unsafe(`the checkpoint ${path}: it is a symbolic link`, `das-read replaces its checkpoint by renaming a new file over it: give --checkpoint the file the link points at.`);
+    throw unsafe(
+      `the checkpoint ${path}: it is a symbolic link`,
+      `das-read replaces its checkpoint by renaming a new file over it: give --checkpoint the file the link points at.`,
+    );
   }
   if (!info.isFile()) throw unsafe(`the checkpoint ${path}: it is not a regular file`, 'Name a file with --checkpoint.');
   if (uid !== undefined && info.uid !== uid) {
-    throw unsafe(`the checkpoint ${path}: it belongs to another user (uid ${info.uid}), not to the one running das-read (uid ${uid})`, `Run das-read as its owner; or, if its content is yours, chown ${uid} ${path}; else move it away and start over with --from.`);
+    throw unsafe(
+      `the checkpoint ${path}: it belongs to another user (uid ${info.uid}), not to the one running das-read (uid ${uid})`,
+      `Run das-read as its owner; or, if its content is yours, chown ${uid} ${path}; else move it away and start over with --from.`,
+    );
   }
   if ((info.mode & WRITABLE_BY_OTHERS) !== 0) {
     throw unsafe(`the checkpoint ${path}: it can be written by ${writers(info.mode)} (mode ${octal(info.mode)})`, `Check its content, then chmod 600 ${path}`);

@@ -78,12 +78,16 @@ ${EXIT_CODES_HELP}`,
       .showHelpAfterError(`(das-read ${name} --help shows its options)`);
     return addFlags(command, name);
   };
-  withFiles('show', "show das-read's saved ndjson (audit files, gzip'd or not) with the same forms and filters", 'files to read, in order (default: standard input; - is standard input too)').action(
-    async (files: string[], flags: Flags, self: Command) => actions.show({ ...typed<FlagsOf<'show'>>(withOptionsBefore(self, flags)), files }),
-  );
-  withFiles('decode', "decrypt activity-stream records kept outside Kinesis: Firehose's raw delivery to S3 (gzip'd or not), dead letters", 'archives to read, in order (default: standard input; - is standard input too)').action(
-    async (files: string[], flags: Flags, self: Command) => actions.decode({ ...typed<FlagsOf<'decode'>>(withOptionsBefore(self, flags)), files }),
-  );
+  withFiles(
+    'show',
+    "show das-read's saved ndjson (audit files, gzip'd or not) with the same forms and filters",
+    'files to read, in order (default: standard input; - is standard input too)',
+  ).action(async (files: string[], flags: Flags, self: Command) => actions.show({ ...typed<FlagsOf<'show'>>(withOptionsBefore(self, flags)), files }));
+  withFiles(
+    'decode',
+    "decrypt activity-stream records kept outside Kinesis: Firehose's raw delivery to S3 (gzip'd or not), dead letters",
+    'archives to read, in order (default: standard input; - is standard input too)',
+  ).action(async (files: string[], flags: Flags, self: Command) => actions.decode({ ...typed<FlagsOf<'decode'>>(withOptionsBefore(self, flags)), files }));
   return program;
 }
 

@@ -35,7 +35,13 @@ export async function run(argv: string[], io: IO, deps: RunDeps = {}): Promise<n
     lockOwner: deps.lockOwner ?? UNKNOWN_OWNER,
     nodePath: deps.nodePath ?? 'node',
     log: (options = {}) =>
-      new Diagnostics(options.stderr ?? io.stderr, chalkFor(io, 'stderr', options.color), io.stderrIsTTY || options.verbose === true, options.debug, options.quiet),
+      new Diagnostics(
+        options.stderr ?? io.stderr,
+        chalkFor(io, 'stderr', options.color),
+        io.stderrIsTTY || options.verbose === true,
+        options.debug,
+        options.quiet,
+      ),
     async withClients(aws, use, labCredentials) {
       const warnings = context.log();
       const { clientsFor } = await import('../aws/clients.js');
@@ -59,11 +65,15 @@ export async function run(argv: string[], io: IO, deps: RunDeps = {}): Promise<n
       // Where progress is said (a terminal, or --verbose): cron mails whatever a job writes on stderr.
       const progress = context.log({ verbose: flags.verbose === true, quiet: flags.quiet === true });
       // Said before a command runs, never with --help or --version.
-      if (deps.nodePastEndOfLife !== undefined) progress.info(`note: Node.js ${deps.nodePastEndOfLife} is past its end of life; Node.js 22 or 24 is recommended.`);
+      if (deps.nodePastEndOfLife !== undefined)
+        progress.info(`note: Node.js ${deps.nodePastEndOfLife} is past its end of life; Node.js 22 or 24 is recommended.`);
       try {
         // A retry is said too: "waiting on a throttled shard", not silence.
         const { reportingRetries } = await import('../aws/retry.js');
-        exitCode = await reportingRetries((message) => progress.info(message), async () => (await action())(flags, context));
+        exitCode = await reportingRetries(
+          (message) => progress.info(message),
+          async () => (await action())(flags, context),
+        );
       } catch (error) {
         exitCode = context.interrupted() ?? report(context.log({ debug: flags.debug === true }), error);
       }
@@ -108,7 +118,12 @@ function sdkWarning(message: string, aws: AwsOptions, env: Env): string {
   if (/Multiple credential sources detected/.test(message)) {
     return `using the profile ${aws.profile ?? env.AWS_PROFILE ?? ''}: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment are ignored`;
   }
-  return `the AWS SDK says: ${message.split('\n').find((line) => line.trim() !== '')?.trim() ?? message}`;
+  return `the AWS SDK says: ${
+    message
+      .split('\n')
+      .find((line) => line.trim() !== '')
+      ?.trim() ?? message
+  }`;
 }
 
 /** With --profile, "no credentials" most often means no such profile: say which, and what there is. */
@@ -119,5 +134,9 @@ async function missingProfile(error: unknown, aws: AwsOptions, env: Env): Promis
   const profiles = Object.keys(await parseKnownFiles({}).catch(() => ({})));
   if (profiles.includes(aws.profile)) return undefined;
   const files = `${env.AWS_CONFIG_FILE ?? '~/.aws/config'} or ${env.AWS_SHARED_CREDENTIALS_FILE ?? '~/.aws/credentials'}`;
-  return new UserError(`no profile "${aws.profile}" in ${files}`, undefined, profiles.length ? `The profiles there: ${profiles.join(', ')}.` : 'Those files hold no profile.');
+  return new UserError(
+    `no profile "${aws.profile}" in ${files}`,
+    undefined,
+    profiles.length ? `The profiles there: ${profiles.join(', ')}.` : 'Those files hold no profile.',
+  );
 }

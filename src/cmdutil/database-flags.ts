@@ -6,7 +6,10 @@ import type { FlagsOf, FlagValues } from './flags.js';
 export function streamSourceOf(flags: FlagsOf<'read'>): DatabaseSource<'cluster' | 'instance' | 'stream'> {
   const named = [flags.cluster && '--cluster', flags.instance && '--instance', flags.streamName && '--stream-name'].filter(Boolean);
   if (named.length === 0) {
-    throw new UsageError('name the activity stream to read', 'Use --cluster NAME (Aurora), --instance NAME (RDS for Oracle / SQL Server) or --stream-name aws-rds-das-….');
+    throw new UsageError(
+      'name the activity stream to read',
+      'Use --cluster NAME (Aurora), --instance NAME (RDS for Oracle / SQL Server) or --stream-name aws-rds-das-….',
+    );
   }
   if (named.length > 1) throw new UsageError(`${named.join(' and ')} name different streams: give one`);
   if (flags.resourceId && !flags.streamName) {
@@ -31,7 +34,10 @@ export function archiveSourceOf(flags: FlagsOf<'decode'>): DatabaseSource<'clust
   if (flags.instance) return { kind: 'instance', identifier: flags.instance };
   const resourceId = flags.resourceId ?? '';
   if (!/^(cluster|db)-[A-Za-z0-9]+$/.test(resourceId)) {
-    throw new UsageError(`--resource-id "${resourceId}" is not a resource id`, 'It looks like cluster-ABCDEFGHIJKLMNOPQRSTUVWXYZ (Aurora) or db-ABCDEFGHIJKLMNOPQRSTUVWXYZ (an RDS instance): the DbClusterResourceId or DbiResourceId.');
+    throw new UsageError(
+      `--resource-id "${resourceId}" is not a resource id`,
+      'It looks like cluster-ABCDEFGHIJKLMNOPQRSTUVWXYZ (Aurora) or db-ABCDEFGHIJKLMNOPQRSTUVWXYZ (an RDS instance): the DbClusterResourceId or DbiResourceId.',
+    );
   }
   return { kind: 'resource', resourceId };
 }

@@ -23,18 +23,30 @@ export const FLAGS = {
   profile: { flags: '--profile <name>', help: 'AWS named profile (default: the default credential chain)' },
   endpointUrl: { flags: '--endpoint-url <url>', help: 'send RDS, Kinesis and KMS calls to this endpoint (a local lab)' },
   follow: { flags: '--no-follow', help: 'exit once every shard has reached the end it had when the run started' },
-  from: { flags: '--from <position>', help: 'where a first run starts: trim-horizon (default), latest, a time (UTC unless zoned), or a duration ago: 90s, 15m, 2h' },
+  from: {
+    flags: '--from <position>',
+    help: 'where a first run starts: trim-horizon (default), latest, a time (UTC unless zoned), or a duration ago: 90s, 15m, 2h',
+  },
   tail: { flags: '--tail <n>', help: 'start with the last n events the stream still holds (each shard in order), then follow' },
   savedFrom: { flags: '--from <time>', help: 'only events logged at or after this time (UTC unless zoned) or duration ago: 90s, 15m, 2h' },
   until: { flags: '--until <time>', help: 'stop at events that arrived after this time or duration ago' },
   maxEvents: { flags: '--max-events <n>', help: 'stop after writing n events' },
   checkpoint: { flags: '--checkpoint <file>', help: 'resume after the last event written by the previous run, and save the position as events are written' },
   onError: { flags: '--on-error <policy>', help: 'a record that cannot be read: fail (stop, exit 3) or skip (report it and go on)', default: 'fail' },
-  deadLetter: { flags: '--dead-letter <file>', help: 'with --on-error skip: append each unreadable record, with its position and the reason, to this NDJSON file' },
+  deadLetter: {
+    flags: '--dead-letter <file>',
+    help: 'with --on-error skip: append each unreadable record, with its position and the reason, to this NDJSON file',
+  },
   batchSize: { flags: '--batch-size <n>', help: 'records asked for per GetRecords call, 1 to 10000', default: '1000' },
-  maxRecordBytes: { flags: '--max-record-bytes <size>', help: 'a record larger than this once decompressed is unreadable, not inflated: 64m by default (k, m, g)' },
+  maxRecordBytes: {
+    flags: '--max-record-bytes <size>',
+    help: 'a record larger than this once decompressed is unreadable, not inflated: 64m by default (k, m, g)',
+  },
   threads: { flags: '--threads <n>', help: 'decrypt on up to n worker threads (default: one per core, up to 8; 0: on the main thread)' },
-  output: { flags: '-o, --output <format>', help: 'pretty, ndjson, json (each record whole, indented), or ocsf (OCSF 1.1.0 Datastore Activity, one a line); default: pretty on a terminal, ndjson otherwise' },
+  output: {
+    flags: '-o, --output <format>',
+    help: 'pretty, ndjson, json (each record whole, indented), or ocsf (OCSF 1.1.0 Datastore Activity, one a line); default: pretty on a terminal, ndjson otherwise',
+  },
   user: { flags: '--user <name>', help: 'only events of this database user (repeatable; a glob, any case)', repeatable: true },
   excludeUser: { flags: '--exclude-user <name>', help: 'no events of this database user (repeatable)', repeatable: true },
   database: { flags: '--database <name>', help: 'only events in this database (repeatable)', repeatable: true },
@@ -47,18 +59,35 @@ export const FLAGS = {
   excludeObject: { flags: '--exclude-object <name>', help: 'no events on this object (repeatable)', repeatable: true },
   grep: { flags: '--grep <regex>', help: 'only events whose SQL matches this regular expression (repeatable; any case)', repeatable: true },
   excludeGrep: { flags: '--exclude-grep <regex>', help: 'no events whose SQL matches this regular expression (repeatable)', repeatable: true },
-  redact: { flags: '--redact', help: "replace bind values, the SQL's literals, comment bodies and passwords, and the values error messages quote back, with ?, in every form" },
+  redact: {
+    flags: '--redact',
+    help: "replace bind values, the SQL's literals, comment bodies and passwords, and the values error messages quote back, with ?, in every form",
+  },
   errorsOnly: { flags: '--errors-only', help: 'only failed statements and refused logins' },
   excludeErrors: { flags: '--exclude-errors', help: 'no failed statements nor refused logins' },
   skipServiceUsers: { flags: '--skip-service-users', help: "hide the engines' own users: rdsadmin, rdsproxyadmin; Oracle RDSADMIN, RDSSEC; SQL Server rdsa" },
   includeHeartbeats: { flags: '--include-heartbeats', help: 'also print heartbeat events' },
   fields: { flags: '--fields <a,b,c>', help: 'only these fields (ndjson, in this order) or the columns that show them (pretty): dbUserName,commandText,…' },
-  summary: { flags: '--summary', help: 'at the end (or on Ctrl-C), a table on stderr: events by class, user, database, command; top and failed statements; a bar a minute' },
-  securityLakeDir: { flags: '--security-lake-dir <dir>', help: "write OCSF events as Amazon Security Lake's Parquet files under dir/ext/<source>/region=…/accountId=…/eventDay=…/ (implies -o ocsf)" },
-  securityLakeSource: { flags: '--security-lake-source <name>', help: "with --security-lake-dir: the custom source's name in Security Lake", default: 'das-read' },
-  securityLakeEvery: { flags: '--security-lake-every <duration>', help: 'with --security-lake-dir: how long events gather before their files are written', default: '5m' },
-  utc: { flags: '--utc', help: 'pretty: times in UTC (default: this machine\'s zone)' },
-  wide: { flags: '--wide', help: 'pretty: each statement in full, not cut to the terminal\'s width' },
+  summary: {
+    flags: '--summary',
+    help: 'at the end (or on Ctrl-C), a table on stderr: events by class, user, database, command; top and failed statements; a bar a minute',
+  },
+  securityLakeDir: {
+    flags: '--security-lake-dir <dir>',
+    help: "write OCSF events as Amazon Security Lake's Parquet files under dir/ext/<source>/region=…/accountId=…/eventDay=…/ (implies -o ocsf)",
+  },
+  securityLakeSource: {
+    flags: '--security-lake-source <name>',
+    help: "with --security-lake-dir: the custom source's name in Security Lake",
+    default: 'das-read',
+  },
+  securityLakeEvery: {
+    flags: '--security-lake-every <duration>',
+    help: 'with --security-lake-dir: how long events gather before their files are written',
+    default: '5m',
+  },
+  utc: { flags: '--utc', help: "pretty: times in UTC (default: this machine's zone)" },
+  wide: { flags: '--wide', help: "pretty: each statement in full, not cut to the terminal's width" },
   color: { flags: '--color <when>', help: 'colour the pretty output: auto, always, never', default: 'auto' },
   verbose: { flags: '-v, --verbose', help: 'report progress on stderr even when it is not a terminal' },
   quiet: { flags: '-q, --quiet', help: 'nothing on stderr but errors: no progress, no warnings' },
@@ -82,7 +111,9 @@ export type FlagName = keyof typeof FLAGS;
 type ValueOf<F extends string> = F extends `${string}<${string}>${string}` ? string : boolean;
 
 /** The values commander hands over for these flags: strings for those that take one, booleans otherwise. */
-export type FlagValues<N extends FlagName> = { [K in N as AttributeOf<K>]?: (typeof FLAGS)[K] extends { repeatable: true } ? string[] : ValueOf<(typeof FLAGS)[K]['flags']> };
+export type FlagValues<N extends FlagName> = {
+  [K in N as AttributeOf<K>]?: (typeof FLAGS)[K] extends { repeatable: true } ? string[] : ValueOf<(typeof FLAGS)[K]['flags']>;
+};
 
 // Two flags may share a spelling in different commands (-o, --from): their value has the one name.
 type AttributeOf<K extends FlagName> = K extends 'statusOutput' ? 'output' : K extends 'savedFrom' ? 'from' : K;

@@ -11,8 +11,10 @@ const COLORS: readonly ColorChoice[] = ['auto', 'always', 'never'];
 /** The form, the filters, redaction and the layout: a read's and `show`'s alike. */
 export function showingOf(flags: FlagsOf<'show'>, stdoutIsTTY: boolean) {
   const output = oneOf('--output', flags.output ?? (stdoutIsTTY ? 'pretty' : 'ndjson'), OUTPUTS);
-  if (output === 'ocsf' && flags.fields) throw new UsageError('--fields does not go with -o ocsf', 'An OCSF event keeps the attributes its schema requires; pick fields with jq instead.');
-  if (output === 'ocsf' && flags.includeHeartbeats) throw new UsageError('--include-heartbeats does not go with -o ocsf', 'A heartbeat is no database activity: OCSF has no event for it.');
+  if (output === 'ocsf' && flags.fields)
+    throw new UsageError('--fields does not go with -o ocsf', 'An OCSF event keeps the attributes its schema requires; pick fields with jq instead.');
+  if (output === 'ocsf' && flags.includeHeartbeats)
+    throw new UsageError('--include-heartbeats does not go with -o ocsf', 'A heartbeat is no database activity: OCSF has no event for it.');
   return {
     output,
     includeHeartbeats: flags.includeHeartbeats ?? false,
@@ -27,7 +29,10 @@ export function showingOf(flags: FlagsOf<'show'>, stdoutIsTTY: boolean) {
 
 function fieldsOf(list: string | undefined): { fields?: string[] } {
   if (list === undefined) return {};
-  const fields = list.split(',').map((field) => field.trim()).filter(Boolean);
+  const fields = list
+    .split(',')
+    .map((field) => field.trim())
+    .filter(Boolean);
   if (fields.length === 0) throw new UsageError('--fields names no field', 'For example: --fields logTime,dbUserName,commandText');
   return { fields };
 }

@@ -9,5 +9,7 @@ import type { IO } from '../terminal/io.js';
  */
 export function savedInputs(files: readonly string[], io: Pick<IO, 'stdin' | 'stdinIsTTY'>, what: string, example: string): SavedInput[] {
   if (files.length === 0 && io.stdinIsTTY) throw new UsageError(`name the ${what}, or pipe one in: standard input is a terminal`, `For example: ${example}`);
-  return (files.length ? files : ['-']).map((name) => (name === '-' ? { name: 'standard input', open: () => io.stdin } : { name, open: () => createReadStream(name) }));
+  return (files.length ? files : ['-']).map((name) =>
+    name === '-' ? { name: 'standard input', open: () => io.stdin } : { name, open: () => createReadStream(name) },
+  );
 }

@@ -39,7 +39,10 @@ export function parseFrom(text: string, now: Date): StartPosition {
 export function parseFromTime(text: string, now: Date): Date {
   const word = text.trim().toLowerCase();
   if (STREAM_PLACES.has(word)) {
-    throw new UsageError(`--from ${word} is a place in a live stream: a saved file has only its events' times`, `Use ${FROM_TIMES}; without --from every event is shown.`);
+    throw new UsageError(
+      `--from ${word} is a place in a live stream: a saved file has only its events' times`,
+      `Use ${FROM_TIMES}; without --from every event is shown.`,
+    );
   }
   const moment = parseMoment(text, now);
   if (!moment) throw new UsageError(`--from "${text}" is not a time`, `Use ${FROM_TIMES}.`);

@@ -104,7 +104,7 @@ export class DataKeyCache {
       return new UserError(
         `access denied by KMS when decrypting a data key: ${messageOf(error)}`,
         undefined,
-        'The reader needs kms:Decrypt on the stream\'s KMS key, allowed by both its IAM policy and the key policy ' +
+        "The reader needs kms:Decrypt on the stream's KMS key, allowed by both its IAM policy and the key policy " +
           `(narrowable with the condition kms:EncryptionContext:${Object.keys(this.context)[0] ?? 'aws:rds:dbc-id'}).`,
       );
     }

@@ -30,11 +30,7 @@ export interface DecodeStageOptions {
  * the heap small; held for a whole 1,000-record batch, they outlive the young generation
  * and the garbage collector costs more than the decoding (docs/performance.md).
  */
-export async function* decodeBatches(
-  batches: AsyncIterable<ShardBatch>,
-  decoder: Decoder,
-  options: DecodeStageOptions = {},
-): AsyncGenerator<DecodedBatch> {
+export async function* decodeBatches(batches: AsyncIterable<ShardBatch>, decoder: Decoder, options: DecodeStageOptions = {}): AsyncGenerator<DecodedBatch> {
   const chunkSize = options.chunk ?? 250;
   const window = options.window ?? 2;
   const source = batches[Symbol.asyncIterator]();

@@ -37,7 +37,13 @@ export class DecodedActivityRecord implements DecodedRecord {
   static of(place: RecordPlace & { clusterId: string | null; instanceId: string | null }, events: DasEvent[]): DecodedActivityRecord {
     const places = (test: (event: DasEvent) => boolean) => events.flatMap((event, index) => (test(event) ? [index] : []));
     const text = eventText(events.map((event) => JSON.stringify(event)));
-    return new DecodedActivityRecord(place, { clusterId: place.clusterId, instanceId: place.instanceId, ...text, heartbeats: places((event) => event.type === 'heartbeat'), ownIds: places(carriesIdField) });
+    return new DecodedActivityRecord(place, {
+      clusterId: place.clusterId,
+      instanceId: place.instanceId,
+      ...text,
+      heartbeats: places((event) => event.type === 'heartbeat'),
+      ownIds: places(carriesIdField),
+    });
   }
 
   get eventCount(): number {

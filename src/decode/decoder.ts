@@ -39,7 +39,10 @@ export function createDecoder(options: DecoderOptions): Decoder {
   const keys = new DataKeyCache(options.kms, encryptionContextFor(options.resourceId), options.dataKeyCacheSize, options.countDataKeys);
   const { maxRecordBytes } = options;
   const opener =
-    options.opener ?? (options.threads ? workerOpener(options.threads, maxRecordBytes === undefined ? {} : { maxRecordBytes }) : inThreadOpener(options.dataKeyCacheSize, maxRecordBytes));
+    options.opener ??
+    (options.threads
+      ? workerOpener(options.threads, maxRecordBytes === undefined ? {} : { maxRecordBytes })
+      : inThreadOpener(options.dataKeyCacheSize, maxRecordBytes));
 
   async function keyFor(position: RecordPosition, wrapper: DasWrapper, signal?: AbortSignal): Promise<DataKey> {
     try {

@@ -9,9 +9,7 @@ export type EncryptionContext = Record<string, string>;
 export function encryptionContextFor(resourceId: string): EncryptionContext {
   if (resourceId.startsWith('cluster-')) return { 'aws:rds:dbc-id': resourceId };
   if (resourceId.startsWith('db-')) return { 'aws:rds:db-id': resourceId };
-  throw new UserError(
-    `"${resourceId}" is not an RDS resource id: it should start with "cluster-" (Aurora) or "db-" (RDS instance)`,
-  );
+  throw new UserError(`"${resourceId}" is not an RDS resource id: it should start with "cluster-" (Aurora) or "db-" (RDS instance)`);
 }
 
 export function describeContext(context: EncryptionContext): string {

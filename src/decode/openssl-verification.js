@@ -6,11 +6,7 @@
 // checks the key at length: 0.6 ms), and verification then takes the key object as it is.
 // Plain JavaScript, as every module a decryption thread loads: it runs as it is from src/ and dist/.
 import { KeyObject, webcrypto } from 'node:crypto';
-import {
-  NodeDecryptionMaterial,
-  NodeDefaultCryptographicMaterialsManager,
-  needs,
-} from '@aws-crypto/material-management-node';
+import { NodeDecryptionMaterial, NodeDefaultCryptographicMaterialsManager, needs } from '@aws-crypto/material-management-node';
 import { VerificationKey } from '@aws-crypto/material-management';
 import { ENCODED_SIGNER_KEY } from '@aws-crypto/serialize';
 

@@ -137,7 +137,10 @@ export class ThreadPool implements PayloadOpener {
       const thread = this.threadWithRoom();
       if (!thread) break;
       const jobs = this.queue.splice(0, JOBS_PER_MESSAGE).map((waiting) => send(thread, waiting));
-      thread.worker.postMessage(jobs, jobs.map((job) => job.message.buffer));
+      thread.worker.postMessage(
+        jobs,
+        jobs.map((job) => job.message.buffer),
+      );
     }
     this.growth.track(this.running);
     // A thread with work keeps the process alive until it answers; an idle one does not.
@@ -148,7 +151,10 @@ export class ThreadPool implements PayloadOpener {
   };
 
   private threadWithRoom(): Thread | undefined {
-    const idlest = this.running.reduce<Thread | undefined>((least, thread) => (!least || thread.inFlight.size < least.inFlight.size ? thread : least), undefined);
+    const idlest = this.running.reduce<Thread | undefined>(
+      (least, thread) => (!least || thread.inFlight.size < least.inFlight.size ? thread : least),
+      undefined,
+    );
     if (idlest && idlest.inFlight.size < JOBS_PER_THREAD) return idlest;
     if (this.running.length >= this.spec.maxThreads) return undefined;
     if (this.running.length === 0) return this.start();

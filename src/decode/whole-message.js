@@ -80,7 +80,12 @@ export async function decryptWholeMessage({ commitmentPolicy, maxEncryptedDataKe
       const tagBytes = frame.tagLength / 8;
       const contentEnd = frame.readPos + frame.contentLength;
       if (contentEnd + tagBytes > message.byteLength) throw new Error('Incomplete message');
-      const aad = messageAAD(messageId, messageAADContentString({ contentType: messageHeader.contentType, isFinalFrame: frame.isFinalFrame }), frame.sequenceNumber, frame.contentLength);
+      const aad = messageAAD(
+        messageId,
+        messageAADContentString({ contentType: messageHeader.contentType, isFinalFrame: frame.isFinalFrame }),
+        frame.sequenceNumber,
+        frame.contentLength,
+      );
       const decipher = getDecipher(frame.iv);
       decipher.setAAD(asBuffer(aad));
       decipher.setAuthTag(asBuffer(message.subarray(contentEnd, contentEnd + tagBytes)));

@@ -34,7 +34,15 @@ const two = (n: number) => String(n).padStart(2, '0');
 /** `2026-11-25 14:03:06.481` in this machine's zone, or `2026-11-25 13:03:06.481Z` in UTC. */
 export function formatMoment(moment: Date, utc: boolean): string {
   const parts = utc
-    ? [moment.getUTCFullYear(), moment.getUTCMonth() + 1, moment.getUTCDate(), moment.getUTCHours(), moment.getUTCMinutes(), moment.getUTCSeconds(), moment.getUTCMilliseconds()]
+    ? [
+        moment.getUTCFullYear(),
+        moment.getUTCMonth() + 1,
+        moment.getUTCDate(),
+        moment.getUTCHours(),
+        moment.getUTCMinutes(),
+        moment.getUTCSeconds(),
+        moment.getUTCMilliseconds(),
+      ]
     : [moment.getFullYear(), moment.getMonth() + 1, moment.getDate(), moment.getHours(), moment.getMinutes(), moment.getSeconds(), moment.getMilliseconds()];
   const [year, month, day, hour, minute, second, millis] = parts as [number, number, number, number, number, number, number];
   return `${year}-${two(month)}-${two(day)} ${two(hour)}:${two(minute)}:${two(second)}.${String(millis).padStart(3, '0')}${utc ? 'Z' : ''}`;

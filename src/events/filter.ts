@@ -82,7 +82,11 @@ export function compileFilter(spec: EventFilterSpec): EventFilter | undefined {
     ...fieldTest('class', globs(spec.classes), globs(spec.excludeClasses)),
     ...fieldTest('command', globs(spec.commands), globs(spec.excludeCommands)),
     ...fieldTest('objectName', globs(spec.objects), globs(spec.excludeObjects)),
-    ...fieldTest('commandText', (spec.grep ?? []).map((pattern) => regex('--grep', pattern)), (spec.excludeGrep ?? []).map((pattern) => regex('--exclude-grep', pattern))),
+    ...fieldTest(
+      'commandText',
+      (spec.grep ?? []).map((pattern) => regex('--grep', pattern)),
+      (spec.excludeGrep ?? []).map((pattern) => regex('--exclude-grep', pattern)),
+    ),
   ];
   if (spec.errorsOnly) tests.push(isFailure);
   if (spec.excludeErrors) tests.push((event) => !isFailure(event));

@@ -65,8 +65,23 @@ export function activityOf(event: DasEvent): ActivityName {
 /** The DAS fields the mapping gives a home: the rest go under `unmapped`. */
 const MAPPED = new Set([
   // startTime and endTime stay under unmapped too: OCSF's times are milliseconds, theirs microseconds.
-  'type', 'logTime', 'dbUserName', 'sessionId', 'pid', 'remoteHost', 'remotePort', 'serverHost',
-  'databaseName', 'objectName', 'objectType', 'commandText', 'exitCode', 'errorMessage', 'serverType', 'serverVersion', 'command',
+  'type',
+  'logTime',
+  'dbUserName',
+  'sessionId',
+  'pid',
+  'remoteHost',
+  'remotePort',
+  'serverHost',
+  'databaseName',
+  'objectName',
+  'objectType',
+  'commandText',
+  'exitCode',
+  'errorMessage',
+  'serverType',
+  'serverVersion',
+  'command',
 ]);
 
 /** string_t's bound in OCSF's dictionary: a longer statement is cut there, and kept whole under `unmapped`. */
@@ -104,7 +119,7 @@ export function toOcsf(event: DasEvent, context: OcsfContext): OcsfEvent {
   };
   const database = {
     ...(text(event.databaseName) !== undefined ? { name: text(event.databaseName) } : {}),
-    type: engine?.type ?? (text(event.serverType) ?? 'Unknown'),
+    type: engine?.type ?? text(event.serverType) ?? 'Unknown',
     type_id: 1,
     uid: context.instanceId || context.clusterId || 'unknown',
   };
@@ -138,12 +153,20 @@ export function toOcsf(event: DasEvent, context: OcsfContext): OcsfEvent {
     database,
     ...(isTable && text(event.objectName) !== undefined ? { table: { name: text(event.objectName) } } : {}),
     ...(statement !== undefined ? { query_info: { query_string: statement.slice(0, MAX_STRING) } } : {}),
-    cloud: { provider: 'AWS', ...(context.region ? { region: context.region } : {}), ...(context.accountId ? { account: { uid: context.accountId, type_id: 10, type: 'AWS Account' } } : {}) },
+    cloud: {
+      provider: 'AWS',
+      ...(context.region ? { region: context.region } : {}),
+      ...(context.accountId ? { account: { uid: context.accountId, type_id: 10, type: 'AWS Account' } } : {}),
+    },
     metadata: {
       version: OCSF_VERSION,
       uid: context.eventId,
       ...(typeof event.logTime === 'string' ? { original_time: event.logTime } : {}),
-      product: { name: engine?.product ?? 'Amazon RDS', vendor_name: 'AWS', feature: { name: `Database Activity Streams, read by das-read${context.readerVersion ? ` ${context.readerVersion}` : ''}` } },
+      product: {
+        name: engine?.product ?? 'Amazon RDS',
+        vendor_name: 'AWS',
+        feature: { name: `Database Activity Streams, read by das-read${context.readerVersion ? ` ${context.readerVersion}` : ''}` },
+      },
       log_name: 'Database Activity Stream',
       log_provider: 'das-read',
       ...(text(event.serverVersion) !== undefined ? { log_version: text(event.serverVersion) } : {}),

@@ -19,7 +19,11 @@ export function pick(event: Record<string, unknown>, fields: readonly string[]):
 export type OcsfPlace = Pick<OcsfContext, 'region' | 'accountId' | 'readerVersion'>;
 
 /** The formatter `-o` names; only pretty, json, ocsf, --fields and --redact parse the events back into objects. Without a chalk, pretty is colourless. */
-export function eventFormatter(output: OutputFormat, chalk: ChalkInstance = colourless(), options: { redact?: boolean; ocsf?: OcsfPlace } & PrettyLayout = {}): EventFormatter {
+export function eventFormatter(
+  output: OutputFormat,
+  chalk: ChalkInstance = colourless(),
+  options: { redact?: boolean; ocsf?: OcsfPlace } & PrettyLayout = {},
+): EventFormatter {
   const eventOf = (record: DecodedRecord, index: number) => record.events[index] as DasEvent;
   const shown = options.redact ? (record: DecodedRecord, index: number) => redactEvent(eventOf(record, index)) : eventOf;
   const { fields } = options;
@@ -29,14 +33,22 @@ export function eventFormatter(output: OutputFormat, chalk: ChalkInstance = colo
     return {
       write(out, record, kept) {
         if (kept.length === 0) return;
-        const whole = { type: 'DatabaseActivityMonitoringRecord', clusterId: record.clusterId, instanceId: record.instanceId, databaseActivityEventList: kept.map((index) => event(record, index)) };
+        const whole = {
+          type: 'DatabaseActivityMonitoringRecord',
+          clusterId: record.clusterId,
+          instanceId: record.instanceId,
+          databaseActivityEventList: kept.map((index) => event(record, index)),
+        };
         out.append(`${JSON.stringify(whole, null, 2)}\n`);
       },
     };
   }
   if (output === 'ocsf') {
     const place = options.ocsf ?? {};
-    return eachEvent((record, index) => `${JSON.stringify(toOcsf(shown(record, index), { clusterId: record.clusterId, instanceId: record.instanceId, eventId: eventId(record, index), ...place }))}\n`);
+    return eachEvent(
+      (record, index) =>
+        `${JSON.stringify(toOcsf(shown(record, index), { clusterId: record.clusterId, instanceId: record.instanceId, eventId: eventId(record, index), ...place }))}\n`,
+    );
   }
   if (output === 'ndjson') {
     // The fields picked from the line's object as it would be written whole: the same text, never made and parsed again.

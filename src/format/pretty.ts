@@ -50,7 +50,8 @@ export function formatPretty(event: DasEvent, record: DecodedRecord, chalk: Chal
   // What failed, and why, before the statement: on a narrow terminal the reason is what must show.
   if (failed) pieces.push({ text: 'FAILED', style: chalk.red.bold.inverse }, { text: failure(event), style: chalk.red, main: true });
   const statement = text(event.commandText).trim() || objectOf(event);
-  if (statement) pieces.push({ text: statement, style: failed ? chalk.red : (plain) => plain, main: !failed, from: ['commandText', 'objectName', 'objectType'] });
+  if (statement)
+    pieces.push({ text: statement, style: failed ? chalk.red : (plain) => plain, main: !failed, from: ['commandText', 'objectName', 'objectType'] });
   if (Array.isArray(event.paramList) && event.paramList.length > 0) {
     // JSON escapes C0 controls, not C1 ones nor bidi overrides: visible does the rest.
     pieces.push({ text: `params: ${event.paramList.map((param) => JSON.stringify(param)).join(', ')}`, style: dim, spare: true, from: ['paramList'] });

@@ -15,7 +15,6 @@ export interface ShardBatch {
   shardEnded: boolean;
 }
 
-
 export interface ShardReadOptions {
   kinesis: KinesisClient;
   streamName: string;
@@ -42,11 +41,15 @@ export async function* readShard(options: ShardReadOptions): AsyncGenerator<Shar
   const { kinesis, streamName, shardId, signal } = options;
   const now = options.now ?? Date.now;
   let lastSequenceNumber: string | undefined;
-  const position = (): StartPosition =>
-    lastSequenceNumber ? { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: lastSequenceNumber } : options.start;
+  const position = (): StartPosition => (lastSequenceNumber ? { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: lastSequenceNumber } : options.start);
   const newIterator = async () => {
     const answer = await callAws('kinesis:GetShardIterator', streamName, () =>
-      withRetry(() => kinesis.send(new GetShardIteratorCommand(iteratorRequest(streamName, shardId, position())), { abortSignal: signal }), signal, options.retry, `kinesis:GetShardIterator on ${shardId}`),
+      withRetry(
+        () => kinesis.send(new GetShardIteratorCommand(iteratorRequest(streamName, shardId, position())), { abortSignal: signal }),
+        signal,
+        options.retry,
+        `kinesis:GetShardIterator on ${shardId}`,
+      ),
     );
     return answer.ShardIterator;
   };
@@ -60,7 +63,12 @@ export async function* readShard(options: ShardReadOptions): AsyncGenerator<Shar
     let answer: GetRecordsCommandOutput;
     try {
       const current = iterator;
-      answer = await withRetry(() => kinesis.send(new GetRecordsCommand({ ShardIterator: current, Limit: options.limit }), { abortSignal: signal }), signal, options.retry, `kinesis:GetRecords on ${shardId}`);
+      answer = await withRetry(
+        () => kinesis.send(new GetRecordsCommand({ ShardIterator: current, Limit: options.limit }), { abortSignal: signal }),
+        signal,
+        options.retry,
+        `kinesis:GetRecords on ${shardId}`,
+      );
     } catch (error) {
       // Iterators live 5 minutes; a slow consumer outlives them. Resume after the last record seen.
       if (awsErrorName(error) === 'ExpiredIteratorException') {

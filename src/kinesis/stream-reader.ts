@@ -68,13 +68,10 @@ export async function* readStream(options: StreamReadOptions): AsyncGenerator<Sh
       if (started.has(shard.shardId) || !parentsFinished(shard, known, finished)) continue;
       started.add(shard.shardId);
       running++;
-      void pump(shard).then(
-        () => {
-          running--;
-          closeIfDone();
-        },
-        fail,
-      );
+      void pump(shard).then(() => {
+        running--;
+        closeIfDone();
+      }, fail);
     }
   };
   const startOf = (shard: ShardInfo): StartPosition => {
@@ -110,9 +107,7 @@ export async function* readStream(options: StreamReadOptions): AsyncGenerator<Sh
 
   // Stopping ends the stream even while every shard waits at its tip; what is queued still reaches the consumer.
   signal.addEventListener('abort', () => channel.close(), { once: true });
-  const timer = options.follow
-    ? setInterval(() => void relist().catch(fail), options.relistIntervalMs ?? 60_000)
-    : undefined;
+  const timer = options.follow ? setInterval(() => void relist().catch(fail), options.relistIntervalMs ?? 60_000) : undefined;
   try {
     relist().catch(fail);
     yield* channel;

@@ -18,9 +18,15 @@ interface StreamFacts {
 /** Read once a run, with retries; a reader without the permission still reads. */
 export async function streamFacts(kinesis: KinesisClient, streamName: string, signal?: AbortSignal): Promise<StreamFacts> {
   try {
-    const answer = await withRetry(() => kinesis.send(new DescribeStreamSummaryCommand({ StreamName: streamName }), { abortSignal: signal }), signal, undefined, `kinesis:DescribeStreamSummary of ${streamName}`);
+    const answer = await withRetry(
+      () => kinesis.send(new DescribeStreamSummaryCommand({ StreamName: streamName }), { abortSignal: signal }),
+      signal,
+      undefined,
+      `kinesis:DescribeStreamSummary of ${streamName}`,
+    );
     const summary = answer.StreamDescriptionSummary;
-    const identity = summary?.StreamARN && summary.StreamCreationTimestamp ? { arn: summary.StreamARN, createdAt: summary.StreamCreationTimestamp.toISOString() } : undefined;
+    const identity =
+      summary?.StreamARN && summary.StreamCreationTimestamp ? { arn: summary.StreamARN, createdAt: summary.StreamCreationTimestamp.toISOString() } : undefined;
     return { retentionHours: summary?.RetentionPeriodHours ?? DEFAULT_RETENTION_HOURS, ...(identity ? { identity } : {}) };
   } catch (error) {
     if (signal?.aborted) throw error;
@@ -38,6 +44,11 @@ export async function oldestSequenceNumber(kinesis: KinesisClient, streamName: s
     `kinesis:GetShardIterator on ${shardId}`,
   );
   if (!ShardIterator) return undefined;
-  const answer = await withRetry(() => kinesis.send(new GetRecordsCommand({ ShardIterator, Limit: 1 }), { abortSignal: signal }), signal, undefined, `kinesis:GetRecords on ${shardId}`);
+  const answer = await withRetry(
+    () => kinesis.send(new GetRecordsCommand({ ShardIterator, Limit: 1 }), { abortSignal: signal }),
+    signal,
+    undefined,
+    `kinesis:GetRecords on ${shardId}`,
+  );
   return answer.Records?.[0]?.SequenceNumber;
 }

@@ -34,7 +34,7 @@ export function stdoutDelivery(stdout: LineSink): Delivery {
   return {
     async deliver(lines) {
       const written = lines.map(() => false);
-      for (let start = 0; start < lines.length; ) {
+      for (let start = 0; start < lines.length;) {
         let end = start;
         let chars = 0;
         while (end < lines.length && (end === start || chars + (lines[end] as string).length <= WRITE_CHARS)) chars += (lines[end++] as string).length;

@@ -26,7 +26,10 @@ export function firehoseDelivery(client: FirehoseClient, deliveryStream: string,
       const data = lines.map((line) => Buffer.from(line, 'utf8'));
       let pending = data.flatMap((bytes, index) => {
         if (bytes.length <= FIREHOSE_LIMITS.recordBytes) return [index];
-        log('ERROR', `an event of ${bytes.length} bytes is larger than a Firehose record (${FIREHOSE_LIMITS.recordBytes} bytes): its record is reported as failed`);
+        log(
+          'ERROR',
+          `an event of ${bytes.length} bytes is larger than a Firehose record (${FIREHOSE_LIMITS.recordBytes} bytes): its record is reported as failed`,
+        );
         return [];
       });
       let lastError = '';
@@ -35,7 +38,9 @@ export function firehoseDelivery(client: FirehoseClient, deliveryStream: string,
         const refused: number[] = [];
         for (const call of calls(pending, data)) {
           try {
-            const answer = await client.send(new PutRecordBatchCommand({ DeliveryStreamName: deliveryStream, Records: call.map((index) => ({ Data: data[index] })) }));
+            const answer = await client.send(
+              new PutRecordBatchCommand({ DeliveryStreamName: deliveryStream, Records: call.map((index) => ({ Data: data[index] })) }),
+            );
             const responses = answer.RequestResponses ?? [];
             call.forEach((index, place) => {
               const response = responses[place];
@@ -52,7 +57,11 @@ export function firehoseDelivery(client: FirehoseClient, deliveryStream: string,
         }
         pending = refused;
       }
-      if (pending.length > 0) log('ERROR', `Firehose ${deliveryStream} did not take ${pending.length} of ${lines.length} events after ${attempts} attempts (last: ${lastError}): their records are reported as failed`);
+      if (pending.length > 0)
+        log(
+          'ERROR',
+          `Firehose ${deliveryStream} did not take ${pending.length} of ${lines.length} events after ${attempts} attempts (last: ${lastError}): their records are reported as failed`,
+        );
       return delivered;
     },
   };

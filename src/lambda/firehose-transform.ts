@@ -37,13 +37,20 @@ export async function handleFirehoseTransform(event: FirehoseTransformEvent, dep
   const overflow: string[] = [];
   let place = 0;
   try {
-    const outcomes = inOrder(records, (record) => deps.linesOf(rawRecordOf(record), event.sourceKinesisStreamArn), { ...WINDOW, cost: (record) => inflatedAtMost(record.data) });
+    const outcomes = inOrder(records, (record) => deps.linesOf(rawRecordOf(record), event.sourceKinesisStreamArn), {
+      ...WINDOW,
+      cost: (record) => inflatedAtMost(record.data),
+    });
     for await (const outcome of outcomes) {
       const record = records[place] as FirehoseTransformRecord;
       const entry = entries[place] as Entry;
       place++;
       if ('error' in outcome) {
-        deps.log('ERROR', `cannot read Firehose record ${record.recordId} (${place} of ${records.length}): returned as ProcessingFailed, to the delivery stream's error output`, { ...failureFields(outcome.error), ...placeOf(record) });
+        deps.log(
+          'ERROR',
+          `cannot read Firehose record ${record.recordId} (${place} of ${records.length}): returned as ProcessingFailed, to the delivery stream's error output`,
+          { ...failureFields(outcome.error), ...placeOf(record) },
+        );
         continue;
       }
       const lines = outcome.value;
@@ -62,10 +69,18 @@ export async function handleFirehoseTransform(event: FirehoseTransformEvent, dep
       size = grown;
     }
   } catch (error) {
-    deps.log('ERROR', `unexpected error at Firehose record ${place + 1} of ${records.length}: it and those after it are returned as ProcessingFailed, to the error output`, failureFields(error));
+    deps.log(
+      'ERROR',
+      `unexpected error at Firehose record ${place + 1} of ${records.length}: it and those after it are returned as ProcessingFailed, to the error output`,
+      failureFields(error),
+    );
   }
   if (overflow.length > 0) {
-    deps.log('WARN', `${overflow.length} records' events did not fit in Lambda's ${limit}-byte response: returned as ProcessingFailed, to the error output; a smaller processor buffer (BufferSizeInMBs) avoids it`, { recordIds: overflow });
+    deps.log(
+      'WARN',
+      `${overflow.length} records' events did not fit in Lambda's ${limit}-byte response: returned as ProcessingFailed, to the error output; a smaller processor buffer (BufferSizeInMBs) avoids it`,
+      { recordIds: overflow },
+    );
   }
   return { records: entries };
 }

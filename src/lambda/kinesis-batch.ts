@@ -35,7 +35,12 @@ export async function handleKinesisBatch(event: KinesisStreamEvent, deps: Kinesi
     cut = await deliverInOrder(records, deps, progress);
   } catch (error) {
     cut = progress.delivered;
-    if (cut < records.length) deps.log('ERROR', `unexpected error at record ${placeOf(records, cut)}: it and the ${records.length - cut - 1} after it are reported, for Lambda to retry`, failureFields(error));
+    if (cut < records.length)
+      deps.log(
+        'ERROR',
+        `unexpected error at record ${placeOf(records, cut)}: it and the ${records.length - cut - 1} after it are reported, for Lambda to retry`,
+        failureFields(error),
+      );
   }
   return { batchItemFailures: records.slice(cut).map((record) => ({ itemIdentifier: sequenceOf(record) })) };
 }
@@ -76,7 +81,10 @@ async function deliverInOrder(records: readonly KinesisEventRecord[], deps: Kine
     const record = records[place] as KinesisEventRecord;
     if ('error' in outcome) {
       failed = place;
-      deps.log('ERROR', `cannot read record ${placeOf(records, place)}: it and the ${records.length - place - 1} after it are reported, for Lambda to retry`, { ...failureFields(outcome.error), ...fieldsOf(record) });
+      deps.log('ERROR', `cannot read record ${placeOf(records, place)}: it and the ${records.length - place - 1} after it are reported, for Lambda to retry`, {
+        ...failureFields(outcome.error),
+        ...fieldsOf(record),
+      });
       break;
     }
     const kept = outcome.value;
@@ -84,7 +92,11 @@ async function deliverInOrder(records: readonly KinesisEventRecord[], deps: Kine
     if (tooLarge !== -1) {
       failed = place;
       const bytes = Buffer.byteLength(kept[tooLarge] as string, 'utf8');
-      deps.log('ERROR', `record ${placeOf(records, place)} holds an event of ${bytes} bytes, larger than ${limit?.name} (${limit?.bytes} bytes): it and the ${records.length - place - 1} after it are reported, for Lambda to retry (read it with the CLI)`, fieldsOf(record));
+      deps.log(
+        'ERROR',
+        `record ${placeOf(records, place)} holds an event of ${bytes} bytes, larger than ${limit?.name} (${limit?.bytes} bytes): it and the ${records.length - place - 1} after it are reported, for Lambda to retry (read it with the CLI)`,
+        fieldsOf(record),
+      );
       break;
     }
     for (const line of kept) {
@@ -104,7 +116,11 @@ async function deliverInOrder(records: readonly KinesisEventRecord[], deps: Kine
 }
 
 function reportUndelivered(records: readonly KinesisEventRecord[], place: number, deps: KinesisBatchDeps): number {
-  deps.log('ERROR', `the events of record ${placeOf(records, place)} were not all delivered: it and the ${records.length - place - 1} after it are reported, for Lambda to retry`, fieldsOf(records[place] as KinesisEventRecord));
+  deps.log(
+    'ERROR',
+    `the events of record ${placeOf(records, place)} were not all delivered: it and the ${records.length - place - 1} after it are reported, for Lambda to retry`,
+    fieldsOf(records[place] as KinesisEventRecord),
+  );
   return place;
 }
 

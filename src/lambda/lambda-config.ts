@@ -35,7 +35,10 @@ const LISTS = {
 /** One regular expression each: a comma is part of many. */
 const PATTERNS = { GREP: 'grep', EXCLUDE_GREP: 'excludeGrep' } as const satisfies Record<string, keyof EventFilterSpec>;
 
-const SWITCHES = { ERRORS_ONLY: 'errorsOnly', EXCLUDE_ERRORS: 'excludeErrors', SKIP_SERVICE_USERS: 'skipServiceUsers' } as const satisfies Record<string, keyof EventFilterSpec>;
+const SWITCHES = { ERRORS_ONLY: 'errorsOnly', EXCLUDE_ERRORS: 'excludeErrors', SKIP_SERVICE_USERS: 'skipServiceUsers' } as const satisfies Record<
+  string,
+  keyof EventFilterSpec
+>;
 
 /** Every variable the function reads, for its README table and the template. */
 export const LAMBDA_VARIABLES = [
@@ -78,7 +81,8 @@ export function lambdaConfig(env: Environment): LambdaConfig {
   const source = present(env.SECURITY_LAKE_SOURCE) ?? 'das-read';
   if (!bucket && present(env.SECURITY_LAKE_SOURCE)) throw configError('SECURITY_LAKE_SOURCE', 'goes with SECURITY_LAKE_BUCKET');
   if (bucket && present(env.FIREHOSE_DELIVERY_STREAM)) throw configError('SECURITY_LAKE_BUCKET', 'and FIREHOSE_DELIVERY_STREAM are both set: deliver to one');
-  if (bucket && present(env.OUTPUT) && present(env.OUTPUT) !== 'ocsf') throw configError('OUTPUT', `is ${present(env.OUTPUT)}: Security Lake takes OCSF (leave OUTPUT unset, or ocsf)`);
+  if (bucket && present(env.OUTPUT) && present(env.OUTPUT) !== 'ocsf')
+    throw configError('OUTPUT', `is ${present(env.OUTPUT)}: Security Lake takes OCSF (leave OUTPUT unset, or ocsf)`);
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(source)) throw configError('SECURITY_LAKE_SOURCE', `"${source}" is not a custom source name (letters, digits, - and _)`);
   const output = present(env.OUTPUT) ?? (bucket ? 'ocsf' : 'ndjson');
   if (!(OUTPUTS as readonly string[]).includes(output)) throw configError('OUTPUT', `must be one of ${OUTPUTS.join(', ')} (it is "${output}")`);
@@ -88,7 +92,8 @@ export function lambdaConfig(env: Environment): LambdaConfig {
   }
   const fields = listOf(env.FIELDS);
   if (output === 'ocsf' && fields) throw configError('FIELDS', 'does not go with OUTPUT=ocsf: an OCSF event keeps the attributes its schema requires');
-  if (output === 'ocsf' && switchOf(env, 'INCLUDE_HEARTBEATS')) throw configError('INCLUDE_HEARTBEATS', 'does not go with OUTPUT=ocsf: a heartbeat is no database activity');
+  if (output === 'ocsf' && switchOf(env, 'INCLUDE_HEARTBEATS'))
+    throw configError('INCLUDE_HEARTBEATS', 'does not go with OUTPUT=ocsf: a heartbeat is no database activity');
   const firehoseDeliveryStream = present(env.FIREHOSE_DELIVERY_STREAM);
   return {
     output: output as LambdaOutput,
@@ -123,5 +128,8 @@ function switchOf(env: Environment, name: string): boolean {
 }
 
 function configError(name: string, problem: string): UsageError {
-  return new UsageError(`the function's environment: ${name} ${problem}`, 'Fix the variable in the function\'s configuration (deploy/template.yaml sets them from its parameters).');
+  return new UsageError(
+    `the function's environment: ${name} ${problem}`,
+    "Fix the variable in the function's configuration (deploy/template.yaml sets them from its parameters).",
+  );
 }

@@ -1,4 +1,16 @@
-import { compileFilter, eventFormatter, formatted, keeps, placeOfArn, prepareRedaction, targetFromStream, UserError, type Decoder, type EventFormatter, type RawRecord } from '../index.js';
+import {
+  compileFilter,
+  eventFormatter,
+  formatted,
+  keeps,
+  placeOfArn,
+  prepareRedaction,
+  targetFromStream,
+  UserError,
+  type Decoder,
+  type EventFormatter,
+  type RawRecord,
+} from '../index.js';
 import type { LambdaConfig } from './lambda-config.js';
 
 /** A record's events as the CLI's ndjson writes them, after the filters: what the function delivers. */
@@ -16,7 +28,11 @@ export function recordLines(config: LambdaConfig, decoderFor: (resourceId: strin
   const formatOf = (streamArn: string | undefined) => {
     let format = formats.get(streamArn ?? '');
     if (!format) {
-      format = eventFormatter(config.output, undefined, { redact: config.redact, ...(config.fields ? { fields: config.fields } : {}), ocsf: placeOfArn(streamArn) });
+      format = eventFormatter(config.output, undefined, {
+        redact: config.redact,
+        ...(config.fields ? { fields: config.fields } : {}),
+        ocsf: placeOfArn(streamArn),
+      });
       formats.set(streamArn ?? '', format);
     }
     return format;
@@ -41,11 +57,20 @@ function resourceIdOf(config: LambdaConfig, streamArn: string | undefined): stri
   if (config.resourceId) return config.resourceId;
   const name = streamArn?.slice(streamArn.indexOf(':stream/') + ':stream/'.length);
   if (!name || !streamArn?.includes(':stream/')) {
-    throw new UserError('the records do not say which Kinesis stream they came from', undefined, 'Set RESOURCE_ID to the cluster-… or db-… resource id of the database.');
+    throw new UserError(
+      'the records do not say which Kinesis stream they came from',
+      undefined,
+      'Set RESOURCE_ID to the cluster-… or db-… resource id of the database.',
+    );
   }
   try {
     return targetFromStream(name, undefined).resourceId;
   } catch (error) {
-    throw new UserError(`cannot tell the resource id from the stream name "${name}"`, undefined, 'Set RESOURCE_ID to the cluster-… or db-… resource id of the database.', { cause: error });
+    throw new UserError(
+      `cannot tell the resource id from the stream name "${name}"`,
+      undefined,
+      'Set RESOURCE_ID to the cluster-… or db-… resource id of the database.',
+      { cause: error },
+    );
   }
 }

@@ -22,7 +22,11 @@ export const WINDOW = { budget: 32 * 1024 * 1024, most: 64 } as const;
  * only when the consumer asks for the next outcome, so what it holds meanwhile (lines waiting to
  * be delivered) adds to the budget, never multiplies it. A throw in `work` is that item's outcome.
  */
-export async function* inOrder<I, T>(items: readonly I[], work: (item: I, place: number) => Promise<T>, options: WindowOptions<I>): AsyncGenerator<Settled<T>, void, undefined> {
+export async function* inOrder<I, T>(
+  items: readonly I[],
+  work: (item: I, place: number) => Promise<T>,
+  options: WindowOptions<I>,
+): AsyncGenerator<Settled<T>, void, undefined> {
   const started: Array<{ cost: number; outcome: Promise<Settled<T>> }> = [];
   let next = 0;
   let held = 0;

@@ -16,10 +16,20 @@ export function securityLakeDelivery(s3: S3Client, bucket: string, source: strin
       const place = new Map(events.map((event, index) => [event, index]));
       for (const object of lakeObjects(events, source, now())) {
         try {
-          await s3.send(new PutObjectCommand({ Bucket: bucket, Key: object.key, Body: ocsfParquet(object.events, 'das-read'), ContentType: 'application/vnd.apache.parquet' }));
+          await s3.send(
+            new PutObjectCommand({
+              Bucket: bucket,
+              Key: object.key,
+              Body: ocsfParquet(object.events, 'das-read'),
+              ContentType: 'application/vnd.apache.parquet',
+            }),
+          );
           for (const event of object.events) delivered[place.get(event) as number] = true;
         } catch (error) {
-          log('ERROR', `cannot put s3://${bucket}/${object.key} (${object.events.length} events): ${(error as Error).name}: ${(error as Error).message}; their records are reported as failed`);
+          log(
+            'ERROR',
+            `cannot put s3://${bucket}/${object.key} (${object.events.length} events): ${(error as Error).name}: ${(error as Error).message}; their records are reported as failed`,
+          );
         }
       }
       return delivered;

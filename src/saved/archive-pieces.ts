@@ -68,7 +68,14 @@ export async function* archivePieces(content: AsyncIterable<Buffer> | Iterable<B
 
   const piece = (end: number, what: ArchivePiece['what'], reason?: string): ArchivePiece => {
     const leading = lead.take();
-    const made: ArchivePiece = { start, end, bytes: held.take(), lead: leading && leading.length > 0 ? leading : undefined, what, ...(reason ? { reason } : {}) };
+    const made: ArchivePiece = {
+      start,
+      end,
+      bytes: held.take(),
+      lead: leading && leading.length > 0 ? leading : undefined,
+      what,
+      ...(reason ? { reason } : {}),
+    };
     kind = undefined;
     start = -1;
     depth = 0;

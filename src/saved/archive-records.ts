@@ -135,7 +135,9 @@ function recordOf(bytes: Buffer, at: number, where: string, name: string): Archi
     const data = decodeBase64Strict(fields.rawData);
     if (!data) return { ...fallback, problem: 'a Firehose error record whose "rawData" is not valid base64' };
     const arrival = typeof fields.arrivalTimestamp === 'number' ? new Date(fields.arrivalTimestamp) : undefined;
-    return { record: { shardId: name, sequenceNumber: String(at), data, place: `${where} (Firehose's rawData)`, ...(arrival ? { arrivalTime: arrival } : {}) } };
+    return {
+      record: { shardId: name, sequenceNumber: String(at), data, place: `${where} (Firehose's rawData)`, ...(arrival ? { arrivalTime: arrival } : {}) },
+    };
   }
   if (typeof fields.data === 'string' && typeof fields.shardId === 'string' && typeof fields.sequenceNumber === 'string') {
     // das-read's own dead letter: the record keeps its place in the stream, and so its events' ids.

@@ -23,7 +23,8 @@ export function savedEventOf(text: string, maxDepth?: number): { event: DasEvent
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { problem: 'not an event: a JSON value that is not an object' };
   // Each level costs two characters, an opening and a closing one: a short line cannot be too deep, and is not walked.
-  if (maxDepth !== undefined && text.length > 2 * maxDepth && nestedDeeperThan(value, maxDepth)) return { problem: `nested deeper than ${maxDepth} levels: not rebuilt in this form (shown as saved without --redact, -o or --fields)` };
+  if (maxDepth !== undefined && text.length > 2 * maxDepth && nestedDeeperThan(value, maxDepth))
+    return { problem: `nested deeper than ${maxDepth} levels: not rebuilt in this form (shown as saved without --redact, -o or --fields)` };
   return { event: value as DasEvent };
 }
 

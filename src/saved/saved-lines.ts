@@ -125,7 +125,10 @@ export async function* savedLines(content: AsyncIterable<Buffer>, maxBytes: numb
 }
 
 /** A saved line as `show` takes it: an event, a line with nothing on it, or what is wrong with it. */
-export type SavedEntry = { number: number; event: DasEvent; problem?: undefined; blank?: undefined } | { number: number; problem: string; event?: undefined; blank?: undefined } | { number: number; blank: true; event?: undefined; problem?: undefined };
+export type SavedEntry =
+  | { number: number; event: DasEvent; problem?: undefined; blank?: undefined }
+  | { number: number; problem: string; event?: undefined; blank?: undefined }
+  | { number: number; blank: true; event?: undefined; problem?: undefined };
 
 /**
  * The saved-line reader over bytes in memory, with no stream in the way: what a fuzzer drives.

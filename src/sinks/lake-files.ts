@@ -46,5 +46,9 @@ export const nodeLakeFiles: LakeFiles = {
     const entries = await readdir(path, { recursive: true, withFileTypes: true });
     return entries.filter((entry) => entry.isFile()).map((entry) => relative(path, join(entry.parentPath, entry.name)));
   },
-  modifiedAt: (path) => stat(path).then((info) => info.mtimeMs, () => undefined),
+  modifiedAt: (path) =>
+    stat(path).then(
+      (info) => info.mtimeMs,
+      () => undefined,
+    ),
 };

@@ -66,7 +66,10 @@ const STRING = { type: 'BYTE_ARRAY', converted_type: 'UTF8' } as const;
 
 function elementsOf(name: string, spec: Leaf | Struct): SchemaElement[] {
   if (typeof spec === 'object') {
-    return [{ name, repetition_type: 'OPTIONAL', num_children: Object.keys(spec).length }, ...Object.entries(spec).flatMap(([field, child]) => elementsOf(field, child))];
+    return [
+      { name, repetition_type: 'OPTIONAL', num_children: Object.keys(spec).length },
+      ...Object.entries(spec).flatMap(([field, child]) => elementsOf(field, child)),
+    ];
   }
   switch (spec) {
     case 'string':
@@ -93,7 +96,10 @@ function elementsOf(name: string, spec: Leaf | Struct): SchemaElement[] {
   }
 }
 
-const SCHEMA: SchemaElement[] = [{ name: 'schema', repetition_type: 'REQUIRED', num_children: Object.keys(OCSF_PARQUET_COLUMNS).length }, ...Object.entries(OCSF_PARQUET_COLUMNS).flatMap(([name, spec]) => elementsOf(name, spec))];
+const SCHEMA: SchemaElement[] = [
+  { name: 'schema', repetition_type: 'REQUIRED', num_children: Object.keys(OCSF_PARQUET_COLUMNS).length },
+  ...Object.entries(OCSF_PARQUET_COLUMNS).flatMap(([name, spec]) => elementsOf(name, spec)),
+];
 
 /** A value as its column holds it; an attribute the mapping did not set is null. */
 function columnValue(spec: Leaf | Struct, value: unknown): unknown {

@@ -19,7 +19,10 @@ export function lakeObjects(events: readonly OcsfEvent[], source: string, now: D
     if (group) group.push(event);
     else groups.set(partition, [event]);
   }
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return [...groups].map(([partition, group]) => {
     const name = `${stamp}-${randomUUID()}.parquet`;
     return { key: `${partition}/${name}`, partition, name, events: group.sort((a, b) => (a.time as number) - (b.time as number)) };

@@ -85,9 +85,7 @@ export class OutputWriter implements EventOutput {
   /** Resolves once everything written so far has been handed to the OS. */
   async flush(): Promise<void> {
     if (this.#closed) throw this.#closed;
-    await new Promise<void>((resolve, reject) =>
-      this.stream.write('', (error) => (error ? reject(this.#closed ?? error) : resolve())),
-    );
+    await new Promise<void>((resolve, reject) => this.stream.write('', (error) => (error ? reject(this.#closed ?? error) : resolve())));
   }
 
   #fail(error: NodeJS.ErrnoException): void {
@@ -106,7 +104,9 @@ export class OutputWriter implements EventOutput {
         kept = `${where} may end in a partial line: cutting it back failed (${(cut as Error).message}). `;
       }
     }
-    this.#closed = explainSystemError(error, `write the events to ${where}`, `${kept}No event after it counts as written: with --checkpoint, the next run writes them.`) ?? error;
+    this.#closed =
+      explainSystemError(error, `write the events to ${where}`, `${kept}No event after it counts as written: with --checkpoint, the next run writes them.`) ??
+      error;
     return this.#closed;
   }
 }

@@ -25,5 +25,4 @@ export function colorOf(chalk: ChalkInstance, event: DasEvent): (text: string) =
   return color ? chalk[color] : (plain) => plain;
 }
 
-
 const text = fieldText;

@@ -73,14 +73,16 @@ function summaryTable(tally: EventTally, chalk: ChalkInstance, width: number, he
   list('failed', tally.failed);
   const minutes = [...tally.minutes].sort((a, b) => a[0] - b[0]).slice(-MINUTES);
   if (minutes.length > 0) {
-    heading(`events a minute, by class (UTC)${chalk.level === 0 ? ': each letter is the class\'s initial' : ''}`);
+    heading(`events a minute, by class (UTC)${chalk.level === 0 ? ": each letter is the class's initial" : ''}`);
     const most = Math.max(...minutes.map(([, classes]) => [...classes.values()].reduce((sum, n) => sum + n, 0)));
     for (const [minute, classes] of minutes) {
       const total = [...classes.values()].reduce((sum, n) => sum + n, 0);
-      const bar = [...classes].sort((a, b) => b[1] - a[1]).map(([kind, count]) => {
-        const cells = Math.max(1, Math.round((count / most) * BAR));
-        return chalk.level > 0 ? colorOf(chalk, { type: 'record', class: kind })('█'.repeat(cells)) : (shown(kind)[0] ?? '?').repeat(cells);
-      });
+      const bar = [...classes]
+        .sort((a, b) => b[1] - a[1])
+        .map(([kind, count]) => {
+          const cells = Math.max(1, Math.round((count / most) * BAR));
+          return chalk.level > 0 ? colorOf(chalk, { type: 'record', class: kind })('█'.repeat(cells)) : (shown(kind)[0] ?? '?').repeat(cells);
+        });
       lines.push(`  ${new Date(minute).toISOString().slice(11, 16)}  ${bar.join('')}  ${number(total)}`);
     }
   }

@@ -95,7 +95,12 @@ export class BatchRenderer {
       } catch (error) {
         // Content no output can hold (a field of a shape no formatter expects): this record's problem, under the policy, never the run's.
         const reason = `its events cannot be written in this form (${error instanceof Error ? `${error.name}: ${error.message.slice(0, 120)}` : 'an error'})`;
-        const refused = new RecordError({ shardId: raw.shardId, sequenceNumber: raw.sequenceNumber, ...(raw.place ? { place: raw.place } : {}) }, reason, undefined, { cause: error });
+        const refused = new RecordError(
+          { shardId: raw.shardId, sequenceNumber: raw.sequenceNumber, ...(raw.place ? { place: raw.place } : {}) },
+          reason,
+          undefined,
+          { cause: error },
+        );
         failure = this.#refusal(refused, batch.outcomes.slice(place + 1));
         if (failure !== undefined) break;
         this.options.log.warn(`skipped: ${refused.message}`);

@@ -13,7 +13,9 @@ import { startTestLab, type TestLab, type TestStream } from '../helpers/test-lab
 let lab: TestLab;
 let stream: TestStream;
 const records = (from: number, count: number) =>
-  Array.from({ length: count }, (_, i) => activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(from + i), heartbeatEvent('2026-01-01 00:00:00+00')]));
+  Array.from({ length: count }, (_, i) =>
+    activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(from + i), heartbeatEvent('2026-01-01 00:00:00+00')]),
+  );
 
 beforeAll(async () => {
   lab = await startTestLab();
@@ -40,7 +42,10 @@ describe('bin/das-read', () => {
   it('prints ndjson into a pipe, every event once, and exits 0 with a quiet stderr', async () => {
     const result = await runBin(['--cluster', 'auroralab-postgres-cluster', '--endpoint-url', lab.endpoint, '--no-follow']);
     expect(result.code).toBe(0);
-    const ids = result.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { statementId: number }).statementId);
+    const ids = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { statementId: number }).statementId);
     expect(ids.sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
     // As cron runs it: stderr a pipe, no terminal. Nothing at all, not even Node 20's end-of-life note.
     expect(result.stderr).toBe('');
@@ -75,16 +80,23 @@ describe('bin/das-read', () => {
     expect(result.stderr).not.toContain('NodeVersionSupportWarning');
   });
 
-  it.runIf(Number(process.versions.node.split('.')[0]) < 22 && existsSync('/usr/bin/script'))('on Node 20, says it is past its end of life on a terminal', async () => {
-    // script(1) gives das-read a terminal for stdout and stderr alike.
-    const shell = spawn('script', ['-qec', `${process.execPath} ${BIN} --cluster auroralab-postgres-cluster --endpoint-url ${lab.endpoint} --no-follow --max-events 1`, '/dev/null'], { env: userEnv() });
-    let screen = '';
-    shell.stdout.on('data', (chunk: Buffer) => (screen += chunk.toString()));
-    const code = await new Promise((resolve) => shell.on('close', resolve));
-    expect(code, screen).toBe(0);
-    expect(screen).toContain(`Node.js ${process.versions.node} is past its end of life`);
-    expect(screen).not.toContain('NodeVersionSupportWarning');
-  });
+  it.runIf(Number(process.versions.node.split('.')[0]) < 22 && existsSync('/usr/bin/script'))(
+    'on Node 20, says it is past its end of life on a terminal',
+    async () => {
+      // script(1) gives das-read a terminal for stdout and stderr alike.
+      const shell = spawn(
+        'script',
+        ['-qec', `${process.execPath} ${BIN} --cluster auroralab-postgres-cluster --endpoint-url ${lab.endpoint} --no-follow --max-events 1`, '/dev/null'],
+        { env: userEnv() },
+      );
+      let screen = '';
+      shell.stdout.on('data', (chunk: Buffer) => (screen += chunk.toString()));
+      const code = await new Promise((resolve) => shell.on('close', resolve));
+      expect(code, screen).toBe(0);
+      expect(screen).toContain(`Node.js ${process.versions.node} is past its end of life`);
+      expect(screen).not.toContain('NodeVersionSupportWarning');
+    },
+  );
 
   it('--endpoint-url before a subcommand is the endpoint it talks to, not the one in the environment', async () => {
     const elsewhere = userEnv({ AWS_ENDPOINT_URL: 'http://127.0.0.1:9' });
@@ -112,10 +124,12 @@ describe('bin/das-read', () => {
     expect(nosuch.stderr).toContain('The profiles there: audit.');
     const both = await runBin([...args, '--profile', 'nosuch'], { ...bare, AWS_ACCESS_KEY_ID: 'a', AWS_SECRET_ACCESS_KEY: 'b' });
     expect(both.stderr).not.toContain('Multiple credential sources');
-    expect(both.stderr.split('\n').filter((line) => line.includes('warning'))).toEqual(['das-read: warning: using the profile nosuch: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment are ignored']);
+    expect(both.stderr.split('\n').filter((line) => line.includes('warning'))).toEqual([
+      'das-read: warning: using the profile nosuch: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment are ignored',
+    ]);
   });
 
-  it('a subcommand\'s usage error points to that subcommand\'s help', async () => {
+  it("a subcommand's usage error points to that subcommand's help", async () => {
     const result = await runBin(['status', '--cluster', 'x', '--no-such-option']);
     expect(result.code).toBe(ExitCode.usage);
     expect(result.stderr).toContain("unknown option '--no-such-option'");
@@ -142,7 +156,12 @@ describe('bin/das-read', () => {
     await running.lines(20);
     await stream.put(records(100, 3));
     const lines = await running.lines(23);
-    expect(lines.slice(20).map((line) => (JSON.parse(line) as { statementId: number }).statementId).sort()).toEqual([100, 101, 102]);
+    expect(
+      lines
+        .slice(20)
+        .map((line) => (JSON.parse(line) as { statementId: number }).statementId)
+        .sort(),
+    ).toEqual([100, 101, 102]);
     running.child.kill('SIGINT');
     const result = await running.finished;
     expect(result.code).toBe(ExitCode.interrupted);
@@ -188,7 +207,10 @@ describe('credentials', () => {
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
     const dir = await mkdtemp(join(tmpdir(), 'das-read-profile-'));
-    await writeFile(join(dir, 'credentials'), '[default]\naws_access_key_id = DEFAULTKEY\naws_secret_access_key = x\n\n[audit]\naws_access_key_id = AUDITKEY\naws_secret_access_key = y\n');
+    await writeFile(
+      join(dir, 'credentials'),
+      '[default]\naws_access_key_id = DEFAULTKEY\naws_secret_access_key = x\n\n[audit]\naws_access_key_id = AUDITKEY\naws_secret_access_key = y\n',
+    );
     await writeFile(join(dir, 'config'), '[default]\nregion = us-east-1\n\n[profile audit]\nregion = us-east-1\n');
     const env = userEnv({ AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'), AWS_CONFIG_FILE: join(dir, 'config') });
     delete env.AWS_ACCESS_KEY_ID;

@@ -24,12 +24,21 @@ afterAll(async () => {
 
 const records = (stream: TestStream, from: number, count: number, perRecord = 1) =>
   Array.from({ length: count }, (_, r) =>
-    activityRecord(stream.database.resourceId, 'db-A', Array.from({ length: perRecord }, (_, e) => postgresEvent(from + r * perRecord + e))),
+    activityRecord(
+      stream.database.resourceId,
+      'db-A',
+      Array.from({ length: perRecord }, (_, e) => postgresEvent(from + r * perRecord + e)),
+    ),
   );
-const idsIn = (text: string) => text.trim().split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { statementId: number }).statementId);
+const idsIn = (text: string) =>
+  text
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => (JSON.parse(line) as { statementId: number }).statementId);
 
 describe('from cron, with a checkpoint', () => {
-  it('the README\'s cron recipe, run twice as written: new events appended once each, das-read.err empty', async () => {
+  it("the README's cron recipe, run twice as written: new events appended once each, das-read.err empty", async () => {
     const readme = await readFile(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
     const recipe = /`\/usr\/local\/bin\/das-read-prod`:\n\n```sh\n([\s\S]*?)```/.exec(readme)?.[1];
     expect(recipe).toBeDefined();
@@ -37,13 +46,16 @@ describe('from cron, with a checkpoint', () => {
     await stream.put(records(stream, 0, 30));
     // Only the places change: this machine's folders, and the lab's region for prod's.
     const script = join(dir, 'das-read-prod');
-    await writeFile(script, (recipe ?? '').replaceAll('/var/lib/das-read', join(dir, 'lib')).replaceAll('/var/log/das', join(dir, 'log')).replaceAll('eu-west-1', 'us-east-1'), { mode: 0o755 });
+    await writeFile(
+      script,
+      (recipe ?? '').replaceAll('/var/lib/das-read', join(dir, 'lib')).replaceAll('/var/log/das', join(dir, 'log')).replaceAll('eu-west-1', 'us-east-1'),
+      { mode: 0o755 },
+    );
     await mkdir(join(dir, 'lib'));
     await mkdir(join(dir, 'log'));
     // cron's environment: a minimal PATH (with das-read on it, as Install puts it), no terminal, no input.
     const env = { ...userEnv({ AWS_ENDPOINT_URL: lab.endpoint }), PATH: `${dirname(BIN)}:${dirname(process.execPath)}:/usr/bin:/bin` };
-    const cron = () =>
-      new Promise<number | null>((resolve) => spawn('/bin/sh', [script], { env, stdio: 'ignore' }).on('close', resolve));
+    const cron = () => new Promise<number | null>((resolve) => spawn('/bin/sh', [script], { env, stdio: 'ignore' }).on('close', resolve));
     expect(await cron()).toBe(0);
     await stream.put(records(stream, 30, 10));
     expect(await cron()).toBe(0);
@@ -64,10 +76,14 @@ describe('from cron, with a checkpoint', () => {
     let finished = false;
     for (let attempt = 0; attempt < 40 && !finished; attempt++) {
       const out = await open(audit, 'a');
-      const child = spawn(process.execPath, [BIN, '--cluster', 'crashy', '--endpoint-url', lab.endpoint, '--checkpoint', checkpoint, '--no-follow', '--batch-size', String(batchSize)], {
-        env: userEnv(),
-        stdio: ['ignore', out.fd, 'pipe'],
-      });
+      const child = spawn(
+        process.execPath,
+        [BIN, '--cluster', 'crashy', '--endpoint-url', lab.endpoint, '--checkpoint', checkpoint, '--no-follow', '--batch-size', String(batchSize)],
+        {
+          env: userEnv(),
+          stdio: ['ignore', out.fd, 'pipe'],
+        },
+      );
       let stderr = '';
       child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       const delay = killAfterMs[attempt];
@@ -155,21 +171,39 @@ const linesOf = async (file: string) => (await readFile(file, 'utf8').catch(() =
 /** Whether `file` came to hold `count` lines while `running` ran (within 30 s: the machine may be busy). */
 async function reaches(file: string, count: number, running: { child: { exitCode: number | null } }): Promise<boolean> {
   const enough = async () => (await linesOf(file)).length >= count;
-  await waitFor(enough, { what: `${count} lines in ${file}`, timeoutMs: 30_000, giveUp: () => (running.child.exitCode === null ? undefined : 'it exited') }).catch(() => {});
+  await waitFor(enough, {
+    what: `${count} lines in ${file}`,
+    timeoutMs: 30_000,
+    giveUp: () => (running.child.exitCode === null ? undefined : 'it exited'),
+  }).catch(() => {});
   return enough();
 }
 
 async function lastSequenceNumber(streamName: string): Promise<string | undefined> {
   const kinesis = lab.clients.kinesis;
-  const { ShardIterator } = await kinesis.send(new GetShardIteratorCommand({ StreamName: streamName, ShardId: 'shardId-000000000000', ShardIteratorType: 'TRIM_HORIZON' }));
+  const { ShardIterator } = await kinesis.send(
+    new GetShardIteratorCommand({ StreamName: streamName, ShardId: 'shardId-000000000000', ShardIteratorType: 'TRIM_HORIZON' }),
+  );
   const { Records } = await kinesis.send(new GetRecordsCommand({ ShardIterator }));
   return Records?.at(-1)?.SequenceNumber;
 }
 const savedPosition = async (checkpoint: string) =>
-  ((JSON.parse(await readFile(checkpoint, 'utf8').catch(() => '{}')) as { shards?: Record<string, { sequenceNumber?: string }> }).shards ?? {})['shardId-000000000000']?.sequenceNumber;
+  ((JSON.parse(await readFile(checkpoint, 'utf8').catch(() => '{}')) as { shards?: Record<string, { sequenceNumber?: string }> }).shards ?? {})[
+    'shardId-000000000000'
+  ]?.sequenceNumber;
 
 describe('the lock, under a holder that stops or loses it', () => {
-  const args = (name: string, checkpoint: string, ...more: string[]) => ['--cluster', name, '--endpoint-url', lab.endpoint, '--checkpoint', checkpoint, '--batch-size', '5', ...more];
+  const args = (name: string, checkpoint: string, ...more: string[]) => [
+    '--cluster',
+    name,
+    '--endpoint-url',
+    lab.endpoint,
+    '--checkpoint',
+    checkpoint,
+    '--batch-size',
+    '5',
+    ...more,
+  ];
 
   it('a holder stopped (SIGSTOP) past the stale time keeps its lock: a second run refuses, the first resumes and finishes; lines = distinct lines', async () => {
     const stream = await lab.activityStream({ name: 'paused', shards: 2 });
@@ -212,7 +246,10 @@ describe('the lock, under a holder that stops or loses it', () => {
       expect(await reaches(audit, 10, first)).toBe(true);
       // Its last batch's position saved too, so that what follows is the next batch, not this one's save.
       const last = await lastSequenceNumber(stream.streamName);
-      await waitFor(async () => (await savedPosition(checkpoint)) === last, { what: 'its last batch\'s position saved', giveUp: () => (first.child.exitCode === null ? undefined : 'it exited') });
+      await waitFor(async () => (await savedPosition(checkpoint)) === last, {
+        what: "its last batch's position saved",
+        giveUp: () => (first.child.exitCode === null ? undefined : 'it exited'),
+      });
       // Another run's lock in its place (one that took it over by another host's rule), renamed in whole.
       await writeFile(`${checkpoint}.other`, JSON.stringify({ pid: 999_999, host: 'another-host', since: new Date().toISOString() }), { mode: 0o600 });
       await rename(`${checkpoint}.other`, `${checkpoint}.lock`);
@@ -247,7 +284,11 @@ describe.skipIf(!asNobody)('a checkpoint folder the running user cannot write', 
     await chmod(join(place, 'lib'), 0o755);
     const checkpoint = join(place, 'lib', 'prod.json');
     const [command, ...options] = asNobody ?? [];
-    const run = spawn(command ?? 'false', [...options, process.execPath, BIN, '--cluster', 'not-writable', '--endpoint-url', lab.endpoint, '--checkpoint', checkpoint, '--no-follow'], { env: userEnv() });
+    const run = spawn(
+      command ?? 'false',
+      [...options, process.execPath, BIN, '--cluster', 'not-writable', '--endpoint-url', lab.endpoint, '--checkpoint', checkpoint, '--no-follow'],
+      { env: userEnv() },
+    );
     let stdout = '';
     let stderr = '';
     run.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

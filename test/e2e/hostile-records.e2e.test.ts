@@ -20,7 +20,8 @@ afterAll(async () => {
 });
 
 // Node cannot see a child's rusage: python3 (which node-gyp needs, so it is there) reports it.
-const MEASURE = 'import resource, subprocess, sys; code = subprocess.run(sys.argv[2:]).returncode; open(sys.argv[1], "w").write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)); sys.exit(code)';
+const MEASURE =
+  'import resource, subprocess, sys; code = subprocess.run(sys.argv[2:]).returncode; open(sys.argv[1], "w").write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)); sys.exit(code)';
 
 /** Runs the bin with its peak RSS measured by the kernel, in MB. */
 async function measured(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; peakMb: number }> {
@@ -50,8 +51,16 @@ describe('decompression bombs', () => {
 
     const skipped = await measured(['--cluster', 'bombs', '--endpoint-url', lab.endpoint, '--no-follow', '--on-error', 'skip', '--dead-letter', deadLetter]);
     expect(skipped.code, skipped.stderr).toBe(0);
-    expect(skipped.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { statementId: number }).statementId)).toEqual([1, 2]);
-    const letters = (await readFile(deadLetter, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { reason: string; data: string });
+    expect(
+      skipped.stdout
+        .trim()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as { statementId: number }).statementId),
+    ).toEqual([1, 2]);
+    const letters = (await readFile(deadLetter, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { reason: string; data: string });
     expect(letters).toHaveLength(3);
     expect(letters.every((letter) => letter.reason.includes('inflates past'))).toBe(true);
     expect(Buffer.from(letters[0]?.data ?? '', 'base64')).toEqual(Buffer.from(bombs[0] ?? []));

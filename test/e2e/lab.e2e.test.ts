@@ -36,7 +36,10 @@ const commandLine = (pid: number) => {
 function labChildren(pid: number | undefined): number[] {
   const children = descendants(pid ?? 0);
   expect(children.length, `the lab (pid ${pid}) has no child processes`).toBeGreaterThan(0);
-  expect(children.map(commandLine).some((line) => line.includes('kinesis-local')), `none of ${children.join(', ')} is the Kinesis server`).toBe(true);
+  expect(
+    children.map(commandLine).some((line) => line.includes('kinesis-local')),
+    `none of ${children.join(', ')} is the Kinesis server`,
+  ).toBe(true);
   return children;
 }
 
@@ -56,7 +59,11 @@ describe('das-read lab', () => {
     const port = await freePort();
     const lab = startBin(['lab', '--port', String(port)]);
     const [line] = await lab.lines(1, 20_000);
-    expect(line).toMatch(new RegExp(`^export AWS_ENDPOINT_URL=http://127\\.0\\.0\\.1:${port} AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=lab AWS_SECRET_ACCESS_KEY=lab( PATH=\\S+:"\\$PATH")?$`));
+    expect(line).toMatch(
+      new RegExp(
+        `^export AWS_ENDPOINT_URL=http://127\\.0\\.0\\.1:${port} AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=lab AWS_SECRET_ACCESS_KEY=lab( PATH=\\S+:"\\$PATH")?$`,
+      ),
+    );
     // The hints follow on stderr, another pipe: they may come a moment after the export line.
     await until(() => lab.stderr().includes('Ctrl-C stops the lab'), 'the hints on stderr');
     expect(lab.stderr()).toContain('das-read start --cluster auroralab-postgres-cluster --kms-key alias/auroralab-postgres-das');
@@ -72,7 +79,7 @@ describe('das-read lab', () => {
     await until(() => children.every((pid) => !alive(pid)), `${children.join(', ')} to be gone`);
   }, 40_000);
 
-  it('every command it prints runs as printed in a newcomer\'s shell, where das-read is not on PATH', async () => {
+  it("every command it prints runs as printed in a newcomer's shell, where das-read is not on PATH", async () => {
     const lab = startBin(['lab', '--port', String(await freePort())]);
     try {
       const [exportLine = ''] = await lab.lines(1, 20_000);
@@ -86,7 +93,12 @@ describe('das-read lab', () => {
       const hints = hintsSoFar();
       expect(hints).toHaveLength(3);
       // What `npm ci` leaves a newcomer: node on PATH, no das-read, no AWS configuration.
-      const shell = { PATH: `${dirname(process.execPath)}:/usr/bin:/bin`, HOME: process.env.HOME ?? '/tmp', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' };
+      const shell = {
+        PATH: `${dirname(process.execPath)}:/usr/bin:/bin`,
+        HOME: process.env.HOME ?? '/tmp',
+        AWS_CONFIG_FILE: '/dev/null',
+        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+      };
       expect((await runShell('command -v das-read || echo none', shell)).stdout.trim()).toBe('none');
       const [start = '', read = '', stop = ''] = hints;
       const started = await runShell(`${exportLine}\n${start}`, shell);
@@ -153,7 +165,10 @@ describe('npm run demo', () => {
     expect(run.stderr).toContain('$ das-read start --cluster auroralab-postgres-cluster');
     expect(run.stderr).toContain('(for 12 seconds)');
     expect(run.stderr).toContain('activity stream stopped');
-    const events = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as { command: string });
+    const events = run.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { command: string });
     expect(events.length).toBeGreaterThan(5);
     expect(events.map((event) => event.command)).toContain('CONNECT');
   }, 60_000);

@@ -30,8 +30,9 @@ interface BuildProperties {
 /** The function as `sam build` makes it: esbuild, with the template's own BuildProperties. */
 async function bundleAsSamBuilds(outdir: string): Promise<string> {
   // Only the function's metadata is read; the short-form tags elsewhere are left as they are.
-  const document = parseDocument(await readFile(join(ROOT, 'deploy', 'template.yaml'), 'utf8'), { customTags: [] , logLevel: 'error' });
-  const fn = (document.toJS() as { Resources: { DecryptFunction: { Metadata: { BuildProperties: BuildProperties }; Properties: { Handler: string } } } }).Resources.DecryptFunction;
+  const document = parseDocument(await readFile(join(ROOT, 'deploy', 'template.yaml'), 'utf8'), { customTags: [], logLevel: 'error' });
+  const fn = (document.toJS() as { Resources: { DecryptFunction: { Metadata: { BuildProperties: BuildProperties }; Properties: { Handler: string } } } })
+    .Resources.DecryptFunction;
   const props = fn.Metadata.BuildProperties;
   const outExtension = Object.fromEntries((props.OutExtension ?? []).map((pair) => pair.split('=') as [string, string]));
   const result = await build({
@@ -50,7 +51,9 @@ async function bundleAsSamBuilds(outdir: string): Promise<string> {
   expect(result.errors).toEqual([]);
   // The one warning `sam build` prints: the decryption threads' script is found through import.meta,
   // which a CommonJS bundle lacks. The function decrypts on its own thread and never looks for it.
-  expect(result.warnings.map((warning) => `${warning.location?.file ?? ''}: ${warning.text}`)).toEqual([expect.stringMatching(/src\/decode\/worker-opener\.ts: "import\.meta" is not available with the "cjs" output format/)]);
+  expect(result.warnings.map((warning) => `${warning.location?.file ?? ''}: ${warning.text}`)).toEqual([
+    expect.stringMatching(/src\/decode\/worker-opener\.ts: "import\.meta" is not available with the "cjs" output format/),
+  ]);
   const [module, exported] = fn.Properties.Handler.split('.');
   expect(exported).toBe('handler');
   return join(outdir, `${module}${outExtension['.js'] ?? '.js'}`);
@@ -69,7 +72,11 @@ async function invoke(modulePath: string, events: unknown[], env: Record<string,
     for (const event of JSON.parse(readFileSync(${JSON.stringify(eventsFile)}, 'utf8'))) results.push(await handler(event, { getRemainingTimeInMillis: () => 60000 }));
     writeFileSync(${JSON.stringify(resultsFile)}, JSON.stringify(results));`;
   const { stdout, stderr } = await execute(process.execPath, ['--input-type=module', '-e', runner], { env: userEnv(env), maxBuffer: 64 * 1024 * 1024 });
-  return { results: JSON.parse(await readFile(resultsFile, 'utf8')) as unknown[], stdout: stdout.split('\n').filter(Boolean), stderr: stderr.split('\n').filter(Boolean) };
+  return {
+    results: JSON.parse(await readFile(resultsFile, 'utf8')) as unknown[],
+    stdout: stdout.split('\n').filter(Boolean),
+    stderr: stderr.split('\n').filter(Boolean),
+  };
 }
 
 let lab: TestLab;
@@ -82,12 +89,18 @@ afterAll(async () => {
 });
 
 /** Lambda's environment: its region and credentials; the standard variable sends KMS to the lab. */
-const lambdaEnv = (extra: Record<string, string> = {}) => ({ AWS_ENDPOINT_URL_KMS: lab.endpoint, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...extra });
+const lambdaEnv = (extra: Record<string, string> = {}) => ({
+  AWS_ENDPOINT_URL_KMS: lab.endpoint,
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  ...extra,
+});
 
 describe('the function as deployed', () => {
   it('bundled, with REDACT=true: without libpg-query.wasm beside it, every record back for a retry and the log says why; with it, no literal delivered', async () => {
     const stream = await lab.activityStream({ name: 'bundle-redact' });
-    await stream.put([activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(1, { commandText: "SELECT a FROM accounts WHERE email = 'bob@example.com'" })])]);
+    await stream.put([
+      activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(1, { commandText: "SELECT a FROM accounts WHERE email = 'bob@example.com'" })]),
+    ]);
     const event = await kinesisEventOf(lab, stream.streamName);
     const without = await invoke(bundle, [event], lambdaEnv({ REDACT: 'true' }));
     expect(without.results).toEqual([{ batchItemFailures: event.Records.map((record) => ({ itemIdentifier: record.kinesis.sequenceNumber })) }]);
@@ -104,30 +117,41 @@ describe('the function as deployed', () => {
   it.each([
     ['bundled by the template (sam build)', () => bundle],
     ['imported as das-read/lambda', () => join(ROOT, 'dist', 'lambda', 'handler.js')],
-  ])('%s: with no configuration, delivers the events on stdout, reports the poison record, and calls KMS once per data key across invocations', async (_label, modulePath) => {
-    const stream = await lab.activityStream({ name: `bundle-${_label.split(' ')[0]}` });
-    await stream.put([
-      activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(1), postgresEvent(2)]),
-      activityRecord(stream.database.resourceId, 'db-A', [heartbeatEvent('2026-01-01 00:00:00.000+00')]),
-      activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(3)]),
-      activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(4)]),
-    ]);
-    const event = await kinesisEventOf(lab, stream.streamName);
-    const first: KinesisStreamEvent = { Records: event.Records.slice(0, 2) };
-    const poisoned = event.Records.slice(2).map((record, place) => (place === 1 ? { ...record, kinesis: { ...record.kinesis, data: tampered(record.kinesis.data) } } : record));
-    const before = lab.kms.stats.decryptCalls;
-    const ran = await invoke(modulePath(), [first, { Records: poisoned }], lambdaEnv());
-    expect(ran.results, ran.stderr.join("\n")).toEqual([{ batchItemFailures: [] }, { batchItemFailures: [{ itemIdentifier: event.Records[3]?.kinesis.sequenceNumber }] }]);
-    expect(lab.kms.stats.decryptCalls - before).toBe(1);
-    const cli = await readOnce(lab.endpoint, ['--stream-name', stream.streamName, '-o', 'ndjson']);
-    expect(ran.stdout).toEqual(cli.stdout.slice(0, 3));
-    // stderr is das-read's own messages, one JSON line each, and nothing else.
-    expect(ran.stderr.map((line) => (JSON.parse(line) as { level: string; source: string }).source)).toEqual(['das-read']);
-  });
+  ])(
+    '%s: with no configuration, delivers the events on stdout, reports the poison record, and calls KMS once per data key across invocations',
+    async (_label, modulePath) => {
+      const stream = await lab.activityStream({ name: `bundle-${_label.split(' ')[0]}` });
+      await stream.put([
+        activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(1), postgresEvent(2)]),
+        activityRecord(stream.database.resourceId, 'db-A', [heartbeatEvent('2026-01-01 00:00:00.000+00')]),
+        activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(3)]),
+        activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(4)]),
+      ]);
+      const event = await kinesisEventOf(lab, stream.streamName);
+      const first: KinesisStreamEvent = { Records: event.Records.slice(0, 2) };
+      const poisoned = event.Records.slice(2).map((record, place) =>
+        place === 1 ? { ...record, kinesis: { ...record.kinesis, data: tampered(record.kinesis.data) } } : record,
+      );
+      const before = lab.kms.stats.decryptCalls;
+      const ran = await invoke(modulePath(), [first, { Records: poisoned }], lambdaEnv());
+      expect(ran.results, ran.stderr.join('\n')).toEqual([
+        { batchItemFailures: [] },
+        { batchItemFailures: [{ itemIdentifier: event.Records[3]?.kinesis.sequenceNumber }] },
+      ]);
+      expect(lab.kms.stats.decryptCalls - before).toBe(1);
+      const cli = await readOnce(lab.endpoint, ['--stream-name', stream.streamName, '-o', 'ndjson']);
+      expect(ran.stdout).toEqual(cli.stdout.slice(0, 3));
+      // stderr is das-read's own messages, one JSON line each, and nothing else.
+      expect(ran.stderr.map((line) => (JSON.parse(line) as { level: string; source: string }).source)).toEqual(['das-read']);
+    },
+  );
 
   it('bundled: a Firehose transform with a filter from the environment, and Firehose delivery through AWS_ENDPOINT_URL_FIREHOSE', async () => {
     const stream = await lab.activityStream({ name: 'bundle-firehose' });
-    await stream.put([activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(1, { dbUserName: 'rdsadmin' }), postgresEvent(2)]), activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(3, { dbUserName: 'rdsadmin' })])]);
+    await stream.put([
+      activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(1, { dbUserName: 'rdsadmin' }), postgresEvent(2)]),
+      activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(3, { dbUserName: 'rdsadmin' })]),
+    ]);
     const event = await kinesisEventOf(lab, stream.streamName);
     const transformed = await invoke(bundle, [firehoseEventOf(event)], lambdaEnv({ SKIP_SERVICE_USERS: 'true' }));
     const [answer] = transformed.results as Array<{ records: Array<{ recordId: string; result: string; data: string }> }>;

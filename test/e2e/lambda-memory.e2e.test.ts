@@ -51,13 +51,16 @@ async function invokeMeasured(warmUp: unknown, one: unknown, batch: unknown, env
       peaks.push(process.resourceUsage().maxRSS * 1024);
     }
     process.stderr.write('MEASURED ' + JSON.stringify({ answers, peaks: { warm: peaks[0], one: peaks[1], batch: peaks[2] } }) + '\\n');`;
-  const child = spawn(process.execPath, ['--max-old-space-size=900', '--input-type=module', '-e', runner], { env: userEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--max-old-space-size=900', '--input-type=module', '-e', runner], {
+    env: userEnv(env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const lines: Invocation['lines'] = [];
   let length = 0;
   let head = '';
   child.stdout.setEncoding('latin1');
   child.stdout.on('data', (text: string) => {
-    for (let start = 0; ; ) {
+    for (let start = 0; ;) {
       const end = text.indexOf('\n', start);
       const piece = text.slice(start, end === -1 ? undefined : end);
       length += piece.length;
@@ -87,7 +90,9 @@ async function largeRecords() {
   // Repetitive text gzips a thousandfold: the record is some 40 KB on the stream, as RDS would send
   // it. Encoded once and put eight times: the same record, as a retried put leaves it.
   await stream.put([activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(0)])]);
-  const large = await stream.producer.encode(activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(1, { commandText: `SELECT '${'x'.repeat(statementBytes)}'` })]));
+  const large = await stream.producer.encode(
+    activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(1, { commandText: `SELECT '${'x'.repeat(statementBytes)}'` })]),
+  );
   await putRecords(lab.clients.kinesis, stream.streamName, Array<Uint8Array>(records).fill(large));
   const event = await kinesisEventOf(lab, stream.streamName);
   const [warmUp, ...big] = event.Records as [KinesisStreamEvent['Records'][number], ...KinesisStreamEvent['Records']];
@@ -97,7 +102,7 @@ let made: ReturnType<typeof largeRecords> | undefined;
 
 const lambdaEnv = () => ({ AWS_ENDPOINT_URL_KMS: lab.endpoint, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' });
 
-describe('the function\'s memory, whatever the batch', () => {
+describe("the function's memory, whatever the batch", () => {
   it('a batch of 8 records, each with one 20 MB statement, is delivered whole with a peak of a few records, not the batch', async () => {
     const { warmUp, big } = await (made ??= largeRecords());
     const ran = await invokeMeasured({ Records: [warmUp] }, { Records: [big[0] as (typeof big)[number]] }, { Records: big }, lambdaEnv());
@@ -119,10 +124,17 @@ describe('the function\'s memory, whatever the batch', () => {
     const { warmUp, big: eight } = await (made ??= largeRecords());
     // A transform's request holds up to 6 MB: some 150 of these records. Three times the eight here.
     const big = [...eight, ...eight, ...eight];
-    const ran = await invokeMeasured(firehoseEventOf({ Records: [warmUp] }), firehoseEventOf({ Records: [big[0] as (typeof big)[number]] }), firehoseEventOf({ Records: big }), lambdaEnv());
+    const ran = await invokeMeasured(
+      firehoseEventOf({ Records: [warmUp] }),
+      firehoseEventOf({ Records: [big[0] as (typeof big)[number]] }),
+      firehoseEventOf({ Records: big }),
+      lambdaEnv(),
+    );
     const results = (ran.answers as Array<{ records: Array<{ result: string; data: string }> }>).map((answer) => answer.records.map((record) => record.result));
     expect(results).toEqual([['Ok'], ['ProcessingFailed'], Array<string>(big.length).fill('ProcessingFailed')]);
-    expect((ran.answers as Array<{ records: Array<{ data: string }> }>)[2]?.records.map((record) => record.data)).toEqual(big.map((record) => record.kinesis.data));
+    expect((ran.answers as Array<{ records: Array<{ data: string }> }>)[2]?.records.map((record) => record.data)).toEqual(
+      big.map((record) => record.kinesis.data),
+    );
     expect(ran.stderr).toMatch(/did not fit in Lambda's 6291456-byte response/);
     const one = ran.peaks.one - ran.peaks.warm;
     const batch = ran.peaks.batch - ran.peaks.warm;

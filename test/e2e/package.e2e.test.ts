@@ -53,7 +53,10 @@ beforeAll(async () => {
     postgresEvent(3),
     postgresEvent(4, { class: 'DDL', command: 'DROP TABLE', commandText: 'DROP TABLE audit_me' }),
   ];
-  await stream.put([activityRecord(stream.database.resourceId, 'db-A', events.slice(0, 2)), activityRecord(stream.database.resourceId, 'db-A', events.slice(2))]);
+  await stream.put([
+    activityRecord(stream.database.resourceId, 'db-A', events.slice(0, 2)),
+    activityRecord(stream.database.resourceId, 'db-A', events.slice(2)),
+  ]);
 }, 60_000);
 afterAll(async () => {
   await lab?.close();
@@ -98,7 +101,9 @@ describe('the published package', () => {
       const result = await runBin([command], userEnv(), [], bin);
       expect(result.code, command).toBe(1);
       expect(result.stdout, command).toBe('');
-      expect(result.stderr.trim().split('\n'), command).toEqual([expect.stringMatching(/^das-read: error: the lab is not installed: .*das-read-lab.*npm ci && npm run lab/)]);
+      expect(result.stderr.trim().split('\n'), command).toEqual([
+        expect.stringMatching(/^das-read: error: the lab is not installed: .*das-read-lab.*npm ci && npm run lab/),
+      ]);
     }
   });
 
@@ -108,8 +113,14 @@ describe('the published package', () => {
     expect(program).toBeDefined();
     const file = join(installed.consumerDir, 'print-ddl.mjs');
     await writeFile(file, program ?? '');
-    const { stdout } = await run(process.execPath, [file, 'package-cluster'], { cwd: installed.consumerDir, env: userEnv({ AWS_ENDPOINT_URL: lab.endpoint, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }) });
-    const lines = stdout.trim().split('\n').map((line) => JSON.parse(line) as { command: string; clusterId: string });
+    const { stdout } = await run(process.execPath, [file, 'package-cluster'], {
+      cwd: installed.consumerDir,
+      env: userEnv({ AWS_ENDPOINT_URL: lab.endpoint, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }),
+    });
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { command: string; clusterId: string });
     expect(lines.map((line) => line.command)).toEqual(['CREATE TABLE', 'DROP TABLE']);
     expect(lines[0]?.clusterId).toBe(stream.database.resourceId);
   });

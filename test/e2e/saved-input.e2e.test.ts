@@ -33,14 +33,25 @@ function probed(args: string[]): Running {
 
 /** Resolves once the probe has said `text` `count` times. */
 async function probe(running: Running, text: string, count = 1): Promise<void> {
-  await waitFor(() => running.stderr().split('\n').filter((said) => said.startsWith(`probe: ${text}`)).length >= count, {
-    what: `the probe to say "${text}" ${count} times`,
-    intervalMs: 10,
-    giveUp: () => (running.child.exitCode === null ? undefined : `exited ${running.child.exitCode}: ${running.stderr()}`),
-  });
+  await waitFor(
+    () =>
+      running
+        .stderr()
+        .split('\n')
+        .filter((said) => said.startsWith(`probe: ${text}`)).length >= count,
+    {
+      what: `the probe to say "${text}" ${count} times`,
+      intervalMs: 10,
+      giveUp: () => (running.child.exitCode === null ? undefined : `exited ${running.child.exitCode}: ${running.stderr()}`),
+    },
+  );
 }
 
-const withoutProbe = (stderr: string) => stderr.split('\n').filter((said) => !said.startsWith('probe: ')).join('\n');
+const withoutProbe = (stderr: string) =>
+  stderr
+    .split('\n')
+    .filter((said) => !said.startsWith('probe: '))
+    .join('\n');
 
 describe('show and decode stop at the first signal', () => {
   for (const command of [['show'], ['decode', '--resource-id', 'cluster-ABCDEFGHIJKLMNOPQRSTUVWXYZ']]) {

@@ -33,11 +33,23 @@ const put = (stream: TestStream, from: number, count: number) =>
 const until = (check: () => boolean, what: string) => waitFor(check, { what, timeoutMs: 20_000 });
 
 describe('--security-lake-dir with --checkpoint, killed while a file is open', () => {
-  it('SIGKILL, then resume: no event missing across the complete files, at most the open file\'s repeated, no partial file in the tree', async () => {
+  it("SIGKILL, then resume: no event missing across the complete files, at most the open file's repeated, no partial file in the tree", async () => {
     const stream = await lab.activityStream({ name: 'lake-crash' });
     const lake = join(dir, 'lake');
     const checkpoint = join(dir, 'lake.json');
-    const args = ['--cluster', 'lake-crash', '--endpoint-url', lab.endpoint, '--checkpoint', checkpoint, '--security-lake-dir', lake, '--security-lake-every', '1s', '-v'];
+    const args = [
+      '--cluster',
+      'lake-crash',
+      '--endpoint-url',
+      lab.endpoint,
+      '--checkpoint',
+      checkpoint,
+      '--security-lake-dir',
+      lake,
+      '--security-lake-every',
+      '1s',
+      '-v',
+    ];
     await put(stream, 0, 30);
     const running = startBin(args, userEnv());
     await until(() => running.stderr().includes('reading aws-rds-das-'), 'the read to start');
@@ -85,7 +97,9 @@ describe('--security-lake-dir with --checkpoint, killed while a file is open', (
 
 /** Every row of the tree's Parquet files, read back by DuckDB: each event's uid and statement id. */
 async function lakeRows(lake: string): Promise<{ rows: number; distinct: number; ids: number[] }> {
-  const rows = await duckRows(`SELECT metadata.uid AS uid, unmapped['statementId'] AS id FROM read_parquet('${lake}/ext/**/*.parquet', hive_partitioning = false)`);
+  const rows = await duckRows(
+    `SELECT metadata.uid AS uid, unmapped['statementId'] AS id FROM read_parquet('${lake}/ext/**/*.parquet', hive_partitioning = false)`,
+  );
   return { rows: rows.length, distinct: new Set(rows.map((row) => row.uid)).size, ids: [...new Set(rows.map((row) => Number(row.id)))].sort((a, b) => a - b) };
 }
 
@@ -98,12 +112,20 @@ async function scratchFiles(lake: string): Promise<string[]> {
 const range = (count: number) => Array.from({ length: count }, (_, n) => n);
 
 describe('--security-lake-dir with --checkpoint, killed right after a file is renamed into place', () => {
-  it('the resumed run writes none of that complete file\'s events again: rows equal distinct metadata.uid, every event there', async () => {
+  it("the resumed run writes none of that complete file's events again: rows equal distinct metadata.uid, every event there", async () => {
     const stream = await lab.activityStream({ name: 'lake-kill-placed' });
     const lake = join(dir, 'placed');
     const checkpoint = join(dir, 'placed.json');
     const args = ['--cluster', 'lake-kill-placed', '--endpoint-url', lab.endpoint, '--checkpoint', checkpoint, '--security-lake-dir', lake, '--no-follow'];
-    await stream.put(Array.from({ length: 8 }, (_, r) => activityRecord(stream.database.resourceId, 'db-A', range(5).map((i) => postgresEvent(r * 5 + i)))));
+    await stream.put(
+      Array.from({ length: 8 }, (_, r) =>
+        activityRecord(
+          stream.database.resourceId,
+          'db-A',
+          range(5).map((i) => postgresEvent(r * 5 + i)),
+        ),
+      ),
+    );
     // The hook kills the process the moment its first file is renamed into the tree.
     const hook = fileURLToPath(new URL('../fixtures/lake-kill/kill-after-placing.mjs', import.meta.url));
     const killed = await runBin(args, userEnv(), ['--import', hook]);
@@ -117,34 +139,40 @@ describe('--security-lake-dir with --checkpoint, killed right after a file is re
   }, 60_000);
 });
 
-describeOnSmallDisk('--security-lake-dir on a full disk (a small tmpfs)', () => dir, (disk) => {
-  it('ENOSPC on the second of two files: nothing half-made is left, nothing is placed, and the run after the disk has room writes each event once', async () => {
-    const stream = await lab.activityStream({ name: 'lake-enospc' });
-    // Two days: a small file for the first, one far larger than the room left for the second.
-    const small = range(20).map((n) => postgresEvent(n));
-    const large = range(10).map((n) => postgresEvent(20 + n, { logTime: `2026-01-02 00:00:0${n}.000+00`, commandText: `SELECT '${randomBytes(30_000).toString('hex')}'` }));
-    await stream.put([...small, ...large].map((event) => activityRecord(stream.database.resourceId, 'db-A', [event])));
-    const lake = join(disk(), 'lake');
-    const checkpoint = join(dir, 'lake-enospc.json');
-    const args = ['--cluster', 'lake-enospc', '--endpoint-url', lab.endpoint, '--checkpoint', checkpoint, '--security-lake-dir', lake, '--no-follow'];
-    const filler = join(disk(), 'filler');
-    const fill = spawnSync('bash', ['-c', `head -c $(( $(df --output=avail -B1 ${disk()} | tail -1) - 256 * 1024 )) /dev/zero > ${filler}`]);
-    expect(fill.status).toBe(0);
+describeOnSmallDisk(
+  '--security-lake-dir on a full disk (a small tmpfs)',
+  () => dir,
+  (disk) => {
+    it('ENOSPC on the second of two files: nothing half-made is left, nothing is placed, and the run after the disk has room writes each event once', async () => {
+      const stream = await lab.activityStream({ name: 'lake-enospc' });
+      // Two days: a small file for the first, one far larger than the room left for the second.
+      const small = range(20).map((n) => postgresEvent(n));
+      const large = range(10).map((n) =>
+        postgresEvent(20 + n, { logTime: `2026-01-02 00:00:0${n}.000+00`, commandText: `SELECT '${randomBytes(30_000).toString('hex')}'` }),
+      );
+      await stream.put([...small, ...large].map((event) => activityRecord(stream.database.resourceId, 'db-A', [event])));
+      const lake = join(disk(), 'lake');
+      const checkpoint = join(dir, 'lake-enospc.json');
+      const args = ['--cluster', 'lake-enospc', '--endpoint-url', lab.endpoint, '--checkpoint', checkpoint, '--security-lake-dir', lake, '--no-follow'];
+      const filler = join(disk(), 'filler');
+      const fill = spawnSync('bash', ['-c', `head -c $(( $(df --output=avail -B1 ${disk()} | tail -1) - 256 * 1024 )) /dev/zero > ${filler}`]);
+      expect(fill.status).toBe(0);
 
-    const full = await runBin(args);
-    expect(full.code, full.stderr).toBe(ExitCode.runtime);
-    expect(full.stderr).toContain('no space left on device (ENOSPC)');
-    expect(full.stderr).not.toContain('bug in das-read');
-    // What it could not finish it took away again: the disk() is not left full for the next run.
-    expect(await scratchFiles(lake)).toEqual([]);
+      const full = await runBin(args);
+      expect(full.code, full.stderr).toBe(ExitCode.runtime);
+      expect(full.stderr).toContain('no space left on device (ENOSPC)');
+      expect(full.stderr).not.toContain('bug in das-read');
+      // What it could not finish it took away again: the disk() is not left full for the next run.
+      expect(await scratchFiles(lake)).toEqual([]);
 
-    await rm(filler);
-    const rest = await runBin(args);
-    expect(rest.code, rest.stderr).toBe(0);
-    expect(await lakeRows(lake)).toEqual({ rows: 30, distinct: 30, ids: range(30) });
-    expect(await scratchFiles(lake)).toEqual([]);
-  }, 60_000);
-});
+      await rm(filler);
+      const rest = await runBin(args);
+      expect(rest.code, rest.stderr).toBe(0);
+      expect(await lakeRows(lake)).toEqual({ rows: 30, distinct: 30, ids: range(30) });
+      expect(await scratchFiles(lake)).toEqual([]);
+    }, 60_000);
+  },
+);
 
 describe("the README's Security Lake block, as printed, against the lab", () => {
   it('writes valid OCSF Parquet files in the layout', async () => {
@@ -157,11 +185,17 @@ describe("the README's Security Lake block, as printed, against the lab", () => 
     try {
       const out = join(dir, 'readme-lake');
       const env = userEnv();
-      const started = await runBin(['start', '--cluster', LAB_CLUSTER, '--kms-key', LAB_KEY_ALIAS, '--apply-immediately', '--wait', '--endpoint-url', `http://127.0.0.1:${port}`], env);
+      const started = await runBin(
+        ['start', '--cluster', LAB_CLUSTER, '--kms-key', LAB_KEY_ALIAS, '--apply-immediately', '--wait', '--endpoint-url', `http://127.0.0.1:${port}`],
+        env,
+      );
       expect(started.code, started.stderr).toBe(0);
       // Enough for more than ten events: the emitter puts up to 20 a record, and a heartbeat or an rdsadmin record may come first.
       await waitFor(() => session.emitter.recordsPut >= 4, { what: 'the lab to put records', timeoutMs: 20_000 });
-      const args = (command ?? '').split(' ').slice(1).map((word) => word.replace('/tmp/das-lake', out).replace('127.0.0.1:4566', `127.0.0.1:${port}`));
+      const args = (command ?? '')
+        .split(' ')
+        .slice(1)
+        .map((word) => word.replace('/tmp/das-lake', out).replace('127.0.0.1:4566', `127.0.0.1:${port}`));
       const run = await runBin(args, env);
       expect(run.code, run.stderr).toBe(0);
       const files = (await readdir(join(out, 'ext'), { recursive: true })).filter((file) => file.endsWith('.parquet'));
@@ -183,7 +217,11 @@ function fromParquetRow(row: Record<string, unknown>): Record<string, unknown> {
   const strip = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(strip);
     if (value && typeof value === 'object') {
-      return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== null).map(([key, item]) => [key, strip(item)]));
+      return Object.fromEntries(
+        Object.entries(value)
+          .filter(([, item]) => item !== null)
+          .map(([key, item]) => [key, strip(item)]),
+      );
     }
     return value;
   };

@@ -52,7 +52,12 @@ describe('show --from / --until', () => {
   it('with the other filters and forms: the window and --class both apply, -o pretty shows the same events', async () => {
     const result = await runBin(['show', '-o', 'pretty', '--utc', '--from', FROM, '--until', UNTIL, '--class', 'READ', file]);
     expect(result.code).toBe(ExitCode.ok);
-    expect(result.stdout.trim().split('\n').map((line) => line.slice(0, 23))).toEqual(['2026-11-25 09:00:00.000', '2026-11-25 10:00:00.000', '2026-11-25 09:45:00.000']);
+    expect(
+      result.stdout
+        .trim()
+        .split('\n')
+        .map((line) => line.slice(0, 23)),
+    ).toEqual(['2026-11-25 09:00:00.000', '2026-11-25 10:00:00.000', '2026-11-25 09:45:00.000']);
   });
 
   it.each([
@@ -81,7 +86,12 @@ describe('show --summary', () => {
     expect(result.stderr).toMatch(/^by command {2}SELECT 3 {2}UPDATE 1$/m);
     expect(result.stderr).toMatch(/^ {8}1 {2}UPDATE t SET n = \?$/m);
     // A bar a minute, of the events written: 09:00, 09:30, 09:45, 10:00.
-    expect(result.stderr.split('\n').filter((line) => /^ {2}\d\d:\d\d {2}/.test(line)).map((line) => line.slice(2, 7))).toEqual(['09:00', '09:30', '09:45', '10:00']);
+    expect(
+      result.stderr
+        .split('\n')
+        .filter((line) => /^ {2}\d\d:\d\d {2}/.test(line))
+        .map((line) => line.slice(2, 7)),
+    ).toEqual(['09:00', '09:30', '09:45', '10:00']);
   });
 
   it('from standard input, after every event, the table counts them all', async () => {
@@ -111,7 +121,7 @@ describe('show --summary', () => {
       expect(result.code, form).toBe(ExitCode.ok);
       expect(result.stdout, form).toContain('email = ?');
       expect(result.stdout, form).not.toContain(SECRET);
-      expect(result.stderr, form).toContain("SELECT * FROM t WHERE email = ?");
+      expect(result.stderr, form).toContain('SELECT * FROM t WHERE email = ?');
       expect(result.stderr, form).not.toContain(SECRET);
     }
     // Without --redact the events hold it as saved: the search above could find it.

@@ -40,7 +40,13 @@ export const damageArbitrary: fc.Arbitrary<Damage> = fc.oneof(
     kind: fc.constant('garbage' as const),
     part: fc.nat(),
     // Bytes JSON is made of, and bytes that are no UTF-8, more often than chance would give them.
-    bytes: fc.oneof(fc.uint8Array({ minLength: 1, maxLength: 40 }), fc.array(fc.constantFrom(...GARBAGE_BYTES), { minLength: 1, maxLength: 40 }).map((bytes) => Uint8Array.from(bytes)), fc.constantFrom(...['{', '{"', '{"a\\', '"', '}', '{"type":', '{"type":"DatabaseActivityMonitoringRecords","version":"1.1"}'].map((text) => Buffer.from(text)))),
+    bytes: fc.oneof(
+      fc.uint8Array({ minLength: 1, maxLength: 40 }),
+      fc.array(fc.constantFrom(...GARBAGE_BYTES), { minLength: 1, maxLength: 40 }).map((bytes) => Uint8Array.from(bytes)),
+      fc.constantFrom(
+        ...['{', '{"', '{"a\\', '"', '}', '{"type":', '{"type":"DatabaseActivityMonitoringRecords","version":"1.1"}'].map((text) => Buffer.from(text)),
+      ),
+    ),
   }),
 );
 

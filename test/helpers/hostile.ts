@@ -16,7 +16,17 @@ export const HOSTILE_PAYLOADS: ReadonlyArray<[string, string]> = [
 ];
 
 /** Every field of a PostgreSQL event that a client can write. */
-export const CLIENT_FIELDS = ['commandText', 'clientApplication', 'dbUserName', 'databaseName', 'errorMessage', 'objectName', 'remoteHost', 'command', 'class'] as const;
+export const CLIENT_FIELDS = [
+  'commandText',
+  'clientApplication',
+  'dbUserName',
+  'databaseName',
+  'errorMessage',
+  'objectName',
+  'remoteHost',
+  'command',
+  'class',
+] as const;
 
 // eslint-disable-next-line no-control-regex -- looking for control characters is the point
 const SGR = /\u001b\[[0-9;]*m/g;

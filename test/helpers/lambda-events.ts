@@ -11,7 +11,8 @@ export async function kinesisEventOf(lab: Lab, streamName: string): Promise<Kine
   const shards = (await kinesis.send(new ListShardsCommand({ StreamName: streamName }))).Shards ?? [];
   const Records: KinesisStreamEvent['Records'] = [];
   for (const shard of shards) {
-    let iterator = (await kinesis.send(new GetShardIteratorCommand({ StreamName: streamName, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
+    let iterator = (await kinesis.send(new GetShardIteratorCommand({ StreamName: streamName, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' })))
+      .ShardIterator;
     while (iterator) {
       const answer = await kinesis.send(new GetRecordsCommand({ ShardIterator: iterator }));
       for (const record of answer.Records ?? []) {
@@ -45,7 +46,12 @@ export function firehoseEventOf(event: KinesisStreamEvent, streamArn = event.Rec
       recordId: `record-${place}`,
       data: record.kinesis.data,
       approximateArrivalTimestamp: Math.round((record.kinesis.approximateArrivalTimestamp ?? 0) * 1000),
-      kinesisRecordMetadata: { shardId: record.eventID.split(':')[0] ?? '', sequenceNumber: record.kinesis.sequenceNumber, subsequenceNumber: 0, approximateArrivalTimestamp: 0 },
+      kinesisRecordMetadata: {
+        shardId: record.eventID.split(':')[0] ?? '',
+        sequenceNumber: record.kinesis.sequenceNumber,
+        subsequenceNumber: 0,
+        approximateArrivalTimestamp: 0,
+      },
     })),
   };
 }

@@ -31,7 +31,10 @@ interface Definition {
 }
 
 const read = (path: string) => JSON.parse(readFileSync(join(SCHEMA, path), 'utf8')) as Definition & Record<string, unknown>;
-const dictionary = read('dictionary.json') as unknown as { attributes: Record<string, AttributeSpec>; types: { attributes: Record<string, { type?: string; regex?: string; range?: [number, number]; max_len?: number }> } };
+const dictionary = read('dictionary.json') as unknown as {
+  attributes: Record<string, AttributeSpec>;
+  types: { attributes: Record<string, { type?: string; regex?: string; range?: [number, number]; max_len?: number }> };
+};
 
 function findEvent(name: string, dir = join(SCHEMA, 'events')): string {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -126,7 +129,8 @@ function checkValue(spec: AttributeSpec, value: unknown, path: string, problems:
   if (type.endsWith('_t')) checkScalar(type, value, path, problems);
   else checkObject(objectShape(type), value, path, problems);
   // The class and category ids are the schema's numbering, checked against the class itself below.
-  if (spec.enum && !CLASSIFICATION_IDS.has(path) && !Object.hasOwn(spec.enum, String(value))) problems.push(`${path}: ${JSON.stringify(value)} is not one of ${Object.keys(spec.enum).join(', ')}`);
+  if (spec.enum && !CLASSIFICATION_IDS.has(path) && !Object.hasOwn(spec.enum, String(value)))
+    problems.push(`${path}: ${JSON.stringify(value)} is not one of ${Object.keys(spec.enum).join(', ')}`);
 }
 
 const CLASSIFICATION_IDS = new Set(['class_uid', 'category_uid']);
@@ -139,7 +143,7 @@ export function ocsfProblems(className: string, event: unknown): string[] {
   const definition = read(findEvent(className));
   const categories = (read('categories.json') as unknown as { attributes: Record<string, { uid: number }> }).attributes;
   const fields = event as Record<string, unknown>;
-  const categoryUid = (categories[String(read(findEvent(definition.extends ?? '')).category ?? '')]?.uid ?? 0);
+  const categoryUid = categories[String(read(findEvent(definition.extends ?? '')).category ?? '')]?.uid ?? 0;
   const classUid = categoryUid * 1000 + (definition.uid ?? 0);
   if (fields.class_uid !== classUid) problems.push(`class_uid: ${String(fields.class_uid)}, not ${classUid}`);
   if (fields.category_uid !== categoryUid) problems.push(`category_uid: ${String(fields.category_uid)}, not ${categoryUid}`);

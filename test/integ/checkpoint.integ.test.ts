@@ -37,13 +37,19 @@ async function newStream(shards = 1): Promise<{ stream: TestStream; name: string
 }
 const records = (stream: TestStream, from: number, count: number, perRecord = 1) =>
   Array.from({ length: count }, (_, r) =>
-    activityRecord(stream.database.resourceId, 'db-A', Array.from({ length: perRecord }, (_, e) => postgresEvent(from + r * perRecord + e))),
+    activityRecord(
+      stream.database.resourceId,
+      'db-A',
+      Array.from({ length: perRecord }, (_, e) => postgresEvent(from + r * perRecord + e)),
+    ),
   );
 const range = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
 const sorted = (ids: number[]) => [...ids].sort((a, b) => a - b);
 /** Every field name in a parsed JSON value, at any depth. */
 const fieldNames = (value: unknown): string[] =>
-  typeof value !== 'object' || value === null ? [] : Object.entries(value).flatMap(([name, inner]) => [...(Array.isArray(value) ? [] : [name]), ...fieldNames(inner)]);
+  typeof value !== 'object' || value === null
+    ? []
+    : Object.entries(value).flatMap(([name, inner]) => [...(Array.isArray(value) ? [] : [name]), ...fieldNames(inner)]);
 
 describe('--checkpoint', () => {
   it('resumes right after the last event written, run after run, and holds only positions, mode 0600', async () => {
@@ -98,7 +104,10 @@ describe('--checkpoint', () => {
     const { stream, name, file } = await newStream();
     const users = (from: number, count: number) =>
       Array.from({ length: count }, (_, r) =>
-        activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(from + 2 * r, { dbUserName: 'alice' }), postgresEvent(from + 2 * r + 1, { dbUserName: 'rdsadmin' })]),
+        activityRecord(stream.database.resourceId, 'db-A', [
+          postgresEvent(from + 2 * r, { dbUserName: 'alice' }),
+          postgresEvent(from + 2 * r + 1, { dbUserName: 'rdsadmin' }),
+        ]),
       );
     await stream.put(users(0, 3));
     const first = await read(['--cluster', name, '--checkpoint', file, '--skip-service-users']);
@@ -166,7 +175,7 @@ describe('--checkpoint', () => {
     expect(again).toMatchObject({ code: 0, ids: [] });
   });
 
-  it('a second run on the same checkpoint refuses while the first holds it; a dead holder\'s lock is taken over', async () => {
+  it("a second run on the same checkpoint refuses while the first holds it; a dead holder's lock is taken over", async () => {
     const { name, file } = await newStream();
     await writeFile(`${file}.lock`, JSON.stringify({ pid: 777, host: (await import('node:os')).hostname(), since: '2026-11-25T00:00:00Z' }));
     const busy = await read(['--cluster', name, '--checkpoint', file], { lockOwner: { pid: 1, isAlive: (pid) => pid === 777 } });
@@ -202,9 +211,15 @@ describe('a checkpoint others could have written', () => {
     await read(['--cluster', name, '--checkpoint', file]);
     const good = await readFile(file, 'utf8');
     const cases: Array<[(state: CheckpointState) => unknown, string]> = [
-      [(state) => ({ ...state, shards: { 'shardId-000000000000': { ...state.shards['shardId-000000000000'], finished: 'yes' } } }), 'shard shardId-000000000000 has a "finished" that is neither true nor false'],
+      [
+        (state) => ({ ...state, shards: { 'shardId-000000000000': { ...state.shards['shardId-000000000000'], finished: 'yes' } } }),
+        'shard shardId-000000000000 has a "finished" that is neither true nor false',
+      ],
       [(state) => ({ ...state, start: { type: 'AT_TIMESTAMP', timestamp: 'zzz' } }), 'its start position is missing or damaged'],
-      [(state) => ({ ...state, shards: { 'shardId-000000000000': { ...state.shards['shardId-000000000000'], arrivedAt: 17 } } }), 'shard shardId-000000000000 has a bad arrival time'],
+      [
+        (state) => ({ ...state, shards: { 'shardId-000000000000': { ...state.shards['shardId-000000000000'], arrivedAt: 17 } } }),
+        'shard shardId-000000000000 has a bad arrival time',
+      ],
     ];
     for (const [change, why] of cases) {
       await writeFile(file, JSON.stringify(change(JSON.parse(good) as CheckpointState)));
@@ -287,7 +302,10 @@ describe('a record that cannot be read, with a checkpoint', () => {
     expect(first).toMatchObject({ code: 0, ids: [1, 2, 3] });
     expect(first.stderr).toMatch(/warning:.* skipped: cannot read record \d+ in shardId-000000000000: the record data is not JSON/);
     expect(first.stderr).toContain(`skipped 1 unreadable record; kept in ${deadLetter}`);
-    const letters = (await readFile(deadLetter, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as Record<string, string>);
+    const letters = (await readFile(deadLetter, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, string>);
     expect(letters).toEqual([
       {
         shardId: 'shardId-000000000000',
@@ -319,7 +337,14 @@ describe('--checkpoint and the stream it was made on', () => {
     const admin = (args: string[]) => run([...args, '--cluster', name, '--endpoint-url', lab.endpoint, '--apply-immediately', '--wait'], memoryIO());
     expect(await admin(['stop', '--yes'])).toBe(0);
     // The stream is deleted after the stop: the start makes its new one once the old is gone.
-    await waitFor(() => lab.clients.kinesis.send(new DescribeStreamSummaryCommand({ StreamName: stream.streamName })).then(() => false, (error: unknown) => (error as Error).name === 'ResourceNotFoundException'), { what: `${stream.streamName} to be deleted` });
+    await waitFor(
+      () =>
+        lab.clients.kinesis.send(new DescribeStreamSummaryCommand({ StreamName: stream.streamName })).then(
+          () => false,
+          (error: unknown) => (error as Error).name === 'ResourceNotFoundException',
+        ),
+      { what: `${stream.streamName} to be deleted` },
+    );
     expect(await admin(['start', '--kms-key', stream.keyId])).toBe(0);
     await stream.put(records(stream, 100, 3));
 
@@ -339,7 +364,7 @@ describe('--checkpoint and the stream it was made on', () => {
     expect((await read(['--cluster', name, '--checkpoint', file])).ids).toEqual([103]);
   });
 
-  it('a checkpoint of an earlier version, without the stream\'s identity, is taken as this stream\'s and given it', async () => {
+  it("a checkpoint of an earlier version, without the stream's identity, is taken as this stream's and given it", async () => {
     const { stream, name, file } = await newStream(1);
     await stream.put(records(stream, 0, 2));
     expect((await read(['--cluster', name, '--checkpoint', file])).ids).toEqual([0, 1]);

@@ -35,7 +35,9 @@ const ids = (lines: string[]) => lines.map((line) => (JSON.parse(line) as { stat
 /** A stream of records as RDS makes them, and each record's data as Firehose's raw delivery keeps it. */
 async function archived(name: string, count: number) {
   const stream = await lab.activityStream({ name });
-  await stream.put(Array.from({ length: count }, (_, r) => activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(r * 2), postgresEvent(r * 2 + 1)])));
+  await stream.put(
+    Array.from({ length: count }, (_, r) => activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(r * 2), postgresEvent(r * 2 + 1)])),
+  );
   const event = await kinesisEventOf(lab, stream.streamName);
   const data = event.Records.map((record) => Buffer.from(record.kinesis.data, 'base64'));
   const live = await readOnce(lab.endpoint, ['--stream-name', stream.streamName, '-o', 'ndjson']);
@@ -68,7 +70,7 @@ describe('das-read decode: records kept outside Kinesis', () => {
     expect(failed.stderr).toContain(`byte ${offset} of ${file} (gunzipped)`);
   });
 
-  it('records one a line, not gzip\'d, from standard input, and named by --cluster, read the same', async () => {
+  it("records one a line, not gzip'd, from standard input, and named by --cluster, read the same", async () => {
     const { data, live } = await archived('decode-lines', 3);
     const text = data.map((bytes) => bytes.toString('utf8')).join('\n') + '\n';
     const result = await decode(['--cluster', 'decode-lines', '-o', 'ndjson'], text);
@@ -80,14 +82,29 @@ describe('das-read decode: records kept outside Kinesis', () => {
   it("das-read's dead letters and Firehose's processing-failed records are read again, a dead letter keeping its events' ids", async () => {
     const { event, data, live, resourceId } = await archived('decode-dead', 2);
     const letters = event.Records.map((record, place) =>
-      JSON.stringify(deadLetterOf({ shardId: record.eventID.split(':')[0] ?? '', sequenceNumber: record.kinesis.sequenceNumber, data: data[place] as Buffer }, 'KMS was throttling')),
+      JSON.stringify(
+        deadLetterOf(
+          { shardId: record.eventID.split(':')[0] ?? '', sequenceNumber: record.kinesis.sequenceNumber, data: data[place] as Buffer },
+          'KMS was throttling',
+        ),
+      ),
     );
     const deadFile = join(dir, 'letters.ndjson');
     await writeFile(deadFile, letters.join('\n') + '\n');
     const failedFile = join(dir, 'processing-failed');
     await writeFile(
       failedFile,
-      event.Records.map((record) => JSON.stringify({ attemptsMade: 4, arrivalTimestamp: 1764547200000, errorCode: 'Lambda.FunctionError', errorMessage: 'timed out', attemptEndingTimestamp: 1764547260000, rawData: record.kinesis.data, lambdaArn: 'arn:aws:lambda:us-east-1:000000000000:function:das-read' })).join('\n'),
+      event.Records.map((record) =>
+        JSON.stringify({
+          attemptsMade: 4,
+          arrivalTimestamp: 1764547200000,
+          errorCode: 'Lambda.FunctionError',
+          errorMessage: 'timed out',
+          attemptEndingTimestamp: 1764547260000,
+          rawData: record.kinesis.data,
+          lambdaArn: 'arn:aws:lambda:us-east-1:000000000000:function:das-read',
+        }),
+      ).join('\n'),
     );
     const result = await decode([deadFile, failedFile, '--resource-id', resourceId]);
     expect(result.code, result.stderr).toBe(0);
@@ -105,8 +122,12 @@ describe('das-read decode: records kept outside Kinesis', () => {
     expect(result.code).toBe(0);
     expect(withoutIds(result.stdout)).toEqual(withoutIds(live));
     const after = (data[0] as Buffer).length;
-    expect(result.stderr).toContain(`bytes ${after} to ${after + garbage.length - 1} of ${file}: ${garbage.length} bytes that are no activity stream record: not a JSON object`);
-    expect(result.stderr).toContain(`bytes ${content.length} to ${content.length + 49} of ${file}: 50 bytes that are no activity stream record: a record cut short by the end of ${file}`);
+    expect(result.stderr).toContain(
+      `bytes ${after} to ${after + garbage.length - 1} of ${file}: ${garbage.length} bytes that are no activity stream record: not a JSON object`,
+    );
+    expect(result.stderr).toContain(
+      `bytes ${content.length} to ${content.length + 49} of ${file}: 50 bytes that are no activity stream record: a record cut short by the end of ${file}`,
+    );
 
     const cut = join(dir, 'cut.gz');
     const zipped = gzipSync(Buffer.concat([data[0] as Buffer, data[1] as Buffer]));
@@ -132,9 +153,14 @@ describe('das-read decode: records kept outside Kinesis', () => {
       const skipped = await decode([file, '--resource-id', resourceId, '--on-error', 'skip', '--dead-letter', dead]);
       expect(skipped.code, skipped.stderr).toBe(0);
       expect(withoutIds(skipped.stdout)).toEqual(withoutIds([...live.slice(0, 40), ...live.slice(42)]));
-      expect(skipped.stderr).toContain(`cannot read the record at ${span} ${file}${name.endsWith('.gz') ? ' (gunzipped)' : ''}: ${cut.length + 1} bytes that are no activity stream record: a record cut short where the next one begins`);
+      expect(skipped.stderr).toContain(
+        `cannot read the record at ${span} ${file}${name.endsWith('.gz') ? ' (gunzipped)' : ''}: ${cut.length + 1} bytes that are no activity stream record: a record cut short where the next one begins`,
+      );
       expect(skipped.stderr).toContain('skipped 1 unreadable record');
-      const letters = (await readFile(dead, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { data: string; sequenceNumber: string });
+      const letters = (await readFile(dead, 'utf8'))
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { data: string; sequenceNumber: string });
       expect(letters.map((letter) => [letter.sequenceNumber, Buffer.from(letter.data, 'base64').toString()])).toEqual([[String(start), `${cut.toString()}\n`]]);
 
       const failed = await decode([file, '--resource-id', resourceId]);
@@ -154,9 +180,15 @@ describe('das-read decode: records kept outside Kinesis', () => {
     expect(ids(result.stdout)).toEqual([0, 1]);
   });
 
-  it('heartbeats, filters and --max-events are the live reader\'s; a missing file is said and the others read (exit 1)', async () => {
+  it("heartbeats, filters and --max-events are the live reader's; a missing file is said and the others read (exit 1)", async () => {
     const stream = await lab.activityStream({ name: 'decode-filters' });
-    await stream.put([activityRecord(stream.database.resourceId, 'db-A', [heartbeatEvent('2026-01-01 00:00:00.000+00'), postgresEvent(1, { dbUserName: 'rdsadmin' }), postgresEvent(2)])]);
+    await stream.put([
+      activityRecord(stream.database.resourceId, 'db-A', [
+        heartbeatEvent('2026-01-01 00:00:00.000+00'),
+        postgresEvent(1, { dbUserName: 'rdsadmin' }),
+        postgresEvent(2),
+      ]),
+    ]);
     const event = await kinesisEventOf(lab, stream.streamName);
     const file = join(dir, 'filters');
     await writeFile(file, Buffer.from(event.Records[0]?.kinesis.data ?? '', 'base64'));

@@ -50,7 +50,16 @@ beforeAll(async () => {
   const stream = await lab.activityStream({ name: 'decode-invariant' });
   resourceId = stream.database.resourceId;
   records = [];
-  for (let r = 0; r < 4; r++) records.push(await stream.producer.encode(activityRecord(resourceId, 'db-A', Array.from({ length: r + 1 }, (_, e) => postgresEvent(r * 10 + e)))));
+  for (let r = 0; r < 4; r++)
+    records.push(
+      await stream.producer.encode(
+        activityRecord(
+          resourceId,
+          'db-A',
+          Array.from({ length: r + 1 }, (_, e) => postgresEvent(r * 10 + e)),
+        ),
+      ),
+    );
   const whole = await decode([Buffer.from(records.map((record) => record.toString()).join('\n'))], []);
   expect(whole.code, whole.stderr).toBe(ExitCode.ok);
   expected = byRecord(whole.stdout).map((group) => group.lines);
@@ -82,7 +91,8 @@ describe('das-read decode: every record of a damaged archive is written whole or
         const groups = byRecord(skip.stdout);
         const at = new Map<number, ArchivePart>(parts.map((part) => [part.offset, part]));
         for (const part of parts) {
-          if (part.whole !== undefined) expect(groups.find((group) => group.offset === part.offset)?.lines, `the whole record at ${part.offset}`).toEqual(expected[part.whole]);
+          if (part.whole !== undefined)
+            expect(groups.find((group) => group.offset === part.offset)?.lines, `the whole record at ${part.offset}`).toEqual(expected[part.whole]);
         }
         const spans: { start: number; end: number }[] = [];
         for (const group of groups) {
@@ -98,7 +108,9 @@ describe('das-read decode: every record of a damaged archive is written whole or
           const start = Number(letter.sequenceNumber);
           const data = Buffer.from(letter.data, 'base64');
           expect(data).toEqual(content.subarray(start, start + data.length));
-          expect(skip.stderr).toMatch(new RegExp(`cannot read the record at bytes? ${start} (to \\d+ )?of standard input${zipped ? ' \\(gunzipped\\)' : ''}: `));
+          expect(skip.stderr).toMatch(
+            new RegExp(`cannot read the record at bytes? ${start} (to \\d+ )?of standard input${zipped ? ' \\(gunzipped\\)' : ''}: `),
+          );
           spans.push({ start, end: start + data.length });
         }
         expect(uncovered(content, spans)).toEqual([]);

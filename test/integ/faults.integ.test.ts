@@ -52,7 +52,9 @@ describe('Kinesis and KMS behaving badly', () => {
   it('with --verbose, each retry says what is retried, why, and how long das-read keeps trying; RDS is retried too', async () => {
     const stream = await lab.activityStream({ name: 'said-retries' });
     await stream.put(records(stream, 0, 3));
-    lab.gateway.faults.add({ action: 'rds:DescribeDBClusters', kind: 'throttle', times: 1 }).add({ action: 'kinesis:GetRecords', kind: 'server-error', times: 1 });
+    lab.gateway.faults
+      .add({ action: 'rds:DescribeDBClusters', kind: 'throttle', times: 1 })
+      .add({ action: 'kinesis:GetRecords', kind: 'server-error', times: 1 });
     const io = memoryIO();
     const code = await run(['--cluster', 'said-retries', '--endpoint-url', lab.endpoint, '--no-follow', '--verbose'], io);
     expect(code).toBe(0);
@@ -105,6 +107,8 @@ describe('Kinesis and KMS behaving badly', () => {
       expect(ofKey).toEqual([...ofKey].sort((a, b) => a - b));
     }
     const shardsRead = new Set(io.stdout.lines().map((line) => (JSON.parse(line) as { eventId: string }).eventId.split(':')[0]));
-    expect(shardsRead).toEqual(new Set(['shardId-000000000000', 'shardId-000000000001', 'shardId-000000000002', 'shardId-000000000003', 'shardId-000000000004']));
+    expect(shardsRead).toEqual(
+      new Set(['shardId-000000000000', 'shardId-000000000001', 'shardId-000000000002', 'shardId-000000000003', 'shardId-000000000004']),
+    );
   });
 });

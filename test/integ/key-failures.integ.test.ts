@@ -29,7 +29,18 @@ describe('a data key KMS will not open is not a bad record', () => {
     await stream.put(Array.from({ length: 5 }, (_, i) => activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(i)])));
     const checkpoint = join(dir, 'wrong-id.json');
     const deadLetter = join(dir, 'wrong-id.dl.ndjson');
-    const wrong = await read(['--stream-name', stream.streamName, '--resource-id', 'cluster-WRONG', '--on-error', 'skip', '--dead-letter', deadLetter, '--checkpoint', checkpoint]);
+    const wrong = await read([
+      '--stream-name',
+      stream.streamName,
+      '--resource-id',
+      'cluster-WRONG',
+      '--on-error',
+      'skip',
+      '--dead-letter',
+      deadLetter,
+      '--checkpoint',
+      checkpoint,
+    ]);
     expect(wrong.code, wrong.stderr).toBe(ExitCode.runtime);
     expect(wrong.stdout).toEqual([]);
     expect(wrong.stderr).toContain('KMS will not open the data keys of this stream');
@@ -56,7 +67,7 @@ describe('a data key KMS will not open is not a bad record', () => {
     expect(result.stderr).not.toContain('skipped');
   });
 
-  it('one record\'s own bad key, with good records after it: stops there under --on-error skip, exit 3, and a rerun stops there again', async () => {
+  it("one record's own bad key, with good records after it: stops there under --on-error skip, exit 3, and a rerun stops there again", async () => {
     const stream = await lab.activityStream({ name: 'one-bad-key' });
     const wrapper = JSON.parse((await good(stream, 99)).toString()) as Record<string, unknown>;
     wrapper.key = Buffer.alloc(120, 7).toString('base64');

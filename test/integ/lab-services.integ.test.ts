@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CreateAliasCommand, CreateKeyCommand, DecryptCommand, DescribeKeyCommand, EncryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import {
+  CreateAliasCommand,
+  CreateKeyCommand,
+  DecryptCommand,
+  DescribeKeyCommand,
+  EncryptCommand,
+  GenerateDataKeyCommand,
+  KMSClient,
+} from '@aws-sdk/client-kms';
 import { DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
 import { LocalFirehose } from '../../lab/src/local-firehose.js';
 import { LocalS3 } from '../../lab/src/local-s3.js';
@@ -14,7 +22,13 @@ let rds: RDSClient;
 const localRds = new LocalRds({ region: 'us-east-1', accountId: '000000000000' });
 
 beforeAll(async () => {
-  gateway = await startGateway({ kms: new LocalKms({ region: 'us-east-1', accountId: '000000000000' }), rds: localRds, firehose: new LocalFirehose({ region: 'us-east-1', accountId: '000000000000' }), s3: new LocalS3(), kinesisUrl: 'http://127.0.0.1:9' });
+  gateway = await startGateway({
+    kms: new LocalKms({ region: 'us-east-1', accountId: '000000000000' }),
+    rds: localRds,
+    firehose: new LocalFirehose({ region: 'us-east-1', accountId: '000000000000' }),
+    s3: new LocalS3(),
+    kinesisUrl: 'http://127.0.0.1:9',
+  });
   kms = new KMSClient({ endpoint: gateway.url });
   rds = new RDSClient({ endpoint: gateway.url });
 });
@@ -38,7 +52,9 @@ describe('lab KMS (JSON 1.1)', () => {
     expect(Buffer.from(opened.Plaintext ?? []).equals(Buffer.from(dataKey.Plaintext ?? []))).toBe(true);
     expect(opened.KeyId).toBe(key?.Arn);
 
-    await expect(kms.send(new DecryptCommand({ CiphertextBlob: dataKey.CiphertextBlob, EncryptionContext: { 'aws:rds:dbc-id': 'cluster-XYZ' } }))).rejects.toMatchObject({
+    await expect(
+      kms.send(new DecryptCommand({ CiphertextBlob: dataKey.CiphertextBlob, EncryptionContext: { 'aws:rds:dbc-id': 'cluster-XYZ' } })),
+    ).rejects.toMatchObject({
       name: 'InvalidCiphertextException',
     });
     await expect(kms.send(new DecryptCommand({ CiphertextBlob: dataKey.CiphertextBlob }))).rejects.toMatchObject({ name: 'InvalidCiphertextException' });
@@ -57,14 +73,21 @@ describe('lab KMS (JSON 1.1)', () => {
     await expect(kms.send(new DescribeKeyCommand({ KeyId: 'alias/nothing' }))).rejects.toMatchObject({ name: 'NotFoundException' });
     const key = (await kms.send(new CreateKeyCommand({}))).KeyMetadata;
     await kms.send(new CreateAliasCommand({ AliasName: 'alias/twice', TargetKeyId: key?.KeyId }));
-    await expect(kms.send(new CreateAliasCommand({ AliasName: 'alias/twice', TargetKeyId: key?.KeyId }))).rejects.toMatchObject({ name: 'AlreadyExistsException' });
+    await expect(kms.send(new CreateAliasCommand({ AliasName: 'alias/twice', TargetKeyId: key?.KeyId }))).rejects.toMatchObject({
+      name: 'AlreadyExistsException',
+    });
   });
 });
 
 describe('lab RDS (query protocol, XML)', () => {
   it('describes clusters with their activity stream', async () => {
     const cluster = localRds.addDatabase('cluster', 'lab-pg', 'aurora-postgresql', '15.4');
-    cluster.activityStream = { status: 'started', mode: 'async', kinesisStreamName: `aws-rds-das-${cluster.resourceId}`, kmsKeyId: 'arn:aws:kms:us-east-1:000000000000:key/k' };
+    cluster.activityStream = {
+      status: 'started',
+      mode: 'async',
+      kinesisStreamName: `aws-rds-das-${cluster.resourceId}`,
+      kmsKeyId: 'arn:aws:kms:us-east-1:000000000000:key/k',
+    };
     const [described] = (await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: 'lab-pg' }))).DBClusters ?? [];
     expect(described).toMatchObject({
       DBClusterIdentifier: 'lab-pg',
@@ -81,10 +104,15 @@ describe('lab RDS (query protocol, XML)', () => {
     expect(all.DBClusters?.map((c) => c.DBClusterIdentifier)).toContain('lab-pg');
   });
 
-  it('describes instances; unknown ones are the SDK\'s own NotFound faults', async () => {
+  it("describes instances; unknown ones are the SDK's own NotFound faults", async () => {
     const instance = localRds.addDatabase('instance', 'lab-ora', 'oracle-ee', '19');
     const [described] = (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'lab-ora' }))).DBInstances ?? [];
-    expect(described).toMatchObject({ DBInstanceIdentifier: 'lab-ora', DbiResourceId: instance.resourceId, ActivityStreamStatus: 'stopped', ActivityStreamPolicyStatus: 'unlocked' });
+    expect(described).toMatchObject({
+      DBInstanceIdentifier: 'lab-ora',
+      DbiResourceId: instance.resourceId,
+      ActivityStreamStatus: 'stopped',
+      ActivityStreamPolicyStatus: 'unlocked',
+    });
     await expect(rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'nope' }))).rejects.toMatchObject({ name: 'DBInstanceNotFoundFault' });
     await expect(rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: 'nope' }))).rejects.toMatchObject({ name: 'DBClusterNotFoundFault' });
   });

@@ -13,7 +13,14 @@ async function das(session: LabSession, args: string[]) {
   const io = memoryIO();
   const code = await run([...args, '--endpoint-url', session.lab.endpoint], io, { nodePath: process.execPath });
   const events = () => io.stdout.lines().map((line) => JSON.parse(line) as Event);
-  return { code, stdout: io.stdout.text, stderr: io.stderr.text, get events() { return events(); } };
+  return {
+    code,
+    stdout: io.stdout.text,
+    stderr: io.stderr.text,
+    get events() {
+      return events();
+    },
+  };
 }
 
 async function startedSession(options: Parameters<typeof startLabSession>[0]): Promise<LabSession> {
@@ -87,7 +94,10 @@ describe.skipIf(skipPostgres)('das-read lab --postgres: a real pgbench, audited 
       source: async (server) => (load = await startPostgresLoad(server, { transactionsPerSecond: 50 })),
     });
     try {
-      await waitFor(async () => (await das(session, ['--cluster', LAB_CLUSTER, '--no-follow'])).events.filter((event) => event.command === 'INSERT').length >= 2, { what: 'two INSERTs read', timeoutMs: 30_000, intervalMs: 100 });
+      await waitFor(
+        async () => (await das(session, ['--cluster', LAB_CLUSTER, '--no-follow'])).events.filter((event) => event.command === 'INSERT').length >= 2,
+        { what: 'two INSERTs read', timeoutMs: 30_000, intervalMs: 100 },
+      );
       const { events } = await das(session, ['--cluster', LAB_CLUSTER, '--no-follow']);
       const statements = new Set(events.map((event) => event.commandText));
       for (const statement of [
@@ -100,7 +110,13 @@ describe.skipIf(skipPostgres)('das-read lab --postgres: a real pgbench, audited 
         expect(statements, statement).toContain(statement);
       }
       const insert = events.find((event) => event.command === 'INSERT');
-      expect(insert).toMatchObject({ class: 'WRITE', objectType: 'TABLE', objectName: 'public.pgbench_history', clientApplication: 'pgbench', remoteHost: '127.0.0.1' });
+      expect(insert).toMatchObject({
+        class: 'WRITE',
+        objectType: 'TABLE',
+        objectName: 'public.pgbench_history',
+        clientApplication: 'pgbench',
+        remoteHost: '127.0.0.1',
+      });
       expect(insert?.paramList).toHaveLength(4);
       expect(String(insert?.sessionId)).toMatch(/^[0-9a-f]+\.[0-9a-f]+$/);
       expect(events.some((event) => event.command === 'CONNECT' && event.clientApplication === 'pgbench')).toBe(true);

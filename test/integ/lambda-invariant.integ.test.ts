@@ -62,7 +62,10 @@ beforeAll(async () => {
     { label: 'gzip cut short', data: await payload(gzipSync(valid).subarray(0, -12)) },
     { label: 'not gzip', data: await payload(valid) },
     { label: 'not an activity record', data: await payload(gzipSync('{"type":"something else"}')) },
-    { label: 'another resource\'s key (wrong encryption context)', data: (await other.producer.encode(activityRecord(other.database.resourceId, 'db-B', [postgresEvent(9)]))).toString('base64') },
+    {
+      label: "another resource's key (wrong encryption context)",
+      data: (await other.producer.encode(activityRecord(other.database.resourceId, 'db-B', [postgresEvent(9)]))).toString('base64'),
+    },
   );
   deep = (await stream.producer.encodePayload(gzipSync(deepRecordText(id, 20_000)))).toString('base64');
 }, 60_000);
@@ -114,7 +117,12 @@ function dataOf(item: Item): { data: string; clean: string; mustFail: boolean; m
       const message = Buffer.from(wrapper.databaseActivityEvents, 'base64');
       const at = d.at % message.length;
       message[at] = (message[at] as number) ^ (1 << d.bit);
-      return { data: Buffer.from(JSON.stringify({ ...wrapper, databaseActivityEvents: message.toString('base64') })).toString('base64'), clean, mustFail: true, mayFail: false };
+      return {
+        data: Buffer.from(JSON.stringify({ ...wrapper, databaseActivityEvents: message.toString('base64') })).toString('base64'),
+        clean,
+        mustFail: true,
+        mayFail: false,
+      };
     }
     case 'producer':
       return { data: (damaged[d.which % damaged.length] as (typeof damaged)[number]).data, clean, mustFail: true, mayFail: false };
@@ -154,7 +162,10 @@ async function runKinesis(datas: readonly string[], tuning: { chunkChars?: numbe
 async function runFirehose(datas: readonly string[]) {
   const stderr = new TextSink();
   const event = firehoseEventOf({ Records: kinesisRecords(datas) }, streamArn);
-  const answer: FirehoseTransformResponse = await handleFirehoseTransform(event, { linesOf: recordLines(lambdaConfig({}), () => decoder), log: jsonLog(stderr) });
+  const answer: FirehoseTransformResponse = await handleFirehoseTransform(event, {
+    linesOf: recordLines(lambdaConfig({}), () => decoder),
+    log: jsonLog(stderr),
+  });
   return { event, answer, logged: stderr.lines().map((line) => JSON.parse(line) as Logged) };
 }
 
@@ -170,7 +181,10 @@ describe('the Lambda on generated batches with damage of every kind', () => {
     await fc.assert(
       fc.asyncProperty(
         batch(8),
-        fc.record({ chunkChars: fc.integer({ min: 1, max: 2_000_000 }), window: fc.record({ budget: fc.integer({ min: 0, max: 64 * 1024 * 1024 }), most: fc.integer({ min: 1, max: 8 }) }) }),
+        fc.record({
+          chunkChars: fc.integer({ min: 1, max: 2_000_000 }),
+          window: fc.record({ budget: fc.integer({ min: 0, max: 64 * 1024 * 1024 }), most: fc.integer({ min: 1, max: 8 }) }),
+        }),
         async (items, tuning) => {
           const made = items.map(dataOf);
           const failsAt = [];

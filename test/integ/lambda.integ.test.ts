@@ -40,17 +40,27 @@ function instance(env: Record<string, string> = {}, options: Partial<RuntimeOpti
     firehoseRetry: { delayMs: 1 },
     decoderFor: (resourceId, make) => {
       const decoder = make(resourceId);
-      return { ...decoder, stats: decoder.stats, close: () => decoder.close(), decode: (record, signal) => (decoded.records++, decoder.decode(record, signal)) };
+      return {
+        ...decoder,
+        stats: decoder.stats,
+        close: () => decoder.close(),
+        decode: (record, signal) => (decoded.records++, decoder.decode(record, signal)),
+      };
     },
     ...options,
   });
-  const logged = () => stderr.lines().map((line) => JSON.parse(line) as { level: string; message: string; reason?: string; hint?: string; sequenceNumber?: string });
+  const logged = () =>
+    stderr.lines().map((line) => JSON.parse(line) as { level: string; message: string; reason?: string; hint?: string; sequenceNumber?: string });
   return { handler, stdout, handlerStdout, logged, decoded };
 }
 
 const kinesis = (handler: ReturnType<typeof instance>['handler'], event: unknown) => handler(event) as Promise<KinesisBatchResponse>;
 const transform = (handler: ReturnType<typeof instance>['handler'], event: unknown) => handler(event) as Promise<FirehoseTransformResponse>;
-const events = (text: string) => text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as DasEvent & { eventId: string; clusterId: string; instanceId: string });
+const events = (text: string) =>
+  text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as DasEvent & { eventId: string; clusterId: string; instanceId: string });
 
 async function streamWith(name: string, records: Array<DasEvent[]>, producer: { recordsPerDataKey?: number } = {}) {
   const stream = await lab.activityStream({ name, producer });
@@ -60,7 +70,11 @@ async function streamWith(name: string, records: Array<DasEvent[]>, producer: { 
 
 describe('the Lambda handler on the event source mapping', () => {
   it('with no configuration, writes each event on stdout exactly as the CLI writes it, ids included, and reports nothing', async () => {
-    const { stream, event } = await streamWith('lambda-plain', [[postgresEvent(1), postgresEvent(2)], [heartbeatEvent('2026-01-01 00:00:00.000+00')], [postgresEvent(3)]]);
+    const { stream, event } = await streamWith('lambda-plain', [
+      [postgresEvent(1), postgresEvent(2)],
+      [heartbeatEvent('2026-01-01 00:00:00.000+00')],
+      [postgresEvent(3)],
+    ]);
     const fn = instance();
     expect(await kinesis(fn.handler, event)).toEqual({ batchItemFailures: [] });
     const cli = await readOnce(lab.endpoint, ['--stream-name', stream.streamName, '-o', 'ndjson']);
@@ -84,7 +98,8 @@ describe('the Lambda handler on the event source mapping', () => {
     expect(failure).toMatchObject({ level: 'ERROR', sequenceNumber: records[1]?.kinesis.sequenceNumber });
     expect(failure?.reason).toMatch(/decrypt|authenticat|tag/i);
     // Lambda retries from the record reported: with the record mended, the rest is delivered, none twice.
-    (records[1] as (typeof records)[number]).kinesis.data = (await kinesisEventOf(lab, 'aws-rds-das-' + String(event.Records[0]?.eventSourceARN.split('aws-rds-das-')[1]))).Records[1]?.kinesis.data ?? '';
+    (records[1] as (typeof records)[number]).kinesis.data =
+      (await kinesisEventOf(lab, 'aws-rds-das-' + String(event.Records[0]?.eventSourceARN.split('aws-rds-das-')[1]))).Records[1]?.kinesis.data ?? '';
     expect(await kinesis(fn.handler, { Records: records.slice(1) })).toEqual({ batchItemFailures: [] });
     expect(events(fn.stdout.text).map((e) => e.statementId)).toEqual([1, 2, 3, 4]);
   });
@@ -92,7 +107,11 @@ describe('the Lambda handler on the event source mapping', () => {
   it.each([
     ['not base64', '%%%not base64%%%', /not JSON|no JSON|record data/i],
     ['malformed JSON', Buffer.from('{"type":"DatabaseActivityMonitoringRecords",').toString('base64'), /JSON/],
-    ['a wrapper without its key', Buffer.from(JSON.stringify({ type: 'DatabaseActivityMonitoringRecords', version: '1.1', databaseActivityEvents: 'AAAA' })).toString('base64'), /"key"/],
+    [
+      'a wrapper without its key',
+      Buffer.from(JSON.stringify({ type: 'DatabaseActivityMonitoringRecords', version: '1.1', databaseActivityEvents: 'AAAA' })).toString('base64'),
+      /"key"/,
+    ],
   ])('a record that is %s is reported, with the reason in the log', async (_label, data, reason) => {
     const { event } = await streamWith(`lambda-bad-${_label.replace(/\W+/g, '-')}`, [[postgresEvent(1)], [postgresEvent(2)]]);
     (event.Records[1] as (typeof event.Records)[number]).kinesis.data = data;
@@ -103,7 +122,12 @@ describe('the Lambda handler on the event source mapping', () => {
   });
 
   it('a throw inside the delivery (a string too long to write) fails its record and every one after it, and the invocation still answers the contract', async () => {
-    const { event } = await streamWith('lambda-throwing-stdout', [[postgresEvent(1)], [postgresEvent(2, { commandText: `SELECT '${'y'.repeat(1_200_000)}'` })], [postgresEvent(3)], [postgresEvent(4)]]);
+    const { event } = await streamWith('lambda-throwing-stdout', [
+      [postgresEvent(1)],
+      [postgresEvent(2, { commandText: `SELECT '${'y'.repeat(1_200_000)}'` })],
+      [postgresEvent(3)],
+      [postgresEvent(4)],
+    ]);
     // Standard output as V8 answers a string longer than it makes: RangeError, thrown by the write itself.
     class ShortStdout extends TextSink {
       override write(text: string | Uint8Array, ...rest: unknown[]): boolean {
@@ -122,7 +146,11 @@ describe('the Lambda handler on the event source mapping', () => {
   });
 
   it('a warm instance calls KMS once per data key across invocations; a new data key is one call more', async () => {
-    const { event } = await streamWith('lambda-warm', [[postgresEvent(1)], [postgresEvent(2)], [postgresEvent(3)], [postgresEvent(4)], [postgresEvent(5)], [postgresEvent(6)]], { recordsPerDataKey: 3 });
+    const { event } = await streamWith(
+      'lambda-warm',
+      [[postgresEvent(1)], [postgresEvent(2)], [postgresEvent(3)], [postgresEvent(4)], [postgresEvent(5)], [postgresEvent(6)]],
+      { recordsPerDataKey: 3 },
+    );
     const fn = instance();
     const before = lab.kms.stats.decryptCalls;
     await kinesis(fn.handler, { Records: event.Records.slice(0, 2) });
@@ -145,7 +173,9 @@ describe('the Lambda handler on the event source mapping', () => {
 
   it('a stream whose name does not give the resource id fails its records, and says to set RESOURCE_ID', async () => {
     const { event } = await streamWith('lambda-renamed', [[postgresEvent(1)]]);
-    const renamed: KinesisStreamEvent = { Records: event.Records.map((record) => ({ ...record, eventSourceARN: 'arn:aws:kinesis:us-east-1:000000000000:stream/audit' })) };
+    const renamed: KinesisStreamEvent = {
+      Records: event.Records.map((record) => ({ ...record, eventSourceARN: 'arn:aws:kinesis:us-east-1:000000000000:stream/audit' })),
+    };
     const fn = instance();
     expect((await kinesis(fn.handler, renamed)).batchItemFailures).toHaveLength(1);
     expect(fn.logged()[0]?.hint).toContain('RESOURCE_ID');
@@ -153,14 +183,26 @@ describe('the Lambda handler on the event source mapping', () => {
     expect(await kinesis(configured.handler, renamed)).toEqual({ batchItemFailures: [] });
   });
 
-  it('filters and redaction are the CLI\'s, set by the environment', async () => {
+  it("filters and redaction are the CLI's, set by the environment", async () => {
     const { stream, event } = await streamWith('lambda-filters', [
-      [postgresEvent(1, { dbUserName: 'rdsadmin' }), postgresEvent(2, { class: 'DDL', command: 'CREATE TABLE', commandText: "CREATE TABLE t (secret text default 'hunter2')" })],
+      [
+        postgresEvent(1, { dbUserName: 'rdsadmin' }),
+        postgresEvent(2, { class: 'DDL', command: 'CREATE TABLE', commandText: "CREATE TABLE t (secret text default 'hunter2')" }),
+      ],
       [postgresEvent(3, { dbUserName: 'app_reader' })],
     ]);
     const fn = instance({ SKIP_SERVICE_USERS: 'true', EXCLUDE_USERS: 'app_*', REDACT: 'true' });
     await kinesis(fn.handler, event);
-    const cli = await readOnce(lab.endpoint, ['--stream-name', stream.streamName, '-o', 'ndjson', '--skip-service-users', '--exclude-user', 'app_*', '--redact']);
+    const cli = await readOnce(lab.endpoint, [
+      '--stream-name',
+      stream.streamName,
+      '-o',
+      'ndjson',
+      '--skip-service-users',
+      '--exclude-user',
+      'app_*',
+      '--redact',
+    ]);
     expect(fn.stdout.lines()).toEqual(cli.stdout);
     expect(events(fn.stdout.text).map((e) => e.statementId)).toEqual([2]);
     expect(fn.stdout.text).not.toContain('hunter2');
@@ -190,7 +232,9 @@ describe('the Lambda handler on the event source mapping', () => {
 
   it('an event of another kind is refused in words', async () => {
     const fn = instance();
-    await expect(fn.handler({ Records: [{ eventSource: 'aws:sqs', body: '{}' }] })).rejects.toThrow(/neither a Kinesis batch .* nor a Firehose data transformation/);
+    await expect(fn.handler({ Records: [{ eventSource: 'aws:sqs', body: '{}' }] })).rejects.toThrow(
+      /neither a Kinesis batch .* nor a Firehose data transformation/,
+    );
     expect(await fn.handler({ Records: [] })).toEqual({ batchItemFailures: [] });
   });
 });
@@ -235,7 +279,9 @@ describe('delivery to Amazon Data Firehose', () => {
     const calls = lab.firehose.calls.slice(callsBefore);
     expect(calls.length).toBeGreaterThanOrEqual(2);
     expect(calls.every((records) => records <= 6)).toBe(true);
-    expect(delivery.records.map((data) => (JSON.parse(data.toString('utf8')) as { statementId: number }).statementId)).toEqual(Array.from({ length: 10 }, (_, n) => n));
+    expect(delivery.records.map((data) => (JSON.parse(data.toString('utf8')) as { statementId: number }).statementId)).toEqual(
+      Array.from({ length: 10 }, (_, n) => n),
+    );
   });
 
   it('what Firehose keeps refusing is reported from its record on, and nothing is lost when Lambda retries', async () => {
@@ -254,7 +300,7 @@ describe('delivery to Amazon Data Firehose', () => {
     expect(ids.filter((id) => id === 1)).toHaveLength(1);
   });
 
-  it('a delivery stream that does not exist fails the whole batch, with Firehose\'s words', async () => {
+  it("a delivery stream that does not exist fails the whole batch, with Firehose's words", async () => {
     const { event } = await streamWith('lambda-firehose-missing', [[postgresEvent(1)]]);
     const fn = instance({ FIREHOSE_DELIVERY_STREAM: 'nowhere' });
     expect((await kinesis(fn.handler, event)).batchItemFailures).toHaveLength(1);
@@ -262,7 +308,11 @@ describe('delivery to Amazon Data Firehose', () => {
   });
 
   it('an event larger than a Firehose record fails its record, and those after it, instead of being cut; the log names the record', async () => {
-    const { event } = await streamWith('lambda-firehose-huge', [[postgresEvent(1)], [postgresEvent(2, { commandText: `SELECT '${'x'.repeat(1100 * 1024)}'` })], [postgresEvent(3)]]);
+    const { event } = await streamWith('lambda-firehose-huge', [
+      [postgresEvent(1)],
+      [postgresEvent(2, { commandText: `SELECT '${'x'.repeat(1100 * 1024)}'` })],
+      [postgresEvent(3)],
+    ]);
     const delivery = lab.firehose.createDeliveryStream('das-audit-3');
     const fn = instance({ FIREHOSE_DELIVERY_STREAM: 'das-audit-3' });
     const answer = await kinesis(fn.handler, event);
@@ -278,7 +328,12 @@ describe('the Firehose data transformation', () => {
   const decodeData = (data: string) => Buffer.from(data, 'base64').toString('utf8');
 
   it('answers each record once, in order: Ok with its events, Dropped for a heartbeat, ProcessingFailed with the record as it came', async () => {
-    const { event: kinesisEvent } = await streamWith('firehose-transform', [[postgresEvent(1), postgresEvent(2)], [heartbeatEvent('2026-01-01 00:00:00.000+00')], [postgresEvent(3)], [postgresEvent(4)]]);
+    const { event: kinesisEvent } = await streamWith('firehose-transform', [
+      [postgresEvent(1), postgresEvent(2)],
+      [heartbeatEvent('2026-01-01 00:00:00.000+00')],
+      [postgresEvent(3)],
+      [postgresEvent(4)],
+    ]);
     const event = firehoseEventOf(kinesisEvent);
     const bad = event.records[2] as (typeof event.records)[number];
     bad.data = tampered(bad.data);
@@ -300,7 +355,7 @@ describe('the Firehose data transformation', () => {
     expect(fn.logged()[0]).toMatchObject({ level: 'ERROR', recordId: 'record-2' });
   });
 
-  it('keeps the events\' own times and ids, adding only the record\'s ids: the CLI\'s lines', async () => {
+  it("keeps the events' own times and ids, adding only the record's ids: the CLI's lines", async () => {
     const { stream, event: kinesisEvent } = await streamWith('firehose-times', [[postgresEvent(1), postgresEvent(2)], [postgresEvent(3)]]);
     const fn = instance();
     const answer = await transform(fn.handler, firehoseEventOf(kinesisEvent));
@@ -330,7 +385,10 @@ describe('the Firehose data transformation', () => {
   });
 
   it('returns every record of a large batch, within the response limit: what does not fit goes to the error output, not away', async () => {
-    const { event: kinesisEvent } = await streamWith('firehose-big', Array.from({ length: 12 }, (_, r) => Array.from({ length: 40 }, (_, e) => postgresEvent(r * 40 + e))));
+    const { event: kinesisEvent } = await streamWith(
+      'firehose-big',
+      Array.from({ length: 12 }, (_, r) => Array.from({ length: 40 }, (_, e) => postgresEvent(r * 40 + e))),
+    );
     const event = firehoseEventOf(kinesisEvent);
     const fn = instance();
     const limit = 120_000;
@@ -340,7 +398,11 @@ describe('the Firehose data transformation', () => {
     // The same batch under a smaller limit than Lambda's 6 MB.
     const decoder = createDecoder({ kms: lab.clients.kms, resourceId: event.sourceKinesisStreamArn?.split('aws-rds-das-')[1] ?? '', threads: 0 });
     const warnings: string[] = [];
-    const bounded = await handleFirehoseTransform(event, { linesOf: recordLines(lambdaConfig({}), () => decoder), log: (_level, message) => warnings.push(message), responseLimitBytes: limit });
+    const bounded = await handleFirehoseTransform(event, {
+      linesOf: recordLines(lambdaConfig({}), () => decoder),
+      log: (_level, message) => warnings.push(message),
+      responseLimitBytes: limit,
+    });
     expect(bounded.records.map((record) => record.recordId)).toEqual(event.records.map((record) => record.recordId));
     expect(JSON.stringify(bounded).length).toBeLessThanOrEqual(limit);
     const results = bounded.records.map((record) => record.result);

@@ -61,7 +61,13 @@ const anEvent = fc.record({
   commandText: fc.string({ unit: 'binary', maxLength: 60 }),
   dbUserName: fc.string({ unit: 'grapheme', maxLength: 12 }),
   // Names a client may give fields, those every object inherits among them.
-  extras: fc.array(fc.tuple(fc.oneof(fc.constantFrom('__proto__', 'constructor', 'toString', 'valueOf', 'clusterId', 'type'), fc.string({ maxLength: 8 })), fc.jsonValue({ maxDepth: 3 })), { maxLength: 3 }),
+  extras: fc.array(
+    fc.tuple(
+      fc.oneof(fc.constantFrom('__proto__', 'constructor', 'toString', 'valueOf', 'clusterId', 'type'), fc.string({ maxLength: 8 })),
+      fc.jsonValue({ maxDepth: 3 }),
+    ),
+    { maxLength: 3 },
+  ),
 });
 type EventPlan = typeof anEvent extends fc.Arbitrary<infer T> ? T : never;
 
@@ -73,7 +79,7 @@ type Plan =
   | { damage: 'truncated'; at: number }
   | { damage: 'bit flip in the message'; at: number; bit: number }
   | { damage: 'bad base64'; field: 'key' | 'databaseActivityEvents'; at: number; char: string }
-  | { damage: 'another resource\'s data key' }
+  | { damage: "another resource's data key" }
   | { damage: 'nested too deep'; depth: number }
   | { damage: 'too large once inflated'; bytes: number }
   | { damage: 'invalid UTF-8 in an event' }
@@ -85,8 +91,20 @@ const aPlan: fc.Arbitrary<Plan> = fc.oneof(
   fc.record({ whole: fc.constant('large' as const), bytes: fc.integer({ min: 100_000, max: 200_000 }) }),
   fc.constant({ whole: 'repeat' as const }),
   fc.record({ damage: fc.constant('truncated' as const), at: fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }) }),
-  { weight: 2, arbitrary: fc.record({ damage: fc.constant('bit flip in the message' as const), at: fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }), bit: fc.integer({ min: 0, max: 7 }) }) },
-  fc.record({ damage: fc.constant('bad base64' as const), field: fc.constantFrom('key' as const, 'databaseActivityEvents' as const), at: fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }), char: fc.constantFrom('*', '%', '!', '\u00e9', '.') }),
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      damage: fc.constant('bit flip in the message' as const),
+      at: fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }),
+      bit: fc.integer({ min: 0, max: 7 }),
+    }),
+  },
+  fc.record({
+    damage: fc.constant('bad base64' as const),
+    field: fc.constantFrom('key' as const, 'databaseActivityEvents' as const),
+    at: fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }),
+    char: fc.constantFrom('*', '%', '!', '\u00e9', '.'),
+  }),
   fc.constant({ damage: "another resource's data key" as const }),
   fc.record({ damage: fc.constant('nested too deep' as const), depth: fc.constantFrom(MAX_EVENT_DEPTH + 1, 8_000, 20_000) }),
   fc.record({ damage: fc.constant('too large once inflated' as const), bytes: fc.integer({ min: MAX_RECORD_BYTES + 1, max: 600_000 }) }),
@@ -126,7 +144,11 @@ async function make(plan: Plan, stream: TestStream, other: DasRecordProducer, be
   const { resourceId } = stream.database;
   const record = (events: DasEvent[]) => activityRecord(resourceId, 'db-A', events);
   const whole = async (events: DasEvent[], what: string): Promise<Made> => ({ data: await stream.producer.encode(record(events)), events, what });
-  const damaged = async (data: Buffer | Promise<Buffer>, what: string, keyRefused = false): Promise<Made> => ({ data: await data, what, ...(keyRefused ? { keyRefused } : {}) });
+  const damaged = async (data: Buffer | Promise<Buffer>, what: string, keyRefused = false): Promise<Made> => ({
+    data: await data,
+    what,
+    ...(keyRefused ? { keyRefused } : {}),
+  });
   const good = () => stream.producer.encode(record([postgresEvent(1)]));
   if ('whole' in plan) {
     switch (plan.whole) {
@@ -134,7 +156,11 @@ async function make(plan: Plan, stream: TestStream, other: DasRecordProducer, be
         return whole(plan.events.map(eventOf), 'events');
       case 'at-depth-bound': {
         const text = nestedRecordText(resourceId, 'db-A', postgresEvent(2), MAX_EVENT_DEPTH - 1);
-        return { data: await stream.producer.encodePayload(gzipSync(text)), events: (JSON.parse(text) as { databaseActivityEventList: DasEvent[] }).databaseActivityEventList, what: plan.whole };
+        return {
+          data: await stream.producer.encodePayload(gzipSync(text)),
+          events: (JSON.parse(text) as { databaseActivityEventList: DasEvent[] }).databaseActivityEventList,
+          what: plan.whole,
+        };
       }
       case 'large':
         return whole([postgresEvent(3, { commandText: `SELECT '${'x'.repeat(plan.bytes)}'` })], `${plan.bytes} bytes`);
@@ -154,13 +180,19 @@ async function make(plan: Plan, stream: TestStream, other: DasRecordProducer, be
       const message = Buffer.from(wrapper.databaseActivityEvents ?? '', 'base64');
       const at = Math.floor(plan.at * message.length);
       message[at] = (message[at] ?? 0) ^ (1 << plan.bit);
-      return damaged(Buffer.from(JSON.stringify({ ...wrapper, databaseActivityEvents: message.toString('base64') })), `${plan.damage} at byte ${at} of ${message.length}`);
+      return damaged(
+        Buffer.from(JSON.stringify({ ...wrapper, databaseActivityEvents: message.toString('base64') })),
+        `${plan.damage} at byte ${at} of ${message.length}`,
+      );
     }
     case 'bad base64': {
       const wrapper = wrapperOf(await good());
       const text = wrapper[plan.field] ?? '';
       const at = Math.floor(plan.at * text.length);
-      return damaged(Buffer.from(JSON.stringify({ ...wrapper, [plan.field]: text.slice(0, at) + plan.char + text.slice(at) })), `${plan.damage} in ${plan.field}`);
+      return damaged(
+        Buffer.from(JSON.stringify({ ...wrapper, [plan.field]: text.slice(0, at) + plan.char + text.slice(at) })),
+        `${plan.damage} in ${plan.field}`,
+      );
     }
     case "another resource's data key":
       return damaged(other.encode(record([postgresEvent(5)])), plan.damage, true);
@@ -171,7 +203,10 @@ async function make(plan: Plan, stream: TestStream, other: DasRecordProducer, be
     case 'invalid UTF-8 in an event': {
       const text = JSON.stringify(record([postgresEvent(8, { commandText: 'SELECT \u0001' })]));
       const [head, tail] = text.split('\\u0001') as [string, string];
-      return damaged(stream.producer.encodePayload(gzipSync(Buffer.concat([Buffer.from(head), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from(tail)]))), plan.damage);
+      return damaged(
+        stream.producer.encodePayload(gzipSync(Buffer.concat([Buffer.from(head), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from(tail)]))),
+        plan.damage,
+      );
     }
     case 'a payload that is no activity record': {
       const gzip = gzipSync(JSON.stringify(record([postgresEvent(9)])));
@@ -189,7 +224,9 @@ async function make(plan: Plan, stream: TestStream, other: DasRecordProducer, be
 
 /** Puts the records in order on one shard; each one's place, as Kinesis gives it. */
 async function put(streamName: string, made: Made[]): Promise<Array<Made & { shardId: string; sequenceNumber: string }>> {
-  const answer = await lab.clients.kinesis.send(new PutRecordsCommand({ StreamName: streamName, Records: made.map((record) => ({ Data: record.data, PartitionKey: 'one' })) }));
+  const answer = await lab.clients.kinesis.send(
+    new PutRecordsCommand({ StreamName: streamName, Records: made.map((record) => ({ Data: record.data, PartitionKey: 'one' })) }),
+  );
   return made.map((record, index) => {
     const result = answer.Records?.[index];
     if (!result?.ShardId || !result.SequenceNumber) throw new Error(`kinesis-local refused record ${index}: ${result?.ErrorCode}`);
@@ -200,8 +237,14 @@ async function put(streamName: string, made: Made[]): Promise<Array<Made & { sha
 /** What das-read writes of a whole record, made by its formatter from the events as they were made. */
 function expectedOf(record: Made & { shardId: string; sequenceNumber: string }, output: string, clusterId: string): Buffer {
   const { format, redact } = OUTPUTS[output] as (typeof OUTPUTS)[string];
-  const decoded = DecodedActivityRecord.of({ shardId: record.shardId, sequenceNumber: record.sequenceNumber, version: '1.1', clusterId, instanceId: 'db-A' }, record.events ?? []);
-  const formatter = eventFormatter(format, colourless(), { ...(redact ? { redact } : {}), ocsf: { region: LAB_REGION, accountId: LAB_ACCOUNT, readerVersion: VERSION } });
+  const decoded = DecodedActivityRecord.of(
+    { shardId: record.shardId, sequenceNumber: record.sequenceNumber, version: '1.1', clusterId, instanceId: 'db-A' },
+    record.events ?? [],
+  );
+  const formatter = eventFormatter(format, colourless(), {
+    ...(redact ? { redact } : {}),
+    ocsf: { region: LAB_REGION, accountId: LAB_ACCOUNT, readerVersion: VERSION },
+  });
   const kept = decoded.events.flatMap((event, index) => (event.type === 'heartbeat' ? [] : [index]));
   return Buffer.from(formatted(formatter, decoded, kept));
 }
@@ -223,7 +266,17 @@ async function read(args: string[]): Promise<{ code: number; stdout: Buffer; std
 let cases = 0;
 
 /** Cases tried first, whatever is generated: the ones an issue found (hardening-2, findings 6 and 10). */
-const inheritedNames: EventPlan = { n: 11, heartbeat: false, commandText: "SELECT 'x'", dbUserName: 'u', extras: [['__proto__', { polluted: 'yes' }], ['constructor', 'c'], ['toString', 't']] };
+const inheritedNames: EventPlan = {
+  n: 11,
+  heartbeat: false,
+  commandText: "SELECT 'x'",
+  dbUserName: 'u',
+  extras: [
+    ['__proto__', { polluted: 'yes' }],
+    ['constructor', 'c'],
+    ['toString', 't'],
+  ],
+};
 const EXAMPLES: Array<[Plan[], string, string]> = [
   [[{ whole: 'events', events: [inheritedNames] }, { damage: 'nested too deep', depth: 8_000 }, { whole: 'at-depth-bound' }], 'ocsf', '2'],
   [[{ whole: 'events', events: [inheritedNames] }, { damage: 'nested too deep', depth: 8_000 }, { whole: 'repeat' }], 'json', '0'],
@@ -236,52 +289,74 @@ describe('the live read, over generated streams with damaged records', () => {
     'writes every whole record byte for byte, reports each damaged one by its place, and exits as the first stop says',
     async () => {
       await fc.assert(
-        fc.asyncProperty(fc.array(aPlan, { minLength: 1, maxLength: 10 }), fc.constantFrom(...Object.keys(OUTPUTS)), fc.constantFrom('2', '0'), async (plans, output, threads) => {
-          const name = `invariant-${++cases}`;
-          const stream = await lab.activityStream({ name });
-          const other = new DasRecordProducer({ kms: lab.clients.kms, kmsKeyId: stream.keyId, resourceId: 'cluster-SOMEONEELSE' });
-          const made: Made[] = [];
-          for (const plan of plans) made.push(await make(plan, stream, other, made));
-          const records = await put(stream.streamName, made);
-          const story = `--threads ${threads}, ${output}:\n` + records.map((record) => `${record.sequenceNumber.slice(-6)}: ${record.events ? 'whole' : 'damaged'} (${record.what})`).join('\n');
-          const clusterId = stream.database.resourceId;
-          const args = ['--cluster', name, '--threads', threads, ...(OUTPUTS[output] as (typeof OUTPUTS)[string]).args];
+        fc.asyncProperty(
+          fc.array(aPlan, { minLength: 1, maxLength: 10 }),
+          fc.constantFrom(...Object.keys(OUTPUTS)),
+          fc.constantFrom('2', '0'),
+          async (plans, output, threads) => {
+            const name = `invariant-${++cases}`;
+            const stream = await lab.activityStream({ name });
+            const other = new DasRecordProducer({ kms: lab.clients.kms, kmsKeyId: stream.keyId, resourceId: 'cluster-SOMEONEELSE' });
+            const made: Made[] = [];
+            for (const plan of plans) made.push(await make(plan, stream, other, made));
+            const records = await put(stream.streamName, made);
+            const story =
+              `--threads ${threads}, ${output}:\n` +
+              records.map((record) => `${record.sequenceNumber.slice(-6)}: ${record.events ? 'whole' : 'damaged'} (${record.what})`).join('\n');
+            const clusterId = stream.database.resourceId;
+            const args = ['--cluster', name, '--threads', threads, ...(OUTPUTS[output] as (typeof OUTPUTS)[string]).args];
 
-          /** Where a run stops, what it writes before, and with what exit code. */
-          const outcomeOf = (stopsAt: (record: Made) => boolean) => {
-            const stop = records.findIndex(stopsAt);
-            const before = stop === -1 ? records : records.slice(0, stop);
-            const stopper = stop === -1 ? undefined : records[stop];
-            // A data key KMS refuses is the record's own fault only if a later record opens (exit 3); else the setup's (exit 1).
-            const code = !stopper ? ExitCode.ok : stopper.keyRefused && !records.slice(stop + 1).some((record) => record.events) ? ExitCode.runtime : ExitCode.unreadableRecord;
-            return { before, stopper, code, written: Buffer.concat(before.filter((record) => record.events).map((record) => expectedOf(record, output, clusterId))) };
-          };
+            /** Where a run stops, what it writes before, and with what exit code. */
+            const outcomeOf = (stopsAt: (record: Made) => boolean) => {
+              const stop = records.findIndex(stopsAt);
+              const before = stop === -1 ? records : records.slice(0, stop);
+              const stopper = stop === -1 ? undefined : records[stop];
+              // A data key KMS refuses is the record's own fault only if a later record opens (exit 3); else the setup's (exit 1).
+              const code = !stopper
+                ? ExitCode.ok
+                : stopper.keyRefused && !records.slice(stop + 1).some((record) => record.events)
+                  ? ExitCode.runtime
+                  : ExitCode.unreadableRecord;
+              return {
+                before,
+                stopper,
+                code,
+                written: Buffer.concat(before.filter((record) => record.events).map((record) => expectedOf(record, output, clusterId))),
+              };
+            };
 
-          // --on-error fail: the whole records before the first damaged one, then a stop naming it.
-          const failing = outcomeOf((record) => !record.events);
-          const failed = await read(args);
-          expect(failed.code, `${story}\n${failed.stderr}`).toBe(failing.code);
-          expect(failed.stdout.equals(failing.written), `${story}\nfail: stdout differs`).toBe(true);
-          if (failing.stopper) expect(failed.stderr, story).toContain(`${failing.stopper.sequenceNumber} in ${failing.stopper.shardId}`);
-          expect(failed.stderr, story).not.toMatch(/likely a bug|\n\s+at /);
+            // --on-error fail: the whole records before the first damaged one, then a stop naming it.
+            const failing = outcomeOf((record) => !record.events);
+            const failed = await read(args);
+            expect(failed.code, `${story}\n${failed.stderr}`).toBe(failing.code);
+            expect(failed.stdout.equals(failing.written), `${story}\nfail: stdout differs`).toBe(true);
+            if (failing.stopper) expect(failed.stderr, story).toContain(`${failing.stopper.sequenceNumber} in ${failing.stopper.shardId}`);
+            expect(failed.stderr, story).not.toMatch(/likely a bug|\n\s+at /);
 
-          // --on-error skip: every whole record, each damaged one in the dead letter; only a refused data key stops.
-          const checkpoint = join(dir, `${name}.checkpoint.json`);
-          const deadLetter = join(dir, `${name}.dead.ndjson`);
-          const skipping = outcomeOf((record) => record.keyRefused === true);
-          const skipped = await read([...args, '--on-error', 'skip', '--dead-letter', deadLetter, '--checkpoint', checkpoint]);
-          expect(skipped.code, `${story}\n${skipped.stderr}`).toBe(skipping.code);
-          expect(skipped.stdout.equals(skipping.written), `${story}\nskip: stdout differs`).toBe(true);
-          const letters = (await readFile(deadLetter, 'utf8')).split('\n').filter(Boolean).map((line) => JSON.parse(line) as { shardId: string; sequenceNumber: string; data: string });
-          const damaged = skipping.before.filter((record) => !record.events);
-          expect(letters.map((letter) => [letter.shardId, letter.sequenceNumber, letter.data]), story).toEqual(damaged.map((record) => [record.shardId, record.sequenceNumber, record.data.toString('base64')]));
-          for (const record of damaged) expect(skipped.stderr, story).toContain(`${record.sequenceNumber} in ${record.shardId}`);
+            // --on-error skip: every whole record, each damaged one in the dead letter; only a refused data key stops.
+            const checkpoint = join(dir, `${name}.checkpoint.json`);
+            const deadLetter = join(dir, `${name}.dead.ndjson`);
+            const skipping = outcomeOf((record) => record.keyRefused === true);
+            const skipped = await read([...args, '--on-error', 'skip', '--dead-letter', deadLetter, '--checkpoint', checkpoint]);
+            expect(skipped.code, `${story}\n${skipped.stderr}`).toBe(skipping.code);
+            expect(skipped.stdout.equals(skipping.written), `${story}\nskip: stdout differs`).toBe(true);
+            const letters = (await readFile(deadLetter, 'utf8'))
+              .split('\n')
+              .filter(Boolean)
+              .map((line) => JSON.parse(line) as { shardId: string; sequenceNumber: string; data: string });
+            const damaged = skipping.before.filter((record) => !record.events);
+            expect(
+              letters.map((letter) => [letter.shardId, letter.sequenceNumber, letter.data]),
+              story,
+            ).toEqual(damaged.map((record) => [record.shardId, record.sequenceNumber, record.data.toString('base64')]));
+            for (const record of damaged) expect(skipped.stderr, story).toContain(`${record.sequenceNumber} in ${record.shardId}`);
 
-          // From the checkpoint: nothing again, unless the run stopped at a refused key, which it meets again.
-          const again = await read([...args, '--on-error', 'skip', '--dead-letter', deadLetter, '--checkpoint', checkpoint]);
-          expect(again.code, `${story}\n${again.stderr}`).toBe(skipping.stopper ? skipping.code : ExitCode.ok);
-          expect(again.stdout.length, `${story}\nagain: stdout not empty`).toBe(0);
-        }),
+            // From the checkpoint: nothing again, unless the run stopped at a refused key, which it meets again.
+            const again = await read([...args, '--on-error', 'skip', '--dead-letter', deadLetter, '--checkpoint', checkpoint]);
+            expect(again.code, `${story}\n${again.stderr}`).toBe(skipping.stopper ? skipping.code : ExitCode.ok);
+            expect(again.stdout.length, `${story}\nagain: stdout not empty`).toBe(0);
+          },
+        ),
         { numRuns: RUNS, endOnFailure: true, examples: EXAMPLES },
       );
     },

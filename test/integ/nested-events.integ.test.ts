@@ -48,9 +48,15 @@ const WAYS: Way[] = [
         .join('\n')
         .split(/\n(?=\{)/)
         .filter((text) => text.trim() !== '')
-        .flatMap((text) => (JSON.parse(text) as { databaseActivityEventList: Array<{ statementId: number }> }).databaseActivityEventList.map((event) => event.statementId)),
+        .flatMap((text) =>
+          (JSON.parse(text) as { databaseActivityEventList: Array<{ statementId: number }> }).databaseActivityEventList.map((event) => event.statementId),
+        ),
   },
-  { label: '-o ocsf', args: () => ['-o', 'ocsf'], written: async (_run, stdout) => stdout.map((line) => (JSON.parse(line) as { unmapped: { statementId: number } }).unmapped.statementId) },
+  {
+    label: '-o ocsf',
+    args: () => ['-o', 'ocsf'],
+    written: async (_run, stdout) => stdout.map((line) => (JSON.parse(line) as { unmapped: { statementId: number } }).unmapped.statementId),
+  },
   {
     label: '--security-lake-dir',
     args: (run) => ['--security-lake-dir', join(dir, `lake-${run}`)],
@@ -58,7 +64,9 @@ const WAYS: Way[] = [
       const root = join(dir, `lake-${run}`, 'ext');
       const files = (await readdir(root, { recursive: true }).catch(() => [] as string[])).filter((name) => name.endsWith('.parquet'));
       if (files.length === 0) return [];
-      const rows = await duckRows(`SELECT query_info.query_string AS sql FROM read_parquet([${files.map((file) => `'${join(root, file)}'`).join(', ')}]) ORDER BY time`);
+      const rows = await duckRows(
+        `SELECT query_info.query_string AS sql FROM read_parquet([${files.map((file) => `'${join(root, file)}'`).join(', ')}]) ORDER BY time`,
+      );
       return rows.map((row) => Number(/\/\* (\d+) \*\//.exec(String(row.sql))?.[1]));
     },
   },
@@ -84,7 +92,10 @@ describe('an event nested deeper than das-read writes, in a live read', () => {
       const skipped = await read('skip', ['--on-error', 'skip', '--dead-letter', deadLetter]);
       expect(skipped.code, skipped.stderr).toBe(ExitCode.ok);
       expect(skipped.written).toEqual([4]);
-      const letters = (await readFile(deadLetter, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { shardId: string; reason: string; data: string });
+      const letters = (await readFile(deadLetter, 'utf8'))
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { shardId: string; reason: string; data: string });
       expect(letters).toHaveLength(1);
       expect(letters[0]?.shardId).toBe('shardId-000000000000');
       expect(letters[0]?.reason).toMatch(/nested more than/);

@@ -22,8 +22,11 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'das-read-ocsf-'));
   stream = await lab.activityStream({ name: 'ocsf-cluster' });
   let n = 7;
-  const random = () => ((n = (n * 9301 + 49297) % 233280) / 233280);
-  const load = new SyntheticPgbench({ serverHost: '10.0.1.5', serverVersion: '15.4', databaseName: 'postgres', dbUserName: 'pgbench' }, { clients: 3, transactionsPerSecond: 40, random, startMicros: Date.UTC(2026, 0, 1) * 1000, runSeconds: 3 });
+  const random = () => (n = (n * 9301 + 49297) % 233280) / 233280;
+  const load = new SyntheticPgbench(
+    { serverHost: '10.0.1.5', serverVersion: '15.4', databaseName: 'postgres', dbUserName: 'pgbench' },
+    { clients: 3, transactionsPerSecond: 40, random, startMicros: Date.UTC(2026, 0, 1) * 1000, runSeconds: 3 },
+  );
   pgbench = [...load.eventsUntil(Date.UTC(2026, 0, 1) * 1000 + 5_000_000), ...load.finish()];
   const records = [];
   for (let at = 0; at < pgbench.length; at += 20) records.push(activityRecord(stream.database.resourceId, 'db-OCSF', pgbench.slice(at, at + 20)));
@@ -34,7 +37,8 @@ afterAll(async () => {
   await lab?.close();
 });
 
-const parsed = (lines: string[]) => lines.map((line) => JSON.parse(line) as Record<string, unknown> & { metadata: { uid: string }; cloud: Record<string, unknown> });
+const parsed = (lines: string[]) =>
+  lines.map((line) => JSON.parse(line) as Record<string, unknown> & { metadata: { uid: string }; cloud: Record<string, unknown> });
 
 describe('-o ocsf against the lab', () => {
   it("turns the lab's pgbench stream into valid OCSF 1.1.0, one event per DAS event, heartbeats left out, ids the ndjson's", async () => {

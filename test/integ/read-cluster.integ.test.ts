@@ -42,13 +42,20 @@ describe('das-read --cluster', () => {
   it("gives an event that has its own clusterId or eventId das-read's, once each, through the decryption threads", async () => {
     const stream = await lab.activityStream({ name: 'own-ids', shards: 1 });
     const theirs = { ...postgresEvent(1), clusterId: 'theirs', eventId: 'theirs' };
-    await stream.put([activityRecord(stream.database.resourceId, 'db-INSTANCE1', [postgresEvent(0), theirs, { ...postgresEvent(2), commandText: 'select "eventId"' }])]);
+    await stream.put([
+      activityRecord(stream.database.resourceId, 'db-INSTANCE1', [postgresEvent(0), theirs, { ...postgresEvent(2), commandText: 'select "eventId"' }]),
+    ]);
     const io = memoryIO();
     expect(await run(['--cluster', 'own-ids', '--endpoint-url', lab.endpoint, '--no-follow', '--threads', '1'], io)).toBe(0);
     const lines = io.stdout.lines();
     for (const line of lines) expect(line.match(/"eventId":/g)).toHaveLength(1);
     const [first, second, third] = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(second).toEqual({ ...theirs, clusterId: stream.database.resourceId, instanceId: 'db-INSTANCE1', eventId: expect.stringMatching(/^shardId-000000000000:\d+:1$/) });
+    expect(second).toEqual({
+      ...theirs,
+      clusterId: stream.database.resourceId,
+      instanceId: 'db-INSTANCE1',
+      eventId: expect.stringMatching(/^shardId-000000000000:\d+:1$/),
+    });
     expect(first).toMatchObject({ statementId: 0, clusterId: stream.database.resourceId });
     expect(third).toMatchObject({ commandText: 'select "eventId"', eventId: expect.stringMatching(/:2$/) });
   });
@@ -76,7 +83,12 @@ describe('das-read --cluster', () => {
 
     // The lineage itself: no child batch before its parents' last batch.
     const order: Array<{ shardId: string; ended: boolean }> = [];
-    for await (const batch of readStream({ kinesis: lab.clients.kinesis, streamName: stream.streamName, follow: false, signal: new AbortController().signal })) {
+    for await (const batch of readStream({
+      kinesis: lab.clients.kinesis,
+      streamName: stream.streamName,
+      follow: false,
+      signal: new AbortController().signal,
+    })) {
       order.push({ shardId: batch.shardId, ended: batch.shardEnded });
     }
     const endOf = (shardId: string) => order.findIndex((entry) => entry.shardId === shardId && entry.ended);

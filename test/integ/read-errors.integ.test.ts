@@ -35,7 +35,10 @@ function expectNoStack(stderr: string) {
 
 /** Wrapper JSON with one field replaced: how a record is broken on purpose. */
 async function wrapperWith(stream: TestStream, change: (wrapper: Record<string, unknown>) => void): Promise<Buffer> {
-  const wrapper = JSON.parse((await stream.producer.encode(activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(99)]))).toString()) as Record<string, unknown>;
+  const wrapper = JSON.parse((await stream.producer.encode(activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(99)]))).toString()) as Record<
+    string,
+    unknown
+  >;
   change(wrapper);
   return Buffer.from(JSON.stringify(wrapper));
 }
@@ -68,7 +71,11 @@ describe('a record that cannot be read', () => {
         }),
       /payload cannot be decrypted/,
     ],
-    ['a data key that KMS never made', (s) => wrapperWith(s, (w) => (w.key = Buffer.alloc(120, 7).toString('base64'))), /KMS cannot decrypt the record's data key/],
+    [
+      'a data key that KMS never made',
+      (s) => wrapperWith(s, (w) => (w.key = Buffer.alloc(120, 7).toString('base64'))),
+      /KMS cannot decrypt the record's data key/,
+    ],
     [
       'truncated gzip',
       async (s) => {
@@ -77,14 +84,31 @@ describe('a record that cannot be read', () => {
       },
       /not valid gzip/,
     ],
-    ['a payload that is zlib, not gzip', async (s) => s.producer.encodePayload(Buffer.from([0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01])), /not valid gzip/],
+    [
+      'a payload that is zlib, not gzip',
+      async (s) => s.producer.encodePayload(Buffer.from([0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01])),
+      /not valid gzip/,
+    ],
     ['a decrypted payload that is not JSON', async (s) => s.producer.encodePayload(gzipSync('<xml/>')), /decrypted payload is not JSON/],
     [
       'invalid UTF-8 inside an event',
-      async (s) => s.producer.encodePayload(gzipSync(Buffer.concat([Buffer.from('{"type":"DatabaseActivityMonitoringRecord","databaseActivityEventList":[{"commandText":"SELECT \''), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('\'"}]}')]))),
+      async (s) =>
+        s.producer.encodePayload(
+          gzipSync(
+            Buffer.concat([
+              Buffer.from('{"type":"DatabaseActivityMonitoringRecord","databaseActivityEventList":[{"commandText":"SELECT \''),
+              Buffer.from([0xc3, 0x28, 0xff]),
+              Buffer.from('\'"}]}'),
+            ]),
+          ),
+        ),
       /not valid UTF-8: das-read does not alter audit text/,
     ],
-    ['a decompression bomb (1 MB of gzip, 70 MB inflated)', async (s) => s.producer.encodePayload(gzipSync(Buffer.alloc(70 * 1024 * 1024, 0x20), { level: 9 })), /inflates past 67108864 bytes \(--max-record-bytes\)/],
+    [
+      'a decompression bomb (1 MB of gzip, 70 MB inflated)',
+      async (s) => s.producer.encodePayload(gzipSync(Buffer.alloc(70 * 1024 * 1024, 0x20), { level: 9 })),
+      /inflates past 67108864 bytes \(--max-record-bytes\)/,
+    ],
     [
       'a decrypted record without its event list',
       async (s) => s.producer.encodePayload(gzipSync(JSON.stringify({ type: 'DatabaseActivityMonitoringRecord' }))),
@@ -92,19 +116,19 @@ describe('a record that cannot be read', () => {
     ],
   ];
 
-  it.each(cases)(
-    '%s, opened on worker threads: the same reason',
-    async (_label, poison, reason) => {
-      const name = `threads-poison-${++counter}`;
-      const stream = await lab.activityStream({ name });
-      // A good record after it: a data key that fails alone would be the setup's fault (exit 1).
-      await putRaw(lab, stream.streamName, [await poison(stream), await stream.producer.encode(activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(1)]))]);
-      const io = memoryIO();
-      const code = await run(['--cluster', name, '--endpoint-url', lab.endpoint, '--no-follow', '--threads', '2'], io);
-      expect(code).toBe(ExitCode.unreadableRecord);
-      expect(io.stderr.text).toMatch(reason);
-    },
-  );
+  it.each(cases)('%s, opened on worker threads: the same reason', async (_label, poison, reason) => {
+    const name = `threads-poison-${++counter}`;
+    const stream = await lab.activityStream({ name });
+    // A good record after it: a data key that fails alone would be the setup's fault (exit 1).
+    await putRaw(lab, stream.streamName, [
+      await poison(stream),
+      await stream.producer.encode(activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(1)])),
+    ]);
+    const io = memoryIO();
+    const code = await run(['--cluster', name, '--endpoint-url', lab.endpoint, '--no-follow', '--threads', '2'], io);
+    expect(code).toBe(ExitCode.unreadableRecord);
+    expect(io.stderr.text).toMatch(reason);
+  });
 
   it.each(cases)('%s: prints the records before it, names it and why, exits 3', async (_label, poison, reason) => {
     const { code, stdout, stderr } = await streamWithPoison(poison);
@@ -260,7 +284,12 @@ describe('a decryption thread that dies', () => {
       expect(failure).toBeInstanceOf(OpenerFailure);
       expect(failure).not.toBeInstanceOf(RecordError);
       expect((failure as Error).message).toMatch(/a decryption thread stopped \(exit code 7\)/);
-      expect({ skipped: writer.skipped, events: writer.events, written: Buffer.concat(written).length, warned: Buffer.concat(warned).toString() }).toEqual({ skipped: 0, events: 0, written: 0, warned: '' });
+      expect({ skipped: writer.skipped, events: writer.events, written: Buffer.concat(written).length, warned: Buffer.concat(warned).toString() }).toEqual({
+        skipped: 0,
+        events: 0,
+        written: 0,
+        warned: '',
+      });
     } finally {
       await decoder.close();
     }
@@ -293,7 +322,9 @@ describe('--quiet', () => {
 describe('--redact, from the command line', () => {
   it('no bind value and no literal of the SQL reach stdout, in ndjson and pretty; --grep still sees the SQL as sent', async () => {
     const stream = await lab.activityStream({ name: 'redacted-cluster' });
-    await stream.put([activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(1, { commandText: "ALTER ROLE app PASSWORD 'hunter2'", paramList: ['card-4111'] })])]);
+    await stream.put([
+      activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(1, { commandText: "ALTER ROLE app PASSWORD 'hunter2'", paramList: ['card-4111'] })]),
+    ]);
     for (const output of ['ndjson', 'pretty']) {
       const result = await read(['--cluster', 'redacted-cluster', '--redact', '-o', output, '--grep', 'hunter2']);
       expect(result.code).toBe(ExitCode.ok);
@@ -307,12 +338,16 @@ describe('--redact, from the command line', () => {
 describe('-o json', () => {
   it('each record whole and indented, with the events the filters kept', async () => {
     const stream = await lab.activityStream({ name: 'json-cluster' });
-    const record = (from: number) => activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(from, { dbUserName: 'alice' }), postgresEvent(from + 1, { dbUserName: 'bob' })]);
+    const record = (from: number) =>
+      activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(from, { dbUserName: 'alice' }), postgresEvent(from + 1, { dbUserName: 'bob' })]);
     await stream.put([record(0), record(2)]);
     const io = memoryIO();
     const code = await run(['--cluster', 'json-cluster', '--endpoint-url', lab.endpoint, '--no-follow', '-o', 'json', '--user', 'alice'], io);
     expect(code).toBe(ExitCode.ok);
-    const documents = io.stdout.text.trim().split(/\n(?=\{)/).map((text) => JSON.parse(text) as { type: string; clusterId: string; databaseActivityEventList: Array<{ statementId: number }> });
+    const documents = io.stdout.text
+      .trim()
+      .split(/\n(?=\{)/)
+      .map((text) => JSON.parse(text) as { type: string; clusterId: string; databaseActivityEventList: Array<{ statementId: number }> });
     expect(documents.map((document) => document.databaseActivityEventList.map((event) => event.statementId))).toEqual([[0], [2]]);
     expect(documents[0]).toMatchObject({ type: 'DatabaseActivityMonitoringRecord', clusterId: stream.database.resourceId });
     expect(io.stdout.text).toContain('\n  "databaseActivityEventList": [\n');
@@ -322,7 +357,13 @@ describe('-o json', () => {
 describe('--summary, from the command line', () => {
   it('a table on stderr at the end, even with --quiet; stdout holds the events alone', async () => {
     const stream = await lab.activityStream({ name: 'summary-cluster' });
-    const records = [0, 3].map((from) => activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(from), postgresEvent(from + 1), postgresEvent(from + 2, { class: 'DDL', command: 'DROP TABLE', commandText: 'DROP TABLE t' })]));
+    const records = [0, 3].map((from) =>
+      activityRecord(stream.database.resourceId, 'db-A', [
+        postgresEvent(from),
+        postgresEvent(from + 1),
+        postgresEvent(from + 2, { class: 'DDL', command: 'DROP TABLE', commandText: 'DROP TABLE t' }),
+      ]),
+    );
     await stream.put(records);
     const result = await read(['--cluster', 'summary-cluster', '--summary', '--quiet']);
     expect(result.code).toBe(ExitCode.ok);
@@ -360,7 +401,9 @@ describe('plaintext data keys', () => {
     await putRaw(lab, stream.streamName, [good, tampered, good]);
     // The data key, as KMS opens it for das-read: what must never be shown.
     const wrapped = Buffer.from((JSON.parse(good.toString()) as { key: string }).key, 'base64');
-    const opened = await lab.clients.kms.send(new DecryptCommand({ CiphertextBlob: wrapped, EncryptionContext: { 'aws:rds:dbc-id': stream.database.resourceId } }));
+    const opened = await lab.clients.kms.send(
+      new DecryptCommand({ CiphertextBlob: wrapped, EncryptionContext: { 'aws:rds:dbc-id': stream.database.resourceId } }),
+    );
     const key = Buffer.from(opened.Plaintext ?? []);
     expect(key).toHaveLength(32);
     const spellings = [key.toString('base64'), key.toString('hex'), key.toString('base64url'), JSON.stringify([...key]).slice(1, -1), [...key].join(' ')];

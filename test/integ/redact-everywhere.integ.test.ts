@@ -69,12 +69,18 @@ const POSTGRES: DasEvent[] = [
     class: 'WRITE',
     command: 'INSERT',
     // E'…' with an escaped quote, dollar quoting, U&'…', a card number and PostgreSQL 16's 9_876_543 as numbers, a nested comment.
-    commandText: "INSERT INTO accounts (email, note, nickname, card, budget) VALUES (E'SECRET-PG-1\\'s', $tag$SECRET-PG-2$tag$, U&'SECRET-PG-3', 4111111111111111, 9_876_543) /* outer /* SECRET-PG-4 */ still SECRET-PG-5 */",
+    commandText:
+      "INSERT INTO accounts (email, note, nickname, card, budget) VALUES (E'SECRET-PG-1\\'s', $tag$SECRET-PG-2$tag$, U&'SECRET-PG-3', 4111111111111111, 9_876_543) /* outer /* SECRET-PG-4 */ still SECRET-PG-5 */",
     paramList: [],
     exitCode: '23505',
     errorMessage: 'ERROR: duplicate key value violates unique constraint "accounts_email_key"\nDETAIL: Key (email)=(SECRET-PG-6) already exists.',
   }),
-  postgresEvent(2, { class: 'WRITE', command: 'UPDATE', commandText: 'UPDATE profiles SET phone = $1 WHERE profile_id = $2 -- SECRET-PG-7\n', paramList: ['SECRET-PG-8', '42'] }),
+  postgresEvent(2, {
+    class: 'WRITE',
+    command: 'UPDATE',
+    commandText: 'UPDATE profiles SET phone = $1 WHERE profile_id = $2 -- SECRET-PG-7\n',
+    paramList: ['SECRET-PG-8', '42'],
+  }),
   postgresEvent(3, { class: 'ROLE', command: 'ALTER ROLE', commandText: "ALTER ROLE app_user PASSWORD 'SECRET-PG-9'", paramList: [] }),
 ];
 
@@ -105,7 +111,12 @@ const ORACLE: DasEvent[] = [
     command: 'SELECT',
     commandText: 'SELECT status FROM transfers WHERE reference = :1',
     paramList: [],
-    engineNativeAuditFields: { SQL_BINDS: ' #1(11):SECRET-OR-6', SQL_TEXT: 'SELECT status FROM transfers WHERE reference = :1', ADDITIONAL_INFO: 'bind SECRET-OR-6 refused', UNIFIED_AUDIT_POLICIES: 'ORA_ALL' },
+    engineNativeAuditFields: {
+      SQL_BINDS: ' #1(11):SECRET-OR-6',
+      SQL_TEXT: 'SELECT status FROM transfers WHERE reference = :1',
+      ADDITIONAL_INFO: 'bind SECRET-OR-6 refused',
+      UNIFIED_AUDIT_POLICIES: 'ORA_ALL',
+    },
   }),
 ];
 
@@ -116,16 +127,26 @@ const SQLSERVER: DasEvent[] = [
     // A bracketed name holding a quote before a literal, money, a card number, N'…'.
     commandText: "UPDATE [dbo].[cards] SET [br'acket] = 'SECRET-MS-1', amount = $98765.43, number = 4444444444444444 WHERE holder = N'SECRET-MS-2'",
     exitCode: 0,
-    errorMessage: "Violation of UNIQUE KEY constraint 'UQ_cards_holder'. Cannot insert duplicate key in object 'dbo.cards'. The duplicate key value is (SECRET-MS-3).",
+    errorMessage:
+      "Violation of UNIQUE KEY constraint 'UQ_cards_holder'. Cannot insert duplicate key in object 'dbo.cards'. The duplicate key value is (SECRET-MS-3).",
   }),
-  engineEvent('SQLSERVER', { class: 'LOGIN', command: 'CREATE LOGIN', exitCode: 1, commandText: "CREATE LOGIN app_login WITH PASSWORD = 'SECRET-MS-4' OLD_PASSWORD = 'SECRET-MS-5'" }),
+  engineEvent('SQLSERVER', {
+    class: 'LOGIN',
+    command: 'CREATE LOGIN',
+    exitCode: 1,
+    commandText: "CREATE LOGIN app_login WITH PASSWORD = 'SECRET-MS-4' OLD_PASSWORD = 'SECRET-MS-5'",
+  }),
   engineEvent('SQLSERVER', { class: 'LOGIN', command: 'EXECUTE', exitCode: 1, commandText: 'EXEC sp_addlogin app_login2, SECRET_MS_6' }),
   engineEvent('SQLSERVER', {
     class: 'TABLE',
     command: 'SELECT',
     exitCode: 1,
     commandText: "SELECT owner_name FROM vaults WHERE vault_pin = N'SECRET-MS-7'",
-    engineNativeAuditFields: { additional_information: '<parameter>SECRET-MS-7</parameter>', statement: "SELECT owner_name FROM vaults WHERE vault_pin = N'SECRET-MS-7'", session_server_principal_name: 'app' },
+    engineNativeAuditFields: {
+      additional_information: '<parameter>SECRET-MS-7</parameter>',
+      statement: "SELECT owner_name FROM vaults WHERE vault_pin = N'SECRET-MS-7'",
+      session_server_principal_name: 'app',
+    },
   }),
 ];
 
@@ -194,7 +215,9 @@ afterAll(async () => {
 
 /** Every file under `root`, as text; a Parquet file as DuckDB reads every column of every row. */
 async function filesText(root: string): Promise<string> {
-  const names = (await readdir(root, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
+  const names = (await readdir(root, { recursive: true, withFileTypes: true }))
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name));
   const texts = await Promise.all(names.map(async (file) => (file.endsWith('.parquet') ? parquetText([file]) : readFile(file, 'utf8'))));
   return texts.join('\n');
 }
@@ -249,7 +272,13 @@ describe('--redact in every form of a live read', () => {
     expectRedacted(`${label} stderr`, result.stderr, {});
     if (args.includes('--summary')) {
       // The table's statements are the events' own, folded as --redact folds them.
-      const shapes = new Set(result.stdout.map((line) => String((JSON.parse(line) as DasEvent).commandText).trim().replace(/\s+/g, ' ')));
+      const shapes = new Set(
+        result.stdout.map((line) =>
+          String((JSON.parse(line) as DasEvent).commandText)
+            .trim()
+            .replace(/\s+/g, ' '),
+        ),
+      );
       const listed = summaryStatements(result.stderr);
       expect(listed.length).toBeGreaterThanOrEqual(8);
       expect(listed.filter((statement) => !shapes.has(statement))).toEqual([]);
@@ -354,7 +383,7 @@ describe('--redact in the Lambda (REDACT=true)', () => {
     expectRedacted('Firehose delivery log', fn.stderr.text + fn.stdout.text, {});
   });
 
-  it("into a Security Lake bucket: no secret in any column of its Parquet objects, as DuckDB reads them back", async () => {
+  it('into a Security Lake bucket: no secret in any column of its Parquet objects, as DuckDB reads them back', async () => {
     lab.s3.createBucket(BUCKET);
     const fn = instance({ SECURITY_LAKE_BUCKET: BUCKET });
     expect(await (fn.handler(kinesisEvent) as Promise<KinesisBatchResponse>)).toEqual({ batchItemFailures: [] });

@@ -26,7 +26,9 @@ const withoutIds = (lines: string[]) => lines.map((line) => JSON.stringify({ ...
 describe('das-read decode: an archive on standard input, in pieces', () => {
   it("a Firehose object gzip'd and handed over a byte at a time gives every event, as if it came whole", async () => {
     const stream = await lab.activityStream({ name: 'decode-pieces' });
-    await stream.put(Array.from({ length: 10 }, (_, r) => activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(r * 2), postgresEvent(r * 2 + 1)])));
+    await stream.put(
+      Array.from({ length: 10 }, (_, r) => activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(r * 2), postgresEvent(r * 2 + 1)])),
+    );
     const event = await kinesisEventOf(lab, stream.streamName);
     const gz = gzipSync(Buffer.concat(event.Records.map((record) => Buffer.from(record.kinesis.data, 'base64'))));
     const live = await readOnce(lab.endpoint, ['--stream-name', stream.streamName, '-o', 'ndjson']);

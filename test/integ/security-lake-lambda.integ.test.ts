@@ -49,16 +49,26 @@ describe('the Lambda into a Security Lake custom source', () => {
       'ext/rds-activity/region=us-east-1/accountId=000000000000/eventDay=20260101/FILE',
       'ext/rds-activity/region=us-east-1/accountId=000000000000/eventDay=20260102/FILE',
     ]);
-    const files = await Promise.all(objects.map(async ([key, data], index) => {
-      const file = join(dir, `${index}.parquet`);
-      await writeFile(file, data);
-      return { key, file };
-    }));
-    const rows = await duckRows(`SELECT metadata.uid AS uid, epoch_ms(time) AS time, query_info.query_string AS sql, unmapped['statementId'] AS id FROM read_parquet(['${files.map((f) => f.file).join("','")}'])`);
+    const files = await Promise.all(
+      objects.map(async ([key, data], index) => {
+        const file = join(dir, `${index}.parquet`);
+        await writeFile(file, data);
+        return { key, file };
+      }),
+    );
+    const rows = await duckRows(
+      `SELECT metadata.uid AS uid, epoch_ms(time) AS time, query_info.query_string AS sql, unmapped['statementId'] AS id FROM read_parquet(['${files.map((f) => f.file).join("','")}'])`,
+    );
     expect(rows.map((row) => Number(row.id))).toEqual([1, 2, 3, 9]);
-    const cli = (await readOnce(lab.endpoint, ['--cluster', 'lake-lambda', '-o', 'ocsf'])).stdout.map((line) => JSON.parse(line) as { metadata: { uid: string }; time: number; query_info: { query_string: string } });
+    const cli = (await readOnce(lab.endpoint, ['--cluster', 'lake-lambda', '-o', 'ocsf'])).stdout.map(
+      (line) => JSON.parse(line) as { metadata: { uid: string }; time: number; query_info: { query_string: string } },
+    );
     const byUid = new Map(cli.map((item) => [item.metadata.uid, item]));
-    for (const row of rows) expect({ time: Number(row.time), sql: row.sql }).toEqual({ time: byUid.get(String(row.uid))?.time, sql: byUid.get(String(row.uid))?.query_info.query_string });
+    for (const row of rows)
+      expect({ time: Number(row.time), sql: row.sql }).toEqual({
+        time: byUid.get(String(row.uid))?.time,
+        sql: byUid.get(String(row.uid))?.query_info.query_string,
+      });
   });
 
   it('a put S3 refuses fails the records whose events it held: Lambda retries them', async () => {

@@ -17,7 +17,11 @@ beforeAll(async () => {
   // Two days of events, out of order across records: the files are each one day, sorted by time.
   const late = (n: number) => postgresEvent(n, { logTime: `2026-01-02 00:00:0${n % 10}.${String(n).padStart(3, '0')}+00` });
   await stream.put([
-    activityRecord(stream.database.resourceId, 'db-A', [late(100), postgresEvent(1), postgresEvent(2, { exitCode: '42501', errorMessage: 'permission denied' })]),
+    activityRecord(stream.database.resourceId, 'db-A', [
+      late(100),
+      postgresEvent(1),
+      postgresEvent(2, { exitCode: '42501', errorMessage: 'permission denied' }),
+    ]),
     activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(3), late(101), postgresEvent(0)]),
   ]);
 }, 60_000);
@@ -40,7 +44,10 @@ interface OcsfLike {
 
 async function files(root: string): Promise<string[]> {
   const entries = await readdir(root, { recursive: true, withFileTypes: true });
-  return entries.filter((entry) => entry.isFile()).map((entry) => relative(root, join(entry.parentPath, entry.name))).sort();
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(root, join(entry.parentPath, entry.name)))
+    .sort();
 }
 
 describe('--security-lake-dir', () => {

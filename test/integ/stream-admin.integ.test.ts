@@ -56,7 +56,11 @@ describe('das-read status / start / stop', () => {
     lab.rds.addDatabase('cluster', 'admin-mysql', 'aurora-mysql', '8.0');
     lab.rds.addDatabase('instance', 'admin-ora', 'oracle-ee', '19');
     lab.rds.addDatabase('instance', 'admin-mss', 'sqlserver-ee', '15');
-    for (const args of [['--cluster', 'admin-mysql'], ['--instance', 'admin-ora'], ['--instance', 'admin-mss']]) {
+    for (const args of [
+      ['--cluster', 'admin-mysql'],
+      ['--instance', 'admin-ora'],
+      ['--instance', 'admin-mss'],
+    ]) {
       const result = await das(['start', ...args, '--kms-key', 'alias/das-admin', '--mode', 'sync']);
       expect(result.code).toBe(ExitCode.usage);
       expect(result.stderr).toMatch(/streams activity asynchronously only; .* cannot use --mode sync/);
@@ -74,11 +78,13 @@ describe('das-read status / start / stop', () => {
     expect(status.stdout).toContain('policy                     locked');
   });
 
-  it('RDS\'s own refusals come through clearly: the default RDS key, a key that does not exist, a stream already started', async () => {
+  it("RDS's own refusals come through clearly: the default RDS key, a key that does not exist, a stream already started", async () => {
     lab.rds.addDatabase('cluster', 'admin-refusals', 'aurora-postgresql', '15.4');
     const defaultKey = await das(['start', '--cluster', 'admin-refusals', '--kms-key', 'alias/aws/rds']);
     expect(defaultKey.code).toBe(ExitCode.runtime);
-    expect(defaultKey.stderr).toContain('das-read: error: rds:StartActivityStream on cluster admin-refusals was refused: InvalidParameterValue: The default AWS managed key');
+    expect(defaultKey.stderr).toContain(
+      'das-read: error: rds:StartActivityStream on cluster admin-refusals was refused: InvalidParameterValue: The default AWS managed key',
+    );
     expect(defaultKey.stderr).not.toContain('bug');
     const missing = await das(['start', '--cluster', 'admin-refusals', '--kms-key', 'alias/nothing-here']);
     expect(missing.stderr).toContain('does not exist or is not accessible');

@@ -6,7 +6,14 @@ import { archiveCaseArbitrary, chunkSizesArbitrary, damagedArchive, inChunks, un
 
 /** Records shaped as RDS wraps them: the cutter reads no further than the envelope (the data here is not encrypted). */
 const records = Array.from({ length: 4 }, (_, n) =>
-  Buffer.from(JSON.stringify({ type: 'DatabaseActivityMonitoringRecords', version: '1.1', databaseActivityEvents: Buffer.alloc(30 + n * 17, n + 1).toString('base64'), key: Buffer.from(`data key ${n}`).toString('base64') })),
+  Buffer.from(
+    JSON.stringify({
+      type: 'DatabaseActivityMonitoringRecords',
+      version: '1.1',
+      databaseActivityEvents: Buffer.alloc(30 + n * 17, n + 1).toString('base64'),
+      key: Buffer.from(`data key ${n}`).toString('base64'),
+    }),
+  ),
 );
 
 async function itemsOf(chunks: Buffer[]): Promise<ArchiveItem[]> {
@@ -54,8 +61,24 @@ describe('the archive cutter accounts for every byte, whatever the damage and th
   it("Firehose's error records and dead letters too: pieces tile the bytes, each whole record one object piece at its offset", async () => {
     const shapes = [
       ...records.slice(0, 2),
-      Buffer.from(JSON.stringify({ attemptsMade: 4, arrivalTimestamp: 1764547200000, errorCode: 'Lambda.FunctionError', errorMessage: 'a {"type":"x"} \\ {', rawData: (records[2] as Buffer).toString('base64') })),
-      Buffer.from(JSON.stringify({ shardId: 'shardId-000000000000', sequenceNumber: '4960', arrivalTime: null, reason: 'KMS was throttling', data: (records[3] as Buffer).toString('base64') })),
+      Buffer.from(
+        JSON.stringify({
+          attemptsMade: 4,
+          arrivalTimestamp: 1764547200000,
+          errorCode: 'Lambda.FunctionError',
+          errorMessage: 'a {"type":"x"} \\ {',
+          rawData: (records[2] as Buffer).toString('base64'),
+        }),
+      ),
+      Buffer.from(
+        JSON.stringify({
+          shardId: 'shardId-000000000000',
+          sequenceNumber: '4960',
+          arrivalTime: null,
+          reason: 'KMS was throttling',
+          data: (records[3] as Buffer).toString('base64'),
+        }),
+      ),
     ];
     await fc.assert(
       fc.asyncProperty(archiveCaseArbitrary(shapes.length), chunkSizesArbitrary, async (archiveCase, sizes) => {

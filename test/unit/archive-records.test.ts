@@ -9,18 +9,26 @@ async function items(content: Buffer, chunk: number, maxRecordBytes = 1 << 20): 
   return found;
 }
 
-const summary = (found: ArchiveItem[]) => found.map((item) => ({ at: item.record.sequenceNumber, text: Buffer.from(item.record.data).toString('utf8'), ...(item.problem ? { problem: item.problem } : {}) }));
+const summary = (found: ArchiveItem[]) =>
+  found.map((item) => ({
+    at: item.record.sequenceNumber,
+    text: Buffer.from(item.record.data).toString('utf8'),
+    ...(item.problem ? { problem: item.problem } : {}),
+  }));
 
 describe('archiveRecords cuts an archive into its JSON objects', () => {
   const objects = ['{"type":"x}y{"}', '{"type":"\\"}{\\\\"}', '{"rawData":{"d":[1,{"e":2}]}}', '{"type":"\\\\"}'];
   const content = Buffer.from(`${objects[0]}${objects[1]}\n\n${objects[2]}\r\n  ${objects[3]}`);
 
-  it.each([1, 2, 3, 5, 7, 64, 4096])('the same objects and offsets whatever the chunks (%i bytes): braces and escapes in strings do not count', async (chunk) => {
-    const found = summary(await items(content, chunk));
-    expect(found.map((item) => item.text)).toEqual(objects);
-    expect(found.map((item) => Number(item.at))).toEqual(objects.map((object) => content.indexOf(object)));
-    expect(found.every((item) => item.problem === undefined)).toBe(true);
-  });
+  it.each([1, 2, 3, 5, 7, 64, 4096])(
+    'the same objects and offsets whatever the chunks (%i bytes): braces and escapes in strings do not count',
+    async (chunk) => {
+      const found = summary(await items(content, chunk));
+      expect(found.map((item) => item.text)).toEqual(objects);
+      expect(found.map((item) => Number(item.at))).toEqual(objects.map((object) => content.indexOf(object)));
+      expect(found.every((item) => item.problem === undefined)).toBe(true);
+    },
+  );
 
   it('bytes between objects are one problem each, and the next object is still found', async () => {
     const found = summary(await items(Buffer.from('junk{"type":1} more junk }{"a":1}\n{"type":2}'), 3));
@@ -47,34 +55,54 @@ describe('archiveRecords cuts an archive into its JSON objects', () => {
 
 /** Records shaped as RDS wraps them (the cutter reads no further than the envelope; the data here is not encrypted). */
 const wrapper = (n: number, size = 60) =>
-  Buffer.from(JSON.stringify({ type: 'DatabaseActivityMonitoringRecords', version: '1.1', databaseActivityEvents: Buffer.alloc(size, n).toString('base64'), key: Buffer.from(`key ${n}`).toString('base64') }));
+  Buffer.from(
+    JSON.stringify({
+      type: 'DatabaseActivityMonitoringRecords',
+      version: '1.1',
+      databaseActivityEvents: Buffer.alloc(size, n).toString('base64'),
+      key: Buffer.from(`key ${n}`).toString('base64'),
+    }),
+  );
 
 describe('a record cut short costs only itself', () => {
   const records = Array.from({ length: 5 }, (_, n) => wrapper(n));
 
-  it.each(['', '\n', '\r\n'])('cut at every byte, the next glued on (separator %j): every other record read whole, the cut one reported from its first byte to the last before the next', async (separator) => {
-    const whole = records[2] as Buffer;
-    for (let cut = 1; cut < whole.length; cut++) {
-      const kept = [records[0], records[1], whole.subarray(0, cut), records[3], records[4]] as Buffer[];
-      const content = Buffer.from(kept.map((bytes) => bytes.toString('latin1')).join(separator), 'latin1');
-      const at = (n: number) => kept.slice(0, n).reduce((sum, bytes) => sum + bytes.length + separator.length, 0);
-      for (const chunk of [1, 7, 4096]) {
-        const found = summary(await items(content, chunk));
-        const where = `cut ${cut}, chunks of ${chunk}`;
-        expect(found.filter((item) => !item.problem).map((item) => [item.at, item.text]), where).toEqual([0, 1, 3, 4].map((n) => [String(at(n)), records[n]?.toString()]));
-        const damaged = found.filter((item) => item.problem);
-        expect(damaged.map((item) => item.at), where).toEqual([String(at(2))]);
-        expect(damaged[0]?.text, where).toBe(whole.subarray(0, cut).toString('latin1') + separator);
+  it.each(['', '\n', '\r\n'])(
+    'cut at every byte, the next glued on (separator %j): every other record read whole, the cut one reported from its first byte to the last before the next',
+    async (separator) => {
+      const whole = records[2] as Buffer;
+      for (let cut = 1; cut < whole.length; cut++) {
+        const kept = [records[0], records[1], whole.subarray(0, cut), records[3], records[4]] as Buffer[];
+        const content = Buffer.from(kept.map((bytes) => bytes.toString('latin1')).join(separator), 'latin1');
+        const at = (n: number) => kept.slice(0, n).reduce((sum, bytes) => sum + bytes.length + separator.length, 0);
+        for (const chunk of [1, 7, 4096]) {
+          const found = summary(await items(content, chunk));
+          const where = `cut ${cut}, chunks of ${chunk}`;
+          expect(
+            found.filter((item) => !item.problem).map((item) => [item.at, item.text]),
+            where,
+          ).toEqual([0, 1, 3, 4].map((n) => [String(at(n)), records[n]?.toString()]));
+          const damaged = found.filter((item) => item.problem);
+          expect(
+            damaged.map((item) => item.at),
+            where,
+          ).toEqual([String(at(2))]);
+          expect(damaged[0]?.text, where).toBe(whole.subarray(0, cut).toString('latin1') + separator);
+        }
       }
-    }
-  });
+    },
+  );
 
   it('the place names the first and last byte of the span, and why', async () => {
     const content = Buffer.concat([records[0] as Buffer, (records[1] as Buffer).subarray(0, 40), records[2] as Buffer]);
     const found: ArchiveItem[] = [];
     for await (const item of archiveRecords([content], { name: 'das.gz', gzipped: true, maxRecordBytes: 1 << 20 })) found.push(item);
     const start = (records[0] as Buffer).length;
-    expect(found.map((item) => item.problem)).toEqual([undefined, '40 bytes that are no activity stream record: a record cut short where the next one begins', undefined]);
+    expect(found.map((item) => item.problem)).toEqual([
+      undefined,
+      '40 bytes that are no activity stream record: a record cut short where the next one begins',
+      undefined,
+    ]);
     expect(found[1]?.record.place).toBe(`bytes ${start} to ${start + 39} of das.gz (gunzipped)`);
   });
 
@@ -101,8 +129,24 @@ describe('a record cut short costs only itself', () => {
   });
 
   it("Firehose's error records and dead letters start records too: a cut one before them costs only itself", async () => {
-    const firehose = Buffer.from(JSON.stringify({ attemptsMade: 4, arrivalTimestamp: 1764547200000, errorCode: 'Lambda.FunctionError', errorMessage: 'a {"quoted": "thing"}', rawData: (records[1] as Buffer).toString('base64') }));
-    const letter = Buffer.from(JSON.stringify({ shardId: 'shardId-000000000000', sequenceNumber: '49', arrivalTime: null, reason: 'x', data: (records[2] as Buffer).toString('base64') }));
+    const firehose = Buffer.from(
+      JSON.stringify({
+        attemptsMade: 4,
+        arrivalTimestamp: 1764547200000,
+        errorCode: 'Lambda.FunctionError',
+        errorMessage: 'a {"quoted": "thing"}',
+        rawData: (records[1] as Buffer).toString('base64'),
+      }),
+    );
+    const letter = Buffer.from(
+      JSON.stringify({
+        shardId: 'shardId-000000000000',
+        sequenceNumber: '49',
+        arrivalTime: null,
+        reason: 'x',
+        data: (records[2] as Buffer).toString('base64'),
+      }),
+    );
     const content = Buffer.concat([firehose.subarray(0, 100), letter, firehose.subarray(0, 30), firehose, letter.subarray(0, 77), records[3] as Buffer]);
     const found = await items(content, 5);
     expect(found.map((item) => item.problem === undefined)).toEqual([false, true, false, true, false, true]);

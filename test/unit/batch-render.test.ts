@@ -13,8 +13,23 @@ import { activityRecord, postgresEvent } from '../../lab/src/synthetic-events.js
 
 const raw = (n: number) => ({ shardId: 'shardId-000000000000', sequenceNumber: String(n), data: Buffer.from(`record ${n}`) });
 const decoded = (n: number, events: number) =>
-  new DecodedActivityRecord({ shardId: 'shardId-000000000000', sequenceNumber: String(n), version: '1.1' }, openActivityRecord(JSON.stringify(activityRecord('cluster-X', 'db-A', Array.from({ length: events }, (_, e) => postgresEvent(n * 10 + e))))));
-const batch = (...records: number[]): DecodedBatch => ({ shardId: 'shardId-000000000000', shardEnded: false, outcomes: records.map((n) => ({ raw: raw(n), decoded: decoded(n, 3) })) });
+  new DecodedActivityRecord(
+    { shardId: 'shardId-000000000000', sequenceNumber: String(n), version: '1.1' },
+    openActivityRecord(
+      JSON.stringify(
+        activityRecord(
+          'cluster-X',
+          'db-A',
+          Array.from({ length: events }, (_, e) => postgresEvent(n * 10 + e)),
+        ),
+      ),
+    ),
+  );
+const batch = (...records: number[]): DecodedBatch => ({
+  shardId: 'shardId-000000000000',
+  shardEnded: false,
+  outcomes: records.map((n) => ({ raw: raw(n), decoded: decoded(n, 3) })),
+});
 
 /** Writes each event's statement id; throws at the second event of record 2, as a formatter meeting content it cannot hold would. */
 const fragile: EventFormatter = {
@@ -31,7 +46,13 @@ function renderer(onError: 'fail' | 'skip') {
   let said = '';
   const stderr = new Writable({ write: (chunk: Buffer, _encoding, done) => ((said += chunk.toString()), done()) });
   const seen: number[] = [];
-  const render = new BatchRenderer({ format: fragile, includeHeartbeats: false, onError, log: new Diagnostics(stderr, new Chalk({ level: 0 }), false), onEvent: (event) => seen.push(event.statementId as number) });
+  const render = new BatchRenderer({
+    format: fragile,
+    includeHeartbeats: false,
+    onError,
+    log: new Diagnostics(stderr, new Chalk({ level: 0 }), false),
+    onEvent: (event) => seen.push(event.statementId as number),
+  });
   return { render, said: () => said, seen };
 }
 
@@ -42,7 +63,9 @@ describe('a record whose events no form can write', () => {
     expect(Buffer.concat(out.text).toString()).toBe('10\n11\n12\n');
     expect(out.progress.map((step) => step.sequenceNumber)).toEqual(['1']);
     expect(out.failure).toBeInstanceOf(RecordError);
-    expect((out.failure as RecordError).message).toBe('cannot read record 2 in shardId-000000000000: its events cannot be written in this form (TypeError: Cannot convert object to primitive value)');
+    expect((out.failure as RecordError).message).toBe(
+      'cannot read record 2 in shardId-000000000000: its events cannot be written in this form (TypeError: Cannot convert object to primitive value)',
+    );
     expect(seen).toEqual([10, 11, 12]);
     expect(render.events).toBe(3);
   });
@@ -68,10 +91,33 @@ describe('ndjson written as it came from the decryption thread', () => {
         return expect.fail('the events were parsed');
       }
     }
-    const records = [1, 2].map((n) => new Untouched({ shardId: 'shardId-000000000000', sequenceNumber: String(n), version: '1.1' }, openActivityRecord(JSON.stringify(activityRecord('cluster-X', 'db-A', [0, 1, 2].map((e) => postgresEvent(n * 10 + e)))))));
+    const records = [1, 2].map(
+      (n) =>
+        new Untouched(
+          { shardId: 'shardId-000000000000', sequenceNumber: String(n), version: '1.1' },
+          openActivityRecord(
+            JSON.stringify(
+              activityRecord(
+                'cluster-X',
+                'db-A',
+                [0, 1, 2].map((e) => postgresEvent(n * 10 + e)),
+              ),
+            ),
+          ),
+        ),
+    );
     const expected = [1, 2].flatMap((n) => [0, 1, 2].map((index) => formatNdjson(decoded(n, 3), index))).join('');
-    const render = new BatchRenderer({ format: ndjsonFormatter, includeHeartbeats: false, onError: 'fail', log: new Diagnostics(new Writable({ write: (_chunk, _encoding, done) => done() }), new Chalk({ level: 0 }), false) });
-    const out = render.render({ shardId: 'shardId-000000000000', shardEnded: false, outcomes: records.map((record, n) => ({ raw: raw(n + 1), decoded: record })) });
+    const render = new BatchRenderer({
+      format: ndjsonFormatter,
+      includeHeartbeats: false,
+      onError: 'fail',
+      log: new Diagnostics(new Writable({ write: (_chunk, _encoding, done) => done() }), new Chalk({ level: 0 }), false),
+    });
+    const out = render.render({
+      shardId: 'shardId-000000000000',
+      shardEnded: false,
+      outcomes: records.map((record, n) => ({ raw: raw(n + 1), decoded: record })),
+    });
     expect(out.failure).toBeUndefined();
     expect(Buffer.concat(out.text).toString()).toBe(expected);
     expect(render.events).toBe(6);

@@ -22,7 +22,8 @@ function clock(start = '2026-12-01T10:00:00.000Z') {
 const book = () => new PositionBook('aws-rds-das-cluster-X', 'cluster-X', { type: 'TRIM_HORIZON' });
 const step = (shardId: string, sequenceNumber: string, more: Partial<Progress> = {}): Progress => ({ shardId, sequenceNumber, ...more });
 const saved = (path: string): Promise<CheckpointState | undefined> => loadCheckpoint(path);
-const positions = async (path: string) => Object.fromEntries(Object.entries((await saved(path))?.shards ?? {}).map(([shard, position]) => [shard, position.sequenceNumber]));
+const positions = async (path: string) =>
+  Object.fromEntries(Object.entries((await saved(path))?.shards ?? {}).map(([shard, position]) => [shard, position.sequenceNumber]));
 
 describe('CheckpointCommit: positions move only behind bytes that are surely read', () => {
   it('to a file or a terminal (nothing unread): each batch is saved as soon as it is written, stamped by the clock', async () => {

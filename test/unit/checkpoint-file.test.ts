@@ -62,7 +62,8 @@ function wellFormed(state: CheckpointState): void {
     expect(Object.keys(position).every((key) => ['sequenceNumber', 'arrivedAt', 'eventIndex', 'finished'].includes(key))).toBe(true);
     if (position.sequenceNumber !== undefined) expect(position.sequenceNumber).toMatch(/^(0|[1-9]\d{0,128})$/);
     if (position.arrivedAt !== undefined) time(position.arrivedAt);
-    if (position.eventIndex !== undefined) expect(Number.isSafeInteger(position.eventIndex) && position.eventIndex >= 0 && position.sequenceNumber !== undefined).toBe(true);
+    if (position.eventIndex !== undefined)
+      expect(Number.isSafeInteger(position.eventIndex) && position.eventIndex >= 0 && position.sequenceNumber !== undefined).toBe(true);
     if (position.finished !== undefined) expect(typeof position.finished).toBe('boolean');
   }
 }
@@ -82,11 +83,34 @@ function loadsOrIsRefused(content: string | Uint8Array): 'loaded' | 'refused' {
 }
 
 /** A value of any JSON type, or none, to put where a field was. */
-const anyValue = fc.oneof(fc.constant(undefined), fc.jsonValue(), fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constantFrom('yes', 'zzz', '-1', '01', '1e3', '2026-13-45T99:99:99Z', 'NaN', '__proto__'));
+const anyValue = fc.oneof(
+  fc.constant(undefined),
+  fc.jsonValue(),
+  fc.string(),
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.constantFrom('yes', 'zzz', '-1', '01', '1e3', '2026-13-45T99:99:99Z', 'NaN', '__proto__'),
+);
 const fieldPaths: string[][] = [
-  ['version'], ['streamName'], ['resourceId'], ['stream'], ['stream', 'arn'], ['stream', 'createdAt'], ['start'], ['start', 'type'], ['start', 'timestamp'], ['savedAt'], ['shards'],
-  ...Object.keys(valid.shards).flatMap((id) => [[`shards`, id], ...['sequenceNumber', 'arrivedAt', 'eventIndex', 'finished', 'extra'].map((field) => ['shards', id, field])]),
-  ['shards', '__proto__'], ['extra'],
+  ['version'],
+  ['streamName'],
+  ['resourceId'],
+  ['stream'],
+  ['stream', 'arn'],
+  ['stream', 'createdAt'],
+  ['start'],
+  ['start', 'type'],
+  ['start', 'timestamp'],
+  ['savedAt'],
+  ['shards'],
+  ...Object.keys(valid.shards).flatMap((id) => [
+    [`shards`, id],
+    ...['sequenceNumber', 'arrivedAt', 'eventIndex', 'finished', 'extra'].map((field) => ['shards', id, field]),
+  ]),
+  ['shards', '__proto__'],
+  ['extra'],
 ];
 function withField(path: string[], value: unknown): unknown {
   const copy = JSON.parse(JSON.stringify(valid)) as Record<string, unknown>;
@@ -129,13 +153,19 @@ describe('the checkpoint reader (parseCheckpoint)', () => {
   });
 
   it('a shard id such as __proto__ is data, never a prototype', () => {
-    const state = parseCheckpoint(JSON.stringify(withField(['shards', '__proto__'], { sequenceNumber: '7' })).replace('"shards":{', '"shards":{"__proto__":{"sequenceNumber":"7"},'), PATH);
+    const state = parseCheckpoint(
+      JSON.stringify(withField(['shards', '__proto__'], { sequenceNumber: '7' })).replace('"shards":{', '"shards":{"__proto__":{"sequenceNumber":"7"},'),
+      PATH,
+    );
     expect(Object.getPrototypeOf(state.shards)).toBe(Object.prototype);
     expect(Object.keys(state.shards)).toContain('__proto__');
   });
 
   it('property: any JSON value loads as a fully valid state or is refused naming the path', () => {
-    fc.assert(fc.property(fc.jsonValue(), (value) => void loadsOrIsRefused(JSON.stringify(value) ?? 'null')), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => void loadsOrIsRefused(JSON.stringify(value) ?? 'null')),
+      { numRuns: 500 },
+    );
   });
 
   it('property: a valid checkpoint with any one field set to any value or removed loads whole or is refused', () => {
@@ -159,9 +189,14 @@ describe('the checkpoint reader (parseCheckpoint)', () => {
         copy[at] = (copy[at] ?? 0) ^ (1 << bit);
         return copy;
       }),
-      fc.tuple(fc.nat(text.length), fc.nat(text.length), fc.nat(text.length)).map(([from, to, at]) => Buffer.concat([text.subarray(0, at), text.subarray(Math.min(from, to), Math.max(from, to)), text.subarray(at)])),
+      fc
+        .tuple(fc.nat(text.length), fc.nat(text.length), fc.nat(text.length))
+        .map(([from, to, at]) => Buffer.concat([text.subarray(0, at), text.subarray(Math.min(from, to), Math.max(from, to)), text.subarray(at)])),
     );
-    fc.assert(fc.property(damagedBytes, (bytes) => void loadsOrIsRefused(bytes)), { numRuns: 2_000 });
+    fc.assert(
+      fc.property(damagedBytes, (bytes) => void loadsOrIsRefused(bytes)),
+      { numRuns: 2_000 },
+    );
   });
 
   it('property: a deeply nested value is refused, not a crash', () => {
@@ -177,7 +212,10 @@ describe('the checkpoint reader (parseCheckpoint)', () => {
 
 describe('where the checkpoint is kept', () => {
   const refusal = async (path: string, uid = ME) => {
-    const error = await loadCheckpoint(path, uid).then(() => undefined, (caught: unknown) => caught);
+    const error = await loadCheckpoint(path, uid).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
     expect(error).toBeInstanceOf(UserError);
     expect((error as UserError).exitCode).toBe(ExitCode.usage);
     return error as UserError;
@@ -243,7 +281,7 @@ describe('where the checkpoint is kept', () => {
     expect((await readdir(sticky)).sort()).toEqual(['.prod.json.', '.prod.json.tmp', 'prod.json', 'prod.json.tmp']);
   });
 
-  it('a killed run\'s temporary files are removed; nothing else is', async () => {
+  it("a killed run's temporary files are removed; nothing else is", async () => {
     const own = await folder();
     const file = join(own, 'prod.json');
     await writeFile(join(own, '.prod.json.0123456789abcdef.tmp'), '{"half":');

@@ -42,7 +42,16 @@ function* walk(node: Json, path: string[] = []): Generator<[string[], Json]> {
   else if (node && typeof node === 'object') for (const [key, value] of Object.entries(node)) yield* walk(value, [...path, key]);
 }
 
-const PSEUDO_PARAMETERS = ['AWS::AccountId', 'AWS::NoValue', 'AWS::NotificationARNs', 'AWS::Partition', 'AWS::Region', 'AWS::StackId', 'AWS::StackName', 'AWS::URLSuffix'];
+const PSEUDO_PARAMETERS = [
+  'AWS::AccountId',
+  'AWS::NoValue',
+  'AWS::NotificationARNs',
+  'AWS::Partition',
+  'AWS::Region',
+  'AWS::StackId',
+  'AWS::StackName',
+  'AWS::URLSuffix',
+];
 
 /**
  * The properties AWS SAM and CloudFormation document for each resource type and nested object
@@ -52,34 +61,123 @@ const PSEUDO_PARAMETERS = ['AWS::AccountId', 'AWS::NoValue', 'AWS::NotificationA
 const DOCUMENTED: Record<string, readonly string[]> = {
   // docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-function.html
   'AWS::Serverless::Function': [
-    'Architectures', 'AssumeRolePolicyDocument', 'AutoPublishAlias', 'AutoPublishAliasAllProperties', 'AutoPublishCodeSha256', 'CodeSigningConfigArn', 'CodeUri', 'DeadLetterQueue',
-    'DeploymentPreference', 'Description', 'Environment', 'EphemeralStorage', 'EventInvokeConfig', 'Events', 'FileSystemConfigs', 'FunctionName', 'FunctionUrlConfig', 'Handler',
-    'ImageConfig', 'ImageUri', 'InlineCode', 'KmsKeyArn', 'Layers', 'LoggingConfig', 'MemorySize', 'PackageType', 'PermissionsBoundary', 'Policies', 'PropagateTags',
-    'ProvisionedConcurrencyConfig', 'RecursiveLoop', 'ReservedConcurrentExecutions', 'Role', 'RolePath', 'Runtime', 'RuntimeManagementConfig', 'SnapStart', 'SourceKMSKeyArn',
-    'Tags', 'Timeout', 'Tracing', 'VersionDescription', 'VpcConfig',
+    'Architectures',
+    'AssumeRolePolicyDocument',
+    'AutoPublishAlias',
+    'AutoPublishAliasAllProperties',
+    'AutoPublishCodeSha256',
+    'CodeSigningConfigArn',
+    'CodeUri',
+    'DeadLetterQueue',
+    'DeploymentPreference',
+    'Description',
+    'Environment',
+    'EphemeralStorage',
+    'EventInvokeConfig',
+    'Events',
+    'FileSystemConfigs',
+    'FunctionName',
+    'FunctionUrlConfig',
+    'Handler',
+    'ImageConfig',
+    'ImageUri',
+    'InlineCode',
+    'KmsKeyArn',
+    'Layers',
+    'LoggingConfig',
+    'MemorySize',
+    'PackageType',
+    'PermissionsBoundary',
+    'Policies',
+    'PropagateTags',
+    'ProvisionedConcurrencyConfig',
+    'RecursiveLoop',
+    'ReservedConcurrentExecutions',
+    'Role',
+    'RolePath',
+    'Runtime',
+    'RuntimeManagementConfig',
+    'SnapStart',
+    'SourceKMSKeyArn',
+    'Tags',
+    'Timeout',
+    'Tracing',
+    'VersionDescription',
+    'VpcConfig',
   ],
   // sam-property-function-kinesis.html
   'Kinesis event': [
-    'BatchSize', 'BisectBatchOnFunctionError', 'DestinationConfig', 'Enabled', 'FilterCriteria', 'FunctionResponseTypes', 'KmsKeyArn', 'MaximumBatchingWindowInSeconds',
-    'MaximumRecordAgeInSeconds', 'MaximumRetryAttempts', 'MetricsConfig', 'ParallelizationFactor', 'StartingPosition', 'StartingPositionTimestamp', 'Stream', 'TumblingWindowInSeconds',
+    'BatchSize',
+    'BisectBatchOnFunctionError',
+    'DestinationConfig',
+    'Enabled',
+    'FilterCriteria',
+    'FunctionResponseTypes',
+    'KmsKeyArn',
+    'MaximumBatchingWindowInSeconds',
+    'MaximumRecordAgeInSeconds',
+    'MaximumRetryAttempts',
+    'MetricsConfig',
+    'ParallelizationFactor',
+    'StartingPosition',
+    'StartingPositionTimestamp',
+    'Stream',
+    'TumblingWindowInSeconds',
   ],
   // serverless-sam-cli-using-build-typescript.html
   'esbuild BuildProperties': ['EntryPoints', 'External', 'Format', 'Loader', 'MainFields', 'Minify', 'OutExtension', 'Sourcemap', 'SourcesContent', 'Target'],
   // aws-properties-lambda-function-loggingconfig.html
   LoggingConfig: ['ApplicationLogLevel', 'LogFormat', 'LogGroup', 'SystemLogLevel'],
   // aws-resource-iam-role.html
-  'AWS::IAM::Role': ['AssumeRolePolicyDocument', 'Description', 'ManagedPolicyArns', 'MaxSessionDuration', 'Path', 'PermissionsBoundary', 'Policies', 'RoleName', 'Tags'],
+  'AWS::IAM::Role': [
+    'AssumeRolePolicyDocument',
+    'Description',
+    'ManagedPolicyArns',
+    'MaxSessionDuration',
+    'Path',
+    'PermissionsBoundary',
+    'Policies',
+    'RoleName',
+    'Tags',
+  ],
   // aws-resource-sqs-queue.html
   'AWS::SQS::Queue': [
-    'ContentBasedDeduplication', 'DeduplicationScope', 'DelaySeconds', 'FifoQueue', 'FifoThroughputLimit', 'KmsDataKeyReusePeriodSeconds', 'KmsMasterKeyId', 'MaximumMessageSize',
-    'MessageRetentionPeriod', 'QueueName', 'ReceiveMessageWaitTimeSeconds', 'RedriveAllowPolicy', 'RedrivePolicy', 'SqsManagedSseEnabled', 'Tags', 'VisibilityTimeout',
+    'ContentBasedDeduplication',
+    'DeduplicationScope',
+    'DelaySeconds',
+    'FifoQueue',
+    'FifoThroughputLimit',
+    'KmsDataKeyReusePeriodSeconds',
+    'KmsMasterKeyId',
+    'MaximumMessageSize',
+    'MessageRetentionPeriod',
+    'QueueName',
+    'ReceiveMessageWaitTimeSeconds',
+    'RedriveAllowPolicy',
+    'RedrivePolicy',
+    'SqsManagedSseEnabled',
+    'Tags',
+    'VisibilityTimeout',
   ],
   // aws-resource-logs-loggroup.html
-  'AWS::Logs::LogGroup': ['DataProtectionPolicy', 'DeletionProtectionEnabled', 'FieldIndexPolicies', 'KmsKeyId', 'LogGroupClass', 'LogGroupName', 'ResourcePolicyDocument', 'RetentionInDays', 'Tags'],
+  'AWS::Logs::LogGroup': [
+    'DataProtectionPolicy',
+    'DeletionProtectionEnabled',
+    'FieldIndexPolicies',
+    'KmsKeyId',
+    'LogGroupClass',
+    'LogGroupName',
+    'ResourcePolicyDocument',
+    'RetentionInDays',
+    'Tags',
+  ],
 };
 const RESOURCE_ATTRIBUTES = ['Type', 'Properties', 'Metadata', 'DependsOn', 'Condition', 'DeletionPolicy', 'UpdateReplacePolicy'];
 
-const undocumented = (what: string, value: Json | undefined) => Object.keys((value ?? {}) as object).filter((key) => !(DOCUMENTED[what] ?? []).includes(key)).map((key) => `${what}: ${key}`);
+const undocumented = (what: string, value: Json | undefined) =>
+  Object.keys((value ?? {}) as object)
+    .filter((key) => !(DOCUMENTED[what] ?? []).includes(key))
+    .map((key) => `${what}: ${key}`);
 
 /** The actions the Lambda service calls with the function's role, for the function's configuration rather than its code. */
 const PLATFORM_ACTIONS: Record<string, string> = {
@@ -144,7 +242,12 @@ describe('deploy/template.yaml', () => {
     const wrong: string[] = [];
     for (const [name, resource] of Object.entries(resources)) {
       expect(DOCUMENTED[resource.Type], `${name}: ${resource.Type} is in the table`).toBeDefined();
-      wrong.push(...undocumented(resource.Type, resource.Properties), ...Object.keys(resource).filter((key) => !RESOURCE_ATTRIBUTES.includes(key)).map((key) => `${name}: attribute ${key}`));
+      wrong.push(
+        ...undocumented(resource.Type, resource.Properties),
+        ...Object.keys(resource)
+          .filter((key) => !RESOURCE_ATTRIBUTES.includes(key))
+          .map((key) => `${name}: attribute ${key}`),
+      );
     }
     const events = Object.values(properties.Events as Record<string, { Type: string; Properties: Json }>);
     for (const event of events) {
@@ -173,22 +276,31 @@ describe('deploy/template.yaml', () => {
     expect(event.Stream).toEqual({ Ref: 'StreamArn' });
     expect(event.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
     expect(event.BisectBatchOnFunctionError).toBe(true);
-    for (const key of ['StartingPosition', 'BatchSize', 'MaximumBatchingWindowInSeconds', 'ParallelizationFactor', 'MaximumRetryAttempts', 'MaximumRecordAgeInSeconds']) {
+    for (const key of [
+      'StartingPosition',
+      'BatchSize',
+      'MaximumBatchingWindowInSeconds',
+      'ParallelizationFactor',
+      'MaximumRetryAttempts',
+      'MaximumRecordAgeInSeconds',
+    ]) {
       expect(event[key], key).toEqual({ Ref: key });
     }
-    const destination = ((event.DestinationConfig as Record<string, Record<string, Json>>).OnFailure as Record<string, Json>).Destination as { 'Fn::GetAtt': string[] };
+    const destination = ((event.DestinationConfig as Record<string, Record<string, Json>>).OnFailure as Record<string, Json>).Destination as {
+      'Fn::GetAtt': string[];
+    };
     expect(resources[destination['Fn::GetAtt'][0] ?? '']?.Type).toBe('AWS::SQS::Queue');
     for (const name of ['ResourceId', 'StreamArn', 'KeyArn']) expect(template.Parameters[name]?.Default, `${name} has no default`).toBeUndefined();
   });
 
-  it("sets only variables the function reads", () => {
+  it('sets only variables the function reads', () => {
     const variables = Object.keys(((properties.Environment as Record<string, Json>).Variables ?? {}) as object);
     expect(variables.filter((name) => !(LAMBDA_VARIABLES as readonly string[]).includes(name))).toEqual([]);
     expect(variables).toContain('RESOURCE_ID');
   });
 
   it('grants exactly the actions the code and its event source mapping call, kms:Decrypt only under the encryption context', () => {
-    const role = resources[((properties.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]) ?? ''];
+    const role = resources[(properties.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0] ?? ''];
     expect(role?.Type).toBe('AWS::IAM::Role');
     expect(role?.Properties?.ManagedPolicyArns).toBeUndefined();
     const statements: Array<Record<string, Json>> = [];
@@ -208,7 +320,9 @@ describe('deploy/template.yaml', () => {
     expect(decrypts.every((statement) => JSON.stringify(statement.Resource) === '{"Ref":"KeyArn"}')).toBe(true);
     // Firehose only when a delivery stream is named; S3 only when a Security Lake bucket is, and only under its source.
     expect(JSON.stringify(role?.Properties?.Policies)).toMatch(/"Fn::If":\["UsesFirehose",\{[^}]*"Action":"firehose:PutRecordBatch"/);
-    expect(JSON.stringify(role?.Properties?.Policies)).toMatch(/"Fn::If":\["UsesSecurityLake",\{[^}]*"Action":"s3:PutObject","Resource":\{"Fn::Sub":"arn:\$\{AWS::Partition\}:s3:::\$\{SecurityLakeBucket\}\/ext\/\$\{SecurityLakeSource\}\/\*"\}/);
+    expect(JSON.stringify(role?.Properties?.Policies)).toMatch(
+      /"Fn::If":\["UsesSecurityLake",\{[^}]*"Action":"s3:PutObject","Resource":\{"Fn::Sub":"arn:\$\{AWS::Partition\}:s3:::\$\{SecurityLakeBucket\}\/ext\/\$\{SecurityLakeSource\}\/\*"\}/,
+    );
   });
 });
 

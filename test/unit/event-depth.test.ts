@@ -26,7 +26,10 @@ describe('how deep an event may nest', () => {
   });
 
   it('a long event that nests little is not refused', () => {
-    const text = JSON.stringify({ type: 'DatabaseActivityMonitoringRecord', databaseActivityEventList: [{ ...postgresEvent(1), paramList: Array.from({ length: 5_000 }, (_, n) => [String(n)]) }] });
+    const text = JSON.stringify({
+      type: 'DatabaseActivityMonitoringRecord',
+      databaseActivityEventList: [{ ...postgresEvent(1), paramList: Array.from({ length: 5_000 }, (_, n) => [String(n)]) }],
+    });
     expect(openActivityRecord(text).ends).toHaveLength(1);
   });
 

@@ -18,7 +18,9 @@ const EXPECTED = ['"__proto__":{"polluted":"yes"}', '"constructor":"c"', '"toStr
 /** A record as a decryption thread opens it, from JSON text: an object literal would set the prototype instead. */
 function recordWithInheritedNames(): DecodedActivityRecord {
   const event = JSON.stringify(postgresEvent(1, { commandText: "SELECT 'secret'", paramList: ['bind'] })).slice(0, -1);
-  const opened = openActivityRecord(`{"type":"DatabaseActivityMonitoringRecord","clusterId":"cluster-X","instanceId":"db-A","databaseActivityEventList":[${event},${INHERITED_NAMES}}]}`);
+  const opened = openActivityRecord(
+    `{"type":"DatabaseActivityMonitoringRecord","clusterId":"cluster-X","instanceId":"db-A","databaseActivityEventList":[${event},${INHERITED_NAMES}}]}`,
+  );
   return new DecodedActivityRecord({ shardId: 'shardId-000000000000', sequenceNumber: '1', version: '1.1' }, opened);
 }
 
@@ -29,9 +31,10 @@ const write = (output: 'ndjson' | 'json' | 'ocsf', options: Parameters<typeof ev
 };
 
 /** The JSON of an output's event (of its `unmapped`, for OCSF), without its indentation. */
-const compact = (text: string, path: string[] = []) => JSON.stringify(path.reduce<unknown>((value, key) => (value as Record<string, unknown>)[key], JSON.parse(text)));
+const compact = (text: string, path: string[] = []) =>
+  JSON.stringify(path.reduce<unknown>((value, key) => (value as Record<string, unknown>)[key], JSON.parse(text)));
 
-describe('fields named __proto__, constructor, toString: data in every output, never the objects\' own machinery', () => {
+describe("fields named __proto__, constructor, toString: data in every output, never the objects' own machinery", () => {
   it.each([
     ['ndjson', () => compact(write('ndjson'))],
     ['ndjson --redact', () => compact(write('ndjson', { redact: true }))],
@@ -48,7 +51,8 @@ describe('fields named __proto__, constructor, toString: data in every output, n
   });
 
   it('--redact still redacts such an event', () => {
-    for (const text of [write('ndjson', { redact: true }), write('json', { redact: true }), write('ocsf', { redact: true })]) expect(text).not.toMatch(/secret|"bind"/);
+    for (const text of [write('ndjson', { redact: true }), write('json', { redact: true }), write('ocsf', { redact: true })])
+      expect(text).not.toMatch(/secret|"bind"/);
   });
 
   it("Security Lake's Parquet keeps each under unmapped, as DuckDB reads it", async () => {
@@ -56,7 +60,9 @@ describe('fields named __proto__, constructor, toString: data in every output, n
     const event = toOcsf(record.events[0] as never, { clusterId: 'cluster-X', instanceId: 'db-A', eventId: 'e' });
     const dir = await mkdtemp(join(tmpdir(), 'das-read-names-'));
     await writeFile(join(dir, 'one.parquet'), ocsfParquet([event], 'test'));
-    const rows = await duckRows(`SELECT unnest(map_keys(unmapped)) AS key, unnest(map_values(unmapped)) AS value FROM read_parquet('${join(dir, 'one.parquet')}')`);
+    const rows = await duckRows(
+      `SELECT unnest(map_keys(unmapped)) AS key, unnest(map_values(unmapped)) AS value FROM read_parquet('${join(dir, 'one.parquet')}')`,
+    );
     const unmapped = Object.fromEntries(rows.map((row) => [String(row.key), String(row.value)]));
     expect(Object.hasOwn(unmapped, '__proto__') && unmapped['__proto__']).toBe('{"polluted":"yes"}');
     expect([unmapped.constructor, unmapped.toString, unmapped.hasOwnProperty]).toEqual(['"c"', '"t"', '7']);

@@ -19,7 +19,11 @@ describe('filters', () => {
   });
 
   it('a flag given twice is either value; different flags all apply', () => {
-    const events = [pg(1, { dbUserName: 'alice', databaseName: 'sales' }), pg(2, { dbUserName: 'bob', databaseName: 'sales' }), pg(3, { dbUserName: 'carol', databaseName: 'hr' })];
+    const events = [
+      pg(1, { dbUserName: 'alice', databaseName: 'sales' }),
+      pg(2, { dbUserName: 'bob', databaseName: 'sales' }),
+      pg(3, { dbUserName: 'carol', databaseName: 'hr' }),
+    ];
     expect(kept({ users: ['alice', 'carol'] }, events).map((event) => event.statementId)).toEqual([1, 3]);
     expect(kept({ users: ['alice', 'carol'], databases: ['sales'] }, events).map((event) => event.statementId)).toEqual([1]);
     expect(kept({ excludeUsers: ['bob'], excludeDatabases: ['hr'] }, events).map((event) => event.statementId)).toEqual([1]);
@@ -31,7 +35,9 @@ describe('filters', () => {
     expect(kept({ users: ['app'] }, events)).toEqual([]);
     expect(kept({ users: ['?yapp'] }, events).map((event) => event.statementId)).toEqual([3]);
     // Only * and ? are special: a dot or a bracket in a name is that character.
-    expect(kept({ objects: ['public.t[1]'] }, [pg(4, { objectName: 'public.t[1]' }), pg(5, { objectName: 'publicXt1' })]).map((event) => event.statementId)).toEqual([4]);
+    expect(
+      kept({ objects: ['public.t[1]'] }, [pg(4, { objectName: 'public.t[1]' }), pg(5, { objectName: 'publicXt1' })]).map((event) => event.statementId),
+    ).toEqual([4]);
   });
 
   it('--class and --command, for multi-word commands and Aurora MySQL MAIN / AUX', () => {
@@ -46,7 +52,11 @@ describe('filters', () => {
   });
 
   it('--grep searches the SQL as a regular expression, any case; an event without SQL matches neither way', () => {
-    const events = [pg(1, { commandText: 'SELECT * FROM accounts' }), pg(2, { commandText: 'update ACCOUNTS set x = 1' }), pg(3, { commandText: null, command: 'CONNECT' })];
+    const events = [
+      pg(1, { commandText: 'SELECT * FROM accounts' }),
+      pg(2, { commandText: 'update ACCOUNTS set x = 1' }),
+      pg(3, { commandText: null, command: 'CONNECT' }),
+    ];
     expect(kept({ grep: ['accounts'] }, events).map((event) => event.statementId)).toEqual([1, 2]);
     expect(kept({ grep: ['^update\\b'] }, events).map((event) => event.statementId)).toEqual([2]);
     expect(kept({ excludeGrep: ['accounts'] }, events).map((event) => event.statementId)).toEqual([3]);
@@ -75,7 +85,10 @@ describe('--skip-service-users: the engines spell their own users each their way
   });
 
   it("hides the published samples' rdsadmin and keeps their master and test users", () => {
-    const left = kept({ skipServiceUsers: true }, samples.map(({ event }) => event));
+    const left = kept(
+      { skipServiceUsers: true },
+      samples.map(({ event }) => event),
+    );
     expect(left.map((event) => event.dbUserName)).not.toContain('rdsadmin');
     expect(left.length).toBeGreaterThan(0);
     expect(left.length).toBeLessThan(samples.length);

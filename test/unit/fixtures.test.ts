@@ -32,7 +32,7 @@ describe('the repository holds everything its tests read', () => {
     expect(offenders.filter((file) => file !== 'test/unit/fixtures.test.ts')).toEqual([]);
   });
 
-  it('the suite\'s fixture loader finds every sample in a copy of the project with nothing beside it', async () => {
+  it("the suite's fixture loader finds every sample in a copy of the project with nothing beside it", async () => {
     const copy = join(lone, 'das-read');
     cpSync(ROOT, copy, { recursive: true, filter: (source) => !SKIPPED.has(source.split('/').pop() ?? '') });
     symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
@@ -40,7 +40,11 @@ describe('the repository holds everything its tests read', () => {
     const script = "const { loadSamples } = await import('./test/helpers/samples.ts'); console.log(JSON.stringify(loadSamples().map((s) => s.file)));";
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: copy });
     const files = JSON.parse(stdout) as string[];
-    expect(files).toEqual(readdirSync(join(ROOT, 'test/fixtures/das-samples')).filter((file) => file.endsWith('.json')).sort());
+    expect(files).toEqual(
+      readdirSync(join(ROOT, 'test/fixtures/das-samples'))
+        .filter((file) => file.endsWith('.json'))
+        .sort(),
+    );
     expect(files.map((file) => file.slice(0, 3))).toEqual(expect.arrayContaining(['apg', 'ams', 'ora', 'mss']));
   });
 });

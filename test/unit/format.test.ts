@@ -14,7 +14,8 @@ import { loadSamples } from '../helpers/samples.js';
 const place = { shardId: 's', sequenceNumber: '1', version: '1.1', clusterId: 'cluster-A', instanceId: 'db-B' };
 const record = DecodedActivityRecord.of(place, []);
 /** One event as ndjson, at its place in a record that holds it there. */
-const ndjson = (event: DasEvent, index: number) => formatNdjson(DecodedActivityRecord.of(place, [...Array.from({ length: index }, () => ({ type: 'record' })), event]), index);
+const ndjson = (event: DasEvent, index: number) =>
+  formatNdjson(DecodedActivityRecord.of(place, [...Array.from({ length: index }, () => ({ type: 'record' })), event]), index);
 
 describe('ndjson', () => {
   it('keeps every field and value as decrypted, adds the record ids and a stable event id, one line', () => {
@@ -32,7 +33,14 @@ describe('ndjson', () => {
   });
   it('a value that reads like one of those fields adds nothing twice', () => {
     const line = ndjson({ type: 'record', objectName: 'eventId', commandText: 'select "clusterId"' }, 0);
-    expect(JSON.parse(line)).toEqual({ type: 'record', objectName: 'eventId', commandText: 'select "clusterId"', clusterId: 'cluster-A', instanceId: 'db-B', eventId: 's:1:0' });
+    expect(JSON.parse(line)).toEqual({
+      type: 'record',
+      objectName: 'eventId',
+      commandText: 'select "clusterId"',
+      clusterId: 'cluster-A',
+      instanceId: 'db-B',
+      eventId: 's:1:0',
+    });
     expect(line.match(/"eventId":/g)).toHaveLength(1);
   });
   it('a statement with newlines stays on one line', () => {
@@ -41,7 +49,14 @@ describe('ndjson', () => {
   it("each record's own ids, records written in turn, ids of any characters kept as JSON", () => {
     const first = DecodedActivityRecord.of({ ...place, shardId: 'shard "one" \\ é', sequenceNumber: '7' }, [{ type: 'record' }, { type: 'record' }]);
     const second = DecodedActivityRecord.of({ ...place, sequenceNumber: '8', clusterId: 'cluster-"C"', instanceId: null }, [{ type: 'record' }, {} as never]);
-    const order: Array<[DecodedActivityRecord, number]> = [[first, 0], [second, 0], [first, 1], [first, 1], [second, 1], [first, 0]];
+    const order: Array<[DecodedActivityRecord, number]> = [
+      [first, 0],
+      [second, 0],
+      [first, 1],
+      [first, 1],
+      [second, 1],
+      [first, 0],
+    ];
     const ids = order.map(([record, index]) => {
       const builder = new Utf8Builder();
       ndjsonFormatter.write(builder, record, [index]);
@@ -100,13 +115,15 @@ describe('pretty', () => {
     expect(line).toContain('create table t (\\n  id int\\n)');
     expect(line.indexOf('\n')).toBe(line.length - 1);
   });
-  it('shows the error', () => expect(formatPretty(postgresEvent(1, { errorMessage: 'permission denied' }), record, plain)).toMatch(/FAILED {2}permission denied/));
+  it('shows the error', () =>
+    expect(formatPretty(postgresEvent(1, { errorMessage: 'permission denied' }), record, plain)).toMatch(/FAILED {2}permission denied/));
   it('a connect shows the object-less event without "null"', () => {
     const line = formatPretty(postgresEvent(1, { command: 'CONNECT', commandText: null, objectName: null, paramList: [] }), record, plain);
     expect(line).not.toContain('null');
     expect(line).not.toContain('params');
   });
-  it('a heartbeat is one dim line', () => expect(formatPretty(heartbeatEvent('2026-01-01 00:00:02+00'), record, plain, { utc: true })).toBe('2026-01-01 00:00:02.000Z  heartbeat  db-B\n'));
+  it('a heartbeat is one dim line', () =>
+    expect(formatPretty(heartbeatEvent('2026-01-01 00:00:02+00'), record, plain, { utc: true })).toBe('2026-01-01 00:00:02.000Z  heartbeat  db-B\n'));
   it('colours only when asked', () => {
     expect(formatPretty(postgresEvent(1), record, plain)).not.toContain('\u001b[');
     expect(formatPretty(postgresEvent(1), record, makeChalk(1))).toContain('\u001b[');
@@ -135,7 +152,11 @@ describe('pretty, a failed statement', () => {
   });
 
   it("SQL Server's failure is its exit code 0, with no message: still FAILED", () => {
-    const line = formatPretty({ type: 'record', class: 'LOGIN', command: 'LOGIN FAILED', dbUserName: 'sa', serverType: 'SQLSERVER', exitCode: 0, errorMessage: null }, record, plain);
+    const line = formatPretty(
+      { type: 'record', class: 'LOGIN', command: 'LOGIN FAILED', dbUserName: 'sa', serverType: 'SQLSERVER', exitCode: 0, errorMessage: null },
+      record,
+      plain,
+    );
     expect(line).toContain('FAILED');
     expect(line).toContain('FAILED  exit code 0');
     expect(formatPretty({ type: 'record', class: 'TABLE', command: 'SELECT', serverType: 'SQLSERVER', exitCode: 1 }, record, plain)).not.toContain('FAILED');
@@ -186,7 +207,13 @@ describe('pretty, every engine', () => {
 
   it.each(samples.map((sample) => [sample.file, sample] as const))('%s: one line of at most 80 columns, with who and what, no "null"', (_file, sample) => {
     const events = sample.record.databaseActivityEventList;
-    const place2 = { shardId: 's', sequenceNumber: '1', version: sample.version, clusterId: sample.record.clusterId ?? null, instanceId: sample.record.instanceId ?? null };
+    const place2 = {
+      shardId: 's',
+      sequenceNumber: '1',
+      version: sample.version,
+      clusterId: sample.record.clusterId ?? null,
+      instanceId: sample.record.instanceId ?? null,
+    };
     const held = DecodedActivityRecord.of(place2, events);
     for (const event of events) {
       const line = formatPretty(event, held, plain, { utc: true, width: 80 });
@@ -208,7 +235,22 @@ describe('pretty, every engine', () => {
   });
 
   it("SQL Server's failed login reads as one", () => {
-    const line = formatPretty({ type: 'record', class: 'LOGIN', command: 'LOGIN FAILED', dbUserName: 'SA', serverType: 'SQLSERVER', remoteHost: '10.0.0.9', exitCode: 0, databaseName: null, commandText: null }, record, plain, { utc: true, width: 80 });
+    const line = formatPretty(
+      {
+        type: 'record',
+        class: 'LOGIN',
+        command: 'LOGIN FAILED',
+        dbUserName: 'SA',
+        serverType: 'SQLSERVER',
+        remoteHost: '10.0.0.9',
+        exitCode: 0,
+        databaseName: null,
+        commandText: null,
+      },
+      record,
+      plain,
+      { utc: true, width: 80 },
+    );
     expect(line).toMatch(/LOGIN {5}LOGIN FAILED {2}SA {2}10\.0\.0\.9 {2}FAILED {2}exit code 0/);
   });
 });
@@ -218,21 +260,42 @@ describe('--fields', () => {
   const event = postgresEvent(4, { paramList: ['4'] });
   const held = DecodedActivityRecord.of(place, [event]);
 
-  it('ndjson: only those fields, in the order asked for, das-read\'s own included; one absent is left out', () => {
+  it("ndjson: only those fields, in the order asked for, das-read's own included; one absent is left out", () => {
     const line = formatted(eventFormatter('ndjson', plain, { fields: ['commandText', 'dbUserName', 'eventId', 'noSuchField'] }), held, [0]);
     expect(Object.keys(JSON.parse(line) as object)).toEqual(['commandText', 'dbUserName', 'eventId']);
     expect(JSON.parse(line)).toEqual({ commandText: event.commandText, dbUserName: 'pgbench', eventId: 's:1:0' });
   });
 
   it('ndjson: the same bytes as the whole line parsed and those fields picked from it, for any event and any fields', () => {
-    const name = fc.constantFrom('type', 'commandText', 'clusterId', 'instanceId', 'eventId', '__proto__', '0', '10', 'toString', 'é', 'a"b', 'dbUserName', 'paramList');
+    const name = fc.constantFrom(
+      'type',
+      'commandText',
+      'clusterId',
+      'instanceId',
+      'eventId',
+      '__proto__',
+      '0',
+      '10',
+      'toString',
+      'é',
+      'a"b',
+      'dbUserName',
+      'paramList',
+    );
     const event = fc.dictionary(name, fc.jsonValue(), { maxKeys: 8 });
     const ids = fc.record({ clusterId: fc.option(fc.string()), instanceId: fc.option(fc.string()), shardId: fc.string(), sequenceNumber: fc.string() });
     fc.assert(
       fc.property(fc.array(event, { minLength: 1, maxLength: 4 }), ids, fc.array(name, { maxLength: 6 }), fc.boolean(), (events, at, fields, redact) => {
-        const many = DecodedActivityRecord.of({ ...at, version: '1.1' }, events.map((fields) => ({ ...JSON.parse(JSON.stringify(fields)), type: 'record' }) as DasEvent));
+        const many = DecodedActivityRecord.of(
+          { ...at, version: '1.1' },
+          events.map((fields) => ({ ...JSON.parse(JSON.stringify(fields)), type: 'record' }) as DasEvent),
+        );
         const kept = [...many.events.keys()];
-        const shown = redact ? formatted(eventFormatter('ndjson', plain, { redact }), many, kept).split('\n').slice(0, -1) : kept.map((index) => formatNdjson(many, index).slice(0, -1));
+        const shown = redact
+          ? formatted(eventFormatter('ndjson', plain, { redact }), many, kept)
+              .split('\n')
+              .slice(0, -1)
+          : kept.map((index) => formatNdjson(many, index).slice(0, -1));
         const expected = shown.map((line) => `${JSON.stringify(pick(JSON.parse(line) as Record<string, unknown>, fields))}\n`).join('');
         expect(formatted(eventFormatter('ndjson', plain, { fields, ...(redact ? { redact } : {}) }), many, kept)).toBe(expected);
       }),

@@ -21,7 +21,12 @@ function corpusOf(name: string, ...inputs: string[]): string {
   return dir;
 }
 
-const mutate = (input: string, mutation: Mutation, others: string[] = []) => applyMutation(Buffer.from(input), mutation, others.map((other) => Buffer.from(other)));
+const mutate = (input: string, mutation: Mutation, others: string[] = []) =>
+  applyMutation(
+    Buffer.from(input),
+    mutation,
+    others.map((other) => Buffer.from(other)),
+  );
 
 describe('each mutator makes what it says', () => {
   it('flips one bit, inserts, deletes, truncates', () => {
@@ -103,7 +108,16 @@ describe('inputs are made again from the seed and the iteration alone', () => {
 describe('the engine', () => {
   it('finds the planted crash of a toy target by a fixed seed, saves the input, and replays it', async () => {
     const findingsDir = join(temp, 'findings-crash');
-    const report = await fuzz({ targetModule: toy('fuzz-toys'), corpusDir: corpusOf('crash', 'hello, world', '{"a":[1,2,3]}'), findingsDir, seed: 7, seconds: 600, timeoutMs: 5000, maxExecutions: 2000, stopOnFinding: true });
+    const report = await fuzz({
+      targetModule: toy('fuzz-toys'),
+      corpusDir: corpusOf('crash', 'hello, world', '{"a":[1,2,3]}'),
+      findingsDir,
+      seed: 7,
+      seconds: 600,
+      timeoutMs: 5000,
+      maxExecutions: 2000,
+      stopOnFinding: true,
+    });
     expect(report.findings).toHaveLength(1);
     const [finding] = report.findings;
     expect(finding?.kind).toBe('crash');
@@ -112,16 +126,40 @@ describe('the engine', () => {
     expect(saved.length).toBeLessThan(4);
     expect(JSON.parse(readFileSync((finding?.file as string).replace(/\.bin$/, '.json'), 'utf8'))).toMatchObject({ kind: 'crash', seed: 7 });
 
-    const replayed = await fuzz({ targetModule: toy('fuzz-toys'), corpusDir: '', findingsDir: join(temp, 'replayed'), seed: 0, seconds: 600, timeoutMs: 5000, replay: { bytes: saved, delivery: { gzip: false, chunks: [] } } });
+    const replayed = await fuzz({
+      targetModule: toy('fuzz-toys'),
+      corpusDir: '',
+      findingsDir: join(temp, 'replayed'),
+      seed: 0,
+      seconds: 600,
+      timeoutMs: 5000,
+      replay: { bytes: saved, delivery: { gzip: false, chunks: [] } },
+    });
     expect(replayed.executions).toBe(1);
     expect(replayed.findings.map((found) => found.message)).toEqual([finding?.message]);
 
-    const clean = await fuzz({ targetModule: toy('fuzz-toys'), corpusDir: '', findingsDir: join(temp, 'replayed'), seed: 0, seconds: 600, timeoutMs: 5000, replay: { bytes: Buffer.from('long enough'), delivery: { gzip: false, chunks: [] } } });
+    const clean = await fuzz({
+      targetModule: toy('fuzz-toys'),
+      corpusDir: '',
+      findingsDir: join(temp, 'replayed'),
+      seed: 0,
+      seconds: 600,
+      timeoutMs: 5000,
+      replay: { bytes: Buffer.from('long enough'), delivery: { gzip: false, chunks: [] } },
+    });
     expect(clean).toMatchObject({ executions: 1, outcomes: { odd: 1 }, findings: [] });
   });
 
   it('stops an input that never yields, saves it as a hang, and goes on with the next', async () => {
-    const report = await fuzz({ targetModule: toy('fuzz-toy-hang'), corpusDir: corpusOf('hang', 'no brackets here', 'nor here'), findingsDir: join(temp, 'findings-hang'), seed: 3, seconds: 600, timeoutMs: 200, maxExecutions: 40 });
+    const report = await fuzz({
+      targetModule: toy('fuzz-toy-hang'),
+      corpusDir: corpusOf('hang', 'no brackets here', 'nor here'),
+      findingsDir: join(temp, 'findings-hang'),
+      seed: 3,
+      seconds: 600,
+      timeoutMs: 200,
+      maxExecutions: 40,
+    });
     expect(report.findings.map((finding) => finding.kind)).toEqual(['hang']);
     expect(readFileSync(report.findings[0]?.file as string).includes(0x5b)).toBe(true);
     // The thread was restarted after each hang until the executions asked for were made.

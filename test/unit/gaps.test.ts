@@ -10,10 +10,19 @@ const HOUR = 3_600_000;
 const ago = (ms: number) => new Date(NOW.getTime() - ms).toISOString();
 const listed = (...ids: string[]): ShardInfo[] => ids.map((shardId) => ({ shardId, parentIds: [], closed: false }));
 // A real client pointed at nowhere: the oldest records come from the test's stream, and any other call would fail loudly.
-const nowhere = new KinesisClient({ region: 'us-east-1', endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 });
+const nowhere = new KinesisClient({
+  region: 'us-east-1',
+  endpoint: 'http://127.0.0.1:9',
+  credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+  maxAttempts: 1,
+});
 
 /** The stream as the test has it: each shard's oldest record still held (none: an empty shard). */
-function check(shards: Record<string, ShardPosition>, oldest: Record<string, string | undefined>, more: { listed?: ShardInfo[]; streamIdentified?: boolean; retentionHours?: number } = {}) {
+function check(
+  shards: Record<string, ShardPosition>,
+  oldest: Record<string, string | undefined>,
+  more: { listed?: ShardInfo[]; streamIdentified?: boolean; retentionHours?: number } = {},
+) {
   const book = new PositionBook('aws-rds-das-cluster-X', 'cluster-X', { type: 'TRIM_HORIZON' }, shards);
   const asked: string[] = [];
   const run = findGaps({
@@ -64,7 +73,11 @@ describe('findGaps: events a checkpoint expected that the stream no longer holds
 
   it('a shard gone from the stream, or whose last event arrived longer ago than retention, is a gap without asking Kinesis', async () => {
     const { run, asked, book } = check(
-      { 'shard-0': { sequenceNumber: '100' }, 'shard-1': { sequenceNumber: '200', arrivedAt: ago(25 * HOUR) }, 'shard-2': { sequenceNumber: '300', arrivedAt: ago(23 * HOUR) } },
+      {
+        'shard-0': { sequenceNumber: '100' },
+        'shard-1': { sequenceNumber: '200', arrivedAt: ago(25 * HOUR) },
+        'shard-2': { sequenceNumber: '300', arrivedAt: ago(23 * HOUR) },
+      },
       { 'shard-2': '300' },
       { listed: listed('shard-1', 'shard-2') },
     );
@@ -76,19 +89,23 @@ describe('findGaps: events a checkpoint expected that the stream no longer holds
     expect(book.resumeAt('shard-1')).toEqual({ type: 'TRIM_HORIZON' });
   });
 
-  it('retention is the stream\'s, measured by the clock it is given', async () => {
+  it("retention is the stream's, measured by the clock it is given", async () => {
     const positions = { 'shard-0': { sequenceNumber: '100', arrivedAt: ago(30 * HOUR) } };
     expect(await check(positions, { 'shard-0': '100' }, { retentionHours: 48 }).run).toEqual([]);
     expect(await check(positions, { 'shard-0': '100' }, { retentionHours: 24 }).run).toHaveLength(1);
   });
 
   it('finished shards and empty shards are no gap', async () => {
-    const { run, asked } = check({ 'shard-0': { sequenceNumber: '100', finished: true }, 'shard-1': { sequenceNumber: '200' } }, { 'shard-1': undefined }, { listed: listed('shard-1') });
+    const { run, asked } = check(
+      { 'shard-0': { sequenceNumber: '100', finished: true }, 'shard-1': { sequenceNumber: '200' } },
+      { 'shard-1': undefined },
+      { listed: listed('shard-1') },
+    );
     expect(await run).toEqual([]);
     expect(asked).toEqual(['shard-1']);
   });
 
-  it('without the stream\'s identity, says the gap may be a stream stopped and started again', async () => {
+  it("without the stream's identity, says the gap may be a stream stopped and started again", async () => {
     const unknown = await check({ 'shard-0': { sequenceNumber: '100' } }, { 'shard-0': '200' }, { streamIdentified: false }).run;
     expect(unknown[0]?.detail).toContain('or the activity stream was stopped and started again');
     const known = await check({ 'shard-0': { sequenceNumber: '100' } }, { 'shard-0': '200' }).run;

@@ -15,7 +15,13 @@ const batch: DecodedBatch = {
   shardEnded: false,
   outcomes: loadSamples().map((sample, index) => {
     const raw = { shardId: 'shardId-000000000000', sequenceNumber: String(1000 + index), data: new Uint8Array(), arrivalTime: new Date(Date.UTC(2026, 0, 1)) };
-    const place = { shardId: raw.shardId, sequenceNumber: raw.sequenceNumber, version: sample.version, clusterId: sample.record.clusterId ?? null, instanceId: sample.record.instanceId ?? null };
+    const place = {
+      shardId: raw.shardId,
+      sequenceNumber: raw.sequenceNumber,
+      version: sample.version,
+      clusterId: sample.record.clusterId ?? null,
+      instanceId: sample.record.instanceId ?? null,
+    };
     return { raw, decoded: DecodedActivityRecord.of(place, sample.record.databaseActivityEventList) };
   }),
 };
@@ -23,7 +29,13 @@ const batch: DecodedBatch = {
 function render(output: 'pretty' | 'ndjson' | 'json', options: { redact?: boolean; fields?: string[]; width?: number; filter?: EventFilterSpec } = {}): string {
   const format = eventFormatter(output, makeChalk(0), { utc: true, ...options });
   const filter = options.filter ? compileFilter(options.filter) : undefined;
-  const renderer = new BatchRenderer({ format, includeHeartbeats: false, onError: 'fail', log: new Diagnostics(new TextSink(), makeChalk(0), false), ...(filter ? { filter } : {}) });
+  const renderer = new BatchRenderer({
+    format,
+    includeHeartbeats: false,
+    onError: 'fail',
+    log: new Diagnostics(new TextSink(), makeChalk(0), false),
+    ...(filter ? { filter } : {}),
+  });
   return Buffer.concat(renderer.render(batch).text).toString('utf8');
 }
 

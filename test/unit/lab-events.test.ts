@@ -9,8 +9,11 @@ import { SAMPLES_DIR } from '../helpers/samples.js';
 
 const server: PostgresServer = { serverHost: '10.0.1.5', serverVersion: '15.4', databaseName: 'postgres', dbUserName: 'postgres' };
 // AWS's own Aurora PostgreSQL 1.1 event: the fields and types ours must have.
-const sample = (JSON.parse(readFileSync(join(SAMPLES_DIR, 'apg-01-connect-v1.1.json'), 'utf8')) as { databaseActivityEvents: { databaseActivityEventList: Record<string, unknown>[] } })
-  .databaseActivityEvents.databaseActivityEventList[0] as Record<string, unknown>;
+const sample = (
+  JSON.parse(readFileSync(join(SAMPLES_DIR, 'apg-01-connect-v1.1.json'), 'utf8')) as {
+    databaseActivityEvents: { databaseActivityEventList: Record<string, unknown>[] };
+  }
+).databaseActivityEvents.databaseActivityEventList[0] as Record<string, unknown>;
 const typeOf = (value: unknown) => (value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value);
 const NULLABLE_NUMBERS = new Set(['statementId', 'substatementId', 'rowCount', 'pid']);
 const NULLABLE_STRINGS = new Set(['objectType', 'objectName', 'commandText', 'clientApplication', 'exitCode', 'errorMessage', 'remoteHost', 'remotePort']);
@@ -37,7 +40,12 @@ describe('the simulated pgbench', () => {
     expectAuroraShape(rdsadminEvent(server, start, 4321) as Record<string, unknown>);
     const heartbeat = postgresHeartbeat(start) as Record<string, unknown>;
     expect(Object.keys(heartbeat).sort()).toEqual(Object.keys(sample).sort());
-    expect(Object.entries(heartbeat).filter(([, value]) => value !== null).map(([field]) => field).sort()).toEqual(['logTime', 'type']);
+    expect(
+      Object.entries(heartbeat)
+        .filter(([, value]) => value !== null)
+        .map(([field]) => field)
+        .sort(),
+    ).toEqual(['logTime', 'type']);
   });
 
   it('is the tpcb-like@1 / select-only@20 mix, whole transactions, between CONNECT and DISCONNECT', () => {
@@ -76,21 +84,44 @@ describe('the simulated pgbench', () => {
   });
 });
 
-describe('pgaudit\'s trail as activity stream events', () => {
-  const lines = readFileSync(join(import.meta.dirname, '../fixtures/pgaudit-jsonlog.txt'), 'utf8').trim().split('\n');
+describe("pgaudit's trail as activity stream events", () => {
+  const lines = readFileSync(join(import.meta.dirname, '../fixtures/pgaudit-jsonlog.txt'), 'utf8')
+    .trim()
+    .split('\n');
   const events = new AuditLogConverter(server).convert(lines) as Array<Record<string, unknown>>;
 
   it('connections, statements with their parameters and objects, errors, disconnections', () => {
     for (const event of events) expectAuroraShape(event);
     const update = events.find((e) => e.commandText === 'UPDATE pgbench_accounts SET abalance = abalance + $1 WHERE aid = $2;');
-    expect(update).toMatchObject({ class: 'WRITE', command: 'UPDATE', objectType: 'TABLE', objectName: 'public.pgbench_accounts', paramList: ['-1750', '11069'], statementId: 2, substatementId: 1, clientApplication: 'pgbench', remoteHost: '127.0.0.1', sessionId: '6b06da5a.2d2e' });
+    expect(update).toMatchObject({
+      class: 'WRITE',
+      command: 'UPDATE',
+      objectType: 'TABLE',
+      objectName: 'public.pgbench_accounts',
+      paramList: ['-1750', '11069'],
+      statementId: 2,
+      substatementId: 1,
+      clientApplication: 'pgbench',
+      remoteHost: '127.0.0.1',
+      sessionId: '6b06da5a.2d2e',
+    });
     expect(events.find((e) => e.command === 'CONNECT')).toMatchObject({ class: 'MISC', clientApplication: 'pgbench', statementId: 1, commandText: null });
     expect(events.filter((e) => e.command === 'DISCONNECT')).toHaveLength(2);
-    expect(events.find((e) => e.exitCode !== null)).toMatchObject({ command: 'SELECT', commandText: 'select * from nosuchtable', exitCode: '42P01', errorMessage: 'relation "nosuchtable" does not exist' });
+    expect(events.find((e) => e.exitCode !== null)).toMatchObject({
+      command: 'SELECT',
+      commandText: 'select * from nosuchtable',
+      exitCode: '42P01',
+      errorMessage: 'relation "nosuchtable" does not exist',
+    });
   });
 
   it('skips lines that are not activity, and half-written ones', () => {
-    expect(new AuditLogConverter(server).convert(['{"timestamp":"2026-11-25 12:00:00.000 UTC","backend_type":"checkpointer","message":"checkpoint starting"}', '{"timest'])).toEqual([]);
+    expect(
+      new AuditLogConverter(server).convert([
+        '{"timestamp":"2026-11-25 12:00:00.000 UTC","backend_type":"checkpointer","message":"checkpoint starting"}',
+        '{"timest',
+      ]),
+    ).toEqual([]);
   });
 });
 

@@ -3,7 +3,8 @@ import * as lab from 'das-read-lab';
 import { UserError } from '../../src/errors.js';
 import { LAB_PACKAGE, loadLab, type LabModule } from '../../src/commands/lab/lab-loader.js';
 
-const missing = (specifier: string) => Object.assign(new Error(`Cannot find package '${specifier}' imported from /somewhere/dist/commands/lab/lab-loader.js`), { code: 'ERR_MODULE_NOT_FOUND' });
+const missing = (specifier: string) =>
+  Object.assign(new Error(`Cannot find package '${specifier}' imported from /somewhere/dist/commands/lab/lab-loader.js`), { code: 'ERR_MODULE_NOT_FOUND' });
 
 describe('loading the lab package', () => {
   it('the lab package offers what `das-read lab` and `das-read demo` use of it', async () => {

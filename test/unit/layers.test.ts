@@ -14,7 +14,24 @@ const LAB_PACKAGE = fileURLToPath(new URL('../../lab', import.meta.url));
  * pieces; write/ joins format, sinks and checkpoint; cmdutil/ is what the commands share; each
  * command is a folder of commands/; cli/ is the program.
  */
-const LAYERS = ['', 'aws', 'kinesis', 'decode', 'events', 'saved', 'terminal', 'format', 'sinks', 'checkpoint', 'write', 'cmdutil', 'commands', 'cli', 'entry', 'lambda'];
+const LAYERS = [
+  '',
+  'aws',
+  'kinesis',
+  'decode',
+  'events',
+  'saved',
+  'terminal',
+  'format',
+  'sinks',
+  'checkpoint',
+  'write',
+  'cmdutil',
+  'commands',
+  'cli',
+  'entry',
+  'lambda',
+];
 const ENTRIES = new Set(['index.ts', 'main.ts']);
 
 function sources(dir: string): string[] {
@@ -29,7 +46,9 @@ function sources(dir: string): string[] {
 function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8');
   const named = [...text.matchAll(/(?:from|import)\s*\(?\s*'(\.[^']+)'/g)].map((match) => match[1] ?? '');
-  return named.map((specifier) => relative(SRC, resolve(dirname(file), specifier)).replace(/\.js$/, file.endsWith('.js') && !specifier.endsWith('.js') ? '' : '.js'));
+  return named.map((specifier) =>
+    relative(SRC, resolve(dirname(file), specifier)).replace(/\.js$/, file.endsWith('.js') && !specifier.endsWith('.js') ? '' : '.js'),
+  );
 }
 
 const fileOf = (module: string, files: Set<string>) => [module.replace(/\.js$/, '.ts'), module].find((candidate) => files.has(candidate)) ?? module;
@@ -37,7 +56,14 @@ const layerOf = (file: string) => (ENTRIES.has(file) ? 'entry' : file.includes('
 
 describe('src/ is layered, every import pointing down', () => {
   const files = new Set(sources(SRC).map((file) => relative(SRC, file)));
-  const graph = new Map([...files].map((file) => [file, importsOf(join(SRC, file)).map((module) => fileOf(module, files)).filter((module) => files.has(module))]));
+  const graph = new Map(
+    [...files].map((file) => [
+      file,
+      importsOf(join(SRC, file))
+        .map((module) => fileOf(module, files))
+        .filter((module) => files.has(module)),
+    ]),
+  );
 
   it('every folder is in the table', () => {
     expect([...files].map(layerOf).filter((layer) => !LAYERS.includes(layer))).toEqual([]);
@@ -105,8 +131,15 @@ const specifiersOf = (file: string) => [...readFileSync(file, 'utf8').matchAll(/
 describe('the lab is a package beside das-read, not inside it', () => {
   it('src/ never names the lab: the CLI loads it by package name, when it is installed', () => {
     // A relative path counts where it lands (src/commands/lab/ is the lab command's own code); any other, by its name.
-    const intoLab = (file: string, specifier: string) => (specifier.startsWith('.') ? !relative(LAB_PACKAGE, resolve(dirname(file), specifier)).startsWith('..') : /(^|\/)lab\//.test(specifier) || specifier.startsWith('das-read-lab'));
-    const named = sources(SRC).flatMap((file) => specifiersOf(file).filter((specifier) => intoLab(file, specifier)).map((specifier) => `${relative(SRC, file)} → ${specifier}`));
+    const intoLab = (file: string, specifier: string) =>
+      specifier.startsWith('.')
+        ? !relative(LAB_PACKAGE, resolve(dirname(file), specifier)).startsWith('..')
+        : /(^|\/)lab\//.test(specifier) || specifier.startsWith('das-read-lab');
+    const named = sources(SRC).flatMap((file) =>
+      specifiersOf(file)
+        .filter((specifier) => intoLab(file, specifier))
+        .map((specifier) => `${relative(SRC, file)} → ${specifier}`),
+    );
     expect(named).toEqual([]);
   });
 

@@ -22,7 +22,11 @@ async function plantLock(path: string, holder: Holder | string, ageMs = 0): Prom
   const when = new Date(Date.now() - ageMs);
   await utimes(`${path}.lock`, when, when);
 }
-const caught = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error as UserError);
+const caught = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => error as UserError,
+  );
 
 describe('judgeLock: whether a lock found in place may be taken', () => {
   const alive = () => true;
@@ -40,7 +44,7 @@ describe('judgeLock: whether a lock found in place may be taken', () => {
     expect(judgeLock({ ...holder(), started: 'boot:1' }, 0, HOST, startedAt)).toBe('take');
     expect(judgeLock(holder(), 24 * HOUR, HOST, startedAt)).toBe('busy');
   });
-  it('another host\'s lock, and one not yet written, are stale once untouched past the stale time', () => {
+  it("another host's lock, and one not yet written, are stale once untouched past the stale time", () => {
     expect(judgeLock(holder('elsewhere'), 29_000, HOST, dead)).toBe('busy');
     expect(judgeLock(holder('elsewhere'), 31_000, HOST, alive)).toBe('take');
     expect(judgeLock(undefined, 1_000, HOST, alive)).toBe('starting');
@@ -53,13 +57,18 @@ describe('acquireLock', () => {
   it('never takes over a lock whose holder is alive on this host, however long untouched (a stopped process)', async () => {
     const path = checkpoint();
     await plantLock(path, { pid: 77, host: HOST, since: '2026-12-01T00:00:00.000Z' }, 2 * HOUR);
-    const error = await caught(acquireLock(path, owner(1, (pid) => pid === 77)));
+    const error = await caught(
+      acquireLock(
+        path,
+        owner(1, (pid) => pid === 77),
+      ),
+    );
     expect(error).toBeInstanceOf(UserError);
     expect(error?.message).toContain('another das-read (pid 77 on');
     expect(JSON.parse(await readFile(`${path}.lock`, 'utf8'))).toMatchObject({ pid: 77 });
   });
 
-  it('takes over at once a lock whose holder is dead on this host, and another host\'s once stale by its clock', async () => {
+  it("takes over at once a lock whose holder is dead on this host, and another host's once stale by its clock", async () => {
     const path = checkpoint();
     await plantLock(path, { pid: 77, host: HOST, since: 'x' });
     const lock = await acquireLock(path, owner(1));
@@ -97,7 +106,7 @@ describe('acquireLock', () => {
     await held.release();
   });
 
-  it('a lock taken over from us while we were stopped (another host\'s rule) makes us stop, naming its new holder', async () => {
+  it("a lock taken over from us while we were stopped (another host's rule) makes us stop, naming its new holder", async () => {
     const path = checkpoint();
     const first = await acquireLock(path, owner(1), { host: 'host-a' });
     const second = await acquireLock(path, owner(2), { host: 'host-b', now: () => Date.now() + 60_000 });
@@ -107,7 +116,7 @@ describe('acquireLock', () => {
     await second.release();
   });
 
-  it('is made exclusively: never through a planted link, nor over another user\'s file', async () => {
+  it("is made exclusively: never through a planted link, nor over another user's file", async () => {
     const path = checkpoint();
     const victim = join(dir, 'victim');
     await writeFile(victim, 'precious\n');
@@ -152,9 +161,14 @@ describe('processStart: what tells a live holder from a reused pid', () => {
 describe('acquireLock: whose lock it is, by the clock it is given and the processes it is told of', () => {
   const holderAt = (started?: string): Holder => ({ pid: 77, host: HOST, since: '2026-12-01T00:00:00.000Z', ...(started ? { started } : {}) });
   /** pid 77 is alive, started at `boot:77`: a lock naming another start names a process that is gone. */
-  const seventySeven = (pid: number): LockOwner => ({ pid, uid: 0, started: `boot:${pid}`, isAlive: (alive, started) => alive === 77 && (started === undefined || started === 'boot:77') });
+  const seventySeven = (pid: number): LockOwner => ({
+    pid,
+    uid: 0,
+    started: `boot:${pid}`,
+    isAlive: (alive, started) => alive === 77 && (started === undefined || started === 'boot:77'),
+  });
 
-  it('a live pid that started at another time is a reused number: its lock is taken at once, and the new one names this run\'s start', async () => {
+  it("a live pid that started at another time is a reused number: its lock is taken at once, and the new one names this run's start", async () => {
     const path = checkpoint();
     await plantLock(path, holderAt('boot:1'));
     const lock = await acquireLock(path, seventySeven(5));
@@ -187,7 +201,7 @@ describe('acquireLock: whose lock it is, by the clock it is given and the proces
     await lock.release();
   });
 
-  it('another host\'s lock is stale only past the stale time its clock is given, counted from its last refresh', async () => {
+  it("another host's lock is stale only past the stale time its clock is given, counted from its last refresh", async () => {
     const path = checkpoint();
     await plantLock(path, { pid: 77, host: 'elsewhere', since: 'x' }, 10_000);
     expect((await caught(acquireLock(path, owner(1), { staleMs: 60_000, now: () => Date.now() + 45_000 })))?.message).toContain('pid 77 on elsewhere');

@@ -15,7 +15,9 @@ const context = (event: number, record: { clusterId?: string; instanceId?: strin
   readerVersion: '0.1.0',
 });
 
-const samples = loadSamples().flatMap((sample) => sample.record.databaseActivityEventList.map((event, index) => ({ file: sample.file, index, event, record: sample.record })));
+const samples = loadSamples().flatMap((sample) =>
+  sample.record.databaseActivityEventList.map((event, index) => ({ file: sample.file, index, event, record: sample.record })),
+);
 
 describe('the validator, built from the OCSF 1.1.0 schema files, refuses what is wrong', () => {
   const good = toOcsf(postgresEvent(1), context(0));
@@ -27,13 +29,33 @@ describe('the validator, built from the OCSF 1.1.0 schema files, refuses what is
   it.each([
     ['a required attribute of the class missing', (event: Record<string, unknown>) => delete event.actor, /actor: required, missing/],
     ['a required attribute of the base event missing', (event: Record<string, unknown>) => delete event.severity_id, /severity_id: required, missing/],
-    ['a required attribute of an object missing', (event: Record<string, unknown>) => delete (event.metadata as Record<string, unknown>).product, /metadata.product: required, missing/],
+    [
+      'a required attribute of an object missing',
+      (event: Record<string, unknown>) => delete (event.metadata as Record<string, unknown>).product,
+      /metadata.product: required, missing/,
+    ],
     ['an attribute the class does not have', (event: Record<string, unknown>) => (event.statement = 'SELECT 1'), /statement: not an attribute/],
-    ['an attribute an object does not have', (event: Record<string, unknown>) => ((event.database as Record<string, unknown>).engine = 'pg'), /database.engine: not an attribute/],
+    [
+      'an attribute an object does not have',
+      (event: Record<string, unknown>) => ((event.database as Record<string, unknown>).engine = 'pg'),
+      /database.engine: not an attribute/,
+    ],
     ['a time as text', (event: Record<string, unknown>) => (event.time = '2026-01-01'), /time: .* is not an integer/],
-    ['a port out of range', (event: Record<string, unknown>) => ((event.src_endpoint as Record<string, unknown>).port = 70000), /port: 70000 is outside 0–65535/],
-    ['an address that is not one', (event: Record<string, unknown>) => ((event.src_endpoint as Record<string, unknown>).ip = 'local'), /ip: "local" does not match/],
-    ['an activity the class does not define', (event: Record<string, unknown>) => ((event.activity_id = 42), (event.type_uid = 600542)), /activity_id: 42 is not one of/],
+    [
+      'a port out of range',
+      (event: Record<string, unknown>) => ((event.src_endpoint as Record<string, unknown>).port = 70000),
+      /port: 70000 is outside 0–65535/,
+    ],
+    [
+      'an address that is not one',
+      (event: Record<string, unknown>) => ((event.src_endpoint as Record<string, unknown>).ip = 'local'),
+      /ip: "local" does not match/,
+    ],
+    [
+      'an activity the class does not define',
+      (event: Record<string, unknown>) => ((event.activity_id = 42), (event.type_uid = 600542)),
+      /activity_id: 42 is not one of/,
+    ],
     ['a type_uid that does not follow', (event: Record<string, unknown>) => (event.type_uid = 600501 + 1), /type_uid: 600502, not class_uid/],
     ['no endpoint identity', (event: Record<string, unknown>) => (event.src_endpoint = { port: 5432 }), /src_endpoint: needs one of ip/],
   ])('%s', (_label, spoil, problem) => {
@@ -51,13 +73,21 @@ describe('-o ocsf: one OCSF 1.1.0 Datastore Activity event per DAS event', () =>
   it.each(samples.map((sample) => [`${sample.file} #${sample.index}`, sample] as const))('%s is valid OCSF', (_label, sample) => {
     const event = toOcsf(sample.event, context(sample.index, sample.record));
     expect(ocsfProblems('datastore_activity', event)).toEqual([]);
-    expect(event).toMatchObject({ class_uid: 6005, category_uid: 6, metadata: { version: '1.1.0', uid: `shardId-000000000000:4960:${sample.index}` }, cloud: { provider: 'AWS', region: 'eu-west-1' } });
+    expect(event).toMatchObject({
+      class_uid: 6005,
+      category_uid: 6,
+      metadata: { version: '1.1.0', uid: `shardId-000000000000:4960:${sample.index}` },
+      cloud: { provider: 'AWS', region: 'eu-west-1' },
+    });
   });
 
   it('every event of a long synthetic pgbench run, failures, service users and disconnects among them, is valid OCSF', () => {
     let n = 0;
-    const random = () => ((n = (n * 9301 + 49297) % 233280) / 233280);
-    const pgbench = new SyntheticPgbench({ serverHost: '10.0.1.5', serverVersion: '15.4', databaseName: 'postgres', dbUserName: 'pgbench' }, { clients: 4, transactionsPerSecond: 50, random, startMicros: 0, runSeconds: 20 });
+    const random = () => (n = (n * 9301 + 49297) % 233280) / 233280;
+    const pgbench = new SyntheticPgbench(
+      { serverHost: '10.0.1.5', serverVersion: '15.4', databaseName: 'postgres', dbUserName: 'pgbench' },
+      { clients: 4, transactionsPerSecond: 50, random, startMicros: 0, runSeconds: 20 },
+    );
     const events: DasEvent[] = [
       ...pgbench.eventsUntil(60_000_000),
       ...pgbench.finish(),
@@ -68,20 +98,36 @@ describe('-o ocsf: one OCSF 1.1.0 Datastore Activity event per DAS event', () =>
       postgresEvent(5, { logTime: 'not a time' }),
     ];
     expect(events.length).toBeGreaterThan(1000);
-    const problems = events.flatMap((event, index) => ocsfProblems('datastore_activity', toOcsf(event, context(index))).map((problem) => `${index}: ${problem}`));
+    const problems = events.flatMap((event, index) =>
+      ocsfProblems('datastore_activity', toOcsf(event, context(index))).map((problem) => `${index}: ${problem}`),
+    );
     expect(problems).toEqual([]);
   });
 
-  it('maps each engine\'s commands to OCSF activities, anything else to Other with its name', () => {
+  it("maps each engine's commands to OCSF activities, anything else to Other with its name", () => {
     const cases: Array<[Partial<DasEvent>, string]> = [
-      [{ command: 'CONNECT' }, 'Connect'], [{ command: 'LOGON', serverType: 'ORACLE' }, 'Connect'], [{ command: 'LOGIN FAILED', serverType: 'SQLSERVER' }, 'Connect'],
-      [{ command: 'AUTH FAILURE' }, 'Connect'], [{ command: 'FAILED_CONNECT', serverType: 'MySQL' }, 'Connect'],
-      [{ command: 'SELECT' }, 'Read'], [{ command: 'READ', serverType: 'MySQL' }, 'Read'], [{ command: 'INSERT' }, 'Write'], [{ command: 'WRITE', serverType: 'MySQL' }, 'Write'],
-      [{ command: 'UPDATE' }, 'Update'], [{ command: 'DELETE' }, 'Delete'], [{ command: 'DROP TABLE' }, 'Delete'], [{ command: 'DROP', serverType: 'MySQL' }, 'Delete'], [{ command: 'TRUNCATE TABLE' }, 'Delete'],
-      [{ command: 'CREATE TABLE' }, 'Create'], [{ command: 'CREATE', serverType: 'MySQL' }, 'Create'],
-      [{ command: 'QUERY', serverType: 'MySQL', commandText: 'select * from t' }, 'Read'], [{ command: 'QUERY', serverType: 'MySQL', commandText: 'insert into t values (1)' }, 'Write'],
+      [{ command: 'CONNECT' }, 'Connect'],
+      [{ command: 'LOGON', serverType: 'ORACLE' }, 'Connect'],
+      [{ command: 'LOGIN FAILED', serverType: 'SQLSERVER' }, 'Connect'],
+      [{ command: 'AUTH FAILURE' }, 'Connect'],
+      [{ command: 'FAILED_CONNECT', serverType: 'MySQL' }, 'Connect'],
+      [{ command: 'SELECT' }, 'Read'],
+      [{ command: 'READ', serverType: 'MySQL' }, 'Read'],
+      [{ command: 'INSERT' }, 'Write'],
+      [{ command: 'WRITE', serverType: 'MySQL' }, 'Write'],
+      [{ command: 'UPDATE' }, 'Update'],
+      [{ command: 'DELETE' }, 'Delete'],
+      [{ command: 'DROP TABLE' }, 'Delete'],
+      [{ command: 'DROP', serverType: 'MySQL' }, 'Delete'],
+      [{ command: 'TRUNCATE TABLE' }, 'Delete'],
+      [{ command: 'CREATE TABLE' }, 'Create'],
+      [{ command: 'CREATE', serverType: 'MySQL' }, 'Create'],
+      [{ command: 'QUERY', serverType: 'MySQL', commandText: 'select * from t' }, 'Read'],
+      [{ command: 'QUERY', serverType: 'MySQL', commandText: 'insert into t values (1)' }, 'Write'],
       [{ command: 'QUERY', serverType: 'MySQL', commandText: 'SET autocommit=1' }, 'Query'],
-      [{ command: 'DISCONNECT' }, 'Other'], [{ command: 'ALTER TABLE' }, 'Other'], [{ command: 'GRANT' }, 'Other'],
+      [{ command: 'DISCONNECT' }, 'Other'],
+      [{ command: 'ALTER TABLE' }, 'Other'],
+      [{ command: 'GRANT' }, 'Other'],
     ];
     expect(cases.map(([fields]) => activityOf(postgresEvent(0, fields)))).toEqual(cases.map(([, activity]) => activity));
     const other = toOcsf(postgresEvent(0, { command: 'ALTER TABLE' }), context(0));
@@ -100,10 +146,18 @@ describe('-o ocsf: one OCSF 1.1.0 Datastore Activity event per DAS event', () =>
     }
   });
 
-  it('times in epoch milliseconds from the event, the original text kept; a failure\'s status from its code and message', () => {
-    const event = toOcsf(postgresEvent(1, { exitCode: '42501', errorMessage: 'permission denied for table payroll', startTime: '2026-01-01 00:00:00.000100+00' }), context(0));
+  it("times in epoch milliseconds from the event, the original text kept; a failure's status from its code and message", () => {
+    const event = toOcsf(
+      postgresEvent(1, { exitCode: '42501', errorMessage: 'permission denied for table payroll', startTime: '2026-01-01 00:00:00.000100+00' }),
+      context(0),
+    );
     expect(event).toMatchObject({
-      time: Date.parse(String(postgresEvent(1).logTime).replace(' ', 'T').replace(/(\.\d{3})\d*/, '$1').replace('+00', 'Z')),
+      time: Date.parse(
+        String(postgresEvent(1).logTime)
+          .replace(' ', 'T')
+          .replace(/(\.\d{3})\d*/, '$1')
+          .replace('+00', 'Z'),
+      ),
       start_time: Date.UTC(2026, 0, 1),
       status_id: 2,
       status_code: '42501',
@@ -122,8 +176,15 @@ describe('-o ocsf through the formatter', () => {
     const { formatted } = await import('../../src/format/event-formatter.js');
     const { DecodedActivityRecord } = await import('../../src/decode/decoded-record.js');
     const event = postgresEvent(1, { commandText: "SELECT * FROM users WHERE password = 'hunter2' AND id = 42", paramList: ['secret-param'] });
-    const record = DecodedActivityRecord.of({ shardId: 'shardId-000000000000', sequenceNumber: '4960', version: '1.1', clusterId: 'cluster-A', instanceId: 'db-B' }, [event]);
-    const plain = JSON.parse(formatted(eventFormatter('ocsf', undefined, { ocsf: { region: 'eu-west-1' } }), record, [0])) as { query_info: { query_string: string }; unmapped: { paramList: string[] }; metadata: { uid: string } };
+    const record = DecodedActivityRecord.of(
+      { shardId: 'shardId-000000000000', sequenceNumber: '4960', version: '1.1', clusterId: 'cluster-A', instanceId: 'db-B' },
+      [event],
+    );
+    const plain = JSON.parse(formatted(eventFormatter('ocsf', undefined, { ocsf: { region: 'eu-west-1' } }), record, [0])) as {
+      query_info: { query_string: string };
+      unmapped: { paramList: string[] };
+      metadata: { uid: string };
+    };
     expect(plain.query_info.query_string).toContain('hunter2');
     expect(plain.metadata.uid).toBe('shardId-000000000000:4960:0');
     const line = formatted(eventFormatter('ocsf', undefined, { redact: true, ocsf: { region: 'eu-west-1' } }), record, [0]);

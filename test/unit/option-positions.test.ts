@@ -7,7 +7,16 @@ import { buildProgram, optionsAfterSubcommand, type Actions, type Flags } from '
 function program() {
   const calls: Array<{ command: string; flags: Flags }> = [];
   const record = (command: string) => async (flags: Flags) => void calls.push({ command, flags });
-  const actions: Actions = { read: record('read'), status: record('status'), start: record('start'), stop: record('stop'), lab: record('lab'), demo: record('demo'), show: record('show'), decode: record('decode') };
+  const actions: Actions = {
+    read: record('read'),
+    status: record('status'),
+    start: record('start'),
+    stop: record('stop'),
+    lab: record('lab'),
+    demo: record('demo'),
+    show: record('show'),
+    decode: record('decode'),
+  };
   let errors = '';
   const built = buildProgram('0.0.0', { writeOut: () => {}, writeErr: (text) => (errors += text) }, actions);
   return { built, calls, errors: () => errors };
@@ -32,7 +41,18 @@ async function outcome(argv: string[], key: string, value: string | boolean): Pr
   return (Array.isArray(got) ? got.includes(value as string) : got === value) ? { honoured: true } : { dropped: true };
 }
 
-const SAMPLE: Record<string, string> = { endpointUrl: 'http://127.0.0.1:4566', region: 'eu-west-1', output: 'json', kmsKey: 'alias/k', mode: 'async', port: '4567', rate: '5', seconds: '3', waitTimeout: '90s', color: 'never' };
+const SAMPLE: Record<string, string> = {
+  endpointUrl: 'http://127.0.0.1:4566',
+  region: 'eu-west-1',
+  output: 'json',
+  kmsKey: 'alias/k',
+  mode: 'async',
+  port: '4567',
+  rate: '5',
+  seconds: '3',
+  waitTimeout: '90s',
+  color: 'never',
+};
 const argsOf = (option: Option): { words: string[]; key: string; value: string | boolean } => {
   const key = option.attributeName();
   const flag = option.long ?? option.short ?? '';
@@ -77,8 +97,12 @@ describe('every option of every command, before and after the subcommand', () =>
   });
 
   it('a reading option before a subcommand is refused, saying where it goes', async () => {
-    expect(await outcome(['--checkpoint', 'f', 'status', '--cluster', 'c'], 'checkpoint', 'f')).toEqual({ refused: '--checkpoint is an option of reading, not of `das-read status`' });
-    expect(await outcome(['--region', 'a', 'status', '--region', 'b', '--cluster', 'c'], 'region', 'a')).toEqual({ refused: '--region is given twice, before and after `status`, with different values' });
+    expect(await outcome(['--checkpoint', 'f', 'status', '--cluster', 'c'], 'checkpoint', 'f')).toEqual({
+      refused: '--checkpoint is an option of reading, not of `das-read status`',
+    });
+    expect(await outcome(['--region', 'a', 'status', '--region', 'b', '--cluster', 'c'], 'region', 'a')).toEqual({
+      refused: '--region is given twice, before and after `status`, with different values',
+    });
   });
 
   it('a repeatable option given before and after a subcommand keeps every value, in order', async () => {

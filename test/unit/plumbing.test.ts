@@ -67,7 +67,8 @@ describe('shard lineage', () => {
 describe('stream target', () => {
   it('takes the resource id from the stream name', () =>
     expect(encryptionContextFor(targetFromStream('aws-rds-das-cluster-ABC', undefined).resourceId)).toEqual({ 'aws:rds:dbc-id': 'cluster-ABC' }));
-  it('an instance stream', () => expect(encryptionContextFor(targetFromStream('aws-rds-das-db-XYZ', undefined).resourceId)).toEqual({ 'aws:rds:db-id': 'db-XYZ' }));
+  it('an instance stream', () =>
+    expect(encryptionContextFor(targetFromStream('aws-rds-das-db-XYZ', undefined).resourceId)).toEqual({ 'aws:rds:db-id': 'db-XYZ' }));
   it('--resource-id wins over the name', () => expect(targetFromStream('copy-of-stream', 'db-XYZ').resourceId).toBe('db-XYZ'));
   it('a name it cannot read is a usage error pointing at --resource-id', () => {
     const error = (() => {

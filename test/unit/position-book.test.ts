@@ -83,7 +83,7 @@ describe('PositionBook: where each shard resumes', () => {
     expect(book.resumeAt('shard-0')).toEqual({ type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: '900' });
   });
 
-  it('what it saves is what it was made from, with the run\'s resource id and stream identity, and the saving time', () => {
+  it("what it saves is what it was made from, with the run's resource id and stream identity, and the saving time", () => {
     const identity: StreamIdentity = { arn: 'arn:aws:kinesis:us-east-1:000000000000:stream/aws-rds-das-cluster-X', createdAt: '2026-11-01T00:00:00.000Z' };
     const state: CheckpointState = {
       version: 1,

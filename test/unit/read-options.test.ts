@@ -20,7 +20,8 @@ describe('flags → read options', () => {
   it('heartbeats hidden by default', () => expect(options({ cluster: 'c' }).includeHeartbeats).toBe(false));
   it('--endpoint-url is passed to the clients', () =>
     expect(options({ cluster: 'c', endpointUrl: 'http://127.0.0.1:4566' }).aws).toEqual({ endpointUrl: 'http://127.0.0.1:4566' }));
-  it('--region and --profile', () => expect(options({ cluster: 'c', region: 'eu-west-1', profile: 'audit' }).aws).toEqual({ region: 'eu-west-1', profile: 'audit' }));
+  it('--region and --profile', () =>
+    expect(options({ cluster: 'c', region: 'eu-west-1', profile: 'audit' }).aws).toEqual({ region: 'eu-west-1', profile: 'audit' }));
 
   it('--max-record-bytes is 64 MiB by default', () => expect(options({ cluster: 'c' }).maxRecordBytes).toBe(64 * 1024 * 1024));
   it('--max-record-bytes takes k, m and g', () => {
@@ -52,7 +53,8 @@ describe('flags → read options', () => {
     ['2026-11-25T08:30', '2026-11-25T08:30:00.000Z'],
     ['2026-11-25', '2026-11-25T00:00:00.000Z'],
   ])('--from %s is AT_TIMESTAMP %s (UTC unless zoned)', (text, iso) =>
-    expect(options({ cluster: 'c', from: text }).from).toEqual({ type: 'AT_TIMESTAMP', timestamp: new Date(iso) }));
+    expect(options({ cluster: 'c', from: text }).from).toEqual({ type: 'AT_TIMESTAMP', timestamp: new Date(iso) }),
+  );
   it('--until a duration ago', () => expect(options({ cluster: 'c', until: '1h' }).until).toEqual(new Date('2026-11-25T11:00:00Z')));
   it('--max-events', () => expect(options({ cluster: 'c', maxEvents: '100' }).maxEvents).toBe(100));
   it('--batch-size defaults to 1000', () => expect(options({ cluster: 'c' }).batchSize).toBe(1000));
@@ -97,7 +99,8 @@ describe('filter flags → the filter', () => {
 });
 
 describe('--fields', () => {
-  it('a comma-separated list, spaces allowed', () => expect(options({ cluster: 'c', fields: 'logTime, dbUserName,commandText' }).fields).toEqual(['logTime', 'dbUserName', 'commandText']));
+  it('a comma-separated list, spaces allowed', () =>
+    expect(options({ cluster: 'c', fields: 'logTime, dbUserName,commandText' }).fields).toEqual(['logTime', 'dbUserName', 'commandText']));
   it('none by default', () => expect(options({ cluster: 'c' })).not.toHaveProperty('fields'));
   it('an empty list', refused({ cluster: 'c', fields: ' , ' }, /--fields names no field/));
 });

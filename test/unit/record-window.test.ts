@@ -26,15 +26,33 @@ async function collect<T>(outcomes: AsyncIterable<Settled<T>>): Promise<Array<Se
 }
 
 describe('records decoded a few at a time, in order', () => {
-  it('yields every outcome in order, whatever order the work finishes in, with a throw as its item\'s outcome', async () => {
+  it("yields every outcome in order, whatever order the work finishes in, with a throw as its item's outcome", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.integer({ min: 0, max: 100 }), { minLength: 1, maxLength: 30 }), fc.integer({ min: 1, max: 8 }), fc.integer({ min: 0, max: 300 }), async (costs, most, budget) => {
-        const items = costs.map((_, place) => place);
-        const outcomes = await collect(
-          inOrder(items, (item) => (item % 5 === 3 ? Promise.reject(new Error(`no ${item}`)) : item % 7 === 6 ? (() => { throw new Error(`sync ${item}`); })() : new Promise<number>((resolve) => setTimeout(() => resolve(item * 10), (item * 7) % 5))), { cost: (item) => costs[item] as number, budget, most }),
-        );
-        expect(outcomes.map((outcome) => ('error' in outcome ? (outcome.error as Error).message : outcome.value))).toEqual(items.map((item) => (item % 5 === 3 ? `no ${item}` : item % 7 === 6 ? `sync ${item}` : item * 10)));
-      }),
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 0, max: 100 }), { minLength: 1, maxLength: 30 }),
+        fc.integer({ min: 1, max: 8 }),
+        fc.integer({ min: 0, max: 300 }),
+        async (costs, most, budget) => {
+          const items = costs.map((_, place) => place);
+          const outcomes = await collect(
+            inOrder(
+              items,
+              (item) =>
+                item % 5 === 3
+                  ? Promise.reject(new Error(`no ${item}`))
+                  : item % 7 === 6
+                    ? (() => {
+                        throw new Error(`sync ${item}`);
+                      })()
+                    : new Promise<number>((resolve) => setTimeout(() => resolve(item * 10), (item * 7) % 5)),
+              { cost: (item) => costs[item] as number, budget, most },
+            ),
+          );
+          expect(outcomes.map((outcome) => ('error' in outcome ? (outcome.error as Error).message : outcome.value))).toEqual(
+            items.map((item) => (item % 5 === 3 ? `no ${item}` : item % 7 === 6 ? `sync ${item}` : item * 10)),
+          );
+        },
+      ),
       { numRuns: 50 },
     );
   });

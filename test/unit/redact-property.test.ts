@@ -13,7 +13,34 @@ const MARK = 'ZQX';
 const DIGITS = '97531';
 
 /** The characters that trouble lexers: quotes of every kind, escapes, comment marks, dollars, non-ASCII. */
-const piece = fc.constantFrom("'", '"', '\\', '$', '*/', '/*', '--', '#', ']', '}', '!', ' ', 'é', '😀', '\n', ';', '?', ':x', '@', '`', '[', '%', 'a', 'Z9', "''", '\\\'');
+const piece = fc.constantFrom(
+  "'",
+  '"',
+  '\\',
+  '$',
+  '*/',
+  '/*',
+  '--',
+  '#',
+  ']',
+  '}',
+  '!',
+  ' ',
+  'é',
+  '😀',
+  '\n',
+  ';',
+  '?',
+  ':x',
+  '@',
+  '`',
+  '[',
+  '%',
+  'a',
+  'Z9',
+  "''",
+  "\\'",
+);
 const secret = fc.array(piece, { minLength: 0, maxLength: 6 }).map((pieces) => `${MARK}${pieces.join(MARK)}${MARK}`);
 const number = fc.stringMatching(/^[0-9]{1,6}$/).map((digits) => `${DIGITS}${digits}`);
 const name = (prefix: string) => fc.stringMatching(/^[a-z]{2,8}$/).map((word) => `${prefix}_${word}`);
@@ -22,7 +49,10 @@ const name = (prefix: string) => fc.stringMatching(/^[a-z]{2,8}$/).map((word) =>
 const without = (text: string, forbidden: RegExp) => text.replace(forbidden, '');
 
 type Literal = (text: string) => string;
-const doubled = (quote: string): Literal => (text) => `${quote}${text.replaceAll(quote, quote + quote)}${quote}`;
+const doubled =
+  (quote: string): Literal =>
+  (text) =>
+    `${quote}${text.replaceAll(quote, quote + quote)}${quote}`;
 
 interface Dialect {
   strings: Literal[];
@@ -42,8 +72,15 @@ const DIALECTS: Record<Engine, Dialect> = {
       (text) => `$$${without(text, /\$/g)}$$`,
     ],
     numbers: [(d) => d, (d) => `${d}.5`, (d) => `.${d}`, (d) => `${d}e5`, (d) => `${DIGITS}_${d}`],
-    comments: [(text) => `/* ${without(text, /\/\*|\*\//g)} */`, (text) => `/* a /* ${without(text, /\/\*|\*\//g)} */ b */`, (text) => `-- ${without(text, /[\r\n]/g)}\n`],
-    passwords: [(first) => `CREATE ROLE r_app LOGIN PASSWORD ${doubled("'")(first)}`, (first) => `ALTER ROLE r_app WITH ENCRYPTED PASSWORD ${doubled("'")(first)} VALID UNTIL 'infinity'`],
+    comments: [
+      (text) => `/* ${without(text, /\/\*|\*\//g)} */`,
+      (text) => `/* a /* ${without(text, /\/\*|\*\//g)} */ b */`,
+      (text) => `-- ${without(text, /[\r\n]/g)}\n`,
+    ],
+    passwords: [
+      (first) => `CREATE ROLE r_app LOGIN PASSWORD ${doubled("'")(first)}`,
+      (first) => `ALTER ROLE r_app WITH ENCRYPTED PASSWORD ${doubled("'")(first)} VALID UNTIL 'infinity'`,
+    ],
   },
   mysql: {
     strings: [
@@ -55,13 +92,20 @@ const DIALECTS: Record<Engine, Dialect> = {
     numbers: [(d) => d, (d) => `${d}.5`, (d) => `.${d}`, (d) => `${d}e5`],
     comments: [(text) => `/* ${without(text, /\*\//g)} */`, (text) => `# ${without(text, /[\r\n]/g)}\n`, (text) => `-- ${without(text, /[\r\n]/g)}\n`],
     passwords: [
-      (first, second) => `ALTER USER u_app IDENTIFIED BY '${first.replaceAll('\\', '\\\\').replaceAll("'", "''")}' REPLACE '${second.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`,
+      (first, second) =>
+        `ALTER USER u_app IDENTIFIED BY '${first.replaceAll('\\', '\\\\').replaceAll("'", "''")}' REPLACE '${second.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`,
       (first) => `CREATE USER u_app IDENTIFIED WITH caching_sha2_password BY '${first.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`,
       (first) => `SET PASSWORD FOR u_app = '${first.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`,
     ],
   },
   oracle: {
-    strings: [doubled("'"), (text) => `N${doubled("'")(text)}`, (text) => `q'[${without(text, /\]'/g)}]'`, (text) => `Q'{${without(text, /\}'/g)}}'`, (text) => `nq'!${without(text, /!/g)}!'`],
+    strings: [
+      doubled("'"),
+      (text) => `N${doubled("'")(text)}`,
+      (text) => `q'[${without(text, /\]'/g)}]'`,
+      (text) => `Q'{${without(text, /\}'/g)}}'`,
+      (text) => `nq'!${without(text, /!/g)}!'`,
+    ],
     numbers: [(d) => d, (d) => `${d}.5`, (d) => `${d}e5`, (d) => `${d}f`],
     comments: [(text) => `/* ${without(text, /\*\//g)} */`, (text) => `-- ${without(text, /[\r\n]/g)}\n`],
     passwords: [
@@ -167,19 +211,25 @@ const MESSAGES: Array<(value: string) => string> = [
 describe('--redact, property: events', () => {
   it('no bind value, and no value an error quotes back, survives in any field', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...ENGINES), fc.array(secret, { minLength: 1, maxLength: 3 }), fc.constantFrom(...MESSAGES), fc.nat(), (engine, binds, message, pick) => {
-        const echoed = binds[pick % binds.length] as string;
-        const event = postgresEvent(1, {
-          serverType: SERVER_TYPE[engine],
-          commandText: 'UPDATE tbl_people SET col_email = $1 WHERE col_id = $2',
-          paramList: binds,
-          errorMessage: message(echoed),
-          engineNativeAuditFields: { additional_information: `<binds>${echoed}</binds>`, SQL_BINDS: binds.join(',') },
-        });
-        const shown = JSON.stringify(redactEvent(event));
-        expect(shown.includes(MARK), shown).toBe(false);
-        expect(shown).toContain('tbl_people');
-      }),
+      fc.property(
+        fc.constantFrom(...ENGINES),
+        fc.array(secret, { minLength: 1, maxLength: 3 }),
+        fc.constantFrom(...MESSAGES),
+        fc.nat(),
+        (engine, binds, message, pick) => {
+          const echoed = binds[pick % binds.length] as string;
+          const event = postgresEvent(1, {
+            serverType: SERVER_TYPE[engine],
+            commandText: 'UPDATE tbl_people SET col_email = $1 WHERE col_id = $2',
+            paramList: binds,
+            errorMessage: message(echoed),
+            engineNativeAuditFields: { additional_information: `<binds>${echoed}</binds>`, SQL_BINDS: binds.join(',') },
+          });
+          const shown = JSON.stringify(redactEvent(event));
+          expect(shown.includes(MARK), shown).toBe(false);
+          expect(shown).toContain('tbl_people');
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -19,15 +19,30 @@ const POSTGRESQL: Case[] = [
   ['postgresql', 'SELECT 1 /* a /* b */ SECRET */ FROM t', ['SECRET', ' b '], ['FROM t', '/*?*/']],
   ['postgresql', 'SELECT * FROM t WHERE n = 1_000_000', ['000', '1_'], ['WHERE n = ?']],
   ['postgresql', "SELECT E'it\\'s SECRET', U&'d\\0061SECRET', X'DEADBEEF', B'1010', N'SECRET2'", ['SECRET', 'DEADBEEF', '1010'], ['SELECT ?, ?, ?, ?, ?']],
-  ['postgresql', 'SELECT $tag$ SECRET $tag$, $$SECRET2$$, 1e5, .5, 0x1F, 0o17, 0b101', ['SECRET', '1e5', '.5', '0x1F', '0o17', '0b101'], ['SELECT ?, ?, ?, ?, ?, ?, ?']],
-  ['postgresql', "SELECT 1 -- SECRET\nFROM accounts WHERE owner = 'alice' AND balance > 1000", ['SECRET', 'alice', '1000'], ['--?\nFROM accounts WHERE owner = ? AND balance > ?']],
+  [
+    'postgresql',
+    'SELECT $tag$ SECRET $tag$, $$SECRET2$$, 1e5, .5, 0x1F, 0o17, 0b101',
+    ['SECRET', '1e5', '.5', '0x1F', '0o17', '0b101'],
+    ['SELECT ?, ?, ?, ?, ?, ?, ?'],
+  ],
+  [
+    'postgresql',
+    "SELECT 1 -- SECRET\nFROM accounts WHERE owner = 'alice' AND balance > 1000",
+    ['SECRET', 'alice', '1000'],
+    ['--?\nFROM accounts WHERE owner = ? AND balance > ?'],
+  ],
   ['postgresql', "CREATE ROLE app LOGIN PASSWORD 'hunter2'", ['hunter2'], ['CREATE ROLE app LOGIN PASSWORD ?']],
-  ['postgresql', "ALTER ROLE app WITH ENCRYPTED PASSWORD 'md5a3556571e93b0d20722ba62be61e8c2d' VALID UNTIL '2030-01-01'", ['md5a355', '2030'], ['ALTER ROLE app WITH ENCRYPTED PASSWORD ? VALID UNTIL ?']],
+  [
+    'postgresql',
+    "ALTER ROLE app WITH ENCRYPTED PASSWORD 'md5a3556571e93b0d20722ba62be61e8c2d' VALID UNTIL '2030-01-01'",
+    ['md5a355', '2030'],
+    ['ALTER ROLE app WITH ENCRYPTED PASSWORD ? VALID UNTIL ?'],
+  ],
   ['postgresql', 'SELECT "Col1", "naïve" FROM "T1" WHERE v = -3 AND w = $1', ['3'], ['SELECT "Col1", "naïve" FROM "T1" WHERE v = -? AND w = $1']],
   ['postgresql', "SELECT 'é😀SECRET', name FROM t", ['SECRET', 'é😀'], ['SELECT ?, name FROM t']],
   ['postgresql', "INSERT INTO notes (body) VALUES ('never closed SECRET", ['SECRET', 'never'], ['INSERT INTO notes (body) VALUES (?']],
   ['postgresql', 'SELECT x FROM t WHERE a = 123abc', ['123', 'abc'], ['SELECT x FROM t WHERE a =']],
-  ['postgresql', 'DO $$ BEGIN RAISE NOTICE \'SECRET\'; END $$', ['SECRET', 'RAISE'], ['DO ?']],
+  ['postgresql', "DO $$ BEGIN RAISE NOTICE 'SECRET'; END $$", ['SECRET', 'RAISE'], ['DO ?']],
   ['postgresql', "SELECT 'a'\0'SECRET'", ['SECRET'], ['SELECT ?']],
   ['postgresql', 'ALTER ROLE app PASSWORD <REDACTED>', [], ['ALTER ROLE app PASSWORD <REDACTED>']],
   ['postgresql', 'ALTER ROLE app PASSWORD $1', [], ['ALTER ROLE app PASSWORD $1']],
@@ -37,11 +52,21 @@ const MYSQL: Case[] = [
   ['mysql', 'SELECT 1 # SECRET\nFROM t', ['SECRET'], ['#?\nFROM t']],
   ['mysql', 'SELECT 0b1010, 0x1F, 1e5, .5, 12', ['0b1010', '0x1F', '1e5', '.5', '12'], ['SELECT ?, ?, ?, ?, ?']],
   ['mysql', "SELECT _utf8mb4'SECRET', _latin1 X'DEADBEEF', N'SECRET2', b'1010'", ['SECRET', 'DEADBEEF', '1010', 'utf8mb4'], ['SELECT ?']],
-  ['mysql', 'SELECT * FROM users WHERE email = "carol@example.com" AND `e-mail` = \'a\\\'SECRET\'', ['carol@example.com', 'SECRET'], ['WHERE email = ? AND `e-mail` = ?']],
+  [
+    'mysql',
+    "SELECT * FROM users WHERE email = \"carol@example.com\" AND `e-mail` = 'a\\'SECRET'",
+    ['carol@example.com', 'SECRET'],
+    ['WHERE email = ? AND `e-mail` = ?'],
+  ],
   ['mysql', "CREATE USER 'bob'@'%' IDENTIFIED BY 's3cr3t'", ['s3cr3t'], ["CREATE USER 'bob'@'%' IDENTIFIED BY ?"]],
   ['mysql', "GRANT SELECT ON db.* TO 'app_ro'@'10.0.%'", [], ["TO 'app_ro'@'10.0.%'"]],
   ['mysql', "SELECT 'SECRET'@x, 'SECRET2' @y", ['SECRET'], ['SELECT ?@x, ? @y']],
-  ['mysql', "ALTER USER u IDENTIFIED WITH caching_sha2_password BY 'SECRET' REPLACE 'OLDSECRET'", ['SECRET'], ['IDENTIFIED WITH caching_sha2_password BY ? REPLACE ?']],
+  [
+    'mysql',
+    "ALTER USER u IDENTIFIED WITH caching_sha2_password BY 'SECRET' REPLACE 'OLDSECRET'",
+    ['SECRET'],
+    ['IDENTIFIED WITH caching_sha2_password BY ? REPLACE ?'],
+  ],
   ['mysql', "SET PASSWORD FOR u = 'SECRET'", ['SECRET'], ['SET PASSWORD FOR u = ?']],
   ['mysql', 'SELECT /* SECRET */ 1 -- SECRET2\n', ['SECRET'], ['SELECT /*?*/ ? --?']],
   ['mysql', 'SELECT 4111111111111111abc, 1_000 FROM t', ['4111', '000'], ['FROM t']],
@@ -55,7 +80,12 @@ const ORACLE: Case[] = [
   ['oracle', 'CREATE USER scott IDENTIFIED BY "Quoted Secret" DEFAULT TABLESPACE users', ['Quoted Secret'], ['IDENTIFIED BY ? DEFAULT TABLESPACE users']],
   ['oracle', 'ALTER USER scott IDENTIFIED BY tiger#42 ACCOUNT UNLOCK', ['tiger', '42'], ['IDENTIFIED BY ? ACCOUNT UNLOCK']],
   ['oracle', "CREATE DATABASE LINK l CONNECT TO u IDENTIFIED BY SECRET USING 'tns'", ['SECRET', 'tns'], ['CONNECT TO u IDENTIFIED BY ? USING ?']],
-  ['oracle', "SELECT 1.5e3f, 2d, 7, N'SECRET' FROM persons WHERE ssn = '078-05-1120' AND id = :id", ['1.5e3', '078-05-1120', 'SECRET'], ['SELECT ?, ?, ?, ? FROM persons WHERE ssn = ? AND id = :id']],
+  [
+    'oracle',
+    "SELECT 1.5e3f, 2d, 7, N'SECRET' FROM persons WHERE ssn = '078-05-1120' AND id = :id",
+    ['1.5e3', '078-05-1120', 'SECRET'],
+    ['SELECT ?, ?, ?, ? FROM persons WHERE ssn = ? AND id = :id'],
+  ],
   ['oracle', 'SELECT a FROM t -- SECRET', ['SECRET'], ['SELECT a FROM t --?']],
 ];
 
@@ -63,7 +93,7 @@ const SQLSERVER: Case[] = [
   ['sqlserver', "SELECT [a'b], 'SECRET' FROM t", ['SECRET'], ["SELECT [a'b], ? FROM t"]],
   ['sqlserver', "SELECT $9999.99, £5, N'SECRET', 0x1F FROM t WHERE id = @id", ['9999', '£5', 'SECRET', '0x1F'], ['SELECT ?, ?, ?, ? FROM t WHERE id = @id']],
   ['sqlserver', "CREATE LOGIN l WITH PASSWORD = 'SECRET', OLD_PASSWORD = 'OLDSECRET'", ['SECRET'], ['CREATE LOGIN l WITH PASSWORD = ?, OLD_PASSWORD = ?']],
-  ['sqlserver', "ALTER LOGIN l WITH PASSWORD = 0x0200A1B2C3 HASHED, CHECK_POLICY = OFF", ['0x0200A1B2C3'], ['PASSWORD = ? HASHED, CHECK_POLICY = OFF']],
+  ['sqlserver', 'ALTER LOGIN l WITH PASSWORD = 0x0200A1B2C3 HASHED, CHECK_POLICY = OFF', ['0x0200A1B2C3'], ['PASSWORD = ? HASHED, CHECK_POLICY = OFF']],
   ['sqlserver', 'EXEC sp_addlogin u, SECRET; SELECT a FROM t', ['SECRET'], ['EXEC sp_addlogin ?, ?; SELECT a FROM t']],
   ['sqlserver', "EXEC sp_password @old = NULL, @new = 'SECRET', @loginame = 'u'", ['SECRET'], ['EXEC sp_password @old = ?, @new = ?']],
   ['sqlserver', 'SELECT 1 /* a /* b */ SECRET */ FROM [dbo].[t] -- SECRET2', ['SECRET'], ['/*?*/ FROM [dbo].[t] --?']],
@@ -120,17 +150,38 @@ describe('--redact: the published samples of all four engines', () => {
 });
 
 describe('--redact: error messages keep their words, not the values they quote', () => {
-  const failing = (serverType: string, errorMessage: string, extra: Partial<DasEvent> = {}) => redactEvent(postgresEvent(1, { serverType, errorMessage, ...extra })).errorMessage as string;
+  const failing = (serverType: string, errorMessage: string, extra: Partial<DasEvent> = {}) =>
+    redactEvent(postgresEvent(1, { serverType, errorMessage, ...extra })).errorMessage as string;
 
   it.each([
-    ['PostgreSQL', 'duplicate key value violates unique constraint "u_email" Key (email)=(bob@x.com) already exists.', 'bob@x.com', ['duplicate key value violates unique constraint "u_email"', 'Key (email)=(?) already exists']],
+    [
+      'PostgreSQL',
+      'duplicate key value violates unique constraint "u_email" Key (email)=(bob@x.com) already exists.',
+      'bob@x.com',
+      ['duplicate key value violates unique constraint "u_email"', 'Key (email)=(?) already exists'],
+    ],
     ['PostgreSQL', 'invalid input syntax for type integer: "SECRET"', 'SECRET', ['invalid input syntax for type integer:']],
-    ['PostgreSQL', 'new row for relation "t" violates check constraint "c" Failing row contains (1, bob, 4111111111111111).', '4111111111111111', ['relation "t"', 'constraint "c"']],
-    ['PostgreSQL', 'insert or update on table "o" violates foreign key constraint "fk" Key (cid)=(SECRET (x)) is not present in table "c".', 'SECRET', ['table "o"', 'is not present in table "c"']],
+    [
+      'PostgreSQL',
+      'new row for relation "t" violates check constraint "c" Failing row contains (1, bob, 4111111111111111).',
+      '4111111111111111',
+      ['relation "t"', 'constraint "c"'],
+    ],
+    [
+      'PostgreSQL',
+      'insert or update on table "o" violates foreign key constraint "fk" Key (cid)=(SECRET (x)) is not present in table "c".',
+      'SECRET',
+      ['table "o"', 'is not present in table "c"'],
+    ],
     ['MySQL', "Duplicate entry 'it's SECRET' for key 'users.u_email'", 'SECRET', ["for key 'users.u_email'", 'Duplicate entry']],
     ['MySQL', "Incorrect integer value: 'SECRET' for column 'age' at row 1", 'SECRET', ["column 'age'"]],
     ['MySQL', "You have an error in your SQL syntax; check the manual near 'SECRET' at line 1", 'SECRET', ['You have an error']],
-    ['SQLSERVER', "Violation of UNIQUE KEY constraint 'UQ_email'. Cannot insert duplicate key in object 'dbo.users'. The duplicate key value is (SECRET).", 'SECRET', ["constraint 'UQ_email'", "object 'dbo.users'"]],
+    [
+      'SQLSERVER',
+      "Violation of UNIQUE KEY constraint 'UQ_email'. Cannot insert duplicate key in object 'dbo.users'. The duplicate key value is (SECRET).",
+      'SECRET',
+      ["constraint 'UQ_email'", "object 'dbo.users'"],
+    ],
     ['SQLSERVER', "Conversion failed when converting the varchar value 'SECRET' to data type int.", 'SECRET', ['to data type int']],
     ['oracle', "ORA-01722: unable to convert string value containing 'SECRET' to a number", 'SECRET', ['ORA-01722']],
     ['oracle', 'ORA-12899: value too large for column "S"."T"."C" (actual: 20, maximum: 10)', 'never-there', ['"S"."T"."C" (actual: 20, maximum: 10)']],
@@ -146,7 +197,14 @@ describe('--redact: error messages keep their words, not the values they quote',
   });
 
   it("a bind value quoted back in the engine's own fields is hidden there too, and bind fields go whole", () => {
-    const event = redactEvent(postgresEvent(1, { serverType: 'oracle', commandText: 'SELECT a FROM t WHERE b = :1', paramList: ['SECRET-VALUE'], engineNativeAuditFields: { SQL_BINDS: ' #1(12):SECRET-VALUE', SQL_TEXT: "select 'SECRET2' from dual", ADDITIONAL_INFO: 'bound SECRET-VALUE' } }));
+    const event = redactEvent(
+      postgresEvent(1, {
+        serverType: 'oracle',
+        commandText: 'SELECT a FROM t WHERE b = :1',
+        paramList: ['SECRET-VALUE'],
+        engineNativeAuditFields: { SQL_BINDS: ' #1(12):SECRET-VALUE', SQL_TEXT: "select 'SECRET2' from dual", ADDITIONAL_INFO: 'bound SECRET-VALUE' },
+      }),
+    );
     expect(JSON.stringify(event)).not.toMatch(/SECRET/);
     expect(event.engineNativeAuditFields).toMatchObject({ SQL_TEXT: 'select ? from dual' });
   });
@@ -158,7 +216,11 @@ describe('--redact: error messages keep their words, not the values they quote',
         commandText: 'SELECT memo FROM payments WHERE iban = :1 AND memo = :2',
         paramList: [],
         errorMessage: 'ORA-20001: no payment for SECRET-IBAN-1',
-        engineNativeAuditFields: { SQL_BINDS: ' #1(13):SECRET-IBAN-1 #2(10):SECRET #2( #3(0):', ADDITIONAL_INFO: 'bind SECRET-IBAN-1 refused; SECRET #2( too', UNIFIED_AUDIT_POLICIES: 'ORA_ALL' },
+        engineNativeAuditFields: {
+          SQL_BINDS: ' #1(13):SECRET-IBAN-1 #2(10):SECRET #2( #3(0):',
+          ADDITIONAL_INFO: 'bind SECRET-IBAN-1 refused; SECRET #2( too',
+          UNIFIED_AUDIT_POLICIES: 'ORA_ALL',
+        },
       }),
     );
     expect(JSON.stringify(event)).not.toMatch(/SECRET/);
@@ -213,8 +275,16 @@ describe("--redact, after an outsider's attack", () => {
   it.each([
     ['PostgreSQL', 'duplicate key value violates unique constraint "u" DETAIL: Key (lower(TRIM(BOTH FROM email)))=(bob@x.com) already exists.', 'bob@x.com'],
     ['PostgreSQL', 'could not create unique index "u_email" DETAIL: Key (email)=(alice@example.com) is duplicated.', 'alice@example.com'],
-    ['PostgreSQL', 'conflicting key value violates exclusion constraint "ex" DETAIL: Key (card, pin)=(4111111111111111, x) conflicts with existing key (card, pin)=(4111111111111112, hunter2x).', '41111111111111'],
-    ['PostgreSQL', 'could not create exclusion constraint "ex" DETAIL: Key (card)=(4111111111111111) conflicts with key (card)=(4111111111111111).', '4111111111111111'],
+    [
+      'PostgreSQL',
+      'conflicting key value violates exclusion constraint "ex" DETAIL: Key (card, pin)=(4111111111111111, x) conflicts with existing key (card, pin)=(4111111111111112, hunter2x).',
+      '41111111111111',
+    ],
+    [
+      'PostgreSQL',
+      'could not create exclusion constraint "ex" DETAIL: Key (card)=(4111111111111111) conflicts with key (card)=(4111111111111111).',
+      '4111111111111111',
+    ],
     ['oracle', 'ORA-03301: (ORA-00001 details) row with column values (ID:98765432) already exists', '98765432'],
     ['oracle', 'ORA-01438: value 98765432 greater than specified precision (5, 0) allowed for this column', '98765432'],
   ])('%s: %s', (serverType, errorMessage, secret) => {
@@ -222,22 +292,35 @@ describe("--redact, after an outsider's attack", () => {
   });
 
   it('a bind value quoted back in another case, or bound as a number, is hidden', () => {
-    const event = redactEvent(postgresEvent(1, { paramList: ['Hunter2pw', 4111111111111111 as unknown as string], errorMessage: 'rejected: HUNTER2PW, card 4111111111111111' }));
+    const event = redactEvent(
+      postgresEvent(1, { paramList: ['Hunter2pw', 4111111111111111 as unknown as string], errorMessage: 'rejected: HUNTER2PW, card 4111111111111111' }),
+    );
     expect(event.errorMessage).toBe('rejected: ?, card ?');
   });
 
   it('a field of a shape no engine sends is hidden whole', () => {
-    const event = redactEvent(postgresEvent(1, { commandText: ['SELECT 1', 'swordfish'] as unknown as string, paramList: 'swordfish' as unknown as string[], errorMessage: { text: 'swordfish' } as unknown as string, engineNativeAuditFields: '{"SQL_TEXT":"IDENTIFIED BY swordfish"}' as unknown as Record<string, unknown> }));
+    const event = redactEvent(
+      postgresEvent(1, {
+        commandText: ['SELECT 1', 'swordfish'] as unknown as string,
+        paramList: 'swordfish' as unknown as string[],
+        errorMessage: { text: 'swordfish' } as unknown as string,
+        engineNativeAuditFields: '{"SQL_TEXT":"IDENTIFIED BY swordfish"}' as unknown as Record<string, unknown>,
+      }),
+    );
     expect(JSON.stringify(event)).not.toContain('swordfish');
   });
 
   it('a statement field nested in the native fields is redacted as SQL', () => {
-    const event = redactEvent(postgresEvent(1, { serverType: 'SQLSERVER', engineNativeAuditFields: { audit: { statement: "ALTER LOGIN l WITH PASSWORD = 'swordfish'" } } }));
+    const event = redactEvent(
+      postgresEvent(1, { serverType: 'SQLSERVER', engineNativeAuditFields: { audit: { statement: "ALTER LOGIN l WITH PASSWORD = 'swordfish'" } } }),
+    );
     expect(JSON.stringify(event)).not.toContain('swordfish');
   });
 
   it('a serverType that names two engines names neither: the statement is hidden', () => {
-    expect(redactEvent(postgresEvent(1, { serverType: 'MySQL/PostgreSQL', dbProtocol: null as unknown as string, commandText: 'SELECT a # swordfish' })).commandText).toBe('?');
+    expect(
+      redactEvent(postgresEvent(1, { serverType: 'MySQL/PostgreSQL', dbProtocol: null as unknown as string, commandText: 'SELECT a # swordfish' })).commandText,
+    ).toBe('?');
   });
 
   it('past its 100th block comment a statement is not read on', () => {

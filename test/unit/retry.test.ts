@@ -6,11 +6,13 @@ const awsError = (name: string, status = 400) => Object.assign(new Error(name), 
 
 describe('what is worth retrying', () => {
   it.each(['ProvisionedThroughputExceededException', 'ThrottlingException', 'KMSInternalException', 'LimitExceededException'])('%s', (name) =>
-    expect(isTransient(awsError(name))).toBe(true));
+    expect(isTransient(awsError(name))).toBe(true),
+  );
   it('any 5xx', () => expect(isTransient(awsError('Whatever', 503))).toBe(true));
   it('a reset connection', () => expect(isTransient(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }))).toBe(true));
   it.each(['AccessDeniedException', 'InvalidCiphertextException', 'ResourceNotFoundException', 'ExpiredIteratorException'])('not %s', (name) =>
-    expect(isTransient(awsError(name))).toBe(false));
+    expect(isTransient(awsError(name))).toBe(false),
+  );
 });
 
 describe('retrying', () => {
@@ -49,13 +51,27 @@ describe('retrying', () => {
 
   it('gives up after its retries, with the last error', async () => {
     let calls = 0;
-    await expect(withRetry(async () => { calls++; throw awsError('ThrottlingException'); }, undefined, { retries: 2, baseDelayMs: 1, maxDelayMs: 1 })).rejects.toThrow('ThrottlingException');
+    await expect(
+      withRetry(
+        async () => {
+          calls++;
+          throw awsError('ThrottlingException');
+        },
+        undefined,
+        { retries: 2, baseDelayMs: 1, maxDelayMs: 1 },
+      ),
+    ).rejects.toThrow('ThrottlingException');
     expect(calls).toBe(3);
   });
 
   it('does not retry what will fail again', async () => {
     let calls = 0;
-    await expect(withRetry(async () => { calls++; throw awsError('AccessDeniedException'); })).rejects.toThrow();
+    await expect(
+      withRetry(async () => {
+        calls++;
+        throw awsError('AccessDeniedException');
+      }),
+    ).rejects.toThrow();
     expect(calls).toBe(1);
   });
 
@@ -65,7 +81,14 @@ describe('retrying', () => {
       const stop = new AbortController();
       let calls = 0;
       let settled = false;
-      const pending = withRetry(async () => { calls++; throw awsError('ThrottlingException'); }, stop.signal, { retries: 5, baseDelayMs: 10_000, maxDelayMs: 10_000, random: () => 1 });
+      const pending = withRetry(
+        async () => {
+          calls++;
+          throw awsError('ThrottlingException');
+        },
+        stop.signal,
+        { retries: 5, baseDelayMs: 10_000, maxDelayMs: 10_000, random: () => 1 },
+      );
       void pending.catch(() => {}).finally(() => (settled = true));
       await vi.advanceTimersByTimeAsync(0);
       expect(calls).toBe(1);

@@ -87,7 +87,10 @@ describe('saved input, hostile', () => {
     expect(io.stderr.text).not.toContain('unexpected error');
   });
 
-  for (const [name, code] of [['SIGINT', ExitCode.interrupted], ['SIGTERM', ExitCode.terminated]] as const) {
+  for (const [name, code] of [
+    ['SIGINT', ExitCode.interrupted],
+    ['SIGTERM', ExitCode.terminated],
+  ] as const) {
     it(`${name} while show waits on a pipe that never ends: it stops, exit ${code}, with what it had shown`, async () => {
       // The line is given on the first read; a second read means it was taken, and more is awaited, which never comes.
       let reads = 0;
@@ -123,7 +126,10 @@ describe('saved input, hostile', () => {
 
 describe('the saved-line reader, for any bytes in any chunks (property)', () => {
   it('cuts the same lines however the bytes are cut, never throws, and accounts for every line', () => {
-    const piece = fc.oneof(fc.uint8Array({ maxLength: 40 }), fc.constantFrom(Buffer.from('\n'), Buffer.from('{"a":1}\n'), Buffer.from('\r\n'), Buffer.from([0xff, 0x0a]), Buffer.from('[[[[[[')));
+    const piece = fc.oneof(
+      fc.uint8Array({ maxLength: 40 }),
+      fc.constantFrom(Buffer.from('\n'), Buffer.from('{"a":1}\n'), Buffer.from('\r\n'), Buffer.from([0xff, 0x0a]), Buffer.from('[[[[[[')),
+    );
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 30 }), fc.array(fc.integer({ min: 1, max: 17 }), { minLength: 1, maxLength: 4 }), (pieces, sizes) => {
         const bytes = Buffer.concat(pieces.map((p) => Buffer.from(p)));

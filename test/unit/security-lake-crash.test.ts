@@ -143,7 +143,11 @@ function streamOf(scenario: Scenario): { shards: StreamRecord[][]; uids: string[
     });
   });
   // The ids -o ocsf gives: the record's place and the event's index.
-  const uids = shards.flatMap((records) => records.flatMap((record) => Array.from({ length: record.batch.decoded?.eventCount ?? 0 }, (_, index) => `${record.shardId}:${record.sequenceNumber}:${index}`)));
+  const uids = shards.flatMap((records) =>
+    records.flatMap((record) =>
+      Array.from({ length: record.batch.decoded?.eventCount ?? 0 }, (_, index) => `${record.shardId}:${record.sequenceNumber}:${index}`),
+    ),
+  );
   return { shards, uids };
 }
 
@@ -153,7 +157,9 @@ function* batchesFrom(scenario: Scenario, shards: StreamRecord[][], book: Positi
     const at = book.resumeAt(`shardId-00000000000${s}`);
     if (at === undefined || at.type === 'TRIM_HORIZON') return 0;
     const sequence = BigInt((at as { sequenceNumber: string }).sequenceNumber);
-    const index = records.findIndex((record) => (at.type === 'AT_SEQUENCE_NUMBER' ? BigInt(record.sequenceNumber) >= sequence : BigInt(record.sequenceNumber) > sequence));
+    const index = records.findIndex((record) =>
+      at.type === 'AT_SEQUENCE_NUMBER' ? BigInt(record.sequenceNumber) >= sequence : BigInt(record.sequenceNumber) > sequence,
+    );
     return index === -1 ? records.length : index;
   });
   for (let turn = 0; ; turn++) {
@@ -246,7 +252,9 @@ async function uidCounts(paths: string[]): Promise<Map<string, number>> {
     duck = { instance, connection: await instance.connect() };
   }
   const list = paths.map((path) => `'${path}'`).join(', ');
-  const reader = await duck.connection.runAndReadAll(`SELECT metadata.uid AS uid, count(*) AS n FROM read_parquet([${list}], hive_partitioning = false) GROUP BY uid`);
+  const reader = await duck.connection.runAndReadAll(
+    `SELECT metadata.uid AS uid, count(*) AS n FROM read_parquet([${list}], hive_partitioning = false) GROUP BY uid`,
+  );
   const rows = reader.getRowObjectsJson() as Array<Record<string, unknown>>;
   return new Map(rows.map((row) => [String(row.uid), Number(row.n)]));
 }
@@ -308,11 +316,17 @@ const full = fc.record({ kind: fc.constant('enospc' as const), at: fc.integer({ 
 
 describe('--security-lake-dir with --checkpoint: every event in exactly one complete file, whatever stops a run', () => {
   it('a kill at any file-system call or checkpoint save, or between batches, then a resume', async () => {
-    await fc.assert(fc.asyncProperty(scenario(fc.array(fc.oneof(kill, stop), { minLength: 1, maxLength: 2 })), (generated) => check(generated)), { numRuns: 50 });
+    await fc.assert(
+      fc.asyncProperty(scenario(fc.array(fc.oneof(kill, stop), { minLength: 1, maxLength: 2 })), (generated) => check(generated)),
+      { numRuns: 50 },
+    );
   }, 120_000);
 
   it('a disk that fills at the k-th file (with the checkpoint on it or not), then a run once it has room', async () => {
-    await fc.assert(fc.asyncProperty(scenario(fc.array(full, { minLength: 1, maxLength: 2 })), (generated) => check(generated)), { numRuns: 25 });
+    await fc.assert(
+      fc.asyncProperty(scenario(fc.array(full, { minLength: 1, maxLength: 2 })), (generated) => check(generated)),
+      { numRuns: 25 },
+    );
   }, 120_000);
 
   it('a kill right after each rename into the tree, two shards, two days: no event repeats', async () => {

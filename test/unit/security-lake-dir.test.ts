@@ -7,7 +7,10 @@ import { toOcsf } from '../../src/events/ocsf.js';
 import { SecurityLakeDir } from '../../src/sinks/security-lake-dir.js';
 import { duckRows } from '../helpers/duckdb.js';
 
-const line = (n: number) => Buffer.from(`${JSON.stringify(toOcsf(postgresEvent(n), { clusterId: 'cluster-A', instanceId: 'db-B', eventId: `s:1:${n}`, region: 'us-east-1', accountId: '000000000000' }))}\n`);
+const line = (n: number) =>
+  Buffer.from(
+    `${JSON.stringify(toOcsf(postgresEvent(n), { clusterId: 'cluster-A', instanceId: 'db-B', eventId: `s:1:${n}`, region: 'us-east-1', accountId: '000000000000' }))}\n`,
+  );
 
 describe('SecurityLakeDir', () => {
   it('holds events until their time is up, then writes them before taking the next; durable bytes follow the files', async () => {
@@ -61,7 +64,10 @@ describe('SecurityLakeDir', () => {
     await expect(lake.complete()).rejects.toThrow(/write ext\/das-read\/region=us-east-1\/accountId=000000000000\/eventDay=\d{8}\/.*\.parquet in /);
     expect(lake.durableBytes).toBe(0);
     await lake.write([line(2)]).catch(() => {});
-    await expect(lake.complete()).rejects.toMatchObject({ message: expect.stringMatching(/^cannot write ext\/das-read\//), hint: expect.stringContaining("not marked as read") });
+    await expect(lake.complete()).rejects.toMatchObject({
+      message: expect.stringMatching(/^cannot write ext\/das-read\//),
+      hint: expect.stringContaining('not marked as read'),
+    });
     expect(lake.durableBytes).toBe(0);
   });
 
@@ -83,7 +89,15 @@ describe('SecurityLakeDir', () => {
     await writeFile(join(live, day, 'busy.parquet.partial'), 'half');
 
     const placed: string[] = [];
-    const lake = new SecurityLakeDir({ dir, source: 'das-read', everyMs: 60_000, now: () => new Date(), createdBy: 'test', runner: { pid: 1, isAlive: (pid) => pid !== 4242 }, onLeftover: (path) => placed.push(path) });
+    const lake = new SecurityLakeDir({
+      dir,
+      source: 'das-read',
+      everyMs: 60_000,
+      now: () => new Date(),
+      createdBy: 'test',
+      runner: { pid: 1, isAlive: (pid) => pid !== 4242 },
+      onLeftover: (path) => placed.push(path),
+    });
     await lake.prepare();
     expect(await readdir(scratch)).toEqual([`4343@${hostname()}.0c0ffee0`]);
     expect(placed).toEqual([`${day}/complete.parquet`]);
@@ -91,7 +105,7 @@ describe('SecurityLakeDir', () => {
     expect(rows.map((row) => row.uid)).toEqual(['s:1:7']);
   });
 
-  it('saves the positions of a turn\'s events after its files are on disk and before any is in the tree, and only of events whose positions are known', async () => {
+  it("saves the positions of a turn's events after its files are on disk and before any is in the tree, and only of events whose positions are known", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'das-read-lake-unit-'));
     let now = 0;
     // Positions known up to the end of the first write only (the second one's were never handed over).
@@ -137,7 +151,9 @@ describe('SecurityLakeDir', () => {
       },
     };
     const lake = new SecurityLakeDir({ dir, source: 'das-read', everyMs: 60_000, now: () => new Date(), createdBy: 'test', files });
-    const late = Buffer.from(`${JSON.stringify(toOcsf(postgresEvent(9, { logTime: '2026-01-02 00:00:01.000+00' }), { clusterId: 'cluster-A', instanceId: 'db-B', eventId: 's:1:9', region: 'us-east-1', accountId: '000000000000' }))}\n`);
+    const late = Buffer.from(
+      `${JSON.stringify(toOcsf(postgresEvent(9, { logTime: '2026-01-02 00:00:01.000+00' }), { clusterId: 'cluster-A', instanceId: 'db-B', eventId: 's:1:9', region: 'us-east-1', accountId: '000000000000' }))}\n`,
+    );
     await lake.write([line(1), late]);
     await expect(lake.complete()).rejects.toThrow(/no space left on device \(ENOSPC\)/);
     expect(lake.durableBytes).toBe(0);

@@ -31,7 +31,13 @@ const FORMS: Form[] = [
   { name: '-o pretty', output: 'pretty', redact: false },
   { name: '--fields', output: 'ndjson', redact: false, fields: ['statementId', 'commandText', 'nest'] },
   // Event n is logged 7n ms into 2026: events 2 to 7 are inside, and a flipped bit may move one, or leave it no time.
-  { name: '--from --until --summary', output: 'ndjson', redact: false, window: { from: new Date('2026-01-01T00:00:00.010Z'), until: new Date('2026-01-01T00:00:00.050Z') }, summary: true },
+  {
+    name: '--from --until --summary',
+    output: 'ndjson',
+    redact: false,
+    window: { from: new Date('2026-01-01T00:00:00.010Z'), until: new Date('2026-01-01T00:00:00.050Z') },
+    summary: true,
+  },
   { name: '-o pretty --redact --from', output: 'pretty', redact: true, window: { from: new Date('2026-01-01T00:00:00.020Z') }, summary: true },
 ];
 const rebuilds = (form: Form) => form.output !== 'ndjson' || form.redact || form.fields !== undefined;
@@ -39,7 +45,15 @@ const rebuilds = (form: Form) => form.output !== 'ndjson' || form.redact || form
 async function show(chunks: Buffer[], form: Form): Promise<{ stdout: string; stderr: string; code: number }> {
   const stdout = new TextSink();
   const stderr = new TextSink();
-  const options: ShowOptions = { output: form.output, includeHeartbeats: false, filter: {}, redact: form.redact, maxLineBytes: MAX_LINE, ...(form.window ? { window: form.window } : {}), ...(form.summary ? { summary: true } : {}) };
+  const options: ShowOptions = {
+    output: form.output,
+    includeHeartbeats: false,
+    filter: {},
+    redact: form.redact,
+    maxLineBytes: MAX_LINE,
+    ...(form.window ? { window: form.window } : {}),
+    ...(form.summary ? { summary: true } : {}),
+  };
   const summary = await showCommand([{ name: NAME, open: () => Readable.from(chunks) }], options, {
     stdout,
     chalk: colourless(),
@@ -70,7 +84,10 @@ const damage: fc.Arbitrary<Damage> = fc.oneof(
   fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
   fc.record({ kind: fc.constant('splice' as const), at: fc.nat() }),
   fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), bit: fc.integer({ min: 0, max: 7 }) }),
-  fc.record({ kind: fc.constant('deep' as const), depth: fc.oneof(fc.integer({ min: 1, max: 50 }), fc.integer({ min: MAX_REBUILT_DEPTH - 2, max: MAX_REBUILT_DEPTH + 2 }), fc.constant(20_000)) }),
+  fc.record({
+    kind: fc.constant('deep' as const),
+    depth: fc.oneof(fc.integer({ min: 1, max: 50 }), fc.integer({ min: MAX_REBUILT_DEPTH - 2, max: MAX_REBUILT_DEPTH + 2 }), fc.constant(20_000)),
+  }),
   fc.record({ kind: fc.constant('huge' as const) }),
   fc.record({ kind: fc.constant('utf8' as const), at: fc.nat() }),
   fc.record({ kind: fc.constant('crlf' as const) }),
@@ -247,7 +264,8 @@ describe('show: every line whole or reported (property)', () => {
           // A prefix of the whole output, ending where a line's output ends.
           expect(whole.stdout.startsWith(result.stdout)).toBe(true);
           const ends = new Set([0]);
-          for (let n = 1, at = 0; n <= texts.length; n++) ends.add((at += (await show([Buffer.from(`${eventLine(n - 1, texts[n - 1] as string)}\n`)], form)).stdout.length));
+          for (let n = 1, at = 0; n <= texts.length; n++)
+            ends.add((at += (await show([Buffer.from(`${eventLine(n - 1, texts[n - 1] as string)}\n`)], form)).stdout.length));
           expect(ends.has(result.stdout.length)).toBe(true);
         },
       ),

@@ -35,7 +35,11 @@ describe('saved lines', () => {
 
   it('a line past the bound is reported, not held; the lines after it are read', async () => {
     const result = await lines([Buffer.from('short\n'), Buffer.alloc(5000, 0x61), Buffer.from('\nafter\n')]);
-    expect(result).toEqual([{ number: 1, text: 'short' }, { number: 2, problem: 'longer than 1024 bytes' }, { number: 3, text: 'after' }]);
+    expect(result).toEqual([
+      { number: 1, text: 'short' },
+      { number: 2, problem: 'longer than 1024 bytes' },
+      { number: 3, text: 'after' },
+    ]);
   });
 
   it('a gzip bomb is a long line, bounded: it is never inflated into one string', async () => {
@@ -54,10 +58,14 @@ describe('saved lines', () => {
 });
 
 describe('das-read show', () => {
-  const line = (n: number, overrides = {}) => JSON.stringify({ ...postgresEvent(n, overrides), clusterId: 'cluster-A', instanceId: 'db-B', eventId: `s:1:${n}` });
+  const line = (n: number, overrides = {}) =>
+    JSON.stringify({ ...postgresEvent(n, overrides), clusterId: 'cluster-A', instanceId: 'db-B', eventId: `s:1:${n}` });
 
   it('shows saved ndjson as it was written, filtered as a live read is; bad lines are named and the rest shown, exit 3', async () => {
-    const input = [line(1), 'not json', line(2, { class: 'DDL', command: 'CREATE TABLE' }), '[1,2]', '', JSON.stringify({ type: 'heartbeat', logTime: 'x' }), line(3)].join('\n') + '\n';
+    const input =
+      [line(1), 'not json', line(2, { class: 'DDL', command: 'CREATE TABLE' }), '[1,2]', '', JSON.stringify({ type: 'heartbeat', logTime: 'x' }), line(3)].join(
+        '\n',
+      ) + '\n';
     const io = memoryIO({ input });
     const code = await run(['show'], io);
     expect(code).toBe(ExitCode.unreadableRecord);
@@ -66,7 +74,11 @@ describe('das-read show', () => {
     expect(io.stderr.text).toContain('standard input:4: not an event');
     const narrow = memoryIO({ input });
     await run(['show', '--fields', 'statementId,eventId', '-q'], narrow);
-    expect(narrow.stdout.lines()).toEqual(['{"statementId":1,"eventId":"s:1:1"}', '{"statementId":2,"eventId":"s:1:2"}', '{"statementId":3,"eventId":"s:1:3"}']);
+    expect(narrow.stdout.lines()).toEqual([
+      '{"statementId":1,"eventId":"s:1:1"}',
+      '{"statementId":2,"eventId":"s:1:2"}',
+      '{"statementId":3,"eventId":"s:1:3"}',
+    ]);
     const ddl = memoryIO({ input });
     await run(['show', '--class', 'DDL', '-q'], ddl);
     expect(ddl.stdout.lines()).toEqual([line(2, { class: 'DDL', command: 'CREATE TABLE' })]);
@@ -82,7 +94,7 @@ describe('das-read show', () => {
     expect(code).toBe(ExitCode.runtime);
     const shown = io.stdout.lines();
     expect(shown).toHaveLength(2);
-    expect(shown[0]).toContain("select ?");
+    expect(shown[0]).toContain('select ?');
     expect(shown.join('\n')).not.toContain('secret');
     expect(shown[1]).toMatch(/READ {6}SELECT/);
     expect(io.stderr.text).toContain(`cannot read ${join(dir, 'missing.ndjson')}: no such file or directory (ENOENT)`);
@@ -91,7 +103,11 @@ describe('das-read show', () => {
   it('--summary counts every line read, one too long among them, and tallies only the events written', async () => {
     const input = [line(1), 'x'.repeat(3000), line(2, { class: 'DDL', command: 'CREATE TABLE' }), ''].join('\n');
     const stdout = new TextSink();
-    const summary = await showCommand([{ name: 'trail', open: () => Readable.from([Buffer.from(input)]) }], { output: 'ndjson', includeHeartbeats: false, filter: { classes: ['READ'] }, redact: false, summary: true, maxLineBytes: 2000 }, { stdout, chalk: colourless(), log: new Diagnostics(new TextSink(), colourless(), false) });
+    const summary = await showCommand(
+      [{ name: 'trail', open: () => Readable.from([Buffer.from(input)]) }],
+      { output: 'ndjson', includeHeartbeats: false, filter: { classes: ['READ'] }, redact: false, summary: true, maxLineBytes: 2000 },
+      { stdout, chalk: colourless(), log: new Diagnostics(new TextSink(), colourless(), false) },
+    );
     expect(summary).toMatchObject({ events: 1, lines: 3, unreadable: 1 });
     expect(summary.window).toBeUndefined();
     expect(summary.tally?.events).toBe(1);
@@ -125,7 +141,9 @@ describe('das-read show', () => {
 });
 
 describe('gzip with bytes after it that are not gzip', () => {
-  const many = Array.from({ length: 3000 }, (_, n) => JSON.stringify({ ...postgresEvent(n, { commandText: `select ${n}, '${'x'.repeat(n % 50)}'` }), eventId: `s:1:${n}` }));
+  const many = Array.from({ length: 3000 }, (_, n) =>
+    JSON.stringify({ ...postgresEvent(n, { commandText: `select ${n}, '${'x'.repeat(n % 50)}'` }), eventId: `s:1:${n}` }),
+  );
   const gz = gzipSync(`${many.join('\n')}\n`);
   const half = gz.subarray(0, Math.floor(gz.length / 2));
   // What the gunzip tool makes of the half before its end: its whole lines must all be shown.
@@ -150,9 +168,11 @@ describe('gzip with bytes after it that are not gzip', () => {
       const chunks = Array.from({ length: Math.ceil(bytes.length / size) }, (_, i) => bytes.subarray(i * size, (i + 1) * size));
       const { content } = await contentOf(Readable.from(chunks));
       const made: Buffer[] = [];
-      await expect((async () => {
-        for await (const chunk of content) made.push(chunk);
-      })()).rejects.toMatchObject({ code: 'Z_DATA_ERROR' });
+      await expect(
+        (async () => {
+          for await (const chunk of content) made.push(chunk);
+        })(),
+      ).rejects.toMatchObject({ code: 'Z_DATA_ERROR' });
       expect(Buffer.concat(made).toString()).toBe(`${many.join('\n')}\n`);
     }
   });
@@ -161,11 +181,33 @@ describe('gzip with bytes after it that are not gzip', () => {
 describe('field values of shapes no engine sends, chosen by whoever writes the trail', () => {
   // An object whose toString is no function: String() of it throws; one whose toString is one would be obeyed.
   const ODD: unknown[] = [{ toString: 1 }, { toString: 'x', valueOf: 2 }, ['a', { b: 1 }], 12.5, true];
-  const FIELDS = ['command', 'dbUserName', 'serverType', 'objectType', 'exitCode', 'class', 'databaseName', 'remoteHost', 'clientApplication', 'errorMessage', 'commandText', 'logTime'];
-  it.each([['ndjson', ''], ['json', ''], ['ocsf', ''], ['pretty', ''], ['ocsf', '--redact'], ['pretty', '--redact'], ['json', '--redact']])('-o %s %s: every line shown, none refused', async (form, extra) => {
+  const FIELDS = [
+    'command',
+    'dbUserName',
+    'serverType',
+    'objectType',
+    'exitCode',
+    'class',
+    'databaseName',
+    'remoteHost',
+    'clientApplication',
+    'errorMessage',
+    'commandText',
+    'logTime',
+  ];
+  it.each([
+    ['ndjson', ''],
+    ['json', ''],
+    ['ocsf', ''],
+    ['pretty', ''],
+    ['ocsf', '--redact'],
+    ['pretty', '--redact'],
+    ['json', '--redact'],
+  ])('-o %s %s: every line shown, none refused', async (form, extra) => {
     const dir = await mkdtemp(join(tmpdir(), 'das-read-show-odd-'));
     const lines = [JSON.stringify(postgresEvent(0))];
-    for (const [n, value] of ODD.entries()) lines.push(JSON.stringify({ ...postgresEvent(n + 1), ...Object.fromEntries(FIELDS.map((field) => [field, value])) }));
+    for (const [n, value] of ODD.entries())
+      lines.push(JSON.stringify({ ...postgresEvent(n + 1), ...Object.fromEntries(FIELDS.map((field) => [field, value])) }));
     lines.push(JSON.stringify(postgresEvent(99)));
     await writeFile(join(dir, 'odd.ndjson'), `${lines.join('\n')}\n`);
     const io = memoryIO();

@@ -9,7 +9,8 @@ const dir = mkdtempSync(join(tmpdir(), 'soak-audit-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** An event line as das-read writes it, reduced to what the audit reads: record `n` of a shard holds ids 2n and 2n+1. */
-const line = (id: number, shard = 0) => JSON.stringify({ statementId: id, eventId: `shardId-00000000000${shard}:${1000 + Math.floor(id / 2)}:${id % 2}` }) + '\n';
+const line = (id: number, shard = 0) =>
+  JSON.stringify({ statementId: id, eventId: `shardId-00000000000${shard}:${1000 + Math.floor(id / 2)}:${id % 2}` }) + '\n';
 const lines = (ids: number[], shard = 0) => ids.map((id) => line(id, shard)).join('');
 
 /** Runs' outputs one after the other, each run ended by the boundary given with it. */
@@ -53,7 +54,10 @@ describe('the soak audit: everything written against everything produced', () =>
   });
 
   it('repeats from two shards are more than one batch: they fail', () => {
-    const { path, boundaries } = output('kill-two-shards', [{ text: lines([0, 1], 0) + lines([2, 3], 1), endedBy: 'sigkill' }, { text: lines([0, 1], 0) + lines([2, 3], 1) }]);
+    const { path, boundaries } = output('kill-two-shards', [
+      { text: lines([0, 1], 0) + lines([2, 3], 1), endedBy: 'sigkill' },
+      { text: lines([0, 1], 0) + lines([2, 3], 1) },
+    ]);
     const result = audit(path, boundaries, 4);
     expect(result.kills[0]?.shards).toHaveLength(2);
     expect(result.ok).toBe(false);

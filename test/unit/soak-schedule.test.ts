@@ -30,17 +30,41 @@ describe('the soak RSS level', () => {
 
   it('a flat level passes; one the last third grows more than 10% over the middle fails', () => {
     const criteria = { warmUpMs: 10_000, shortestRunMs: 0 };
-    expect(rssVerdict(samples(() => 100), window, criteria)).toMatchObject({ judged: true, ratio: 1, ok: true });
-    const growing = rssVerdict(samples((at) => 100 + at / 1000), window, criteria);
+    expect(
+      rssVerdict(
+        samples(() => 100),
+        window,
+        criteria,
+      ),
+    ).toMatchObject({ judged: true, ratio: 1, ok: true });
+    const growing = rssVerdict(
+      samples((at) => 100 + at / 1000),
+      window,
+      criteria,
+    );
     expect(growing.ratio).toBeGreaterThan(1.1);
     expect(growing.ok).toBe(false);
   });
 
   it("a fresh process's start-up is left out; too few settled samples, or a short run, are not judged", () => {
-    const restarted = samples((at) => (at < 60_000 ? 100 : at < 65_000 ? 40 : 101)).map((sample) => (sample.atMs >= 60_000 ? { ...sample, ageMs: sample.atMs - 60_000 } : sample));
+    const restarted = samples((at) => (at < 60_000 ? 100 : at < 65_000 ? 40 : 101)).map((sample) =>
+      sample.atMs >= 60_000 ? { ...sample, ageMs: sample.atMs - 60_000 } : sample,
+    );
     expect(rssVerdict(restarted, window, { warmUpMs: 5_000, shortestRunMs: 0 })).toMatchObject({ judged: true, ok: true });
-    expect(rssVerdict(samples(() => 100).filter((sample) => sample.atMs % 30_000 === 0), window, { warmUpMs: 0, shortestRunMs: 0 })).toMatchObject({ judged: false, ok: true });
+    expect(
+      rssVerdict(
+        samples(() => 100).filter((sample) => sample.atMs % 30_000 === 0),
+        window,
+        { warmUpMs: 0, shortestRunMs: 0 },
+      ),
+    ).toMatchObject({ judged: false, ok: true });
     // Growing, but over a minute and a half: every das-read in a short run is still reaching its level.
-    expect(rssVerdict(samples((at) => 100 + at / 1000), window, { warmUpMs: 10_000 })).toMatchObject({ judged: false, ok: true });
+    expect(
+      rssVerdict(
+        samples((at) => 100 + at / 1000),
+        window,
+        { warmUpMs: 10_000 },
+      ),
+    ).toMatchObject({ judged: false, ok: true });
   });
 });

@@ -28,6 +28,8 @@ describe('the status line', () => {
     status.update({ records: 1, events: 1, shards: 1, behindMs: 0 });
     status.stderr.write('das-read: warning: skipped one\n');
     status.stop();
-    expect(stderr.text).toBe('\r\u001b[2Kreading: 1 record, 1 event (0/s), at the tip, 1 shard\r\u001b[2Kdas-read: warning: skipped one\n\r\u001b[2Kreading: 1 record, 1 event (0/s), at the tip, 1 shard\r\u001b[2K');
+    expect(stderr.text).toBe(
+      '\r\u001b[2Kreading: 1 record, 1 event (0/s), at the tip, 1 shard\r\u001b[2Kdas-read: warning: skipped one\n\r\u001b[2Kreading: 1 record, 1 event (0/s), at the tip, 1 shard\r\u001b[2K',
+    );
   });
 });

@@ -11,23 +11,43 @@ function tallied() {
   // Two minutes: 3 reads and a write, then one DDL; statements differing only in their literals.
   tally.add(postgresEvent(0, { logTime: '2026-11-25 13:03:01+00', commandText: "SELECT * FROM t WHERE id = 1 AND name = 'a'" }));
   tally.add(postgresEvent(1, { logTime: '2026-11-25 13:03:02+00', commandText: "SELECT * FROM t WHERE id = 22 AND name = 'bb'" }));
-  tally.add(postgresEvent(2, { logTime: '2026-11-25 13:03:03+00', dbUserName: 'alice', commandText: 'SELECT * FROM payroll', exitCode: '42501', errorMessage: 'denied' }));
+  tally.add(
+    postgresEvent(2, {
+      logTime: '2026-11-25 13:03:03+00',
+      dbUserName: 'alice',
+      commandText: 'SELECT * FROM payroll',
+      exitCode: '42501',
+      errorMessage: 'denied',
+    }),
+  );
   tally.add(postgresEvent(3, { logTime: '2026-11-25 13:03:04+00', class: 'WRITE', command: 'UPDATE', commandText: 'UPDATE t SET n = 5' }));
-  tally.add(postgresEvent(4, { logTime: '2026-11-25 13:04:00+00', class: 'DDL', command: 'CREATE TABLE', databaseName: 'hr', commandText: 'CREATE TABLE x (id int)' }));
+  tally.add(
+    postgresEvent(4, { logTime: '2026-11-25 13:04:00+00', class: 'DDL', command: 'CREATE TABLE', databaseName: 'hr', commandText: 'CREATE TABLE x (id int)' }),
+  );
   return tally;
 }
 
 describe('--summary', () => {
   it('counts by class, user, database and command, and folds the literals of statements as pgbadger does', () => {
     const tally = tallied();
-    expect(tally.byClass.top(9)).toEqual([['READ', 3], ['DDL', 1], ['WRITE', 1]]);
-    expect(tally.byUser.top(9)).toEqual([['pgbench', 4], ['alice', 1]]);
-    expect(tally.byDatabase.top(9)).toEqual([['postgres', 4], ['hr', 1]]);
+    expect(tally.byClass.top(9)).toEqual([
+      ['READ', 3],
+      ['DDL', 1],
+      ['WRITE', 1],
+    ]);
+    expect(tally.byUser.top(9)).toEqual([
+      ['pgbench', 4],
+      ['alice', 1],
+    ]);
+    expect(tally.byDatabase.top(9)).toEqual([
+      ['postgres', 4],
+      ['hr', 1],
+    ]);
     expect(tally.statements.top(1)).toEqual([['SELECT * FROM t WHERE id = ? AND name = ?', 2]]);
     expect(tally.failed.top(9)).toEqual([['SELECT * FROM payroll', 1]]);
   });
 
-  it('says the run\'s figures, the top and the failed statements, and draws a bar a minute', () => {
+  it("says the run's figures, the top and the failed statements, and draws a bar a minute", () => {
     const table = formatSummary(tallied(), facts, makeChalk(0), 100);
     expect(table).toContain('das-read summary: 5 events written from 3 records in 2.5 s\n');
     expect(table).toContain('data keys   KMS called 2 times for 2 data keys; 1 unreadable record skipped\n');

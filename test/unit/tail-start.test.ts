@@ -72,7 +72,10 @@ function stream(records: Stored[], shardIds: string[], chunk = 2, interleave: (q
       yield {
         shardId: queue.shardId,
         shardEnded: false,
-        outcomes: taken.map((record) => ({ raw: { shardId: record.shardId, sequenceNumber: record.sequenceNumber, data: new Uint8Array(), arrivalTime: new Date(record.at) }, decoded: decoded(record) })),
+        outcomes: taken.map((record) => ({
+          raw: { shardId: record.shardId, sequenceNumber: record.sequenceNumber, data: new Uint8Array(), arrivalTime: new Date(record.at) },
+          decoded: decoded(record),
+        })),
       };
     }
   };
@@ -84,7 +87,8 @@ function written(records: Stored[], shardIds: string[], start: TailStart, keeps:
   const out: string[] = [];
   for (const shardId of shardIds) {
     for (const record of from(records, shardId, start.resumeAt(shardId))) {
-      for (let index = start.handled(shardId, record.sequenceNumber); index < record.events; index++) if (keeps(record, index)) out.push(eventId(record, index));
+      for (let index = start.handled(shardId, record.sequenceNumber); index < record.events; index++)
+        if (keeps(record, index)) out.push(eventId(record, index));
     }
   }
   return out.sort();
@@ -94,16 +98,26 @@ function written(records: Stored[], shardIds: string[], start: TailStart, keeps:
 function latest(records: Stored[], n: number, keeps: (record: Stored, index: number) => boolean): string[] {
   const all = [...records]
     .sort((a, b) => a.at - b.at)
-    .flatMap((record) => Array.from({ length: record.events }, (_, index) => index).filter((index) => keeps(record, index)).map((index) => eventId(record, index)));
+    .flatMap((record) =>
+      Array.from({ length: record.events }, (_, index) => index)
+        .filter((index) => keeps(record, index))
+        .map((index) => eventId(record, index)),
+    );
   return all.slice(Math.max(0, all.length - n)).sort();
 }
 
 const keepAll = () => true;
-const asKept = (keeps: (record: Stored, index: number) => boolean) => (record: DecodedRecord, index: number) => keeps({ shardId: record.shardId, sequenceNumber: record.sequenceNumber, at: 0, events: record.eventCount }, index);
+const asKept = (keeps: (record: Stored, index: number) => boolean) => (record: DecodedRecord, index: number) =>
+  keeps({ shardId: record.shardId, sequenceNumber: record.sequenceNumber, at: 0, events: record.eventCount }, index);
 
 describe('--tail n: where each shard starts so that the first events written are the last n', () => {
   // Ten records of three events, over two shards in turn, a second apart, the last a second ago.
-  const ten: Stored[] = Array.from({ length: 10 }, (_, r) => ({ shardId: `shard-${r % 2}`, sequenceNumber: String(100 + r), at: NOW.getTime() - (10 - r) * 1_000, events: 3 }));
+  const ten: Stored[] = Array.from({ length: 10 }, (_, r) => ({
+    shardId: `shard-${r % 2}`,
+    sequenceNumber: String(100 + r),
+    at: NOW.getTime() - (10 - r) * 1_000,
+    events: 3,
+  }));
   const shards = ['shard-0', 'shard-1'];
 
   it('the last 4 of 30 events on two shards: the newest record whole, and the last event of the one before it', async () => {
@@ -125,7 +139,13 @@ describe('--tail n: where each shard starts so that the first events written are
     const old = ten.map((record, r) => ({ ...record, at: NOW.getTime() - (r + 1) * 2 * 3_600_000 }));
     const { read, asked } = stream(old, shards);
     const start = await tailOver(1_000, read, { keeps: keepAll, now: NOW });
-    expect(asked.map((position) => (position.type === 'AT_TIMESTAMP' ? NOW.getTime() - position.timestamp.getTime() : position.type))).toEqual([60_000, 600_000, 3_600_000, 21_600_000, 'TRIM_HORIZON']);
+    expect(asked.map((position) => (position.type === 'AT_TIMESTAMP' ? NOW.getTime() - position.timestamp.getTime() : position.type))).toEqual([
+      60_000,
+      600_000,
+      3_600_000,
+      21_600_000,
+      'TRIM_HORIZON',
+    ]);
     expect(written(old, shards, start, keepAll)).toHaveLength(30);
   });
 
@@ -151,7 +171,7 @@ describe('--tail n: where each shard starts so that the first events written are
     expect(written(ten, shards, start, odd)).toHaveLength(3);
   });
 
-  it('property: for any records over any shards, any n and any filter, however the shards\' batches interleave, exactly the last n kept are written', async () => {
+  it("property: for any records over any shards, any n and any filter, however the shards' batches interleave, exactly the last n kept are written", async () => {
     const record = fc.record({ shard: fc.integer({ min: 0, max: 3 }), events: fc.integer({ min: 1, max: 5 }) });
     await fc.assert(
       fc.asyncProperty(
@@ -166,7 +186,12 @@ describe('--tail n: where each shard starts so that the first events written are
           // Oldest first, each arriving after the one before: ties broken by nothing the stream does not say.
           let at = NOW.getTime();
           const arrivals = shape.map((_, r) => (at -= gaps[r] ?? 1)).reverse();
-          const records: Stored[] = shape.map((shapeOf, r) => ({ shardId: `shard-${shapeOf.shard}`, sequenceNumber: String(1_000 + r), at: arrivals[r] ?? 0, events: shapeOf.events }));
+          const records: Stored[] = shape.map((shapeOf, r) => ({
+            shardId: `shard-${shapeOf.shard}`,
+            sequenceNumber: String(1_000 + r),
+            at: arrivals[r] ?? 0,
+            events: shapeOf.events,
+          }));
           const shardIds = ['shard-0', 'shard-1', 'shard-2', 'shard-3'];
           const keeps = (kept: Stored, index: number) => (Number(kept.sequenceNumber) + index) % modulo !== 0 || modulo === 1;
           let turn = 0;

@@ -54,7 +54,18 @@ describe('show --from / --until: which saved events are inside', () => {
 
   // A date no calendar has is no time: Date.UTC would carry it into the next month, or day, and place it.
   it('neither is a time: untimed, never inside', () => {
-    for (const [n, value] of [null, undefined, '', 'soon', 1764061200000, { toString: 1 }, '2026-13-45 99:99:99+00', '2026-02-30 09:30:00+00', '2026-11-25 24:00:00+00', '2026-11-25 09:30:00+99'].entries()) {
+    for (const [n, value] of [
+      null,
+      undefined,
+      '',
+      'soon',
+      1764061200000,
+      { toString: 1 },
+      '2026-13-45 99:99:99+00',
+      '2026-02-30 09:30:00+00',
+      '2026-11-25 24:00:00+00',
+      '2026-11-25 09:30:00+99',
+    ].entries()) {
       expect(place(logged(value, value)), `value ${n}`).toBe('untimed');
     }
   });

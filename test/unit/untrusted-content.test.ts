@@ -66,7 +66,7 @@ describe('the pretty line of a hostile event', () => {
 });
 
 describe('stderr and status quote content as data', () => {
-  it.each(HOSTILE_PAYLOADS)('a skipped record\'s reason holding %s', (_label, payload) => {
+  it.each(HOSTILE_PAYLOADS)("a skipped record's reason holding %s", (_label, payload) => {
     for (const [, chalk] of colours) {
       const stderr = new PassThrough();
       let text = '';
@@ -83,7 +83,10 @@ describe('stderr and status quote content as data', () => {
 
   it('status shows what RDS returned as data', () => {
     const [, payload] = HOSTILE_PAYLOADS[0] ?? ['', ''];
-    const text = formatStatus({ kind: 'cluster', identifier: `prod${payload}`, engine: payload, status: 'started', streamName: payload, kmsKeyId: payload, resourceId: payload }, false);
+    const text = formatStatus(
+      { kind: 'cluster', identifier: `prod${payload}`, engine: payload, status: 'started', streamName: payload, kmsKeyId: payload, resourceId: payload },
+      false,
+    );
     expect(activeCharacters(text)).toEqual([]);
   });
 });

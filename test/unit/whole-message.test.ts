@@ -18,7 +18,10 @@ const OPTIONS = { commitmentPolicy: CommitmentPolicy.REQUIRE_ENCRYPT_ALLOW_DECRY
 const reference = buildDecrypt(OPTIONS).decrypt;
 const UNSIGNED = AlgorithmSuiteIdentifier.ALG_AES256_GCM_IV12_TAG16_HKDF_SHA256;
 const SIGNED = AlgorithmSuiteIdentifier.ALG_AES256_GCM_IV12_TAG16_HKDF_SHA384_ECDSA_P384;
-const SUITES = [['unsigned 0x0178', UNSIGNED], ['signed 0x0378', SIGNED]] as const;
+const SUITES = [
+  ['unsigned 0x0178', UNSIGNED],
+  ['signed 0x0378', SIGNED],
+] as const;
 
 const key = randomBytes(32);
 const keyring = dasKeyring(key);
@@ -30,7 +33,12 @@ function pointOfNew(): Buffer {
   return ecdh.getPublicKey();
 }
 
-async function seal(plaintext: Uint8Array, suiteId: AlgorithmSuiteIdentifier, frameLength: number, encryptionContext: Record<string, string> = {}): Promise<Buffer> {
+async function seal(
+  plaintext: Uint8Array,
+  suiteId: AlgorithmSuiteIdentifier,
+  frameLength: number,
+  encryptionContext: Record<string, string> = {},
+): Promise<Buffer> {
   return (await encrypt(dasKeyring(key), plaintext, { suiteId, frameLength, encryptionContext })).result;
 }
 
@@ -76,8 +84,19 @@ describe('the whole-message path decrypts as decrypt-node does', () => {
   for (const [name, suiteId] of SUITES) {
     it(`gives decrypt-node's plaintext byte for byte: ${name}, one and several frames, a frame boundary, empty and 1 MB`, async () => {
       const cases: Array<[number, number]> = [
-        [0, 4096], [1, 4096], [814, 4096], [4095, 4096], [4096, 4096], [4097, 4096],
-        [0, 64], [63, 64], [64, 64], [65, 64], [640, 64], [1000, 64], [1024 * 1024, 4096],
+        [0, 4096],
+        [1, 4096],
+        [814, 4096],
+        [4095, 4096],
+        [4096, 4096],
+        [4097, 4096],
+        [0, 64],
+        [63, 64],
+        [64, 64],
+        [65, 64],
+        [640, 64],
+        [1000, 64],
+        [1024 * 1024, 4096],
       ];
       for (const [length, frameLength] of cases) {
         const plaintext = randomBytes(length);
@@ -92,7 +111,11 @@ describe('the whole-message path decrypts as decrypt-node does', () => {
     });
 
     it(`refuses exactly what decrypt-node refuses, at every byte flip and every truncation: ${name}`, async () => {
-      for (const [length, frameLength] of [[300, 4096], [200, 64], [128, 64]] as const) {
+      for (const [length, frameLength] of [
+        [300, 4096],
+        [200, 64],
+        [128, 64],
+      ] as const) {
         const message = await seal(randomBytes(length), suiteId, frameLength);
         const flipped = await sameVerdicts(flips(message));
         // Every byte of a message is authenticated, or it is the signature's, or it names the key.
@@ -129,7 +152,8 @@ describe('the whole-message path decrypts as decrypt-node does', () => {
     const variants: Array<[string, Uint8Array]> = [];
     for (const [name, suiteId] of SUITES) {
       const message = await seal(randomBytes(100), suiteId, 4096);
-      for (const extra of [Buffer.from([0]), randomBytes(1), randomBytes(40)]) variants.push([`${name} + ${extra.length} bytes`, Buffer.concat([message, extra])]);
+      for (const extra of [Buffer.from([0]), randomBytes(1), randomBytes(40)])
+        variants.push([`${name} + ${extra.length} bytes`, Buffer.concat([message, extra])]);
     }
     const verdicts = await sameVerdicts(variants);
     expect(verdicts.taken).toBeGreaterThanOrEqual(3);
@@ -143,7 +167,9 @@ describe('the whole-message path decrypts as decrypt-node does', () => {
       AlgorithmSuiteIdentifier.ALG_AES256_GCM_IV12_TAG16_HKDF_SHA512_COMMIT_KEY_ECDSA_P384,
     ]) {
       const plaintext = randomBytes(500);
-      const encryptAny = buildEncrypt(suiteId >= 0x0478 ? CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT : CommitmentPolicy.FORBID_ENCRYPT_ALLOW_DECRYPT).encrypt;
+      const encryptAny = buildEncrypt(
+        suiteId >= 0x0478 ? CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT : CommitmentPolicy.FORBID_ENCRYPT_ALLOW_DECRYPT,
+      ).encrypt;
       const { result } = await encryptAny(dasKeyring(key), plaintext, { suiteId, frameLength: 128 });
       expect(await decryptWholeMessage(OPTIONS, new OpenSslVerificationMaterials(keyring), result), `suite ${suiteId.toString(16)}`).toBeUndefined();
       expect(Buffer.compare(await decryptMessage(keyring, result), plaintext)).toBe(0);
@@ -152,7 +178,9 @@ describe('the whole-message path decrypts as decrypt-node does', () => {
 
   it('loads decrypt-node only for a message the whole-message path leaves to it', async () => {
     const das = await seal(randomBytes(500), UNSIGNED, 4096);
-    const other = (await encrypt(dasKeyring(key), randomBytes(500), { suiteId: AlgorithmSuiteIdentifier.ALG_AES128_GCM_IV12_TAG16_HKDF_SHA256, frameLength: 128 })).result;
+    const other = (
+      await encrypt(dasKeyring(key), randomBytes(500), { suiteId: AlgorithmSuiteIdentifier.ALG_AES128_GCM_IV12_TAG16_HKDF_SHA256, frameLength: 128 })
+    ).result;
     // A process of its own: this file has loaded decrypt-node already.
     const script = `
       import { createRequire } from 'node:module';
@@ -163,7 +191,14 @@ describe('the whole-message path decrypts as decrypt-node does', () => {
       const afterDas = loaded();
       await decryptMessage(keyring, Buffer.from(process.argv[3], 'base64'));
       console.log(JSON.stringify({ afterDas, afterOther: loaded() }));`;
-    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script, key.toString('base64'), das.toString('base64'), other.toString('base64')]);
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      '--input-type=module',
+      '-e',
+      script,
+      key.toString('base64'),
+      das.toString('base64'),
+      other.toString('base64'),
+    ]);
     expect(JSON.parse(stdout)).toEqual({ afterDas: false, afterOther: true });
   });
 
@@ -205,7 +240,10 @@ describe("a signed message's public key, made by OpenSSL", () => {
         try {
           const point = Buffer.from(VerificationKey.decodeCompressPoint(bytes, suite));
           const half = (point.length - 1) / 2;
-          createPublicKey({ key: { kty: 'EC', crv, x: point.subarray(1, 1 + half).toString('base64url'), y: point.subarray(1 + half).toString('base64url') }, format: 'jwk' });
+          createPublicKey({
+            key: { kty: 'EC', crv, x: point.subarray(1, 1 + half).toString('base64url'), y: point.subarray(1 + half).toString('base64url') },
+            format: 'jwk',
+          });
           theirs = point.toString('hex');
         } catch {
           theirs = 'refused';

@@ -19,7 +19,10 @@ async function sealed(n: number): Promise<{ key: DataKey; message: Uint8Array }>
   const key = keys[n % keys.length] as DataKey;
   const events = n % 10 === 9 ? [heartbeatEvent('2026-01-01 00:00:00+00')] : [postgresEvent(n)];
   const payload = gzipSync(JSON.stringify(activityRecord('cluster-A', 'db-A', events)));
-  const { result } = await encrypt(dasKeyring(key.bytes), payload, { suiteId: AlgorithmSuiteIdentifier.ALG_AES256_GCM_IV12_TAG16_HKDF_SHA256, encryptionContext: {} });
+  const { result } = await encrypt(dasKeyring(key.bytes), payload, {
+    suiteId: AlgorithmSuiteIdentifier.ALG_AES256_GCM_IV12_TAG16_HKDF_SHA256,
+    encryptionContext: {},
+  });
   return { key, message: result };
 }
 
@@ -54,18 +57,21 @@ describe('opening records on worker threads', () => {
     { idleCores: 1, threads: 2 },
     { idleCores: 0.1, threads: 1 },
     { idleCores: NaN, threads: 2 },
-  ])('starts another thread once those running have stayed busy for a while, if a core sat idle or the machine does not tell (idle cores: $idleCores)', async ({ idleCores, threads }) => {
-    const many = await Promise.all(Array.from({ length: 150 }, (_, n) => sealed(n)));
-    let clock = 0;
-    opener = workerOpener(2, { backlogMs: 1_000, now: () => clock, idleCoreMs: () => clock * idleCores });
-    await Promise.all(many.map(({ key, message }) => (opener as WorkerOpener).open(key, message)));
-    expect(opener.threads).toBe(1);
-    const backlog = Promise.all(many.map(({ key, message }) => (opener as WorkerOpener).open(key, message)));
-    await new Promise((resolve) => setImmediate(resolve));
-    clock = 1_000;
-    await backlog;
-    expect(opener.threads).toBe(threads);
-  });
+  ])(
+    'starts another thread once those running have stayed busy for a while, if a core sat idle or the machine does not tell (idle cores: $idleCores)',
+    async ({ idleCores, threads }) => {
+      const many = await Promise.all(Array.from({ length: 150 }, (_, n) => sealed(n)));
+      let clock = 0;
+      opener = workerOpener(2, { backlogMs: 1_000, now: () => clock, idleCoreMs: () => clock * idleCores });
+      await Promise.all(many.map(({ key, message }) => (opener as WorkerOpener).open(key, message)));
+      expect(opener.threads).toBe(1);
+      const backlog = Promise.all(many.map(({ key, message }) => (opener as WorkerOpener).open(key, message)));
+      await new Promise((resolve) => setImmediate(resolve));
+      clock = 1_000;
+      await backlog;
+      expect(opener.threads).toBe(threads);
+    },
+  );
 
   it.each([
     { busyMs: 90, idleMs: 10, threads: 2 },

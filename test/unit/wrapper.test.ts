@@ -60,7 +60,11 @@ describe('strict base64', () => {
 describe('the decrypted record', () => {
   it('keeps unknown fields, type drift and field order, each event as its own JSON', () => {
     const record = openActivityRecord(
-      JSON.stringify({ type: 'DatabaseActivityMonitoringRecord', clusterId: 'cluster-A', databaseActivityEventList: [{ type: 'record', exitCode: '0', brandNew: true }] }),
+      JSON.stringify({
+        type: 'DatabaseActivityMonitoringRecord',
+        clusterId: 'cluster-A',
+        databaseActivityEventList: [{ type: 'record', exitCode: '0', brandNew: true }],
+      }),
     );
     const json = '{"type":"record","exitCode":"0","brandNew":true}';
     expect(record).toEqual({ clusterId: 'cluster-A', instanceId: null, text: Buffer.from(json), ends: [json.length], heartbeats: [], ownIds: [] });
@@ -84,7 +88,9 @@ describe('the decrypted record', () => {
     expect([opened.text.byteLength, opened.ends]).toEqual([0, []]);
   });
   it('knows its heartbeats', () =>
-    expect(openActivityRecord('{"type":"DatabaseActivityMonitoringRecord","databaseActivityEventList":[{"type":"record"},{"type":"heartbeat"}]}').heartbeats).toEqual([1]));
+    expect(
+      openActivityRecord('{"type":"DatabaseActivityMonitoringRecord","databaseActivityEventList":[{"type":"record"},{"type":"heartbeat"}]}').heartbeats,
+    ).toEqual([1]));
   it('knows the events that carry a field named as one ndjson adds, by name and not by text', () =>
     expect(
       openActivityRecord(
@@ -95,7 +101,8 @@ describe('the decrypted record', () => {
     expect(() => openActivityRecord('{"type":"DatabaseActivityMonitoringRecord","databaseActivityEventList":[1]}')).toThrow(/not a JSON object/));
   it('refuses the wrapper type in place of the record type', () =>
     expect(() => openActivityRecord('{"type":"DatabaseActivityMonitoringRecords","databaseActivityEventList":[]}')).toThrow(/has type/));
-  it('refuses a record without its event list', () => expect(() => openActivityRecord('{"type":"DatabaseActivityMonitoringRecord"}')).toThrow(/no databaseActivityEventList/));
+  it('refuses a record without its event list', () =>
+    expect(() => openActivityRecord('{"type":"DatabaseActivityMonitoringRecord"}')).toThrow(/no databaseActivityEventList/));
   it('refuses non-JSON', () => expect(() => openActivityRecord('{"type"')).toThrow(/not JSON/));
 });
 

@@ -60,8 +60,18 @@ export async function startPostgresLoad(server: PostgresServer, options: { trans
   await tail.newLines();
   const converter = new AuditLogConverter(server);
   const bench = postgres.spawnClient('pgbench', [
-    '-M', 'prepared', '-c', '5', '-b', 'tpcb-like@1', '-b', 'select-only@20',
-    '-R', String(options.transactionsPerSecond), '-T', '86400',
+    '-M',
+    'prepared',
+    '-c',
+    '5',
+    '-b',
+    'tpcb-like@1',
+    '-b',
+    'select-only@20',
+    '-R',
+    String(options.transactionsPerSecond),
+    '-T',
+    '86400',
   ]);
   return {
     postgres,

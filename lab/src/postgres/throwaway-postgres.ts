@@ -38,7 +38,11 @@ export function missingPostgresParts(): string[] {
 export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
   const [needed] = missingPostgresParts();
   if (needed !== undefined) {
-    throw new UserError(`--postgres needs PostgreSQL 15 with pgaudit and pgbench: ${needed} is missing`, undefined, `On Debian or Ubuntu: sudo apt-get install ${POSTGRES_PACKAGES}`);
+    throw new UserError(
+      `--postgres needs PostgreSQL 15 with pgaudit and pgbench: ${needed} is missing`,
+      undefined,
+      `On Debian or Ubuntu: sudo apt-get install ${POSTGRES_PACKAGES}`,
+    );
   }
   const dir = await mkdtemp(join(tmpdir(), 'das-read-postgres-'));
   // PostgreSQL refuses to run as root: then it runs as the postgres user the package created.
@@ -89,7 +93,10 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
     database: 'postgres',
     logFile: join(dir, 'log', 'postgresql.json'),
     spawnClient(program, args) {
-      const child = spawn(join(BIN, program), args, { env: { PATH: '/usr/bin:/bin', PGHOST: '127.0.0.1', PGPORT: String(port), PGUSER: 'postgres', PGDATABASE: 'postgres' }, stdio: 'ignore' });
+      const child = spawn(join(BIN, program), args, {
+        env: { PATH: '/usr/bin:/bin', PGHOST: '127.0.0.1', PGPORT: String(port), PGUSER: 'postgres', PGDATABASE: 'postgres' },
+        stdio: 'ignore',
+      });
       clients.add(child);
       child.on('exit', () => clients.delete(child));
       return child;

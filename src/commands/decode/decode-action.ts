@@ -23,17 +23,21 @@ export async function decodeAction(flags: FlagsOf<'decode'> & { files: string[] 
     const owner = await resourceIdOf(source, clients.rds, context.signal);
     const place = placeOfArn(owner.arn);
     const region = place.region ?? (await clients.kms.config.region().catch(() => undefined));
-    return decodeCommand(inputs, { ...options, resourceId: owner.resourceId }, {
-      kms: clients.kms,
-      stdout: io.stdout,
-      format: eventFormatter(options.output, chalkFor(io, 'stdout', options.color), {
-        redact: options.redact,
-        ...layoutOf(options, io),
-        ocsf: { ...place, ...(region ? { region } : {}), readerVersion: VERSION },
-      }),
-      log,
-      signal: context.signal,
-    });
+    return decodeCommand(
+      inputs,
+      { ...options, resourceId: owner.resourceId },
+      {
+        kms: clients.kms,
+        stdout: io.stdout,
+        format: eventFormatter(options.output, chalkFor(io, 'stdout', options.color), {
+          redact: options.redact,
+          ...layoutOf(options, io),
+          ocsf: { ...place, ...(region ? { region } : {}), readerVersion: VERSION },
+        }),
+        log,
+        signal: context.signal,
+      },
+    );
   });
   log.info(totalsLine(summary));
   return context.interrupted() ?? (summary.missing > 0 ? ExitCode.runtime : ExitCode.ok);

@@ -80,7 +80,9 @@ export async function decodeCommand(inputs: readonly ArchiveInput[], options: De
     decode(record, abort) {
       const problem = problems.get(record);
       if (problem === undefined) return decoder.decode(record, abort);
-      return Promise.reject(new RecordError({ shardId: record.shardId, sequenceNumber: record.sequenceNumber, ...(record.place ? { place: record.place } : {}) }, problem));
+      return Promise.reject(
+        new RecordError({ shardId: record.shardId, sequenceNumber: record.sequenceNumber, ...(record.place ? { place: record.place } : {}) }, problem),
+      );
     },
   };
 
@@ -145,7 +147,8 @@ export async function decodeCommand(inputs: readonly ArchiveInput[], options: De
     await decoder.close();
     await deadLetter?.close();
     Object.assign(summary, { events: writer.events, records: writer.records, skipped: writer.skipped, kmsDecryptCalls: decoder.stats.kmsDecryptCalls });
-    if (writer.skipped > 0) log.warn(`skipped ${writer.skipped} unreadable record${writer.skipped === 1 ? '' : 's'}${deadLetter ? `; kept in ${deadLetter.path}` : ''}`);
+    if (writer.skipped > 0)
+      log.warn(`skipped ${writer.skipped} unreadable record${writer.skipped === 1 ? '' : 's'}${deadLetter ? `; kept in ${deadLetter.path}` : ''}`);
   }
   return summary;
 }

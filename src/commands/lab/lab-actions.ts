@@ -73,7 +73,11 @@ export async function demoAction(flags: FlagsOf<'demo'>, context: ActionContext)
       aws,
       async ({ rds }) => {
         say(`\n$ das-read start --cluster ${cluster} --kms-key ${lab.LAB_KEY_ALIAS} --apply-immediately --wait`);
-        await startActivityStream(rds, { ref, kmsKey: lab.LAB_KEY_ALIAS, mode: 'async', applyImmediately: true, engineNativeAuditFields: false }, context.signal);
+        await startActivityStream(
+          rds,
+          { ref, kmsKey: lab.LAB_KEY_ALIAS, mode: 'async', applyImmediately: true, engineNativeAuditFields: false },
+          context.signal,
+        );
         const started = await waitForStatus(rds, ref, 'started', { timeoutMs: 30_000, pollMs: 500, now: Date.now, signal: context.signal });
         io.stderr.write(`activity stream started: ${started.streamName}\n`);
 
@@ -93,7 +97,9 @@ export async function demoAction(flags: FlagsOf<'demo'>, context: ActionContext)
   }
   // Without das-read on PATH this runs from a checkout (npm run demo): npm starts the lab there.
   const next = pathAssignment(io.env) === undefined ? 'das-read lab' : 'npm run lab';
-  say(`\nThe lab is stopped. Next: \`${next}\` keeps it running and prints the line that lets you type these commands in another terminal; the README shows the same steps on AWS.`);
+  say(
+    `\nThe lab is stopped. Next: \`${next}\` keeps it running and prints the line that lets you type these commands in another terminal; the README shows the same steps on AWS.`,
+  );
   return context.interrupted() ?? read;
 }
 

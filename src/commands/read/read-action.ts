@@ -23,27 +23,44 @@ export async function readAction(flags: FlagsOf<'read'>, context: ActionContext)
   }
   // Someone watches stderr while the events go elsewhere: a status line, with the messages above it.
   const status = io.stderrIsTTY && !io.stdoutIsTTY && !options.quiet ? createStatusLine(io.stderr) : undefined;
-  const log = context.log({ color: options.color, verbose: options.verbose, quiet: options.quiet, debug: options.debug, ...(status ? { stderr: status.stderr } : {}) });
+  const log = context.log({
+    color: options.color,
+    verbose: options.verbose,
+    quiet: options.quiet,
+    debug: options.debug,
+    ...(status ? { stderr: status.stderr } : {}),
+  });
   const startedAt = context.now().getTime();
   const summary = await context
     .withClients(options.aws, (clients) =>
       readCommand(options, {
-      ...(status ? { onProgress: (progress: ReadProgress) => status.update(progress) } : {}),
-      clients,
-      stdout: io.stdout,
-      formatFor: (place) => eventFormatter(options.output, chalkFor(io, 'stdout', options.color), { redact: options.redact, ...layoutOf(options, io), ocsf: { ...place, readerVersion: VERSION } }),
-      log,
-      signal: context.signal,
-      now: context.now,
-      lockOwner: context.lockOwner,
-      ...(io.stdoutTarget ? { stdoutTarget: io.stdoutTarget } : {}),
-    }),
+        ...(status ? { onProgress: (progress: ReadProgress) => status.update(progress) } : {}),
+        clients,
+        stdout: io.stdout,
+        formatFor: (place) =>
+          eventFormatter(options.output, chalkFor(io, 'stdout', options.color), {
+            redact: options.redact,
+            ...layoutOf(options, io),
+            ocsf: { ...place, readerVersion: VERSION },
+          }),
+        log,
+        signal: context.signal,
+        now: context.now,
+        lockOwner: context.lockOwner,
+        ...(io.stdoutTarget ? { stdoutTarget: io.stdoutTarget } : {}),
+      }),
     )
     // Gone before anything else is said, an error included.
     .finally(() => status?.stop());
   if (summary.tally) {
     // Asked for: written whatever --quiet says, to stderr, where it never mixes with the events.
-    const facts = { records: summary.records, kmsDecryptCalls: summary.kmsDecryptCalls, dataKeys: summary.dataKeys ?? 0, skipped: summary.skipped, elapsedMs: context.now().getTime() - startedAt };
+    const facts = {
+      records: summary.records,
+      kmsDecryptCalls: summary.kmsDecryptCalls,
+      dataKeys: summary.dataKeys ?? 0,
+      skipped: summary.skipped,
+      elapsedMs: context.now().getTime() - startedAt,
+    };
     io.stderr.write(formatSummary(summary.tally, facts, chalkFor(io, 'stderr', options.color), io.stderrIsTTY ? 100 : 160));
   }
   log.info(totalsLine(summary));

@@ -41,20 +41,27 @@ export function toReadOptions(flags: RawReadFlags, stdoutIsTTY: boolean, now: Da
 /** --security-lake-dir and its companions: OCSF only, and a source name Security Lake accepts. */
 function securityLakeOf(flags: RawReadFlags): ReadOptions['securityLake'] {
   if (!flags.securityLakeDir) {
-    const stray = [flags.securityLakeSource !== undefined && flags.securityLakeSource !== 'das-read' && '--security-lake-source', flags.securityLakeEvery !== undefined && flags.securityLakeEvery !== '5m' && '--security-lake-every'].filter(Boolean);
+    const stray = [
+      flags.securityLakeSource !== undefined && flags.securityLakeSource !== 'das-read' && '--security-lake-source',
+      flags.securityLakeEvery !== undefined && flags.securityLakeEvery !== '5m' && '--security-lake-every',
+    ].filter(Boolean);
     if (stray.length) throw new UsageError(`${stray.join(' and ')} go${stray.length === 1 ? 'es' : ''} with --security-lake-dir`);
     return undefined;
   }
   if (flags.output !== undefined && flags.output !== 'ocsf') throw new UsageError(`--security-lake-dir writes OCSF: it does not go with -o ${flags.output}`);
   const source = flags.securityLakeSource ?? 'das-read';
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(source)) throw new UsageError(`--security-lake-source "${source}" is not a custom source name`, 'Security Lake takes letters, digits, - and _ (up to 64).');
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(source))
+    throw new UsageError(`--security-lake-source "${source}" is not a custom source name`, 'Security Lake takes letters, digits, - and _ (up to 64).');
   return { dir: flags.securityLakeDir, source, everyMs: parseDuration('--security-lake-every', flags.securityLakeEvery ?? '5m') };
 }
 
 function tailOf(flags: RawReadFlags): { tail?: number } {
   if (flags.tail === undefined) return {};
-  if (flags.checkpoint) throw new UsageError('--tail and --checkpoint both say where to start: give one', 'A checkpoint resumes after the last event written; --tail starts with the last n events.');
+  if (flags.checkpoint)
+    throw new UsageError(
+      '--tail and --checkpoint both say where to start: give one',
+      'A checkpoint resumes after the last event written; --tail starts with the last n events.',
+    );
   if (flags.from) throw new UsageError('--tail and --from both say where to start: give one');
   return { tail: parsePositiveInteger('--tail', flags.tail, 1_000_000) };
 }
-

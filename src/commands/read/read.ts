@@ -109,7 +109,11 @@ async function open(options: ReadOptions, deps: ReadDeps): Promise<Run> {
   const target = await resolveTarget(options.source, clients.rds, deps.signal);
   const place = await placeOf(target, clients);
   if (options.securityLake && !place.accountId) {
-    throw new UserError('--security-lake-dir needs the account the stream is in, for its accountId= folders', undefined, 'Name the database with --cluster or --instance: RDS gives its ARN, and so its account.');
+    throw new UserError(
+      '--security-lake-dir needs the account the stream is in, for its accountId= folders',
+      undefined,
+      'Name the database with --cluster or --instance: RDS gives its ARN, and so its account.',
+    );
   }
   const format = deps.formatFor(place);
   const startedAt = deps.now();
@@ -120,7 +124,8 @@ async function open(options: ReadOptions, deps: ReadDeps): Promise<Run> {
     deadLetter = options.deadLetter ? await DeadLetterFile.open(options.deadLetter) : undefined;
     const { book, from, gaps, reopened } = await positions(options, target, clients, startedAt, deps.signal, deps.lockOwner.uid, lock);
     for (const gap of gaps) log.warn(`gap in the audit trail: ${gap.detail}`);
-    for (const shardId of reopened) log.warn(`the checkpoint ${options.checkpoint} marks ${shardId} as read to its end, but Kinesis has it open: reading on from its saved position`);
+    for (const shardId of reopened)
+      log.warn(`the checkpoint ${options.checkpoint} marks ${shardId} as read to its end, but Kinesis has it open: reading on from its saved position`);
     const of = target.label === target.streamName ? '' : ` (${target.label})`;
     const resuming = book && !gaps.length && book.openPositions().length > 0 ? `, resuming from ${options.checkpoint}` : '';
     log.info(`reading ${target.streamName}${of}${resuming}${options.follow ? '' : ' up to its current end'}`);
@@ -178,7 +183,13 @@ async function buildWriter(options: ReadOptions, deps: ReadDeps, run: Run): Prom
   if (options.redact || options.summary) await prepareRedaction();
   const stop = new AbortController();
   const signal = AbortSignal.any([deps.signal, stop.signal]);
-  const decoder = createDecoder({ kms: clients.kms, resourceId: target.resourceId, threads: options.threads, maxRecordBytes: options.maxRecordBytes, countDataKeys: options.summary });
+  const decoder = createDecoder({
+    kms: clients.kms,
+    resourceId: target.resourceId,
+    threads: options.threads,
+    maxRecordBytes: options.maxRecordBytes,
+    countDataKeys: options.summary,
+  });
   const tally = options.summary ? new EventTally() : undefined;
   const filter = compileFilter(options.filter);
   const tail =
@@ -259,7 +270,11 @@ async function pump(options: ReadOptions, deps: ReadDeps, run: Run, writing: Wri
     await withinGrace(lake ? lake.complete() : output.flush(), deps.signal);
     return { outputClosed: false, stalled: false, lockLost: false };
   } catch (error) {
-    const ending: Ending = { outputClosed: error instanceof OutputClosedError, stalled: error instanceof OutputStalledError, lockLost: error instanceof LockLostError };
+    const ending: Ending = {
+      outputClosed: error instanceof OutputClosedError,
+      stalled: error instanceof OutputStalledError,
+      lockLost: error instanceof LockLostError,
+    };
     if (ending.stalled) log.warn((error as OutputStalledError).message);
     else if (!ending.outputClosed) ending.thrown = { error };
     return ending;
@@ -299,7 +314,6 @@ async function finish(deps: ReadDeps, run: Run, writing: Writing, ending: Ending
   };
 }
 
-
 /** The stream's region and account: from the database's ARN, else the region the clients call. */
 async function placeOf(target: StreamTarget, clients: AwsClients): Promise<OcsfPlace> {
   const place = placeOfArn(target.arn);
@@ -333,7 +347,15 @@ function withinGrace<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
 }
 
 /** Where to start: the checkpoint's positions (checked for gaps), or --from on a first run. */
-async function positions(options: ReadOptions, target: StreamTarget, clients: AwsClients, startedAt: Date, signal: AbortSignal, uid: number | undefined, lock: Lock | undefined) {
+async function positions(
+  options: ReadOptions,
+  target: StreamTarget,
+  clients: AwsClients,
+  startedAt: Date,
+  signal: AbortSignal,
+  uid: number | undefined,
+  lock: Lock | undefined,
+) {
   const reopened: string[] = [];
   if (!options.checkpoint) return { book: undefined, from: options.from, gaps: [] as Gap[], reopened };
   const saved = await loadCheckpoint(options.checkpoint, uid);
@@ -364,7 +386,16 @@ async function positions(options: ReadOptions, target: StreamTarget, clients: Aw
   const shards = await listShards(clients.kinesis, target.streamName, signal);
   // "finished" is the checkpoint's word; whether a shard has ended is the stream's (an EndingSequenceNumber).
   reopened.push(...book.reopenUnclosed(shards));
-  const gaps = await findGaps({ kinesis: clients.kinesis, streamName: target.streamName, book, shards, now: startedAt, retentionHours: facts.retentionHours, streamIdentified: facts.identity !== undefined && saved.stream !== undefined, signal });
+  const gaps = await findGaps({
+    kinesis: clients.kinesis,
+    streamName: target.streamName,
+    book,
+    shards,
+    now: startedAt,
+    retentionHours: facts.retentionHours,
+    streamIdentified: facts.identity !== undefined && saved.stream !== undefined,
+    signal,
+  });
   return { book, from: book.startPosition, gaps, reopened };
 }
 

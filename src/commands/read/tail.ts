@@ -39,14 +39,21 @@ interface Candidate {
  * its part of the n latest overall; later records come whole, and then the read goes on.
  */
 export async function tailStart(n: number, options: TailOptions): Promise<TailStart> {
-  const read = (from: StartPosition) => decodeBatches(readStream({ kinesis: options.kinesis, streamName: options.streamName, follow: false, from, signal: options.signal }), options.decoder);
+  const read = (from: StartPosition) =>
+    decodeBatches(readStream({ kinesis: options.kinesis, streamName: options.streamName, follow: false, from, signal: options.signal }), options.decoder);
   return tailOver(n, read, options);
 }
 
 /** The look-back over any reading of the stream up to its current end, from a position: the stream's, or a unit test's. */
-export async function tailOver(n: number, read: (from: StartPosition) => AsyncIterable<DecodedBatch>, options: Pick<TailOptions, 'keeps' | 'now'>): Promise<TailStart> {
+export async function tailOver(
+  n: number,
+  read: (from: StartPosition) => AsyncIterable<DecodedBatch>,
+  options: Pick<TailOptions, 'keeps' | 'now'>,
+): Promise<TailStart> {
   for (const windowMs of WINDOWS_MS) {
-    const from: StartPosition = Number.isFinite(windowMs) ? { type: 'AT_TIMESTAMP', timestamp: new Date(options.now.getTime() - windowMs) } : { type: 'TRIM_HORIZON' };
+    const from: StartPosition = Number.isFinite(windowMs)
+      ? { type: 'AT_TIMESTAMP', timestamp: new Date(options.now.getTime() - windowMs) }
+      : { type: 'TRIM_HORIZON' };
     const kept = new Map<string, Candidate[]>();
     const last = new Map<string, string>();
     let total = 0;

@@ -16,14 +16,26 @@ export async function showAction(flags: FlagsOf<'show'> & { files: string[] }, c
   const inputs: ShowInput[] = savedInputs(flags.files, io, 'files to show', 'das-read show /var/log/das/prod.ndjson.1.gz -o pretty');
   const log = context.log({ color: options.color, quiet: options.quiet, debug: options.debug });
   const startedAt = context.now().getTime();
-  const summary = await showCommand(inputs, { ...options, maxLineBytes: DEFAULT_MAX_RECORD_BYTES }, { stdout: io.stdout, chalk: chalkFor(io, 'stdout', options.color), log, layout: layoutOf(options, io), signal: context.signal });
+  const summary = await showCommand(
+    inputs,
+    { ...options, maxLineBytes: DEFAULT_MAX_RECORD_BYTES },
+    { stdout: io.stdout, chalk: chalkFor(io, 'stdout', options.color), log, layout: layoutOf(options, io), signal: context.signal },
+  );
   if (summary.tally) {
     // As a read prints it: asked for, so whatever --quiet says, and on stderr, apart from the events.
-    const facts = { lines: summary.lines, unreadable: summary.unreadable, ...(summary.window ? { window: summary.window } : {}), elapsedMs: context.now().getTime() - startedAt };
+    const facts = {
+      lines: summary.lines,
+      unreadable: summary.unreadable,
+      ...(summary.window ? { window: summary.window } : {}),
+      elapsedMs: context.now().getTime() - startedAt,
+    };
     io.stderr.write(formatSavedSummary(summary.tally, facts, chalkFor(io, 'stderr', options.color), io.stderrIsTTY ? 100 : 160));
   }
   const exitCode = showExitCode(summary);
-  if (summary.unreadable > 0) log.warn(`${summary.unreadable} line${summary.unreadable === 1 ? '' : 's'} could not be read; exit ${exitCode}${exitCode === ExitCode.unreadableRecord ? '' : ' (a file that could not be opened says more)'}`);
+  if (summary.unreadable > 0)
+    log.warn(
+      `${summary.unreadable} line${summary.unreadable === 1 ? '' : 's'} could not be read; exit ${exitCode}${exitCode === ExitCode.unreadableRecord ? '' : ' (a file that could not be opened says more)'}`,
+    );
   return context.interrupted() ?? exitCode;
 }
 

@@ -40,7 +40,10 @@ export async function stopAction(flags: FlagsOf<'stop'>, context: ActionContext)
     const info = await describeDatabase(rds, ref, context.signal);
     if (flags.yes !== true) {
       if (!io.stdinIsTTY) {
-        throw new UsageError('stopping deletes the Kinesis stream and every event not yet read: confirm with --yes', 'Run it at a terminal to be asked, or pass --yes in scripts.');
+        throw new UsageError(
+          'stopping deletes the Kinesis stream and every event not yet read: confirm with --yes',
+          'Run it at a terminal to be asked, or pass --yes in scripts.',
+        );
       }
       const question = `Stop the activity stream of ${info.kind} ${visible(info.identifier)}? This deletes ${visible(info.streamName ?? 'its Kinesis stream')} and every event not yet read.`;
       if (!(await confirm(question, io.stdin, io.stderr, context.signal))) {
@@ -55,7 +58,13 @@ export async function stopAction(flags: FlagsOf<'stop'>, context: ActionContext)
   });
 }
 
-async function waitFor(rds: RDSClient, ref: RdsDatabase, wanted: 'started' | 'stopped', timeoutMs: number, context: ActionContext): Promise<ActivityStreamInfo> {
+async function waitFor(
+  rds: RDSClient,
+  ref: RdsDatabase,
+  wanted: 'started' | 'stopped',
+  timeoutMs: number,
+  context: ActionContext,
+): Promise<ActivityStreamInfo> {
   const spinner = createSpinner(context.io.stderr, context.io.stderrIsTTY);
   try {
     return await waitForStatus(rds, ref, wanted, {

@@ -27,7 +27,10 @@ export async function startActivityStream(rds: RDSClient, request: StartRequest,
   const info = await describeDatabase(rds, request.ref, signal);
   const what = `${info.kind} ${info.identifier}`;
   if (request.mode === 'sync' && !supportsSync(info.engine)) {
-    throw new UsageError(`${info.engine ?? 'this engine'} streams activity asynchronously only; ${what} cannot use --mode sync`, 'Leave out --mode (async is the default).');
+    throw new UsageError(
+      `${info.engine ?? 'this engine'} streams activity asynchronously only; ${what} cannot use --mode sync`,
+      'Leave out --mode (async is the default).',
+    );
   }
   if (request.engineNativeAuditFields && !supportsNativeAuditFields(info.engine)) {
     throw new UsageError(`--engine-native-audit-fields is for RDS for Oracle and SQL Server, not ${info.engine ?? 'this engine'}`);
@@ -83,7 +86,11 @@ export async function waitForStatus(rds: RDSClient, ref: RdsDatabase, wanted: 's
     options.onPoll?.(status, waited);
     if (status === wanted) return info;
     if (wanted === 'started' && status === 'stopped' && waited > options.pollMs) {
-      throw new UserError(`the activity stream of ${info.kind} ${info.identifier} went back to stopped instead of starting`, undefined, 'Check the RDS events of the database, and that RDS may use the KMS key.');
+      throw new UserError(
+        `the activity stream of ${info.kind} ${info.identifier} went back to stopped instead of starting`,
+        undefined,
+        'Check the RDS events of the database, and that RDS may use the KMS key.',
+      );
     }
     if (waited >= options.timeoutMs) {
       throw new UserError(

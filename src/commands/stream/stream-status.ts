@@ -14,7 +14,9 @@ export function formatStatus(info: ActivityStreamInfo, json: boolean): string {
         mode: info.mode ?? null,
         kinesisStreamName: info.streamName ?? null,
         kmsKeyId: info.kmsKeyId ?? null,
-        ...(info.kind === 'instance' ? { engineNativeAuditFieldsIncluded: info.engineNativeAuditFieldsIncluded ?? false, policyStatus: info.policyStatus ?? null } : {}),
+        ...(info.kind === 'instance'
+          ? { engineNativeAuditFieldsIncluded: info.engineNativeAuditFieldsIncluded ?? false, policyStatus: info.policyStatus ?? null }
+          : {}),
       }) + '\n'
     );
   }

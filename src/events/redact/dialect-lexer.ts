@@ -34,7 +34,22 @@ const KINDS: Record<string, TokenKind> = {
   DISABLE_COMMENT: 'comment',
   QUOTED_IDENTIFIER: 'quoted-name',
 };
-const OTHER = new Set(['OPERATOR', 'COMMA', 'ASTERISK', 'PROPERTY_ACCESS_OPERATOR', 'OPEN_PAREN', 'CLOSE_PAREN', 'DELIMITER', 'VARIABLE', 'NAMED_PARAMETER', 'QUOTED_PARAMETER', 'NUMBERED_PARAMETER', 'POSITIONAL_PARAMETER', 'CUSTOM_PARAMETER', 'EOF']);
+const OTHER = new Set([
+  'OPERATOR',
+  'COMMA',
+  'ASTERISK',
+  'PROPERTY_ACCESS_OPERATOR',
+  'OPEN_PAREN',
+  'CLOSE_PAREN',
+  'DELIMITER',
+  'VARIABLE',
+  'NAMED_PARAMETER',
+  'QUOTED_PARAMETER',
+  'NUMBERED_PARAMETER',
+  'POSITIONAL_PARAMETER',
+  'CUSTOM_PARAMETER',
+  'EOF',
+]);
 const kindOf = (type: string): TokenKind => KINDS[type] ?? (OTHER.has(type) ? 'other' : 'word');
 
 let lexers: Record<DialectName, SqlLexer> | undefined;
@@ -77,7 +92,7 @@ function tokenizerOf(dialect: DialectOptions): (sql: string) => FormatterToken[]
       if (error === TOKENS_TAKEN) return taken;
       throw error;
     }
-    throw new Error("sql-formatter formatted without lexing: its postProcess step was not called");
+    throw new Error('sql-formatter formatted without lexing: its postProcess step was not called');
   };
 }
 

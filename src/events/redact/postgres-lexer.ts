@@ -44,7 +44,9 @@ export async function preparePostgresLexer(): Promise<void> {
   try {
     await library.loadModule();
   } catch (error) {
-    throw new Error(`PostgreSQL's scanner (libpg-query's libpg-query.wasm) could not be loaded: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new Error(`PostgreSQL's scanner (libpg-query's libpg-query.wasm) could not be loaded: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
   }
   ({ scanSync, parseSync } = library);
   const learnt = new Map<number, TokenKind>();
@@ -52,7 +54,8 @@ export async function preparePostgresLexer(): Promise<void> {
     const tokens = (scanSync(text) as { tokens: ScanToken[] }).tokens;
     const token = tokens[0];
     if (tokens.length !== 1 || !token) throw new Error(`PostgreSQL's scanner read ${JSON.stringify(text)} as ${tokens.length} tokens`);
-    if (learnt.has(token.tokenType) && learnt.get(token.tokenType) !== kind) throw new Error(`PostgreSQL's scanner gives ${JSON.stringify(text)} the number of another kind`);
+    if (learnt.has(token.tokenType) && learnt.get(token.tokenType) !== kind)
+      throw new Error(`PostgreSQL's scanner gives ${JSON.stringify(text)} the number of another kind`);
     if (kind !== 'word' || token.keywordKind === 0) learnt.set(token.tokenType, kind);
   }
   kinds = learnt;

@@ -83,7 +83,8 @@ export function redactEvent(event: DasEvent, engine: Engine | undefined = undefi
     redacted.paramList = event.paramList.map(() => PLACEHOLDER);
   } else if (event.paramList != null) redacted.paramList = PLACEHOLDER as never;
   const native: unknown = event.engineNativeAuditFields;
-  const nativeRead = native !== null && typeof native === 'object' && !Array.isArray(native) ? nativeFields(native as Record<string, unknown>, dialect, echoes) : undefined;
+  const nativeRead =
+    native !== null && typeof native === 'object' && !Array.isArray(native) ? nativeFields(native as Record<string, unknown>, dialect, echoes) : undefined;
   const hide = echoHider(echoes);
   if (nativeRead) redacted.engineNativeAuditFields = hideEchoesIn(nativeRead, hide) as Record<string, unknown>;
   else if (native != null) redacted.engineNativeAuditFields = PLACEHOLDER as never;

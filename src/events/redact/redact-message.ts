@@ -31,7 +31,9 @@ export const MAX_READ_MESSAGE = 8 * 1024;
 
 /** A quoted name after one of these words is a name (`constraint "u_email"`, `for key 't.k'`), and is kept. */
 const NAMES = new Set(
-  'relation table column constraint index key schema database role user type function procedure sequence view trigger extension object field operator domain collation tablespace server login principal statistics policy publication subscription cursor portal savepoint parameter module package owner column(s) in on into at'.split(' '),
+  'relation table column constraint index key schema database role user type function procedure sequence view trigger extension object field operator domain collation tablespace server login principal statistics policy publication subscription cursor portal savepoint parameter module package owner column(s) in on into at'.split(
+    ' ',
+  ),
 );
 
 /**
@@ -93,7 +95,13 @@ export function echoHider(echoes: readonly string[]): (text: string) => string {
   // Longest first: a value that holds another is taken whole. Made when first used: most events have no free text to hunt in.
   let pattern: RegExp | undefined;
   return (text) => {
-    pattern ??= new RegExp(hunted.sort((a, b) => b.length - a.length).map((value) => value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'giu');
+    pattern ??= new RegExp(
+      hunted
+        .sort((a, b) => b.length - a.length)
+        .map((value) => value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+        .join('|'),
+      'giu',
+    );
     return text.replace(pattern, PLACEHOLDER);
   };
 }

@@ -10,11 +10,35 @@ export interface RedactedSql {
 }
 
 /** After PASSWORD [=], these words are the clause's own, not a password. */
-const NOT_PASSWORDS = new Set(['NULL', 'EXPIRE', 'DEFAULT', 'HISTORY', 'REUSE', 'REQUIRE', 'LOCK', 'UNLOCK', 'VERIFY', 'LIFE_TIME', 'GRACE_TIME', 'TO', 'FOR', '(']);
+const NOT_PASSWORDS = new Set([
+  'NULL',
+  'EXPIRE',
+  'DEFAULT',
+  'HISTORY',
+  'REUSE',
+  'REQUIRE',
+  'LOCK',
+  'UNLOCK',
+  'VERIFY',
+  'LIFE_TIME',
+  'GRACE_TIME',
+  'TO',
+  'FOR',
+  '(',
+]);
 /** Statements whose 'user'@'host' is an account's name (MySQL), not a value. */
 const ACCOUNT_STATEMENTS = new Set(['CREATE', 'ALTER', 'DROP', 'RENAME', 'GRANT', 'REVOKE', 'SET', 'SHOW']);
 /** SQL Server procedures whose arguments are, or hold, passwords: every argument goes, quoted or not. */
-const PASSWORD_PROCEDURES = new Set(['SP_ADDLOGIN', 'SP_PASSWORD', 'SP_ADDAPPROLE', 'SP_SETAPPROLE', 'SP_APPROLEPASSWORD', 'SP_ADDLINKEDSRVLOGIN', 'SP_CHANGE_USERS_LOGIN', 'SP_CONTROL_DBMASTERKEY_PASSWORD']);
+const PASSWORD_PROCEDURES = new Set([
+  'SP_ADDLOGIN',
+  'SP_PASSWORD',
+  'SP_ADDAPPROLE',
+  'SP_SETAPPROLE',
+  'SP_APPROLEPASSWORD',
+  'SP_ADDLINKEDSRVLOGIN',
+  'SP_CHANGE_USERS_LOGIN',
+  'SP_CONTROL_DBMASTERKEY_PASSWORD',
+]);
 
 /**
  * The statement with every literal, comment body and password taken out and its shape kept
@@ -55,7 +79,13 @@ export function redactLexed(sql: string, lexed: Lexed, rules: DialectRules = {})
     } else if (token.kind === 'comment') {
       // A line comment's own newline, where its lexer counts it in, is kept: the next line stays code.
       const newline = /[\r\n]+$/.exec(text)?.[0] ?? '';
-      out += text.startsWith('--') ? `--${PLACEHOLDER}${newline}` : text.startsWith('#') ? `#${PLACEHOLDER}${newline}` : text.startsWith('/*') ? `/*${PLACEHOLDER}*/` : PLACEHOLDER;
+      out += text.startsWith('--')
+        ? `--${PLACEHOLDER}${newline}`
+        : text.startsWith('#')
+          ? `#${PLACEHOLDER}${newline}`
+          : text.startsWith('/*')
+            ? `/*${PLACEHOLDER}*/`
+            : PLACEHOLDER;
     } else if (token.kind === 'word' && /^[0-9]/.test(text)) {
       // MySQL reads 1_000 or 4111e as a name; to a reader it is a number.
       values.push(text);
@@ -82,7 +112,10 @@ function valuesOf(literal: string): string[] {
     /^[nN]?[qQ]'([\s\S])([\s\S]*)[\s\S]'$/.exec(literal)?.[2] ??
     /^[^'"]*['"]([\s\S]*)['"]$/.exec(literal)?.[1] ??
     literal;
-  const unescaped = body.replace(/''/g, "'").replace(/""/g, '"').replace(/\\([\s\S])/g, '$1');
+  const unescaped = body
+    .replace(/''/g, "'")
+    .replace(/""/g, '"')
+    .replace(/\\([\s\S])/g, '$1');
   return unescaped === body ? [body] : [body, unescaped];
 }
 
@@ -122,7 +155,9 @@ function passwordTokens(sql: string, tokens: SqlToken[], rules: DialectRules): S
     let at = from;
     let name = '';
     while (kind(at) === 'word' || kind(at) === 'quoted-name') {
-      name = raw(at).replace(/^\[|\]$/g, '').toUpperCase();
+      name = raw(at)
+        .replace(/^\[|\]$/g, '')
+        .toUpperCase();
       if (raw(at + 1) !== '.') return { next: at + 1, name };
       at += 2;
     }
