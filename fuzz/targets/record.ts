@@ -109,7 +109,7 @@ const target: FuzzTarget = {
     } catch (error) {
       return refused('payload', error);
     }
-    const record = new DecodedActivityRecord({ shardId: 'shardId-000000000000', sequenceNumber: '1', version: wrapper.version }, opened);
+    const record = new DecodedActivityRecord({ shardId: 'shardId-000000000000', sequenceNumber: '1' }, wrapper.version, opened);
     // Every event the record holds is an object written again as JSON that reads back.
     for (let index = 0; index < record.eventCount; index++) {
       const event: unknown = JSON.parse(record.eventJson(index));

@@ -1,16 +1,11 @@
 import { carriesIdField, eventText, type OpenedRecord } from './activity-record.js';
 import type { DasEvent, DecodedRecord } from './types.js';
-
-interface RecordPlace {
-  shardId: string;
-  sequenceNumber: string;
-  version: string;
-}
+import type { RecordPosition } from '../errors.js';
 
 /** A decoded record whose events stay UTF-8 JSON until something needs them as strings or objects. */
 export class DecodedActivityRecord implements DecodedRecord {
-  readonly shardId: string;
-  readonly sequenceNumber: string;
+  /** Where the record sits: the raw record itself, so its position is carried once. */
+  readonly at: RecordPosition;
   readonly version: string;
   readonly clusterId: string | null;
   readonly instanceId: string | null;
@@ -20,10 +15,9 @@ export class DecodedActivityRecord implements DecodedRecord {
   readonly #ownIds: number[];
   #events: DasEvent[] | undefined;
 
-  constructor(place: RecordPlace, opened: OpenedRecord) {
-    this.shardId = place.shardId;
-    this.sequenceNumber = place.sequenceNumber;
-    this.version = place.version;
+  constructor(at: RecordPosition, version: string, opened: OpenedRecord) {
+    this.at = at;
+    this.version = version;
     this.clusterId = opened.clusterId;
     this.instanceId = opened.instanceId;
     // From a decryption thread the text arrives as a plain Uint8Array: the same bytes, seen as a Buffer.
@@ -34,16 +28,24 @@ export class DecodedActivityRecord implements DecodedRecord {
   }
 
   /** A record made from event objects, as a test or another program has them. */
-  static of(place: RecordPlace & { clusterId: string | null; instanceId: string | null }, events: DasEvent[]): DecodedActivityRecord {
+  static of(place: RecordPosition & { version: string; clusterId: string | null; instanceId: string | null }, events: DasEvent[]): DecodedActivityRecord {
     const places = (test: (event: DasEvent) => boolean) => events.flatMap((event, index) => (test(event) ? [index] : []));
     const text = eventText(events.map((event) => JSON.stringify(event)));
-    return new DecodedActivityRecord(place, {
+    return new DecodedActivityRecord({ shardId: place.shardId, sequenceNumber: place.sequenceNumber }, place.version, {
       clusterId: place.clusterId,
       instanceId: place.instanceId,
       ...text,
       heartbeats: places((event) => event.type === 'heartbeat'),
       ownIds: places(carriesIdField),
     });
+  }
+
+  get shardId(): string {
+    return this.at.shardId;
+  }
+
+  get sequenceNumber(): string {
+    return this.at.sequenceNumber;
   }
 
   get eventCount(): number {

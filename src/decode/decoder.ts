@@ -56,13 +56,14 @@ export function createDecoder(options: DecoderOptions): Decoder {
   return {
     stats: keys.stats,
     async decode(record, signal) {
-      const position = { shardId: record.shardId, sequenceNumber: record.sequenceNumber, ...(record.place ? { place: record.place } : {}) };
+      // The raw record is its own position: named once, from the read to the checkpoint.
+      const position: RecordPosition = record;
       const wrapper = refuseAs(position, () => parseWrapper(record.data));
       const key = await keyFor(position, wrapper, signal);
       const opened = await opener.open(key, wrapper.databaseActivityEvents).catch((error: unknown) => {
         throw error instanceof OpenerFailure ? error : asRecordError(position, error);
       });
-      return new DecodedActivityRecord({ shardId: record.shardId, sequenceNumber: record.sequenceNumber, version: wrapper.version }, opened);
+      return new DecodedActivityRecord(position, wrapper.version, opened);
     },
     close: () => opener.close(),
   };

@@ -14,7 +14,8 @@ import { activityRecord, postgresEvent } from '../../lab/src/synthetic-events.js
 const raw = (n: number) => ({ shardId: 'shardId-000000000000', sequenceNumber: String(n), data: Buffer.from(`record ${n}`) });
 const decoded = (n: number, events: number) =>
   new DecodedActivityRecord(
-    { shardId: 'shardId-000000000000', sequenceNumber: String(n), version: '1.1' },
+    { shardId: 'shardId-000000000000', sequenceNumber: String(n) },
+    '1.1',
     openActivityRecord(
       JSON.stringify(
         activityRecord(
@@ -94,7 +95,8 @@ describe('ndjson written as it came from the decryption thread', () => {
     const records = [1, 2].map(
       (n) =>
         new Untouched(
-          { shardId: 'shardId-000000000000', sequenceNumber: String(n), version: '1.1' },
+          { shardId: 'shardId-000000000000', sequenceNumber: String(n) },
+          '1.1',
           openActivityRecord(
             JSON.stringify(
               activityRecord(

@@ -35,7 +35,7 @@ describe('how deep an event may nest', () => {
 
   it('the deepest event das-read opens is written by every output on the main thread', () => {
     const opened = openActivityRecord(recordOfDepth(MAX_EVENT_DEPTH));
-    const record = new DecodedActivityRecord({ shardId: 'shardId-000000000000', sequenceNumber: '1', version: '1.1' }, opened);
+    const record = new DecodedActivityRecord({ shardId: 'shardId-000000000000', sequenceNumber: '1' }, '1.1', opened);
     for (const output of ['ndjson', 'json', 'ocsf', 'pretty'] as const) {
       for (const options of [{}, { redact: true }, ...(output === 'ocsf' ? [] : [{ fields: ['engineNativeAuditFields', 'statementId'] }])]) {
         const format = eventFormatter(output, undefined, options);

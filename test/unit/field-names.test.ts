@@ -21,7 +21,7 @@ function recordWithInheritedNames(): DecodedActivityRecord {
   const opened = openActivityRecord(
     `{"type":"DatabaseActivityMonitoringRecord","clusterId":"cluster-X","instanceId":"db-A","databaseActivityEventList":[${event},${INHERITED_NAMES}}]}`,
   );
-  return new DecodedActivityRecord({ shardId: 'shardId-000000000000', sequenceNumber: '1', version: '1.1' }, opened);
+  return new DecodedActivityRecord({ shardId: 'shardId-000000000000', sequenceNumber: '1' }, '1.1', opened);
 }
 
 const write = (output: 'ndjson' | 'json' | 'ocsf', options: Parameters<typeof eventFormatter>[2] = {}) => {

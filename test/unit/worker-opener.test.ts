@@ -48,7 +48,7 @@ describe('opening records on worker threads', () => {
     const readable = (opened: OpenedRecord) => ({ ...opened, text: Buffer.from(opened.text).toString('utf8') });
     expect(threaded.map(readable)).toEqual(local.map(readable));
     // The text a thread hands over whole arrives as the main thread's own, readable event by event.
-    const third = new DecodedActivityRecord({ shardId: 'shardId-000000000000', sequenceNumber: '3', version: '1.3' }, threaded[3] as OpenedRecord);
+    const third = new DecodedActivityRecord({ shardId: 'shardId-000000000000', sequenceNumber: '3' }, '1.3', threaded[3] as OpenedRecord);
     expect(third.events.map((event) => event.statementId)).toEqual([3]);
     expect(threaded[9]?.heartbeats).toEqual([0]);
   });

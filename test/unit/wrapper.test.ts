@@ -77,7 +77,7 @@ describe('the decrypted record', () => {
     expect(Buffer.from(opened.text).toString('utf8')).toBe(texts.join(''));
     expect(opened.text.byteOffset).toBe(0);
     expect(opened.text.buffer.byteLength).toBe(opened.text.byteLength);
-    const record = new DecodedActivityRecord({ shardId: 's', sequenceNumber: '1', version: '1.3' }, opened);
+    const record = new DecodedActivityRecord({ shardId: 's', sequenceNumber: '1' }, '1.3', opened);
     expect(events.map((_, index) => record.eventJson(index))).toEqual(texts);
     expect(events.map((_, index) => Buffer.from(record.eventBytes(index)).toString('utf8'))).toEqual(texts);
     expect(record.events).toEqual(events);
