@@ -11,7 +11,7 @@ export interface EventFormatter {
   write(out: Utf8Builder, record: DecodedRecord, kept: readonly number[]): void;
 }
 
-/** A form that writes each event as a piece of text of its own. */
+/** A form that writes each event as a piece of text of its own: an event whose text throws leaves nothing of itself in `out`. */
 export function eachEvent(text: (record: DecodedRecord, index: number) => string): EventFormatter {
   return {
     write(out, record, kept) {

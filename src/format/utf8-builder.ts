@@ -14,6 +14,12 @@ export class Utf8Builder {
   #chunks: Buffer[] = [];
   #current: Buffer | undefined;
   #length = 0;
+  #sealedBytes = 0;
+
+  /** Bytes appended and not yet taken. */
+  get byteLength(): number {
+    return this.#sealedBytes + this.#length;
+  }
 
   append(text: string): void {
     // A UTF-16 unit never takes more than three bytes of UTF-8.
@@ -40,11 +46,13 @@ export class Utf8Builder {
   /** The bytes appended since the last call, in order. */
   take(): Buffer[] {
     this.#seal();
+    this.#sealedBytes = 0;
     return this.#chunks.splice(0);
   }
 
   #seal(): void {
     if (this.#current && this.#length > 0) this.#chunks.push(this.#current.subarray(0, this.#length));
+    this.#sealedBytes += this.#length;
     this.#current = undefined;
     this.#length = 0;
   }

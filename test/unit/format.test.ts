@@ -101,6 +101,15 @@ describe('ndjson', () => {
     ndjsonFormatter.write(atOnce, many, [...events.keys()]);
     expect(Buffer.concat(atOnce.take()).toString('utf8') === lines.replaceAll('|', '')).toBe(true);
   });
+  it('counts the bytes it holds across chunks, and none once they are taken', () => {
+    const builder = new Utf8Builder();
+    builder.append('é'.repeat(100_000));
+    builder.appendBytes(Buffer.from('✓'));
+    builder.append('x'.repeat(300_000));
+    expect(builder.byteLength).toBe(200_000 + 3 + 300_000);
+    expect(Buffer.concat(builder.take()).length).toBe(500_003);
+    expect(builder.byteLength).toBe(0);
+  });
 });
 
 describe('pretty', () => {

@@ -1,17 +1,16 @@
 import type { Readable, Writable } from 'node:stream';
 import type { ChalkInstance } from 'chalk';
-import type { DasEvent } from '../../decode/types.js';
-import { DecodedActivityRecord } from '../../decode/decoded-record.js';
 import { compileFilter, type EventFilterSpec } from '../../events/filter.js';
 import { EventTally } from '../../events/tally.js';
 import { compileTimeWindow, type TimeWindow } from '../../events/time-window.js';
-import { prepareRedaction, redactEvent } from '../../events/redact.js';
-import { toOcsf, type OcsfEvent } from '../../events/ocsf.js';
+import { prepareRedaction } from '../../events/redact.js';
 import { plainContent, savedLines } from '../../saved/saved-lines.js';
 import { MAX_REBUILT_DEPTH, savedEventOf } from '../../saved/saved-event.js';
 import type { Diagnostics } from '../../terminal/diagnostics.js';
-import { formatPretty, type PrettyLayout } from '../../format/pretty.js';
-import { pick, type OutputFormat } from '../../format/event-format.js';
+import type { PrettyLayout } from '../../format/pretty.js';
+import type { OutputFormat } from '../../format/event-format.js';
+import { savedEventFormatter } from '../../format/saved-format.js';
+import { SavedRecord } from '../../saved/saved-record.js';
 import { Utf8Builder } from '../../format/utf8-builder.js';
 import { OutputClosedError, OutputWriter } from '../../sinks/writer.js';
 import { explainSystemError } from '../../system-errors.js';
@@ -56,6 +55,9 @@ export interface ShowSummary {
   tally?: EventTally;
 }
 
+/** A saved line is a record of one event: the one it writes. */
+const ONLY_EVENT = [0] as const;
+
 /** Output is handed over in pieces of about this size: a pipe's reader sees events as they come. */
 const WRITE_BYTES = 256 * 1024;
 
@@ -74,16 +76,15 @@ export async function showCommand(inputs: readonly ShowInput[], options: ShowOpt
   const output = new OutputWriter(deps.stdout);
   const text = new Utf8Builder();
   const summary: ShowSummary = { events: 0, lines: 0, unreadable: 0, missing: 0, ...(leftOut ? { window: leftOut } : {}), ...(tally ? { tally } : {}) };
-  let pending = 0;
   const flush = async () => {
     await output.write(text.take());
-    pending = 0;
   };
   const bad = (where: string, problem: string) => {
     summary.unreadable++;
     deps.log.warn(`${where}: ${problem}`);
   };
   const { signal } = deps;
+  const format = savedEventFormatter(options.output, deps.chalk, { redact: options.redact, ...deps.layout });
   // Every form but plain ndjson writes the event again from its object, by a recursive walk.
   const rebuilds = options.output !== 'ndjson' || options.redact || deps.layout?.fields !== undefined;
   try {
@@ -113,7 +114,6 @@ export async function showCommand(inputs: readonly ShowInput[], options: ShowOpt
             continue;
           }
           if (!options.includeHeartbeats && event.type === 'heartbeat') continue;
-          let rendered: string;
           try {
             if (filter && !filter(event)) continue;
             const place = inWindow?.(event);
@@ -128,19 +128,22 @@ export async function showCommand(inputs: readonly ShowInput[], options: ShowOpt
               deps.log.warn(`${input.name}:${line.number}: neither logTime nor startTime is a time: left out by --from/--until`);
               continue;
             }
-            rendered = render(event, line.text);
-            // Counted as it is written; in the try, so that a statement the tally cannot fold is this line's problem too.
-            tally?.add(event);
+            // Each saved form writes an event whole or, if it throws, not at all: the builder holds only whole lines.
+            format.write(text, new SavedRecord(line.text, event), ONLY_EVENT);
           } catch (error) {
             // Past what V8 can build (a string too long, a stack too deep), or a field of a shape no form expects: this line's problem, not the file's.
             if (!(error instanceof Error) || error instanceof OutputClosedError) throw error;
             bad(`${input.name}:${line.number}`, `cannot be written in this form (${error.name}: ${error.message.slice(0, 120)})`);
             continue;
           }
-          text.append(rendered);
           summary.events++;
-          pending += rendered.length;
-          if (pending >= WRITE_BYTES) await flush();
+          try {
+            tally?.add(event);
+          } catch (error) {
+            // Written whole already: only the table at the end misses it, and says so.
+            deps.log.warn(`${input.name}:${line.number}: shown, but not counted in --summary (${(error as Error).name})`);
+          }
+          if (text.byteLength >= WRITE_BYTES) await flush();
         }
       } catch (error) {
         if (error instanceof OutputClosedError) throw error;
@@ -159,29 +162,4 @@ export async function showCommand(inputs: readonly ShowInput[], options: ShowOpt
     if (!(error instanceof OutputClosedError)) throw error;
   }
   return summary;
-
-  /** The line in the form asked for; plain ndjson is the line as saved. */
-  function render(event: DasEvent, saved: string): string {
-    const shown = options.redact ? redactEvent(event) : event;
-    const fields = deps.layout?.fields;
-    if (options.output === 'pretty') return formatPretty(shown, recordOf(shown), deps.chalk, deps.layout);
-    if (options.output === 'ocsf') return `${JSON.stringify(ocsfOf(shown))}\n`;
-    if (options.output === 'json') return `${JSON.stringify(fields ? pick(shown, fields) : shown, null, 2)}\n`;
-    if (fields) return `${JSON.stringify(pick(shown, fields))}\n`;
-    if (options.redact) return `${JSON.stringify(shown)}\n`;
-    return `${saved.replace(/\r$/, '')}\n`;
-  }
-}
-
-/** A saved line's event in OCSF: the ids das-read added to it are the record's and the event's, not the event's fields. */
-function ocsfOf(saved: DasEvent): OcsfEvent {
-  const { clusterId, instanceId, eventId, ...event } = saved;
-  const id = (value: unknown) => (typeof value === 'string' ? value : null);
-  return toOcsf(event, { clusterId: id(clusterId), instanceId: id(instanceId), eventId: id(eventId) ?? '' });
-}
-
-/** A saved event carries its record's ids itself; the pretty form asks the record for them. */
-function recordOf(event: DasEvent): DecodedActivityRecord {
-  const id = (value: unknown) => (typeof value === 'string' ? value : null);
-  return DecodedActivityRecord.of({ shardId: '', sequenceNumber: '', version: '', clusterId: id(event.clusterId), instanceId: id(event.instanceId) }, []);
 }
