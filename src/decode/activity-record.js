@@ -8,7 +8,10 @@ const ACTIVITY_RECORD_TYPE = 'DatabaseActivityMonitoringRecord';
 
 /**
  * A decrypted record, its events kept as JSON text: the thread that opens a record
- * serialises its events, so the thread that writes them only copies bytes.
+ * serialises its events, so the thread that writes them only copies bytes. The record is one
+ * JSON document: splitting it takes a parse here (a parser of our own to find each event's
+ * bytes would be hand-written message parsing). The main thread then parses an event only
+ * when a filter or a form needs its fields, and once (DecodedActivityRecord.events).
  * @typedef {object} OpenedRecord
  * @property {string | null} clusterId
  * @property {string | null} instanceId
