@@ -72,7 +72,10 @@ function commandNamed(root: Command, name: string, file: string): Command {
 function commandSection(command: Command, root: Command): string {
   const help = new Help();
   const usage = command === root ? `${root.name()} [options]` : help.commandUsage(command);
-  const args = command.registeredArguments.map((argument) => `\`${argument.name()}${argument.variadic ? '…' : ''}\`: ${text(argument.description)}`);
+  const args = command.registeredArguments.map((argument) => {
+    const choices = argument.argChoices ? ` (one of ${argument.argChoices.map((choice) => `\`${choice}\``).join(', ')})` : '';
+    return `\`${argument.name()}${argument.variadic ? '…' : ''}\`: ${text(argument.description)}${choices}`;
+  });
   return [
     `### ${fullName(command, root)}`,
     text(command.description()) + (command === root ? ' With no subcommand, das-read reads a stream.' : ''),
@@ -83,8 +86,15 @@ function commandSection(command: Command, root: Command): string {
 }
 
 function optionTable(command: Command): string {
-  const rows = new Help().visibleOptions(command).map((option) => [`\`${option.flags}\``, text(option.description), defaultOf(option)]);
+  const rows = new Help().visibleOptions(command).map((option) => [`\`${option.flags}\``, describe(option), defaultOf(option)]);
   return table(['option', 'what it does', 'default'], rows);
+}
+
+/** The help text, and what commander also knows of the option: the values it takes, the variable that sets it. */
+function describe(option: Option): string {
+  const choices = option.argChoices ? ` (one of ${option.argChoices.map((choice) => `\`${choice}\``).join(', ')})` : '';
+  const env = option.envVar ? ` (also \`${option.envVar}\`)` : '';
+  return text(option.description) + choices + env;
 }
 
 function defaultOf(option: Option): string {
