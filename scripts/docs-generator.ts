@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Help, type Command, type Option } from 'commander';
+import { type Command, type Option } from 'commander';
 import { format, resolveConfig } from 'prettier';
 import { buildProgram, type Actions } from '../src/cli/program.js';
 import { EXIT_CODE_MEANINGS, ExitCode } from '../src/errors.js';
@@ -58,8 +58,8 @@ function region(kind: string, args: string[], root: Command, file: string): stri
   }
 }
 
-/** The program itself (it reads a stream), then each subcommand in the order the program adds them. */
-const commandsOf = (root: Command): Command[] => [root, ...new Help().visibleCommands(root)];
+/** The program itself (it reads a stream), then each subcommand as its --help lists them. */
+const commandsOf = (root: Command): Command[] => [root, ...root.createHelp().visibleCommands(root)];
 
 const fullName = (command: Command, root: Command) => (command === root ? root.name() : `${root.name()} ${command.name()}`);
 
@@ -70,7 +70,7 @@ function commandNamed(root: Command, name: string, file: string): Command {
 }
 
 function commandSection(command: Command, root: Command): string {
-  const help = new Help();
+  const help = command.createHelp();
   const usage = command === root ? `${root.name()} [options]` : help.commandUsage(command);
   const args = command.registeredArguments.map((argument) => {
     const choices = argument.argChoices ? ` (one of ${argument.argChoices.map((choice) => `\`${choice}\``).join(', ')})` : '';
@@ -86,7 +86,10 @@ function commandSection(command: Command, root: Command): string {
 }
 
 function optionTable(command: Command): string {
-  const rows = new Help().visibleOptions(command).map((option) => [`\`${option.flags}\``, describe(option), defaultOf(option)]);
+  const rows = command
+    .createHelp()
+    .visibleOptions(command)
+    .map((option) => [`\`${option.flags}\``, describe(option), defaultOf(option)]);
   return table(['option', 'what it does', 'default'], rows);
 }
 
