@@ -4,6 +4,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { Option } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { documentFiles, program, regenerate, ROOT } from '../../scripts/docs-generator.js';
+import { LAMBDA_ENVIRONMENT } from '../../src/lambda/lambda-config.js';
 
 const files = await documentFiles();
 const REFERENCE = join(ROOT, 'docs', 'reference.md');
@@ -21,6 +22,12 @@ describe('the generated reference', () => {
     expect(text).toContain('`--kms-key <key>`');
     expect(text).toMatch(/\| 4 +\| gap: /);
     expect(await readFile(join(ROOT, 'docs', 'lambda.md'), 'utf8')).toMatch(/\| `SECURITY_LAKE_SOURCE` +\| `--security-lake-source` +\|.*\| `das-read` +\|/);
+  });
+
+  it("names, for each of the Lambda's variables, a flag the CLI has", () => {
+    const flags = program().options.flatMap((option) => [option.long, option.short]);
+    const named = Object.values(LAMBDA_ENVIRONMENT).flatMap((spec) => ('flag' in spec ? [spec.flag] : []));
+    expect(named.filter((flag) => !flags.includes(flag))).toEqual([]);
   });
 
   it('follows the program: a command or an option added to it appears at the next run, with no other change', async () => {
