@@ -1,6 +1,6 @@
 /**
  * Exit codes are part of das-read's interface: cron jobs and scripts branch on them.
- * Keep this table, the README and `--help` in step.
+ * `--help` and the docs (npm run docs) are written from EXIT_CODE_MEANINGS below.
  */
 export const ExitCode = {
   ok: 0,
@@ -17,6 +17,51 @@ export const ExitCode = {
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** What each exit code says: `summary` in one line (`--help`, the README), `detail` in full (docs/reference.md). */
+export const EXIT_CODE_MEANINGS: Record<keyof typeof ExitCode, { readonly summary: string; readonly detail: string }> = {
+  ok: {
+    summary: 'success (also when the output pipe closes, as with | head)',
+    detail: 'success, also when the reader of the output goes away (`| head`)',
+  },
+  runtime: {
+    summary: 'runtime error: AWS refused, network, not found, KMS will not open the data keys, a write failed',
+    detail:
+      'runtime error: AWS refused (the message names the permission), network, cluster or stream not found, stream not started, checkpoint locked or damaged; ' +
+      "KMS will not open the stream's data keys (another resource id, a key disabled or pending deletion: whatever `--on-error` says); " +
+      'the disk or file system refused a write (`ENOSPC`, `EDQUOT`, `EFBIG`, `EIO`, `EROFS`, `EACCES`: named, with the file)',
+  },
+  usage: {
+    summary: 'usage error: wrong or missing flags, --checkpoint with a closed stdout, an unsafe checkpoint, a lost lock',
+    detail:
+      'usage error (an option before a subcommand that has no use for it included), a checkpoint that belongs to another stream, or `--checkpoint` with a closed stdout (`>&-`); ' +
+      "a checkpoint other users could write (its folder writable by them without the sticky bit, the file or its lock another user's, or writable by group or others: " +
+      'the message names the path and the `chmod`/`chown` that fixes it, as ssh refuses such key files); a run whose lock was replaced under it (it stops before its next batch)',
+  },
+  unreadableRecord: {
+    summary: 'a record could not be decrypted or decoded',
+    detail:
+      'a record could not be decrypted or decoded (including one whose own data key KMS refuses while later records open, one larger than `--max-record-bytes` once inflated, ' +
+      'one that is not valid UTF-8, and one with an event nested more than 1,000 levels deep): the events before it are written and checkpointed, ' +
+      'and the message names its shard, sequence number and why',
+  },
+  gap: {
+    summary: 'gap: events the checkpoint expected were trimmed, or the stream was made anew',
+    detail:
+      'gap: the checkpoint pointed at events the stream no longer holds (retention is 24 hours), or at a stream that was stopped and started again ' +
+      '(a new Kinesis stream with the same name); every shard concerned is named, and what is still there was read',
+  },
+  interrupted: {
+    summary: 'interrupted (SIGINT)',
+    detail:
+      'stopped by SIGINT, after writing what was decoded and saving the checkpoint; ' +
+      'a consumer that takes nothing for a second after the signal does not hold the stop (what it did not take is not marked as read)',
+  },
+  terminated: {
+    summary: 'terminated (SIGTERM)',
+    detail: 'stopped by SIGTERM, as by SIGINT',
+  },
+};
 
 /** An error the user can act on: printed as its message (and hint), never with a stack. */
 export class UserError extends Error {

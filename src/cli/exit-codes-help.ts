@@ -1,14 +1,8 @@
-import { ExitCode } from '../errors.js';
+import { EXIT_CODE_MEANINGS, ExitCode } from '../errors.js';
 
 export const EXIT_CODES_HELP = `
 Exit codes:
-  ${ExitCode.ok}    success (also when the output pipe closes, as with | head)
-  ${ExitCode.runtime}    runtime error: AWS refused, network, cluster or stream not found,
-       KMS will not open the data keys, a full disk or a file that cannot be written
-  ${ExitCode.usage}    usage error: wrong or missing flags, --checkpoint with a closed stdout,
-       a checkpoint other users could write, a lock lost to another run
-  ${ExitCode.unreadableRecord}    a record could not be decrypted or decoded
-  ${ExitCode.gap}    gap: events the checkpoint expected were trimmed, or the stream was made anew
-  ${ExitCode.interrupted}  interrupted (SIGINT)
-  ${ExitCode.terminated}  terminated (SIGTERM)
+${Object.entries(EXIT_CODE_MEANINGS)
+  .map(([name, meaning]) => `  ${String(ExitCode[name as keyof typeof ExitCode]).padEnd(4)} ${meaning.summary}`)
+  .join('\n')}
 `;

@@ -7,7 +7,7 @@ import { fieldText } from './field-text.js';
 
 /**
  * One DAS event as one OCSF 1.1.0 Datastore Activity event (class 6005), the version Amazon
- * Security Lake reads. The mapping, field by field, is the README's table: keep them in step.
+ * Security Lake reads. The mapping, field by field, is docs/ocsf.md's table: keep them in step.
  * Every field of the event with no home in OCSF is kept under `unmapped`, so nothing is lost.
  */
 

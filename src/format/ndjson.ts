@@ -34,7 +34,7 @@ export const ndjsonFormatter: EventFormatter = {
   },
 };
 
-/** One event's ndjson line as a string: for a program that writes events one at a time (README, "As a library"). */
+/** One event's ndjson line as a string: for a program that writes events one at a time (docs/library.md). */
 export function formatNdjson(record: DecodedRecord, index: number): string {
   if (record.carriesIdField(index)) return ndjsonOf(record.events[index] as DasEvent, record, index);
   const own = record.eventJson(index);

@@ -18,53 +18,66 @@ export interface LambdaConfig {
 export type LambdaOutput = 'ndjson' | 'ocsf';
 const OUTPUTS: readonly LambdaOutput[] = ['ndjson', 'ocsf'];
 
-/** The CLI's filter flags, as variables: a list is comma-separated, as CloudFormation writes one. */
-const LISTS = {
-  USERS: 'users',
-  EXCLUDE_USERS: 'excludeUsers',
-  DATABASES: 'databases',
-  EXCLUDE_DATABASES: 'excludeDatabases',
-  CLASSES: 'classes',
-  EXCLUDE_CLASSES: 'excludeClasses',
-  COMMANDS: 'commands',
-  EXCLUDE_COMMANDS: 'excludeCommands',
-  OBJECTS: 'objects',
-  EXCLUDE_OBJECTS: 'excludeObjects',
-} as const satisfies Record<string, keyof EventFilterSpec>;
+interface VariableSpec {
+  /** How the value is read: a comma-separated list (as CloudFormation writes one), one regular expression, a switch, or text. */
+  readonly kind: 'list' | 'pattern' | 'switch' | 'text';
+  /** The CLI flag the variable stands for, if any. */
+  readonly flag?: string;
+  /** The filter it sets, for a filter's variable. */
+  readonly filter?: keyof EventFilterSpec;
+  /** What it holds and does, for the docs (npm run docs). */
+  readonly help: string;
+  readonly default?: string;
+}
 
-/** One regular expression each: a comma is part of many. */
-const PATTERNS = { GREP: 'grep', EXCLUDE_GREP: 'excludeGrep' } as const satisfies Record<string, keyof EventFilterSpec>;
+/** Every variable the function reads, with the CLI's rules: the docs' table is written from this one (npm run docs). */
+export const LAMBDA_ENVIRONMENT = {
+  OUTPUT: { kind: 'text', flag: '-o', help: '`ndjson` or `ocsf`', default: '`ndjson`; `ocsf` with `SECURITY_LAKE_BUCKET`' },
+  FIREHOSE_DELIVERY_STREAM: { kind: 'text', help: "a delivery stream's name: deliver there instead of the log" },
+  SECURITY_LAKE_BUCKET: { kind: 'text', flag: '--security-lake-dir', help: 'a Security Lake bucket: OCSF Parquet objects there instead of the log' },
+  SECURITY_LAKE_SOURCE: { kind: 'text', flag: '--security-lake-source', help: "with `SECURITY_LAKE_BUCKET`: the custom source's name", default: 'das-read' },
+  RESOURCE_ID: { kind: 'text', flag: '--resource-id', help: "`cluster-…` / `db-…`, when the stream's name does not end with it" },
+  USERS: { kind: 'list', flag: '--user', filter: 'users', help: 'comma-separated globs' },
+  EXCLUDE_USERS: { kind: 'list', flag: '--exclude-user', filter: 'excludeUsers', help: 'comma-separated globs' },
+  DATABASES: { kind: 'list', flag: '--database', filter: 'databases', help: 'comma-separated globs' },
+  EXCLUDE_DATABASES: { kind: 'list', flag: '--exclude-database', filter: 'excludeDatabases', help: 'comma-separated globs' },
+  CLASSES: { kind: 'list', flag: '--class', filter: 'classes', help: 'comma-separated globs' },
+  EXCLUDE_CLASSES: { kind: 'list', flag: '--exclude-class', filter: 'excludeClasses', help: 'comma-separated globs' },
+  COMMANDS: { kind: 'list', flag: '--command', filter: 'commands', help: 'comma-separated globs' },
+  EXCLUDE_COMMANDS: { kind: 'list', flag: '--exclude-command', filter: 'excludeCommands', help: 'comma-separated globs' },
+  OBJECTS: { kind: 'list', flag: '--object', filter: 'objects', help: 'comma-separated globs' },
+  EXCLUDE_OBJECTS: { kind: 'list', flag: '--exclude-object', filter: 'excludeObjects', help: 'comma-separated globs' },
+  // One regular expression each: a comma is part of many.
+  GREP: { kind: 'pattern', flag: '--grep', filter: 'grep', help: 'one regular expression' },
+  EXCLUDE_GREP: { kind: 'pattern', flag: '--exclude-grep', filter: 'excludeGrep', help: 'one regular expression' },
+  ERRORS_ONLY: { kind: 'switch', flag: '--errors-only', filter: 'errorsOnly', help: '`true` / `false`', default: 'false' },
+  EXCLUDE_ERRORS: { kind: 'switch', flag: '--exclude-errors', filter: 'excludeErrors', help: '`true` / `false`', default: 'false' },
+  SKIP_SERVICE_USERS: { kind: 'switch', flag: '--skip-service-users', filter: 'skipServiceUsers', help: '`true` / `false`', default: 'false' },
+  REDACT: { kind: 'switch', flag: '--redact', help: '`true` / `false`', default: 'false' },
+  INCLUDE_HEARTBEATS: { kind: 'switch', flag: '--include-heartbeats', help: '`true` / `false`', default: 'false' },
+  FIELDS: { kind: 'list', flag: '--fields', help: 'comma-separated field names' },
+} as const satisfies Record<string, VariableSpec>;
 
-const SWITCHES = { ERRORS_ONLY: 'errorsOnly', EXCLUDE_ERRORS: 'excludeErrors', SKIP_SERVICE_USERS: 'skipServiceUsers' } as const satisfies Record<
-  string,
-  keyof EventFilterSpec
->;
+export type LambdaVariable = keyof typeof LAMBDA_ENVIRONMENT;
 
-/** Every variable the function reads, for its README table and the template. */
-export const LAMBDA_VARIABLES = [
-  'OUTPUT',
-  'FIREHOSE_DELIVERY_STREAM',
-  'SECURITY_LAKE_BUCKET',
-  'SECURITY_LAKE_SOURCE',
-  'RESOURCE_ID',
-  ...Object.keys(LISTS),
-  ...Object.keys(PATTERNS),
-  ...Object.keys(SWITCHES),
-  'REDACT',
-  'INCLUDE_HEARTBEATS',
-  'FIELDS',
-] as const;
+/** Every variable the function reads, for the template's test. */
+export const LAMBDA_VARIABLES = Object.keys(LAMBDA_ENVIRONMENT) as LambdaVariable[];
+
+const filterVariables = (kind: VariableSpec['kind']) =>
+  Object.entries(LAMBDA_ENVIRONMENT as Record<LambdaVariable, VariableSpec>).flatMap(([name, spec]) =>
+    spec.kind === kind && spec.filter ? [[name, spec.filter] as const] : [],
+  );
 
 type Environment = Readonly<Record<string, string | undefined>>;
 
 /** The environment, checked: a mistake in it is said in words, naming the variable, at the first invocation. */
 export function lambdaConfig(env: Environment): LambdaConfig {
   const filter: Record<string, unknown> = {};
-  for (const [name, key] of Object.entries(LISTS)) {
+  for (const [name, key] of filterVariables('list')) {
     const values = listOf(env[name]);
     if (values) filter[key] = values;
   }
-  for (const [name, key] of Object.entries(PATTERNS)) {
+  for (const [name, key] of filterVariables('pattern')) {
     const pattern = present(env[name]);
     if (pattern === undefined) continue;
     try {
@@ -74,11 +87,11 @@ export function lambdaConfig(env: Environment): LambdaConfig {
     }
     filter[key] = [pattern];
   }
-  for (const [name, key] of Object.entries(SWITCHES)) if (switchOf(env, name)) filter[key] = true;
+  for (const [name, key] of filterVariables('switch')) if (switchOf(env, name)) filter[key] = true;
   if (filter.errorsOnly && filter.excludeErrors) throw configError('ERRORS_ONLY', 'and EXCLUDE_ERRORS are both on: they leave nothing to deliver');
   compileFilter(filter as EventFilterSpec);
   const bucket = present(env.SECURITY_LAKE_BUCKET);
-  const source = present(env.SECURITY_LAKE_SOURCE) ?? 'das-read';
+  const source = present(env.SECURITY_LAKE_SOURCE) ?? LAMBDA_ENVIRONMENT.SECURITY_LAKE_SOURCE.default;
   if (!bucket && present(env.SECURITY_LAKE_SOURCE)) throw configError('SECURITY_LAKE_SOURCE', 'goes with SECURITY_LAKE_BUCKET');
   if (bucket && present(env.FIREHOSE_DELIVERY_STREAM)) throw configError('SECURITY_LAKE_BUCKET', 'and FIREHOSE_DELIVERY_STREAM are both set: deliver to one');
   if (bucket && present(env.OUTPUT) && present(env.OUTPUT) !== 'ocsf')

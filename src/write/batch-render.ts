@@ -12,7 +12,7 @@ import { keeps } from '../events/keeps.js';
 /** --on-error: stop at an unreadable record, or skip it (to the dead letter file, if there is one). */
 export type OnError = 'fail' | 'skip';
 
-/** Unreadable records in a row past which --on-error skip stops: documented in the README. */
+/** Unreadable records in a row past which --on-error skip stops: documented in docs/reading.md. */
 export const MAX_SKIPPED_IN_A_ROW = 100;
 
 export interface RenderOptions {

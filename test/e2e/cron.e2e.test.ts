@@ -38,8 +38,8 @@ const idsIn = (text: string) =>
     .map((line) => (JSON.parse(line) as { statementId: number }).statementId);
 
 describe('from cron, with a checkpoint', () => {
-  it("the README's cron recipe, run twice as written: new events appended once each, das-read.err empty", async () => {
-    const readme = await readFile(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
+  it("docs/cron.md's recipe, run twice as written: new events appended once each, das-read.err empty", async () => {
+    const readme = await readFile(fileURLToPath(new URL('../../docs/cron.md', import.meta.url)), 'utf8');
     const recipe = /`\/usr\/local\/bin\/das-read-prod`:\n\n```sh\n([\s\S]*?)```/.exec(readme)?.[1];
     expect(recipe).toBeDefined();
     const stream = await lab.activityStream({ name: 'prod', shards: 2 });

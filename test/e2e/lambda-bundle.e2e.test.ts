@@ -106,7 +106,7 @@ describe('the function as deployed', () => {
     expect(without.results).toEqual([{ batchItemFailures: event.Records.map((record) => ({ itemIdentifier: record.kinesis.sequenceNumber })) }]);
     expect(without.stdout).toEqual([]);
     expect(without.stderr.join('\n')).toContain('libpg-query.wasm');
-    // The README's deploy step: the file beside the function's handler.js.
+    // docs/lambda.md's deploy step: the file beside the function's handler.js.
     await copyFile(join(ROOT, 'node_modules', 'libpg-query', 'wasm', 'libpg-query.wasm'), join(dirname(bundle), 'libpg-query.wasm'));
     const ran = await invoke(bundle, [event], lambdaEnv({ REDACT: 'true' }));
     expect(ran.results).toEqual([{ batchItemFailures: [] }]);

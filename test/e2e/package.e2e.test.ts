@@ -107,9 +107,9 @@ describe('the published package', () => {
     }
   });
 
-  it("the README's library program runs as printed, against the installed package", async () => {
-    const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
-    const program = /### As a library[\s\S]*?```js\n([\s\S]*?)```/.exec(readme)?.[1];
+  it("docs/library.md's program runs as printed, against the installed package", async () => {
+    const readme = await readFile(join(ROOT, 'docs', 'library.md'), 'utf8');
+    const program = /# As a library[\s\S]*?```js\n([\s\S]*?)```/.exec(readme)?.[1];
     expect(program).toBeDefined();
     const file = join(installed.consumerDir, 'print-ddl.mjs');
     await writeFile(file, program ?? '');

@@ -174,9 +174,9 @@ describeOnSmallDisk(
   },
 );
 
-describe("the README's Security Lake block, as printed, against the lab", () => {
+describe("docs/ocsf.md's Security Lake block, as printed, against the lab", () => {
   it('writes valid OCSF Parquet files in the layout', async () => {
-    const readme = await readFile(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
+    const readme = await readFile(fileURLToPath(new URL('../../docs/ocsf.md', import.meta.url)), 'utf8');
     const block = /To try it with no AWS account[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
     const command = block.split('\n').find((line) => line.startsWith('das-read '));
     expect(command).toContain('--security-lake-dir /tmp/das-lake');

@@ -98,7 +98,7 @@ export async function demoAction(flags: FlagsOf<'demo'>, context: ActionContext)
   // Without das-read on PATH this runs from a checkout (npm run demo): npm starts the lab there.
   const next = pathAssignment(io.env) === undefined ? 'das-read lab' : 'npm run lab';
   say(
-    `\nThe lab is stopped. Next: \`${next}\` keeps it running and prints the line that lets you type these commands in another terminal; the README shows the same steps on AWS.`,
+    `\nThe lab is stopped. Next: \`${next}\` keeps it running and prints the line that lets you type these commands in another terminal; docs/lab.md shows the same steps on AWS.`,
   );
   return context.interrupted() ?? read;
 }
