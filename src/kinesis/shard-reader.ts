@@ -101,8 +101,9 @@ export async function* readShard(options: ShardReadOptions): AsyncGenerator<Shar
       const end = options.endAfter;
       const cut = records.findIndex((record) => end === null || BigInt(record.sequenceNumber) > BigInt(end));
       if (cut >= 0) records = records.slice(0, cut);
-      // Ended at the last record wanted: no need to ask again, unless the shard's own end is in this answer.
+      // Records past the end are cut, and the shard is not taken for ended: its children are newer still.
       pastUntil ||= cut >= 0;
+      // At the last record wanted: no need to ask again (a closed shard whose last record it is still says it ended).
       pastEnd = end !== null && records.at(-1)?.sequenceNumber === end;
     }
     const shardEnded = !answer.NextShardIterator && !pastUntil;
