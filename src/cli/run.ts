@@ -21,6 +21,8 @@ export interface RunDeps {
   nodePath?: string;
   /** This Node.js version, when it is past its end of life. */
   nodePastEndOfLife?: string;
+  /** Where das-read remembers things between runs (when the Node.js note was last shown); default from the environment. */
+  stateDir?: string;
 }
 
 const UNKNOWN_OWNER: LockOwner = { pid: -1, isAlive: () => true };
@@ -60,13 +62,17 @@ export async function run(argv: string[], io: IO, deps: RunDeps = {}): Promise<n
   let exitCode: number = ExitCode.ok;
   // Each action reports its own errors once, in the user's words, and says how the run ended.
   const guarded =
-    <F extends Flags>(action: () => Promise<(flags: F, context: ActionContext) => Promise<number>>) =>
+    <F extends Flags>(action: () => Promise<(flags: F, context: ActionContext) => Promise<number>>, { nodeNote = true } = {}) =>
     async (flags: F): Promise<void> => {
       // Where progress is said (a terminal, or --verbose): cron mails whatever a job writes on stderr.
       const progress = context.log({ verbose: flags.verbose === true, quiet: flags.quiet === true });
-      // Said before a command runs, never with --help or --version.
-      if (deps.nodePastEndOfLife !== undefined)
-        progress.info(`note: Node.js ${deps.nodePastEndOfLife} is past its end of life; Node.js 22 or 24 is recommended.`);
+      // Said before a command runs, never with --help or --version, nor by the stream's quick commands;
+      // at most once a day, and remembered only when someone could see it.
+      if (nodeNote && deps.nodePastEndOfLife !== undefined && progress.talks) {
+        const { nodeNoteDue, stateDirOf } = await import('./node-note.js');
+        if (await nodeNoteDue(deps.stateDir ?? stateDirOf(io.env), context.now()))
+          progress.info(`note: Node.js ${deps.nodePastEndOfLife} is past its end of life; Node.js 22 or 24 is recommended.`);
+      }
       try {
         // A retry is said too: "waiting on a throttled shard", not silence.
         const { reportingRetries } = await import('../aws/retry.js');
@@ -85,9 +91,9 @@ export async function run(argv: string[], io: IO, deps: RunDeps = {}): Promise<n
     // the Encryption SDK's encrypting half), and --help loads no command at all.
     {
       read: guarded(async () => (await import('../commands/read/read-action.js')).readAction),
-      status: guarded(async () => (await import('../commands/stream/stream-actions.js')).statusAction),
-      start: guarded(async () => (await import('../commands/stream/stream-actions.js')).startAction),
-      stop: guarded(async () => (await import('../commands/stream/stream-actions.js')).stopAction),
+      status: guarded(async () => (await import('../commands/stream/stream-actions.js')).statusAction, { nodeNote: false }),
+      start: guarded(async () => (await import('../commands/stream/stream-actions.js')).startAction, { nodeNote: false }),
+      stop: guarded(async () => (await import('../commands/stream/stream-actions.js')).stopAction, { nodeNote: false }),
       show: guarded(async () => (await import('../commands/show/show-action.js')).showAction),
       decode: guarded(async () => (await import('../commands/decode/decode-action.js')).decodeAction),
       lab: guarded(async () => (await import('../commands/lab/lab-actions.js')).labAction),

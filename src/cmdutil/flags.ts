@@ -27,7 +27,10 @@ export const FLAGS = {
     flags: '--from <position>',
     help: 'where a first run starts: trim-horizon (default), latest, a time (UTC unless zoned), or a duration ago: 90s, 15m, 2h',
   },
-  tail: { flags: '--tail <n>', help: 'start with the last n events the stream still holds (each shard in order), then follow' },
+  tail: {
+    flags: '--tail <n>',
+    help: 'start with the last n events the stream still holds, by arrival across shards (each shard in order), then follow; with --no-follow, exactly those n',
+  },
   savedFrom: { flags: '--from <time>', help: 'only events logged at or after this time (UTC unless zoned) or duration ago: 90s, 15m, 2h' },
   until: { flags: '--until <time>', help: 'stop at events that arrived after this time or duration ago' },
   maxEvents: { flags: '--max-events <n>', help: 'stop after writing n events' },

@@ -15,19 +15,33 @@ export interface PrettyLayout {
 }
 
 /**
- * `text` is as the event sent it: it is measured, cut and styled as `visible` shows it. `spare`
- * pieces are left out, the last first, when the line would not fit and the `main` one (the
- * statement, or a failure's reason) would get too little of it.
+ * `text` is as the event sent it: it is measured, cut and styled as `visible` shows it. On a line
+ * with a `main` piece (the statement, or a failure's reason) that does not fit, the `spare` pieces
+ * (the parameters, then the client's host) are left out first; then `within` gives a shorter text
+ * for a piece (who) so that the main one keeps half the line.
  */
-type Piece = { text: string; style: (text: string) => string; pad?: number; spare?: boolean; main?: boolean; from?: readonly string[] };
+type Piece = {
+  text: string;
+  style: (text: string) => string;
+  pad?: number;
+  spare?: boolean;
+  main?: boolean;
+  from?: readonly string[];
+  within?: (columns: number) => string;
+};
 
 const SEPARATOR = '  ';
-/** Narrower terminals get the time of day without the date: the room goes to what happened. */
-const COMPACT_BELOW = 100;
+/**
+ * The date, and the class's and command's wide columns, cost the statement its room: below these
+ * widths the time of day goes without the date, and the columns are narrower. Decided by the
+ * width alone, so that every line of a terminal keeps its columns.
+ */
+const COMPACT_BELOW = 140;
+const NARROW_COLUMNS_BELOW = 120;
 /** Below this, a line is cut wherever it must: still one line, never wrapped. */
 const NARROWEST = 40;
-/** The room the main piece should have before a spare piece keeps its place. */
-const MAIN_ROOM = 40;
+/** On a line with no main piece (a connect), the room the last piece should have before a spare one keeps its place. */
+const LAST_ROOM = 40;
 
 /**
  * A line a person can scan: time, class, command, who, from where, what. The full event is one
@@ -35,15 +49,17 @@ const MAIN_ROOM = 40;
  */
 export function formatPretty(event: DasEvent, record: DecodedRecord, chalk: ChalkInstance, layout: PrettyLayout = {}): string {
   const dim = chalk.dim;
-  const time: Piece = { text: timeOf(event, layout.utc === true, (layout.width ?? Infinity) < COMPACT_BELOW), style: dim };
+  const width = layout.width ?? Number.POSITIVE_INFINITY;
+  const time: Piece = { text: timeOf(event, layout.utc === true, width < COMPACT_BELOW), style: dim };
+  const narrow = width < NARROW_COLUMNS_BELOW;
   if (event.type === 'heartbeat') return finish([time, { text: 'heartbeat', style: dim }, { text: text(record.instanceId), style: dim }], layout.width, chalk);
   // A failed statement must not look like one that ran: marked in words, and in red where there is colour.
   const failed = isFailure(event);
   const pieces: Piece[] = [
     { ...time, from: ['logTime', 'startTime'] },
-    { text: text(event.class) || '-', style: failed ? chalk.red.bold : colorOf(chalk, event), pad: 8, from: ['class'] },
-    { text: text(event.command) || '-', style: chalk.bold, pad: 12, from: ['command'] },
-    { text: who(event), style: chalk.cyan, from: ['dbUserName', 'databaseName'] },
+    { text: text(event.class) || '-', style: failed ? chalk.red.bold : colorOf(chalk, event), pad: narrow ? 5 : 8, from: ['class'] },
+    { text: text(event.command) || '-', style: chalk.bold, pad: narrow ? 6 : 12, from: ['command'] },
+    { text: who(event, Number.POSITIVE_INFINITY), style: chalk.cyan, from: ['dbUserName', 'databaseName'], within: (columns) => who(event, columns) },
   ];
   const from = origin(event);
   if (from) pieces.push({ text: from, style: dim, spare: true, from: ['remoteHost', 'remotePort', 'clientApplication'] });
@@ -72,11 +88,20 @@ function finish(all: Piece[], width: number | undefined, chalk: ChalkInstance): 
   const mark = (escape: string) => chalk.dim(escape);
   const length = (pieces: Piece[]) => pieces.reduce((sum, piece, index) => sum + (index ? SEPARATOR.length : 0) + Math.max(columns(piece), piece.pad ?? 0), 0);
   const before = (pieces: Piece[]) => length(pieces.slice(0, pieces.findIndex((piece) => piece.main) + 1 || pieces.length).slice(0, -1)) + SEPARATOR.length;
-  let pieces = all;
-  while (length(pieces) > room && room - before(pieces) < MAIN_ROOM) {
+  const dropSpare = (pieces: Piece[]) => {
     const spare = pieces.findLastIndex((piece) => piece.spare);
-    if (spare === -1) break;
-    pieces = pieces.filter((_, index) => index !== spare);
+    return spare === -1 ? pieces : pieces.filter((_, index) => index !== spare);
+  };
+  let pieces = all;
+  const main = pieces.find((piece) => piece.main);
+  if (!main) {
+    while (length(pieces) > room && room - before(pieces) < LAST_ROOM && pieces.some((piece) => piece.spare)) pieces = dropSpare(pieces);
+  } else if (Number.isFinite(room)) {
+    // What happened gets the room: the parameters and the host give way before it is cut,
+    while (length(pieces) > room && pieces.some((piece) => piece.spare)) pieces = dropSpare(pieces);
+    // then who is shortened, so that it keeps at least half the line.
+    const short = Math.min(columns(main), Math.ceil(room / 2)) - (room - before(pieces));
+    if (short > 0) pieces = pieces.map((piece) => (piece.within ? { ...piece, text: piece.within(columns(piece) - short) } : piece));
   }
   for (const [index, piece] of pieces.entries()) {
     const last = index === pieces.length - 1;
@@ -87,15 +112,8 @@ function finish(all: Piece[], width: number | undefined, chalk: ChalkInstance): 
       room -= gap.length + columns(piece) + padding;
       continue;
     }
-    // Cut by what shows: an escape (\e) is never split.
-    let fits = room - gap.length - 1;
-    let kept = '';
-    for (const character of piece.text) {
-      fits -= visible(character).length;
-      if (fits < 0) break;
-      kept += character;
-    }
-    if (room - gap.length - 1 > 0) line += gap + piece.style(`${visible(kept.trimEnd(), mark)}…`);
+    const kept = keptWithin(piece.text, room - gap.length - 1);
+    if (room - gap.length - 1 > 0) line += gap + piece.style(`${visible(kept, mark)}…`);
     break;
   }
   return `${line}\n`;
@@ -120,10 +138,30 @@ function failure(event: DasEvent): string {
 
 const text = fieldText;
 
-function who(event: DasEvent): string {
+/** The start of `text` that shows in `columns`, cut by what shows: an escape (\e) is never split. */
+function keptWithin(text: string, columns: number): string {
+  let fits = columns;
+  let kept = '';
+  for (const character of text) {
+    fits -= visible(character).length;
+    if (fits < 0) break;
+    kept += character;
+  }
+  return kept.trimEnd();
+}
+
+/**
+ * user@database in `columns`: the database is cut, then left out; the user is never cut for the
+ * statement's sake (who did it is the point of the line; a name too long for the line is cut at its end).
+ */
+function who(event: DasEvent, columns: number): string {
   const user = text(event.dbUserName) || '?';
   const database = text(event.databaseName);
-  return database ? `${user}@${database}` : user;
+  if (!database) return user;
+  const shown = (part: string) => visible(part).length;
+  if (shown(user) + 1 + shown(database) <= columns) return `${user}@${database}`;
+  // A database cut to a letter or two says nothing: three at least, or none.
+  return shown(user) + 5 <= columns ? `${user}@${keptWithin(database, columns - shown(user) - 2)}…` : user;
 }
 
 function origin(event: DasEvent): string {

@@ -24,6 +24,8 @@ export interface ShardReadOptions {
   stopAtTip: boolean;
   /** Records that arrived after this are not read, and the shard ends there. */
   until?: Date;
+  /** The shard ends after this record (null: before its first); what follows is not read. */
+  endAfter?: string | null;
   limit: number;
   /** Pause after an empty answer at the tip: a live DAS stream is never idle for long. */
   idlePollMs: number;
@@ -94,13 +96,23 @@ export async function* readShard(options: ShardReadOptions): AsyncGenerator<Shar
       if (cut >= 0) records = records.slice(0, cut);
       pastUntil = cut >= 0 || (atTip && now() > until);
     }
+    let pastEnd = false;
+    if (options.endAfter !== undefined) {
+      const end = options.endAfter;
+      const cut = records.findIndex((record) => end === null || BigInt(record.sequenceNumber) > BigInt(end));
+      if (cut >= 0) records = records.slice(0, cut);
+      // Records past the end are cut, and the shard is not taken for ended: its children are newer still.
+      pastUntil ||= cut >= 0;
+      // At the last record wanted: no need to ask again (a closed shard whose last record it is still says it ended).
+      pastEnd = end !== null && records.at(-1)?.sequenceNumber === end;
+    }
     const shardEnded = !answer.NextShardIterator && !pastUntil;
     if (records.length > 0 || shardEnded) {
       yield { shardId, records, millisBehindLatest: behind, shardEnded };
       const last = records.at(-1);
       if (last) lastSequenceNumber = last.sequenceNumber;
     }
-    if (shardEnded || pastUntil || (options.stopAtTip && atTip)) return;
+    if (shardEnded || pastUntil || pastEnd || (options.stopAtTip && atTip)) return;
     iterator = answer.NextShardIterator;
     if (records.length === 0 && atTip) await sleep(options.idlePollMs, signal);
   }

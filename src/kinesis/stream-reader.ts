@@ -17,6 +17,8 @@ export interface StreamReadOptions {
   /** Shards read to their end by an earlier run. */
   finished?: Iterable<string>;
   until?: Date;
+  /** Where a shard ends, when it ends before its tip: after this record (null: before its first). */
+  endAfter?: (shardId: string) => string | null;
   /** Batches held between the shards and the consumer. */
   bufferedBatches?: number;
   /** How often a following reader looks for new shards, besides whenever a shard closes. */
@@ -90,6 +92,7 @@ export async function* readStream(options: StreamReadOptions): AsyncGenerator<Sh
       start: startOf(shard),
       stopAtTip: !options.follow,
       until: options.until,
+      ...(options.endAfter ? { endAfter: options.endAfter(shard.shardId) } : {}),
       limit: options.limit ?? SHARD_READ_DEFAULTS.limit,
       idlePollMs: options.idlePollMs ?? SHARD_READ_DEFAULTS.idlePollMs,
       minCallIntervalMs: options.minCallIntervalMs ?? SHARD_READ_DEFAULTS.minCallIntervalMs,

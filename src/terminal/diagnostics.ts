@@ -17,8 +17,13 @@ export class Diagnostics {
     private readonly quiet = false,
   ) {}
 
+  /** Whether info() is said: someone is watching. */
+  get talks(): boolean {
+    return this.chatty && !this.quiet;
+  }
+
   info(message: string): void {
-    if (this.chatty && !this.quiet) this.#line(this.chalk.dim(`das-read: ${this.#shown(message)}`));
+    if (this.talks) this.#line(this.chalk.dim(`das-read: ${this.#shown(message)}`));
   }
 
   warn(message: string): void {

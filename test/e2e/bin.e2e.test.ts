@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -74,25 +74,33 @@ describe('bin/das-read', () => {
   });
 
   it.runIf(Number(process.versions.node.split('.')[0]) < 22)('on Node 20, says it is past its end of life with --verbose, in one line', async () => {
-    const result = await runBin(['--cluster', 'auroralab-postgres-cluster', '--endpoint-url', lab.endpoint, '--no-follow', '--verbose']);
+    // A state dir of its own: the note is said once a day, and the day's may have been used already.
+    const state = await mkdtemp(join(tmpdir(), 'das-read-state-'));
+    const args = ['--cluster', 'auroralab-postgres-cluster', '--endpoint-url', lab.endpoint, '--no-follow', '--verbose'];
+    const result = await runBin(args, userEnv({ XDG_STATE_HOME: state }));
     expect(result.code).toBe(0);
     expect(result.stderr).toContain(`das-read: note: Node.js ${process.versions.node} is past its end of life; Node.js 22 or 24 is recommended.\n`);
     expect(result.stderr).not.toContain('NodeVersionSupportWarning');
+    // Said, so remembered: not again today.
+    expect((await runBin(args, userEnv({ XDG_STATE_HOME: state }))).stderr).not.toContain('past its end of life');
+    await rm(state, { recursive: true, force: true });
   });
 
   it.runIf(Number(process.versions.node.split('.')[0]) < 22 && existsSync('/usr/bin/script'))(
     'on Node 20, says it is past its end of life on a terminal',
     async () => {
       // script(1) gives das-read a terminal for stdout and stderr alike.
+      const state = await mkdtemp(join(tmpdir(), 'das-read-state-'));
       const shell = spawn(
         'script',
         ['-qec', `${process.execPath} ${BIN} --cluster auroralab-postgres-cluster --endpoint-url ${lab.endpoint} --no-follow --max-events 1`, '/dev/null'],
-        { env: userEnv() },
+        { env: userEnv({ XDG_STATE_HOME: state }) },
       );
       let screen = '';
       shell.stdout.on('data', (chunk: Buffer) => (screen += chunk.toString()));
       const code = await new Promise((resolve) => shell.on('close', resolve));
       expect(code, screen).toBe(0);
+      await rm(state, { recursive: true, force: true });
       expect(screen).toContain(`Node.js ${process.versions.node} is past its end of life`);
       expect(screen).not.toContain('NodeVersionSupportWarning');
     },

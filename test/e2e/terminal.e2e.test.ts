@@ -104,7 +104,7 @@ describe.skipIf(!haveTmux && !process.env.CI)('in a real terminal', () => {
       );
       expect(screen).toContain('exit:0');
       const rows = screen.split('\n').filter((row) => row.trim() !== '' && !row.startsWith('exit:'));
-      // Under 100 columns the date gives its room to what happened.
+      // Under 140 columns the date gives its room to what happened.
       expect(rows.filter((row) => /^00:00:00\.\d{3}Z {2}/.test(row))).toHaveLength(events.length);
       expect(rows.every((row) => [...row].length <= 80)).toBe(true);
       expect(rows.filter((row) => !/^00:00:00/.test(row))).toEqual([]);

@@ -397,6 +397,34 @@ describe('--tail', () => {
     expect([...odd.ids].sort((a, b) => a - b)).toEqual([13, 19, 25]);
   });
 
+  it('--no-follow: exactly n events, while the database goes on writing into the stream on every shard', async () => {
+    const { stream, name } = await newStream(2);
+    for (let r = 0; r < 10; r++) await stream.put(records(stream, r * 3, 1, 3), () => `key-${r % 2}`);
+    // A steady load, as the lab's: a record of three events at a time, on either shard, until the read ends.
+    let put = 30;
+    let reading = true;
+    const load = (async () => {
+      for (let r = 10; reading; r++, put += 3) await stream.put(records(stream, r * 3, 1, 3), () => `key-${r % 2}`);
+    })();
+    // Slower calls to list the shards, as a throttled control plane answers: room for more to arrive between the look-back and the read.
+    lab.gateway.faults.add({ action: 'kinesis:ListShards', kind: 'slow', delayMs: 300 });
+    try {
+      for (const n of [4, 20]) {
+        const before = put;
+        const tail = await read(['--cluster', name, '--tail', String(n)]);
+        expect(tail.code).toBe(ExitCode.ok);
+        expect(tail.ids, `--tail ${n}`).toHaveLength(n);
+        expect(new Set(tail.ids).size).toBe(n);
+        // The newest there were: none older than the n before the run began.
+        expect(Math.min(...tail.ids)).toBeGreaterThanOrEqual(before - n);
+      }
+    } finally {
+      reading = false;
+      lab.gateway.faults.clear();
+      await load;
+    }
+  });
+
   it('and then follows: events that arrive after it started come whole', async () => {
     const { stream, name } = await newStream();
     await stream.put(records(stream, 0, 5));

@@ -176,3 +176,55 @@ describe('the samples AWS published, through produce → read', () => {
     );
   });
 });
+
+describe('a read at a terminal', () => {
+  /** One terminal for stdout and stderr alike, as a person's: what it was sent, in order. */
+  function terminal() {
+    const io = memoryIO({ tty: true });
+    return { ...io, stderr: io.stdout, stdoutColumns: 120 };
+  }
+  const frames = (text: string) => text.split('\r\u001b[2K');
+
+  it('whose filters keep nothing says what it read, not only "reading …": records read, events kept, behind the tip', async () => {
+    const stream = await lab.activityStream({ name: 'kept-nothing' });
+    await stream.put(numbered(0, 3, stream.database.resourceId));
+    const io = terminal();
+    expect(await run(['--cluster', 'kept-nothing', '--endpoint-url', lab.endpoint, '--no-follow', '--user', 'nobody'], io)).toBe(0);
+    expect(frames(io.stdout.text)).toContain('reading: 3 records, 0 events (0/s), at the tip, 1 shard');
+    // Gone at the end: the last line, on a cleared row, says the rest.
+    expect(frames(io.stdout.text).at(-1)).toMatch(/das-read: 0 events from 3 records/);
+    expect(frames(io.stdout.text).at(-1)).not.toContain('reading:');
+  });
+
+  it('says so only until the first event: the line is cleared before an event is written where it stood, and not drawn again', async () => {
+    const stream = await lab.activityStream({ name: 'kept-later' });
+    const id = stream.database.resourceId;
+    await stream.put([
+      ...numbered(0, 2, id),
+      activityRecord(id, 'db-WRITER', [postgresEvent(2, { dbUserName: 'alice' }), postgresEvent(3, { dbUserName: 'alice' })]),
+    ]);
+    const io = terminal();
+    // A record a batch: the first two keep nothing, the third two events.
+    const args = [
+      '--cluster',
+      'kept-later',
+      '--endpoint-url',
+      lab.endpoint,
+      '--no-follow',
+      '--user',
+      'alice',
+      '--batch-size',
+      '1',
+      '--utc',
+      '--color',
+      'never',
+    ];
+    expect(await run(args, io)).toBe(0);
+    const shown = frames(io.stdout.text);
+    const first = shown.findIndex((frame) => frame.includes('alice@'));
+    expect(shown.slice(0, first).filter((frame) => /^reading: [12] records?, 0 events/.test(frame))).not.toEqual([]);
+    // The event starts a cleared row of its own, both events are whole lines, and no status line comes after them.
+    expect(shown[first]).toMatch(/^\d\d:\d\d:\d\d\.\d{3}Z {2}READ .*alice@postgres.*\n.*alice@postgres.*\n/);
+    expect(shown.slice(first).join('')).not.toContain('reading:');
+  });
+});

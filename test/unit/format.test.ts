@@ -7,6 +7,7 @@ import { eventFormatter, pick } from '../../src/format/event-format.js';
 import { formatted } from '../../src/format/event-formatter.js';
 import { makeChalk } from '../../src/terminal/color.js';
 import { heartbeatEvent, postgresEvent } from '../../lab/src/synthetic-events.js';
+import { SyntheticPgbench } from '../../lab/src/pgbench-synthetic.js';
 import { DecodedActivityRecord } from '../../src/decode/decoded-record.js';
 import type { DasEvent } from '../../src/decode/types.js';
 import { loadSamples } from '../helpers/samples.js';
@@ -184,7 +185,8 @@ describe('pretty, laid out for a terminal', () => {
       const line = strip(formatPretty(long, record, chalk, { utc: true, width })).trimEnd();
       expect([...line].length).toBeLessThanOrEqual(width);
       expect(line.endsWith('…')).toBe(true);
-      expect(line).toContain('pgbench@postgres');
+      // At 80 columns the database gives way to the statement; the user never does.
+      expect(line).toContain(width < 100 ? '  pgbench  SELECT abalance' : 'pgbench@postgres');
     }
   });
 
@@ -207,6 +209,45 @@ describe('pretty, laid out for a terminal', () => {
     const expected = `${local.getFullYear()}-${String(local.getMonth() + 1).padStart(2, '0')}-${String(local.getDate()).padStart(2, '0')} ${String(local.getHours()).padStart(2, '0')}:03:06.481  `;
     expect(formatPretty(postgresEvent(0, { logTime: '2026-11-25 13:03:06.481183+00' }), record, plain)).toMatch(new RegExp(`^${expected}`));
     expect(formatPretty(postgresEvent(0, { logTime: 'yesterday' }), record, plain)).toMatch(/^yesterday {2}/);
+  });
+});
+
+describe('pretty: the SQL gets the room', () => {
+  const plain = makeChalk(0);
+  // Two seconds of the lab's pgbench: connects, select-only and tpcb-like statements, with their parameters.
+  let seed = 11;
+  const random = () => (seed = (seed * 16_807) % 2_147_483_647) / 2_147_483_647;
+  const start = Date.UTC(2026, 10, 25, 12) * 1000;
+  const server = { serverHost: '10.0.1.5', serverVersion: '15.4', databaseName: 'postgres', dbUserName: 'postgres' };
+  const events = new SyntheticPgbench(server, { transactionsPerSecond: 40, random, startMicros: start }).eventsUntil(start + 2_000_000);
+  const statements = events.filter((event) => typeof event.commandText === 'string' && event.commandText !== '');
+
+  it.each([80, 100, 160])('at %i columns a pgbench statement keeps at least half the line; the host and the parameters give way first', (width) => {
+    expect(new Set(statements.map((event) => event.command))).toEqual(new Set(['SELECT', 'UPDATE', 'INSERT', 'BEGIN', 'COMMIT']));
+    for (const event of statements) {
+      const sql = String(event.commandText);
+      const line = formatPretty(event, record, plain, { utc: true, width }).trimEnd();
+      expect([...line].length, line).toBeLessThanOrEqual(width);
+      // The statement is the line's last piece but for the parameters: where it starts, and what of it shows.
+      const at = line.indexOf(sql.slice(0, Math.min(sql.length, 12)), line.indexOf('postgres'));
+      const shown = line.slice(at).replace(/ {2}params: .*$/, '');
+      expect(at, line).toBeGreaterThan(0);
+      expect(width - at, line).toBeGreaterThanOrEqual(Math.min(sql.length, Math.ceil(width / 2)));
+      expect(line, 'who is there, at least the user').toMatch(/ {2}postgres/);
+      if (shown !== sql) {
+        expect(line, 'the host gives way before the SQL is cut').not.toContain('10.0.1.17');
+        expect(line, 'the parameters give way before the SQL is cut').not.toContain('params:');
+      }
+    }
+  });
+
+  it('the pgbench statement whole at 160 columns, and the INSERT cut only once the host has gone', () => {
+    const update = statements.find((event) => event.command === 'UPDATE') as DasEvent;
+    expect(formatPretty(update, record, plain, { utc: true, width: 160 })).toContain(String(update.commandText));
+    const insert = statements.find((event) => event.command === 'INSERT') as DasEvent;
+    const line = formatPretty(insert, record, plain, { utc: true, width: 160 }).trimEnd();
+    expect(line).toMatch(/^2026-11-25 12:00:\d\d\.\d{3}Z {2}WRITE {5}INSERT {8}postgres@postgres {2}INSERT INTO pgbench_history .*…$/);
+    expect([...line]).toHaveLength(160);
   });
 });
 
@@ -260,7 +301,8 @@ describe('pretty, every engine', () => {
       plain,
       { utc: true, width: 80 },
     );
-    expect(line).toMatch(/LOGIN {5}LOGIN FAILED {2}SA {2}10\.0\.0\.9 {2}FAILED {2}exit code 0/);
+    // Under 120 columns the class's column is five wide.
+    expect(line).toMatch(/LOGIN {2}LOGIN FAILED {2}SA {2}10\.0\.0\.9 {2}FAILED {2}exit code 0/);
   });
 });
 

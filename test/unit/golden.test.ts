@@ -39,7 +39,7 @@ function render(output: 'pretty' | 'ndjson' | 'json', options: { redact?: boolea
   return Buffer.concat(renderer.render(batch).text).toString('utf8');
 }
 
-// Golden files: read them to review a change of output; `npx vitest run -u test/unit/golden.test.ts` writes them anew.
+// Golden files: read them to review a change of output; `npx vitest run test/unit/golden.test.ts --update` writes them anew.
 describe('golden output, over the published samples of all four engines', () => {
   it.each([
     ['pretty', () => render('pretty')],

@@ -82,11 +82,16 @@ function stream(records: Stored[], shardIds: string[], chunk = 2, interleave: (q
   return { read, asked };
 }
 
-/** What the read writes from the tail's start: each shard from where it says, its first record's handled events passed. */
-function written(records: Stored[], shardIds: string[], start: TailStart, keeps: (record: Stored, index: number) => boolean): string[] {
+/**
+ * What the read writes from the tail's start: each shard from where it says, its first record's handled events passed;
+ * with --no-follow (`ended`), up to where the look-back ended.
+ */
+function written(records: Stored[], shardIds: string[], start: TailStart, keeps: (record: Stored, index: number) => boolean, ended = false): string[] {
   const out: string[] = [];
   for (const shardId of shardIds) {
-    for (const record of from(records, shardId, start.resumeAt(shardId))) {
+    const end = ended ? start.endAfter(shardId) : undefined;
+    const upToEnd = (record: Stored) => end === undefined || (end !== null && BigInt(record.sequenceNumber) <= BigInt(end));
+    for (const record of from(records, shardId, start.resumeAt(shardId)).filter(upToEnd)) {
       for (let index = start.handled(shardId, record.sequenceNumber); index < record.events; index++)
         if (keeps(record, index)) out.push(eventId(record, index));
     }
@@ -171,6 +176,34 @@ describe('--tail n: where each shard starts so that the first events written are
     expect(written(ten, shards, start, odd)).toHaveLength(3);
   });
 
+  it('--no-follow: what arrives after the look-back is not written, on a shard it started in nor on one it found empty', async () => {
+    const { read } = stream(ten, shards);
+    const start = await tailOver(4, read, { keeps: keepAll, now: NOW });
+    // Arrived once the look-back had read to the tip: on both shards, and on a third, new or empty until then.
+    const later: Stored[] = [
+      { shardId: 'shard-0', sequenceNumber: '120', at: NOW.getTime() + 1_000, events: 2 },
+      { shardId: 'shard-1', sequenceNumber: '121', at: NOW.getTime() + 2_000, events: 2 },
+      { shardId: 'shard-2', sequenceNumber: '122', at: NOW.getTime() + 3_000, events: 2 },
+    ];
+    const all = [...shards, 'shard-2'];
+    expect(written([...ten, ...later], all, start, keepAll, true)).toEqual(['shard-0/108/2', 'shard-1/109/0', 'shard-1/109/1', 'shard-1/109/2']);
+    expect(start.endAfter('shard-0')).toBe('108');
+    expect(start.endAfter('shard-2')).toBeNull();
+    // Following, they are written after the n.
+    expect(written([...ten, ...later], all, start, keepAll)).toHaveLength(4 + 6);
+  });
+
+  it("a shard whose arrival times run backwards: still exactly n, each shard's part the end of what it holds", async () => {
+    // Two arrivals out of order on shard-0 (clocks of the hosts that stamp them differ), the newest first.
+    const records: Stored[] = [
+      { shardId: 'shard-0', sequenceNumber: '1', at: NOW.getTime() - 1_000, events: 1 },
+      { shardId: 'shard-0', sequenceNumber: '2', at: NOW.getTime() - 9_000, events: 1 },
+      { shardId: 'shard-1', sequenceNumber: '3', at: NOW.getTime() - 5_000, events: 1 },
+    ];
+    const start = await tailOver(2, stream(records, shards).read, { keeps: keepAll, now: NOW });
+    expect(written(records, shards, start, keepAll)).toEqual(['shard-0/2/0', 'shard-1/3/0']);
+  });
+
   it("property: for any records over any shards, any n and any filter, however the shards' batches interleave, exactly the last n kept are written", async () => {
     const record = fc.record({ shard: fc.integer({ min: 0, max: 3 }), events: fc.integer({ min: 1, max: 5 }) });
     await fc.assert(
@@ -198,6 +231,14 @@ describe('--tail n: where each shard starts so that the first events written are
           const { read } = stream(records, shardIds, chunk, () => picks[turn++ % picks.length] ?? 0);
           const start = await tailOver(n, read, { keeps: asKept(keeps), now: NOW });
           expect(written(records, shardIds, start, keeps)).toEqual(latest(records, n, keeps));
+          // With --no-follow, the same n, whatever arrived on any shard since the look-back.
+          const later = shape.map((shapeOf, r) => ({
+            shardId: `shard-${(shapeOf.shard + r) % 4}`,
+            sequenceNumber: String(5_000 + r),
+            at: NOW.getTime() + r,
+            events: 1,
+          }));
+          expect(written([...records, ...later], shardIds, start, keeps, true)).toEqual(latest(records, n, keeps));
         },
       ),
       { numRuns: 300 },

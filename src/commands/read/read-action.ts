@@ -4,6 +4,7 @@ import { chalkFor } from '../../terminal/color.js';
 import { eventFormatter } from '../../format/event-format.js';
 import { formatSummary } from '../../terminal/summary-table.js';
 import { createStatusLine, type ReadProgress } from '../../terminal/status-line.js';
+import { beforeFirstWrite } from '../../terminal/first-write.js';
 import type { FlagsOf } from '../../cmdutil/flags.js';
 import { layoutOf } from '../../cmdutil/pretty-layout.js';
 import { toReadOptions } from './read-flags.js';
@@ -21,8 +22,18 @@ export async function readAction(flags: FlagsOf<'read'>, context: ActionContext)
       'Send the events to a file (>> audit.ndjson) or a pipe. To drop them on purpose, say so: > /dev/null.',
     );
   }
-  // Someone watches stderr while the events go elsewhere: a status line, with the messages above it.
-  const status = io.stderrIsTTY && !io.stdoutIsTTY && !options.quiet ? createStatusLine(io.stderr) : undefined;
+  // Someone watches stderr: a status line, with the messages above it. When the events come to the
+  // same terminal they are the progress: the line says what is read only until the first one (a
+  // filter that keeps nothing must not leave a blank screen), then it is gone.
+  const status = io.stderrIsTTY && !options.quiet ? createStatusLine(io.stderr) : undefined;
+  let statusShown = status !== undefined;
+  const stdout =
+    status && io.stdoutIsTTY
+      ? beforeFirstWrite(io.stdout, () => {
+          statusShown = false;
+          status.stop();
+        })
+      : io.stdout;
   const log = context.log({
     color: options.color,
     verbose: options.verbose,
@@ -34,9 +45,15 @@ export async function readAction(flags: FlagsOf<'read'>, context: ActionContext)
   const summary = await context
     .withClients(options.aws, (clients) =>
       readCommand(options, {
-        ...(status ? { onProgress: (progress: ReadProgress) => status.update(progress) } : {}),
+        ...(status
+          ? {
+              onProgress: (progress: ReadProgress) => {
+                if (statusShown) status.update(progress);
+              },
+            }
+          : {}),
         clients,
-        stdout: io.stdout,
+        stdout,
         formatFor: (place) =>
           eventFormatter(options.output, chalkFor(io, 'stdout', options.color), {
             redact: options.redact,

@@ -253,6 +253,8 @@ async function pump(options: ReadOptions, deps: ReadDeps, run: Run, writing: Wri
         limit: options.batchSize,
         ...(book ? { resumeAt: (shardId: string) => book.resumeAt(shardId), finished: book.finishedShards() } : {}),
         ...(tail ? { resumeAt: (shardId: string) => tail.resumeAt(shardId) } : {}),
+        // --tail n --no-follow: exactly the n, not those and whatever arrived since the look-back.
+        ...(tail && !options.follow ? { endAfter: (shardId: string) => tail.endAfter(shardId) } : {}),
       }),
       writing.decoder,
     );

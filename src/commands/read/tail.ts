@@ -9,6 +9,11 @@ import { readStream } from '../../kinesis/stream-reader.js';
 export interface TailStart {
   resumeAt(shardId: string): StartPosition;
   handled(shardId: string, sequenceNumber: string): number;
+  /**
+   * The last record the look-back read of a shard (null: none, or a shard it never saw). With
+   * --no-follow the read ends there: what arrived since is not among the last n.
+   */
+  endAfter(shardId: string): string | null;
 }
 
 export interface TailOptions {
@@ -36,7 +41,8 @@ interface Candidate {
 /**
  * `--tail n`: Kinesis reads forward only, so das-read reads a recent window of the stream (wider
  * until it holds n events, or all there is), keeps each shard's last n, and starts each shard at
- * its part of the n latest overall; later records come whole, and then the read goes on.
+ * its part of the n latest overall, by arrival time (ties in the order read); later records come
+ * whole, and then the read goes on (with --no-follow, it ends where the look-back ended).
  */
 export async function tailStart(n: number, options: TailOptions): Promise<TailStart> {
   const read = (from: StartPosition) =>
@@ -78,10 +84,15 @@ export async function tailOver(
       .flat()
       .sort((a, b) => b.at - a.at || b.order - a.order)
       .slice(0, n);
+    // Each shard is read forward from one place: its part of the n is the end of what it kept, as
+    // many as the n latest took from it, even where its arrival times are out of order.
+    const taken = new Map<string, number>();
+    for (const candidate of latest) taken.set(candidate.shardId, (taken.get(candidate.shardId) ?? 0) + 1);
     const first = new Map<string, Candidate>();
-    for (const candidate of latest) {
-      const known = first.get(candidate.shardId);
-      if (!known || candidate.order < known.order) first.set(candidate.shardId, candidate);
+    for (const [shardId, count] of taken) {
+      const shard = kept.get(shardId) ?? [];
+      const candidate = shard[shard.length - count];
+      if (candidate) first.set(shardId, candidate);
     }
     return {
       resumeAt(shardId) {
@@ -94,6 +105,9 @@ export async function tailOver(
       handled(shardId, sequenceNumber) {
         const start = first.get(shardId);
         return start && start.sequenceNumber === sequenceNumber ? start.index : 0;
+      },
+      endAfter(shardId) {
+        return last.get(shardId) ?? null;
       },
     };
   }
