@@ -1,4 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { BIN, runShell, userEnv } from '../helpers/bin.js';
@@ -40,10 +42,17 @@ describe('bash completion, sourced in bash', () => {
     expect(await bashCompletes('help', 'de')).toEqual(['demo', 'decode']);
   });
 
-  it('offers files where a command takes files, and nothing where a value is free text', async () => {
+  it('offers files where a command takes files (spaces and all), and nothing where a value is free text', async () => {
     expect(await bashCompletes('show', 'package.j')).toEqual(['package.json']);
     expect(await bashCompletes('--checkpoint', 'package.j')).toEqual(['package.json']);
     expect(await bashCompletes('--cluster', '')).toEqual([]);
+    const dir = await mkdtemp(join(tmpdir(), 'das-read-completion-'));
+    try {
+      await writeFile(join(dir, 'audit log.ndjson'), '');
+      expect(await bashCompletes('show', join(dir, 'audit'))).toEqual([join(dir, 'audit log.ndjson')]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('zsh and fish load their scripts without an error, where they are installed', async () => {
