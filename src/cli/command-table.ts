@@ -1,5 +1,5 @@
 import type { Argument, Command, Option } from 'commander';
-import { valuesOf } from '../cmdutil/flags.js';
+import { isRepeatable, valuesOf } from '../cmdutil/flags.js';
 
 /** What a flag's value is, for a shell to offer: the table's words, a file, a folder, or anything. */
 export type ValueKind = { kind: 'words'; words: readonly string[] } | { kind: 'file' } | { kind: 'dir' } | { kind: 'any' };
@@ -82,13 +82,10 @@ function flagOf(option: Option): FlagEntry {
     description: option.description,
     ...(defaultValue === undefined ? {} : { defaultValue }),
     ...(takesValue ? { value: { name: placeholderOf(option.flags), ...valueKind(valuesOf(option), placeholderOf(option.flags)) } } : {}),
-    repeatable: option.variadic || isCollector(option),
+    repeatable: isRepeatable(option),
     mandatory: option.mandatory,
   };
 }
-
-// A repeatable flag of the table collects through its own parser; commander's variadic ones say so themselves.
-const isCollector = (option: Option) => typeof option.parseArg === 'function' && option.parseArg.length >= 2 && option.argChoices === undefined;
 
 const placeholderOf = (flags: string) => /[<[]([^>\]]+)[>\]]/.exec(flags)?.[1]?.replace(/\.\.\.$/, '') ?? 'value';
 

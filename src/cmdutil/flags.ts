@@ -213,19 +213,24 @@ const WORDING: Partial<Record<CommandName, Partial<Record<FlagName, string>>>> =
 };
 
 // commander's own choices() would check the values itself, with its own message, and list them in
-// --help after the words that already say them: the table's values ride beside the option instead.
-const VALUES = new WeakMap<Option, readonly string[]>();
+// --help after the words that already say them: the table's entry rides beside the option instead.
+const SPECS = new WeakMap<Option, FlagSpec>();
 
 /** The words an option takes, for completion and the man page: the table's, or those of commander's choices(). */
 export function valuesOf(option: Option): readonly string[] | undefined {
-  return VALUES.get(option) ?? option.argChoices;
+  return SPECS.get(option)?.values ?? option.argChoices;
+}
+
+/** Whether an option may be given again, its values collected: the table says, or commander's variadic. */
+export function isRepeatable(option: Option): boolean {
+  return SPECS.get(option)?.repeatable === true || option.variadic;
 }
 
 export function addFlags(command: Command, name: CommandName): Command {
   for (const flag of COMMAND_FLAGS[name] as readonly FlagName[]) {
     const spec: FlagSpec = FLAGS[flag];
     const option = new Option(spec.flags, WORDING[name]?.[flag] ?? spec.help);
-    if (spec.values) VALUES.set(option, spec.values);
+    SPECS.set(option, spec);
     if (spec.default !== undefined) option.default(spec.default);
     if (spec.mandatory) option.makeOptionMandatory();
     if (spec.repeatable) option.argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);

@@ -118,6 +118,18 @@ describe('das-read completion', () => {
     }
   });
 
+  it('a repeatable flag is offered again, in zsh as in the table', async () => {
+    const read = table().read.flags;
+    expect(read.filter((flag) => flag.repeatable).map((flag) => flag.long)).toEqual(
+      Object.values(FLAGS)
+        .filter((spec: { repeatable?: boolean; flags: string }) => spec.repeatable && COMMAND_FLAGS.read.some((name) => FLAGS[name].flags === spec.flags))
+        .map((spec) => spec.flags.split(' ')[0]),
+    );
+    const zsh = (await das('completion', 'zsh')).stdout;
+    expect(zsh).toContain(`'*'--user'[`);
+    expect(zsh).toContain(`'(-o --output)'{-o,--output}'[`);
+  });
+
   it('a shell it does not know is a usage error naming those it does', async () => {
     const result = await das('completion', 'tcsh');
     expect(result.code).toBe(2);
