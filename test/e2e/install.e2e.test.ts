@@ -113,6 +113,13 @@ describe('installed globally from a tarball packed in a clean clone', () => {
     ).toEqual(['SELECT', 'CREATE TABLE']);
   });
 
+  it('its bash completion loads from the command on PATH and completes', async () => {
+    const script = 'source <(das-read completion bash) && COMP_WORDS=(das-read st) && COMP_CWORD=1 && _das_read && echo "${COMPREPLY[@]}"';
+    const result = await runShell(script, userEnv({ PATH: `${join(prefix, 'bin')}:${process.env.PATH ?? ''}` }));
+    expect(result.stderr).toBe('');
+    expect(result.stdout.trim()).toBe('status start stop');
+  });
+
   it('man finds its page where npm put it', async () => {
     expect(await exists(join(prefix, 'share', 'man', 'man1', 'das-read.1'))).toBe(true);
     const hasMan = (await runShell('command -v man')).code === 0;
