@@ -1,7 +1,10 @@
-import { Command, Option } from 'commander';
-import { UsageError } from '../errors.js';
+import { Argument, Command, Option } from 'commander';
+import { ExitCode, UsageError } from '../errors.js';
 import { EXIT_CODES_HELP } from './exit-codes-help.js';
 import { addFlags, type CommandName, type FlagsOf } from '../cmdutil/flags.js';
+import { commandTable } from './command-table.js';
+import { completionScript, SHELLS, type Shell } from './completion.js';
+import { closest } from './did-you-mean.js';
 
 interface ProgramOutput {
   writeOut(text: string): void;
@@ -50,7 +53,12 @@ match; each --exclude-… leaves out what it matches. An event without the field
 Events left out are still read: with --checkpoint the next run starts after them.
 ${EXIT_CODES_HELP}`,
     )
-    .action(async (flags: Flags) => actions.read(typed(flags)));
+    .action(async (flags: Flags, self: Command) => {
+      // The read takes no word of its own: one is a mistyped command, or a name meant for --cluster.
+      const [word] = self.args;
+      if (word !== undefined) self.error(notACommand(program, word), { exitCode: ExitCode.usage, code: 'das-read.unknownCommand' });
+      return actions.read(typed(flags));
+    });
 
   const subcommands: Array<[Exclude<CommandName, 'read' | 'show' | 'decode'>, string]> = [
     ['status', 'show the activity stream of a cluster or instance'],
@@ -88,7 +96,43 @@ ${EXIT_CODES_HELP}`,
     "decrypt activity-stream records kept outside Kinesis: Firehose's raw delivery to S3 (gzip'd or not), dead letters",
     'archives to read, in order (default: standard input; - is standard input too)',
   ).action(async (files: string[], flags: Flags, self: Command) => actions.decode({ ...typed<FlagsOf<'decode'>>(withOptionsBefore(self, flags)), files }));
+
+  const plain = (name: string, description: string) =>
+    program
+      .command(name)
+      .description(description)
+      .exitOverride()
+      .configureOutput({ writeOut: output.writeOut, writeErr: output.writeErr, outputError: (message, write) => write(`das-read: ${message}`) })
+      .showHelpAfterError(`(das-read ${name} --help shows its options)`);
+  plain('completion', 'print the shell completion script: source <(das-read completion bash), or zsh, fish')
+    .addArgument(new Argument('<shell>', 'bash, zsh or fish').choices(SHELLS))
+    .action((shell: Shell, flags: Flags, self: Command) => {
+      withOptionsBefore(self, flags);
+      output.writeOut(completionScript(commandTable(program), shell));
+    });
+  // As git and gh have it; commander's own help command would print the whole program's help for a mistyped name.
+  plain('help', 'show the help of das-read, or of one of its commands')
+    .argument('[command]', 'the command')
+    .action((name: string | undefined, flags: Flags, self: Command) => {
+      withOptionsBefore(self, flags);
+      if (name === undefined) return program.outputHelp();
+      const command = program.commands.find((candidate) => candidate.name() === name);
+      if (!command) return self.error(notACommand(program, name), { exitCode: ExitCode.usage, code: 'das-read.unknownCommand' });
+      command.outputHelp();
+    });
+  program.helpCommand(false);
+  // Last, once every subcommand has copied the program's settings: they keep commander's check of
+  // their arguments, and the read says what its stray word was (notACommand).
+  program.allowExcessArguments();
   return program;
+}
+
+/** A word where a command goes: the command it was most likely meant to be, or what goes there. */
+function notACommand(program: Command, word: string): string {
+  const names = program.commands.map((command) => command.name());
+  const near = closest(word, names);
+  if (near.length > 0) return `error: unknown command ${word}; did you mean ${near.join(' or ')}?`;
+  return `error: unknown command ${word}: the commands are ${names.join(', ')}; a read names its stream with --cluster, --instance or --stream-name`;
 }
 
 // commander's values are typed by the table they were declared from (flags.ts): strings for a flag

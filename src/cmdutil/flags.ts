@@ -8,6 +8,8 @@ interface FlagSpec {
   readonly mandatory?: boolean;
   /** May be given again: the values are collected, in order. */
   readonly repeatable?: boolean;
+  /** The words it takes (all of them, or the keywords beside times): shell completion and the man page offer them. */
+  readonly values?: readonly string[];
 }
 
 /**
@@ -26,6 +28,7 @@ export const FLAGS = {
   from: {
     flags: '--from <position>',
     help: 'where a first run starts: trim-horizon (default), latest, a time (UTC unless zoned), or a duration ago: 90s, 15m, 2h',
+    values: ['trim-horizon', 'latest'],
   },
   tail: {
     flags: '--tail <n>',
@@ -35,7 +38,12 @@ export const FLAGS = {
   until: { flags: '--until <time>', help: 'stop at events that arrived after this time or duration ago' },
   maxEvents: { flags: '--max-events <n>', help: 'stop after writing n events' },
   checkpoint: { flags: '--checkpoint <file>', help: 'resume after the last event written by the previous run, and save the position as events are written' },
-  onError: { flags: '--on-error <policy>', help: 'a record that cannot be read: fail (stop, exit 3) or skip (report it and go on)', default: 'fail' },
+  onError: {
+    flags: '--on-error <policy>',
+    help: 'a record that cannot be read: fail (stop, exit 3) or skip (report it and go on)',
+    default: 'fail',
+    values: ['fail', 'skip'],
+  },
   deadLetter: {
     flags: '--dead-letter <file>',
     help: 'with --on-error skip: append each unreadable record, with its position and the reason, to this NDJSON file',
@@ -49,6 +57,7 @@ export const FLAGS = {
   output: {
     flags: '-o, --output <format>',
     help: 'pretty, ndjson, json (each record whole, indented), or ocsf (OCSF 1.1.0 Datastore Activity, one a line); default: pretty on a terminal, ndjson otherwise',
+    values: ['pretty', 'ndjson', 'json', 'ocsf'],
   },
   user: { flags: '--user <name>', help: 'only events of this database user (repeatable; a glob, any case)', repeatable: true },
   excludeUser: { flags: '--exclude-user <name>', help: 'no events of this database user (repeatable)', repeatable: true },
@@ -91,16 +100,16 @@ export const FLAGS = {
   },
   utc: { flags: '--utc', help: "pretty: times in UTC (default: this machine's zone)" },
   wide: { flags: '--wide', help: "pretty: each statement in full, not cut to the terminal's width" },
-  color: { flags: '--color <when>', help: 'colour the pretty output: auto, always, never', default: 'auto' },
+  color: { flags: '--color <when>', help: 'colour the pretty output: auto, always, never', default: 'auto', values: ['auto', 'always', 'never'] },
   verbose: { flags: '-v, --verbose', help: 'report progress on stderr even when it is not a terminal' },
   quiet: { flags: '-q, --quiet', help: 'nothing on stderr but errors: no progress, no warnings' },
   debug: { flags: '--debug', help: 'show stack traces of unexpected errors' },
-  statusOutput: { flags: '-o, --output <format>', help: 'text or json', default: 'text' },
+  statusOutput: { flags: '-o, --output <format>', help: 'text or json', default: 'text', values: ['text', 'json'] },
   applyImmediately: { flags: '--apply-immediately', help: 'start or stop now rather than in the next maintenance window' },
   wait: { flags: '--wait', help: 'wait until the stream is started or stopped' },
   waitTimeout: { flags: '--wait-timeout <duration>', help: 'give up waiting after this long (90s, 15m)', default: '20m' },
   kmsKey: { flags: '--kms-key <key>', help: 'customer managed KMS key: id, ARN or alias (the default RDS key is refused)', mandatory: true },
-  mode: { flags: '--mode <mode>', help: 'async, or sync (Aurora PostgreSQL only)', default: 'async' },
+  mode: { flags: '--mode <mode>', help: 'async, or sync (Aurora PostgreSQL only)', default: 'async', values: ['async', 'sync'] },
   engineNativeAuditFields: { flags: '--engine-native-audit-fields', help: 'RDS for Oracle / SQL Server: include the engine-native audit fields' },
   yes: { flags: '-y, --yes', help: 'do not ask for confirmation (needed when not at a terminal)' },
   port: { flags: '--port <port>', help: "the lab endpoint's port on 127.0.0.1", default: '4566' },
@@ -206,10 +215,25 @@ const WORDING: Partial<Record<CommandName, Partial<Record<FlagName, string>>>> =
   },
 };
 
+// commander's own choices() would check the values itself, with its own message, and list them in
+// --help after the words that already say them: the table's entry rides beside the option instead.
+const SPECS = new WeakMap<Option, FlagSpec>();
+
+/** The words an option takes, for completion and the man page: the table's, or those of commander's choices(). */
+export function valuesOf(option: Option): readonly string[] | undefined {
+  return SPECS.get(option)?.values ?? option.argChoices;
+}
+
+/** Whether an option may be given again, its values collected: the table says, or commander's variadic. */
+export function isRepeatable(option: Option): boolean {
+  return SPECS.get(option)?.repeatable === true || option.variadic;
+}
+
 export function addFlags(command: Command, name: CommandName): Command {
   for (const flag of COMMAND_FLAGS[name] as readonly FlagName[]) {
     const spec: FlagSpec = FLAGS[flag];
     const option = new Option(spec.flags, WORDING[name]?.[flag] ?? spec.help);
+    SPECS.set(option, spec);
     if (spec.default !== undefined) option.default(spec.default);
     if (spec.mandatory) option.makeOptionMandatory();
     if (spec.repeatable) option.argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);

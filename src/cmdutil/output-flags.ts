@@ -2,11 +2,11 @@ import { UsageError } from '../errors.js';
 import type { OutputFormat } from '../format/event-format.js';
 import type { ColorChoice } from '../terminal/color.js';
 import { filterOf } from './filter-flags.js';
-import type { FlagsOf } from './flags.js';
+import { FLAGS, type FlagsOf } from './flags.js';
 import { oneOf } from './one-of.js';
 
-const OUTPUTS: readonly OutputFormat[] = ['pretty', 'ndjson', 'json', 'ocsf'];
-const COLORS: readonly ColorChoice[] = ['auto', 'always', 'never'];
+const OUTPUTS: readonly OutputFormat[] = FLAGS.output.values;
+const COLORS: readonly ColorChoice[] = FLAGS.color.values;
 
 /** The form, the filters, redaction and the layout: a read's and `show`'s alike. */
 export function showingOf(flags: FlagsOf<'show'>, stdoutIsTTY: boolean) {

@@ -3,11 +3,11 @@ import { UsageError } from '../errors.js';
 import { DEFAULT_MAX_RECORD_BYTES } from '../decode/record-limits.js';
 import type { OnError } from '../write/batch-render.js';
 import { parseByteSize } from './byte-size.js';
-import type { FlagValues } from './flags.js';
+import { FLAGS, type FlagValues } from './flags.js';
 import { oneOf } from './one-of.js';
 import { parsePositiveInteger } from './time-spec.js';
 
-const ON_ERROR: readonly OnError[] = ['fail', 'skip'];
+const ON_ERROR: readonly OnError[] = FLAGS.onError.values;
 
 /**
  * A decryption thread per core, up to 8: the Encryption SDK is most of a record's cost,
