@@ -32,9 +32,9 @@ export const EXIT_CODE_MEANINGS: Record<keyof typeof ExitCode, { readonly summar
       'the disk or file system refused a write (`ENOSPC`, `EDQUOT`, `EFBIG`, `EIO`, `EROFS`, `EACCES`: named, with the file)',
   },
   usage: {
-    summary: 'usage error: wrong or missing flags, --checkpoint with a closed stdout, an unsafe checkpoint, a lost lock',
+    summary: 'usage error: wrong or missing flags, a mistyped command, --checkpoint with a closed stdout, an unsafe checkpoint, a lost lock',
     detail:
-      'usage error (an option before a subcommand that has no use for it included), a checkpoint that belongs to another stream, or `--checkpoint` with a closed stdout (`>&-`); ' +
+      'usage error (an option before a subcommand that has no use for it included; a mistyped command, named with the one meant), a checkpoint that belongs to another stream, or `--checkpoint` with a closed stdout (`>&-`); ' +
       "a checkpoint other users could write (its folder writable by them without the sticky bit, the file or its lock another user's, or writable by group or others: " +
       'the message names the path and the `chmod`/`chown` that fixes it, as ssh refuses such key files); a run whose lock was replaced under it (it stops before its next batch)',
   },
