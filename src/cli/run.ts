@@ -7,6 +7,7 @@ import { Diagnostics } from '../terminal/diagnostics.js';
 import type { IO } from '../terminal/io.js';
 import { VERSION } from '../version.js';
 import { buildProgram, optionsAfterSubcommand, type Flags } from './program.js';
+import type { FlagsOf } from '../cmdutil/flags.js';
 import type { ActionContext } from '../cmdutil/action-context.js';
 
 export type { ActionContext } from '../cmdutil/action-context.js';
@@ -97,7 +98,11 @@ export async function run(argv: string[], io: IO, deps: RunDeps = {}): Promise<n
       show: guarded(async () => (await import('../commands/show/show-action.js')).showAction),
       decode: guarded(async () => (await import('../commands/decode/decode-action.js')).decodeAction),
       lab: guarded(async () => (await import('../commands/lab/lab-actions.js')).labAction),
-      demo: guarded(async () => (await import('../commands/lab/lab-actions.js')).demoAction),
+      demo: guarded(async () => {
+        // The demo is the lab and then a read: the one place two commands meet is here, where commands are wired.
+        const [{ demoAction }, { readAction }] = await Promise.all([import('../commands/lab/lab-actions.js'), import('../commands/read/read-action.js')]);
+        return (flags: FlagsOf<'demo'>, context: ActionContext) => demoAction(flags, context, readAction);
+      }),
     },
   );
   try {

@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -45,7 +46,8 @@ function sources(dir: string): string[] {
 /** Every module a file names, statically or with import(), types included. */
 function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8');
-  const named = [...text.matchAll(/(?:from|import)\s*\(?\s*'(\.[^']+)'/g)].map((match) => match[1] ?? '');
+  // Any quote: an import() of a template literal resolves as well as one of a string.
+  const named = [...text.matchAll(/(?:from|import)\s*\(?\s*['"`](\.[^'"`]+)['"`]/g)].map((match) => match[1] ?? '');
   return named.map((specifier) =>
     relative(SRC, resolve(dirname(file), specifier)).replace(/\.js$/, file.endsWith('.js') && !specifier.endsWith('.js') ? '' : '.js'),
   );
@@ -74,6 +76,28 @@ describe('src/ is layered, every import pointing down', () => {
       imported.filter((module) => LAYERS.indexOf(layerOf(module)) > LAYERS.indexOf(layerOf(file))).map((module) => `${file} → ${module}`),
     );
     expect(upward).toEqual([]);
+  });
+
+  it('no command reaches into another: each lives in its own folder, and the program wires them together', () => {
+    const commandOf = (file: string) => (file.startsWith('commands/') ? file.split('/')[1] : undefined);
+    const across = [...graph].flatMap(([file, imported]) =>
+      imported.filter((module) => commandOf(file) && commandOf(module) && commandOf(module) !== commandOf(file)).map((module) => `${file} → ${module}`),
+    );
+    expect(across).toEqual([]);
+  });
+
+  it('an import of a template literal is seen as one of a string', () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'layers-'));
+    try {
+      const file = join(scratch, 'probe.ts');
+      writeFileSync(file, 'const a = await import(`../commands/read/read.js`);\nimport type { B } from "./b.js";\n');
+      const seen = importsOf(file);
+      expect(seen).toHaveLength(2);
+      expect(seen[0]).toMatch(/(^|\/)commands\/read\/read\.js$/);
+      expect(seen[1]).toMatch(/\/b\.js$/);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
   });
 
   it('no file reaches itself through its imports', () => {

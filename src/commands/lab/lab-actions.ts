@@ -1,11 +1,10 @@
 import type { LabCredentials } from '../../aws/clients.js';
-import { startActivityStream, stopActivityStream, waitForStatus } from '../stream/stream-control.js';
+import { startActivityStream, stopActivityStream, waitForStatus } from '../../aws/activity-stream.js';
 import { ExitCode } from '../../errors.js';
 import { chalkFor } from '../../terminal/color.js';
 import type { FlagsOf } from '../../cmdutil/flags.js';
 import type { ActionContext } from '../../cmdutil/action-context.js';
 import { parsePositiveInteger } from '../../cmdutil/time-spec.js';
-import { readAction } from '../read/read-action.js';
 import { pathAssignment } from './own-bin.js';
 import { loadLab } from './lab-loader.js';
 
@@ -48,7 +47,10 @@ export async function labAction(flags: FlagsOf<'lab'>, context: ActionContext): 
 }
 
 /** `npm run demo`: every step of the workshop, shown as the commands a user would type. */
-export async function demoAction(flags: FlagsOf<'demo'>, context: ActionContext): Promise<number> {
+/** The read `demo` runs against the lab: das-read's own, handed in by the program, for commands do not reach into each other. */
+export type ReadAction = (flags: FlagsOf<'read'>, context: ActionContext) => Promise<number>;
+
+export async function demoAction(flags: FlagsOf<'demo'>, context: ActionContext, readAction: ReadAction): Promise<number> {
   const seconds = parsePositiveInteger('--seconds', flags.seconds ?? '12', 3_600);
   const lab = await loadLab();
   const { io } = context;
@@ -82,7 +84,7 @@ export async function demoAction(flags: FlagsOf<'demo'>, context: ActionContext)
         io.stderr.write(`activity stream started: ${started.streamName}\n`);
 
         say(`\n$ das-read --cluster ${cluster}      (for ${seconds} seconds)`);
-        read = await readFor(seconds, { cluster, endpointUrl: aws.endpointUrl, region: aws.region }, context, lab.LAB_CREDENTIALS);
+        read = await readFor(readAction, seconds, { cluster, endpointUrl: aws.endpointUrl, region: aws.region }, context, lab.LAB_CREDENTIALS);
         if (context.signal.aborted) return;
 
         say(`\n$ das-read stop --cluster ${cluster} --apply-immediately --yes --wait`);
@@ -104,7 +106,13 @@ export async function demoAction(flags: FlagsOf<'demo'>, context: ActionContext)
 }
 
 /** The read action itself, as `das-read --cluster …` runs it, for a window of `seconds`. */
-async function readFor(seconds: number, flags: FlagsOf<'read'>, context: ActionContext, labCredentials: LabCredentials): Promise<number> {
+async function readFor(
+  readAction: ReadAction,
+  seconds: number,
+  flags: FlagsOf<'read'>,
+  context: ActionContext,
+  labCredentials: LabCredentials,
+): Promise<number> {
   // A timer of our own, not AbortSignal.timeout(): on Node 20 a timeout signal held only by
   // AbortSignal.any() is garbage-collected with its timer, and the window never closed.
   const window = new AbortController();

@@ -1,7 +1,7 @@
 import { formatStatus } from './stream-status.js';
 import { describeDatabase, type ActivityStreamInfo } from '../../aws/resolve.js';
 import type { RdsDatabase } from '../../aws/database-source.js';
-import { startActivityStream, stopActivityStream, waitForStatus } from './stream-control.js';
+import { startActivityStream, stopActivityStream, waitForStatus } from '../../aws/activity-stream.js';
 import { ExitCode, UsageError } from '../../errors.js';
 import { confirm } from '../../terminal/confirm.js';
 import { visible } from '../../terminal/visible.js';

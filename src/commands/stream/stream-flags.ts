@@ -1,4 +1,4 @@
-import type { StartRequest } from './stream-control.js';
+import type { StartRequest } from '../../aws/activity-stream.js';
 import { UsageError } from '../../errors.js';
 import type { FlagsOf, FlagValues } from '../../cmdutil/flags.js';
 import { parseDuration } from '../../cmdutil/time-spec.js';

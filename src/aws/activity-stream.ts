@@ -1,9 +1,9 @@
 import { StartActivityStreamCommand, StopActivityStreamCommand, type RDSClient } from '@aws-sdk/client-rds';
-import { callAws } from '../../aws/aws-errors.js';
-import { sleep } from '../../sleep.js';
-import { UserError, UsageError } from '../../errors.js';
-import { describeDatabase, type ActivityStreamInfo } from '../../aws/resolve.js';
-import type { RdsDatabase } from '../../aws/database-source.js';
+import { callAws } from './aws-errors.js';
+import { sleep } from '../sleep.js';
+import { UserError, UsageError } from '../errors.js';
+import { describeDatabase, type ActivityStreamInfo } from './resolve.js';
+import type { RdsDatabase } from './database-source.js';
 
 /** Engines whose activity streams are asynchronous only (docs/das-format.md §1). */
 function supportsSync(engine: string | undefined): boolean {
