@@ -50,10 +50,12 @@ export async function detectAction(flags: DetectFlags, context: ActionContext): 
       { stdout: io.stdout, chalk: chalkFor(io, 'stdout', options.color), log, signal: context.signal, format: writer.saved() },
     );
     exitCode = showExitCode(summary);
-    if (summary.unreadable > 0) log.warn(`${summary.unreadable} line${summary.unreadable === 1 ? '' : 's'} could not be read, and were not evaluated; exit ${exitCode}`);
+    if (summary.unreadable > 0)
+      log.warn(`${summary.unreadable} line${summary.unreadable === 1 ? '' : 's'} could not be read, and were not evaluated; exit ${exitCode}`);
     exitCode = context.interrupted() ?? exitCode;
   }
-  if (options.summary && writer) io.stderr.write(formatFindingSummary(writer.tally, { events: writer.events, rules: rules.length }, chalkFor(io, 'stderr', options.color)));
+  if (options.summary && writer)
+    io.stderr.write(formatFindingSummary(writer.tally, { events: writer.events, rules: rules.length }, chalkFor(io, 'stderr', options.color)));
   // A failure says more than a finding: the exit code must first say whether every event was evaluated.
   if (exitCode === ExitCode.ok && options.failOn && writer?.tally.reached(options.failOn)) return ExitCode.findings;
   return exitCode;

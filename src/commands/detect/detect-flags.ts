@@ -45,7 +45,8 @@ const STREAM_ONLY = [
 export function toDetectOptions(flags: DetectFlags, stdoutIsTTY: boolean, now: Date): DetectOptions {
   const output = oneOf('--output', flags.output ?? (stdoutIsTTY ? 'pretty' : 'ocsf'), FINDING_OUTPUTS);
   const failOn = flags.failOn === undefined ? undefined : oneOf('--fail-on', flags.failOn.toLowerCase(), LEVELS);
-  if (flags.accountId !== undefined && !/^\d{12}$/.test(flags.accountId)) throw new UsageError(`--account-id "${flags.accountId}" is not an AWS account id (12 digits)`);
+  if (flags.accountId !== undefined && !/^\d{12}$/.test(flags.accountId))
+    throw new UsageError(`--account-id "${flags.accountId}" is not an AWS account id (12 digits)`);
   const named = flags.cluster !== undefined || flags.instance !== undefined || flags.streamName !== undefined;
   const saved = flags.files.length > 0 || !named;
   // The events' own forms do not apply: what is written is findings.
@@ -55,7 +56,10 @@ export function toDetectOptions(flags: DetectFlags, stdoutIsTTY: boolean, now: D
     const stray: string[] = STREAM_ONLY.filter(([key]) => flags[key] !== undefined).map(([, flag]) => flag);
     if (flags.follow === false) stray.push('--no-follow');
     if (stray.length)
-      throw new UsageError(`${stray.join(', ')} go${stray.length === 1 ? 'es' : ''} with reading a stream, not with saved files`, 'Without FILE…, --cluster reads the stream.');
+      throw new UsageError(
+        `${stray.join(', ')} go${stray.length === 1 ? 'es' : ''} with reading a stream, not with saved files`,
+        'Without FILE…, --cluster reads the stream.',
+      );
     source = { kind: 'saved', files: flags.files, show: toShowOptions(eventFlags, false, now) };
   } else {
     source = { kind: 'live', read: toReadOptions(eventFlags as unknown as RawReadFlags, false, now) };

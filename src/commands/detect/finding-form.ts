@@ -1,5 +1,5 @@
 import type { ChalkInstance } from 'chalk';
-import { UserError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
 import { toAsff } from '../../detect/asff.js';
 import { toOcsfFinding } from '../../detect/finding-ocsf.js';
 import type { Finding } from '../../detect/finding.js';
@@ -20,9 +20,9 @@ export function findingForm(
   if (output === 'ocsf') return (finding) => `${JSON.stringify(toOcsfFinding(finding, place))}\n`;
   const { region, accountId } = place;
   if (!region || !accountId) {
-    throw new UserError(
-      `-o asff needs the ${!accountId ? 'account' : 'region'} the database is in, and ${!accountId && !region ? 'neither is' : 'it is not'} known`,
-      undefined,
+    const missing = [!accountId && 'account', !region && 'region'].filter(Boolean).join(' and ');
+    throw new UsageError(
+      `-o asff needs the ${missing} the database is in, for each finding's AwsAccountId and ProductArn: not known here`,
       'Name the database by its ARN (--cluster arn:aws:rds:…), or give --account-id and --region.',
     );
   }
