@@ -136,3 +136,23 @@ describe('das-read rules', () => {
     expect(rules[0]).toMatchObject({ level: 'medium', tags: ['attack.impact', 'attack.t1485'], engines: [] });
   });
 });
+
+describe('detect --redact', () => {
+  const SECRET = 'hunter2-secret';
+  const line = JSON.stringify({
+    ...postgresEvent(1, { commandText: `DROP TABLE x; SELECT '${SECRET}'`, paramList: [SECRET] }),
+    clusterId: 'cluster-A',
+    instanceId: 'db-B',
+    eventId: 's:1:1',
+  });
+  for (const output of ['pretty', 'ocsf', 'asff']) {
+    it(`keeps the statement's values out of the findings, -o ${output}`, async () => {
+      const place = output === 'asff' ? ['--account-id', '123456789012', '--region', 'eu-west-1'] : [];
+      const { code, stdout, stderr } = await detect(['--redact', '-o', output, ...place], `${line}\n`);
+      expect(code, stderr).toBe(ExitCode.ok);
+      expect(stdout).toContain('A table dropped');
+      expect(stdout).not.toContain(SECRET);
+      expect(stdout).toContain('SELECT ?');
+    });
+  }
+});
