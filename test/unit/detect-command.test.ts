@@ -156,3 +156,17 @@ describe('detect --redact', () => {
     });
   }
 });
+
+describe('detect says what the correlations could not do', () => {
+  it('warns of events a correlation rule could not place in time', async () => {
+    const line = JSON.stringify({
+      ...postgresEvent(1, { command: 'AUTH FAILURE', commandText: null, logTime: null, startTime: null, dbUserName: 'mallory' }),
+      clusterId: 'cluster-A',
+      instanceId: 'db-B',
+      eventId: 's:1:1',
+    });
+    const { code, stderr } = await detect([], `${line}\n`);
+    expect(code).toBe(ExitCode.ok);
+    expect(stderr).toMatch(/1 event had neither logTime nor startTime: correlation rules could not place it/);
+  });
+});
