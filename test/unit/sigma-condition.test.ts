@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createDetector } from '../../src/detect/detector.js';
-import { compileRules } from '../../src/detect/load-rules.js';
+import { compileRules } from '../../src/detect/compile-rules.js';
 import { MAX_CONDITION_DEPTH, parseCondition } from '../../src/detect/sigma/condition.js';
 import { UsageError } from '../../src/errors.js';
 import type { DasEvent } from '../../src/decode/types.js';

@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createDetector } from '../../src/detect/detector.js';
-import { compileRules, loadRules, ruleSummary } from '../../src/detect/load-rules.js';
+import { compileRules } from '../../src/detect/compile-rules.js';
+import { loadRules, ruleSummary } from '../../src/detect/load-rules.js';
 import { UsageError } from '../../src/errors.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/sigma/', import.meta.url));
