@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createDetector, type Detector } from '../../src/detect/detector.js';
 import { findingUid, type Finding } from '../../src/detect/finding.js';
-import { compileRules } from '../../src/detect/load-rules.js';
+import { compileRules } from '../../src/detect/compile-rules.js';
 import { MAX_GROUPS } from '../../src/detect/sigma/correlation.js';
 
 const FAILED = [

@@ -54,6 +54,10 @@ export class CorrelationTracker {
   droppedGroups = 0;
   droppedEvents = 0;
   private readonly atClose: boolean;
+  /** Its windows are judged when they close, so it needs every event's time. */
+  get judgesAtClose(): boolean {
+    return this.atClose;
+  }
   private readonly allRules: number;
 
   constructor(readonly rule: CorrelationRule) {
