@@ -170,3 +170,29 @@ describe('detect says what the correlations could not do', () => {
     expect(stderr).toMatch(/1 event had neither logTime nor startTime: correlation rules could not place it/);
   });
 });
+
+describe('das-read rules, with rule files someone else wrote', () => {
+  it('shows a hostile title, id, engine or tag as data', async () => {
+    const { rulesTable } = await import('../../src/commands/detect/rules-action.js');
+    const { makeChalk } = await import('../../src/terminal/color.js');
+    for (const [, payload] of HOSTILE_PAYLOADS) {
+      const table = rulesTable(
+        [
+          {
+            id: payload,
+            title: payload,
+            level: 'high',
+            description: payload,
+            tags: [`attack.${payload}`],
+            engines: [payload],
+            source: payload,
+            correlation: false,
+          },
+        ],
+        makeChalk(1),
+      );
+      expect(activeCharacters(table)).toEqual([]);
+      expect(table.split('\n')).toHaveLength(3);
+    }
+  });
+});
