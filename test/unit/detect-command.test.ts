@@ -126,8 +126,9 @@ describe('das-read rules', () => {
   it('lists the rules loaded, with id, level, title, engines and ATT&CK tags, and as JSON', async () => {
     const io = memoryIO();
     expect(await run(['rules', ...OWN], io)).toBe(ExitCode.ok);
+    expect(io.stdout.text).toMatch(/^LEVEL +ID +TITLE +ENGINES +ATT&CK$/m);
     expect(io.stdout.text).toMatch(
-      new RegExp(`high +${BURST} +Failed logins in a burst \\(test rule\\) +\\[all\\] \\(correlation\\) +attack.credential_access attack.t1110`),
+      new RegExp(`^high +${BURST} +Failed logins in a burst \\(test rule\\) \\(correlation\\) +all +attack.credential_access attack.t1110$`, 'm'),
     );
     const json = memoryIO();
     expect(await run(['rules', ...OWN, '-o', 'json'], json)).toBe(ExitCode.ok);
