@@ -214,6 +214,13 @@ describe('refusing what is not supported, with the file and the line', () => {
     ).toThrow(/^bad\.yml:15: the modifier "wide" is not supported/);
   });
 
+  it('YAML nested deeper than the parser can follow is refused at its line, not a stack overflow', () => {
+    const deep = `title: t\nid: x\ndetection:\n  s: ${'{a: '.repeat(20_000)}1${'}'.repeat(20_000)}\n`;
+    expect(refusal(deep)).toMatch(/^rules\/x\.yml:4: the YAML nests too deeply/);
+    const flow = `title: t\nid: x\ndetection:\n  s: ${'['.repeat(30_000)}\n`;
+    expect(refusal(flow)).toMatch(/^rules\/x\.yml:4: /);
+  });
+
   it('a rule file cannot write to the terminal through a message', () => {
     expect(refusal(rule(['  selection:', '    commandText|\u001b[2J: x', '  condition: selection']))).toContain('"\\u001b[2J"');
   });
