@@ -12,6 +12,8 @@ export const ExitCode = {
   unreadableRecord: 3,
   /** The stream no longer holds data the checkpoint points at: events were lost to retention. */
   gap: 4,
+  /** `das-read detect --fail-on LEVEL`: a finding at that level or above was made (and nothing failed). */
+  findings: 5,
   interrupted: 130,
   terminated: 143,
 } as const;
@@ -50,6 +52,11 @@ export const EXIT_CODE_MEANINGS: Record<keyof typeof ExitCode, { readonly summar
     detail:
       'gap: the checkpoint pointed at events the stream no longer holds (retention is 24 hours), or at a stream that was stopped and started again ' +
       '(a new Kinesis stream with the same name); every shard concerned is named, and what is still there was read',
+  },
+  findings: {
+    summary: 'detect --fail-on LEVEL: a finding at that level or above (only when nothing above failed)',
+    detail:
+      'only with `detect --fail-on LEVEL`: a finding at that level or above was made, and every event was evaluated (an unreadable record or line, exit 3, and a gap, exit 4, outrank it)',
   },
   interrupted: {
     summary: 'interrupted (SIGINT)',

@@ -15,7 +15,14 @@ export class SavedRecord implements DecodedRecord {
   readonly events: DasEvent[];
   readonly #line: string;
 
-  constructor(line: string, event: DasEvent) {
+  /**
+   * @param place where the line is (`FILE:LINE`), for what names an event that carries no eventId
+   */
+  constructor(
+    line: string,
+    event: DasEvent,
+    readonly place = '',
+  ) {
     // A file saved on Windows ends its lines in CR LF: the CR is not the event's.
     this.#line = line.replace(/\r$/, '');
     this.events = [event];

@@ -139,8 +139,8 @@ describe('das-read completion', () => {
   it('the table is read from commander: a command added to the program is completed without another edit', () => {
     const nothing = async () => {};
     const program = buildProgram('0.0.0', { writeOut: nothing, writeErr: nothing }, new Proxy({} as Actions, { get: () => nothing }));
-    program.command('detect').description('a later command').option('--rules <file>', 'its rules').option('--level <level>', 'how loud');
-    const added = commandTable(program).commands.find((command) => command.name === 'detect');
+    program.command('frobnicate').description('a later command').option('--rules <file>', 'its rules').option('--level <level>', 'how loud');
+    const added = commandTable(program).commands.find((command) => command.name === 'frobnicate');
     expect(added?.flags.map((flag) => [flag.long, flag.value?.kind])).toEqual([
       ['--rules', 'file'],
       ['--level', 'any'],

@@ -34,14 +34,14 @@ describe('the generated reference', () => {
     const text = await readFile(REFERENCE, 'utf8');
     const root = program();
     root
-      .command('rules')
+      .command('frobnicate')
       .description('list the detection rules')
       .addOption(new Option('--pack <name>', 'only this pack').default('core'))
       .addOption(new Option('--format <form>', 'how to list them').choices(['text', 'yaml']).env('DAS_RULES_FORMAT'));
     root.commands.find((command) => command.name() === 'status')?.addOption(new Option('--watch', 'show it again every few seconds'));
     const written = await regenerate(text, REFERENCE, root);
     expect(written).toMatch(
-      /### das-read rules\n\nlist the detection rules\n\n```\ndas-read rules \[options\]\n```\n\n\| option +\| what it does +\| default +\|/,
+      /### das-read frobnicate\n\nlist the detection rules\n\n```\ndas-read frobnicate \[options\]\n```\n\n\| option +\| what it does +\| default +\|/,
     );
     expect(written).toMatch(/\| `--pack <name>` +\| only this pack +\| `core` +\|/);
     expect(written).toMatch(/\| `--format <form>` +\| how to list them \(one of `text`, `yaml`\) \(also `DAS_RULES_FORMAT`\) +\| +\|/);

@@ -9,6 +9,7 @@ import { MAX_REBUILT_DEPTH, savedEventOf } from '../../saved/saved-event.js';
 import type { Diagnostics } from '../../terminal/diagnostics.js';
 import type { PrettyLayout } from '../../format/pretty.js';
 import type { OutputFormat } from '../../format/event-format.js';
+import type { EventFormatter } from '../../format/event-formatter.js';
 import { savedEventFormatter } from '../../format/saved-format.js';
 import { SavedRecord } from '../../saved/saved-record.js';
 import { Utf8Builder } from '../../format/utf8-builder.js';
@@ -34,6 +35,11 @@ export type ShowInput = SavedInput;
 
 export interface ShowDeps {
   stdout: Writable;
+  /**
+   * `das-read detect`: what is written for the events, instead of the events; each saved line is a
+   * record of one event (a SavedRecord, its place `FILE:LINE`). It redacts, if asked, itself.
+   */
+  format?: EventFormatter;
   chalk: ChalkInstance;
   log: Diagnostics;
   layout?: PrettyLayout;
@@ -84,9 +90,9 @@ export async function showCommand(inputs: readonly ShowInput[], options: ShowOpt
     deps.log.warn(`${where}: ${problem}`);
   };
   const { signal } = deps;
-  const format = savedEventFormatter(options.output, deps.chalk, { redact: options.redact, ...deps.layout });
+  const format = deps.format ?? savedEventFormatter(options.output, deps.chalk, { redact: options.redact, ...deps.layout });
   // Every form but plain ndjson writes the event again from its object, by a recursive walk.
-  const rebuilds = options.output !== 'ndjson' || options.redact || deps.layout?.fields !== undefined;
+  const rebuilds = options.output !== 'ndjson' || options.redact || deps.layout?.fields !== undefined || deps.format !== undefined;
   try {
     for (const input of inputs) {
       if (signal?.aborted) break;
@@ -129,7 +135,7 @@ export async function showCommand(inputs: readonly ShowInput[], options: ShowOpt
               continue;
             }
             // Each saved form writes an event whole or, if it throws, not at all: the builder holds only whole lines.
-            format.write(text, new SavedRecord(line.text, event), ONLY_EVENT);
+            format.write(text, new SavedRecord(line.text, event, `${input.name}:${line.number}`), ONLY_EVENT);
           } catch (error) {
             // Past what V8 can build (a string too long, a stack too deep), or a field of a shape no form expects: this line's problem, not the file's.
             if (!(error instanceof Error) || error instanceof OutputClosedError) throw error;
@@ -155,6 +161,8 @@ export async function showCommand(inputs: readonly ShowInput[], options: ShowOpt
         source.destroy();
       }
     }
+    // What the form held to the end (detect's pending correlations): after every line, stopped by a signal or not.
+    format.end?.(text);
     await flush();
     await output.flush();
   } catch (error) {
