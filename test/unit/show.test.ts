@@ -1,5 +1,5 @@
 import { constants as zlibConstants, gunzipSync, gzipSync } from 'node:zlib';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -83,6 +83,28 @@ describe('das-read show', () => {
     await run(['show', '--class', 'DDL', '-q'], ddl);
     expect(ddl.stdout.lines()).toEqual([line(2, { class: 'DDL', command: 'CREATE TABLE' })]);
     expect(ddl.stderr.text).toBe('');
+  });
+
+  it('JSON that is no event (an object without an event field, an array, a string) is named by file and line, not shown as a row of dashes', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'das-read-show-'));
+    try {
+      const file = join(dir, 'mixed.ndjson');
+      await writeFile(file, [line(1), '{"a":1}', '[1]', '"x"', '{}', JSON.stringify({ statementId: 2, eventId: 's:1:2' }), line(3)].join('\n') + '\n');
+      for (const form of ['pretty', 'ndjson']) {
+        const io = memoryIO();
+        expect(await run(['show', file, '-o', form], io)).toBe(ExitCode.unreadableRecord);
+        // The narrowed line (--fields' output) is an event: it has an event's fields.
+        expect(io.stdout.lines()).toHaveLength(3);
+        expect(io.stdout.text).not.toMatch(/^[-\s]+$/m);
+        expect(io.stderr.text).toContain(`${file}:2: not an event: a JSON object with none of the fields an activity event has`);
+        expect(io.stderr.text).toContain(`${file}:3: not an event: a JSON value that is not an object`);
+        expect(io.stderr.text).toContain(`${file}:4: not an event: a JSON value that is not an object`);
+        expect(io.stderr.text).toContain(`${file}:5: not an event: a JSON object with none of the fields`);
+        expect(io.stderr.text).not.toContain(`${file}:6:`);
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('reads files in order, gzip or not, pretty and redacted as asked; a missing one is named, exit 1', async () => {
