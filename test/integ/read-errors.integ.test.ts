@@ -1,7 +1,7 @@
 import { DeleteStreamCommand } from '@aws-sdk/client-kinesis';
 import { gzipSync } from 'node:zlib';
 import { PassThrough } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { run } from '../../src/cli/run.js';
 import { ExitCode, RecordError } from '../../src/errors.js';
 import { createDecoder } from '../../src/decode/decoder.js';
@@ -163,18 +163,23 @@ describe('wrong encryption context', () => {
 });
 
 describe('clear errors before reading', () => {
-  it('a cluster that does not exist', async () => {
-    const { code, stderr } = await read(['--cluster', 'no-such-cluster']);
+  it('a cluster that does not exist, named with the region it was looked for in', async () => {
+    const { code, stderr } = await read(['--cluster', 'no-such-cluster', '--region', 'eu-west-3']);
     expect(code).toBe(ExitCode.runtime);
-    expect(stderr).toContain('no DB cluster "no-such-cluster"');
+    expect(stderr).toContain('no DB cluster "no-such-cluster" in region eu-west-3 of this account');
     expect(stderr).toContain('--instance');
     expectNoStack(stderr);
   });
 
-  it('an instance that does not exist', async () => {
-    const { code, stderr } = await read(['--instance', 'no-such-instance']);
-    expect(code).toBe(ExitCode.runtime);
-    expect(stderr).toContain('no DB instance "no-such-instance"');
+  it('an instance that does not exist, named with the region and the account when the credentials carry it', async () => {
+    vi.stubEnv('AWS_ACCOUNT_ID', '123456789012');
+    try {
+      const { code, stderr } = await read(['--instance', 'no-such-instance']);
+      expect(code).toBe(ExitCode.runtime);
+      expect(stderr).toContain('no DB instance "no-such-instance" in region us-east-1 of account 123456789012');
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it('an activity stream that is not started says how to start it', async () => {
