@@ -18,6 +18,7 @@ import { memoryIO } from '../helpers/memory-io.js';
 import { readOnce } from '../helpers/read-once.js';
 import { putRaw, startTestLab, type TestLab, type TestStream } from '../helpers/test-lab.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { scratchDir } from '../helpers/scratch-dir.js';
 
 let lab: TestLab;
 beforeAll(async () => {
@@ -393,8 +394,7 @@ describe('--summary, from the command line', () => {
 describe('plaintext data keys', () => {
   it('appear nowhere: not on stdout, not on stderr with --debug --verbose, not in the dead letter, not in any form', async () => {
     const { DecryptCommand } = await import('@aws-sdk/client-kms');
-    const { mkdtemp, readFile } = await import('node:fs/promises');
-    const { tmpdir } = await import('node:os');
+    const { readFile } = await import('node:fs/promises');
     const { join } = await import('node:path');
     const stream = await lab.activityStream({ name: 'keys-cluster' });
     const good = await stream.producer.encode(activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(1)]));
@@ -412,7 +412,7 @@ describe('plaintext data keys', () => {
     const key = Buffer.from(opened.Plaintext ?? []);
     expect(key).toHaveLength(32);
     const spellings = [key.toString('base64'), key.toString('hex'), key.toString('base64url'), JSON.stringify([...key]).slice(1, -1), [...key].join(' ')];
-    const dir = await mkdtemp(join(tmpdir(), 'das-read-keys-'));
+    const dir = await scratchDir('das-read-keys-');
     const seen: string[] = [];
     for (const args of [['--on-error', 'skip', '--dead-letter', join(dir, 'dead.ndjson')], ['-o', 'json'], ['-o', 'pretty'], ['--summary'], []]) {
       const result = await read(['--cluster', 'keys-cluster', '--debug', '--verbose', ...args]);
