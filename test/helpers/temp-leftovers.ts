@@ -22,6 +22,8 @@ export default function setup(): (() => void) | undefined {
     } catch {
       return;
     }
+    // tsx's compile cache (tsx-<uid>), made by the tests that run a script through it: a tool's cache, reused, not a leftover.
+    left = left.filter((name) => !/^tsx-\d+$/.test(name));
     if (left.length > 0) {
       process.stderr.write(
         `\n${left.length} temporary ${left.length === 1 ? 'entry' : 'entries'} left by the tests (use test/helpers/scratch-dir.ts, or remove what you make): ${left.sort().join(', ')}\n`,
