@@ -100,9 +100,12 @@ export function explainAwsError(error: unknown, action: string, resource?: strin
     return new UserError(
       `${action}${on} kept failing, retried with backoff ${DEFAULT_RETRY.retries} times over about a minute and a half: ${name ?? code ?? 'error'}: ${message}`,
       undefined,
+      // Only a read of the stream resumes from a checkpoint: KMS is called by decode and the Lambda too, and RDS before any reading.
       name === 'ProvisionedThroughputExceededException'
         ? "Other consumers share the stream's read limit (5 GetRecords per second per shard); with --checkpoint, the next run resumes where this one stopped."
-        : 'With --checkpoint, the next run resumes where this one stopped.',
+        : action.startsWith('kinesis:')
+          ? 'With --checkpoint, the next run resumes where this one stopped.'
+          : undefined,
     );
   }
   return undefined;
