@@ -12,6 +12,8 @@ export default defineConfig({
     ],
   },
   test: {
+    // The run's temporary files go to a folder of its own, reported if a test leaves anything there, then removed.
+    globalSetup: ['test/helpers/temp-leftovers.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // Dummy credentials for the default chain: the local services accept any signature.
@@ -27,7 +29,12 @@ export default defineConfig({
     // Unit tests call the formatters directly; das-read's commands load --redact's lexers themselves, and the other tiers hold them to it.
     projects: ['unit', 'integ', 'e2e'].map((tier) => ({
       extends: true,
-      test: { name: tier, include: [`test/${tier}/**/*.test.ts`], ...(tier === 'unit' ? { setupFiles: ['test/helpers/prepare-redaction.ts'] } : {}) },
+      test: {
+        name: tier,
+        include: [`test/${tier}/**/*.test.ts`],
+        // Every tier removes its test files' scratch folders (test/helpers/scratch-dir.ts) when each file is done.
+        setupFiles: [...(tier === 'unit' ? ['test/helpers/prepare-redaction.ts'] : []), 'test/helpers/scratch-cleanup.ts'],
+      },
     })),
   },
 });

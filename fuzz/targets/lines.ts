@@ -4,6 +4,7 @@
 import { isUtf8 } from 'node:buffer';
 import { Readable } from 'node:stream';
 import { contentOf, savedLines, type SavedLine } from '../../src/saved/saved-lines.js';
+import { hasEventField } from '../../src/saved/saved-event.js';
 import { delivered, invariant, type FuzzTarget } from '../target.js';
 
 /** As show's bound, smaller, so that a huge mutation meets it. */
@@ -74,5 +75,6 @@ function parsed(text: string): string {
   } catch {
     return 'not JSON';
   }
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? 'event' : 'not an object';
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not an object';
+  return hasEventField(value) ? 'event' : 'no event field';
 }

@@ -52,7 +52,9 @@ export async function startLabSession(options: LabSessionOptions): Promise<LabSe
       onError: options.onError,
     });
     emitter.start();
-    const exportLine = `export AWS_ENDPOINT_URL=${lab.endpoint} AWS_REGION=${lab.region} ` + 'AWS_ACCESS_KEY_ID=lab AWS_SECRET_ACCESS_KEY=lab';
+    // AWS_DEFAULT_REGION too: the AWS CLI v1 reads no other.
+    const exportLine =
+      `export AWS_ENDPOINT_URL=${lab.endpoint} AWS_REGION=${lab.region} AWS_DEFAULT_REGION=${lab.region} ` + 'AWS_ACCESS_KEY_ID=lab AWS_SECRET_ACCESS_KEY=lab';
     return {
       lab,
       cluster,

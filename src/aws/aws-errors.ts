@@ -1,5 +1,5 @@
 import { awsErrorName } from './error-names.js';
-import { DEFAULT_RETRY, isTransient } from './retry.js';
+import { DEFAULT_RETRY, isRefusedLocally, isTransient, isUnresolvedName } from './retry.js';
 import { UserError } from '../errors.js';
 
 const CREDENTIALS_HINT =
@@ -69,8 +69,28 @@ export function explainAwsError(error: unknown, action: string, resource?: strin
   }
   if (/Could not load credentials from any providers/i.test(message)) return new NoCredentialsError();
   const code = (error as { code?: unknown }).code;
-  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-    return new UserError(`cannot reach the AWS endpoint for ${action.split(':')[0]} (${code}: ${message})`);
+  const service = action.split(':')[0];
+  if (isRefusedLocally(error)) {
+    const { address, port } = error as { address?: string; port?: number };
+    const where = address === undefined ? 'the local endpoint' : `${address.includes(':') ? `[${address}]` : address}${port === undefined ? '' : `:${port}`}`;
+    return new UserError(
+      `nothing is listening at ${where}, the endpoint for ${service} (ECONNREFUSED)`,
+      undefined,
+      'Is `das-read lab` running? It prints the --endpoint-url to use (AWS_ENDPOINT_URL in its export line).',
+    );
+  }
+  if (isUnresolvedName(error)) {
+    const host = (error as { hostname?: unknown }).hostname;
+    return new UserError(
+      `the endpoint for ${service}${typeof host === 'string' ? `, ${host},` : ''} does not resolve (${String(code)}: ${message})`,
+      undefined,
+      code === 'ENOTFOUND'
+        ? "Is the region right (--region, AWS_REGION, or the profile's region)? An --endpoint-url or AWS_ENDPOINT_URL must name a host that exists."
+        : 'The DNS resolver did not answer: is this machine on a network?',
+    );
+  }
+  if (code === 'ECONNREFUSED') {
+    return new UserError(`cannot reach the AWS endpoint for ${service} (${code}: ${message})`);
   }
   // AWS refused the request with its reason (a wrong key, a wrong state): the user's to act on, not a bug.
   if ((error as { $fault?: unknown }).$fault === 'client' && name) {
@@ -80,9 +100,12 @@ export function explainAwsError(error: unknown, action: string, resource?: strin
     return new UserError(
       `${action}${on} kept failing, retried with backoff ${DEFAULT_RETRY.retries} times over about a minute and a half: ${name ?? code ?? 'error'}: ${message}`,
       undefined,
+      // Only a read of the stream resumes from a checkpoint: KMS is called by decode and the Lambda too, and RDS before any reading.
       name === 'ProvisionedThroughputExceededException'
         ? "Other consumers share the stream's read limit (5 GetRecords per second per shard); with --checkpoint, the next run resumes where this one stopped."
-        : 'With --checkpoint, the next run resumes where this one stopped.',
+        : action.startsWith('kinesis:')
+          ? 'With --checkpoint, the next run resumes where this one stopped.'
+          : undefined,
     );
   }
   return undefined;

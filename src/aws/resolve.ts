@@ -1,6 +1,7 @@
 import { withRetry } from './retry.js';
 import { DescribeDBClustersCommand, DescribeDBInstancesCommand, type RDSClient } from '@aws-sdk/client-rds';
 import { callAws } from './aws-errors.js';
+import { awsErrorName } from './error-names.js';
 import { targetFromStream, type StreamTarget } from './stream-target.js';
 import type { DatabaseSource, RdsDatabase } from './database-source.js';
 import { UserError } from '../errors.js';
@@ -20,25 +21,52 @@ export interface ActivityStreamInfo {
   policyStatus?: string;
 }
 
+/**
+ * Where RDS was asked, for a "not found": the client's region, and the account when the credentials
+ * carry it (SSO, AWS_ACCOUNT_ID, a profile's aws_account_id). Finding it otherwise would take an STS call.
+ */
+async function whereAsked(rds: RDSClient): Promise<string> {
+  const region = await rds.config.region().catch(() => undefined);
+  const account = await rds.config
+    .credentials()
+    .then((credentials) => credentials.accountId)
+    .catch(() => undefined);
+  return `in ${region ? `region ${region}` : 'this region'}${account ? ` of account ${account}` : ' of this account'}`;
+}
+
+/** An RDS call whose "not found" (by any of `notFoundCodes`) becomes `notFound(where it looked)`. */
+function describeOrNotFound<T>(rds: RDSClient, call: () => Promise<T>, notFoundCodes: string[], notFound: (where: string) => UserError): () => Promise<T> {
+  return async () => {
+    try {
+      return await call();
+    } catch (error) {
+      if (notFoundCodes.includes(awsErrorName(error) ?? '')) throw notFound(await whereAsked(rds));
+      throw error;
+    }
+  };
+}
+
 export async function describeCluster(rds: RDSClient, identifier: string, signal?: AbortSignal): Promise<ActivityStreamInfo> {
   const answer = await callAws(
     'rds:DescribeDBClusters',
     identifier,
-    () =>
-      withRetry(
-        () => rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: identifier }), { abortSignal: signal }),
-        signal,
-        undefined,
-        `rds:DescribeDBClusters of ${identifier}`,
-      ),
-    {
-      DBClusterNotFoundFault: () =>
+    describeOrNotFound(
+      rds,
+      () =>
+        withRetry(
+          () => rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: identifier }), { abortSignal: signal }),
+          signal,
+          undefined,
+          `rds:DescribeDBClusters of ${identifier}`,
+        ),
+      ['DBClusterNotFoundFault'],
+      (where) =>
         new UserError(
-          `no DB cluster "${identifier}" in this account and region`,
+          `no DB cluster "${identifier}" ${where}`,
           undefined,
           'Check --region and the identifier. For RDS for Oracle or SQL Server, name the instance with --instance.',
         ),
-    },
+    ),
   );
   const cluster = answer.DBClusters?.[0];
   if (!cluster) throw new UserError(`RDS returned no cluster for "${identifier}"`);
@@ -56,23 +84,26 @@ export async function describeCluster(rds: RDSClient, identifier: string, signal
 }
 
 export async function describeInstance(rds: RDSClient, identifier: string, signal?: AbortSignal): Promise<ActivityStreamInfo> {
-  const notFound = () =>
-    new UserError(
-      `no DB instance "${identifier}" in this account and region`,
-      undefined,
-      'Check --region and the identifier. For an Aurora cluster, name it with --cluster.',
-    );
   const answer = await callAws(
     'rds:DescribeDBInstances',
     identifier,
-    () =>
-      withRetry(
-        () => rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }), { abortSignal: signal }),
-        signal,
-        undefined,
-        `rds:DescribeDBInstances of ${identifier}`,
-      ),
-    { DBInstanceNotFound: notFound, DBInstanceNotFoundFault: notFound },
+    describeOrNotFound(
+      rds,
+      () =>
+        withRetry(
+          () => rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }), { abortSignal: signal }),
+          signal,
+          undefined,
+          `rds:DescribeDBInstances of ${identifier}`,
+        ),
+      ['DBInstanceNotFound', 'DBInstanceNotFoundFault'],
+      (where) =>
+        new UserError(
+          `no DB instance "${identifier}" ${where}`,
+          undefined,
+          'Check --region and the identifier. For an Aurora cluster, name it with --cluster.',
+        ),
+    ),
   );
   const instance = answer.DBInstances?.[0];
   if (!instance) throw new UserError(`RDS returned no instance for "${identifier}"`);

@@ -10,6 +10,53 @@ import type { DasEvent } from '../decode/types.js';
 export const MAX_REBUILT_DEPTH: number = MAX_EVENT_DEPTH;
 
 /**
+ * The fields of a Database Activity Streams event (AWS's list, for every engine), and the three
+ * das-read adds. A saved line is an event when its object has at least one: `type` alone would
+ * refuse das-read's own output narrowed by --fields, and engines add fields of their own.
+ */
+const EVENT_FIELDS: ReadonlySet<string> = new Set([
+  'type',
+  'class',
+  'clientApplication',
+  'command',
+  'commandText',
+  'databaseName',
+  'dbProtocol',
+  'dbUserName',
+  'endTime',
+  'engineNativeAuditFields',
+  'errorMessage',
+  'exitCode',
+  'logTime',
+  'netProtocol',
+  'objectName',
+  'objectType',
+  'paramList',
+  'pid',
+  'remoteHost',
+  'remotePort',
+  'rowCount',
+  'serverHost',
+  'serverType',
+  'serverVersion',
+  'serviceName',
+  'sessionId',
+  'startTime',
+  'statementId',
+  'substatementId',
+  'transactionId',
+  'clusterId',
+  'instanceId',
+  'eventId',
+]);
+
+/** Whether a parsed object is an event: at least one field an activity event has (see EVENT_FIELDS). */
+export function hasEventField(value: object): boolean {
+  for (const key in value) if (Object.hasOwn(value, key) && EVENT_FIELDS.has(key)) return true;
+  return false;
+}
+
+/**
  * The event a saved line holds, or what is wrong with the line. The reason never quotes the
  * line (it may hold a password a statement carried): it says what kind of JSON error, and where.
  * `maxDepth`: for a line that will be rebuilt, nesting past it is a problem of its own.
@@ -22,6 +69,7 @@ export function savedEventOf(text: string, maxDepth?: number): { event: DasEvent
     return { problem: `not JSON: ${jsonErrorOf(error, text)}` };
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { problem: 'not an event: a JSON value that is not an object' };
+  if (!hasEventField(value)) return { problem: 'not an event: a JSON object with none of the fields an activity event has (type, logTime, commandText…)' };
   // Each level costs two characters, an opening and a closing one: a short line cannot be too deep, and is not walked.
   if (maxDepth !== undefined && text.length > 2 * maxDepth && nestedDeeperThan(value, maxDepth))
     return { problem: `nested deeper than ${maxDepth} levels: not rebuilt in this form (shown as saved without --redact, -o or --fields)` };

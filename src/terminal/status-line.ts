@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { visible } from './visible.js';
+import { count, number } from './counts.js';
 
 /** What a read has done so far, for the status line. */
 export interface ReadProgress {
@@ -16,9 +17,6 @@ export interface StatusLine {
   readonly stderr: Writable;
   stop(): void;
 }
-
-const number = (n: number) => n.toLocaleString('en-US');
-const count = (n: number, noun: string) => `${number(n)} ${noun}${n === 1 ? '' : 's'}`;
 
 function behind(ms: number | undefined): string {
   if (ms === undefined) return 'lag unknown';

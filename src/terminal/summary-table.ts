@@ -2,6 +2,7 @@ import type { ChalkInstance } from 'chalk';
 import type { Counter, EventTally } from '../events/tally.js';
 import { visible } from './visible.js';
 import { colorOf } from './event-colors.js';
+import { number } from './counts.js';
 
 export interface RunFacts {
   records: number;
@@ -11,7 +12,6 @@ export interface RunFacts {
   elapsedMs: number;
 }
 
-const number = (n: number) => n.toLocaleString('en-US');
 /** Minutes drawn at most: the latest. */
 const MINUTES = 30;
 const BAR = 40;

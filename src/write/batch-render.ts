@@ -25,6 +25,8 @@ export interface RenderOptions {
   maxEvents?: number;
   onError: OnError;
   log: Diagnostics;
+  /** The records come from files (decode), not a stream: no checkpoint to resume from, and the words say so. */
+  fromFiles?: boolean;
 }
 
 /** A batch as it is to be written: its text, the positions it covers, and how it ended. */
@@ -125,7 +127,7 @@ export class BatchRenderer {
 
   /** The error that stops the run at this unreadable record, or undefined when it is skipped. */
   #refusal(error: unknown, later: readonly { decoded?: unknown }[]): unknown {
-    if (error instanceof DataKeyRecordError) return keyFailure(error, later);
+    if (error instanceof DataKeyRecordError) return keyFailure(error, later, this.options.fromFiles === true);
     if (!(error instanceof RecordError) || this.options.onError === 'fail') return error;
     if (++this.#failedInARow < MAX_SKIPPED_IN_A_ROW) return undefined;
     return new RecordError(
@@ -142,12 +144,13 @@ export class BatchRenderer {
  * this record's own key (exit 3, like any bad record); if none did, it is the key or the
  * resource id, which no record will get past (exit 1).
  */
-function keyFailure(error: DataKeyRecordError, later: readonly { decoded?: unknown }[]): Error {
+function keyFailure(error: DataKeyRecordError, later: readonly { decoded?: unknown }[], fromFiles: boolean): Error {
   if (later.some((outcome) => outcome.decoded !== undefined)) return error;
+  const resume = fromFiles ? '' : ' (with --checkpoint, saved: the next run starts at this record)';
   return new UserError(
-    `KMS will not open the data keys of this stream: ${error.reason} (first at ${error.position.place ?? `record ${error.position.sequenceNumber} in ${error.position.shardId}`})`,
+    `KMS will not open the data keys of ${fromFiles ? 'these records' : 'this stream'}: ${error.reason} (first at ${error.position.place ?? `record ${error.position.sequenceNumber} in ${error.position.shardId}`})`,
     undefined,
-    `${error.hint ? `${error.hint}\n` : ''}das-read stops here whatever --on-error says: the events before it are written (with --checkpoint, saved: the next run starts at this record).`,
+    `${error.hint ? `${error.hint}\n` : ''}das-read stops here whatever --on-error says: the events before it are written${resume}.`,
     { cause: error },
   );
 }

@@ -9,6 +9,7 @@ import { ExitCode } from '../../src/errors.js';
 import { activityRecord, heartbeatEvent, postgresEvent } from '../../lab/src/synthetic-events.js';
 import { BIN, runBin, startBin, userEnv } from '../helpers/bin.js';
 import { startTestLab, type TestLab, type TestStream } from '../helpers/test-lab.js';
+import { scratchDir } from '../helpers/scratch-dir.js';
 
 let lab: TestLab;
 let stream: TestStream;
@@ -29,7 +30,7 @@ afterAll(async () => {
 describe('bin/das-read', () => {
   it("show reads back what a read wrote, gzip'd as logrotate leaves it, line for line", async () => {
     const read = await runBin(['--cluster', 'auroralab-postgres-cluster', '--endpoint-url', lab.endpoint, '--no-follow']);
-    const dir = await mkdtemp(join(tmpdir(), 'das-read-show-'));
+    const dir = await scratchDir('das-read-show-');
     await writeFile(join(dir, 'audit.ndjson.1.gz'), gzipSync(read.stdout));
     const shown = await runBin(['show', join(dir, 'audit.ndjson.1.gz')]);
     expect(shown).toMatchObject({ code: 0, stderr: '' });
@@ -117,7 +118,7 @@ describe('bin/das-read', () => {
   });
 
   it('credentials: none at all says none were found and where it looked; a missing profile is named; keys beside a profile take one line', async () => {
-    const home = await mkdtemp(join(tmpdir(), 'das-read-home-'));
+    const home = await scratchDir('das-read-home-');
     await mkdir(join(home, '.aws'));
     await writeFile(join(home, '.aws', 'config'), '[profile audit]\nregion = us-east-1\n');
     const bare = { PATH: process.env.PATH ?? '', HOME: home, AWS_REGION: 'us-east-1' };
@@ -211,10 +212,9 @@ describe('bin/das-read', () => {
 
 describe('credentials', () => {
   it('come from the default chain, and --profile picks a named profile from the shared files', async () => {
-    const { mkdtemp, writeFile } = await import('node:fs/promises');
-    const { tmpdir } = await import('node:os');
+    const { writeFile } = await import('node:fs/promises');
     const { join } = await import('node:path');
-    const dir = await mkdtemp(join(tmpdir(), 'das-read-profile-'));
+    const dir = await scratchDir('das-read-profile-');
     await writeFile(
       join(dir, 'credentials'),
       '[default]\naws_access_key_id = DEFAULTKEY\naws_secret_access_key = x\n\n[audit]\naws_access_key_id = AUDITKEY\naws_secret_access_key = y\n',
@@ -235,10 +235,9 @@ describe('credentials', () => {
 describe('start-up', () => {
   /** The modules a run of das-read loads, as URLs, from a load hook in its process. */
   async function modulesLoadedBy(args: string[]): Promise<{ code: number | null; urls: string[] }> {
-    const { mkdtemp, readFile } = await import('node:fs/promises');
-    const { tmpdir } = await import('node:os');
+    const { readFile } = await import('node:fs/promises');
     const { join } = await import('node:path');
-    const log = join(await mkdtemp(join(tmpdir(), 'das-read-modules-')), 'loaded.txt');
+    const log = join(await scratchDir('das-read-modules-'), 'loaded.txt');
     const hook = new URL('../fixtures/module-log/register.mjs', import.meta.url).href;
     const result = await runBin(args, userEnv({ NODE_OPTIONS: `--import ${hook}`, MODULE_LOG: log }));
     return { code: result.code, urls: (await readFile(log, 'utf8')).trim().split('\n') };

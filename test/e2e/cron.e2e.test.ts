@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, statSync } from 'node:fs';
 import { GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-kinesis';
-import { chmod, mkdir, mkdtemp, open, readFile, rename, unlink, utimes, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, mkdir, open, readFile, rename, unlink, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,12 +10,13 @@ import { activityRecord, postgresEvent } from '../../lab/src/synthetic-events.js
 import { BIN, runBin, startBin, userEnv } from '../helpers/bin.js';
 import { startTestLab, type TestLab, type TestStream } from '../helpers/test-lab.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { scratchDir } from '../helpers/scratch-dir.js';
 
 let lab: TestLab;
 let dir: string;
 beforeAll(async () => {
   lab = await startTestLab();
-  dir = await mkdtemp(join(tmpdir(), 'das-read-cron-'));
+  dir = await scratchDir('das-read-cron-');
 });
 afterAll(async () => {
   await lab?.close();
@@ -280,7 +280,7 @@ describe.skipIf(!asNobody)('a checkpoint folder the running user cannot write', 
   it('is named, with what das-read writes there and who must own it, exit 1, before anything is read', async () => {
     const stream = await lab.activityStream({ name: 'not-writable' });
     await stream.put(records(stream, 0, 2));
-    const place = await mkdtemp(join(tmpdir(), 'das-read-nobody-'));
+    const place = await scratchDir('das-read-nobody-');
     await mkdir(join(place, 'lib'));
     await chmod(place, 0o755);
     await chmod(join(place, 'lib'), 0o755);

@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
-import { hostname, tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.js';
@@ -10,12 +10,13 @@ import { BIN, runBin, runShell, userEnv } from '../helpers/bin.js';
 import { describeOnSmallDisk } from '../helpers/small-disk.js';
 import { startTestLab, type TestLab, type TestStream } from '../helpers/test-lab.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { scratchDir } from '../helpers/scratch-dir.js';
 
 let lab: TestLab;
 let dir: string;
 beforeAll(async () => {
   lab = await startTestLab();
-  dir = await mkdtemp(join(tmpdir(), 'das-read-delivery-'));
+  dir = await scratchDir('das-read-delivery-');
 });
 afterAll(async () => {
   await lab?.close();

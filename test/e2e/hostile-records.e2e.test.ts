@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,12 +7,13 @@ import { ExitCode } from '../../src/errors.js';
 import { activityRecord, postgresEvent } from '../../lab/src/synthetic-events.js';
 import { BIN, userEnv } from '../helpers/bin.js';
 import { putRaw, startTestLab, type TestLab } from '../helpers/test-lab.js';
+import { scratchDir } from '../helpers/scratch-dir.js';
 
 let lab: TestLab;
 let dir: string;
 beforeAll(async () => {
   lab = await startTestLab();
-  dir = await mkdtemp(join(tmpdir(), 'das-read-hostile-'));
+  dir = await scratchDir('das-read-hostile-');
 });
 afterAll(async () => {
   await lab?.close();

@@ -1,12 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activityRecord, postgresEvent } from '../../lab/src/synthetic-events.js';
 import { runBin, runShell, userEnv } from '../helpers/bin.js';
 import { startTestLab, type TestLab } from '../helpers/test-lab.js';
+import { scratchDir } from '../helpers/scratch-dir.js';
 
 // CI installs jq; elsewhere the test says what is missing.
 const haveJq = spawnSync('jq', ['--version']).status === 0;
@@ -28,7 +28,7 @@ beforeAll(async () => {
       postgresEvent(5, { dbUserName: 'sa', ...sqlServer }),
     ]),
   ]);
-  dir = await mkdtemp(join(tmpdir(), 'das-read-jq-'));
+  dir = await scratchDir('das-read-jq-');
   // As the README says to make it.
   const read = await runBin(['--cluster', 'cookbook', '--endpoint-url', lab.endpoint, '--no-follow']);
   await writeFile(join(dir, 'audit.ndjson'), read.stdout);

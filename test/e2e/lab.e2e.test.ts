@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runBin, runShell, startBin, userEnv } from '../helpers/bin.js';
@@ -52,6 +53,13 @@ const alive = (pid: number) => {
   }
 };
 
+/** Where this machine keeps a tool the newcomer's shell needs too. */
+function toolPath(name: string): string {
+  const found = spawnSync('bash', ['-c', `command -v ${name}`], { encoding: 'utf8' });
+  if (found.status !== 0) throw new Error(`${name} is not on this machine's PATH`);
+  return found.stdout.trim();
+}
+
 const until = (condition: () => boolean, what: string) => waitFor(condition, { what, timeoutMs: 10_000 });
 
 describe('das-read lab', () => {
@@ -61,7 +69,7 @@ describe('das-read lab', () => {
     const [line] = await lab.lines(1, 20_000);
     expect(line).toMatch(
       new RegExp(
-        `^export AWS_ENDPOINT_URL=http://127\\.0\\.0\\.1:${port} AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=lab AWS_SECRET_ACCESS_KEY=lab( PATH=\\S+:"\\$PATH")?$`,
+        `^export AWS_ENDPOINT_URL=http://127\\.0\\.0\\.1:${port} AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 AWS_ACCESS_KEY_ID=lab AWS_SECRET_ACCESS_KEY=lab( PATH="\\$PATH":\\S+)?$`,
       ),
     );
     // The hints follow on stderr, another pipe: they may come a moment after the export line.
@@ -79,8 +87,20 @@ describe('das-read lab', () => {
     await until(() => children.every((pid) => !alive(pid)), `${children.join(', ')} to be gone`);
   }, 40_000);
 
-  it("every command it prints runs as printed in a newcomer's shell, where das-read is not on PATH", async () => {
-    const lab = startBin(['lab', '--port', String(await freePort())]);
+  it("every command it prints runs as printed in a newcomer's shell, where das-read is not on PATH; one the user installed stays first", async () => {
+    // What `npm ci` leaves a newcomer: node on PATH, no das-read (whatever this machine has installed), no AWS configuration.
+    const home = mkdtempSync(join(tmpdir(), 'das-read-newcomer-'));
+    const tools = join(home, 'bin');
+    mkdirSync(tools);
+    symlinkSync(process.execPath, join(tools, 'node'));
+    for (const tool of ['bash', 'timeout']) symlinkSync(toolPath(tool), join(tools, tool));
+    const shell = {
+      PATH: tools,
+      HOME: process.env.HOME ?? '/tmp',
+      AWS_CONFIG_FILE: '/dev/null',
+      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    };
+    const lab = startBin(['lab', '--port', String(await freePort())], userEnv({ PATH: shell.PATH }));
     try {
       const [exportLine = ''] = await lab.lines(1, 20_000);
       const hintsSoFar = () =>
@@ -92,14 +112,14 @@ describe('das-read lab', () => {
       await until(() => lab.stderr().includes('Ctrl-C stops the lab'), 'the hints on stderr');
       const hints = hintsSoFar();
       expect(hints).toHaveLength(3);
-      // What `npm ci` leaves a newcomer: node on PATH, no das-read, no AWS configuration.
-      const shell = {
-        PATH: `${dirname(process.execPath)}:/usr/bin:/bin`,
-        HOME: process.env.HOME ?? '/tmp',
-        AWS_CONFIG_FILE: '/dev/null',
-        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-      };
       expect((await runShell('command -v das-read || echo none', shell)).stdout.trim()).toBe('none');
+      // The line appends this clone's bin/: a das-read the user installed is still the one their shell runs.
+      const installed = join(home, 'installed');
+      mkdirSync(installed);
+      writeFileSync(join(installed, 'das-read'), '#!/bin/sh\n', { mode: 0o755 });
+      expect((await runShell(`${exportLine}\ncommand -v das-read`, { ...shell, PATH: `${installed}:${tools}` })).stdout.trim()).toBe(
+        join(installed, 'das-read'),
+      );
       const [start = '', read = '', stop = ''] = hints;
       const started = await runShell(`${exportLine}\n${start}`, shell);
       expect(started.code, started.stderr).toBe(0);
@@ -113,6 +133,7 @@ describe('das-read lab', () => {
     } finally {
       lab.child.kill('SIGINT');
       await lab.finished;
+      rmSync(home, { recursive: true, force: true });
     }
   }, 60_000);
 

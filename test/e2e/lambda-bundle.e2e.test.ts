@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
-import { copyFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -13,6 +12,7 @@ import { userEnv } from '../helpers/bin.js';
 import { firehoseEventOf, kinesisEventOf, tampered } from '../helpers/lambda-events.js';
 import { readOnce } from '../helpers/read-once.js';
 import { startTestLab, type TestLab } from '../helpers/test-lab.js';
+import { scratchDir } from '../helpers/scratch-dir.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const execute = promisify(execFile);
@@ -61,7 +61,7 @@ async function bundleAsSamBuilds(outdir: string): Promise<string> {
 
 /** Runs the handler in a process of its own, as Lambda would: each event in turn, in one warm instance. */
 async function invoke(modulePath: string, events: unknown[], env: Record<string, string>) {
-  const dir = await mkdtemp(join(tmpdir(), 'das-read-invoke-'));
+  const dir = await scratchDir('das-read-invoke-');
   const eventsFile = join(dir, 'events.json');
   const resultsFile = join(dir, 'results.json');
   await writeFile(eventsFile, JSON.stringify(events));
@@ -82,7 +82,7 @@ async function invoke(modulePath: string, events: unknown[], env: Record<string,
 let lab: TestLab;
 let bundle: string;
 beforeAll(async () => {
-  [lab, bundle] = await Promise.all([startTestLab(), mkdtemp(join(tmpdir(), 'das-read-bundle-')).then(bundleAsSamBuilds)]);
+  [lab, bundle] = await Promise.all([startTestLab(), scratchDir('das-read-bundle-').then(bundleAsSamBuilds)]);
 }, 60_000);
 afterAll(async () => {
   await lab?.close();

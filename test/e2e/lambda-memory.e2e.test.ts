@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +9,7 @@ import { userEnv } from '../helpers/bin.js';
 import { firehoseEventOf, kinesisEventOf } from '../helpers/lambda-events.js';
 import { startTestLab, type TestLab } from '../helpers/test-lab.js';
 import { putRecords } from '../../lab/src/put-records.js';
+import { scratchDir } from '../helpers/scratch-dir.js';
 
 const LAMBDA = fileURLToPath(new URL('../../dist/lambda/handler.js', import.meta.url));
 const MB = 1024 * 1024;
@@ -37,7 +37,7 @@ interface Invocation {
  * RSS is the kernel's peak for the process (getrusage), so nothing between samples escapes it.
  */
 async function invokeMeasured(warmUp: unknown, one: unknown, batch: unknown, env: Record<string, string>): Promise<Invocation> {
-  const dir = await mkdtemp(join(tmpdir(), 'das-read-memory-'));
+  const dir = await scratchDir('das-read-memory-');
   const eventsFile = join(dir, 'events.json');
   await writeFile(eventsFile, JSON.stringify([warmUp, one, batch]));
   const runner = `

@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -8,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activityRecord, postgresEvent } from '../../lab/src/synthetic-events.js';
 import { runBin, userEnv } from '../helpers/bin.js';
 import { startTestLab, type TestLab, type TestStream } from '../helpers/test-lab.js';
+import { scratchDir } from '../helpers/scratch-dir.js';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -24,7 +24,7 @@ async function packedFiles(): Promise<string[]> {
  * beside it, and nothing of the lab. A consumer folder whose node_modules/das-read is that package.
  */
 async function installWithoutTheLab(): Promise<{ packageDir: string; consumerDir: string }> {
-  const dir = await mkdtemp(join(tmpdir(), 'das-read-package-'));
+  const dir = await scratchDir('das-read-package-');
   const { stdout } = await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], { cwd: ROOT });
   const [packed] = JSON.parse(stdout) as Array<{ filename: string }>;
   await run('tar', ['xzf', join(dir, packed?.filename ?? ''), '-C', dir]);

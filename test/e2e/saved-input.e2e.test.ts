@@ -1,5 +1,4 @@
-import { mkdtemp, readdir, readFile, readlink } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +7,7 @@ import { postgresEvent } from '../../lab/src/synthetic-events.js';
 import { fileURLToPath } from 'node:url';
 import { startBin, userEnv, type Running } from '../helpers/bin.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { scratchDir } from '../helpers/scratch-dir.js';
 
 const line = (n: number) => JSON.stringify({ ...postgresEvent(n), clusterId: 'cluster-A', instanceId: 'db-B', eventId: `s:1:${n}` });
 const EXIT = { SIGINT: ExitCode.interrupted, SIGTERM: ExitCode.terminated } as const;
@@ -95,7 +95,7 @@ describe('show and decode stop at the first signal', () => {
     }, 60_000);
 
     it(`decode from a pipe that never ends: ${signal} ends it, exit ${EXIT[signal]}, and what the stop cut short is no damage`, async () => {
-      const deadLetter = join(await mkdtemp(join(tmpdir(), 'das-read-signal-')), 'dead.ndjson');
+      const deadLetter = join(await scratchDir('das-read-signal-'), 'dead.ndjson');
       const running = probed(['decode', '--resource-id', 'cluster-ABCDEFGHIJKLMNOPQRSTUVWXYZ', '--on-error', 'skip', '--dead-letter', deadLetter, '-']);
       running.child.stdin.write('{"not a record"');
       await probe(running, 'handling signals');

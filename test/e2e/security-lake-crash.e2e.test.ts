@@ -1,7 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activityRecord, postgresEvent } from '../../lab/src/synthetic-events.js';
@@ -16,12 +15,13 @@ import { LAB_CLUSTER, LAB_KEY_ALIAS, startLabSession } from '../../lab/src/lab-s
 import { ocsfProblems } from '../helpers/ocsf-validator.js';
 import { ExitCode } from '../../src/errors.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { scratchDir } from '../helpers/scratch-dir.js';
 
 let lab: TestLab;
 let dir: string;
 beforeAll(async () => {
   lab = await startTestLab();
-  dir = await mkdtemp(join(tmpdir(), 'das-read-lake-crash-'));
+  dir = await scratchDir('das-read-lake-crash-');
 }, 60_000);
 afterAll(async () => {
   await lab?.close();

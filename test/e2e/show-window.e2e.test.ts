@@ -1,11 +1,11 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.js';
 import { postgresEvent } from '../../lab/src/synthetic-events.js';
 import { runBin, startBin } from '../helpers/bin.js';
+import { scratchDir } from '../helpers/scratch-dir.js';
 
 // A saved trail as cron leaves it, gzip'd, its events placed a microsecond either side of the window's ends.
 const SECRET = 'bob@example.com';
@@ -25,7 +25,7 @@ const UNTIL = '2026-11-25T10:00:00Z';
 let file: string;
 
 beforeAll(async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'das-read-show-window-'));
+  const dir = await scratchDir('das-read-show-window-');
   file = join(dir, 'audit.ndjson.1.gz');
   await writeFile(file, gzipSync(`${LINES.join('\n')}\n`));
 });
@@ -105,7 +105,7 @@ describe('show --summary', () => {
   });
 
   it('a line that is not an event is counted among the lines read and the unreadable, and still says exit 3', async () => {
-    const damaged = join(await mkdtemp(join(tmpdir(), 'das-read-show-window-')), 'damaged.ndjson');
+    const damaged = join(await scratchDir('das-read-show-window-'), 'damaged.ndjson');
     await writeFile(damaged, `${LINES[1]}\n{"cut short\n${'x'.repeat(100)}\n${LINES[2]}\n`);
     const result = await runBin(['show', '--summary', damaged]);
     expect(result.code).toBe(ExitCode.unreadableRecord);

@@ -1,5 +1,4 @@
-import { chmod, chown, mkdir, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, chown, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,12 +9,13 @@ import type { CheckpointState } from '../../src/checkpoint/checkpoint-file.js';
 import { memoryIO } from '../helpers/memory-io.js';
 import { putRaw, splitShard, startTestLab, type TestLab, type TestStream } from '../helpers/test-lab.js';
 import { clockPast, waitFor } from '../helpers/wait-for.js';
+import { scratchDir } from '../helpers/scratch-dir.js';
 
 let lab: TestLab;
 let dir: string;
 beforeAll(async () => {
   lab = await startTestLab();
-  dir = await mkdtemp(join(tmpdir(), 'das-read-checkpoint-'));
+  dir = await scratchDir('das-read-checkpoint-');
 });
 afterAll(async () => {
   await lab?.close();

@@ -1,5 +1,4 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,12 +10,13 @@ import { kinesisEventOf, tampered } from '../helpers/lambda-events.js';
 import { memoryIO } from '../helpers/memory-io.js';
 import { readOnce } from '../helpers/read-once.js';
 import { startTestLab, type TestLab } from '../helpers/test-lab.js';
+import { scratchDir } from '../helpers/scratch-dir.js';
 
 let lab: TestLab;
 let dir: string;
 beforeAll(async () => {
   lab = await startTestLab();
-  dir = await mkdtemp(join(tmpdir(), 'das-read-decode-'));
+  dir = await scratchDir('das-read-decode-');
 });
 afterAll(async () => {
   await lab?.close();
@@ -206,6 +206,28 @@ describe('das-read decode: records kept outside Kinesis', () => {
       expect(await run([...command], io)).toBe(ExitCode.usage);
       expect(io.stderr.text).toMatch(/or pipe one in: standard input is a terminal/);
     }
+  });
+
+  it("das-read's own output (events, with their eventId) is named as such, with show as the command that reads it", async () => {
+    const { live, resourceId } = await archived('decode-own-output', 2);
+    const file = join(dir, 'events.ndjson');
+    await writeFile(file, live.join('\n') + '\n');
+    const result = await decode([file, '--resource-id', resourceId]);
+    expect(result.code).toBe(ExitCode.unreadableRecord);
+    expect(result.stdout).toEqual([]);
+    expect(result.stderr).toContain(`cannot read the record at byte 0 of ${file}: an event das-read wrote (it has an eventId), not an activity stream record`);
+    expect(result.stderr).toContain(`das-read show ${file}`);
+  });
+
+  it('a data key KMS will not open stops decode without a word about checkpoints, which decode has none of', async () => {
+    const { data } = await archived('decode-wrong-key', 2);
+    const file = join(dir, 'wrong-key.ndjson');
+    await writeFile(file, data.map((bytes) => bytes.toString('utf8')).join('\n') + '\n');
+    const result = await decode([file, '--resource-id', 'cluster-WRONG', '--on-error', 'skip']);
+    expect(result.code).toBe(ExitCode.runtime);
+    expect(result.stderr).toContain('KMS will not open the data keys of these records');
+    expect(result.stderr).toContain('check --resource-id');
+    expect(result.stderr).not.toMatch(/checkpoint/i);
   });
 
   it('refuses to guess whose records they are', async () => {

@@ -1,5 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
@@ -11,6 +10,7 @@ import { ExitCode } from '../../src/errors.js';
 import { archiveCaseArbitrary, chunkSizesArbitrary, damagedArchive, inChunks, uncovered, type ArchivePart } from '../helpers/archive-damage.js';
 import { memoryIO } from '../helpers/memory-io.js';
 import { startTestLab, type TestLab } from '../helpers/test-lab.js';
+import { scratchDir } from '../helpers/scratch-dir.js';
 
 let lab: TestLab;
 let dir: string;
@@ -46,7 +46,7 @@ function byRecord(lines: string[]): { offset: number; lines: string[] }[] {
 
 beforeAll(async () => {
   lab = await startTestLab();
-  dir = await mkdtemp(join(tmpdir(), 'das-read-decode-invariant-'));
+  dir = await scratchDir('das-read-decode-invariant-');
   const stream = await lab.activityStream({ name: 'decode-invariant' });
   resourceId = stream.database.resourceId;
   records = [];

@@ -1,6 +1,5 @@
 import { DisableKeyCommand, ScheduleKeyDeletionCommand } from '@aws-sdk/client-kms';
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_SKIPPED_IN_A_ROW } from '../../src/write/batch-writer.js';
@@ -8,12 +7,13 @@ import { ExitCode } from '../../src/errors.js';
 import { activityRecord, postgresEvent } from '../../lab/src/synthetic-events.js';
 import { readOnce } from '../helpers/read-once.js';
 import { putRaw, startTestLab, type TestLab, type TestStream } from '../helpers/test-lab.js';
+import { scratchDir } from '../helpers/scratch-dir.js';
 
 let lab: TestLab;
 let dir: string;
 beforeAll(async () => {
   lab = await startTestLab();
-  dir = await mkdtemp(join(tmpdir(), 'das-read-keys-'));
+  dir = await scratchDir('das-read-keys-');
 });
 afterAll(async () => {
   await lab?.close();

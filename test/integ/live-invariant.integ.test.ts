@@ -1,5 +1,4 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
@@ -22,6 +21,7 @@ import { prepareRedaction } from '../../src/events/redact.js';
 import { VERSION } from '../../src/version.js';
 import { memoryIO } from '../helpers/memory-io.js';
 import { startTestLab, type TestLab, type TestStream } from '../helpers/test-lab.js';
+import { scratchDir } from '../helpers/scratch-dir.js';
 
 /**
  * The live read's invariant, over generated streams: every whole record's events are written,
@@ -44,7 +44,7 @@ beforeAll(async () => {
   // The expected text of the redacted form is made here, by the formatter das-read uses.
   await prepareRedaction();
   lab = await startTestLab();
-  dir = await mkdtemp(join(tmpdir(), 'das-read-invariant-'));
+  dir = await scratchDir('das-read-invariant-');
 });
 afterAll(async () => {
   await lab?.close();

@@ -1,5 +1,4 @@
-import { mkdtemp, readFile, readdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +8,7 @@ import { ExitCode } from '../../src/errors.js';
 import { duckRows } from '../helpers/duckdb.js';
 import { readOnce } from '../helpers/read-once.js';
 import { putRaw, startTestLab, type TestLab } from '../helpers/test-lab.js';
+import { scratchDir } from '../helpers/scratch-dir.js';
 
 let lab: TestLab;
 let dir: string;
@@ -16,7 +16,7 @@ let dir: string;
 let deep: Buffer;
 beforeAll(async () => {
   lab = await startTestLab();
-  dir = await mkdtemp(join(tmpdir(), 'das-read-nested-'));
+  dir = await scratchDir('das-read-nested-');
   const stream = await lab.activityStream({ name: 'nested' });
   const { resourceId } = stream.database;
   const good = (n: number) => stream.producer.encode(activityRecord(resourceId, 'db-A', [postgresEvent(n)]));

@@ -1,5 +1,3 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SyntheticPgbench } from '../../lab/src/pgbench-synthetic.js';
@@ -12,6 +10,7 @@ import { TextSink } from '../helpers/memory-io.js';
 import { ocsfProblems } from '../helpers/ocsf-validator.js';
 import { readOnce } from '../helpers/read-once.js';
 import { startTestLab, type TestLab, type TestStream } from '../helpers/test-lab.js';
+import { scratchDir } from '../helpers/scratch-dir.js';
 
 let lab: TestLab;
 let stream: TestStream;
@@ -19,7 +18,7 @@ let dir: string;
 let pgbench: DasEvent[];
 beforeAll(async () => {
   lab = await startTestLab();
-  dir = await mkdtemp(join(tmpdir(), 'das-read-ocsf-'));
+  dir = await scratchDir('das-read-ocsf-');
   stream = await lab.activityStream({ name: 'ocsf-cluster' });
   let n = 7;
   const random = () => (n = (n * 9301 + 49297) % 233280) / 233280;

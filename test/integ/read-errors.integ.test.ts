@@ -1,7 +1,7 @@
 import { DeleteStreamCommand } from '@aws-sdk/client-kinesis';
 import { gzipSync } from 'node:zlib';
 import { PassThrough } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { run } from '../../src/cli/run.js';
 import { ExitCode, RecordError } from '../../src/errors.js';
 import { createDecoder } from '../../src/decode/decoder.js';
@@ -18,6 +18,7 @@ import { memoryIO } from '../helpers/memory-io.js';
 import { readOnce } from '../helpers/read-once.js';
 import { putRaw, startTestLab, type TestLab, type TestStream } from '../helpers/test-lab.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { scratchDir } from '../helpers/scratch-dir.js';
 
 let lab: TestLab;
 beforeAll(async () => {
@@ -163,18 +164,23 @@ describe('wrong encryption context', () => {
 });
 
 describe('clear errors before reading', () => {
-  it('a cluster that does not exist', async () => {
-    const { code, stderr } = await read(['--cluster', 'no-such-cluster']);
+  it('a cluster that does not exist, named with the region it was looked for in', async () => {
+    const { code, stderr } = await read(['--cluster', 'no-such-cluster', '--region', 'eu-west-3']);
     expect(code).toBe(ExitCode.runtime);
-    expect(stderr).toContain('no DB cluster "no-such-cluster"');
+    expect(stderr).toContain('no DB cluster "no-such-cluster" in region eu-west-3 of this account');
     expect(stderr).toContain('--instance');
     expectNoStack(stderr);
   });
 
-  it('an instance that does not exist', async () => {
-    const { code, stderr } = await read(['--instance', 'no-such-instance']);
-    expect(code).toBe(ExitCode.runtime);
-    expect(stderr).toContain('no DB instance "no-such-instance"');
+  it('an instance that does not exist, named with the region and the account when the credentials carry it', async () => {
+    vi.stubEnv('AWS_ACCOUNT_ID', '123456789012');
+    try {
+      const { code, stderr } = await read(['--instance', 'no-such-instance']);
+      expect(code).toBe(ExitCode.runtime);
+      expect(stderr).toContain('no DB instance "no-such-instance" in region us-east-1 of account 123456789012');
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it('an activity stream that is not started says how to start it', async () => {
@@ -388,8 +394,7 @@ describe('--summary, from the command line', () => {
 describe('plaintext data keys', () => {
   it('appear nowhere: not on stdout, not on stderr with --debug --verbose, not in the dead letter, not in any form', async () => {
     const { DecryptCommand } = await import('@aws-sdk/client-kms');
-    const { mkdtemp, readFile } = await import('node:fs/promises');
-    const { tmpdir } = await import('node:os');
+    const { readFile } = await import('node:fs/promises');
     const { join } = await import('node:path');
     const stream = await lab.activityStream({ name: 'keys-cluster' });
     const good = await stream.producer.encode(activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(1)]));
@@ -407,7 +412,7 @@ describe('plaintext data keys', () => {
     const key = Buffer.from(opened.Plaintext ?? []);
     expect(key).toHaveLength(32);
     const spellings = [key.toString('base64'), key.toString('hex'), key.toString('base64url'), JSON.stringify([...key]).slice(1, -1), [...key].join(' ')];
-    const dir = await mkdtemp(join(tmpdir(), 'das-read-keys-'));
+    const dir = await scratchDir('das-read-keys-');
     const seen: string[] = [];
     for (const args of [['--on-error', 'skip', '--dead-letter', join(dir, 'dead.ndjson')], ['-o', 'json'], ['-o', 'pretty'], ['--summary'], []]) {
       const result = await read(['--cluster', 'keys-cluster', '--debug', '--verbose', ...args]);

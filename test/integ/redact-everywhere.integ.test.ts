@@ -1,7 +1,6 @@
 import { FirehoseClient } from '@aws-sdk/client-firehose';
 import { S3Client } from '@aws-sdk/client-s3';
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +16,7 @@ import { firehoseEventOf, kinesisEventOf } from '../helpers/lambda-events.js';
 import { memoryIO, TextSink } from '../helpers/memory-io.js';
 import { readOnce } from '../helpers/read-once.js';
 import { startTestLab, type TestLab } from '../helpers/test-lab.js';
+import { scratchDir } from '../helpers/scratch-dir.js';
 
 /**
  * --redact's promise, form by form: a secret a client wrote into its SQL, its bind values or what
@@ -198,7 +198,7 @@ const BUCKET = 'aws-security-data-lake-us-east-1-redact';
 
 beforeAll(async () => {
   lab = await startTestLab();
-  dir = await mkdtemp(join(tmpdir(), 'das-read-redact-'));
+  dir = await scratchDir('das-read-redact-');
   firehose = new FirehoseClient({ endpoint: lab.endpoint, region: lab.region, credentials: LAB_CREDENTIALS });
   s3 = new S3Client({ endpoint: lab.endpoint, region: lab.region, credentials: LAB_CREDENTIALS, forcePathStyle: true });
   const stream = await lab.activityStream({ name: CLUSTER });

@@ -1,6 +1,5 @@
 import { S3Client } from '@aws-sdk/client-s3';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LAB_CREDENTIALS } from '../../lab/src/lab.js';
@@ -12,6 +11,7 @@ import { kinesisEventOf } from '../helpers/lambda-events.js';
 import { TextSink } from '../helpers/memory-io.js';
 import { readOnce } from '../helpers/read-once.js';
 import { startTestLab, type TestLab } from '../helpers/test-lab.js';
+import { scratchDir } from '../helpers/scratch-dir.js';
 
 let lab: TestLab;
 let s3: S3Client;
@@ -20,7 +20,7 @@ const BUCKET = 'aws-security-data-lake-us-east-1-lab';
 beforeAll(async () => {
   lab = await startTestLab();
   s3 = new S3Client({ endpoint: lab.endpoint, region: lab.region, credentials: LAB_CREDENTIALS, forcePathStyle: true });
-  dir = await mkdtemp(join(tmpdir(), 'das-read-lake-lambda-'));
+  dir = await scratchDir('das-read-lake-lambda-');
 }, 60_000);
 afterAll(async () => {
   s3?.destroy();

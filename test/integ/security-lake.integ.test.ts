@@ -1,5 +1,4 @@
-import { mkdtemp, readdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activityRecord, postgresEvent } from '../../lab/src/synthetic-events.js';
@@ -7,12 +6,13 @@ import { ExitCode } from '../../src/errors.js';
 import { duckRows } from '../helpers/duckdb.js';
 import { readOnce } from '../helpers/read-once.js';
 import { startTestLab, type TestLab } from '../helpers/test-lab.js';
+import { scratchDir } from '../helpers/scratch-dir.js';
 
 let lab: TestLab;
 let dir: string;
 beforeAll(async () => {
   lab = await startTestLab();
-  dir = await mkdtemp(join(tmpdir(), 'das-read-lake-'));
+  dir = await scratchDir('das-read-lake-');
   const stream = await lab.activityStream({ name: 'lake-cluster' });
   // Two days of events, out of order across records: the files are each one day, sorted by time.
   const late = (n: number) => postgresEvent(n, { logTime: `2026-01-02 00:00:0${n % 10}.${String(n).padStart(3, '0')}+00` });

@@ -50,6 +50,14 @@ describe('das-read status / start / stop', () => {
     expect(stopped.code).toBe(0);
     expect(stopped.stdout).toContain('activity stream            stopped');
     expect(await streams()).not.toContain(`aws-rds-das-${cluster.resourceId}`);
+
+    // Stopped already: said so, exit 0, with or without --yes (nothing is deleted).
+    for (const again of [['--yes'], []]) {
+      const twice = await das(['stop', '--cluster', 'admin-pg', ...again]);
+      expect(twice.code, twice.stderr).toBe(0);
+      expect(twice.stdout).toBe('activity stream of cluster admin-pg: already stopped\n');
+      expect(twice.stderr).toBe('');
+    }
   });
 
   it('sync mode on the engines that stream asynchronously only is refused before RDS is asked', async () => {

@@ -1,15 +1,15 @@
-import { mkdtemp, readFile, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCheckpoint, type CheckpointState } from '../../src/checkpoint/checkpoint-file.js';
 import { LockLostError } from '../../src/checkpoint/lock.js';
 import { PositionBook, type Progress } from '../../src/checkpoint/position-book.js';
 import { CheckpointCommit } from '../../src/checkpoint/checkpoint-commit.js';
+import { scratchDir } from '../helpers/scratch-dir.js';
 
 let dir: string;
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'das-read-commit-'));
+  dir = await scratchDir('das-read-commit-');
 });
 let files = 0;
 const checkpointPath = () => join(dir, `c${++files}.json`);

@@ -1,10 +1,10 @@
-import { chmod, chown, mkdir, mkdtemp, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, chown, mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode, UserError } from '../../src/errors.js';
 import { loadCheckpoint, parseCheckpoint, removeLeftoverTemps, saveCheckpoint, type CheckpointState } from '../../src/checkpoint/checkpoint-file.js';
+import { scratchDir } from '../helpers/scratch-dir.js';
 
 const PATH = '/var/lib/das-read/prod.json';
 const ME = 0;
@@ -12,7 +12,7 @@ const OTHER = 65534;
 
 let dir: string;
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'das-read-checkpoint-file-'));
+  dir = await scratchDir('das-read-checkpoint-file-');
 });
 let folders = 0;
 /** A folder of its own, with this mode. */

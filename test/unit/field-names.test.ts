@@ -1,5 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openActivityRecord } from '../../src/decode/activity-record.js';
@@ -10,6 +9,7 @@ import { toOcsf } from '../../src/events/ocsf.js';
 import { ocsfParquet } from '../../src/sinks/ocsf-parquet.js';
 import { postgresEvent } from '../../lab/src/synthetic-events.js';
 import { duckRows } from '../helpers/duckdb.js';
+import { scratchDir } from '../helpers/scratch-dir.js';
 
 /** Fields a client may name as it likes, named as what every object inherits: each must stay a field. */
 const INHERITED_NAMES = `"__proto__":{"polluted":"yes"},"constructor":"c","toString":"t","hasOwnProperty":7`;
@@ -58,7 +58,7 @@ describe("fields named __proto__, constructor, toString: data in every output, n
   it("Security Lake's Parquet keeps each under unmapped, as DuckDB reads it", async () => {
     const record = recordWithInheritedNames();
     const event = toOcsf(record.events[0] as never, { clusterId: 'cluster-X', instanceId: 'db-A', eventId: 'e' });
-    const dir = await mkdtemp(join(tmpdir(), 'das-read-names-'));
+    const dir = await scratchDir('das-read-names-');
     await writeFile(join(dir, 'one.parquet'), ocsfParquet([event], 'test'));
     const rows = await duckRows(
       `SELECT unnest(map_keys(unmapped)) AS key, unnest(map_values(unmapped)) AS value FROM read_parquet('${join(dir, 'one.parquet')}')`,

@@ -1,17 +1,18 @@
-import { chmod, chown, mkdir, mkdtemp, readFile, rename, stat, symlink, unlink, utimes, writeFile } from 'node:fs/promises';
-import { hostname, tmpdir } from 'node:os';
+import { chmod, chown, mkdir, readFile, rename, stat, symlink, unlink, utimes, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { ExitCode, UserError } from '../../src/errors.js';
 import { acquireLock, judgeLock, LockLostError, type Holder, type LockOwner } from '../../src/checkpoint/lock.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { processStart } from '../../src/process-start.js';
+import { scratchDir } from '../helpers/scratch-dir.js';
 
 const HOST = hostname();
 const HOUR = 3_600_000;
 let dir: string;
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'das-read-lock-'));
+  dir = await scratchDir('das-read-lock-');
 });
 let checkpoints = 0;
 const checkpoint = () => join(dir, `c${++checkpoints}.json`);

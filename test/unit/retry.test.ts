@@ -107,4 +107,13 @@ describe('retrying', () => {
     expect(explained?.message).toContain('kinesis:GetRecords on aws-rds-das-x kept failing');
     expect(explained?.hint).toContain('5 GetRecords per second per shard');
   });
+
+  it('a checkpoint is offered only where one resumes: reading the stream, not KMS (which decode and the Lambda call too) nor RDS', () => {
+    expect(explainAwsError(awsError('ThrottlingException'), 'kinesis:GetShardIterator', 'aws-rds-das-x')?.hint).toContain('--checkpoint');
+    for (const action of ['kms:Decrypt', 'rds:DescribeDBClusters']) {
+      const explained = explainAwsError(awsError('ThrottlingException'), action);
+      expect(explained?.message, action).toContain(`${action} kept failing`);
+      expect(explained?.hint ?? '', action).not.toMatch(/checkpoint/i);
+    }
+  });
 });

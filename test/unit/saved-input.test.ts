@@ -1,6 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import { mkdtemp, symlink } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +9,7 @@ import { run } from '../../src/cli/run.js';
 import { ExitCode } from '../../src/errors.js';
 import { memoryIO } from '../helpers/memory-io.js';
 import { postgresEvent } from '../../lab/src/synthetic-events.js';
+import { scratchDir } from '../helpers/scratch-dir.js';
 
 const line = (n: number, overrides = {}) => JSON.stringify({ ...postgresEvent(n, overrides), clusterId: 'cluster-A', instanceId: 'db-B', eventId: `s:1:${n}` });
 
@@ -79,7 +79,7 @@ describe('saved input, hostile', () => {
   });
 
   it('a symbolic link that leads back to itself is named as a missing file is, exit 1', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'das-read-loop-'));
+    const dir = await scratchDir('das-read-loop-');
     await symlink(join(dir, 'loop'), join(dir, 'loop'));
     const io = memoryIO();
     expect(await run(['show', join(dir, 'loop')], io)).toBe(ExitCode.runtime);

@@ -1,5 +1,4 @@
-import { mkdtemp, open, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { open, readdir, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -17,6 +16,7 @@ import { nodeLakeFiles, type LakeFiles } from '../../src/sinks/lake-files.js';
 import { SecurityLakeDir } from '../../src/sinks/security-lake-dir.js';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { TextSink } from '../helpers/memory-io.js';
+import { scratchDir } from '../helpers/scratch-dir.js';
 
 /*
  * The invariant of --security-lake-dir with --checkpoint, over generated streams and generated
@@ -268,7 +268,7 @@ afterAll(async () => {
 
 /** Runs the faults one after the other, then a run with none, and checks the invariant. */
 async function check(scenario: Scenario, strict = false): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'das-read-lake-prop-'));
+  const dir = await scratchDir('das-read-lake-prop-');
   roots.push(dir);
   const { shards, uids } = streamOf(scenario);
   const scratch = join(dir, 'lake', '.das-read-incomplete');

@@ -1,11 +1,12 @@
-import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
-import { hostname, tmpdir } from 'node:os';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { postgresEvent } from '../../lab/src/synthetic-events.js';
 import { toOcsf } from '../../src/events/ocsf.js';
 import { SecurityLakeDir } from '../../src/sinks/security-lake-dir.js';
 import { duckRows } from '../helpers/duckdb.js';
+import { scratchDir } from '../helpers/scratch-dir.js';
 
 const line = (n: number) =>
   Buffer.from(
@@ -14,7 +15,7 @@ const line = (n: number) =>
 
 describe('SecurityLakeDir', () => {
   it('holds events until their time is up, then writes them before taking the next; durable bytes follow the files', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'das-read-lake-unit-'));
+    const dir = await scratchDir('das-read-lake-unit-');
     let now = 0;
     const lake = new SecurityLakeDir({ dir, source: 'das-read', everyMs: 60_000, now: () => new Date(now), createdBy: 'test' });
     await lake.write([line(1), line(2)]);
@@ -32,7 +33,7 @@ describe('SecurityLakeDir', () => {
   });
 
   it('takes a line cut across chunks whole', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'das-read-lake-unit-'));
+    const dir = await scratchDir('das-read-lake-unit-');
     const lake = new SecurityLakeDir({ dir, source: 'das-read', everyMs: 60_000, now: () => new Date(0), createdBy: 'test' });
     const bytes = Buffer.concat([line(1), line(2)]);
     await lake.write([bytes.subarray(0, 100), bytes.subarray(100, line(1).length + 7), bytes.subarray(line(1).length + 7)]);
@@ -44,7 +45,7 @@ describe('SecurityLakeDir', () => {
 
   it("clears half-made files a dead run left, and not another run's", async () => {
     const { utimes, mkdir } = await import('node:fs/promises');
-    const dir = await mkdtemp(join(tmpdir(), 'das-read-lake-unit-'));
+    const dir = await scratchDir('das-read-lake-unit-');
     const scratch = join(dir, '.das-read-incomplete');
     await mkdir(scratch);
     await writeFile(join(scratch, 'dead.parquet'), 'half');
@@ -57,7 +58,7 @@ describe('SecurityLakeDir', () => {
   });
 
   it('a file it cannot write (a full disk, a path in the way) stops the durable bytes for good, and says so each time', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'das-read-lake-unit-'));
+    const dir = await scratchDir('das-read-lake-unit-');
     await writeFile(join(dir, 'ext'), 'not a folder');
     const lake = new SecurityLakeDir({ dir, source: 'das-read', everyMs: 1, now: () => new Date(), createdBy: 'test' });
     await lake.write([line(1)]);
@@ -72,7 +73,7 @@ describe('SecurityLakeDir', () => {
   });
 
   it("clears a dead run's half-made file before writing, however young, places its complete one, and leaves a live run's alone", async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'das-read-lake-unit-'));
+    const dir = await scratchDir('das-read-lake-unit-');
     const scratch = join(dir, '.das-read-incomplete');
     const day = 'ext/das-read/region=us-east-1/accountId=000000000000/eventDay=20260101';
     const dead = join(scratch, `4242@${hostname()}.0badf00d`);
@@ -106,7 +107,7 @@ describe('SecurityLakeDir', () => {
   });
 
   it("saves the positions of a turn's events after its files are on disk and before any is in the tree, and only of events whose positions are known", async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'das-read-lake-unit-'));
+    const dir = await scratchDir('das-read-lake-unit-');
     let now = 0;
     // Positions known up to the end of the first write only (the second one's were never handed over).
     let known = 0;
@@ -138,7 +139,7 @@ describe('SecurityLakeDir', () => {
   });
 
   it('a file the disk cannot take is removed at once, with the others of its turn: the disk is not left full', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'das-read-lake-unit-'));
+    const dir = await scratchDir('das-read-lake-unit-');
     const { nodeLakeFiles } = await import('../../src/sinks/lake-files.js');
     let creates = 0;
     const files = {

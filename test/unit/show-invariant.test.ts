@@ -8,7 +8,7 @@ import { ExitCode } from '../../src/errors.js';
 import { colourless } from '../../src/terminal/color.js';
 import { Diagnostics } from '../../src/terminal/diagnostics.js';
 import { nestedDeeperThan } from '../../src/decode/json-object.js';
-import { MAX_REBUILT_DEPTH } from '../../src/saved/saved-event.js';
+import { hasEventField, MAX_REBUILT_DEPTH } from '../../src/saved/saved-event.js';
 import { postgresEvent } from '../../lab/src/synthetic-events.js';
 import { compileTimeWindow, type TimeWindow } from '../../src/events/time-window.js';
 import { TextSink } from '../helpers/memory-io.js';
@@ -167,6 +167,7 @@ function judge(line: Buffer, form: Form): 'whole' | 'blank' | 'damaged' {
     return 'damaged';
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'damaged';
+  if (!hasEventField(value)) return 'damaged';
   if (rebuilds(form) && nestedDeeperThan(value, MAX_REBUILT_DEPTH)) return 'damaged';
   return 'whole';
 }

@@ -1,6 +1,5 @@
 import { constants as zlibConstants, gunzipSync, gzipSync } from 'node:zlib';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -12,6 +11,7 @@ import { showCommand } from '../../src/commands/show/show.js';
 import { colourless } from '../../src/terminal/color.js';
 import { Diagnostics } from '../../src/terminal/diagnostics.js';
 import { postgresEvent } from '../../lab/src/synthetic-events.js';
+import { scratchDir } from '../helpers/scratch-dir.js';
 
 async function lines(bytes: Buffer | Buffer[], maxBytes = 1024): Promise<SavedLine[]> {
   const all: SavedLine[] = [];
@@ -85,8 +85,30 @@ describe('das-read show', () => {
     expect(ddl.stderr.text).toBe('');
   });
 
+  it('JSON that is no event (an object without an event field, an array, a string) is named by file and line, not shown as a row of dashes', async () => {
+    const dir = await scratchDir('das-read-show-');
+    try {
+      const file = join(dir, 'mixed.ndjson');
+      await writeFile(file, [line(1), '{"a":1}', '[1]', '"x"', '{}', JSON.stringify({ statementId: 2, eventId: 's:1:2' }), line(3)].join('\n') + '\n');
+      for (const form of ['pretty', 'ndjson']) {
+        const io = memoryIO();
+        expect(await run(['show', file, '-o', form], io)).toBe(ExitCode.unreadableRecord);
+        // The narrowed line (--fields' output) is an event: it has an event's fields.
+        expect(io.stdout.lines()).toHaveLength(3);
+        expect(io.stdout.text).not.toMatch(/^[-\s]+$/m);
+        expect(io.stderr.text).toContain(`${file}:2: not an event: a JSON object with none of the fields an activity event has`);
+        expect(io.stderr.text).toContain(`${file}:3: not an event: a JSON value that is not an object`);
+        expect(io.stderr.text).toContain(`${file}:4: not an event: a JSON value that is not an object`);
+        expect(io.stderr.text).toContain(`${file}:5: not an event: a JSON object with none of the fields`);
+        expect(io.stderr.text).not.toContain(`${file}:6:`);
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('reads files in order, gzip or not, pretty and redacted as asked; a missing one is named, exit 1', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'das-read-show-'));
+    const dir = await scratchDir('das-read-show-');
     await writeFile(join(dir, 'audit.ndjson.1.gz'), gzipSync(`${line(1, { commandText: "select 'secret'" })}\n`));
     await writeFile(join(dir, 'audit.ndjson'), `${line(2)}\n`);
     const io = memoryIO();
@@ -115,7 +137,7 @@ describe('das-read show', () => {
   });
 
   it('a bad line and a missing file: the exit code the words name is the one it ends with', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'das-read-show-'));
+    const dir = await scratchDir('das-read-show-');
     await writeFile(join(dir, 'bad.ndjson'), `${line(1)}\n{"not json\n`);
     const io = memoryIO();
     const code = await run(['show', join(dir, 'bad.ndjson'), join(dir, 'missing.ndjson')], io);
@@ -127,7 +149,7 @@ describe('das-read show', () => {
   });
 
   it('gzip data cut short: the events before the cut are shown, the file is named, exit 3', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'das-read-show-'));
+    const dir = await scratchDir('das-read-show-');
     const many = Array.from({ length: 3000 }, (_, n) => line(n, { commandText: `select ${Math.random()}` })).join('\n') + '\n';
     const gz = gzipSync(many);
     await writeFile(join(dir, 'cut.gz'), gz.subarray(0, Math.floor(gz.length / 2)));
@@ -152,7 +174,7 @@ describe('gzip with bytes after it that are not gzip', () => {
     ['a few bytes of something else', Buffer.concat([gz, Buffer.from('garbage')]), many.length],
     ['a download cut short, then the whole file again', Buffer.concat([half, gz]), wholeInHalf],
   ])('%s: every line zlib inflated before them is shown, then the file is named, exit 3', async (_, bytes, before) => {
-    const dir = await mkdtemp(join(tmpdir(), 'das-read-show-gz-'));
+    const dir = await scratchDir('das-read-show-gz-');
     await writeFile(join(dir, 'trail.gz'), bytes);
     const io = memoryIO();
     const code = await run(['show', join(dir, 'trail.gz')], io);
@@ -204,7 +226,7 @@ describe('field values of shapes no engine sends, chosen by whoever writes the t
     ['pretty', '--redact'],
     ['json', '--redact'],
   ])('-o %s %s: every line shown, none refused', async (form, extra) => {
-    const dir = await mkdtemp(join(tmpdir(), 'das-read-show-odd-'));
+    const dir = await scratchDir('das-read-show-odd-');
     const lines = [JSON.stringify(postgresEvent(0))];
     for (const [n, value] of ODD.entries())
       lines.push(JSON.stringify({ ...postgresEvent(n + 1), ...Object.fromEntries(FIELDS.map((field) => [field, value])) }));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createStatusLine } from '../../src/terminal/status-line.js';
+import { totalsLine } from '../../src/cmdutil/totals.js';
 import { TextSink } from '../helpers/memory-io.js';
 
 describe('the status line', () => {
@@ -31,5 +32,17 @@ describe('the status line', () => {
     expect(stderr.text).toBe(
       '\r\u001b[2Kreading: 1 record, 1 event (0/s), at the tip, 1 shard\r\u001b[2Kdas-read: warning: skipped one\n\r\u001b[2Kreading: 1 record, 1 event (0/s), at the tip, 1 shard\r\u001b[2K',
     );
+  });
+});
+
+describe('numbers, on the status line and the final line alike', () => {
+  it('are written the same way, with thousands separators, in both', () => {
+    const stderr = new TextSink();
+    const status = createStatusLine(stderr, () => 0);
+    status.update({ records: 12_345, events: 1_234_567, shards: 1, behindMs: 0 });
+    status.stop();
+    const final = totalsLine({ records: 12_345, events: 1_234_567, kmsDecryptCalls: 1_001 });
+    expect(stderr.text).toContain('12,345 records, 1,234,567 events');
+    expect(final).toBe('1,234,567 events from 12,345 records; 1,001 data keys decrypted by KMS');
   });
 });

@@ -134,6 +134,7 @@ export async function decodeCommand(inputs: readonly ArchiveInput[], options: De
     onError: options.onError,
     deadLetter,
     log,
+    fromFiles: true,
   });
   try {
     for await (const batch of decodeBatches(batches(), checked)) {

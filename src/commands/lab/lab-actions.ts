@@ -5,7 +5,7 @@ import { chalkFor } from '../../terminal/color.js';
 import type { FlagsOf } from '../../cmdutil/flags.js';
 import type { ActionContext } from '../../cmdutil/action-context.js';
 import { parsePositiveInteger } from '../../cmdutil/time-spec.js';
-import { pathAssignment } from './own-bin.js';
+import { dasReadOnPath, isOwnBin, pathAssignment } from './own-bin.js';
 import { loadLab } from './lab-loader.js';
 
 /** `das-read lab`: the services on loopback until Ctrl-C, then nothing left behind. */
@@ -30,6 +30,8 @@ export async function labAction(flags: FlagsOf<'lab'>, context: ActionContext): 
     );
     const path = pathAssignment(context.io.env);
     stdout.write(`${session.exportLine}${path === undefined ? '' : ` ${path}`}\n`);
+    const installed = dasReadOnPath(context.io.env);
+    if (installed !== undefined && !isOwnBin(installed)) stderr.write(`(these run the das-read your PATH finds, ${installed}, not this one)\n`);
     stderr.write(
       `  das-read start --cluster ${lab.LAB_CLUSTER} --kms-key ${lab.LAB_KEY_ALIAS} --apply-immediately --wait\n` +
         `  das-read --cluster ${lab.LAB_CLUSTER}\n` +

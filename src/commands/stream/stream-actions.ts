@@ -38,6 +38,13 @@ export async function stopAction(flags: FlagsOf<'stop'>, context: ActionContext)
   const { io } = context;
   return context.withClients(awsOptionsOf(flags), async ({ rds }) => {
     const info = await describeDatabase(rds, ref, context.signal);
+    // Nothing to stop, nothing to delete: what the user wanted is so already, and a script running stop twice is not failing.
+    const state = info.status ?? 'stopped';
+    if (state === 'stopped' || state === 'stopping') {
+      io.stdout.write(`activity stream of ${info.kind} ${info.identifier}: already ${state}\n`);
+      if (state === 'stopping' && flags.wait === true) io.stdout.write(formatStatus(await waitFor(rds, ref, 'stopped', timeoutMs, context), false));
+      return ExitCode.ok;
+    }
     if (flags.yes !== true) {
       if (!io.stdinIsTTY) {
         throw new UsageError(
