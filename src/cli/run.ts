@@ -2,7 +2,7 @@ import { CommanderError } from 'commander';
 import type { AwsOptions } from '../aws/clients.js';
 import type { LockOwner } from '../checkpoint/lock.js';
 import { ExitCode, UserError } from '../errors.js';
-import { chalkFor } from '../terminal/color.js';
+import { IOStreams } from '../terminal/io-streams.js';
 import { Diagnostics } from '../terminal/diagnostics.js';
 import type { IO } from '../terminal/io.js';
 import { VERSION } from '../version.js';
@@ -29,7 +29,8 @@ export interface RunDeps {
 const UNKNOWN_OWNER: LockOwner = { pid: -1, isAlive: () => true };
 
 /** The whole program as a function: argv and an IO object in, an exit code out. */
-export async function run(argv: string[], io: IO, deps: RunDeps = {}): Promise<number> {
+export async function run(argv: string[], streams: IO, deps: RunDeps = {}): Promise<number> {
+  const io = new IOStreams(streams);
   const signal = deps.signal ?? new AbortController().signal;
   const context: ActionContext = {
     io,
@@ -40,7 +41,7 @@ export async function run(argv: string[], io: IO, deps: RunDeps = {}): Promise<n
     log: (options = {}) =>
       new Diagnostics(
         options.stderr ?? io.stderr,
-        chalkFor(io, 'stderr', options.color),
+        io.colorFor('stderr', options.color),
         io.stderrIsTTY || options.verbose === true,
         options.debug,
         options.quiet,

@@ -2,12 +2,13 @@ import type { AwsClients, AwsOptions, LabCredentials } from '../aws/clients.js';
 import type { LockOwner } from '../checkpoint/lock.js';
 import type { ColorChoice } from '../terminal/color.js';
 import type { Diagnostics } from '../terminal/diagnostics.js';
-import type { IO } from '../terminal/io.js';
+import type { IOStreams } from '../terminal/io-streams.js';
 import type { Writable } from 'node:stream';
 
 /** What every action gets: the terminal, the process's facts, and a way to talk to AWS. */
 export interface ActionContext {
-  io: IO;
+  /** The streams, and what the terminal gets: colour, width, progress, prompts. */
+  io: IOStreams;
   signal: AbortSignal;
   now: () => Date;
   lockOwner: LockOwner;

@@ -3,7 +3,7 @@ import { visible } from './visible.js';
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
-interface Spinner {
+export interface Spinner {
   update(text: string): void;
   stop(): void;
 }

@@ -2,7 +2,6 @@ import { resourceIdOf } from '../../aws/resolve.js';
 import { decodeCommand, type ArchiveInput } from './decode.js';
 import { ExitCode } from '../../errors.js';
 import { savedInputs } from '../../cmdutil/saved-inputs.js';
-import { chalkFor } from '../../terminal/color.js';
 import { eventFormatter } from '../../format/event-format.js';
 import type { ActionContext } from '../../cmdutil/action-context.js';
 import { VERSION } from '../../version.js';
@@ -29,7 +28,7 @@ export async function decodeAction(flags: FlagsOf<'decode'> & { files: string[] 
       {
         kms: clients.kms,
         stdout: io.stdout,
-        format: eventFormatter(options.output, chalkFor(io, 'stdout', options.color), {
+        format: eventFormatter(options.output, io.colorFor('stdout', options.color), {
           redact: options.redact,
           ...layoutOf(options, io),
           ocsf: { ...place, ...(region ? { region } : {}), readerVersion: VERSION },

@@ -6,7 +6,6 @@ import { createDetector } from '../../detect/detector.js';
 import { placeOfName, type FindingPlace } from '../../detect/finding-place.js';
 import { loadRules } from '../../detect/load-rules.js';
 import { ExitCode } from '../../errors.js';
-import { chalkFor } from '../../terminal/color.js';
 import { VERSION } from '../../version.js';
 import { readWith } from '../read/read-action.js';
 import { showExitCode } from '../show/show-action.js';
@@ -26,7 +25,7 @@ export async function detectAction(flags: DetectFlags, context: ActionContext): 
     new FindingWriter(
       createDetector(rules),
       findingForm(options.output, {
-        chalk: chalkFor(io, 'stdout', options.color),
+        chalk: io.colorFor('stdout', options.color),
         layout: layoutOf({ utc: options.utc, wide: options.wide }, io),
         place: { ...place, readerVersion: VERSION },
         now: context.now,
@@ -47,7 +46,7 @@ export async function detectAction(flags: DetectFlags, context: ActionContext): 
     const summary = await showCommand(
       inputs,
       { ...source.show, maxLineBytes: DEFAULT_MAX_RECORD_BYTES },
-      { stdout: io.stdout, chalk: chalkFor(io, 'stdout', options.color), log, signal: context.signal, format: writer.saved({ redact: options.redact }) },
+      { stdout: io.stdout, chalk: io.colorFor('stdout', options.color), log, signal: context.signal, format: writer.saved({ redact: options.redact }) },
     );
     exitCode = showExitCode(summary);
     if (summary.unreadable > 0)
@@ -56,7 +55,7 @@ export async function detectAction(flags: DetectFlags, context: ActionContext): 
   }
   if (writer) sayBounds(writer, context.log({ color: options.color, quiet: options.quiet, debug: options.debug }));
   if (options.summary && writer)
-    io.stderr.write(formatFindingSummary(writer.tally, { events: writer.events, rules: rules.length }, chalkFor(io, 'stderr', options.color)));
+    io.stderr.write(formatFindingSummary(writer.tally, { events: writer.events, rules: rules.length }, io.colorFor('stderr', options.color)));
   // A failure says more than a finding: the exit code must first say whether every event was evaluated.
   if (exitCode === ExitCode.ok && options.failOn && writer?.tally.reached(options.failOn)) return ExitCode.findings;
   return exitCode;

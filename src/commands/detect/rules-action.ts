@@ -4,7 +4,6 @@ import { oneOf } from '../../cmdutil/one-of.js';
 import { loadRules, ruleSummary } from '../../detect/load-rules.js';
 import type { RuleSummary } from '../../detect/finding.js';
 import { ExitCode } from '../../errors.js';
-import { chalkFor } from '../../terminal/color.js';
 import { visible } from '../../terminal/visible.js';
 
 /** `das-read rules`: the rules `detect` would run with the same flags, as a table or as JSON. */
@@ -13,7 +12,7 @@ export async function rulesAction(flags: FlagsOf<'rules'>, context: ActionContex
   const rules = (await loadRules({ builtin: flags.builtinRules ?? true, paths: flags.rules ?? [] })).map(ruleSummary);
   const { io } = context;
   if (output === 'json') io.stdout.write(`${JSON.stringify(rules, null, 2)}\n`);
-  else io.stdout.write(rulesTable(rules, chalkFor(io, 'stdout')));
+  else io.stdout.write(rulesTable(rules, io.colorFor('stdout')));
   return ExitCode.ok;
 }
 

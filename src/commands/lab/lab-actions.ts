@@ -1,7 +1,6 @@
 import type { LabCredentials } from '../../aws/clients.js';
 import { startActivityStream, stopActivityStream, waitForStatus } from '../../aws/activity-stream.js';
 import { ExitCode } from '../../errors.js';
-import { chalkFor } from '../../terminal/color.js';
 import type { FlagsOf } from '../../cmdutil/flags.js';
 import type { ActionContext } from '../../cmdutil/action-context.js';
 import { parsePositiveInteger } from '../../cmdutil/time-spec.js';
@@ -57,7 +56,7 @@ export async function demoAction(flags: FlagsOf<'demo'>, context: ActionContext,
   const lab = await loadLab();
   const { io } = context;
   const log = context.log({ verbose: true, debug: flags.debug === true });
-  const bold = chalkFor(io, 'stderr').bold;
+  const bold = io.colorFor('stderr').bold;
   const say = (line: string) => io.stderr.write(`${bold(line)}\n`);
   say('Starting the lab: Kinesis, KMS and RDS on this machine, an Aurora PostgreSQL cluster under pgbench load.');
   const cluster = lab.LAB_CLUSTER;

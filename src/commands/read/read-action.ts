@@ -1,10 +1,9 @@
 import { readCommand, type ReadDeps } from './read.js';
 import type { ReadOptions } from './read-options.js';
 import { ExitCode, UsageError } from '../../errors.js';
-import { chalkFor } from '../../terminal/color.js';
 import { eventFormatter } from '../../format/event-format.js';
 import { formatSummary } from '../../terminal/summary-table.js';
-import { createStatusLine, type ReadProgress } from '../../terminal/status-line.js';
+import type { ReadProgress } from '../../terminal/status-line.js';
 import { beforeFirstWrite } from '../../terminal/first-write.js';
 import type { FlagsOf } from '../../cmdutil/flags.js';
 import { layoutOf } from '../../cmdutil/pretty-layout.js';
@@ -18,7 +17,7 @@ export async function readAction(flags: FlagsOf<'read'>, context: ActionContext)
   const { io } = context;
   const options = toReadOptions(flags, io.stdoutIsTTY, context.now());
   return readWith(options, context, (place) =>
-    eventFormatter(options.output, chalkFor(io, 'stdout', options.color), {
+    eventFormatter(options.output, io.colorFor('stdout', options.color), {
       redact: options.redact,
       ...layoutOf(options, io),
       ocsf: { ...place, readerVersion: VERSION },
@@ -41,7 +40,7 @@ export async function readWith(options: ReadOptions, context: ActionContext, for
   // Someone watches stderr: a status line, with the messages above it. When the events come to the
   // same terminal they are the progress: the line says what is read only until the first one (a
   // filter that keeps nothing must not leave a blank screen), then it is gone.
-  const status = io.stderrIsTTY && !options.quiet ? createStatusLine(io.stderr) : undefined;
+  const status = io.statusLine(options.quiet);
   let statusShown = status !== undefined;
   const stdout =
     status && io.stdoutIsTTY
@@ -89,7 +88,7 @@ export async function readWith(options: ReadOptions, context: ActionContext, for
       skipped: summary.skipped,
       elapsedMs: context.now().getTime() - startedAt,
     };
-    io.stderr.write(formatSummary(summary.tally, facts, chalkFor(io, 'stderr', options.color), io.stderrIsTTY ? 100 : 160));
+    io.stderr.write(formatSummary(summary.tally, facts, io.colorFor('stderr', options.color), io.tableWidth));
   }
   log.info(totalsLine(summary));
   if (summary.gaps.length > 0) {

@@ -2,7 +2,6 @@ import { showCommand, type ShowInput, type ShowSummary } from './show.js';
 import { DEFAULT_MAX_RECORD_BYTES } from '../../decode/record-limits.js';
 import { ExitCode } from '../../errors.js';
 import { savedInputs } from '../../cmdutil/saved-inputs.js';
-import { chalkFor } from '../../terminal/color.js';
 import { formatSavedSummary } from '../../terminal/summary-table.js';
 import type { ActionContext } from '../../cmdutil/action-context.js';
 import type { FlagsOf } from '../../cmdutil/flags.js';
@@ -19,7 +18,7 @@ export async function showAction(flags: FlagsOf<'show'> & { files: string[] }, c
   const summary = await showCommand(
     inputs,
     { ...options, maxLineBytes: DEFAULT_MAX_RECORD_BYTES },
-    { stdout: io.stdout, chalk: chalkFor(io, 'stdout', options.color), log, layout: layoutOf(options, io), signal: context.signal },
+    { stdout: io.stdout, chalk: io.colorFor('stdout', options.color), log, layout: layoutOf(options, io), signal: context.signal },
   );
   if (summary.tally) {
     // As a read prints it: asked for, so whatever --quiet says, and on stderr, apart from the events.
@@ -29,7 +28,7 @@ export async function showAction(flags: FlagsOf<'show'> & { files: string[] }, c
       ...(summary.window ? { window: summary.window } : {}),
       elapsedMs: context.now().getTime() - startedAt,
     };
-    io.stderr.write(formatSavedSummary(summary.tally, facts, chalkFor(io, 'stderr', options.color), io.stderrIsTTY ? 100 : 160));
+    io.stderr.write(formatSavedSummary(summary.tally, facts, io.colorFor('stderr', options.color), io.tableWidth));
   }
   const exitCode = showExitCode(summary);
   if (summary.unreadable > 0)

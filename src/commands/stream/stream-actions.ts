@@ -3,9 +3,7 @@ import { describeDatabase, type ActivityStreamInfo } from '../../aws/resolve.js'
 import type { RdsDatabase } from '../../aws/database-source.js';
 import { startActivityStream, stopActivityStream, waitForStatus } from '../../aws/activity-stream.js';
 import { ExitCode, UsageError } from '../../errors.js';
-import { confirm } from '../../terminal/confirm.js';
 import { visible } from '../../terminal/visible.js';
-import { createSpinner } from '../../terminal/spinner.js';
 import type { FlagsOf } from '../../cmdutil/flags.js';
 import type { ActionContext } from '../../cmdutil/action-context.js';
 import { rdsDatabaseOf } from '../../cmdutil/database-flags.js';
@@ -53,7 +51,7 @@ export async function stopAction(flags: FlagsOf<'stop'>, context: ActionContext)
         );
       }
       const question = `Stop the activity stream of ${info.kind} ${visible(info.identifier)}? This deletes ${visible(info.streamName ?? 'its Kinesis stream')} and every event not yet read.`;
-      if (!(await confirm(question, io.stdin, io.stderr, context.signal))) {
+      if (!(await io.confirm(question, context.signal))) {
         io.stderr.write(`${context.interrupted() === undefined ? '' : '\n'}das-read: not stopped\n`);
         return context.interrupted() ?? ExitCode.ok;
       }
@@ -72,7 +70,7 @@ async function waitFor(
   timeoutMs: number,
   context: ActionContext,
 ): Promise<ActivityStreamInfo> {
-  const spinner = createSpinner(context.io.stderr, context.io.stderrIsTTY);
+  const spinner = context.io.spinner();
   try {
     return await waitForStatus(rds, ref, wanted, {
       timeoutMs,
