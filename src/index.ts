@@ -28,3 +28,6 @@ export { visible } from './terminal/visible.js';
 export { ocsfParquet } from './sinks/ocsf-parquet.js';
 export { lakeObjects, type LakeObject } from './sinks/security-lake-layout.js';
 export { DataKeyRecordError, ExitCode, RecordError, UsageError, UserError, type ExitCodeValue, type RecordPosition } from './errors.js';
+export { createDetector, type Detector } from './detect/detector.js';
+export type { Finding, Level, RuleSummary, SeenEvent } from './detect/finding.js';
+export type { Rule } from './detect/rule.js';
