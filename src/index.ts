@@ -31,3 +31,5 @@ export { DataKeyRecordError, ExitCode, RecordError, UsageError, UserError, type 
 export { createDetector, type Detector } from './detect/detector.js';
 export type { Finding, Level, RuleSummary, SeenEvent } from './detect/finding.js';
 export type { Rule } from './detect/rule.js';
+export { loadRules } from './detect/load-rules.js';
+export { toAsff, type AsffFinding, type AsffPlace } from './detect/asff.js';

@@ -10,8 +10,20 @@ import { RuleFile, type RuleNode } from './sigma/rule-yaml.js';
 import { shown } from './sigma/shown.js';
 import { compileDocument } from './sigma/sigma-rule.js';
 
-/** Where the package keeps its built-in rules: rules/builtin/ beside src/ (and dist/), found from this module. */
-export const BUILTIN_RULES_DIR = fileURLToPath(new URL('../../rules/builtin/', import.meta.url));
+/**
+ * Where the package keeps its built-in rules: rules/builtin/ beside src/ (and dist/), found from this module. A
+ * CommonJS bundle (the Lambda's, made by sam build) has no import.meta.url: there it is '', and the bundle names
+ * its own folder (loadRules' builtinDir).
+ */
+export const BUILTIN_RULES_DIR = packageRulesDir();
+
+function packageRulesDir(): string {
+  try {
+    return fileURLToPath(new URL('../../rules/builtin/', import.meta.url));
+  } catch {
+    return '';
+  }
+}
 const RULE_FILE = /\.ya?ml$/i;
 /** A folder of rules holds rule files and folders of them, not whole disks. */
 const MAX_RULE_FILES = 10_000;
@@ -22,9 +34,11 @@ export interface RuleText {
   text: string;
 }
 
-export async function loadRules(options: { builtin: boolean; paths: readonly string[] }): Promise<Rule[]> {
+export async function loadRules(options: { builtin: boolean; paths: readonly string[]; builtinDir?: string }): Promise<Rule[]> {
   const texts: RuleText[] = [];
-  if (options.builtin) texts.push(...(await readFolder(BUILTIN_RULES_DIR, (file) => `builtin/${relative(BUILTIN_RULES_DIR, file)}`, true)));
+  const builtinDir = options.builtinDir ?? BUILTIN_RULES_DIR;
+  if (options.builtin && builtinDir === '') throw new UsageError('the built-in rules cannot be found: this build of das-read does not know where it is');
+  if (options.builtin) texts.push(...(await readFolder(builtinDir, (file) => `builtin/${relative(builtinDir, file)}`, true)));
   for (const path of options.paths) texts.push(...(await readPath(path)));
   return compileRules(texts);
 }
