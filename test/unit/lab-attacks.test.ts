@@ -6,6 +6,7 @@ import { SyntheticPgbench, type PostgresServer } from '../../lab/src/pgbench-syn
 import { Trickle, TRICKLE } from '../../lab/src/app-activity.js';
 import { ATTACK_NAMES, attackEvents, attackNamed, INTRUDER_HOST, SPRAYED_USERS } from '../../lab/src/attacks.js';
 import { LabActivity, UnknownAttackError } from '../../lab/src/lab-activity.js';
+import { AuditLogConverter } from '../../lab/src/postgres/audit-log.js';
 import { ATTACK_SCENARIOS, attackScenarios } from '../../src/commands/lab/lab-attack.js';
 import { SAMPLES_DIR } from '../helpers/samples.js';
 
@@ -115,5 +116,46 @@ describe('the lab activity: load, trickle and attacks on request', () => {
     const activity = new LabActivity(server, new SyntheticPgbench(server, {}), undefined);
     await expect(activity.attack('drop-everything')).rejects.toThrow(UnknownAttackError);
     await expect(activity.attack('drop-everything')).rejects.toThrow(/password-spray/);
+  });
+});
+
+describe("the --postgres path's audit trail, as Aurora reports it", () => {
+  const line = (fields: Record<string, unknown>) =>
+    JSON.stringify({
+      timestamp: '2026-12-07 08:46:51.542 UTC',
+      dbname: 'postgres',
+      remote_host: '127.0.0.1',
+      remote_port: 52050,
+      backend_type: 'client backend',
+      ...fields,
+    });
+
+  it('a refused password is an AUTH FAILURE with its SQLSTATE and message', () => {
+    const [event] = new AuditLogConverter(server).convert([
+      line({
+        user: 'app_owner',
+        pid: 732,
+        session_id: '6b16727b.2dc',
+        ps: 'authentication',
+        error_severity: 'FATAL',
+        state_code: '28P01',
+        message: 'password authentication failed for user "app_owner"',
+      }),
+    ]);
+    expect(event).toMatchObject({ command: 'AUTH FAILURE', class: 'MISC', dbUserName: 'app_owner', exitCode: '28P01', remoteHost: '127.0.0.1' });
+    expect(isFailure(event as DasEvent)).toBe(true);
+  });
+
+  it("pgaudit's rows (pgaudit.log_rows) become the rowCount", () => {
+    const [event] = new AuditLogConverter(server).convert([
+      line({
+        user: 'app_owner',
+        pid: 740,
+        session_id: '6b16727b.2e4',
+        error_severity: 'LOG',
+        message: 'AUDIT: SESSION,1,1,READ,SELECT,TABLE,public.pgbench_accounts,SELECT * FROM pgbench_accounts,<none>,100000',
+      }),
+    ]);
+    expect(event).toMatchObject({ command: 'SELECT', rowCount: 100_000, objectName: 'public.pgbench_accounts', commandText: 'SELECT * FROM pgbench_accounts' });
   });
 });
