@@ -33,7 +33,10 @@ export interface CorrelationRule {
   readonly type: CorrelationType;
   /** The rules it correlates, resolved. */
   readonly rules: readonly EventRule[];
+  /** The group-by names, as the finding's group shows them. */
   readonly groupBy: readonly string[];
+  /** For each of `rules`, the event field each group-by name reads (an alias may name another field per rule). */
+  readonly groupFields: readonly (readonly string[])[];
   readonly timespanMs: number;
   /** event_count and value_count: the count's bounds. temporal: how many of the rules must be seen (all, if absent). */
   readonly condition: CountCondition | undefined;
