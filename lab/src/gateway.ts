@@ -28,7 +28,20 @@ export interface Gateway extends Listening {
   readonly faults: FaultPlan;
   /** The access key ids that signed requests, as SigV4 names them: which credentials a client used. */
   readonly signers: Set<string>;
+  /** What the lab itself does on request (`das-read lab --attack`), once a session has set it up. */
+  readonly labActions: LabActions;
 }
+
+export interface LabActions {
+  attack?: (scenario: string) => Promise<unknown>;
+}
+
+/**
+ * The lab's own requests live under a path no S3 bucket can have (a bucket name has no `_`):
+ * `POST /_lab/attack/<scenario>` answers 200 with what the lab did, 404 for a scenario it does
+ * not know, 409 when the activity stream is not started.
+ */
+const LAB_ATTACK = /^\/_lab\/attack\/([\w-]{1,64})$/;
 
 /**
  * One endpoint for all the services, so `--endpoint-url` (or AWS_ENDPOINT_URL) can
@@ -39,6 +52,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const denied = new Set<string>();
   const faults = new FaultPlan();
   const signers = new Set<string>();
+  const labActions: LabActions = {};
   const handler = (incoming: IncomingMessage, response: ServerResponse) => {
     void route(incoming, response).catch((error: unknown) => {
       if (!response.headersSent) send(response, jsonError(new ServiceError('InternalFailure', String(error), 500)));
@@ -49,6 +63,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const body = await readBody(incoming);
     const signer = /Credential=([^/]+)\//.exec(String(incoming.headers.authorization ?? ''))?.[1];
     if (signer) signers.add(signer);
+    const labAttack = incoming.method === 'POST' ? LAB_ATTACK.exec(incoming.url ?? '') : null;
+    if (labAttack) return send(response, await attackReply(labActions, labAttack[1] ?? ''));
     const target = String(incoming.headers['x-amz-target'] ?? '');
     const [service, operation = ''] = target.split('.');
     // RDS speaks the query protocol: its operation is the form's Action, its errors XML.
@@ -107,7 +123,18 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     );
   };
   const listening = await listen(handler, options.port);
-  return { ...listening, denied, faults, signers };
+  return { ...listening, denied, faults, signers, labActions };
+}
+
+async function attackReply(actions: LabActions, scenario: string): Promise<ServiceReply> {
+  const json = (status: number, body: unknown): ServiceReply => ({ status, contentType: 'application/json', body: JSON.stringify(body) });
+  if (!actions.attack) return json(409, { message: 'the lab has no cluster under load yet' });
+  try {
+    return json(200, await actions.attack(scenario));
+  } catch (error) {
+    if (error instanceof ServiceError) return json(error.status, { code: error.code, message: error.message });
+    throw error;
+  }
 }
 
 /** The services that speak JSON, by their X-Amz-Target prefix; RDS speaks the query protocol. */

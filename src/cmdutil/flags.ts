@@ -104,6 +104,12 @@ export const FLAGS = {
   postgres: { flags: '--postgres', help: 'load a real throwaway PostgreSQL with pgbench, audited by pgaudit, instead of simulating it' },
   rate: { flags: '--rate <n>', help: 'simulated pgbench transactions per second', default: '10' },
   seconds: { flags: '--seconds <n>', help: 'how long to show live events', default: '12' },
+  attack: {
+    flags: '--attack <scenario>',
+    help:
+      'against the lab already running on --port: make an attack a built-in rule catches: failed-login-burst, password-spray, ' +
+      'privilege-escalation, audit-tampering, destructive-ddl, server-file-access, bulk-read, catalog-enumeration, new-source, or all',
+  },
 } as const satisfies Record<string, FlagSpec>;
 
 export type FlagName = keyof typeof FLAGS;
@@ -180,7 +186,7 @@ export const COMMAND_FLAGS = {
   stop: [...DATABASE, ...AWS, ...TRANSITION, 'yes'],
   show: ['savedFrom', 'until', ...SHOWING.slice(0, -3), 'summary', ...SHOWING.slice(-3), 'quiet', 'debug'],
   decode: [...DATABASE, 'resourceId', ...AWS, 'maxEvents', 'onError', 'deadLetter', 'maxRecordBytes', 'threads', ...SHOWING, 'verbose', 'quiet', 'debug'],
-  lab: ['port', 'postgres', 'rate', 'debug'],
+  lab: ['port', 'postgres', 'rate', 'attack', 'debug'],
   demo: ['seconds', 'postgres', 'debug'],
 } as const satisfies Record<string, readonly FlagName[]>;
 
