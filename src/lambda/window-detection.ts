@@ -80,24 +80,11 @@ export class BatchDetection {
   }
 
   /**
-   * After the batch's last record: when the window ends here (its final invocation, no window at
-   * all, or a state grown past the bound), the findings correlations still hold join the last
-   * record's, and the state begins afresh.
+   * After the batch's last record: when the window ends here (its final invocation, or no window
+   * at all), the findings correlations still hold join the last record's.
    */
   close(lastPlace: number): void {
-    const final = !this.#windowed || this.#event.isFinalInvokeForWindow === true;
-    let reason = final ? 'end' : undefined;
-    if (!final) {
-      const bytes = Buffer.byteLength(JSON.stringify(this.#detector.exportState()), 'utf8');
-      if (bytes > (this.#deps.stateLimitBytes ?? STATE_LIMIT_BYTES)) {
-        reason = 'bound';
-        this.#deps.log(
-          'WARN',
-          `the correlation state of ${this.#event.shardId ?? 'the shard'} reached ${bytes} bytes, past ${this.#deps.stateLimitBytes ?? STATE_LIMIT_BYTES}: what its correlations hold is reported now and they begin afresh within the window (a shorter TumblingWindowInSeconds keeps the state smaller)`,
-        );
-      }
-    }
-    if (!reason) return;
+    if (this.#windowed && this.#event.isFinalInvokeForWindow !== true) return;
     this.#closed = true;
     for (const finding of this.#detector.end()) this.#pending.push({ place: lastPlace, finding });
   }
@@ -144,15 +131,41 @@ export class BatchDetection {
     this.#closed = false;
   }
 
-  /** The state for the window's next invocation on the shard, or undefined without a window. */
+  /**
+   * The state for the window's next invocation on the shard, or undefined without a window. The
+   * detector bounds its own export; should its bytes still pass the bound (text of many bytes a
+   * character), the oldest correlation groups are dropped until it fits, and the log says how many.
+   */
   state(): Record<string, unknown> | undefined {
     if (!this.#windowed) return undefined;
     if (this.#closed || this.#event.isFinalInvokeForWindow) {
       this.stateBytes = 2;
       return {};
     }
-    const text = JSON.stringify(this.#detector.exportState());
-    this.stateBytes = Buffer.byteLength(text, 'utf8');
+    const limit = this.#deps.stateLimitBytes ?? STATE_LIMIT_BYTES;
+    const exported = this.#detector.exportState();
+    let text = JSON.stringify(exported);
+    let bytes = Buffer.byteLength(text, 'utf8');
+    let dropped = this.#detector.stats.droppedGroups;
+    const shard = this.#event.shardId ?? 'the shard';
+    for (let tries = 0; bytes > limit && tries < 4; tries++) {
+      const trimmer = createDetector(this.#deps.rules, { maxStateBytes: Math.floor(text.length * (limit / bytes) * 0.9) });
+      trimmer.importState(JSON.parse(text) as unknown);
+      text = JSON.stringify(trimmer.exportState());
+      bytes = Buffer.byteLength(text, 'utf8');
+      dropped += trimmer.stats.droppedGroups;
+    }
+    if (bytes > limit) {
+      text = JSON.stringify(createDetector(this.#deps.rules).exportState());
+      bytes = Buffer.byteLength(text, 'utf8');
+      this.#deps.log('WARN', `the correlation state of ${shard} could not be brought under ${limit} bytes: its correlations begin afresh`);
+    }
+    if (dropped > 0)
+      this.#deps.log(
+        'WARN',
+        `the correlation state of ${shard} passed its bound (${limit} bytes): the oldest ${dropped} correlation groups were dropped, ${bytes} bytes kept (a shorter TumblingWindowInSeconds keeps the state smaller)`,
+      );
+    this.stateBytes = bytes;
     return { [STATE_KEY]: text };
   }
 

@@ -196,6 +196,31 @@ describe('DETECT=true in the Lambda, findings to Security Hub', () => {
     expect(heldBy(BURST_ID).length - before).toBe(1);
   });
 
+  it('keeps the state it returns under its bound by dropping the oldest correlation groups, says so, and the newest still count on', async () => {
+    const users = Array.from({ length: 12 }, (_, n) => `user${String(n).padStart(2, '0')}`);
+    // Two failed logins each, the oldest user first; then one more for the newest and the oldest.
+    const event = await eventWith('detect-bound', [
+      users.flatMap((user, n) => [failedLogin(2 * n + 1, user), failedLogin(2 * n + 2, user)]),
+      [failedLogin(40, 'user11'), failedLogin(41, 'user00')],
+    ]);
+    const [first, second] = event.Records.map((record) => ({ Records: [record] }));
+    const limit = 12_000;
+    const fn = instance(detectEnv(), { stateLimitBytes: limit });
+    const one = await fn.invoke(windowed(first as KinesisStreamEvent, undefined));
+    const text = String(one.state?.[STATE_KEY]);
+    expect(Buffer.byteLength(text, 'utf8')).toBeLessThanOrEqual(limit);
+    expect(text).toContain('user11');
+    expect(text).not.toContain('user00');
+    expect(fn.logged().some((line) => line.level === 'WARN' && /oldest \d+ correlation groups were dropped/.test(line.message))).toBe(true);
+    const before = heldBy(BURST_ID).map((finding) => JSON.stringify(finding));
+    expect((await fn.invoke(windowed(second as KinesisStreamEvent, one.state))).batchItemFailures).toEqual([]);
+    const found = heldBy(BURST_ID)
+      .map((finding) => JSON.stringify(finding))
+      .filter((finding) => !before.includes(finding));
+    expect(found).toHaveLength(1);
+    expect(found[0]).toContain('user11');
+  });
+
   it('splits more than 100 findings into calls of at most 100', async () => {
     const drops = Array.from({ length: 150 }, (_, n) => postgresEvent(n + 1, { commandText: `DROP TABLE t${n}` }));
     const event = await eventWith('detect-many', [drops.slice(0, 75), drops.slice(75)]);
