@@ -221,6 +221,17 @@ describe('DETECT=true in the Lambda, findings to Security Hub', () => {
     expect(found[0]).toContain('user11');
   });
 
+  it("the window's final invocation, with records, finds what they complete, delivers it, and ends the window's state", async () => {
+    const event = await eventWith('detect-final', [[failedLogin(1, 'carol'), failedLogin(2, 'carol')], [failedLogin(3, 'carol')]]);
+    const [first, last] = event.Records.map((record) => ({ Records: [record] }));
+    const fn = instance(detectEnv());
+    const before = heldBy(BURST_ID).length;
+    const one = await fn.invoke(windowed(first as KinesisStreamEvent, undefined));
+    expect(await fn.invoke(windowed(last as KinesisStreamEvent, one.state, true))).toEqual({ batchItemFailures: [], state: {} });
+    expect(heldBy(BURST_ID).length - before).toBe(1);
+    expect(JSON.stringify(heldBy(BURST_ID).at(-1))).toContain('carol');
+  });
+
   it('splits more than 100 findings into calls of at most 100', async () => {
     const drops = Array.from({ length: 150 }, (_, n) => postgresEvent(n + 1, { commandText: `DROP TABLE t${n}` }));
     const event = await eventWith('detect-many', [drops.slice(0, 75), drops.slice(75)]);
@@ -291,6 +302,14 @@ describe('DETECT=true in the Lambda, findings to EventBridge', () => {
     expect(detail.findings).toHaveLength(1);
     expect(detail.findings[0]?.GeneratorId).toBe(DROP_ID);
     expect(new Set(put.map((e) => (e.detail as typeof detail).findings[0]?.Id)).size).toBe(23);
+  });
+
+  it('a finding whose statement passes 256 KB is still put: its ASFF stays within the entry limit', async () => {
+    const event = await eventWith('detect-eventbridge-large', [[postgresEvent(1, { commandText: `DROP TABLE big /* ${'x'.repeat(300 * 1024)} */` })]]);
+    const fn = instance(detectEnv({ FINDINGS_TARGET: 'eventbridge', EVENT_BUS_NAME: 'das-findings' }));
+    const before = lab.eventBridge.events('das-findings').length;
+    expect(await fn.invoke(event)).toEqual({ batchItemFailures: [] });
+    expect(lab.eventBridge.events('das-findings').length - before).toBe(1);
   });
 
   it('entries EventBridge keeps refusing fail their records; refused for a while, they are put again', async () => {
