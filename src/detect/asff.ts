@@ -121,15 +121,13 @@ export function toAsff(finding: Finding, place: AsffPlace, now: Date = new Date(
     ...(place.readerVersion ? { 'das-read/version': place.readerVersion } : {}),
   };
   for (const [key, value] of Object.entries(finding.group ?? {})) fields[cut(`das-read/group/${key}`, 128)] = value;
-  const description = [
-    rule.description.trim() || rule.title,
-    `${finding.eventCount} event${finding.eventCount === 1 ? '' : 's'}`,
+  const said = rule.description.trim() || rule.title.trim() || rule.id;
+  const context = [
     facts.users.length ? `by ${facts.users.join(', ')}` : '',
     facts.hosts.length ? `from ${facts.hosts.join(', ')}` : '',
     facts.databases.length ? `on ${facts.databases.join(', ')}` : '',
-  ]
-    .filter(Boolean)
-    .join('; ');
+  ].filter(Boolean);
+  const description = `${said}${/[.!?]$/.test(said) ? '' : '.'} ${finding.eventCount} event${finding.eventCount === 1 ? '' : 's'}${context.length ? ` ${context.join(' ')}` : ''}.`;
   return {
     SchemaVersion: ASFF_SCHEMA_VERSION,
     Id: `das-read/${cut(rule.id, 256)}/${finding.uid}`,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { postgresEvent } from '../../lab/src/synthetic-events.js';
 import { toAsff, asffTypes } from '../../src/detect/asff.js';
 import { toOcsfFinding } from '../../src/detect/finding-ocsf.js';
-import { formatFinding, MAX_SHOWN_STATEMENTS } from '../../src/detect/finding-pretty.js';
+import { formatFinding, MAX_SHOWN_STATEMENTS } from '../../src/commands/detect/finding-pretty.js';
 import type { Finding, RuleSummary, SeenEvent } from '../../src/detect/finding.js';
 import { placeOfName } from '../../src/detect/finding-place.js';
 import { makeChalk } from '../../src/terminal/color.js';

@@ -1,9 +1,9 @@
 import type { ChalkInstance } from 'chalk';
-import { formatMoment } from '../events/das-time.js';
-import { fieldText } from '../events/field-text.js';
-import { visible } from '../terminal/visible.js';
-import { factsOf, momentOf } from './finding-facts.js';
-import type { Finding, Level, SeenEvent } from './finding.js';
+import { formatMoment } from '../../events/das-time.js';
+import { fieldText } from '../../events/field-text.js';
+import { visible } from '../../terminal/visible.js';
+import { factsOf, momentOf } from '../../detect/finding-facts.js';
+import type { Finding, Level, SeenEvent } from '../../detect/finding.js';
 
 /** A finding's block at a terminal: how wide, in which zone. */
 export interface FindingLayout {
