@@ -9,6 +9,7 @@ import { resolveCorrelation, type CorrelationDraft } from './sigma/correlation-r
 import { RuleFile, type RuleNode } from './sigma/rule-yaml.js';
 import { shown } from './sigma/shown.js';
 import { compileDocument } from './sigma/sigma-rule.js';
+import { newSourceRule } from './new-source-rule.js';
 
 /** Where the package keeps its built-in rules: rules/builtin/ beside src/ (and dist/), found from this module. */
 export const BUILTIN_RULES_DIR = fileURLToPath(new URL('../../rules/builtin/', import.meta.url));
@@ -26,7 +27,10 @@ export async function loadRules(options: { builtin: boolean; paths: readonly str
   const texts: RuleText[] = [];
   if (options.builtin) texts.push(...(await readFolder(BUILTIN_RULES_DIR, (file) => `builtin/${relative(BUILTIN_RULES_DIR, file)}`, true)));
   for (const path of options.paths) texts.push(...(await readPath(path)));
-  return compileRules(texts);
+  const rules = compileRules(texts);
+  // The one built-in Sigma cannot say ("not seen before"), in code: src/detect/new-source-rule.ts.
+  if (options.builtin) rules.push(newSourceRule());
+  return rules;
 }
 
 export function ruleSummary(rule: Rule): RuleSummary {
