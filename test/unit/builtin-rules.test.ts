@@ -160,6 +160,15 @@ describe('the built-in rules', () => {
     }
   });
 
+  it('docs/builtin-rules.md lists every rule that reports, with its level', () => {
+    const docs = readFileSync(fileURLToPath(new URL('../../docs/builtin-rules.md', import.meta.url)), 'utf8');
+    const rows = new Map([...docs.matchAll(/^\| ([^|]+?) \| (\w+) \|/gm)].map((match) => [match[1], match[2]]));
+    const reporting = rules.filter((rule) => rule.kind === 'correlation' || !rules.some((other) => other.kind === 'correlation' && other.rules.includes(rule)));
+    expect(Object.fromEntries(reporting.map((rule) => [rule.summary.title, rule.summary.level]))).toEqual(
+      Object.fromEntries([...rows].filter(([title]) => title !== 'rule')),
+    );
+  });
+
   it('each rule that reports has trigger streams below', () => {
     const reporting = firing(detect(CASES.flatMap((c) => c.events())));
     expect(Object.keys(TRIGGERS).sort()).toEqual(reporting);
