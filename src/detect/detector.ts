@@ -21,6 +21,8 @@ export interface DetectorStats {
   droppedGroups: number;
   droppedEvents: number;
   untimedEvents: number;
+  /** Groups the last exportState left out to stay within its bound (the oldest). */
+  groupsLeftOutOfState: number;
 }
 
 export interface DetectorOptions {
@@ -49,7 +51,7 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
   const wiring = trackers.map((tracker) => tracker.rule.rules.map((rule) => eventRules.indexOf(rule)));
   const matched = new Uint8Array(eventRules.length);
   const view = new EventView();
-  const stats: DetectorStats = { droppedGroups: 0, droppedEvents: 0, untimedEvents: 0 };
+  const stats: DetectorStats = { droppedGroups: 0, droppedEvents: 0, untimedEvents: 0, groupsLeftOutOfState: 0 };
   let watermark = -Infinity;
 
   const refreshStats = () => {
@@ -121,7 +123,7 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
         (kept[id] ??= []).push(item);
       }
       refreshStats();
-      stats.droppedGroups += dropped;
+      stats.groupsLeftOutOfState = dropped;
       return { version: STATE_VERSION, watermark: Number.isFinite(watermark) ? watermark : null, groups: kept };
     },
     importState(state) {

@@ -6,7 +6,7 @@ import { UsageError } from '../errors.js';
 import type { RuleSummary } from './finding.js';
 import type { EventRule, Rule } from './rule.js';
 import { resolveCorrelation, type CorrelationDraft } from './sigma/correlation-rule.js';
-import { RuleFile, type RuleNode } from './sigma/rule-yaml.js';
+import { MAX_RULE_FILE_BYTES, RuleFile, type RuleNode } from './sigma/rule-yaml.js';
 import { shown } from './sigma/shown.js';
 import { compileDocument } from './sigma/sigma-rule.js';
 import { newSourceRule } from './new-source-rule.js';
@@ -101,8 +101,11 @@ async function readFolder(dir: string, nameOf: (file: string) => string, missing
 
 async function readText(path: string): Promise<string> {
   try {
+    // Not read at all when it could not be a rule file: a path named by mistake may be a disk image.
+    if ((await stat(path)).size > MAX_RULE_FILE_BYTES * 4) throw new UsageError(`${path}:1: the file is larger than ${MAX_RULE_FILE_BYTES} characters`);
     return await readFile(path, 'utf8');
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     throw new UsageError(`${path}: cannot read the rules: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
 }

@@ -73,7 +73,7 @@ export function readCorrelation(section: RuleNode, summary: RuleSummary, name: s
     }
     if (Object.keys(condition).length === 0) throw conditionNode.refuse('the correlation condition has no bound (gt, gte, lt, lte, eq)');
   }
-  if ((type === 'event_count' || type === 'value_count') && !condition) throw section.refuse(`a ${type} correlation needs a condition`);
+  if ((type === 'event_count' || type === 'value_count') && !condition) throw section.refuse(`a correlation of type ${type} needs a condition`);
   if (type === 'value_count' && field === undefined) throw (conditionNode ?? section).refuse('a value_count correlation needs a field in its condition');
   if (type !== 'value_count' && field !== undefined) throw (conditionNode ?? section).refuse(`field is only for value_count, not ${type}`);
 

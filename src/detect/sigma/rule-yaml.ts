@@ -2,8 +2,8 @@
 import { LineCounter, isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Node } from 'yaml';
 import { UsageError } from '../../errors.js';
 
-/** Larger than any rule file; a bound on what one file may make the loader parse. */
-export const MAX_RULE_FILE_BYTES = 4 * 1024 * 1024;
+/** Ten times SigmaHQ's largest rule file: a bound on what one file may make the loader read and parse (YAML parsing of hostile shapes is slower than linear). */
+export const MAX_RULE_FILE_BYTES = 256 * 1024;
 
 export type Scalar = string | number | boolean | null;
 
@@ -113,7 +113,7 @@ export class RuleFile {
 
   /** The documents that hold something; a YAML error refuses the whole file at its line. */
   documents(): RuleNode[] {
-    if (this.text.length > MAX_RULE_FILE_BYTES) throw new UsageError(`${this.name}:1: the file is larger than ${MAX_RULE_FILE_BYTES} bytes`);
+    if (this.text.length > MAX_RULE_FILE_BYTES) throw new UsageError(`${this.name}:1: the file is larger than ${MAX_RULE_FILE_BYTES} characters`);
     const parsed = parseAllDocuments(this.text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true, strict: true });
     const documents = Array.isArray(parsed) ? parsed : [];
     const out: RuleNode[] = [];
