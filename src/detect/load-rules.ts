@@ -9,6 +9,7 @@ import { resolveCorrelation, type CorrelationDraft } from './sigma/correlation-r
 import { MAX_RULE_FILE_BYTES, RuleFile, type RuleNode } from './sigma/rule-yaml.js';
 import { shown } from './sigma/shown.js';
 import { compileDocument } from './sigma/sigma-rule.js';
+import { newSourceRule } from './new-source-rule.js';
 
 /**
  * Where the package keeps its built-in rules: rules/builtin/ beside src/ (and dist/), found from this module. A
@@ -40,7 +41,10 @@ export async function loadRules(options: { builtin: boolean; paths: readonly str
   if (options.builtin && builtinDir === '') throw new UsageError('the built-in rules cannot be found: this build of das-read does not know where it is');
   if (options.builtin) texts.push(...(await readFolder(builtinDir, (file) => `builtin/${relative(builtinDir, file)}`, true)));
   for (const path of options.paths) texts.push(...(await readPath(path)));
-  return compileRules(texts);
+  const rules = compileRules(texts);
+  // The one built-in Sigma cannot say ("not seen before"), in code: src/detect/new-source-rule.ts.
+  if (options.builtin) rules.push(newSourceRule());
+  return rules;
 }
 
 export function ruleSummary(rule: Rule): RuleSummary {

@@ -103,15 +103,35 @@ const TRIGGERS: Record<string, Record<string, () => DasEvent[]>> = {
   'Burst of catalog queries (database enumeration)': {
     "lab's catalog-enumeration": () => labAttack('catalog-enumeration'),
   },
+  'Database user connected from a source not seen before': {
+    "a day of app_owner from 10.0.1.30, then the lab's new-source": () => [
+      ...aDayOfLogins(),
+      ...labAttack('new-source').map((event) => later(event, 25 * 3600)),
+    ],
+  },
 };
+
+/** app_owner logging in from its usual host every half hour for a day (Aurora PostgreSQL, as the lab makes them). */
+function aDayOfLogins(): DasEvent[] {
+  const login = labAttack('new-source')[0] as DasEvent;
+  return Array.from({ length: 49 }, (_, n) => later({ ...login, remoteHost: '10.0.1.30' }, n * 1800));
+}
+
+function later(event: DasEvent, seconds: number): DasEvent {
+  const time = (text: unknown) => {
+    const moment = new Date(Date.parse(`${String(text).slice(0, 19).replace(' ', 'T')}Z`) + seconds * 1000);
+    return `${moment.toISOString().slice(0, 19).replace('T', ' ')}${String(text).slice(19)}`;
+  };
+  return { ...event, startTime: time(event.startTime), logTime: time(event.logTime) };
+}
 
 const CASES = Object.entries(TRIGGERS).flatMap(([title, streams]) => Object.entries(streams).map(([stream, events]) => ({ title, stream, events })));
 
 describe('the built-in rules', () => {
-  it('all load through the Sigma loader', () => {
+  it('all load through the Sigma loader, with the one rule in code beside them', () => {
     const sources = new Set(rules.map((rule) => rule.summary.source));
     const files = readdirSync(BUILTIN).filter((file) => file.endsWith('.yml'));
-    expect([...sources].sort()).toEqual(files.map((file) => `builtin/${file}`).sort());
+    expect([...sources].sort()).toEqual([...files.map((file) => `builtin/${file}`), 'builtin/new-source (code)'].sort());
   });
 
   it('each has a UUID id, a title, a description, a level, ATT&CK technique and tactic tags, and false positives', () => {
@@ -138,6 +158,15 @@ describe('the built-in rules', () => {
         if (rule.correlation === undefined) expect((rule.logsource as { category: string }).category, where).toBe('database');
       }
     }
+  });
+
+  it('docs/builtin-rules.md lists every rule that reports, with its level', () => {
+    const docs = readFileSync(fileURLToPath(new URL('../../docs/builtin-rules.md', import.meta.url)), 'utf8');
+    const rows = new Map([...docs.matchAll(/^\| ([^|]+?) \| (\w+) \|/gm)].map((match) => [match[1], match[2]]));
+    const reporting = rules.filter((rule) => rule.kind === 'correlation' || !rules.some((other) => other.kind === 'correlation' && other.rules.includes(rule)));
+    expect(Object.fromEntries(reporting.map((rule) => [rule.summary.title, rule.summary.level]))).toEqual(
+      Object.fromEntries([...rows].filter(([title]) => title !== 'rule')),
+    );
   });
 
   it('each rule that reports has trigger streams below', () => {
@@ -169,6 +198,20 @@ describe('the built-in rules', () => {
     expect(firing(detect(grantDbaOnMysql))).not.toContain('Oracle user granted DBA or system privileges');
     const auditOffOnPostgres = [{ ...(labAttack('destructive-ddl')[0] as DasEvent), commandText: 'ALTER SERVER AUDIT [DAS] WITH (STATE = OFF)' }];
     expect(firing(detect(auditOffOnPostgres))).not.toContain('SQL Server audit turned off or dropped');
+  });
+
+  it('a new source is reported only after a day of watching, once, and never for a service user or a refused login', () => {
+    const day = aDayOfLogins();
+    const intruder = labAttack('new-source')[0] as DasEvent;
+    const early = [...day.slice(0, 10), later(intruder, 4 * 3600), later(intruder, 25 * 3600)];
+    expect(firing(detect(early))).toEqual([]);
+    const noise = [
+      later({ ...intruder, dbUserName: 'rdsadmin' }, 25 * 3600),
+      later({ ...intruder, command: 'AUTH FAILURE', exitCode: '28P01', errorMessage: 'password authentication failed for user "app_owner"' }, 25 * 3600),
+    ];
+    expect(firing(detect([...day, ...noise]))).toEqual([]);
+    const twice = detect([...day, later(intruder, 25 * 3600), later(intruder, 26 * 3600)]);
+    expect(twice.filter((finding) => finding.rule.title === 'Database user connected from a source not seen before')).toHaveLength(1);
   });
 
   it('a burst one short of the threshold, or spread past the window, is no burst', () => {
