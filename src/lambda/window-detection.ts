@@ -146,14 +146,14 @@ export class BatchDetection {
     const exported = this.#detector.exportState();
     let text = JSON.stringify(exported);
     let bytes = Buffer.byteLength(text, 'utf8');
-    let dropped = this.#detector.stats.droppedGroups;
+    let dropped = this.#detector.stats.groupsLeftOutOfState;
     const shard = this.#event.shardId ?? 'the shard';
     for (let tries = 0; bytes > limit && tries < 4; tries++) {
       const trimmer = createDetector(this.#deps.rules, { maxStateBytes: Math.floor(text.length * (limit / bytes) * 0.9) });
       trimmer.importState(JSON.parse(text) as unknown);
       text = JSON.stringify(trimmer.exportState());
       bytes = Buffer.byteLength(text, 'utf8');
-      dropped += trimmer.stats.droppedGroups;
+      dropped += trimmer.stats.groupsLeftOutOfState;
     }
     if (bytes > limit) {
       text = JSON.stringify(createDetector(this.#deps.rules).exportState());
