@@ -35,3 +35,4 @@ export { createDetector, MAX_STATE_BYTES, type Detector, type DetectorOptions, t
 export { compileRules, type RuleText } from './detect/compile-rules.js';
 export { LEVELS, MAX_EVIDENCE, eventTimeText, findingUid, type Finding, type Level, type RuleSummary, type SeenEvent } from './detect/finding.js';
 export type { CorrelationRule, EventRule, Rule } from './detect/rule.js';
+export { loadRules } from './detect/load-rules.js';

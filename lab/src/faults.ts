@@ -15,11 +15,13 @@ export type FaultOutcome = { kind: 'error'; error: ServiceError } | { kind: 'del
 
 const ERRORS: Record<string, (service: string) => ServiceError> = {
   throttle: (service) =>
-    service === 'kms'
-      ? new ServiceError('ThrottlingException', 'Rate exceeded')
-      : service === 'rds'
-        ? new ServiceError('Throttling', 'Rate exceeded')
-        : new ServiceError('ProvisionedThroughputExceededException', 'Rate exceeded for shard shardId-000000000000 in stream under account 000000000000.'),
+    service === 'securityhub'
+      ? new ServiceError('LimitExceededException', 'Rate exceeded', 429)
+      : service === 'kms' || service === 'events'
+        ? new ServiceError('ThrottlingException', 'Rate exceeded')
+        : service === 'rds'
+          ? new ServiceError('Throttling', 'Rate exceeded')
+          : new ServiceError('ProvisionedThroughputExceededException', 'Rate exceeded for shard shardId-000000000000 in stream under account 000000000000.'),
   // Kinesis's control plane (ListShards, DescribeStreamSummary) refuses so when called too often.
   'limit-exceeded': () => new ServiceError('LimitExceededException', 'Rate exceeded for stream under account 000000000000.'),
   'expired-iterator': () =>

@@ -9,3 +9,5 @@ export { activityStreamName, type LabDatabase } from './local-rds.js';
 export { freePort } from './http.js';
 export { LocalFirehose, type DeliveryStream } from './local-firehose.js';
 export { LocalS3 } from './local-s3.js';
+export { LocalSecurityHub, SECURITY_HUB_LIMITS, type ImportedFinding, type FailedFinding } from './local-securityhub.js';
+export { LocalEventBridge, EVENTBRIDGE_LIMITS, type BusEvent, type FailedEntry } from './local-eventbridge.js';

@@ -1,7 +1,10 @@
 import { startLab, type Lab } from './lab.js';
 import type { LabDatabase } from './local-rds.js';
-import { ActivityEmitter, type ActivitySource } from './activity-emitter.js';
+import { ActivityEmitter } from './activity-emitter.js';
 import { SyntheticPgbench, type PostgresServer } from './pgbench-synthetic.js';
+import { Trickle } from './app-activity.js';
+import { ServiceError } from './service-error.js';
+import { LabActivity, type AttackingSource, type AttackReport } from './lab-activity.js';
 
 export const LAB_CLUSTER = 'auroralab-postgres-cluster';
 export const LAB_KEY_ALIAS = 'alias/auroralab-postgres-das';
@@ -14,7 +17,12 @@ export interface LabSessionOptions {
   /** Synthetic pgbench transactions a second. */
   transactionsPerSecond?: number;
   /** Activity from elsewhere (a real PostgreSQL) instead of the synthetic pgbench. */
-  source?: (server: PostgresServer) => Promise<ActivitySource>;
+  source?: (server: PostgresServer) => Promise<AttackingSource>;
+  /**
+   * Seconds between two steps of the simulated trickle beside the load (DDL, failed statements,
+   * refused logins, role changes); 0 for none. Default 5; a real PostgreSQL runs its own.
+   */
+  trickleSeconds?: number;
   onError?: (error: unknown) => void;
 }
 
@@ -22,6 +30,8 @@ export interface LabSession {
   lab: Lab;
   cluster: LabDatabase;
   emitter: ActivityEmitter;
+  /** Makes an attack scenario happen on the cluster (lab/src/attacks.ts); refused while its stream is not started. */
+  attack(scenario: string): Promise<AttackReport>;
   /** The line a second terminal needs to talk to the lab. */
   exportLine: string;
   close(): Promise<void>;
@@ -39,9 +49,11 @@ export async function startLabSession(options: LabSessionOptions): Promise<LabSe
     const cluster = lab.rds.addDatabase('cluster', LAB_CLUSTER, 'aurora-postgresql', '15.4');
     const instance = lab.rds.addDatabase('instance', `${LAB_CLUSTER}-instance-1`, 'aurora-postgresql', '15.4');
     const server: PostgresServer = { serverHost: '10.0.1.5', serverVersion: '15.4', databaseName: 'postgres', dbUserName: 'postgres' };
-    const source: ActivitySource = options.source
+    const load: AttackingSource = options.source
       ? await options.source(server)
       : new SyntheticPgbench(server, { transactionsPerSecond: options.transactionsPerSecond ?? 10 });
+    const trickleSeconds = options.trickleSeconds ?? (options.source ? 0 : 5);
+    const source = new LabActivity(server, load, trickleSeconds > 0 ? new Trickle(server, trickleSeconds * 1_000_000) : undefined);
     const emitter = new ActivityEmitter({
       kms: lab.clients.kms,
       kinesis: lab.clients.kinesis,
@@ -52,6 +64,11 @@ export async function startLabSession(options: LabSessionOptions): Promise<LabSe
       onError: options.onError,
     });
     emitter.start();
+    const attack = async (scenario: string) => {
+      if (cluster.activityStream.status !== 'started') throw new StreamNotStartedError(cluster.activityStream.status);
+      return source.attack(scenario);
+    };
+    lab.gateway.labActions.attack = attack;
     // AWS_DEFAULT_REGION too: the AWS CLI v1 reads no other.
     const exportLine =
       `export AWS_ENDPOINT_URL=${lab.endpoint} AWS_REGION=${lab.region} AWS_DEFAULT_REGION=${lab.region} ` + 'AWS_ACCESS_KEY_ID=lab AWS_SECRET_ACCESS_KEY=lab';
@@ -59,6 +76,7 @@ export async function startLabSession(options: LabSessionOptions): Promise<LabSe
       lab,
       cluster,
       emitter,
+      attack,
       exportLine,
       async close() {
         await emitter.stop();
@@ -69,5 +87,16 @@ export async function startLabSession(options: LabSessionOptions): Promise<LabSe
   } catch (error) {
     await lab.close();
     throw error;
+  }
+}
+
+/** An attack on a cluster whose activity stream is not started would be seen by no one. */
+export class StreamNotStartedError extends ServiceError {
+  constructor(streamStatus: string) {
+    super(
+      'StreamNotStarted',
+      `the activity stream of ${LAB_CLUSTER} is ${streamStatus}: start it first (das-read start --cluster ${LAB_CLUSTER} --kms-key ${LAB_KEY_ALIAS} --apply-immediately --wait)`,
+      409,
+    );
   }
 }

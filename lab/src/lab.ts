@@ -5,6 +5,8 @@ import { startKinesisLocal, type KinesisLocal } from './kinesis-local.js';
 import { LocalKms } from './local-kms.js';
 import { LocalFirehose } from './local-firehose.js';
 import { LocalS3 } from './local-s3.js';
+import { LocalSecurityHub } from './local-securityhub.js';
+import { LocalEventBridge } from './local-eventbridge.js';
 import { activityStreamName, LocalRds, type LabDatabase } from './local-rds.js';
 
 export const LAB_REGION = 'us-east-1';
@@ -31,6 +33,10 @@ export interface Lab {
   firehose: LocalFirehose;
   /** S3, for Security Lake's custom source objects. */
   s3: LocalS3;
+  /** Security Hub's BatchImportFindings, for the findings of the Lambda's rules. */
+  securityHub: LocalSecurityHub;
+  /** EventBridge's PutEvents, the other place findings go. */
+  eventBridge: LocalEventBridge;
   gateway: Gateway;
   /** SDK clients aimed at the lab. */
   clients: LabClients;
@@ -43,6 +49,8 @@ export async function startLab(options: LabOptions): Promise<Lab> {
   const kms = new LocalKms({ region: LAB_REGION, accountId: LAB_ACCOUNT, delayMs: options.kmsDelayMs ?? 0 });
   const firehose = new LocalFirehose({ region: LAB_REGION, accountId: LAB_ACCOUNT });
   const s3 = new LocalS3();
+  const securityHub = new LocalSecurityHub({ region: LAB_REGION, accountId: LAB_ACCOUNT });
+  const eventBridge = new LocalEventBridge({ region: LAB_REGION, accountId: LAB_ACCOUNT });
   // Filled in once the gateway is up: RDS makes and deletes Kinesis streams through it, as a client would.
   const kinesisOf: { client?: KinesisClient } = {};
   const rds = new LocalRds({
@@ -64,7 +72,7 @@ export async function startLab(options: LabOptions): Promise<Lab> {
   let gateway: Gateway | undefined;
   try {
     kinesisLocal = await startKinesisLocal({ nodePath: options.nodePath, region: LAB_REGION, accountId: LAB_ACCOUNT });
-    gateway = await startGateway({ kms, rds, firehose, s3, kinesisUrl: kinesisLocal.url, port: options.port });
+    gateway = await startGateway({ kms, rds, firehose, s3, securityHub, eventBridge, kinesisUrl: kinesisLocal.url, port: options.port });
   } catch (error) {
     await kinesisLocal?.stop();
     throw error;
@@ -79,6 +87,8 @@ export async function startLab(options: LabOptions): Promise<Lab> {
     rds,
     firehose,
     s3,
+    securityHub,
+    eventBridge,
     gateway,
     clients,
     async startActivityStream(database, kmsKeyId, shardCount = 1) {

@@ -129,6 +129,12 @@ export const FLAGS = {
   postgres: { flags: '--postgres', help: 'load a real throwaway PostgreSQL with pgbench, audited by pgaudit, instead of simulating it' },
   rate: { flags: '--rate <n>', help: 'simulated pgbench transactions per second', default: '10' },
   seconds: { flags: '--seconds <n>', help: 'how long to show live events', default: '12' },
+  attack: {
+    flags: '--attack <scenario>',
+    help:
+      'against the lab already running on --port: make an attack a built-in rule catches: failed-login-burst, password-spray, ' +
+      'privilege-escalation, audit-tampering, destructive-ddl, server-file-access, bulk-read, catalog-enumeration, new-source, or all',
+  },
 } as const satisfies Record<string, FlagSpec>;
 
 export type FlagName = keyof typeof FLAGS;
@@ -234,7 +240,7 @@ export const COMMAND_FLAGS = {
     'debug',
   ],
   rules: ['rules', 'builtinRules', 'statusOutput', 'debug'],
-  lab: ['port', 'postgres', 'rate', 'debug'],
+  lab: ['port', 'postgres', 'rate', 'attack', 'debug'],
   demo: ['seconds', 'postgres', 'debug'],
 } as const satisfies Record<string, readonly FlagName[]>;
 

@@ -9,26 +9,35 @@ import { compileRules, type RuleText } from './compile-rules.js';
 import type { RuleSummary } from './finding.js';
 import type { Rule } from './rule.js';
 import { MAX_RULE_FILE_BYTES } from './sigma/rule-yaml.js';
+import { newSourceRule } from './new-source-rule.js';
 
 /**
- * Where the package keeps its built-in rules: rules/builtin/ beside src/ (and dist/), found from this module when asked.
+ * Where the package keeps its built-in rules: rules/builtin/ beside src/ (and dist/), found from this module when
+ * asked. A CommonJS bundle (the Lambda's, made by sam build) has no import.meta.url: there it is '', and the bundle
+ * names its own folder (loadRules' builtinDir).
  */
 export function builtinRulesDir(): string {
-  return fileURLToPath(new URL('../../rules/builtin/', import.meta.url));
+  try {
+    return fileURLToPath(new URL('../../rules/builtin/', import.meta.url));
+  } catch {
+    return '';
+  }
 }
 
 const RULE_FILE = /\.ya?ml$/i;
 /** A folder of rules holds rule files and folders of them, not whole disks. */
 const MAX_RULE_FILES = 10_000;
 
-export async function loadRules(options: { builtin: boolean; paths: readonly string[] }): Promise<Rule[]> {
+export async function loadRules(options: { builtin: boolean; paths: readonly string[]; builtinDir?: string }): Promise<Rule[]> {
   const texts: RuleText[] = [];
-  if (options.builtin) {
-    const dir = builtinRulesDir();
-    texts.push(...(await readFolder(dir, (file) => `builtin/${relative(dir, file)}`, true)));
-  }
+  const builtinDir = options.builtinDir ?? (options.builtin ? builtinRulesDir() : '');
+  if (options.builtin && builtinDir === '') throw new UsageError('the built-in rules cannot be found: this build of das-read does not know where it is');
+  if (options.builtin) texts.push(...(await readFolder(builtinDir, (file) => `builtin/${relative(builtinDir, file)}`, true)));
   for (const path of options.paths) texts.push(...(await readPath(path)));
-  return compileRules(texts);
+  const rules = compileRules(texts);
+  // The one built-in Sigma cannot say ("not seen before"), in code: src/detect/new-source-rule.ts.
+  if (options.builtin) rules.push(newSourceRule());
+  return rules;
 }
 
 export function ruleSummary(rule: Rule): RuleSummary {

@@ -13,6 +13,21 @@ export interface LambdaConfig {
   firehoseDeliveryStream?: string;
   /** An Amazon Security Lake custom source to deliver to, as Parquet objects: the lake's bucket and the source's name. */
   securityLake?: { bucket: string; source: string };
+  /** DETECT=true: Sigma rules over the events, their findings sent to Security Hub or an EventBridge bus. */
+  detect?: DetectConfig;
+}
+
+export type FindingsTargetName = 'securityhub' | 'eventbridge';
+const TARGETS: readonly FindingsTargetName[] = ['securityhub', 'eventbridge'];
+
+export interface DetectConfig {
+  /** The built-in rules (BUILTIN_RULES, on unless false). */
+  builtin: boolean;
+  /** RULES: more rule files or folders, as the function sees them (a layer's /opt/…, or beside handler.js). */
+  paths: string[];
+  target: FindingsTargetName;
+  /** EVENT_BUS_NAME, for eventbridge: a name or ARN; the account's default bus when unset. */
+  eventBusName: string;
 }
 
 export type LambdaOutput = 'ndjson' | 'ocsf';
@@ -56,6 +71,11 @@ export const LAMBDA_ENVIRONMENT = {
   REDACT: { kind: 'switch', flag: '--redact', help: '`true` / `false`', default: 'false' },
   INCLUDE_HEARTBEATS: { kind: 'switch', flag: '--include-heartbeats', help: '`true` / `false`', default: 'false' },
   FIELDS: { kind: 'list', flag: '--fields', help: 'comma-separated field names' },
+  DETECT: { kind: 'switch', help: '`true`: run the Sigma rules over each batch (`das-read detect`), findings to `FINDINGS_TARGET`', default: 'false' },
+  BUILTIN_RULES: { kind: 'switch', flag: '--no-builtin-rules', help: "with `DETECT`: `false` leaves out das-read's built-in rules", default: 'true' },
+  RULES: { kind: 'list', flag: '--rules', help: 'with `DETECT`: comma-separated rule files or folders, as the function sees them' },
+  FINDINGS_TARGET: { kind: 'text', help: 'with `DETECT`: `securityhub` (BatchImportFindings) or `eventbridge` (PutEvents)' },
+  EVENT_BUS_NAME: { kind: 'text', help: "with `FINDINGS_TARGET=eventbridge`: the bus's name or ARN", default: "the account's default bus" },
 } as const satisfies Record<string, VariableSpec>;
 
 export type LambdaVariable = keyof typeof LAMBDA_ENVIRONMENT;
@@ -108,6 +128,7 @@ export function lambdaConfig(env: Environment): LambdaConfig {
   if (output === 'ocsf' && switchOf(env, 'INCLUDE_HEARTBEATS'))
     throw configError('INCLUDE_HEARTBEATS', 'does not go with OUTPUT=ocsf: a heartbeat is no database activity');
   const firehoseDeliveryStream = present(env.FIREHOSE_DELIVERY_STREAM);
+  const detect = detectConfig(env);
   return {
     output: output as LambdaOutput,
     filter: filter as EventFilterSpec,
@@ -117,7 +138,25 @@ export function lambdaConfig(env: Environment): LambdaConfig {
     ...(resourceId ? { resourceId } : {}),
     ...(firehoseDeliveryStream ? { firehoseDeliveryStream } : {}),
     ...(bucket ? { securityLake: { bucket, source } } : {}),
+    ...(detect ? { detect } : {}),
   };
+}
+
+function detectConfig(env: Environment): DetectConfig | undefined {
+  if (!switchOf(env, 'DETECT')) {
+    for (const name of ['BUILTIN_RULES', 'RULES', 'FINDINGS_TARGET', 'EVENT_BUS_NAME'])
+      if (present(env[name]) !== undefined) throw configError(name, 'goes with DETECT=true');
+    return undefined;
+  }
+  const target = present(env.FINDINGS_TARGET);
+  if (target === undefined) throw configError('FINDINGS_TARGET', `must say where findings go with DETECT=true: ${TARGETS.join(' or ')}`);
+  if (!(TARGETS as readonly string[]).includes(target)) throw configError('FINDINGS_TARGET', `must be one of ${TARGETS.join(', ')} (it is "${target}")`);
+  const eventBusName = present(env.EVENT_BUS_NAME);
+  if (eventBusName !== undefined && target !== 'eventbridge') throw configError('EVENT_BUS_NAME', 'goes with FINDINGS_TARGET=eventbridge');
+  const builtin = present(env.BUILTIN_RULES) === undefined ? true : switchOf(env, 'BUILTIN_RULES');
+  const paths = listOf(env.RULES) ?? [];
+  if (!builtin && paths.length === 0) throw configError('BUILTIN_RULES', 'is false and RULES names none: there are no rules to run');
+  return { builtin, paths, target: target as FindingsTargetName, eventBusName: eventBusName ?? 'default' };
 }
 
 const present = (value: string | undefined) => (value === undefined || value.trim() === '' ? undefined : value.trim());

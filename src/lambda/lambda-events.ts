@@ -1,8 +1,23 @@
 /** The events Lambda hands the function, as AWS documents them: only the fields das-read reads. */
 
 /** The event source mapping's batch: records of one shard, in order. */
-export interface KinesisStreamEvent {
+export interface KinesisStreamEvent extends Partial<TumblingWindow> {
   Records: KinesisEventRecord[];
+}
+
+/**
+ * What a mapping with TumblingWindowInSeconds adds to each batch: the window, and the state the
+ * function returned from its last invocation in that window on that shard ({} at its start).
+ */
+export interface TumblingWindow {
+  window: { start: string; end: string };
+  state: Record<string, unknown>;
+  shardId: string;
+  eventSourceARN: string;
+  /** The window's last invocation, often with no records: its state is dropped after it. */
+  isFinalInvokeForWindow: boolean;
+  /** The state passed 1 MB: Lambda ended the window early, and the next invocation starts afresh. */
+  isWindowTerminatedEarly: boolean;
 }
 
 export interface KinesisEventRecord {
@@ -24,6 +39,8 @@ export interface KinesisEventRecord {
 /** The partial batch response: Lambda retries from the lowest sequence number named. */
 export interface KinesisBatchResponse {
   batchItemFailures: Array<{ itemIdentifier: string }>;
+  /** With a tumbling window: the state handed to the window's next invocation on the shard (a missing one fails the invocation). */
+  state?: Record<string, unknown>;
 }
 
 /** Amazon Data Firehose's data-transformation invocation. */
@@ -60,6 +77,11 @@ export interface LambdaContext {
 export function isKinesisEvent(event: unknown): event is KinesisStreamEvent {
   const records = (event as { Records?: unknown } | null)?.Records;
   return Array.isArray(records) && records.every((record) => (record as { eventSource?: unknown } | null)?.eventSource === 'aws:kinesis');
+}
+
+/** A batch of a mapping with a tumbling window: its window's end may come with no records at all. */
+export function isWindowed(event: KinesisStreamEvent): event is KinesisStreamEvent & TumblingWindow {
+  return typeof event.window === 'object' && event.window !== null && typeof event.shardId === 'string';
 }
 
 export function isFirehoseTransformEvent(event: unknown): event is FirehoseTransformEvent {

@@ -1,20 +1,28 @@
 import {
   compileFilter,
   eventFormatter,
+  eventId,
   formatted,
   keeps,
   placeOfArn,
   prepareRedaction,
+  redactEvent,
   targetFromStream,
   UserError,
+  type DasEvent,
   type Decoder,
   type EventFormatter,
   type RawRecord,
+  type SeenEvent,
 } from '../index.js';
 import type { LambdaConfig } from './lambda-config.js';
 
-/** A record's events as the CLI's ndjson writes them, after the filters: what the function delivers. */
-export type LinesOf = (record: RawRecord, streamArn: string | undefined) => Promise<string[]>;
+/**
+ * A record's events as the CLI's ndjson writes them, after the filters: what the function delivers.
+ * Given `seen`, the same events (but heartbeats) are put there as the rules see them: redacted when
+ * REDACT is on, with their ids.
+ */
+export type LinesOf = (record: RawRecord, streamArn: string | undefined, seen?: SeenEvent[]) => Promise<string[]>;
 
 /**
  * Decrypts with the decoder of the record's resource (its data keys cached across invocations),
@@ -37,13 +45,24 @@ export function recordLines(config: LambdaConfig, decoderFor: (resourceId: strin
     }
     return format;
   };
-  return async (record, streamArn) => {
+  return async (record, streamArn, seen) => {
     if (config.redact) await prepareRedaction();
     const decoded = await decoderFor(resourceIdOf(config, streamArn)).decode(record);
     const format = formatOf(streamArn);
     const places: number[] = [];
     for (let index = 0; index < decoded.eventCount; index++) if (kept(decoded, index)) places.push(index);
     if (places.length === 0) return [];
+    if (seen)
+      for (const index of places) {
+        if (decoded.isHeartbeat(index)) continue;
+        const event = decoded.events[index] as DasEvent;
+        seen.push({
+          event: config.redact ? redactEvent(event) : event,
+          eventId: eventId(decoded, index),
+          clusterId: decoded.clusterId,
+          instanceId: decoded.instanceId,
+        });
+      }
     // ndjson and OCSF write each event as one line of JSON, which holds no line feed of its own.
     return formatted(format, decoded, places)
       .slice(0, -1)

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { copyFile, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -49,8 +50,10 @@ async function bundleAsSamBuilds(outdir: string): Promise<string> {
     logLevel: 'silent',
   });
   expect(result.errors).toEqual([]);
-  // The one warning `sam build` prints: the decryption threads' script is found through import.meta,
-  // which a CommonJS bundle lacks. The function decrypts on its own thread and never looks for it.
+  // The one warning `sam build` prints (esbuild says it once, for the first file): the decryption threads'
+  // script, and the package's built-in rules, are found through import.meta, which a CommonJS bundle lacks.
+  // The function decrypts on its own thread and never looks for the script; it reads the rules from the
+  // folder copied beside it (the deploy step).
   expect(result.warnings.map((warning) => `${warning.location?.file ?? ''}: ${warning.text}`)).toEqual([
     expect.stringMatching(/src\/decode\/worker-opener\.ts: "import\.meta" is not available with the "cjs" output format/),
   ]);
@@ -69,7 +72,10 @@ async function invoke(modulePath: string, events: unknown[], env: Record<string,
     import { readFileSync, writeFileSync } from 'node:fs';
     const { handler } = await import(${JSON.stringify(modulePath)});
     const results = [];
-    for (const event of JSON.parse(readFileSync(${JSON.stringify(eventsFile)}, 'utf8'))) results.push(await handler(event, { getRemainingTimeInMillis: () => 60000 }));
+    for (const event of JSON.parse(readFileSync(${JSON.stringify(eventsFile)}, 'utf8'))) {
+      // A function error, as Lambda records it: the invocation failed, to be retried whole.
+      try { results.push(await handler(event, { getRemainingTimeInMillis: () => 60000 })); } catch (error) { results.push({ errorMessage: error.message }); }
+    }
     writeFileSync(${JSON.stringify(resultsFile)}, JSON.stringify(results));`;
   const { stdout, stderr } = await execute(process.execPath, ['--input-type=module', '-e', runner], { env: userEnv(env), maxBuffer: 64 * 1024 * 1024 });
   return {
@@ -145,6 +151,43 @@ describe('the function as deployed', () => {
       expect(ran.stderr.map((line) => (JSON.parse(line) as { level: string; source: string }).source)).toEqual(['das-read']);
     },
   );
+
+  it('bundled, with DETECT=true: without the rules folder beside it, every record back and the log says why; with it, the built-in rules find a DROP TABLE, in Security Hub', async () => {
+    const stream = await lab.activityStream({ name: 'bundle-detect' });
+    await stream.put([
+      activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(1), postgresEvent(2, { dbUserName: 'mallory', commandText: 'DROP TABLE accounts' })]),
+      activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(3)]),
+    ]);
+    const event = await kinesisEventOf(lab, stream.streamName);
+    const root = await mkdtemp(join(tmpdir(), 'das-read-task-root-'));
+    const module = join(root, 'handler.js');
+    await copyFile(bundle, module);
+    const env = lambdaEnv({
+      DETECT: 'true',
+      FINDINGS_TARGET: 'securityhub',
+      AWS_ENDPOINT_URL_SECURITYHUB: lab.endpoint,
+      AWS_REGION: lab.region,
+      AWS_ACCESS_KEY_ID: 'lab',
+      AWS_SECRET_ACCESS_KEY: 'lab',
+      // Where Lambda puts the function's code, handler.js at its top.
+      LAMBDA_TASK_ROOT: root,
+    });
+    const without = await invoke(module, [event], env);
+    expect(without.results).toEqual([{ errorMessage: expect.stringMatching(/built-in rules cannot be read/) }]);
+    expect(without.stdout).toEqual([]);
+    expect(without.stderr.join('\n')).toMatch(/built-in rules cannot be read/);
+    expect(without.stderr.join('\n')).toContain('cp -r ../rules .aws-sam/build/DecryptFunction/');
+
+    // The README's deploy step: the rules folder beside the function's handler.js.
+    await cp(join(ROOT, 'rules'), join(root, 'rules'), { recursive: true });
+    const before = lab.securityHub.findings().length;
+    const ran = await invoke(module, [event], env);
+    expect(ran.results, ran.stderr.join('\n')).toEqual([{ batchItemFailures: [] }]);
+    expect(ran.stdout).toHaveLength(3);
+    const found = lab.securityHub.findings().slice(before);
+    expect(found.map((finding) => finding.GeneratorId)).toEqual(['e9946313-01fb-47f7-a5fe-2e20967fdc33']);
+    expect(JSON.stringify(found[0])).toContain('mallory');
+  });
 
   it('bundled: a Firehose transform with a filter from the environment, and Firehose delivery through AWS_ENDPOINT_URL_FIREHOSE', async () => {
     const stream = await lab.activityStream({ name: 'bundle-firehose' });

@@ -191,6 +191,9 @@ const PLATFORM_ACTIONS: Record<string, string> = {
   'logs:PutLogEvents': 'the runtime, writing stdout and stderr to the log group',
 };
 
+/** IAM's service prefix where it is not the SDK client's name. */
+const IAM_PREFIX: Record<string, string> = { eventbridge: 'events' };
+
 /** The AWS calls das-read's own code makes in the function: every `…Command` the Lambda and the decoder import from an SDK client. */
 function actionsTheCodeCalls(): string[] {
   const dirs = ['src/lambda', 'src/decode'].map((dir) => join(ROOT, dir));
@@ -203,7 +206,7 @@ function actionsTheCodeCalls(): string[] {
             .split(',')
             .map((name) => name.replace(/^\s*type\s+/, '').trim())
             .filter((name) => /Command$/.test(name))
-            .map((name) => `${match[2]}:${name.replace(/Command$/, '')}`),
+            .map((name) => `${IAM_PREFIX[match[2] ?? ''] ?? match[2]}:${name.replace(/Command$/, '')}`),
         ),
       ),
   );
@@ -309,7 +312,7 @@ describe('deploy/template.yaml', () => {
     }
     const granted = [...new Set(statements.flatMap((statement) => [statement.Action].flat() as string[]))].sort();
     const code = actionsTheCodeCalls();
-    expect(code).toEqual(['firehose:PutRecordBatch', 'kms:Decrypt', 's3:PutObject']);
+    expect(code).toEqual(['events:PutEvents', 'firehose:PutRecordBatch', 'kms:Decrypt', 's3:PutObject', 'securityhub:BatchImportFindings']);
     expect(granted).toEqual([...new Set([...code, ...Object.keys(PLATFORM_ACTIONS)])].sort());
     expect(statements.every((statement) => statement.Effect === 'Allow' && statement.Resource !== '*')).toBe(true);
     const decrypts = statements.filter((statement) => statement.Action === 'kms:Decrypt');
@@ -323,6 +326,54 @@ describe('deploy/template.yaml', () => {
     expect(JSON.stringify(role?.Properties?.Policies)).toMatch(
       /"Fn::If":\["UsesSecurityLake",\{[^}]*"Action":"s3:PutObject","Resource":\{"Fn::Sub":"arn:\$\{AWS::Partition\}:s3:::\$\{SecurityLakeBucket\}\/ext\/\$\{SecurityLakeSource\}\/\*"\}/,
     );
+  });
+});
+
+describe('deploy/template.yaml with Detect', () => {
+  const template = load();
+  const fn = template.Resources.DecryptFunction as Template['Resources'][string];
+  const properties = fn.Properties as Record<string, Json>;
+  const policies = JSON.stringify((template.Resources.DecryptRole?.Properties as Record<string, Json>).Policies);
+  const event = Object.values(properties.Events as Record<string, { Properties: Record<string, Json> }>)[0]?.Properties ?? {};
+  const variables = (properties.Environment as { Variables: Record<string, Json> }).Variables;
+
+  it('gives the mapping a tumbling window, a parameter, only when Detect is on (a windowed invocation must answer with state)', () => {
+    expect(event.TumblingWindowInSeconds).toEqual({ 'Fn::If': ['Detects', { Ref: 'TumblingWindowInSeconds' }, { Ref: 'AWS::NoValue' }] });
+    const window = template.Parameters.TumblingWindowInSeconds as unknown as { Type: string; MinValue: number; MaxValue: number };
+    // Lambda's own range for the setting.
+    expect(window).toMatchObject({ Type: 'Number', MinValue: 1, MaxValue: 900 });
+    expect(template.Conditions.Detects).toEqual({ 'Fn::Equals': [{ Ref: 'Detect' }, 'true'] });
+    expect(template.Parameters.Detect?.Default).toBe('false');
+  });
+
+  it('sets the detection variables from their parameters, the built-in rules on by default, and none of them without Detect', () => {
+    expect(variables.DETECT).toEqual({ Ref: 'Detect' });
+    expect(template.Parameters.BuiltinRules?.Default).toBe('true');
+    expect(variables.BUILTIN_RULES).toEqual({ 'Fn::If': ['Detects', { Ref: 'BuiltinRules' }, { Ref: 'AWS::NoValue' }] });
+    expect(variables.FINDINGS_TARGET).toEqual({ 'Fn::If': ['Detects', { Ref: 'FindingsTarget' }, { Ref: 'AWS::NoValue' }] });
+    expect(variables.EVENT_BUS_NAME).toEqual({ 'Fn::If': ['DetectsToEventBridge', { Ref: 'EventBusName' }, { Ref: 'AWS::NoValue' }] });
+    expect(variables.RULES).toEqual({ 'Fn::If': ['DetectsWithOwnRules', { Ref: 'RulesPath' }, { Ref: 'AWS::NoValue' }] });
+  });
+
+  it("grants securityhub:BatchImportFindings on the account's own product only for Security Hub, events:PutEvents on the one bus only for EventBridge", () => {
+    expect(template.Conditions.DetectsToSecurityHub).toEqual({
+      'Fn::And': [{ Condition: 'Detects' }, { 'Fn::Equals': [{ Ref: 'FindingsTarget' }, 'securityhub'] }],
+    });
+    expect(template.Conditions.DetectsToEventBridge).toEqual({
+      'Fn::And': [{ Condition: 'Detects' }, { 'Fn::Equals': [{ Ref: 'FindingsTarget' }, 'eventbridge'] }],
+    });
+    expect(policies).toMatch(
+      /"Fn::If":\["DetectsToSecurityHub",\{[^}]*"Action":"securityhub:BatchImportFindings","Resource":\{"Fn::Sub":"arn:\$\{AWS::Partition\}:securityhub:\$\{AWS::Region\}:\$\{AWS::AccountId\}:product\/\$\{AWS::AccountId\}\/default"\}/,
+    );
+    expect(policies).toMatch(
+      /"Fn::If":\["DetectsToEventBridge",\{[^}]*"Action":"events:PutEvents","Resource":\{"Fn::Sub":"arn:\$\{AWS::Partition\}:events:\$\{AWS::Region\}:\$\{AWS::AccountId\}:event-bus\/\$\{EventBusName\}"\}/,
+    );
+    // A bus named by ARN would not match the policy's resource: the parameter takes a name.
+    expect(
+      new RegExp(String((template.Parameters.EventBusName as unknown as { AllowedPattern: string }).AllowedPattern)).test(
+        'arn:aws:events:us-east-1:1:event-bus/x',
+      ),
+    ).toBe(false);
   });
 });
 

@@ -61,12 +61,17 @@ export class AuditLogConverter {
       return this.#activity({ ...entry, application_name: entry.application_name ?? application }, { ...session, command: 'CONNECT' });
     }
     if (message.startsWith('disconnection:')) return this.#activity(entry, { ...session, command: 'DISCONNECT' });
+    // A login refused (SQLSTATE class 28, invalid authorization): Aurora reports it as AUTH FAILURE.
+    if (entry.error_severity === 'FATAL' && entry.state_code?.startsWith('28') && !entry.statement) {
+      return this.#activity(entry, { ...session, command: 'AUTH FAILURE', exitCode: entry.state_code, errorMessage: message });
+    }
     if (entry.error_severity === 'ERROR' || entry.error_severity === 'FATAL') return this.#failed(entry);
     return undefined;
   }
 
   #audited(entry: JsonLogEntry, fields: string[]): DasEvent | undefined {
-    const [type, statementId, substatementId, auditClass, command, objectType, objectName, statement, parameters] = fields;
+    // With pgaudit.log_rows on, the rows a statement read or changed follow its parameters.
+    const [type, statementId, substatementId, auditClass, command, objectType, objectName, statement, parameters, rows] = fields;
     if (type !== 'SESSION' && type !== 'OBJECT') return undefined;
     return this.#activity(entry, {
       statementId: Number(statementId),
@@ -77,6 +82,7 @@ export class AuditLogConverter {
       objectName: objectName || null,
       commandText: statement ?? null,
       paramList: parameters === undefined || parameters.startsWith('<') ? [] : parseCsvLine(parameters),
+      rowCount: rows !== undefined && /^\d+$/.test(rows) ? Number(rows) : null,
     });
   }
 

@@ -1,6 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { appendFile, chown, mkdtemp, rm } from 'node:fs/promises';
+import { appendFile, chown, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -20,8 +20,12 @@ export interface ThrowawayPostgres {
   database: string;
   /** The jsonlog file with pgaudit's lines. */
   logFile: string;
-  /** Runs one of PostgreSQL's client programs (pgbench) against it. */
-  spawnClient(program: string, args: string[]): ChildProcess;
+  /** The data directory: where the server's own files are (server-side paths in the lab's attacks). */
+  dataDir: string;
+  /** The folder of its Unix socket: a connection through it comes from `[local]`. */
+  socketDir: string;
+  /** Runs one of PostgreSQL's client programs (pgbench, psql) against it; `env` overrides PGUSER, PGHOST, PGPASSWORD… */
+  spawnClient(program: string, args: string[], env?: Record<string, string>): ChildProcess;
   stop(): Promise<void>;
 }
 
@@ -68,6 +72,7 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
         'pgaudit.log_relation = on',
         'pgaudit.log_catalog = off',
         'pgaudit.log_client = off',
+        'pgaudit.log_rows = on',
         "log_destination = 'jsonlog'",
         'logging_collector = on',
         `log_directory = '${join(dir, 'log')}'`,
@@ -80,6 +85,10 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
         '',
       ].join('\n'),
     );
+    // Only postgres (pgbench's user) logs in without a password over TCP: the lab's other users give one,
+    // so a wrong one is refused as on Aurora. The Unix socket stays trusted.
+    const hba = join(data, 'pg_hba.conf');
+    await writeFile(hba, `host all postgres 127.0.0.1/32 trust\nhost all all 127.0.0.1/32 scram-sha-256\n${await readFile(hba, 'utf8')}`);
     await run(...wrap(join(BIN, 'pg_ctl'), ['-D', data, '-l', join(dir, 'startup.log'), '-w', 'start']));
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
@@ -92,9 +101,11 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
     user: 'postgres',
     database: 'postgres',
     logFile: join(dir, 'log', 'postgresql.json'),
-    spawnClient(program, args) {
+    dataDir: data,
+    socketDir: dir,
+    spawnClient(program, args, env = {}) {
       const child = spawn(join(BIN, program), args, {
-        env: { PATH: '/usr/bin:/bin', PGHOST: '127.0.0.1', PGPORT: String(port), PGUSER: 'postgres', PGDATABASE: 'postgres' },
+        env: { PATH: '/usr/bin:/bin', PGHOST: '127.0.0.1', PGPORT: String(port), PGUSER: 'postgres', PGDATABASE: 'postgres', ...env },
         stdio: 'ignore',
       });
       clients.add(child);

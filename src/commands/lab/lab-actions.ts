@@ -6,11 +6,13 @@ import type { ActionContext } from '../../cmdutil/action-context.js';
 import { parsePositiveInteger } from '../../cmdutil/time-spec.js';
 import { dasReadOnPath, isOwnBin, pathAssignment } from './own-bin.js';
 import { loadLab } from './lab-loader.js';
+import { askLabToAttack, attackLine, attackScenarios } from './lab-attack.js';
 
 /** `das-read lab`: the services on loopback until Ctrl-C, then nothing left behind. */
 export async function labAction(flags: FlagsOf<'lab'>, context: ActionContext): Promise<number> {
   const port = parsePositiveInteger('--port', flags.port ?? '4566', 65_535);
   const rate = parsePositiveInteger('--rate', flags.rate ?? '10', 10_000);
+  if (flags.attack !== undefined) return attackAction(flags.attack, port, context);
   const lab = await loadLab();
   const log = context.log({ verbose: true, debug: flags.debug === true });
   const session = await lab.startLabSession({
@@ -34,6 +36,7 @@ export async function labAction(flags: FlagsOf<'lab'>, context: ActionContext): 
     stderr.write(
       `  das-read start --cluster ${lab.LAB_CLUSTER} --kms-key ${lab.LAB_KEY_ALIAS} --apply-immediately --wait\n` +
         `  das-read --cluster ${lab.LAB_CLUSTER}\n` +
+        `  das-read lab --attack failed-login-burst${port === 4566 ? '' : ` --port ${port}`}   (or another scenario, or all: das-read lab --help)\n` +
         `  das-read stop --cluster ${lab.LAB_CLUSTER} --apply-immediately --yes\n` +
         'Ctrl-C stops the lab and everything it started.\n',
     );
@@ -43,6 +46,14 @@ export async function labAction(flags: FlagsOf<'lab'>, context: ActionContext): 
     });
   } finally {
     await session.close();
+  }
+  return ExitCode.ok;
+}
+
+/** `das-read lab --attack SCENARIO`: the running lab makes it happen; a line a scenario says what it did. */
+async function attackAction(name: string, port: number, context: ActionContext): Promise<number> {
+  for (const scenario of attackScenarios(name)) {
+    context.io.stdout.write(`${attackLine(await askLabToAttack(port, scenario, context.signal))}\n`);
   }
   return ExitCode.ok;
 }

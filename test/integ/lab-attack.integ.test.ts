@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { run } from '../../src/cli/run.js';
+import type { DasEvent } from '../../src/decode/types.js';
+import { createDetector } from '../../src/detect/detector.js';
+import { loadRules } from '../../src/detect/load-rules.js';
+import { LAB_CLUSTER, LAB_KEY_ALIAS, startLabSession } from '../../lab/src/lab-session.js';
+import { freePort } from '../../lab/src/http.js';
+import { memoryIO } from '../helpers/memory-io.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+async function das(args: string[]) {
+  const io = memoryIO();
+  const code = await run(args, io, { nodePath: process.execPath });
+  return { code, stdout: io.stdout.text, stderr: io.stderr.text, lines: () => io.stdout.lines() };
+}
+
+describe('das-read lab --attack', () => {
+  it("makes the scenario happen on the running lab's cluster, where the built-in rules catch it", async () => {
+    const session = await startLabSession({ nodePath: process.execPath, port: 0, transitionMs: 200, transactionsPerSecond: 20 });
+    const port = new URL(session.lab.endpoint).port;
+    const endpoint = ['--endpoint-url', session.lab.endpoint];
+    try {
+      // Before the stream is started no one would see it: the lab says so.
+      const early = await das(['lab', '--attack', 'privilege-escalation', '--port', port]);
+      expect(early.code).toBe(1);
+      expect(early.stderr).toContain('is stopped: start it first');
+
+      const started = await das(['start', '--cluster', LAB_CLUSTER, '--kms-key', LAB_KEY_ALIAS, '--apply-immediately', '--wait', ...endpoint]);
+      expect(started.code, started.stderr).toBe(0);
+      const attack = await das(['lab', '--attack', 'privilege-escalation', '--port', port]);
+      expect(attack.code, attack.stderr).toBe(0);
+      expect(attack.stdout).toMatch(/^privilege-escalation: .*\(3 events, simulated\)\n$/);
+
+      let events: DasEvent[] = [];
+      await waitFor(
+        async () => {
+          const read = await das(['--cluster', LAB_CLUSTER, '--no-follow', '-o', 'ndjson', ...endpoint]);
+          events = read.lines().map((line) => JSON.parse(line) as DasEvent);
+          return events.filter((event) => event.remoteHost === '203.0.113.66').length === 3;
+        },
+        { what: "the attack's three statements on the stream", intervalMs: 250 },
+      );
+      const detector = createDetector(await loadRules({ builtin: true, paths: [] }));
+      const findings = events.flatMap((event) => detector.observe({ event, eventId: String(event.eventId), clusterId: null, instanceId: null }));
+      const titles = new Set(findings.map((finding) => finding.rule.title));
+      expect(titles).toContain('PostgreSQL role given superuser or administrative rights');
+      // pgbench and the trickle around the attack make no finding of their own.
+      expect(findings.every((finding) => finding.evidence.every((seen) => seen.event.remoteHost === '203.0.113.66'))).toBe(true);
+    } finally {
+      await session.close();
+    }
+  });
+
+  it('refuses a scenario it does not know, and says when no lab is running', async () => {
+    const unknown = await das(['lab', '--attack', 'drop-everything']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('failed-login-burst');
+    const nobody = await das(['lab', '--attack', 'bulk-read', '--port', String(await freePort())]);
+    expect(nobody.code).toBe(1);
+    expect(nobody.stderr).toContain('no lab is running on 127.0.0.1:');
+  });
+});
