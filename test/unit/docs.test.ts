@@ -25,7 +25,9 @@ describe('the generated reference', () => {
   });
 
   it("names, for each of the Lambda's variables, a flag the CLI has", () => {
-    const flags = program().options.flatMap((option) => [option.long, option.short]);
+    // The read's flags are the program's own; detect's (--rules) are its command's.
+    const root = program();
+    const flags = [root, ...root.commands].flatMap((command) => command.options.flatMap((option) => [option.long, option.short]));
     const named = Object.values(LAMBDA_ENVIRONMENT).flatMap((spec) => ('flag' in spec ? [spec.flag] : []));
     expect(named.filter((flag) => !flags.includes(flag))).toEqual([]);
   });
