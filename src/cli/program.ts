@@ -1,7 +1,8 @@
 import { Argument, Command, Option } from 'commander';
 import { ExitCode, UsageError } from '../errors.js';
 import { EXIT_CODES_HELP } from './exit-codes-help.js';
-import { addFlags, type CommandName, type FlagsOf } from '../cmdutil/flags.js';
+import { addFlags, type CommandSpec, type FlagsOf } from '../cmdutil/flags.js';
+import { COMMANDS, type CommandName } from './commands.js';
 import { commandTable } from './command-table.js';
 import { completionScript, SHELLS, type Shell } from './completion.js';
 import { closest } from './did-you-mean.js';
@@ -15,12 +16,16 @@ interface ProgramOutput {
 export type Flags = Record<string, string | string[] | boolean | undefined>;
 
 /** What each command does with its flags; the program itself knows nothing of AWS or the terminal. */
-export type Actions = { [C in CommandName]: (flags: FlagsOf<C> & (C extends 'show' | 'decode' | 'detect' ? { files: string[] } : unknown)) => Promise<void> };
+export type Actions = {
+  [C in CommandName]: (
+    flags: FlagsOf<(typeof COMMANDS)[C]> & ((typeof COMMANDS)[C] extends { files: string } ? { files: string[] } : unknown),
+  ) => Promise<void>;
+};
 
 /** The command line, and nothing else: commands get validated options, not commander. */
 export function buildProgram(version: string, output: ProgramOutput, actions: Actions): Command {
   const program = new Command('das-read')
-    .description('Read, decrypt and print an Amazon Aurora / RDS Database Activity Stream.')
+    .description(COMMANDS.read.description)
     .version(version, '-V, --version')
     .enablePositionalOptions()
     .exitOverride()
@@ -31,93 +36,42 @@ export function buildProgram(version: string, output: ProgramOutput, actions: Ac
     })
     .showHelpAfterError('(das-read --help shows every option)');
 
-  addFlags(program, 'read')
-    .addHelpText(
-      'after',
-      `
-Examples:
-  das-read --cluster auroralab-postgres-cluster
-  das-read --cluster prod -o ndjson | jq 'select(.class=="DDL")'
-  das-read --stream-name aws-rds-das-cluster-ABCDEFGH --region eu-west-1 --no-follow
-  das-read --cluster prod --checkpoint /var/lib/das/prod.json --no-follow >> audit.ndjson
-  das-read status --cluster prod
-  das-read lab
-  das-read --cluster prod --class DDL --class ROLE --skip-service-users
-  das-read --cluster prod --errors-only --exclude-user 'app_*'
-  das-read show audit.ndjson.1.gz audit.ndjson -o pretty --class DDL
+  withHelp(addFlags(program, COMMANDS.read), COMMANDS.read).action(async (flags: Flags, self: Command) => {
+    // The read takes no word of its own: one is a mistyped command, or a name meant for --cluster.
+    const [word] = self.args;
+    if (word !== undefined) self.error(notACommand(program, word), { exitCode: ExitCode.usage, code: 'das-read.unknownCommand' });
+    return actions.read(typed(flags));
+  });
 
-Filters: --user, --database, --class, --command and --object match the whole value as a glob
-(* any run, ? one character), in any case; --grep is a regular expression searched in the SQL,
-in any case. A flag given twice keeps events that match either value; different flags must all
-match; each --exclude-… leaves out what it matches. An event without the field matches no filter.
-Events left out are still read: with --checkpoint the next run starts after them.
-${EXIT_CODES_HELP}`,
-    )
-    .action(async (flags: Flags, self: Command) => {
-      // The read takes no word of its own: one is a mistyped command, or a name meant for --cluster.
-      const [word] = self.args;
-      if (word !== undefined) self.error(notACommand(program, word), { exitCode: ExitCode.usage, code: 'das-read.unknownCommand' });
-      return actions.read(typed(flags));
-    });
-
-  const subcommands: Array<[Exclude<CommandName, 'read' | 'show' | 'decode' | 'detect'>, string]> = [
-    ['status', 'show the activity stream of a cluster or instance'],
-    ['start', 'start the activity stream of a cluster or instance'],
-    ['stop', 'stop the activity stream: deletes its Kinesis stream and any unread events'],
-    ['rules', 'list the detection rules `das-read detect` runs: id, level, title, engines, ATT&CK tags'],
-    ['lab', 'run Kinesis, KMS and RDS on this machine, with an Aurora PostgreSQL cluster under pgbench load: no AWS account'],
-    ['demo', 'the lab in under a minute: start it, start the stream, read live events, stop everything'],
-  ];
-  for (const [name, description] of subcommands) {
+  for (const spec of [COMMANDS.status, COMMANDS.start, COMMANDS.stop, COMMANDS.rules, COMMANDS.lab, COMMANDS.demo]) {
     const command = program
-      .command(name)
-      .description(description)
+      .command(spec.name)
+      .description(spec.description)
       .exitOverride()
       .configureOutput({ writeOut: output.writeOut, writeErr: output.writeErr, outputError: (message, write) => write(`das-read: ${message}`) })
-      .showHelpAfterError(`(das-read ${name} --help shows its options)`);
-    addFlags(command, name).action(async (flags: Flags, self: Command) => actions[name](typed(withOptionsBefore(self, flags))));
+      .showHelpAfterError(`(das-read ${spec.name} --help shows its options)`);
+    const name = spec.name;
+    withHelp(addFlags(command, spec), spec).action(async (flags: Flags, self: Command) => actions[name](typed(withOptionsBefore(self, flags))));
   }
-  const withFiles = (name: 'show' | 'decode' | 'detect', description: string, files: string) => {
+  const withFiles = (spec: CommandSpec & { files: string }) => {
     const command = program
-      .command(name)
-      .description(description)
-      .argument('[file...]', files)
+      .command(spec.name)
+      .description(spec.description)
+      .argument('[file...]', spec.files)
       .exitOverride()
       .configureOutput({ writeOut: output.writeOut, writeErr: output.writeErr, outputError: (message, write) => write(`das-read: ${message}`) })
-      .showHelpAfterError(`(das-read ${name} --help shows its options)`);
-    return addFlags(command, name);
+      .showHelpAfterError(`(das-read ${spec.name} --help shows its options)`);
+    return withHelp(addFlags(command, spec), spec);
   };
-  withFiles(
-    'show',
-    "show das-read's saved ndjson (audit files, gzip'd or not) with the same forms and filters",
-    'files to read, in order (default: standard input; - is standard input too)',
-  ).action(async (files: string[], flags: Flags, self: Command) => actions.show({ ...typed<FlagsOf<'show'>>(withOptionsBefore(self, flags)), files }));
-  withFiles(
-    'decode',
-    "decrypt activity-stream records kept outside Kinesis: Firehose's raw delivery to S3 (gzip'd or not), dead letters",
-    'archives to read, in order (default: standard input; - is standard input too)',
-  ).action(async (files: string[], flags: Flags, self: Command) => actions.decode({ ...typed<FlagsOf<'decode'>>(withOptionsBefore(self, flags)), files }));
-  withFiles(
-    'detect',
-    'run Sigma rules over activity events, live (--cluster, --instance, --stream-name) or saved (FILE…), and write what they find',
-    "das-read's saved ndjson to read instead of a stream, in order (gzip'd or not; - is standard input)",
-  )
-    .addHelpText(
-      'after',
-      `
-Examples:
-  das-read detect --cluster prod
-  das-read detect --cluster prod --checkpoint /var/lib/das/detect.json --no-follow -o ocsf >> findings.ndjson
-  das-read detect audit.ndjson.1.gz --summary --fail-on high
-  das-read detect audit.ndjson --cluster arn:aws:rds:eu-west-1:123456789012:cluster:prod -o asff
-  das-read detect --no-builtin-rules --rules ./my-rules/ audit.ndjson
-  das-read rules --rules ./my-rules/
-
-Findings go to stdout; a finding's evidence is named by the events' eventIds (as -o ndjson writes them).
-Exit 0 whatever is found, unless --fail-on says otherwise; a failure (1 to 4) outranks 5.
-${EXIT_CODES_HELP}`,
-    )
-    .action(async (files: string[], flags: Flags, self: Command) => actions.detect({ ...typed<FlagsOf<'detect'>>(withOptionsBefore(self, flags)), files }));
+  withFiles(COMMANDS.show).action(async (files: string[], flags: Flags, self: Command) =>
+    actions.show({ ...typed<FlagsOf<typeof COMMANDS.show>>(withOptionsBefore(self, flags)), files }),
+  );
+  withFiles(COMMANDS.decode).action(async (files: string[], flags: Flags, self: Command) =>
+    actions.decode({ ...typed<FlagsOf<typeof COMMANDS.decode>>(withOptionsBefore(self, flags)), files }),
+  );
+  withFiles(COMMANDS.detect).action(async (files: string[], flags: Flags, self: Command) =>
+    actions.detect({ ...typed<FlagsOf<typeof COMMANDS.detect>>(withOptionsBefore(self, flags)), files }),
+  );
 
   const plain = (name: string, description: string) =>
     program
@@ -147,6 +101,12 @@ ${EXIT_CODES_HELP}`,
   // their arguments, and the read says what its stray word was (notACommand).
   program.allowExcessArguments();
   return program;
+}
+
+/** A command's own help after its options: its examples and notes, and the exit codes where it says so. */
+function withHelp(command: Command, spec: CommandSpec): Command {
+  if (spec.help === undefined && !spec.exitCodes) return command;
+  return command.addHelpText('after', `\n${spec.help ?? ''}${spec.exitCodes ? EXIT_CODES_HELP : ''}`);
 }
 
 /** A word where a command goes: the command it was most likely meant to be, or what goes there. */

@@ -8,6 +8,7 @@ import type { IO } from '../terminal/io.js';
 import { VERSION } from '../version.js';
 import { buildProgram, optionsAfterSubcommand, type Flags } from './program.js';
 import type { FlagsOf } from '../cmdutil/flags.js';
+import type { COMMANDS } from './commands.js';
 import type { ActionContext } from '../cmdutil/action-context.js';
 
 export type { ActionContext } from '../cmdutil/action-context.js';
@@ -104,7 +105,7 @@ export async function run(argv: string[], streams: IO, deps: RunDeps = {}): Prom
       demo: guarded(async () => {
         // The demo is the lab and then a read: the one place two commands meet is here, where commands are wired.
         const [{ demoAction }, { readAction }] = await Promise.all([import('../commands/lab/lab-actions.js'), import('../commands/read/read-action.js')]);
-        return (flags: FlagsOf<'demo'>, context: ActionContext) => demoAction(flags, context, readAction);
+        return (flags: FlagsOf<typeof COMMANDS.demo>, context: ActionContext) => demoAction(flags, context, readAction);
       }),
     },
   );

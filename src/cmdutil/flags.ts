@@ -149,11 +149,11 @@ export type FlagValues<N extends FlagName> = {
 // Two flags may share a spelling in different commands (-o, --from): their value has the one name.
 type AttributeOf<K extends FlagName> = K extends 'statusOutput' | 'detectOutput' ? 'output' : K extends 'savedFrom' ? 'from' : K;
 
-const DATABASE = ['cluster', 'instance'] as const;
-const AWS = ['region', 'profile', 'endpointUrl'] as const;
-const TRANSITION = ['applyImmediately', 'wait', 'waitTimeout', 'debug'] as const;
+export const DATABASE = ['cluster', 'instance'] as const;
+export const AWS = ['region', 'profile', 'endpointUrl'] as const;
+export const TRANSITION = ['applyImmediately', 'wait', 'waitTimeout', 'debug'] as const;
 /** What a read and `show` share: the form, the filters, redaction and the layout. */
-const SHOWING = [
+export const SHOWING = [
   'output',
   'user',
   'excludeUser',
@@ -178,100 +178,26 @@ const SHOWING = [
   'color',
 ] as const;
 
-/** Each command's flags, in the order its help lists them. */
-export const COMMAND_FLAGS = {
-  read: [
-    ...DATABASE,
-    'streamName',
-    'resourceId',
-    ...AWS,
-    'follow',
-    'from',
-    'tail',
-    'until',
-    'maxEvents',
-    'checkpoint',
-    'onError',
-    'deadLetter',
-    'batchSize',
-    'maxRecordBytes',
-    'threads',
-    ...SHOWING.slice(0, -3),
-    'securityLakeDir',
-    'securityLakeSource',
-    'securityLakeEvery',
-    'summary',
-    ...SHOWING.slice(-3),
-    'verbose',
-    'quiet',
-    'debug',
-  ],
-  status: [...DATABASE, ...AWS, 'statusOutput', 'debug'],
-  start: [...DATABASE, ...AWS, ...TRANSITION, 'kmsKey', 'mode', 'engineNativeAuditFields'],
-  stop: [...DATABASE, ...AWS, ...TRANSITION, 'yes'],
-  show: ['savedFrom', 'until', ...SHOWING.slice(0, -3), 'summary', ...SHOWING.slice(-3), 'quiet', 'debug'],
-  decode: [...DATABASE, 'resourceId', ...AWS, 'maxEvents', 'onError', 'deadLetter', 'maxRecordBytes', 'threads', ...SHOWING, 'verbose', 'quiet', 'debug'],
-  detect: [
-    ...DATABASE,
-    'streamName',
-    'resourceId',
-    ...AWS,
-    'accountId',
-    'follow',
-    'from',
-    'until',
-    'checkpoint',
-    'onError',
-    'deadLetter',
-    'batchSize',
-    'maxRecordBytes',
-    'threads',
-    'detectOutput',
-    ...SHOWING.slice(1, 17),
-    'rules',
-    'builtinRules',
-    'failOn',
-    'summary',
-    'utc',
-    'wide',
-    'color',
-    'verbose',
-    'quiet',
-    'debug',
-  ],
-  rules: ['rules', 'builtinRules', 'statusOutput', 'debug'],
-  lab: ['port', 'postgres', 'rate', 'attack', 'debug'],
-  demo: ['seconds', 'postgres', 'debug'],
-} as const satisfies Record<string, readonly FlagName[]>;
+/**
+ * A command as its folder declares it (src/commands/<command>/<command>-command.ts): its name, what it
+ * does, its flags in the order its help lists them, its own words for shared flags, and its help's end.
+ */
+export interface CommandSpec {
+  readonly name: string;
+  readonly description: string;
+  readonly flags: readonly FlagName[];
+  /** Its own words for a shared flag: start and stop say which way they wait. */
+  readonly wording?: Partial<Record<FlagName, string>>;
+  /** The command reads files (FILE…): what they are. */
+  readonly files?: string;
+  /** Examples and notes, after the options. */
+  readonly help?: string;
+  /** Its help ends with the exit codes. */
+  readonly exitCodes?: boolean;
+}
 
-export type CommandName = keyof typeof COMMAND_FLAGS;
-export type FlagsOf<C extends CommandName> = FlagValues<(typeof COMMAND_FLAGS)[C][number]>;
-
-/** The per-command words of a shared flag: start and stop say which way they wait. */
-const WORDING: Partial<Record<CommandName, Partial<Record<FlagName, string>>>> = {
-  start: { applyImmediately: 'start now rather than in the next maintenance window', wait: 'wait until the stream is started' },
-  stop: { applyImmediately: 'stop now rather than in the next maintenance window', wait: 'wait until the stream is stopped' },
-  demo: { postgres: 'use a real PostgreSQL with pgbench and pgaudit' },
-  show: {
-    until: 'only events logged at or before this time or duration ago',
-    summary: 'at the end (or on Ctrl-C), a table on stderr of the events written: by class, user, database, command; top and failed statements; a bar a minute',
-  },
-  detect: {
-    cluster: 'the Aurora DB cluster to read (identifier or ARN); with FILE…, the one the saved events are from, named in findings without asking RDS',
-    instance: 'the RDS for Oracle / SQL Server DB instance to read; with FILE…, the one the saved events are from',
-    from: 'where a first run starts: trim-horizon (default), latest, a time (UTC unless zoned), or a duration ago: 90s, 15m, 2h; with FILE…, only events logged at or after that time',
-    until: 'stop at events that arrived after this time or duration ago; with FILE…, only events logged at or before it',
-    summary: 'at the end (or on Ctrl-C), a table on stderr: findings by rule and by level',
-    checkpoint:
-      'resume after the last event evaluated by the previous run, and save the position as findings are written (a correlation rule starts afresh each run)',
-  },
-  rules: { statusOutput: 'text (a table) or json (an array of the rules)' },
-  decode: {
-    cluster: 'the Aurora DB cluster the records are from (identifier or ARN): RDS gives its resource id',
-    instance: 'the RDS for Oracle / SQL Server DB instance the records are from (identifier or ARN)',
-    resourceId: 'the cluster-… or db-… resource id the records are from, without asking RDS',
-  },
-};
+/** The values a command's flags hand over, typed by its declaration. */
+export type FlagsOf<S extends { readonly flags: readonly FlagName[] }> = FlagValues<S['flags'][number]>;
 
 // commander's own choices() would check the values itself, with its own message, and list them in
 // --help after the words that already say them: the table's entry rides beside the option instead.
@@ -287,10 +213,10 @@ export function isRepeatable(option: Option): boolean {
   return SPECS.get(option)?.repeatable === true || option.variadic;
 }
 
-export function addFlags(command: Command, name: CommandName): Command {
-  for (const flag of COMMAND_FLAGS[name] as readonly FlagName[]) {
+export function addFlags(command: Command, declared: CommandSpec): Command {
+  for (const flag of declared.flags) {
     const spec: FlagSpec = FLAGS[flag];
-    const option = new Option(spec.flags, WORDING[name]?.[flag] ?? spec.help);
+    const option = new Option(spec.flags, declared.wording?.[flag] ?? spec.help);
     SPECS.set(option, spec);
     if (spec.default !== undefined) option.default(spec.default);
     if (spec.mandatory) option.makeOptionMandatory();

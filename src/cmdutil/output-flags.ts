@@ -2,14 +2,14 @@ import { UsageError } from '../errors.js';
 import type { OutputFormat } from '../format/event-format.js';
 import type { ColorChoice } from '../terminal/color.js';
 import { filterOf } from './filter-flags.js';
-import { FLAGS, type FlagsOf } from './flags.js';
+import { FLAGS, type FlagValues, type SHOWING } from './flags.js';
 import { oneOf } from './one-of.js';
 
 const OUTPUTS: readonly OutputFormat[] = FLAGS.output.values;
 const COLORS: readonly ColorChoice[] = FLAGS.color.values;
 
 /** The form, the filters, redaction and the layout: a read's and `show`'s alike. */
-export function showingOf(flags: FlagsOf<'show'>, stdoutIsTTY: boolean) {
+export function showingOf(flags: FlagValues<(typeof SHOWING)[number]>, stdoutIsTTY: boolean) {
   const output = oneOf('--output', flags.output ?? (stdoutIsTTY ? 'pretty' : 'ndjson'), OUTPUTS);
   if (output === 'ocsf' && flags.fields)
     throw new UsageError('--fields does not go with -o ocsf', 'An OCSF event keeps the attributes its schema requires; pick fields with jq instead.');

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { BIN, runShell, userEnv } from '../helpers/bin.js';
-import { COMMAND_FLAGS, FLAGS } from '../../src/cmdutil/flags.js';
+import { FLAGS } from '../../src/cmdutil/flags.js';
+import { COMMAND_FLAGS } from '../../src/cli/commands.js';
 
 const MAN_PAGE = fileURLToPath(new URL('../../das-read.1', import.meta.url));
 const has = async (command: string) => (await runShell(`command -v ${command}`)).code === 0;
@@ -39,7 +40,7 @@ describe('bash completion, sourced in bash', () => {
     expect(await bashCompletes('start', '--mo')).toEqual(['--mode']);
     expect(await bashCompletes('--region', 'eu-west-1', 'stop', '--y')).toEqual(['--yes']);
     expect(await bashCompletes('completion', '')).toEqual(['bash', 'zsh', 'fish']);
-    expect(await bashCompletes('help', 'de')).toEqual(['demo', 'decode']);
+    expect(await bashCompletes('help', 'de')).toEqual(['demo', 'decode', 'detect']);
   });
 
   it('offers files where a command takes files (spaces and all), and nothing where a value is free text', async () => {

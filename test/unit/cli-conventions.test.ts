@@ -5,7 +5,8 @@ import { commandTable } from '../../src/cli/command-table.js';
 import { SHELLS } from '../../src/cli/completion.js';
 import { programManPage } from '../../src/cli/man-page.js';
 import { closest } from '../../src/cli/did-you-mean.js';
-import { COMMAND_FLAGS, FLAGS } from '../../src/cmdutil/flags.js';
+import { FLAGS } from '../../src/cmdutil/flags.js';
+import { COMMAND_FLAGS } from '../../src/cli/commands.js';
 import { memoryIO } from '../helpers/memory-io.js';
 
 async function das(...argv: string[]) {

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { addFlags, COMMAND_FLAGS, FLAGS, type CommandName, type FlagName } from '../../src/cmdutil/flags.js';
+import { addFlags, FLAGS, type FlagName } from '../../src/cmdutil/flags.js';
+import { COMMAND_FLAGS, COMMANDS, type CommandName } from '../../src/cli/commands.js';
 import { buildProgram, type Actions } from '../../src/cli/program.js';
 
 const names = Object.keys(FLAGS) as FlagName[];
@@ -34,7 +35,7 @@ describe('one table of flags', () => {
   });
 
   it('a shared flag says what it does in each command', () => {
-    const help = (name: CommandName) => addFlags(new Command(name), name).helpInformation();
+    const help = (name: CommandName) => addFlags(new Command(name), COMMANDS[name]).helpInformation();
     expect(help('start')).toContain('wait until the stream is started');
     expect(help('stop')).toContain('wait until the stream is stopped');
     expect(help('start')).toMatch(/--kms-key <key>/);

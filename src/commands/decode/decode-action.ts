@@ -1,4 +1,5 @@
 import { resourceIdOf } from '../../aws/resolve.js';
+import type { DECODE } from './decode-command.js';
 import { decodeCommand, type ArchiveInput } from './decode.js';
 import { ExitCode } from '../../errors.js';
 import { savedInputs } from '../../cmdutil/saved-inputs.js';
@@ -12,7 +13,7 @@ import { layoutOf } from '../../cmdutil/pretty-layout.js';
 import { toDecodeOptions } from './decode-flags.js';
 
 /** `das-read decode [FILE…]`: archived records, decrypted as the live reader decrypts them. */
-export async function decodeAction(flags: FlagsOf<'decode'> & { files: string[] }, context: ActionContext): Promise<number> {
+export async function decodeAction(flags: FlagsOf<typeof DECODE> & { files: string[] }, context: ActionContext): Promise<number> {
   const { io } = context;
   const options = toDecodeOptions(flags, io.stdoutIsTTY);
   const inputs: ArchiveInput[] = savedInputs(flags.files, io, 'archives to read', 'das-read decode das-stream-1-2026-12-01.gz --cluster prod');

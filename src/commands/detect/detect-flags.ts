@@ -1,4 +1,5 @@
 import { UsageError } from '../../errors.js';
+import type { DETECT } from './detect-command.js';
 import type { FlagsOf } from '../../cmdutil/flags.js';
 import { oneOf } from '../../cmdutil/one-of.js';
 import { LEVELS, type Level } from '../../detect/finding.js';
@@ -7,7 +8,7 @@ import type { ReadOptions } from '../read/read-options.js';
 import { toShowOptions } from '../show/show-flags.js';
 import { FINDING_OUTPUTS, type FindingOutput } from './finding-form.js';
 
-export type DetectFlags = FlagsOf<'detect'> & { files: string[] };
+export type DetectFlags = FlagsOf<typeof DETECT> & { files: string[] };
 
 /** Where the events come from: a stream, read as `das-read --cluster` reads it, or saved files, as `show` reads them. */
 export type DetectSource = { kind: 'live'; read: ReadOptions } | { kind: 'saved'; files: string[]; show: ReturnType<typeof toShowOptions> };

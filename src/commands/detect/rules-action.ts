@@ -1,4 +1,5 @@
 import type { ActionContext } from '../../cmdutil/action-context.js';
+import type { RULES } from './detect-command.js';
 import type { FlagsOf } from '../../cmdutil/flags.js';
 import { oneOf } from '../../cmdutil/one-of.js';
 import { loadRules, ruleSummary } from '../../detect/load-rules.js';
@@ -7,7 +8,7 @@ import { ExitCode } from '../../errors.js';
 import { visible } from '../../terminal/visible.js';
 
 /** `das-read rules`: the rules `detect` would run with the same flags, as a table or as JSON. */
-export async function rulesAction(flags: FlagsOf<'rules'>, context: ActionContext): Promise<number> {
+export async function rulesAction(flags: FlagsOf<typeof RULES>, context: ActionContext): Promise<number> {
   const output = oneOf('--output', flags.output ?? 'text', ['text', 'json'] as const);
   const rules = (await loadRules({ builtin: flags.builtinRules ?? true, paths: flags.rules ?? [] })).map(ruleSummary);
   const { io } = context;

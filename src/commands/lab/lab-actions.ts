@@ -1,7 +1,8 @@
 import type { LabCredentials } from '../../aws/clients.js';
+import type { DEMO, LAB } from './lab-command.js';
 import { startActivityStream, stopActivityStream, waitForStatus } from '../../aws/activity-stream.js';
 import { ExitCode } from '../../errors.js';
-import type { FlagsOf } from '../../cmdutil/flags.js';
+import type { FlagsOf, FlagValues } from '../../cmdutil/flags.js';
 import type { ActionContext } from '../../cmdutil/action-context.js';
 import { parsePositiveInteger } from '../../cmdutil/time-spec.js';
 import { dasReadOnPath, isOwnBin, pathAssignment } from './own-bin.js';
@@ -9,7 +10,7 @@ import { loadLab } from './lab-loader.js';
 import { askLabToAttack, attackLine, attackScenarios } from './lab-attack.js';
 
 /** `das-read lab`: the services on loopback until Ctrl-C, then nothing left behind. */
-export async function labAction(flags: FlagsOf<'lab'>, context: ActionContext): Promise<number> {
+export async function labAction(flags: FlagsOf<typeof LAB>, context: ActionContext): Promise<number> {
   const port = parsePositiveInteger('--port', flags.port ?? '4566', 65_535);
   const rate = parsePositiveInteger('--rate', flags.rate ?? '10', 10_000);
   if (flags.attack !== undefined) return attackAction(flags.attack, port, context);
@@ -60,9 +61,9 @@ async function attackAction(name: string, port: number, context: ActionContext):
 
 /** `npm run demo`: every step of the workshop, shown as the commands a user would type. */
 /** The read `demo` runs against the lab: das-read's own, handed in by the program, for commands do not reach into each other. */
-export type ReadAction = (flags: FlagsOf<'read'>, context: ActionContext) => Promise<number>;
+export type ReadAction = (flags: FlagValues<'cluster' | 'endpointUrl' | 'region'>, context: ActionContext) => Promise<number>;
 
-export async function demoAction(flags: FlagsOf<'demo'>, context: ActionContext, readAction: ReadAction): Promise<number> {
+export async function demoAction(flags: FlagsOf<typeof DEMO>, context: ActionContext, readAction: ReadAction): Promise<number> {
   const seconds = parsePositiveInteger('--seconds', flags.seconds ?? '12', 3_600);
   const lab = await loadLab();
   const { io } = context;
@@ -121,7 +122,7 @@ export async function demoAction(flags: FlagsOf<'demo'>, context: ActionContext,
 async function readFor(
   readAction: ReadAction,
   seconds: number,
-  flags: FlagsOf<'read'>,
+  flags: FlagValues<'cluster' | 'endpointUrl' | 'region'>,
   context: ActionContext,
   labCredentials: LabCredentials,
 ): Promise<number> {

@@ -1,4 +1,5 @@
 import { readCommand, type ReadDeps } from './read.js';
+import type { READ } from './read-command.js';
 import type { ReadOptions } from './read-options.js';
 import { ExitCode, UsageError } from '../../errors.js';
 import { eventFormatter } from '../../format/event-format.js';
@@ -13,7 +14,7 @@ import { VERSION } from '../../version.js';
 import { count, totalsLine } from '../../cmdutil/totals.js';
 
 /** `das-read --cluster X`: read, decrypt, print. */
-export async function readAction(flags: FlagsOf<'read'>, context: ActionContext): Promise<number> {
+export async function readAction(flags: FlagsOf<typeof READ>, context: ActionContext): Promise<number> {
   const { io } = context;
   const options = toReadOptions(flags, io.stdoutIsTTY, context.now());
   return readWith(options, context, (place) =>

@@ -1,7 +1,9 @@
 import type { ReadOptions } from './read-options.js';
+import type { FlagValues } from '../../cmdutil/flags.js';
+import type { DatabaseSource } from '../../aws/database-source.js';
+import type { READ } from './read-command.js';
 import { UsageError } from '../../errors.js';
 import { awsOptionsOf } from '../../cmdutil/aws-flags.js';
-import { streamSourceOf } from '../../cmdutil/database-flags.js';
 import type { FlagsOf } from '../../cmdutil/flags.js';
 import { showingOf } from '../../cmdutil/output-flags.js';
 import { recordHandlingOf } from '../../cmdutil/record-flags.js';
@@ -10,7 +12,7 @@ import { checkWindow, parseDuration, parseFrom, parsePositiveInteger, parseUntil
 // The command owns its options (read-options.ts); this file only translates flags into them.
 
 /** The flags as commander hands them over: strings and booleans, unchecked. */
-export type RawReadFlags = FlagsOf<'read'>;
+export type RawReadFlags = FlagsOf<typeof READ>;
 
 /** Flags → options; pure, so every rule is one line of a test. */
 export function toReadOptions(flags: RawReadFlags, stdoutIsTTY: boolean, now: Date): ReadOptions {
@@ -64,4 +66,22 @@ function tailOf(flags: RawReadFlags): { tail?: number } {
     );
   if (flags.from) throw new UsageError('--tail and --from both say where to start: give one');
   return { tail: parsePositiveInteger('--tail', flags.tail, 1_000_000) };
+}
+
+/** The stream a read names: a cluster's or an instance's, or the stream itself. */
+export function streamSourceOf(flags: FlagValues<'cluster' | 'instance' | 'streamName' | 'resourceId'>): DatabaseSource<'cluster' | 'instance' | 'stream'> {
+  const named = [flags.cluster && '--cluster', flags.instance && '--instance', flags.streamName && '--stream-name'].filter(Boolean);
+  if (named.length === 0) {
+    throw new UsageError(
+      'name the activity stream to read',
+      'Use --cluster NAME (Aurora), --instance NAME (RDS for Oracle / SQL Server) or --stream-name aws-rds-das-….',
+    );
+  }
+  if (named.length > 1) throw new UsageError(`${named.join(' and ')} name different streams: give one`);
+  if (flags.resourceId && !flags.streamName) {
+    throw new UsageError('--resource-id goes with --stream-name', 'With --cluster or --instance the resource id comes from RDS.');
+  }
+  if (flags.cluster) return { kind: 'cluster', identifier: flags.cluster };
+  if (flags.instance) return { kind: 'instance', identifier: flags.instance };
+  return { kind: 'stream', streamName: flags.streamName ?? '', ...(flags.resourceId ? { resourceId: flags.resourceId } : {}) };
 }

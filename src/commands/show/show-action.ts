@@ -1,4 +1,5 @@
 import { showCommand, type ShowInput, type ShowSummary } from './show.js';
+import type { SHOW } from './show-command.js';
 import { DEFAULT_MAX_RECORD_BYTES } from '../../decode/record-limits.js';
 import { ExitCode } from '../../errors.js';
 import { savedInputs } from '../../cmdutil/saved-inputs.js';
@@ -9,7 +10,7 @@ import { layoutOf } from '../../cmdutil/pretty-layout.js';
 import { toShowOptions } from './show-flags.js';
 
 /** `das-read show [FILE…]`: a saved trail, read as comfortably as a live one. */
-export async function showAction(flags: FlagsOf<'show'> & { files: string[] }, context: ActionContext): Promise<number> {
+export async function showAction(flags: FlagsOf<typeof SHOW> & { files: string[] }, context: ActionContext): Promise<number> {
   const { io } = context;
   const options = toShowOptions(flags, io.stdoutIsTTY, context.now());
   const inputs: ShowInput[] = savedInputs(flags.files, io, 'files to show', 'das-read show /var/log/das/prod.ndjson.1.gz -o pretty');

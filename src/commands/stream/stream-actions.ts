@@ -1,4 +1,5 @@
 import { formatStatus } from './stream-status.js';
+import type { START, STATUS, STOP } from './stream-command.js';
 import { describeDatabase, type ActivityStreamInfo } from '../../aws/resolve.js';
 import type { RdsDatabase } from '../../aws/database-source.js';
 import { startActivityStream, stopActivityStream, waitForStatus } from '../../aws/activity-stream.js';
@@ -6,12 +7,12 @@ import { ExitCode, UsageError } from '../../errors.js';
 import { visible } from '../../terminal/visible.js';
 import type { FlagsOf } from '../../cmdutil/flags.js';
 import type { ActionContext } from '../../cmdutil/action-context.js';
-import { rdsDatabaseOf } from '../../cmdutil/database-flags.js';
+import { rdsDatabaseOf } from './stream-flags.js';
 import { startRequest, statusFormat, waitTimeout } from './stream-flags.js';
 import type { RDSClient } from '@aws-sdk/client-rds';
 import { awsOptionsOf } from '../../cmdutil/aws-flags.js';
 
-export async function statusAction(flags: FlagsOf<'status'>, context: ActionContext): Promise<number> {
+export async function statusAction(flags: FlagsOf<typeof STATUS>, context: ActionContext): Promise<number> {
   const ref = rdsDatabaseOf(flags);
   const format = statusFormat(flags);
   const info = await context.withClients(awsOptionsOf(flags), (clients) => describeDatabase(clients.rds, ref, context.signal));
@@ -19,7 +20,7 @@ export async function statusAction(flags: FlagsOf<'status'>, context: ActionCont
   return ExitCode.ok;
 }
 
-export async function startAction(flags: FlagsOf<'start'>, context: ActionContext): Promise<number> {
+export async function startAction(flags: FlagsOf<typeof START>, context: ActionContext): Promise<number> {
   const request = startRequest(flags);
   const timeoutMs = waitTimeout(flags);
   return context.withClients(awsOptionsOf(flags), async ({ rds }) => {
@@ -30,7 +31,7 @@ export async function startAction(flags: FlagsOf<'start'>, context: ActionContex
   });
 }
 
-export async function stopAction(flags: FlagsOf<'stop'>, context: ActionContext): Promise<number> {
+export async function stopAction(flags: FlagsOf<typeof STOP>, context: ActionContext): Promise<number> {
   const ref = rdsDatabaseOf(flags);
   const timeoutMs = waitTimeout(flags);
   const { io } = context;
