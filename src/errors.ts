@@ -12,6 +12,8 @@ export const ExitCode = {
   unreadableRecord: 3,
   /** The stream no longer holds data the checkpoint points at: events were lost to retention. */
   gap: 4,
+  /** `das-read detect --fail-on LEVEL`: a finding at that level or above was made (and nothing failed). */
+  findings: 5,
   interrupted: 130,
   terminated: 143,
 } as const;

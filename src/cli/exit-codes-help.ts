@@ -9,6 +9,7 @@ Exit codes:
        a checkpoint other users could write, a lock lost to another run
   ${ExitCode.unreadableRecord}    a record could not be decrypted or decoded
   ${ExitCode.gap}    gap: events the checkpoint expected were trimmed, or the stream was made anew
+  ${ExitCode.findings}    detect --fail-on LEVEL: a finding at that level or above (only when nothing above failed)
   ${ExitCode.interrupted}  interrupted (SIGINT)
   ${ExitCode.terminated}  terminated (SIGTERM)
 `;

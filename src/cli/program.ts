@@ -12,7 +12,7 @@ interface ProgramOutput {
 export type Flags = Record<string, string | string[] | boolean | undefined>;
 
 /** What each command does with its flags; the program itself knows nothing of AWS or the terminal. */
-export type Actions = { [C in CommandName]: (flags: FlagsOf<C> & (C extends 'show' | 'decode' ? { files: string[] } : unknown)) => Promise<void> };
+export type Actions = { [C in CommandName]: (flags: FlagsOf<C> & (C extends 'show' | 'decode' | 'detect' ? { files: string[] } : unknown)) => Promise<void> };
 
 /** The command line, and nothing else: commands get validated options, not commander. */
 export function buildProgram(version: string, output: ProgramOutput, actions: Actions): Command {
@@ -52,10 +52,11 @@ ${EXIT_CODES_HELP}`,
     )
     .action(async (flags: Flags) => actions.read(typed(flags)));
 
-  const subcommands: Array<[Exclude<CommandName, 'read' | 'show' | 'decode'>, string]> = [
+  const subcommands: Array<[Exclude<CommandName, 'read' | 'show' | 'decode' | 'detect'>, string]> = [
     ['status', 'show the activity stream of a cluster or instance'],
     ['start', 'start the activity stream of a cluster or instance'],
     ['stop', 'stop the activity stream: deletes its Kinesis stream and any unread events'],
+    ['rules', 'list the detection rules `das-read detect` runs: id, level, title, engines, ATT&CK tags'],
     ['lab', 'run Kinesis, KMS and RDS on this machine, with an Aurora PostgreSQL cluster under pgbench load: no AWS account'],
     ['demo', 'the lab in under a minute: start it, start the stream, read live events, stop everything'],
   ];
@@ -68,7 +69,7 @@ ${EXIT_CODES_HELP}`,
       .showHelpAfterError(`(das-read ${name} --help shows its options)`);
     addFlags(command, name).action(async (flags: Flags, self: Command) => actions[name](typed(withOptionsBefore(self, flags))));
   }
-  const withFiles = (name: 'show' | 'decode', description: string, files: string) => {
+  const withFiles = (name: 'show' | 'decode' | 'detect', description: string, files: string) => {
     const command = program
       .command(name)
       .description(description)
@@ -88,6 +89,27 @@ ${EXIT_CODES_HELP}`,
     "decrypt activity-stream records kept outside Kinesis: Firehose's raw delivery to S3 (gzip'd or not), dead letters",
     'archives to read, in order (default: standard input; - is standard input too)',
   ).action(async (files: string[], flags: Flags, self: Command) => actions.decode({ ...typed<FlagsOf<'decode'>>(withOptionsBefore(self, flags)), files }));
+  withFiles(
+    'detect',
+    'run Sigma rules over activity events, live (--cluster, --instance, --stream-name) or saved (FILE…), and write what they find',
+    "das-read's saved ndjson to read instead of a stream, in order (gzip'd or not; - is standard input)",
+  )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  das-read detect --cluster prod
+  das-read detect --cluster prod --checkpoint /var/lib/das/detect.json --no-follow -o ocsf >> findings.ndjson
+  das-read detect audit.ndjson.1.gz --summary --fail-on high
+  das-read detect audit.ndjson --cluster arn:aws:rds:eu-west-1:123456789012:cluster:prod -o asff
+  das-read detect --no-builtin-rules --rules ./my-rules/ audit.ndjson
+  das-read rules --rules ./my-rules/
+
+Findings go to stdout; a finding's evidence is named by the events' eventIds (as -o ndjson writes them).
+Exit 0 whatever is found, unless --fail-on says otherwise; a failure (1 to 4) outranks 5.
+${EXIT_CODES_HELP}`,
+    )
+    .action(async (files: string[], flags: Flags, self: Command) => actions.detect({ ...typed<FlagsOf<'detect'>>(withOptionsBefore(self, flags)), files }));
   return program;
 }
 

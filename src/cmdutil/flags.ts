@@ -93,6 +93,14 @@ export const FLAGS = {
   quiet: { flags: '-q, --quiet', help: 'nothing on stderr but errors: no progress, no warnings' },
   debug: { flags: '--debug', help: 'show stack traces of unexpected errors' },
   statusOutput: { flags: '-o, --output <format>', help: 'text or json', default: 'text' },
+  detectOutput: {
+    flags: '-o, --output <format>',
+    help: 'pretty (a block a finding), ocsf (OCSF 1.1.0 Detection Finding, one a line) or asff (Security Hub findings, one a line); default: pretty on a terminal, ocsf otherwise',
+  },
+  accountId: { flags: '--account-id <id>', help: 'the AWS account the events are from, when the database does not say (-o asff needs one)' },
+  rules: { flags: '--rules <path>', help: 'also run the Sigma rules of this file, or of the .yml files in this folder (repeatable)', repeatable: true },
+  builtinRules: { flags: '--no-builtin-rules', help: "leave out das-read's built-in rules" },
+  failOn: { flags: '--fail-on <level>', help: 'exit 5 when a finding at this level or above is made: informational, low, medium, high, critical' },
   applyImmediately: { flags: '--apply-immediately', help: 'start or stop now rather than in the next maintenance window' },
   wait: { flags: '--wait', help: 'wait until the stream is started or stopped' },
   waitTimeout: { flags: '--wait-timeout <duration>', help: 'give up waiting after this long (90s, 15m)', default: '20m' },
@@ -122,7 +130,7 @@ export type FlagValues<N extends FlagName> = {
 };
 
 // Two flags may share a spelling in different commands (-o, --from): their value has the one name.
-type AttributeOf<K extends FlagName> = K extends 'statusOutput' ? 'output' : K extends 'savedFrom' ? 'from' : K;
+type AttributeOf<K extends FlagName> = K extends 'statusOutput' | 'detectOutput' ? 'output' : K extends 'savedFrom' ? 'from' : K;
 
 const DATABASE = ['cluster', 'instance'] as const;
 const AWS = ['region', 'profile', 'endpointUrl'] as const;
@@ -186,6 +194,35 @@ export const COMMAND_FLAGS = {
   stop: [...DATABASE, ...AWS, ...TRANSITION, 'yes'],
   show: ['savedFrom', 'until', ...SHOWING.slice(0, -3), 'summary', ...SHOWING.slice(-3), 'quiet', 'debug'],
   decode: [...DATABASE, 'resourceId', ...AWS, 'maxEvents', 'onError', 'deadLetter', 'maxRecordBytes', 'threads', ...SHOWING, 'verbose', 'quiet', 'debug'],
+  detect: [
+    ...DATABASE,
+    'streamName',
+    'resourceId',
+    ...AWS,
+    'accountId',
+    'follow',
+    'from',
+    'until',
+    'checkpoint',
+    'onError',
+    'deadLetter',
+    'batchSize',
+    'maxRecordBytes',
+    'threads',
+    'detectOutput',
+    ...SHOWING.slice(1, 17),
+    'rules',
+    'builtinRules',
+    'failOn',
+    'summary',
+    'utc',
+    'wide',
+    'color',
+    'verbose',
+    'quiet',
+    'debug',
+  ],
+  rules: ['rules', 'builtinRules', 'statusOutput', 'debug'],
   lab: ['port', 'postgres', 'rate', 'attack', 'debug'],
   demo: ['seconds', 'postgres', 'debug'],
 } as const satisfies Record<string, readonly FlagName[]>;
@@ -202,6 +239,16 @@ const WORDING: Partial<Record<CommandName, Partial<Record<FlagName, string>>>> =
     until: 'only events logged at or before this time or duration ago',
     summary: 'at the end (or on Ctrl-C), a table on stderr of the events written: by class, user, database, command; top and failed statements; a bar a minute',
   },
+  detect: {
+    cluster: 'the Aurora DB cluster to read (identifier or ARN); with FILE…, the one the saved events are from, named in findings without asking RDS',
+    instance: 'the RDS for Oracle / SQL Server DB instance to read; with FILE…, the one the saved events are from',
+    from: 'where a first run starts: trim-horizon (default), latest, a time (UTC unless zoned), or a duration ago: 90s, 15m, 2h; with FILE…, only events logged at or after that time',
+    until: 'stop at events that arrived after this time or duration ago; with FILE…, only events logged at or before it',
+    summary: 'at the end (or on Ctrl-C), a table on stderr: findings by rule and by level',
+    checkpoint:
+      'resume after the last event evaluated by the previous run, and save the position as findings are written (a correlation rule starts afresh each run)',
+  },
+  rules: { statusOutput: 'text (a table) or json (an array of the rules)' },
   decode: {
     cluster: 'the Aurora DB cluster the records are from (identifier or ARN): RDS gives its resource id',
     instance: 'the RDS for Oracle / SQL Server DB instance the records are from (identifier or ARN)',

@@ -87,9 +87,23 @@ const MAPPED = new Set([
 /** string_t's bound in OCSF's dictionary: a longer statement is cut there, and kept whole under `unmapped`. */
 const MAX_STRING = 65_535;
 
+/** The engine `serverType` names: its database type and AWS product, for this mapping and the findings'. */
+export function engineOf(serverType: unknown): { type: string; product: string } | undefined {
+  const name = fieldText(serverType).toUpperCase();
+  return Object.hasOwn(ENGINES, name) ? ENGINES[name] : undefined;
+}
+
+/** metadata.product, as every OCSF event das-read writes names it. */
+export function productOf(serverType: unknown, readerVersion: string | undefined): Record<string, unknown> {
+  return {
+    name: engineOf(serverType)?.product ?? 'Amazon RDS',
+    vendor_name: 'AWS',
+    feature: { name: `Database Activity Streams, read by das-read${readerVersion ? ` ${readerVersion}` : ''}` },
+  };
+}
+
 export function toOcsf(event: DasEvent, context: OcsfContext): OcsfEvent {
-  const serverType = fieldText(event.serverType).toUpperCase();
-  const engine = Object.hasOwn(ENGINES, serverType) ? ENGINES[serverType] : undefined;
+  const engine = engineOf(event.serverType);
   const activity = activityOf(event);
   const activityId = ACTIVITY[activity];
   const time = momentOf(event.logTime) ?? momentOf(event.endTime) ?? momentOf(event.startTime);
@@ -162,11 +176,7 @@ export function toOcsf(event: DasEvent, context: OcsfContext): OcsfEvent {
       version: OCSF_VERSION,
       uid: context.eventId,
       ...(typeof event.logTime === 'string' ? { original_time: event.logTime } : {}),
-      product: {
-        name: engine?.product ?? 'Amazon RDS',
-        vendor_name: 'AWS',
-        feature: { name: `Database Activity Streams, read by das-read${context.readerVersion ? ` ${context.readerVersion}` : ''}` },
-      },
+      product: productOf(event.serverType, context.readerVersion),
       log_name: 'Database Activity Stream',
       log_provider: 'das-read',
       ...(text(event.serverVersion) !== undefined ? { log_version: text(event.serverVersion) } : {}),
@@ -193,7 +203,7 @@ function integer(value: unknown): number | undefined {
 }
 
 /** An address as OCSF takes it: an IP, else a host name, else its text as the endpoint's name. */
-function endpointOf(host: unknown, port: unknown): Record<string, unknown> {
+export function endpointOf(host: unknown, port: unknown): Record<string, unknown> {
   const name = text(host);
   const number = integer(port);
   const where = name === undefined ? { name: 'unknown' } : isIP(name) ? { ip: name } : HOSTNAME.test(name) ? { hostname: name } : { name };

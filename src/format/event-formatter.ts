@@ -9,6 +9,8 @@ import { Utf8Builder } from './utf8-builder.js';
  */
 export interface EventFormatter {
   write(out: Utf8Builder, record: DecodedRecord, kept: readonly number[]): void;
+  /** At the end of the input, what a form held back (detect's correlations still pending): written after the last record. */
+  end?(out: Utf8Builder): void;
 }
 
 /** A form that writes each event as a piece of text of its own. */

@@ -16,6 +16,8 @@ function program() {
     demo: record('demo'),
     show: record('show'),
     decode: record('decode'),
+    detect: record('detect'),
+    rules: record('rules'),
   };
   let errors = '';
   const built = buildProgram('0.0.0', { writeOut: () => {}, writeErr: (text) => (errors += text) }, actions);

@@ -1,4 +1,5 @@
-import { readCommand } from './read.js';
+import { readCommand, type ReadDeps } from './read.js';
+import type { ReadOptions } from './read-options.js';
 import { ExitCode, UsageError } from '../../errors.js';
 import { chalkFor } from '../../terminal/color.js';
 import { eventFormatter } from '../../format/event-format.js';
@@ -15,6 +16,21 @@ import { count, totalsLine } from '../../cmdutil/totals.js';
 export async function readAction(flags: FlagsOf<'read'>, context: ActionContext): Promise<number> {
   const { io } = context;
   const options = toReadOptions(flags, io.stdoutIsTTY, context.now());
+  return readWith(options, context, (place) =>
+    eventFormatter(options.output, chalkFor(io, 'stdout', options.color), {
+      redact: options.redact,
+      ...layoutOf(options, io),
+      ocsf: { ...place, readerVersion: VERSION },
+    }),
+  );
+}
+
+/**
+ * A read as the CLI runs it, in whatever form `formatFor` makes (the events, or `detect`'s
+ * findings): the status line, the summary, the gaps said, and the exit code.
+ */
+export async function readWith(options: ReadOptions, context: ActionContext, formatFor: ReadDeps['formatFor']): Promise<number> {
+  const { io } = context;
   if (options.checkpoint && io.stdoutTarget?.kind === 'closed') {
     throw new UsageError(
       'standard output is closed (`>&-`): with --checkpoint every event would be marked as read and written nowhere',
@@ -37,12 +53,7 @@ export async function readAction(flags: FlagsOf<'read'>, context: ActionContext)
         ...(status ? { onProgress: (progress: ReadProgress) => status.update(progress) } : {}),
         clients,
         stdout: io.stdout,
-        formatFor: (place) =>
-          eventFormatter(options.output, chalkFor(io, 'stdout', options.color), {
-            redact: options.redact,
-            ...layoutOf(options, io),
-            ocsf: { ...place, readerVersion: VERSION },
-          }),
+        formatFor,
         log,
         signal: context.signal,
         now: context.now,

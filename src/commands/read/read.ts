@@ -20,6 +20,7 @@ import { PositionBook } from '../../checkpoint/position-book.js';
 import { findGaps, type Gap } from '../../checkpoint/gaps.js';
 import { streamFacts } from '../../kinesis/stream-summary.js';
 import { BatchWriter } from '../../write/batch-writer.js';
+import { Utf8Builder } from '../../format/utf8-builder.js';
 import { compileFilter } from '../../events/filter.js';
 import { EventTally } from '../../events/tally.js';
 import { prepareRedaction } from '../../events/redact.js';
@@ -34,8 +35,8 @@ import { placeOfArn, type StreamTarget } from '../../aws/stream-target.js';
 export interface ReadDeps {
   clients: AwsClients;
   stdout: Writable;
-  /** The formatter, once the stream is known: OCSF names the region and account it is in. */
-  formatFor: (place: OcsfPlace) => EventFormatter;
+  /** The formatter, once the stream is known: OCSF names the region and account it is in (findings, the database's ARN). */
+  formatFor: (place: OcsfPlace, target: StreamTarget) => EventFormatter;
   log: Diagnostics;
   signal: AbortSignal;
   now: () => Date;
@@ -115,7 +116,7 @@ async function open(options: ReadOptions, deps: ReadDeps): Promise<Run> {
       'Name the database with --cluster or --instance: RDS gives its ARN, and so its account.',
     );
   }
-  const format = deps.formatFor(place);
+  const format = deps.formatFor(place, target);
   const startedAt = deps.now();
   const lock: Lock | undefined = options.checkpoint ? await acquireLock(options.checkpoint, deps.lockOwner) : undefined;
   const confirmLock = async () => lock?.confirm();
@@ -264,6 +265,12 @@ async function pump(options: ReadOptions, deps: ReadDeps, run: Run, writing: Wri
         deps.onProgress({ records: writer.records, events: writer.events, shards: lag.size, behindMs: known.length ? Math.max(...known) : undefined });
       }
       if (!more) break;
+    }
+    // What the form held to the end (findings pending): after every record, as the last of the output.
+    if (run.format.end && !lake) {
+      const closing = new Utf8Builder();
+      run.format.end(closing);
+      await withinGrace(output.write(closing.take()), deps.signal);
     }
     // Finishing the lake's file is a write: only under the lock.
     if (lake) await confirmLock();

@@ -33,8 +33,20 @@ export interface ShowOptions {
 /** A saved trail: a file by name, or standard input. */
 export type ShowInput = SavedInput;
 
+/**
+ * A form of its own for the saved events, in place of `output`'s: given each event kept (redacted
+ * when asked), its line as saved and its place (`FILE:LINE`), the text to write for it; at the end,
+ * what it held back. A throw is that line's problem, reported with its place.
+ */
+export interface SavedFormatter {
+  write(event: DasEvent, saved: string, where: string): string;
+  end?(): string;
+}
+
 export interface ShowDeps {
   stdout: Writable;
+  /** `das-read detect`: what is written for the events, instead of the events. */
+  format?: SavedFormatter;
   chalk: ChalkInstance;
   log: Diagnostics;
   layout?: PrettyLayout;
@@ -85,7 +97,7 @@ export async function showCommand(inputs: readonly ShowInput[], options: ShowOpt
   };
   const { signal } = deps;
   // Every form but plain ndjson writes the event again from its object, by a recursive walk.
-  const rebuilds = options.output !== 'ndjson' || options.redact || deps.layout?.fields !== undefined;
+  const rebuilds = options.output !== 'ndjson' || options.redact || deps.layout?.fields !== undefined || deps.format !== undefined;
   try {
     for (const input of inputs) {
       if (signal?.aborted) break;
@@ -128,7 +140,7 @@ export async function showCommand(inputs: readonly ShowInput[], options: ShowOpt
               deps.log.warn(`${input.name}:${line.number}: neither logTime nor startTime is a time: left out by --from/--until`);
               continue;
             }
-            rendered = render(event, line.text);
+            rendered = render(event, line.text, `${input.name}:${line.number}`);
             // Counted as it is written; in the try, so that a statement the tally cannot fold is this line's problem too.
             tally?.add(event);
           } catch (error) {
@@ -152,6 +164,8 @@ export async function showCommand(inputs: readonly ShowInput[], options: ShowOpt
         source.destroy();
       }
     }
+    // What the form held to the end (detect's pending correlations): after every line, stopped by a signal or not.
+    if (deps.format?.end) text.append(deps.format.end());
     await flush();
     await output.flush();
   } catch (error) {
@@ -161,8 +175,9 @@ export async function showCommand(inputs: readonly ShowInput[], options: ShowOpt
   return summary;
 
   /** The line in the form asked for; plain ndjson is the line as saved. */
-  function render(event: DasEvent, saved: string): string {
+  function render(event: DasEvent, saved: string, where: string): string {
     const shown = options.redact ? redactEvent(event) : event;
+    if (deps.format) return deps.format.write(shown, saved, where);
     const fields = deps.layout?.fields;
     if (options.output === 'pretty') return formatPretty(shown, recordOf(shown), deps.chalk, deps.layout);
     if (options.output === 'ocsf') return `${JSON.stringify(ocsfOf(shown))}\n`;
