@@ -47,6 +47,7 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
   const listed = new Set(rules);
   const reports = eventRules.map((rule) => listed.has(rule) && !silent.has(rule));
   const trackers = correlations.map((rule) => new CorrelationTracker(rule));
+  const timeMovesWindows = trackers.some((tracker) => tracker.atClose);
   // For each tracker, which of eventRules are its rules (by their index there) and the bit each one gets.
   const wiring = trackers.map((tracker) => tracker.rule.rules.map((rule) => eventRules.indexOf(rule)));
   const matched = new Uint8Array(eventRules.length);
@@ -79,6 +80,9 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
         findings.push({ rule: rule.summary, uid: findingUid(rule.summary.id, [seen.eventId]), first: time, last: time, eventCount: 1, evidence: [seen] });
       }
       if (trackers.length === 0) return findings;
+      // An event's time (3 µs to parse) matters only to an event a correlation counts, or to windows judged at their
+      // close: sliding windows (gt, gte) never need the time of an event none of their rules matched.
+      if (!any && !timeMovesWindows) return findings;
       const time = eventTimeText(seen.event);
       const t = parseDasInstant(time)?.moment.getTime();
       if (t === undefined) {

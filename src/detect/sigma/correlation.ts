@@ -53,7 +53,8 @@ export class CorrelationTracker {
   readonly groups = new Map<string, Group>();
   droppedGroups = 0;
   droppedEvents = 0;
-  private readonly atClose: boolean;
+  /** Whether its windows are judged when they close (an upper bound): then every event's time moves them on. */
+  readonly atClose: boolean;
   private readonly allRules: number;
 
   constructor(readonly rule: CorrelationRule) {
