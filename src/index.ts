@@ -31,3 +31,7 @@ export type { FindingPlace } from './detect/finding-place.js';
 export { ocsfParquet } from './sinks/ocsf-parquet.js';
 export { lakeObjects, type LakeObject } from './sinks/security-lake-layout.js';
 export { DataKeyRecordError, ExitCode, RecordError, UsageError, UserError, type ExitCodeValue, type RecordPosition } from './errors.js';
+export { createDetector, MAX_STATE_BYTES, type Detector, type DetectorOptions, type DetectorStats } from './detect/detector.js';
+export { compileRules, type RuleText } from './detect/compile-rules.js';
+export { LEVELS, MAX_EVIDENCE, eventTimeText, findingUid, type Finding, type Level, type RuleSummary, type SeenEvent } from './detect/finding.js';
+export type { CorrelationRule, EventRule, Rule } from './detect/rule.js';

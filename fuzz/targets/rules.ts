@@ -2,7 +2,7 @@
 // compileRules and run over a few events. Its promise: the file is loaded whole or refused with a UsageError naming
 // its file and line; never another error; the rules it loads never throw on an event; the state stays JSON.
 import { createDetector } from '../../src/detect/detector.js';
-import { compileRules } from '../../src/detect/load-rules.js';
+import { compileRules } from '../../src/detect/compile-rules.js';
 import { UsageError } from '../../src/errors.js';
 import { invariant, type FuzzTarget } from '../target.js';
 

@@ -47,10 +47,11 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
   const listed = new Set(rules);
   const reports = eventRules.map((rule) => listed.has(rule) && !silent.has(rule));
   const trackers = correlations.map((rule) => new CorrelationTracker(rule));
-  const timeMovesWindows = trackers.some((tracker) => tracker.atClose);
   // For each tracker, which of eventRules are its rules (by their index there) and the bit each one gets.
   const wiring = trackers.map((tracker) => tracker.rule.rules.map((rule) => eventRules.indexOf(rule)));
   const matched = new Uint8Array(eventRules.length);
+  const correlated = eventRules.map((rule) => correlations.some((correlation) => correlation.rules.includes(rule)));
+  const judging = trackers.some((tracker) => tracker.judgesAtClose);
   const view = new EventView();
   const stats: DetectorStats = { droppedGroups: 0, droppedEvents: 0, untimedEvents: 0, groupsLeftOutOfState: 0 };
   let watermark = -Infinity;
@@ -67,22 +68,21 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
       if (seen.event.type !== 'record') return NO_FINDINGS;
       view.reset(seen.event);
       let findings = NO_FINDINGS;
+      // Whether a rule some correlation names matched.
       let any = false;
       for (let at = 0; at < eventRules.length; at++) {
         const rule = eventRules[at] as EventRule;
         const hit = (rule.engine === undefined || rule.engine === view.engine) && rule.matches(view);
         matched[at] = hit ? 1 : 0;
         if (!hit) continue;
-        any = true;
+        if (correlated[at]) any = true;
         if (!reports[at]) continue;
         if (findings === NO_FINDINGS) findings = [];
         const time = eventTimeText(seen.event);
         findings.push({ rule: rule.summary, uid: findingUid(rule.summary.id, [seen.eventId]), first: time, last: time, eventCount: 1, evidence: [seen] });
       }
-      if (trackers.length === 0) return findings;
-      // An event's time (3 µs to parse) matters only to an event a correlation counts, or to windows judged at their
-      // close: sliding windows (gt, gte) never need the time of an event none of their rules matched.
-      if (!any && !timeMovesWindows) return findings;
+      // The event's time is read only when a correlation needs it: one of its rules matched, or windows wait to be judged.
+      if (trackers.length === 0 || (!any && !judging)) return findings;
       const time = eventTimeText(seen.event);
       const t = parseDasInstant(time)?.moment.getTime();
       if (t === undefined) {
@@ -91,14 +91,14 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
       }
       if (t > watermark) {
         watermark = t;
-        for (const tracker of trackers) for (const finding of tracker.close(watermark)) (findings === NO_FINDINGS ? (findings = []) : findings).push(finding);
+        if (judging)
+          for (const tracker of trackers) for (const finding of tracker.close(watermark)) (findings === NO_FINDINGS ? (findings = []) : findings).push(finding);
       }
       if (!any) return findings;
       for (let at = 0; at < trackers.length; at++) {
+        const indexes = wiring[at] as number[];
         let bits = 0;
-        (wiring[at] as number[]).forEach((index, bit) => {
-          if (matched[index]) bits |= 1 << bit;
-        });
+        for (let bit = 0; bit < indexes.length; bit++) if (matched[indexes[bit] as number]) bits |= 1 << bit;
         if (bits === 0) continue;
         const finding = (trackers[at] as CorrelationTracker).add(view, seen, t, time, bits);
         if (finding) (findings === NO_FINDINGS ? (findings = []) : findings).push(finding);

@@ -77,13 +77,6 @@ export class EventView {
     }
     return this.keywordTexts;
   }
-
-  /** Every string anywhere in the event, as written (for `cased` keywords). */
-  keywordCased(): readonly string[] {
-    const found: string[] = [];
-    collectStrings(this.event, found, 0, false);
-    return found;
-  }
 }
 
 function textsOf(value: unknown): readonly string[] {
@@ -102,9 +95,9 @@ function textsOf(value: unknown): readonly string[] {
   }
 }
 
-function collectStrings(value: unknown, into: string[], depth: number, lower = true): void {
-  if (typeof value === 'string') into.push(lower ? value.toLowerCase() : value);
+function collectStrings(value: unknown, into: string[], depth: number): void {
+  if (typeof value === 'string') into.push(value.toLowerCase());
   else if (typeof value === 'object' && value !== null && depth < MAX_DEPTH) {
-    for (const item of Array.isArray(value) ? value : Object.values(value)) collectStrings(item, into, depth + 1, lower);
+    for (const item of Array.isArray(value) ? value : Object.values(value)) collectStrings(item, into, depth + 1);
   }
 }

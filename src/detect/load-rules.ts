@@ -1,31 +1,33 @@
 // Rule files to compiled rules: the built-in set shipped in rules/builtin/, and the files and folders a user names.
+// Only the CLI imports it (the library API has compileRules): it finds the package's folder through import.meta, which
+// the Lambda's CommonJS bundle lacks.
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../errors.js';
+import { compileRules, type RuleText } from './compile-rules.js';
 import type { RuleSummary } from './finding.js';
-import type { EventRule, Rule } from './rule.js';
-import { resolveCorrelation, type CorrelationDraft } from './sigma/correlation-rule.js';
-import { MAX_RULE_FILE_BYTES, RuleFile, type RuleNode } from './sigma/rule-yaml.js';
-import { shown } from './sigma/shown.js';
-import { compileDocument } from './sigma/sigma-rule.js';
+import type { Rule } from './rule.js';
+import { MAX_RULE_FILE_BYTES } from './sigma/rule-yaml.js';
 import { newSourceRule } from './new-source-rule.js';
 
-/** Where the package keeps its built-in rules: rules/builtin/ beside src/ (and dist/), found from this module. */
-export const BUILTIN_RULES_DIR = fileURLToPath(new URL('../../rules/builtin/', import.meta.url));
+/**
+ * Where the package keeps its built-in rules: rules/builtin/ beside src/ (and dist/), found from this module when asked.
+ */
+export function builtinRulesDir(): string {
+  return fileURLToPath(new URL('../../rules/builtin/', import.meta.url));
+}
+
 const RULE_FILE = /\.ya?ml$/i;
 /** A folder of rules holds rule files and folders of them, not whole disks. */
 const MAX_RULE_FILES = 10_000;
 
-export interface RuleText {
-  /** What messages call it: the path as given, or builtin/<name>.yml. */
-  name: string;
-  text: string;
-}
-
 export async function loadRules(options: { builtin: boolean; paths: readonly string[] }): Promise<Rule[]> {
   const texts: RuleText[] = [];
-  if (options.builtin) texts.push(...(await readFolder(BUILTIN_RULES_DIR, (file) => `builtin/${relative(BUILTIN_RULES_DIR, file)}`, true)));
+  if (options.builtin) {
+    const dir = builtinRulesDir();
+    texts.push(...(await readFolder(dir, (file) => `builtin/${relative(dir, file)}`, true)));
+  }
   for (const path of options.paths) texts.push(...(await readPath(path)));
   const rules = compileRules(texts);
   // The one built-in Sigma cannot say ("not seen before"), in code: src/detect/new-source-rule.ts.
@@ -35,40 +37,6 @@ export async function loadRules(options: { builtin: boolean; paths: readonly str
 
 export function ruleSummary(rule: Rule): RuleSummary {
   return rule.summary;
-}
-
-/**
- * Every document of every file compiled; correlations resolved against the single-event rules of the whole set (by
- * id or name). Any document refused refuses the load: a rule set is applied whole or not at all.
- */
-export function compileRules(files: readonly RuleText[]): Rule[] {
-  const rules: Rule[] = [];
-  const drafts: CorrelationDraft[] = [];
-  const ids = new Map<string, RuleNode>();
-  const names = new Map<string, RuleNode>();
-  const byRef = new Map<string, EventRule | 'correlation'>();
-  for (const file of files) {
-    for (const document of new RuleFile(file.name, file.text).documents()) {
-      const compiled = compileDocument(document, file.name);
-      const summary = compiled.kind === 'event' ? compiled.rule.summary : compiled.draft.summary;
-      const name = compiled.kind === 'event' ? compiled.rule.name : compiled.draft.name;
-      const earlier = ids.get(summary.id);
-      if (earlier) throw (document.get('id') as RuleNode).refuse(`the id ${shown(summary.id)} is already the id of the rule at ${earlier.place}`);
-      ids.set(summary.id, document);
-      if (name !== undefined) {
-        const named = names.get(name);
-        if (named) throw (document.get('name') as RuleNode).refuse(`the name ${shown(name)} is already the name of the rule at ${named.place}`);
-        names.set(name, document);
-      }
-      const target = compiled.kind === 'event' ? compiled.rule : 'correlation';
-      byRef.set(summary.id, target);
-      if (name !== undefined) byRef.set(name, target);
-      if (compiled.kind === 'event') rules.push(compiled.rule);
-      else drafts.push(compiled.draft);
-    }
-  }
-  for (const draft of drafts) rules.push(resolveCorrelation(draft, (ref) => byRef.get(ref)));
-  return rules;
 }
 
 async function readPath(path: string): Promise<RuleText[]> {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createDetector, type Detector } from '../../src/detect/detector.js';
 import { findingUid, type Finding } from '../../src/detect/finding.js';
-import { compileRules } from '../../src/detect/load-rules.js';
+import { compileRules } from '../../src/detect/compile-rules.js';
 import { MAX_GROUPS } from '../../src/detect/sigma/correlation.js';
 
 const FAILED = [
@@ -123,6 +123,17 @@ describe('value_count', () => {
     expect(found).toEqual([]);
     const [finding] = feed(detector, 180, fail('c', '10.9.9.9'));
     expect(finding).toMatchObject({ eventCount: 4, group: { remoteHost: '10.9.9.9' } });
+  });
+
+  it('an event without the field is no value', () => {
+    const detector = correlation(spray);
+    const found = [...feed(detector, 0, fail('a', '10.9.9.9')), ...feed(detector, 1, fail('b', '10.9.9.9'))];
+    found.push(
+      ...feed(detector, 2, { command: 'AUTH FAILURE', remoteHost: '10.9.9.9' }),
+      ...feed(detector, 3, { command: 'AUTH FAILURE', remoteHost: '10.9.9.9', dbUserName: null }),
+    );
+    expect(found).toEqual([]);
+    expect(feed(detector, 4, fail('c', '10.9.9.9'))).toHaveLength(1);
   });
 
   it('not for one user failing many times, nor for users spread over hosts', () => {

@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createDetector } from '../../src/detect/detector.js';
-import { compileRules, loadRules, ruleSummary } from '../../src/detect/load-rules.js';
+import { compileRules } from '../../src/detect/compile-rules.js';
+import { builtinRulesDir, loadRules, ruleSummary } from '../../src/detect/load-rules.js';
 import { UsageError } from '../../src/errors.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/sigma/', import.meta.url));
@@ -89,6 +90,29 @@ describe('loading rule files', () => {
     writeFileSync(join(dir, 'notes.txt'), 'not a rule');
     const rules = await loadRules({ builtin: false, paths: [dir] });
     expect(rules.map((r) => r.summary.source).sort()).toEqual([join(dir, 'burst.yml'), join(dir, 'sub', 'base.yaml')]);
+  });
+
+  it('product: mssql is SQL Server: the rule runs on SQL Server events only', () => {
+    const text = [
+      'title: t',
+      'id: m1',
+      'logsource:',
+      '  category: database',
+      '  product: mssql',
+      'detection:',
+      "  s: {commandText|contains: 'xp_cmdshell'}",
+      '  condition: s',
+    ];
+    const rules = compileRules([{ name: 'm.yml', text: text.join('\n') }]);
+    expect(rules[0]?.summary.engines).toEqual(['mssql']);
+    const detector = createDetector(rules);
+    expect(detector.observe(seen({ commandText: 'exec xp_cmdshell', serverType: 'SQLSERVER' }))).toHaveLength(1);
+    expect(detector.observe(seen({ commandText: 'exec xp_cmdshell', serverType: 'PostgreSQL' }))).toEqual([]);
+    expect(detector.observe(seen({ commandText: 'exec xp_cmdshell' }))).toEqual([]);
+  });
+
+  it('the built-in rules are rules/builtin/ at the package root', () => {
+    expect(builtinRulesDir()).toBe(fileURLToPath(new URL('../../rules/builtin/', import.meta.url)));
   });
 
   it('the built-in folder, when the package has one, loads like any other', async () => {
@@ -188,6 +212,13 @@ describe('refusing what is not supported, with the file and the line', () => {
         { name: 'bad.yml', text: `${good.replace('00a', '00d')}\n---\n${bad}` },
       ]),
     ).toThrow(/^bad\.yml:15: the modifier "wide" is not supported/);
+  });
+
+  it('YAML nested deeper than the parser can follow is refused at its line, not a stack overflow', () => {
+    const deep = `title: t\nid: x\ndetection:\n  s: ${'{a: '.repeat(20_000)}1${'}'.repeat(20_000)}\n`;
+    expect(refusal(deep)).toMatch(/^rules\/x\.yml:4: the YAML nests too deeply/);
+    const flow = `title: t\nid: x\ndetection:\n  s: ${'['.repeat(30_000)}\n`;
+    expect(refusal(flow)).toMatch(/^rules\/x\.yml:4: /);
   });
 
   it('a rule file cannot write to the terminal through a message', () => {

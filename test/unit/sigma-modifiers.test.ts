@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createDetector } from '../../src/detect/detector.js';
-import { compileRules } from '../../src/detect/load-rules.js';
+import { compileRules } from '../../src/detect/compile-rules.js';
 import type { DasEvent } from '../../src/decode/types.js';
 
 /** A rule whose detection is `selection`, given as YAML lines under it. */

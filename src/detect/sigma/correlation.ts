@@ -53,8 +53,11 @@ export class CorrelationTracker {
   readonly groups = new Map<string, Group>();
   droppedGroups = 0;
   droppedEvents = 0;
-  /** Whether its windows are judged when they close (an upper bound): then every event's time moves them on. */
-  readonly atClose: boolean;
+  private readonly atClose: boolean;
+  /** Its windows are judged when they close, so it needs every event's time. */
+  get judgesAtClose(): boolean {
+    return this.atClose;
+  }
   private readonly allRules: number;
 
   constructor(readonly rule: CorrelationRule) {
@@ -81,7 +84,11 @@ export class CorrelationTracker {
     if (t < group.newest - this.rule.timespanMs) return undefined; // too late for its window
     group.newest = Math.max(group.newest, t);
     const entry: Entry = { t, id: seen.eventId, time, rules };
-    if (this.rule.field !== undefined) entry.value = view.fieldTexts(this.rule.field).join(',');
+    if (this.rule.field !== undefined) {
+      // An event without the field has no value to count (it still counts as evidence).
+      const texts = view.fieldTexts(this.rule.field);
+      if (texts.length > 0) entry.value = texts.join(',');
+    }
     if (group.entries.filter((kept) => kept.seen !== undefined).length < MAX_EVIDENCE) entry.seen = seen;
     group.count++;
     if (this.atClose) {
@@ -120,7 +127,7 @@ export class CorrelationTracker {
       case 'event_count':
         return holds(condition as CountCondition, group.count);
       case 'value_count':
-        return holds(condition as CountCondition, new Set(group.entries.map((entry) => entry.value)).size);
+        return holds(condition as CountCondition, new Set(group.entries.flatMap((entry) => (entry.value === undefined ? [] : [entry.value]))).size);
       case 'temporal': {
         let seen = 0;
         for (const entry of group.entries) seen |= entry.rules;

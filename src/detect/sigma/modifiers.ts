@@ -12,8 +12,11 @@ const KINDS = ['contains', 'startswith', 'endswith', 're', 'cidr', 'gt', 'gte', 
 type Kind = (typeof KINDS)[number] | 'equals';
 const RE_FLAGS = new Set(['i', 'm', 's']);
 
+/** What a test costs, roughly, so that a map of fields tries its cheap tests first. */
+const COST: Record<Kind, number> = { exists: 0, equals: 1, startswith: 2, endswith: 2, gt: 2, gte: 2, lt: 2, lte: 2, contains: 3, re: 4, cidr: 5 };
+
 /** `field|mod|mod: values` as a test: the values are alternatives (all of them with `all`). */
-export function fieldTest(key: string, keyNode: RuleNode, valueNode: RuleNode): Test {
+export function fieldTest(key: string, keyNode: RuleNode, valueNode: RuleNode): { test: Test; cost: number } {
   const [field = '', ...modifiers] = key.split('|');
   if (field === '') throw keyNode.refuse(`a field name is missing before ${shown(key)}`);
   let kind: Kind = 'equals';
@@ -37,8 +40,9 @@ export function fieldTest(key: string, keyNode: RuleNode, valueNode: RuleNode): 
   if (values.length === 0) throw valueNode.refuse(`${shown(key)} has an empty list of values, which matches nothing`);
   if (kind === 'exists' && values.length !== 1) throw valueNode.refuse('exists takes one value, true or false');
   const tests = values.map((value) => valueTest(field, kind, cased, flags, value));
-  if (tests.length === 1) return tests[0] as Test;
-  return all ? (view) => tests.every((test) => test(view)) : (view) => tests.some((test) => test(view));
+  const cost = COST[kind];
+  if (tests.length === 1) return { test: tests[0] as Test, cost };
+  return { test: all ? (view) => tests.every((test) => test(view)) : (view) => tests.some((test) => test(view)), cost };
 }
 
 function valueTest(field: string, kind: Kind, cased: boolean, flags: string, node: RuleNode): Test {
@@ -109,7 +113,7 @@ function regexTest(field: string, flags: string, node: RuleNode, value: string |
   } catch (error) {
     throw node.refuse(`the regular expression ${shown(value)} is not one JavaScript reads: ${shown((error as Error).message)}`);
   }
-  return (view) => view.fieldTexts(field).some((text) => pattern.test(text));
+  return (view) => anyText(view.fieldTexts(field), (text) => pattern.test(text));
 }
 
 function cidrTest(field: string, node: RuleNode, value: string | number | boolean): Test {
@@ -122,11 +126,21 @@ function cidrTest(field: string, node: RuleNode, value: string | number | boolea
   if (family === 0 || !(prefix >= 0 && prefix <= maximum)) throw node.refuse(`cidr takes a network such as 10.0.0.0/8 or fd00::/8, not ${shown(text)}`);
   const list = new BlockList();
   list.addSubnet(address, prefix, family === 6 ? 'ipv6' : 'ipv4');
-  return (view) =>
-    view.fieldTexts(field).some((candidate) => {
+  // Clients come back: an address's answer is kept (a bounded number of them), BlockList.check being costly.
+  const known = new Map<string, boolean>();
+  const inside = (candidate: string) => {
+    let answer = known.get(candidate);
+    if (answer === undefined) {
       // An IPv4 client seen through an IPv6 socket (::ffff:10.1.2.3) is that IPv4 address.
       const plain = candidate.toLowerCase().startsWith('::ffff:') && isIPv4(candidate.slice(7)) ? candidate.slice(7) : candidate;
       const kind = isIP(plain);
-      return kind !== 0 && list.check(plain, kind === 6 ? 'ipv6' : 'ipv4');
-    });
+      answer = kind !== 0 && list.check(plain, kind === 6 ? 'ipv6' : 'ipv4');
+      if (known.size >= MAX_KNOWN_ADDRESSES) known.clear();
+      known.set(candidate, answer);
+    }
+    return answer;
+  };
+  return (view) => anyText(view.fieldTexts(field), inside);
 }
+
+const MAX_KNOWN_ADDRESSES = 4096;

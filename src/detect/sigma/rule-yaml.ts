@@ -5,6 +5,9 @@ import { UsageError } from '../../errors.js';
 /** Ten times SigmaHQ's largest rule file: a bound on what one file may make the loader read and parse (YAML parsing of hostile shapes is slower than linear). */
 export const MAX_RULE_FILE_BYTES = 256 * 1024;
 
+const MAX_FLOW_DEPTH = 64;
+const TOO_DEEP = `the YAML nests too deeply to read (more than ${MAX_FLOW_DEPTH} levels of [ and {)`;
+
 export type Scalar = string | number | boolean | null;
 
 /** One YAML node of a rule and where it is. */
@@ -103,6 +106,18 @@ export class RuleFile {
     readonly text: string,
   ) {}
 
+  /** Where flow collections first nest deeper than any rule's: the place of a stack the parser ran out of. */
+  private deepest(): number {
+    let depth = 0;
+    for (let at = 0; at < this.text.length; at++) {
+      const char = this.text[at];
+      if (char === '[' || char === '{') depth++;
+      else if ((char === ']' || char === '}') && depth > 0) depth--;
+      if (depth > MAX_FLOW_DEPTH) return at;
+    }
+    return 0;
+  }
+
   lineAt(offset: number): number {
     return this.lines.linePos(offset).line;
   }
@@ -114,11 +129,19 @@ export class RuleFile {
   /** The documents that hold something; a YAML error refuses the whole file at its line. */
   documents(): RuleNode[] {
     if (this.text.length > MAX_RULE_FILE_BYTES) throw new UsageError(`${this.name}:1: the file is larger than ${MAX_RULE_FILE_BYTES} characters`);
-    const parsed = parseAllDocuments(this.text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true, strict: true });
+    let parsed;
+    try {
+      parsed = parseAllDocuments(this.text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true, strict: true });
+    } catch (error) {
+      // The YAML parser recurses into flow collections: thousands of `[` or `{` exhaust the stack.
+      if (error instanceof RangeError) throw this.refuse(this.deepest(), TOO_DEEP);
+      throw error;
+    }
     const documents = Array.isArray(parsed) ? parsed : [];
     const out: RuleNode[] = [];
     for (const document of documents) {
       const error = document.errors[0];
+      if (error && /call stack/i.test(error.message)) throw this.refuse(this.deepest(), TOO_DEEP);
       if (error) throw this.refuse(error.pos[0], `not valid YAML: ${error.message.split('\n')[0] ?? error.code}`);
       if (document.contents === null) continue;
       out.push(new RuleNode(this, document.contents, document.contents.range?.[0] ?? 0));
