@@ -1,3 +1,4 @@
+import { fieldText } from '../events/field-text.js';
 import { attackTags } from './attack-tags.js';
 import { factsOf, momentOf } from './finding-facts.js';
 import type { Finding } from './finding.js';
@@ -69,6 +70,7 @@ const TYPE_OF_TACTIC: Readonly<Record<string, string>> = {
 const MAX_TITLE = 256;
 const MAX_DESCRIPTION = 1024;
 const MAX_FIELD = 2048;
+const MAX_STATEMENTS = 5;
 
 const cut = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
 
@@ -108,6 +110,8 @@ export function toAsff(finding: Finding, place: AsffPlace, now: Date = new Date(
   const facts = factsOf(finding);
   const first = isoOf(finding.first, now);
   const last = isoOf(finding.last, now);
+  // The statements that made it, the first few: what an analyst reads first in Security Hub.
+  const statements = [...new Set(finding.evidence.map((seen) => fieldText(seen.event.commandText).trim()).filter(Boolean))].slice(0, MAX_STATEMENTS);
   const productArn = `arn:${partitionOf(place.region)}:securityhub:${place.region}:${place.accountId}:product/${place.accountId}/default`;
   const fields: Record<string, string> = {
     'das-read/ruleId': rule.id,
@@ -118,6 +122,7 @@ export function toAsff(finding: Finding, place: AsffPlace, now: Date = new Date(
     ...(facts.users.length ? { 'das-read/dbUserName': facts.users.join(' ') } : {}),
     ...(facts.hosts.length ? { 'das-read/remoteHost': facts.hosts.join(' ') } : {}),
     ...(facts.databases.length ? { 'das-read/databaseName': facts.databases.join(' ') } : {}),
+    ...(statements.length ? { 'das-read/statements': statements.join('\n') } : {}),
     ...(place.readerVersion ? { 'das-read/version': place.readerVersion } : {}),
   };
   for (const [key, value] of Object.entries(finding.group ?? {})) fields[cut(`das-read/group/${key}`, 128)] = value;

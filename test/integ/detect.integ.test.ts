@@ -6,6 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activityRecord, postgresEvent } from '../../lab/src/synthetic-events.js';
 import type { DasEvent } from '../../src/decode/types.js';
 import { ExitCode } from '../../src/errors.js';
+import { createAwsClients } from '../../src/aws/clients.js';
+import { readCommand } from '../../src/commands/read/read.js';
+import { toReadOptions } from '../../src/commands/read/read-flags.js';
+import { colourless } from '../../src/terminal/color.js';
+import { Diagnostics } from '../../src/terminal/diagnostics.js';
+import { TextSink } from '../helpers/memory-io.js';
 import { ocsfProblems } from '../helpers/ocsf-validator.js';
 import { readOnce } from '../helpers/read-once.js';
 import { startTestLab, type TestLab, type TestStream } from '../helpers/test-lab.js';
@@ -92,5 +98,30 @@ describe('das-read detect against the lab', () => {
     expect(parsed(later.stdout).map((finding) => finding.finding_info.analytic.uid)).toEqual([DROP]);
     const uids = [...first.stdout, ...later.stdout].map((line) => (JSON.parse(line) as Ocsf).finding_info.uid);
     expect(new Set(uids).size).toBe(3);
+  });
+
+  it("writes what a form held to the end (a detector's pending findings) after the last record", async () => {
+    const options = toReadOptions({ cluster: 'detect-cluster', endpointUrl: lab.endpoint, follow: false }, false, new Date());
+    const clients = createAwsClients(options.aws);
+    const stdout = new TextSink();
+    try {
+      await readCommand(options, {
+        clients,
+        stdout,
+        formatFor: () => ({
+          write: (out, _record, kept) => kept.forEach(() => out.append('event\n')),
+          end: (out) => out.append('end\n'),
+        }),
+        log: new Diagnostics(new TextSink(), colourless(), false),
+        signal: new AbortController().signal,
+        now: () => new Date(),
+        lockOwner: { pid: -1, isAlive: () => true },
+      });
+    } finally {
+      clients.destroy();
+    }
+    const lines = stdout.lines();
+    expect(lines.at(-1)).toBe('end');
+    expect(lines.filter((line) => line === 'event').length).toBeGreaterThanOrEqual(15);
   });
 });

@@ -126,13 +126,74 @@ describe('das-read rules', () => {
   it('lists the rules loaded, with id, level, title, engines and ATT&CK tags, and as JSON', async () => {
     const io = memoryIO();
     expect(await run(['rules', ...OWN], io)).toBe(ExitCode.ok);
+    expect(io.stdout.text).toMatch(/^LEVEL +ID +TITLE +ENGINES +ATT&CK$/m);
     expect(io.stdout.text).toMatch(
-      new RegExp(`high +${BURST} +Failed logins in a burst \\(test rule\\) +\\[all\\] \\(correlation\\) +attack.credential_access attack.t1110`),
+      new RegExp(`^high +${BURST} +Failed logins in a burst \\(test rule\\) \\(correlation\\) +all +attack.credential_access attack.t1110$`, 'm'),
     );
     const json = memoryIO();
     expect(await run(['rules', ...OWN, '-o', 'json'], json)).toBe(ExitCode.ok);
     const rules = JSON.parse(json.stdout.text) as Array<{ id: string; level: string; tags: string[]; engines: string[] }>;
     expect(rules.map((rule) => rule.id)).toEqual([DROP, '7e1c3a4f-2d8b-4f6a-8b2e-3c4d5e6f7081', BURST]);
     expect(rules[0]).toMatchObject({ level: 'medium', tags: ['attack.impact', 'attack.t1485'], engines: [] });
+  });
+});
+
+describe('detect --redact', () => {
+  const SECRET = 'hunter2-secret';
+  const line = JSON.stringify({
+    ...postgresEvent(1, { commandText: `DROP TABLE x; SELECT '${SECRET}'`, paramList: [SECRET] }),
+    clusterId: 'cluster-A',
+    instanceId: 'db-B',
+    eventId: 's:1:1',
+  });
+  for (const output of ['pretty', 'ocsf', 'asff']) {
+    it(`keeps the statement's values out of the findings, -o ${output}`, async () => {
+      const place = output === 'asff' ? ['--account-id', '123456789012', '--region', 'eu-west-1'] : [];
+      const { code, stdout, stderr } = await detect(['--redact', '-o', output, ...place], `${line}\n`);
+      expect(code, stderr).toBe(ExitCode.ok);
+      expect(stdout).toContain('A table dropped');
+      expect(stdout).not.toContain(SECRET);
+      expect(stdout).toContain('SELECT ?');
+    });
+  }
+});
+
+describe('detect says what the correlations could not do', () => {
+  it('warns of events a correlation rule could not place in time', async () => {
+    const line = JSON.stringify({
+      ...postgresEvent(1, { command: 'AUTH FAILURE', commandText: null, logTime: null, startTime: null, dbUserName: 'mallory' }),
+      clusterId: 'cluster-A',
+      instanceId: 'db-B',
+      eventId: 's:1:1',
+    });
+    const { code, stderr } = await detect([], `${line}\n`);
+    expect(code).toBe(ExitCode.ok);
+    expect(stderr).toMatch(/1 event had neither logTime nor startTime: correlation rules could not place it/);
+  });
+});
+
+describe('das-read rules, with rule files someone else wrote', () => {
+  it('shows a hostile title, id, engine or tag as data', async () => {
+    const { rulesTable } = await import('../../src/commands/detect/rules-action.js');
+    const { makeChalk } = await import('../../src/terminal/color.js');
+    for (const [, payload] of HOSTILE_PAYLOADS) {
+      const table = rulesTable(
+        [
+          {
+            id: payload,
+            title: payload,
+            level: 'high',
+            description: payload,
+            tags: [`attack.${payload}`],
+            engines: [payload],
+            source: payload,
+            correlation: false,
+          },
+        ],
+        makeChalk(1),
+      );
+      expect(activeCharacters(table)).toEqual([]);
+      expect(table.split('\n')).toHaveLength(3);
+    }
   });
 });

@@ -184,3 +184,23 @@ describe('the OCSF validator, for class 2004', () => {
     expect(ocsfProblems('detection_finding', { ...good, type_uid: 600501 })).toEqual(['type_uid: 600501, not class_uid × 100 + activity_id']);
   });
 });
+
+describe('a hostile event in the JSON forms', () => {
+  for (const [name, payload] of HOSTILE_PAYLOADS) {
+    it(`${name}: OCSF and ASFF keep it exact, as data, and each finding stays one line`, () => {
+      const hostile = seen(0, { commandText: payload, dbUserName: payload, clientApplication: payload, remoteHost: payload, databaseName: payload });
+      const found = finding([hostile], RULE, { dbUserName: payload });
+      const ocsf = JSON.stringify(toOcsfFinding(found, PLACE));
+      const asff = JSON.stringify(toAsff(found, PLACE));
+      for (const line of [ocsf, asff]) {
+        // eslint-disable-next-line no-control-regex -- looking for control characters is the point
+        expect(line).not.toMatch(/[\n\r\u001b\u0000\u0007]/);
+      }
+      expect(ocsfProblems('detection_finding', JSON.parse(ocsf))).toEqual([]);
+      const evidence = (JSON.parse(ocsf) as { evidences: Array<{ data: { commandText: string }; actor: { user: { name: string } } }> }).evidences[0];
+      expect(evidence?.data.commandText).toBe(payload);
+      expect(evidence?.actor.user.name).toBe(payload);
+      expect((JSON.parse(asff) as { ProductFields: Record<string, string> }).ProductFields['das-read/dbUserName']).toBe(payload);
+    });
+  }
+});

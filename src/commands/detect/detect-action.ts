@@ -54,11 +54,25 @@ export async function detectAction(flags: DetectFlags, context: ActionContext): 
       log.warn(`${summary.unreadable} line${summary.unreadable === 1 ? '' : 's'} could not be read, and were not evaluated; exit ${exitCode}`);
     exitCode = context.interrupted() ?? exitCode;
   }
+  if (writer) sayBounds(writer, context.log({ color: options.color, quiet: options.quiet, debug: options.debug }));
   if (options.summary && writer)
     io.stderr.write(formatFindingSummary(writer.tally, { events: writer.events, rules: rules.length }, chalkFor(io, 'stderr', options.color)));
   // A failure says more than a finding: the exit code must first say whether every event was evaluated.
   if (exitCode === ExitCode.ok && options.failOn && writer?.tally.reached(options.failOn)) return ExitCode.findings;
   return exitCode;
+}
+
+/** What the correlations' bounds cost, said: a burst that went unseen for want of room or time is not silence. */
+function sayBounds(writer: FindingWriter, log: { warn(message: string): void }): void {
+  const { droppedGroups, droppedEvents, untimedEvents } = writer.detector.stats;
+  if (untimedEvents > 0)
+    log.warn(
+      `${untimedEvents} event${untimedEvents === 1 ? '' : 's'} had neither logTime nor startTime: correlation rules could not place ${untimedEvents === 1 ? 'it' : 'them'} in a window`,
+    );
+  if (droppedGroups > 0 || droppedEvents > 0)
+    log.warn(
+      `correlation rules kept within their bounds by forgetting ${droppedGroups} group${droppedGroups === 1 ? '' : 's'} and ${droppedEvents} remembered event${droppedEvents === 1 ? '' : 's'}: a burst spread over them may have gone unseen`,
+    );
 }
 
 /** A stream's place: the database's ARN from RDS, else what the flags say. */

@@ -19,7 +19,7 @@ export class FindingWriter {
   events = 0;
 
   constructor(
-    private readonly detector: Detector,
+    readonly detector: Detector,
     private readonly form: (finding: Finding) => string,
   ) {}
 

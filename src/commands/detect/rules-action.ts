@@ -17,18 +17,25 @@ export async function rulesAction(flags: FlagsOf<'rules'>, context: ActionContex
   return ExitCode.ok;
 }
 
-/** One rule a line: level, id, title, engines, ATT&CK tags. A rule file is text someone wrote: shown as data. */
+/** One rule a line, in columns: level, id, title, engines, ATT&CK tags. A rule file is text someone wrote: shown as data. */
 export function rulesTable(rules: readonly RuleSummary[], chalk: { dim: (text: string) => string; bold: (text: string) => string }): string {
   if (rules.length === 0) return 'no rules loaded\n';
-  const shown = (text: string) => visible(text, chalk.dim);
-  const idWidth = Math.max(2, ...rules.map((rule) => visible(rule.id).length));
-  const lines = [chalk.bold(`${'LEVEL'.padEnd(14)}${'ID'.padEnd(idWidth + 2)}TITLE  [ENGINES]  TAGS`)];
-  for (const rule of rules) {
-    const engines = rule.engines.length ? rule.engines.join(',') : 'all';
-    const tags = rule.tags.filter((tag) => tag.toLowerCase().startsWith('attack.')).join(' ');
-    lines.push(
-      `${rule.level.padEnd(14)}${shown(rule.id)}${' '.repeat(idWidth + 2 - visible(rule.id).length)}${shown(rule.title)}  [${shown(engines)}]${rule.correlation ? ' (correlation)' : ''}${tags ? `  ${shown(tags)}` : ''}`,
-    );
-  }
-  return `${lines.join('\n')}\n`;
+  const rows = rules.map((rule) => [
+    rule.level,
+    rule.id,
+    `${rule.title}${rule.correlation ? ' (correlation)' : ''}`,
+    rule.engines.length ? rule.engines.join(',') : 'all',
+    rule.tags.filter((tag) => tag.toLowerCase().startsWith('attack.')).join(' '),
+  ]);
+  const header = ['LEVEL', 'ID', 'TITLE', 'ENGINES', 'ATT&CK'];
+  // Widths by what shows (an escape takes its room); a long title does not push every row.
+  const widths = header.map((name, column) => Math.min(column === 2 ? 60 : 80, Math.max(name.length, ...rows.map((row) => visible(row[column] ?? '').length))));
+  const line = (cells: string[], shown: (text: string) => string) =>
+    cells
+      .map((cell, column) =>
+        column === cells.length - 1 ? shown(cell) : `${shown(cell)}${' '.repeat(Math.max(0, (widths[column] ?? 0) - visible(cell).length))}`,
+      )
+      .join('  ')
+      .trimEnd();
+  return `${[chalk.bold(line(header, (text) => text)), ...rows.map((row) => line(row, (text) => visible(text, chalk.dim)))].join('\n')}\n`;
 }
