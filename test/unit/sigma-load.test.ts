@@ -111,6 +111,23 @@ describe('loading rule files', () => {
     expect(detector.observe(seen({ commandText: 'exec xp_cmdshell' }))).toEqual([]);
   });
 
+  it('a correlation of rules for one engine says so', () => {
+    const base = [
+      'title: t',
+      'id: m1',
+      'name: b',
+      'logsource:',
+      '  category: database',
+      '  product: mysql',
+      'detection:',
+      '  s: {command: x}',
+      '  condition: s',
+    ];
+    const burst = ['title: c', 'id: m2', 'correlation:', '  type: event_count', '  rules: [b]', '  timespan: 1m', '  condition: {gte: 2}'];
+    const rules = compileRules([{ name: 'm.yml', text: [...base, '---', ...burst].join('\n') }]);
+    expect(rules.map((rule) => rule.summary.engines)).toEqual([['mysql'], ['mysql']]);
+  });
+
   it('the built-in rules are rules/builtin/ at the package root', () => {
     expect(builtinRulesDir()).toBe(fileURLToPath(new URL('../../rules/builtin/', import.meta.url)));
   });

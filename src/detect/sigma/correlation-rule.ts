@@ -116,9 +116,11 @@ export function resolveCorrelation(draft: CorrelationDraft, find: (ref: string) 
     if (Object.values(draft.condition).some((bound) => (bound as number) > most))
       throw draft.node.refuse(`the condition counts more rules than the ${most} the correlation names`);
   }
+  // The engines its rules run on: every engine if any of them runs on every engine.
+  const engines = rules.some((rule) => rule.summary.engines.length === 0) ? [] : [...new Set(rules.flatMap((rule) => rule.summary.engines))].sort();
   return {
     kind: 'correlation',
-    summary: draft.summary,
+    summary: { ...draft.summary, engines },
     name: draft.name,
     type: draft.type,
     rules,

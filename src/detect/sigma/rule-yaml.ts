@@ -88,7 +88,7 @@ export class RuleNode {
   /** The map's value at `key`, or undefined. */
   get(key: string): RuleNode | undefined {
     if (!isMap(this.node)) return undefined;
-    return this.entries('this').find(([name]) => name === key)?.[2];
+    return this.entries('the map').find(([name]) => name === key)?.[2];
   }
 
   private child(node: Node | null): RuleNode {
