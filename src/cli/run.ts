@@ -103,9 +103,13 @@ export async function run(argv: string[], streams: IO, deps: RunDeps = {}): Prom
       decode: guarded(async () => (await import('../commands/decode/decode-action.js')).decodeAction),
       lab: guarded(async () => (await import('../commands/lab/lab-actions.js')).labAction),
       demo: guarded(async () => {
-        // The demo is the lab and then a read: the one place two commands meet is here, where commands are wired.
-        const [{ demoAction }, { readAction }] = await Promise.all([import('../commands/lab/lab-actions.js'), import('../commands/read/read-action.js')]);
-        return (flags: FlagsOf<typeof COMMANDS.demo>, context: ActionContext) => demoAction(flags, context, readAction);
+        // The demo is the lab, a read, an attack and a detect: the one place commands meet is here, where they are wired.
+        const [{ demoAction }, { readAction }, { detectAction }] = await Promise.all([
+          import('../commands/lab/lab-actions.js'),
+          import('../commands/read/read-action.js'),
+          import('../commands/detect/detect-action.js'),
+        ]);
+        return (flags: FlagsOf<typeof COMMANDS.demo>, context: ActionContext) => demoAction(flags, context, { readAction, detectAction });
       }),
     },
   );

@@ -179,25 +179,31 @@ async function demo(args: string[], limitMs: number, nodeArgs: string[] = []) {
 
 describe('npm run demo', () => {
   it('with its default length: starts the lab and the stream, shows live events, stops everything, exits 0 by itself', async () => {
-    // 12 s of reading, plus starting and stopping the lab and the stream (about 5 s here).
-    const run = await demo([], 45_000);
+    // 12 s of reading, the attack and detect's read of the stream (about 6 s), and starting and stopping the lab and the stream (about 5 s here).
+    const run = await demo([], 60_000);
     expect(run.signal, `still running after ${run.seconds} s`).toBeNull();
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toContain('$ das-read start --cluster auroralab-postgres-cluster');
     expect(run.stderr).toContain('(for 12 seconds)');
     expect(run.stderr).toContain('activity stream stopped');
-    const events = run.stdout
+    const lines = run.stdout
       .trim()
       .split('\n')
-      .map((line) => JSON.parse(line) as { command: string });
+      .map((line) => JSON.parse(line) as { command?: string; class_uid?: number; finding_info?: { title: string } });
+    const events = lines.filter((line) => line.class_uid === undefined);
     expect(events.length).toBeGreaterThan(5);
     expect(events.map((event) => event.command)).toContain('CONNECT');
-  }, 60_000);
+    // The ending: an attack, and `das-read detect` catching it with the built-in rules (OCSF findings into the pipe).
+    expect(run.stderr).toContain('$ das-read lab --attack privilege-escalation');
+    expect(run.stderr).toContain('$ das-read detect --cluster auroralab-postgres-cluster --no-follow');
+    const findings = lines.filter((line) => line.class_uid === 2004).map((line) => line.finding_info?.title);
+    expect(findings).toContain('PostgreSQL role given superuser or administrative rights');
+  }, 75_000);
 
   it('ends its window by itself while the garbage collector runs every 20 ms', async () => {
-    const run = await demo(['--seconds', '3'], 30_000, ['--expose-gc', '--import', FORCE_GC]);
+    const run = await demo(['--seconds', '3'], 60_000, ['--expose-gc', '--import', FORCE_GC]);
     expect(run.signal, `still running after ${run.seconds} s`).toBeNull();
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toContain('activity stream stopped');
-  }, 45_000);
+  }, 75_000);
 });

@@ -5,6 +5,8 @@ import { createDetector } from '../../src/detect/detector.js';
 import { loadRules } from '../../src/detect/load-rules.js';
 import { LAB_CLUSTER, LAB_KEY_ALIAS, startLabSession } from '../../lab/src/lab-session.js';
 import { freePort } from '../../lab/src/http.js';
+import { startPostgresLoad } from '../../lab/src/postgres/audit-source.js';
+import { missingPostgresParts } from '../../lab/src/postgres/throwaway-postgres.js';
 import { memoryIO } from '../helpers/memory-io.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -59,4 +61,37 @@ describe('das-read lab --attack', () => {
     expect(nobody.code).toBe(1);
     expect(nobody.stderr).toContain('no lab is running on 127.0.0.1:');
   });
+});
+
+// As the lab's --postgres test: run wherever PostgreSQL is installed, and always in CI (which installs it).
+const missing = missingPostgresParts();
+describe.skipIf(missing.length > 0 && !process.env.CI)('das-read lab --postgres --attack: for real, through psql and pgaudit', () => {
+  it('refused passwords as AUTH FAILURE events that the burst rules catch, a superuser ALTER ROLE, pgbench untouched', async () => {
+    const server = { serverHost: '10.0.1.5', serverVersion: '15.4', databaseName: 'postgres', dbUserName: 'postgres' };
+    const load = await startPostgresLoad(server, { transactionsPerSecond: 5, trickleSeconds: 3_600 });
+    try {
+      const burst = await load.attack('failed-login-burst');
+      expect(burst).toMatchObject({ scenario: 'failed-login-burst', events: 10, real: true });
+      const escalation = await load.attack('privilege-escalation');
+      expect(escalation?.real).toBe(true);
+      const events: DasEvent[] = [];
+      await waitFor(
+        async () => {
+          events.push(...(await load.eventsUntil(Date.now() * 1000)));
+          return events.filter((event) => event.command === 'AUTH FAILURE').length >= 10 && events.some((event) => /SUPERUSER/.test(String(event.commandText)));
+        },
+        { what: "the attacks' events in pgaudit's trail", intervalMs: 250, timeoutMs: 60_000 },
+      );
+      const refused = events.filter((event) => event.command === 'AUTH FAILURE');
+      expect(new Set(refused.map((event) => `${event.dbUserName} ${event.exitCode}`))).toEqual(new Set(['app_owner 28P01']));
+      const detector = createDetector(await loadRules({ builtin: true, paths: [] }));
+      const findings = events.flatMap((event, n) => detector.observe({ event, eventId: `postgres:${n}`, clusterId: null, instanceId: null }));
+      const titles = new Set(findings.map((finding) => finding.rule.title));
+      expect(titles).toContain('Burst of refused logins for one database user');
+      expect(titles).toContain('PostgreSQL role given superuser or administrative rights');
+      expect(events.some((event) => event.clientApplication === 'pgbench')).toBe(true);
+    } finally {
+      await load.close();
+    }
+  }, 90_000);
 });

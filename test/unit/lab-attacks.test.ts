@@ -7,7 +7,7 @@ import { Trickle, TRICKLE } from '../../lab/src/app-activity.js';
 import { ATTACK_NAMES, attackEvents, attackNamed, INTRUDER_HOST, SPRAYED_USERS } from '../../lab/src/attacks.js';
 import { LabActivity, UnknownAttackError } from '../../lab/src/lab-activity.js';
 import { AuditLogConverter } from '../../lab/src/postgres/audit-log.js';
-import { ATTACK_SCENARIOS, attackScenarios } from '../../src/commands/lab/lab-attack.js';
+import { ATTACK_SCENARIOS, attackLine, attackScenarios } from '../../src/commands/lab/lab-attack.js';
 import { SAMPLES_DIR } from '../helpers/samples.js';
 
 const server: PostgresServer = { serverHost: '10.0.1.5', serverVersion: '15.4', databaseName: 'postgres', dbUserName: 'postgres' };
@@ -157,5 +157,15 @@ describe("the --postgres path's audit trail, as Aurora reports it", () => {
       }),
     ]);
     expect(event).toMatchObject({ command: 'SELECT', rowCount: 100_000, objectName: 'public.pgbench_accounts', commandText: 'SELECT * FROM pgbench_accounts' });
+  });
+});
+
+describe("what `das-read lab --attack` prints of the lab's answer", () => {
+  // Whatever listens on the port answers: its words are shown as data, never acted on by the terminal.
+  it('shows control characters written out, one line a scenario', () => {
+    const line = attackLine({ scenario: 'bulk-read\u001b]0;owned\u0007', summary: 'rows\nread', events: 1, real: false, note: '\u202edesrever' });
+    expect([...line].filter((character) => character.charCodeAt(0) < 0x20 || character === '\u202e')).toEqual([]);
+    expect(line).toContain('\\e]0;owned\\x07');
+    expect(line).toContain('rows\\nread');
   });
 });

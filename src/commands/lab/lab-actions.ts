@@ -8,6 +8,7 @@ import { parsePositiveInteger } from '../../cmdutil/time-spec.js';
 import { dasReadOnPath, isOwnBin, pathAssignment } from './own-bin.js';
 import { loadLab } from './lab-loader.js';
 import { askLabToAttack, attackLine, attackScenarios } from './lab-attack.js';
+import { sleep } from '../../sleep.js';
 
 /** `das-read lab`: the services on loopback until Ctrl-C, then nothing left behind. */
 export async function labAction(flags: FlagsOf<typeof LAB>, context: ActionContext): Promise<number> {
@@ -38,6 +39,7 @@ export async function labAction(flags: FlagsOf<typeof LAB>, context: ActionConte
       `  das-read start --cluster ${lab.LAB_CLUSTER} --kms-key ${lab.LAB_KEY_ALIAS} --apply-immediately --wait\n` +
         `  das-read --cluster ${lab.LAB_CLUSTER}\n` +
         `  das-read lab --attack failed-login-burst${port === 4566 ? '' : ` --port ${port}`}   (or another scenario, or all: das-read lab --help)\n` +
+        `  das-read detect --cluster ${lab.LAB_CLUSTER} --no-follow      (the built-in rules over what the stream holds)\n` +
         `  das-read stop --cluster ${lab.LAB_CLUSTER} --apply-immediately --yes\n` +
         'Ctrl-C stops the lab and everything it started.\n',
     );
@@ -63,7 +65,17 @@ async function attackAction(name: string, port: number, context: ActionContext):
 /** The read `demo` runs against the lab: das-read's own, handed in by the program, for commands do not reach into each other. */
 export type ReadAction = (flags: FlagValues<'cluster' | 'endpointUrl' | 'region'>, context: ActionContext) => Promise<number>;
 
-export async function demoAction(flags: FlagsOf<typeof DEMO>, context: ActionContext, readAction: ReadAction): Promise<number> {
+/** The detect `demo` ends with, handed in as the read is. */
+export type DetectAction = (
+  flags: FlagValues<'cluster' | 'endpointUrl' | 'region' | 'follow'> & { files: string[] },
+  context: ActionContext,
+) => Promise<number>;
+
+export async function demoAction(
+  flags: FlagsOf<typeof DEMO>,
+  context: ActionContext,
+  { readAction, detectAction }: { readAction: ReadAction; detectAction: DetectAction },
+): Promise<number> {
   const seconds = parsePositiveInteger('--seconds', flags.seconds ?? '12', 3_600);
   const lab = await loadLab();
   const { io } = context;
@@ -73,6 +85,7 @@ export async function demoAction(flags: FlagsOf<typeof DEMO>, context: ActionCon
   say('Starting the lab: Kinesis, KMS and RDS on this machine, an Aurora PostgreSQL cluster under pgbench load.');
   const cluster = lab.LAB_CLUSTER;
   let read: number = ExitCode.ok;
+  let detected: number = ExitCode.ok;
   let session: Awaited<ReturnType<typeof lab.startLabSession>> | undefined;
   try {
     session = await lab.startLabSession({
@@ -100,6 +113,20 @@ export async function demoAction(flags: FlagsOf<typeof DEMO>, context: ActionCon
         read = await readFor(readAction, seconds, { cluster, endpointUrl: aws.endpointUrl, region: aws.region }, context, lab.LAB_CREDENTIALS);
         if (context.signal.aborted) return;
 
+        // The ending: an attack on the cluster, and the built-in rules catching it in what the stream holds.
+        say('\n$ das-read lab --attack privilege-escalation');
+        const attack = await session?.attack('privilege-escalation');
+        if (attack) io.stderr.write(`${attackLine(attack)}\n`);
+        // Its three statements come a second apart, and the lab puts what happened on the stream twice a second.
+        await sleep(ATTACK_SETTLE_MS, context.signal);
+        if (context.signal.aborted) return;
+        say(`\n$ das-read detect --cluster ${cluster} --no-follow`);
+        detected = await detectAction(
+          { cluster, endpointUrl: aws.endpointUrl, region: aws.region, follow: false, files: [] },
+          withLabClients(context, lab.LAB_CREDENTIALS),
+        );
+        if (context.signal.aborted) return;
+
         say(`\n$ das-read stop --cluster ${cluster} --apply-immediately --yes --wait`);
         await stopActivityStream(rds, ref, true, context.signal);
         await waitForStatus(rds, ref, 'stopped', { timeoutMs: 30_000, pollMs: 500, now: Date.now, signal: context.signal });
@@ -115,7 +142,15 @@ export async function demoAction(flags: FlagsOf<typeof DEMO>, context: ActionCon
   say(
     `\nThe lab is stopped. Next: \`${next}\` keeps it running and prints the line that lets you type these commands in another terminal; docs/lab.md shows the same steps on AWS.`,
   );
-  return context.interrupted() ?? read;
+  return context.interrupted() ?? (read === ExitCode.ok ? detected : read);
+}
+
+/** How long the demo lets the attack's statements reach the stream before detect reads it. */
+const ATTACK_SETTLE_MS = 3_500;
+
+/** The context, its clients signed with the lab's credentials. */
+function withLabClients(context: ActionContext, labCredentials: LabCredentials): ActionContext {
+  return { ...context, withClients: (aws, use) => context.withClients(aws, use, labCredentials) };
 }
 
 /** The read action itself, as `das-read --cluster …` runs it, for a window of `seconds`. */

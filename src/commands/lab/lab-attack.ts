@@ -1,5 +1,6 @@
 import { request } from 'node:http';
 import { UsageError, UserError } from '../../errors.js';
+import { visible } from '../../terminal/visible.js';
 
 /**
  * The scenarios the lab can run, each one a built-in rule catches (lab/src/attacks.ts has their
@@ -41,14 +42,19 @@ export async function askLabToAttack(port: number, scenario: string, signal: Abo
   } catch {
     throw new UserError(`what answers on 127.0.0.1:${port} is not a das-read lab (HTTP ${status})`);
   }
-  if (status !== 200) throw new UserError(`the lab refused the attack ${scenario}: ${String(answer.message ?? `HTTP ${status}`)}`);
+  if (status !== 200) throw new UserError(`the lab refused the attack ${scenario}: ${visible(String(answer.message ?? `HTTP ${status}`))}`);
   return answer as AttackAnswer;
 }
 
-/** One line a scenario: what the lab did, and whether through a real PostgreSQL. */
+/**
+ * One line a scenario: what the lab did, and whether through a real PostgreSQL. Whatever listens on the port
+ * wrote the answer: its words are shown as data (control characters written out), never acted on by a terminal.
+ */
 export function attackLine(answer: AttackAnswer): string {
-  const how = answer.real ? 'through PostgreSQL and pgaudit' : 'simulated';
-  return `${answer.scenario}: ${answer.summary} (${answer.events} events, ${how})${answer.note ? `; ${answer.note}` : ''}`;
+  const how = answer.real === true ? 'through PostgreSQL and pgaudit' : 'simulated';
+  const events = Number.isSafeInteger(answer.events) ? String(answer.events) : '?';
+  const note = answer.note ? `; ${visible(String(answer.note))}` : '';
+  return `${visible(String(answer.scenario))}: ${visible(String(answer.summary))} (${events} events, ${how})${note}`;
 }
 
 function post(url: string, signal: AbortSignal): Promise<{ status: number; body: string }> {

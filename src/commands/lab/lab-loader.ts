@@ -16,7 +16,12 @@ export interface LabModule {
     transactionsPerSecond?: number;
     source?: LabSource;
     onError?: (error: unknown) => void;
-  }): Promise<{ lab: { endpoint: string; region: string }; exportLine: string; close(): Promise<void> }>;
+  }): Promise<{
+    lab: { endpoint: string; region: string };
+    exportLine: string;
+    attack(scenario: string): Promise<{ scenario: string; summary: string; events: number; real: boolean; note?: string }>;
+    close(): Promise<void>;
+  }>;
   postgresSource(say: (line: string) => void, transactionsPerSecond: number): LabSource;
 }
 
