@@ -111,7 +111,7 @@ describe('das-read lab', () => {
           .map((text) => text.trim());
       await until(() => lab.stderr().includes('Ctrl-C stops the lab'), 'the hints on stderr');
       const hints = hintsSoFar();
-      expect(hints).toHaveLength(3);
+      expect(hints).toHaveLength(5);
       expect((await runShell('command -v das-read || echo none', shell)).stdout.trim()).toBe('none');
       // The line appends this clone's bin/: a das-read the user installed is still the one their shell runs.
       const installed = join(home, 'installed');
@@ -120,13 +120,18 @@ describe('das-read lab', () => {
       expect((await runShell(`${exportLine}\ncommand -v das-read`, { ...shell, PATH: `${installed}:${tools}` })).stdout.trim()).toBe(
         join(installed, 'das-read'),
       );
-      const [start = '', read = '', stop = ''] = hints;
+      const [start = '', read = '', attack = '', detect = '', stop = ''] = hints;
       const started = await runShell(`${exportLine}\n${start}`, shell);
       expect(started.code, started.stderr).toBe(0);
       // The read follows until Ctrl-C: given one after it has shown events.
       const reading = await runShell(`${exportLine}\ntimeout -s INT 6 ${read}`, shell);
       expect(reading.stderr).toBe('');
       expect(reading.stdout.trim().split('\n').length).toBeGreaterThan(3);
+      // Pasted as printed, a hint's words after it are a comment to the shell.
+      const attacked = await runShell(`${exportLine}\n${attack}`, shell);
+      expect(attacked.code, attacked.stderr).toBe(0);
+      const detected = await runShell(`${exportLine}\n${detect}`, shell);
+      expect(detected.code, detected.stderr).toBe(0);
       const stopped = await runShell(`${exportLine}\n${stop} --wait`, shell);
       expect(stopped.code, stopped.stderr).toBe(0);
       expect(stopped.stdout).toContain('stopped');

@@ -38,8 +38,8 @@ export async function labAction(flags: FlagsOf<typeof LAB>, context: ActionConte
     stderr.write(
       `  das-read start --cluster ${lab.LAB_CLUSTER} --kms-key ${lab.LAB_KEY_ALIAS} --apply-immediately --wait\n` +
         `  das-read --cluster ${lab.LAB_CLUSTER}\n` +
-        `  das-read lab --attack failed-login-burst${port === 4566 ? '' : ` --port ${port}`}   (or another scenario, or all: das-read lab --help)\n` +
-        `  das-read detect --cluster ${lab.LAB_CLUSTER} --no-follow      (the built-in rules over what the stream holds)\n` +
+        `  das-read lab --attack failed-login-burst${port === 4566 ? '' : ` --port ${port}`}   # or another scenario, or all: das-read lab --help\n` +
+        `  das-read detect --cluster ${lab.LAB_CLUSTER} --no-follow      # the built-in rules over what the stream holds\n` +
         `  das-read stop --cluster ${lab.LAB_CLUSTER} --apply-immediately --yes\n` +
         'Ctrl-C stops the lab and everything it started.\n',
     );
