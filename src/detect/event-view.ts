@@ -5,6 +5,12 @@ import { engineOf, type Engine } from '../events/redact.js';
 const NONE: readonly string[] = [];
 /** Deeper than any DAS event nests; keyword search stops there rather than follow a hostile shape down. */
 const MAX_DEPTH = 16;
+/**
+ * The ids das-read writes beside a saved event (-o ndjson): the record's and the event's place, not
+ * what the database did. A saved line's event still carries them (copying ~30 fields away from three
+ * cost more than the rules did); no rule sees them, as a field or as a keyword.
+ */
+const DAS_READ_IDS = new Set(['clusterId', 'instanceId', 'eventId']);
 
 /**
  * A field's texts are its value as Sigma compares it: a string as it is, a number or boolean written
@@ -39,6 +45,7 @@ export class EventView {
 
   /** The field's value: a name of the event's own, else a dotted path (engineNativeAuditFields.OBJECT_NAME). */
   value(field: string): unknown {
+    if (DAS_READ_IDS.has(field)) return undefined;
     const own = Object.hasOwn(this.event, field) ? this.event[field] : undefined;
     if (own !== undefined || !field.includes('.')) return own;
     let at: unknown = this.event;
@@ -72,7 +79,7 @@ export class EventView {
   keywordLowers(): readonly string[] {
     if (this.keywordTexts === undefined) {
       const found: string[] = [];
-      collectStrings(this.event, found, 0);
+      for (const [field, value] of Object.entries(this.event)) if (!DAS_READ_IDS.has(field)) collectStrings(value, found, 1);
       this.keywordTexts = found;
     }
     return this.keywordTexts;

@@ -24,7 +24,7 @@ export interface RuleSummary {
 
 /** One event as the detector saw it, with the ids das-read gives it (as in -o ndjson). */
 export interface SeenEvent {
-  /** As shown: redacted when --redact is on. */
+  /** As shown: redacted when --redact is on. A saved line's may still carry das-read's ids, which no rule sees. */
   event: DasEvent;
   /** `${shardId}:${sequenceNumber}:${index}`, or the saved line's eventId. */
   eventId: string;

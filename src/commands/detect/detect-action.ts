@@ -7,7 +7,6 @@ import { placeOfName, type FindingPlace } from '../../detect/finding-place.js';
 import { loadRules } from '../../detect/load-rules.js';
 import { ExitCode } from '../../errors.js';
 import { VERSION } from '../../version.js';
-import { readWith } from '../read/read-action.js';
 import { showExitCode } from '../show/show-action.js';
 import { showCommand } from '../show/show.js';
 import { toDetectOptions, type DetectFlags, type DetectOptions } from './detect-flags.js';
@@ -35,6 +34,8 @@ export async function detectAction(flags: DetectFlags, context: ActionContext): 
   let exitCode: number;
   const { source } = options;
   if (source.kind === 'live') {
+    // The read, and the AWS SDK with it, loads only for a stream: a saved file never needs it.
+    const { readWith } = await import('../read/read-action.js');
     exitCode = await readWith(source.read, context, (place, target) => {
       writer = writerFor(livePlace(options, place, target.arn));
       return writer.live({ redact: options.redact });

@@ -60,14 +60,15 @@ export class FindingWriter {
         const texts: string[] = [];
         const found: Finding[] = [];
         for (const index of kept) {
-          const { clusterId, instanceId, eventId: id, ...event } = record.events[index] as DasEvent;
+          // The event keeps the ids das-read wrote beside it: the rules do not see them (EventView).
+          const event = record.events[index] as DasEvent;
           const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : null);
           const place = record instanceof SavedRecord ? record.place : '';
           const seen: SeenEvent = {
             event: options.redact ? redactEvent(event) : event,
-            eventId: text(id) ?? place,
-            clusterId: text(clusterId),
-            instanceId: text(instanceId),
+            eventId: text(event.eventId) ?? place,
+            clusterId: text(event.clusterId),
+            instanceId: text(event.instanceId),
           };
           this.events++;
           for (const finding of this.detector.observe(seen)) {
