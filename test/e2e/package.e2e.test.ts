@@ -63,14 +63,15 @@ afterAll(async () => {
 });
 
 describe('the published package', () => {
-  it('holds the reader alone: bin, dist, the man page and the licence, no lab file, and no lab dependency', async () => {
+  it('holds the reader alone: bin, dist, the built-in rules, the man page and the licence, no lab file, and no lab dependency', async () => {
     const files = await packedFiles();
+    expect(files.filter((file) => file.startsWith('rules/builtin/') && file.endsWith('.yml')).length).toBeGreaterThan(10);
     expect(files).toContain('bin/das-read');
     expect(files).toContain('dist/index.js');
     expect(files).toContain('dist/index.d.ts');
     expect(files).toContain('das-read.1');
     expect(files).toContain('LICENSE');
-    expect(files.filter((file) => !/^(bin\/|dist\/|package\.json$|README\.md$|LICENSE$|das-read\.1$)/.test(file))).toEqual([]);
+    expect(files.filter((file) => !/^(bin\/|dist\/|rules\/builtin\/[\w-]+\.yml$|package\.json$|README\.md$|LICENSE$|das-read\.1$)/.test(file))).toEqual([]);
     expect(files.filter((file) => /(^|\/)(?<!commands\/)lab\/|producer|local-kms|local-rds|kinesis-local|gateway|pgbench/.test(file))).toEqual([]);
     const manifest = JSON.parse(await readFile(join(installed.packageDir, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
     expect(Object.keys(manifest.dependencies).filter((name) => /kinesis-local|encrypt-node|das-read-lab/.test(name))).toEqual([]);
