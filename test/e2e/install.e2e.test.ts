@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
-import { access, mkdir, mkdtemp, readdir, realpath, rm, symlink } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { access, copyFile, mkdir, mkdtemp, readdir, realpath, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,9 +29,13 @@ const npmEnv = () => Object.fromEntries(Object.entries(process.env).filter(([key
 async function cleanClone(dir: string): Promise<string> {
   const clone = join(dir, 'clone');
   await mkdir(clone);
-  const { stdout: stash } = await run('git', ['stash', 'create'], { cwd: ROOT });
-  const tree = stash.trim() || 'HEAD';
-  await run('bash', ['-c', `git archive --format=tar ${tree} | tar -x -C "$1"`, 'archive', clone], { cwd: ROOT });
+  // The tracked files as they are now, copied from the working tree: git writes nothing (`git stash create`
+  // did, and failed now and then while other tests ran git in the same checkout). copyFile keeps the mode.
+  const { stdout } = await run('git', ['ls-files', '-z', '--cached'], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 });
+  for (const file of stdout.split('\0').filter((name) => name !== '' && existsSync(join(ROOT, name)))) {
+    await mkdir(dirname(join(clone, file)), { recursive: true });
+    await copyFile(join(ROOT, file), join(clone, file));
+  }
   await mkdir(join(clone, 'node_modules'));
   for (const entry of await readdir(join(ROOT, 'node_modules'))) {
     // The workspace's own links point into the clone, as npm ci would make them there.
