@@ -6,6 +6,7 @@ import { COMMANDS, type CommandName } from './commands.js';
 import { commandTable } from './command-table.js';
 import { completionScript, SHELLS, type Shell } from './completion.js';
 import { closest } from './did-you-mean.js';
+import { visible, visibleLines } from '../terminal/visible.js';
 
 interface ProgramOutput {
   writeOut(text: string): void;
@@ -32,7 +33,7 @@ export function buildProgram(version: string, output: ProgramOutput, actions: Ac
     .configureOutput({
       writeOut: output.writeOut,
       writeErr: output.writeErr,
-      outputError: (message, write) => write(`das-read: ${message}`),
+      outputError: shownError,
     })
     .showHelpAfterError('(das-read --help shows every option)');
 
@@ -48,7 +49,7 @@ export function buildProgram(version: string, output: ProgramOutput, actions: Ac
       .command(spec.name)
       .description(spec.description)
       .exitOverride()
-      .configureOutput({ writeOut: output.writeOut, writeErr: output.writeErr, outputError: (message, write) => write(`das-read: ${message}`) })
+      .configureOutput({ writeOut: output.writeOut, writeErr: output.writeErr, outputError: shownError })
       .showHelpAfterError(`(das-read ${spec.name} --help shows its options)`);
     const name = spec.name;
     withHelp(addFlags(command, spec), spec).action(async (flags: Flags, self: Command) => actions[name](typed(withOptionsBefore(self, flags))));
@@ -59,7 +60,7 @@ export function buildProgram(version: string, output: ProgramOutput, actions: Ac
       .description(spec.description)
       .argument('[file...]', spec.files)
       .exitOverride()
-      .configureOutput({ writeOut: output.writeOut, writeErr: output.writeErr, outputError: (message, write) => write(`das-read: ${message}`) })
+      .configureOutput({ writeOut: output.writeOut, writeErr: output.writeErr, outputError: shownError })
       .showHelpAfterError(`(das-read ${spec.name} --help shows its options)`);
     return withHelp(addFlags(command, spec), spec);
   };
@@ -78,7 +79,7 @@ export function buildProgram(version: string, output: ProgramOutput, actions: Ac
       .command(name)
       .description(description)
       .exitOverride()
-      .configureOutput({ writeOut: output.writeOut, writeErr: output.writeErr, outputError: (message, write) => write(`das-read: ${message}`) })
+      .configureOutput({ writeOut: output.writeOut, writeErr: output.writeErr, outputError: shownError })
       .showHelpAfterError(`(das-read ${name} --help shows its options)`);
   plain('completion', 'print the shell completion script: source <(das-read completion bash), or zsh, fish')
     .addArgument(new Argument('<shell>', 'bash, zsh or fish').choices(SHELLS))
@@ -103,6 +104,14 @@ export function buildProgram(version: string, output: ProgramOutput, actions: Ac
   return program;
 }
 
+/**
+ * commander's error messages quote what was typed (an unknown option, a value, a stray word): written
+ * with its controls shown, never acted on by the terminal.
+ */
+function shownError(message: string, write: (text: string) => void): void {
+  write(`das-read: ${visibleLines(message)}`);
+}
+
 /** A command's own help after its options: its examples and notes, and the exit codes where it says so. */
 function withHelp(command: Command, spec: CommandSpec): Command {
   if (spec.help === undefined && !spec.exitCodes) return command;
@@ -113,8 +122,8 @@ function withHelp(command: Command, spec: CommandSpec): Command {
 function notACommand(program: Command, word: string): string {
   const names = program.commands.map((command) => command.name());
   const near = closest(word, names);
-  if (near.length > 0) return `error: unknown command ${word}; did you mean ${near.join(' or ')}?`;
-  return `error: unknown command ${word}: the commands are ${names.join(', ')}; a read names its stream with --cluster, --instance or --stream-name`;
+  if (near.length > 0) return `error: unknown command ${visible(word)}; did you mean ${near.join(' or ')}?`;
+  return `error: unknown command ${visible(word)}: the commands are ${names.join(', ')}; a read names its stream with --cluster, --instance or --stream-name`;
 }
 
 // commander's values are typed by the table they were declared from (flags.ts): strings for a flag

@@ -37,6 +37,20 @@ describe('a mistyped command', () => {
     expect(result.stdout).toBe('');
   });
 
+  it.each([
+    ['a stray word', ['st\u001b[31matus']],
+    ['help of a word', ['help', '\u001b]0;pwned\u0007']],
+    ['an unknown option', ['--\u001b[2Jx']],
+    ['a shell completion', ['completion', '\u001b[2J']],
+    ['a carriage return and a bidi override', ['x\ry\u202e']],
+  ])('quotes %s with its controls shown, never acted on', async (_, argv) => {
+    const result = await das(...argv);
+    expect(result.code).toBe(2);
+    // eslint-disable-next-line no-control-regex -- looking for control characters is the point
+    expect(result.stderr.replace(/\n/g, '')).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202e]/);
+    expect(result.stderr).toMatch(/\\e|\\r|\\u202e/);
+  });
+
   it('after the read’s own flags too', async () => {
     const result = await das('--cluster', 'prod', 'sotp');
     expect(result.code).toBe(2);
