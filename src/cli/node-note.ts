@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { isAbsolute, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -25,7 +25,7 @@ export async function nodeNoteDue(dir: string, now: Date): Promise<boolean> {
   if (Number.isFinite(last) && Math.abs(now.getTime() - last) < DAY_MS) return false;
   const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
   try {
-    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await makeDirs(dir);
     // A new file of its own (never through a link left in its place), 0600, then put in place whole.
     await writeFile(temp, `${now.toISOString()}\n`, { mode: 0o600, flag: 'wx' });
     await rename(temp, path);
@@ -33,4 +33,20 @@ export async function nodeNoteDue(dir: string, now: Date): Promise<boolean> {
     // Not remembered: shown again next time.
   }
   return true;
+}
+
+/**
+ * The folder and those above it, one at a time. Not `mkdir(dir, { recursive: true })`: on Node 20,
+ * under /proc (XDG_STATE_HOME=/proc/x) it never returns, and spins a thread that holds the run.
+ */
+async function makeDirs(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { mode: 0o700 });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return;
+    if (code !== 'ENOENT' || dirname(dir) === dir) throw error;
+    await makeDirs(dirname(dir));
+    await mkdir(dir, { mode: 0o700 });
+  }
 }

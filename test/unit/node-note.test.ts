@@ -79,6 +79,12 @@ describe("Node.js's end-of-life note", () => {
     await chmod(readOnly, 0o700);
   });
 
+  it('a state dir under /proc is no error either, and does not hold the run (Node 20 mkdir -p never returns there)', async () => {
+    const io = { ...memoryIO({ tty: true }), stdin: Readable.from([]), stdinIsTTY: false };
+    expect(await run(['show'], io, { nodePastEndOfLife: '20.19.0', stateDir: '/proc/das-read-x/das-read', now: () => new Date(t0) })).toBe(0);
+    expect(io.stderr.text).toContain(NOTE);
+  }, 10_000);
+
   it('in $XDG_STATE_HOME/das-read when it is an absolute path, else ~/.local/state/das-read', () => {
     expect(stateDirOf({ XDG_STATE_HOME: '/x/state', HOME: '/home/u' })).toBe('/x/state/das-read');
     expect(stateDirOf({ XDG_STATE_HOME: 'relative', HOME: '/home/u' })).toBe('/home/u/.local/state/das-read');
