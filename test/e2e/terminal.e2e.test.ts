@@ -128,8 +128,9 @@ describe.skipIf(!haveTmux && !process.env.CI)('in a real terminal', () => {
     const screen = await waitFor(() => shown().includes('exit:') && shown(), { what: 'the exit after Ctrl-C', timeoutMs: 10_000, intervalMs: 100 });
     expect(screen).toContain('exit:130');
     expect(screen).not.toContain('reading: 1 record');
-    const { readFile } = await import('node:fs/promises');
+    const { readFile, rm } = await import('node:fs/promises');
     expect((await readFile(out, 'utf8')).trim().split('\n')).toHaveLength(3);
+    await rm(out, { force: true });
   }, 40_000);
 
   it("at stop's confirmation prompt, the first Ctrl-C ends it at once (exit 130) and leaves the stream started", async () => {
