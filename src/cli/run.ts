@@ -68,7 +68,7 @@ export async function run(argv: string[], streams: IO, deps: RunDeps = {}): Prom
     <F extends Flags>(action: () => Promise<(flags: F, context: ActionContext) => Promise<number>>, { nodeNote = true } = {}) =>
     async (flags: F): Promise<void> => {
       // Where progress is said (a terminal, or --verbose): cron mails whatever a job writes on stderr.
-      const color = flags.color === 'always' || flags.color === 'never' ? { color: flags.color } : {};
+      const color = flags.color === 'always' || flags.color === 'never' ? { color: flags.color as 'always' | 'never' } : {};
       const progress = context.log({ verbose: flags.verbose === true, quiet: flags.quiet === true, ...color });
       // Said before a command runs, never with --help or --version, nor by the stream's quick commands;
       // at most once a day, and remembered only when someone could see it.

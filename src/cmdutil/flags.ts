@@ -125,7 +125,10 @@ export const FLAGS = {
   mode: { flags: '--mode <mode>', help: 'async, or sync (Aurora PostgreSQL only)', default: 'async', values: ['async', 'sync'] },
   engineNativeAuditFields: { flags: '--engine-native-audit-fields', help: 'RDS for Oracle / SQL Server: include the engine-native audit fields' },
   yes: { flags: '-y, --yes', help: 'do not ask for confirmation (needed when not at a terminal)' },
-  port: { flags: '--port <port>', help: "the lab endpoint's port on 127.0.0.1", default: '4566' },
+  port: {
+    flags: '--port <port>',
+    help: "the lab endpoint's port on 127.0.0.1 (default: 4566; with --attack, the port of AWS_ENDPOINT_URL when it names this machine, as the lab's export line sets it)",
+  },
   postgres: { flags: '--postgres', help: 'load a real throwaway PostgreSQL with pgbench, audited by pgaudit, instead of simulating it' },
   rate: { flags: '--rate <n>', help: 'simulated pgbench transactions per second', default: '10' },
   seconds: { flags: '--seconds <n>', help: 'how long to show live events', default: '12' },

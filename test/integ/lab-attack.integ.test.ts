@@ -10,8 +10,8 @@ import { missingPostgresParts } from '../../lab/src/postgres/throwaway-postgres.
 import { memoryIO } from '../helpers/memory-io.js';
 import { waitFor } from '../helpers/wait-for.js';
 
-async function das(args: string[]) {
-  const io = memoryIO();
+async function das(args: string[], env: Record<string, string> = {}) {
+  const io = { ...memoryIO(), env };
   const code = await run(args, io, { nodePath: process.execPath });
   return { code, stdout: io.stdout.text, stderr: io.stderr.text, lines: () => io.stdout.lines() };
 }
@@ -29,7 +29,8 @@ describe('das-read lab --attack', () => {
 
       const started = await das(['start', '--cluster', LAB_CLUSTER, '--kms-key', LAB_KEY_ALIAS, '--apply-immediately', '--wait', ...endpoint]);
       expect(started.code, started.stderr).toBe(0);
-      const attack = await das(['lab', '--attack', 'privilege-escalation', '--port', port]);
+      // No --port: the lab the shell's export line points at (AWS_ENDPOINT_URL).
+      const attack = await das(['lab', '--attack', 'privilege-escalation'], { AWS_ENDPOINT_URL: session.lab.endpoint });
       expect(attack.code, attack.stderr).toBe(0);
       expect(attack.stdout).toMatch(/^privilege-escalation: .*\(3 events, simulated\)\n$/);
 

@@ -12,9 +12,11 @@ import { sleep } from '../../sleep.js';
 
 /** `das-read lab`: the services on loopback until Ctrl-C, then nothing left behind. */
 export async function labAction(flags: FlagsOf<typeof LAB>, context: ActionContext): Promise<number> {
-  const port = parsePositiveInteger('--port', flags.port ?? '4566', 65_535);
   const rate = parsePositiveInteger('--rate', flags.rate ?? '10', 10_000);
-  if (flags.attack !== undefined) return attackAction(flags.attack, port, context);
+  // An attack goes to the lab the shell was pointed at (its export line), unless --port says which.
+  if (flags.attack !== undefined)
+    return attackAction(flags.attack, parsePositiveInteger('--port', flags.port ?? labPortOf(context.io.env) ?? '4566', 65_535), context);
+  const port = parsePositiveInteger('--port', flags.port ?? '4566', 65_535);
   const lab = await loadLab();
   const log = context.log({ verbose: true, debug: flags.debug === true });
   const session = await lab.startLabSession({
@@ -55,9 +57,14 @@ export async function labAction(flags: FlagsOf<typeof LAB>, context: ActionConte
 
 /** `das-read lab --attack SCENARIO`: the running lab makes it happen; a line a scenario says what it did. */
 async function attackAction(name: string, port: number, context: ActionContext): Promise<number> {
-  for (const scenario of attackScenarios(name)) {
+  const scenarios = attackScenarios(name);
+  for (const scenario of scenarios) {
     context.io.stdout.write(`${attackLine(await askLabToAttack(port, scenario, context.signal))}\n`);
   }
+  // The lab plays each scenario out in the time its line says: a detect run before then sees part of it.
+  const log = context.log({ verbose: true });
+  log.info('its statements reach the stream over the time each line says: run `das-read detect` once they have.');
+  if (scenarios.includes('new-source')) log.info('new-source is reported only once the rule has watched a day of the stream: not in a fresh lab.');
   return ExitCode.ok;
 }
 
@@ -176,5 +183,15 @@ async function readFor(
   } finally {
     clearTimeout(timer);
     context.signal.removeEventListener('abort', closeWindow);
+  }
+}
+
+/** The port of AWS_ENDPOINT_URL when it names this machine over http, as the lab's export line sets it. */
+function labPortOf(env: Readonly<Record<string, string | undefined>>): string | undefined {
+  try {
+    const url = new URL(env.AWS_ENDPOINT_URL ?? '');
+    return url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname) && url.port !== '' ? url.port : undefined;
+  } catch {
+    return undefined;
   }
 }

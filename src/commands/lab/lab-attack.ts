@@ -54,7 +54,7 @@ export function attackLine(answer: AttackAnswer): string {
   const how = answer.real === true ? 'through PostgreSQL and pgaudit' : 'simulated';
   const events = Number.isSafeInteger(answer.events) ? String(answer.events) : '?';
   const note = answer.note ? `; ${visible(String(answer.note))}` : '';
-  return `${visible(String(answer.scenario))}: ${visible(String(answer.summary))} (${events} events, ${how})${note}`;
+  return `${visible(String(answer.scenario))}: ${visible(String(answer.summary))} (${events} event${events === '1' ? '' : 's'}, ${how})${note}`;
 }
 
 function post(url: string, signal: AbortSignal): Promise<{ status: number; body: string }> {
