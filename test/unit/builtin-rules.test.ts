@@ -225,3 +225,58 @@ describe('the built-in rules', () => {
     expect(firing(detect(spread))).toEqual([]);
   });
 });
+
+/** An Aurora PostgreSQL statement, as the lab makes them, with these fields. */
+const pg = (fields: Partial<DasEvent>): DasEvent => ({ ...(labAttack('destructive-ddl')[0] as DasEvent), class: 'MISC', command: 'UNKNOWN', ...fields });
+
+/** What an outside attacker tried against the rules: each must fire (or, for a benign statement, stay quiet). */
+const ATTACKER: Array<{ title: string; stream: string; events: () => DasEvent[]; fires: boolean }> = [
+  // Service users are each engine's own, in its own case.
+  ...[
+    ['"RDSADMIN" on PostgreSQL', pg({ commandText: 'DROP TABLE accounts', dbUserName: 'RDSADMIN' })],
+    ['rdssec on PostgreSQL', pg({ commandText: 'DROP TABLE accounts', dbUserName: 'rdssec' })],
+    ['rdsa on PostgreSQL', pg({ commandText: 'DROP TABLE accounts', dbUserName: 'rdsa' })],
+    ['rdsa on MySQL', mysql(0, { commandText: 'DROP TABLE accounts', dbUserName: 'rdsa' })],
+    ['RdsAdmin on MySQL', mysql(0, { commandText: 'DROP TABLE accounts', dbUserName: 'RdsAdmin' })],
+    ['a quoted "rdsadmin" on Oracle', oracle(0, { command: 'DROP TABLE', commandText: 'DROP TABLE accounts', dbUserName: 'rdsadmin' })],
+    ['rdsproxyadmin on Oracle', oracle(0, { command: 'DROP TABLE', commandText: 'DROP TABLE accounts', dbUserName: 'rdsproxyadmin' })],
+    ['rdsadmin on SQL Server', mssql(0, { command: 'DROP TABLE', commandText: 'DROP TABLE accounts', dbUserName: 'rdsadmin' })],
+  ].map(([stream, event]) => ({
+    title: 'Table, schema or database dropped or truncated',
+    stream: `DROP TABLE by ${stream as string}`,
+    events: () => [event as DasEvent],
+    fires: true,
+  })),
+  {
+    title: 'PostgreSQL role given superuser or administrative rights',
+    stream: 'by "RDSADMIN"',
+    events: () => [pg({ commandText: 'ALTER ROLE bob SUPERUSER', dbUserName: 'RDSADMIN' })],
+    fires: true,
+  },
+  {
+    title: 'Oracle user granted DBA or system privileges',
+    stream: 'by "rdssec"',
+    events: () => [oracle(0, { command: 'GRANT', commandText: 'GRANT DBA TO x', dbUserName: 'rdssec' })],
+    fires: true,
+  },
+  {
+    title: 'Table, schema or database dropped or truncated',
+    stream: 'by RDSA on SQL Server (logins without case)',
+    events: () => [mssql(0, { command: 'DROP TABLE', commandText: 'DROP TABLE t', dbUserName: 'RDSA' })],
+    fires: false,
+  },
+  {
+    title: 'Table, schema or database dropped or truncated',
+    stream: 'by RDSADMIN on Oracle',
+    events: () => [oracle(0, { command: 'DROP TABLE', commandText: 'DROP TABLE t', dbUserName: 'RDSADMIN' })],
+    fires: false,
+  },
+];
+
+describe('the built-in rules against an attacker', () => {
+  it.each(ATTACKER)('$title: $stream (fires: $fires)', ({ title, events, fires }) => {
+    const found = firing(detect(events()));
+    if (fires) expect(found).toContain(title);
+    else expect(found).not.toContain(title);
+  });
+});
