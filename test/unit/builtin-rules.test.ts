@@ -274,6 +274,14 @@ const ATTACKER: Array<{ title: string; stream: string; events: () => DasEvent[];
 ];
 
 describe('the built-in rules against an attacker', () => {
+  it('a known IPv4 source seen as IPv4-mapped IPv6 (::ffff:10.0.1.30) is no new source', () => {
+    const intruder = labAttack('new-source')[0] as DasEvent;
+    const mapped = later({ ...intruder, remoteHost: '::FFFF:10.0.1.30' }, 25 * 3600);
+    expect(firing(detect([...aDayOfLogins(), mapped]))).toEqual([]);
+    const other = later({ ...intruder, remoteHost: '::ffff:10.0.1.31' }, 25 * 3600);
+    expect(firing(detect([...aDayOfLogins(), other]))).toEqual(['Database user connected from a source not seen before']);
+  });
+
   it.each(ATTACKER)('$title: $stream (fires: $fires)', ({ title, events, fires }) => {
     const found = firing(detect(events()));
     if (fires) expect(found).toContain(title);
