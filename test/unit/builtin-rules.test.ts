@@ -274,6 +274,31 @@ const ATTACKER: Array<{ title: string; stream: string; events: () => DasEvent[];
 ];
 
 describe('the built-in rules against an attacker', () => {
+  it("a flood of one-event groups does not push a group near its threshold out of the Lambda's state", () => {
+    const refused = labAttack('failed-login-burst')[0] as DasEvent;
+    const admin = (at: number) => later({ ...refused, dbUserName: 'admin', remoteHost: '203.0.113.9' }, at);
+    const flood = Array.from({ length: 600 }, (_, n) =>
+      later({ ...refused, dbUserName: `u${n}`, remoteHost: `198.18.${n >> 8}.${n & 255}` }, 7 + Math.floor(n / 10)),
+    );
+    const batches = [[0, 1, 2, 3, 4, 5, 6].map(admin), flood, [67, 68, 69, 70, 71, 72, 73].map(admin)];
+    // As the Lambda runs: each batch by a new detector that takes the last one's state.
+    let state: unknown;
+    let leftOut = 0;
+    const findings: Finding[] = [];
+    for (const [n, batch] of batches.entries()) {
+      const detector = createDetector(rules);
+      if (state !== undefined) detector.importState(state);
+      for (const [at, event] of batch.entries())
+        findings.push(...detector.observe({ event, eventId: `shardId-000000000000:4959${n}${at}:0`, clusterId: 'cluster-LAB', instanceId: 'db-LAB' }));
+      state = JSON.parse(JSON.stringify(detector.exportState()));
+      leftOut += detector.stats.groupsLeftOutOfState;
+    }
+    expect(leftOut).toBeGreaterThan(0); // the flood is past the bound: the test is of what the bound keeps
+    expect(findings.filter((finding) => finding.group?.dbUserName === 'admin').map((finding) => finding.rule.title)).toContain(
+      'Burst of refused logins for one database user',
+    );
+  });
+
   it('a known IPv4 source seen as IPv4-mapped IPv6 (::ffff:10.0.1.30) is no new source', () => {
     const intruder = labAttack('new-source')[0] as DasEvent;
     const mapped = later({ ...intruder, remoteHost: '::FFFF:10.0.1.30' }, 25 * 3600);

@@ -165,15 +165,18 @@ export class CorrelationTracker {
     this.droppedGroups++;
   }
 
-  /** The groups as JSON, newest first: what exportState writes. */
+  /** The groups as JSON, those closest to firing first (then the newest): what exportState writes. */
   exportGroups(): Array<{ key: string; group: Group }> {
-    return [...this.groups].reverse().map(([key, group]) => ({ key, group }));
+    return [...this.groups]
+      .reverse()
+      .map(([key, group]) => ({ key, group }))
+      .sort((a, b) => stateOrder(a.group, b.group));
   }
 
   /** Takes groups back from exportGroups's JSON; anything not of its shape is dropped and counted. */
   importGroups(groups: unknown): void {
     if (!Array.isArray(groups)) return;
-    // Newest first in the JSON, oldest first in the map.
+    // Closest to firing first in the JSON, last out of the map.
     for (const item of [...groups].reverse()) {
       const group = validGroup(item, this.rule.groupBy.length);
       if (!group) {
@@ -191,6 +194,15 @@ export class CorrelationTracker {
       for (const [key, group] of opened) this.groups.set(key, group);
     }
   }
+}
+
+/**
+ * Which groups a bounded state keeps first: those with the most events in their window (the closest to firing), then
+ * the newest. A flood of one-event groups (failed logins from a thousand user and host pairs, each below every
+ * threshold) then cannot push out a group a few events short of its threshold: the flood's groups are left out first.
+ */
+export function stateOrder(a: { count: number; newest: number }, b: { count: number; newest: number }): number {
+  return b.count - a.count || b.newest - a.newest;
 }
 
 function bitCount(bits: number): number {
