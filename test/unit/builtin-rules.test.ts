@@ -299,6 +299,22 @@ describe('the built-in rules against an attacker', () => {
     );
   });
 
+  it('SQL Server failed logins split across case (sa, SA, Sa) are three users: a known limit, written in the docs', () => {
+    const hosts = ['198.51.100.21', '198.51.100.22', '198.51.100.23'];
+    const split = spaced(12, 1, (at, n) =>
+      mssql(at, {
+        command: 'LOGIN FAILED',
+        commandText: '',
+        dbUserName: ['sa', 'SA', 'Sa'][n % 3] as string,
+        remoteHost: hosts[Math.floor(n / 4)] as string,
+        exitCode: 0,
+      }),
+    );
+    expect(firing(detect(split))).toEqual([]);
+    const docs = readFileSync(fileURLToPath(new URL('../../docs/builtin-rules.md', import.meta.url)), 'utf8');
+    expect(docs).toMatch(/no case-folding group-by[^.]*SQL Server's logins\s+compare without case/);
+  });
+
   it('a known IPv4 source seen as IPv4-mapped IPv6 (::ffff:10.0.1.30) is no new source', () => {
     const intruder = labAttack('new-source')[0] as DasEvent;
     const mapped = later({ ...intruder, remoteHost: '::FFFF:10.0.1.30' }, 25 * 3600);
