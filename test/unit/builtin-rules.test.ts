@@ -265,6 +265,71 @@ const ATTACKER: Array<{ title: string; stream: string; events: () => DasEvent[];
     events: () => [mssql(0, { command: 'DROP TABLE', commandText: 'DROP TABLE t', dbUserName: 'RDSA' })],
     fires: false,
   },
+  // Single statements written to slip past a pattern anchored at the start or stopped at a `;`.
+  ...(
+    [
+      ['PostgreSQL role given superuser or administrative rights', '/**/ALTER ROLE bob SUPERUSER'],
+      ['PostgreSQL role given superuser or administrative rights', "ALTER ROLE bob PASSWORD 'a;b' SUPERUSER"],
+      ['PostgreSQL role given superuser or administrative rights', "CREATE ROLE evil LOGIN PASSWORD 'x' IN ROLE rds_superuser"],
+      ['PostgreSQL role given superuser or administrative rights', 'ALTER GROUP rds_superuser ADD USER evil'],
+      ['PostgreSQL role given superuser or administrative rights', "DO $$BEGIN EXECUTE 'ALTER ROLE bob SUPERUSER'; END$$"],
+      ['PostgreSQL role given superuser or administrative rights', 'ALTER/**/ROLE bob/* x */SUPERUSER'],
+      ['PostgreSQL audit or logging settings changed', `SET "pgaudit.log" = 'none'`],
+      ['PostgreSQL audit or logging settings changed', "SELECT set_config(E'pgaudit.log', 'none', false)"],
+      ['PostgreSQL audit or logging settings changed', "UPDATE pg_settings SET setting='none' WHERE name='pgaudit.log'"],
+      ['PostgreSQL audit or logging settings changed', "/* c */ SET/**/pgaudit.log = 'none'"],
+      ['Database server made to run a program or reach its files', `SELECT pg_catalog."pg_read_file"('/etc/passwd')`],
+      ['Database server made to run a program or reach its files', "SELECT pg_read_file/**/('/etc/passwd')"],
+      ['Database server made to run a program or reach its files', "COPY t FROM '/etc/passwd'"],
+      ['Database server made to run a program or reach its files', "COPY t TO E'/tmp/x'"],
+      ['Database server made to run a program or reach its files', "SELECT pg_stat_file('/etc/passwd')"],
+      ['Table, schema or database dropped or truncated', '/* c */ DROP TABLE t'],
+      ['Table, schema or database dropped or truncated', 'DROP MATERIALIZED VIEW mv; DROP TABLE t'],
+    ] as const
+  ).map(([title, commandText]) => ({ title, stream: `PostgreSQL ${commandText}`, events: () => [pg({ commandText })], fires: true })),
+  ...(
+    [
+      ['Table, schema or database dropped or truncated', '/*!40000 DROP TABLE t */'],
+      ['Table, schema or database dropped or truncated', 'DROP/**/TABLE t'],
+      ['Database server made to run a program or reach its files', "LOAD XML INFILE '/etc/passwd' INTO TABLE t"],
+      ['MySQL audit or general log settings changed', 'SET GLOBAL/**/server_audit_logging=OFF'],
+      ['MySQL audit or general log settings changed', 'SET @@global.server_audit_logging = OFF'],
+      ['MySQL user granted all privileges or administrative rights', "/* c */ GRANT ALL ON *.* TO 'a;b'@'%'"],
+    ] as const
+  ).map(([title, commandText]) => ({ title, stream: `MySQL ${commandText}`, events: () => [mysql(0, { commandText, dbUserName: 'admin' })], fires: true })),
+  {
+    title: 'Oracle auditing disabled or its trail purged',
+    stream: 'DELETE FROM "SYS"."AUD$"',
+    events: () => [oracle(0, { command: 'DELETE', commandText: 'DELETE FROM "SYS"."AUD$"', dbUserName: 'ADMIN' })],
+    fires: true,
+  },
+  // What must stay quiet: a string that names a function, pgbench's own truncation, a column named log_something.
+  ...(
+    [
+      ['Database server made to run a program or reach its files', "SELECT 'pg_read_file(' AS doc", {}],
+      ['Database server made to run a program or reach its files', 'COPY pgbench_accounts FROM STDIN', {}],
+      ['PostgreSQL audit or logging settings changed', 'UPDATE jobs SET log_level = 2 WHERE id = 1', {}],
+      [
+        'Table, schema or database dropped or truncated',
+        'truncate pgbench_history',
+        { dbUserName: 'pgbench', clientApplication: 'pgbench', class: 'DDL', command: 'TRUNCATE TABLE' },
+      ],
+    ] as const
+  ).map(([title, commandText, fields]) => ({ title, stream: `PostgreSQL ${commandText}`, events: () => [pg({ commandText, ...fields })], fires: false })),
+  {
+    title: 'Table, schema or database dropped or truncated',
+    stream: "pgbench's truncation with a drop after it",
+    events: () => [
+      pg({
+        commandText: 'truncate pgbench_history; DROP TABLE accounts',
+        dbUserName: 'pgbench',
+        clientApplication: 'pgbench',
+        class: 'DDL',
+        command: 'TRUNCATE TABLE',
+      }),
+    ],
+    fires: true,
+  },
   {
     title: 'Table, schema or database dropped or truncated',
     stream: 'by RDSADMIN on Oracle',
