@@ -8,6 +8,7 @@ import { createDetector } from '../../src/detect/detector.js';
 import type { Finding } from '../../src/detect/finding.js';
 import { loadRules } from '../../src/detect/load-rules.js';
 import type { Rule } from '../../src/detect/rule.js';
+import { MAX_GROUPS } from '../../src/detect/sigma/correlation.js';
 import { benignStream, byTime, labAttack, mssql, mysql, oracle } from '../helpers/detect-streams.js';
 
 const BUILTIN = fileURLToPath(new URL('../../rules/builtin', import.meta.url));
@@ -359,6 +360,18 @@ describe('the built-in rules against an attacker', () => {
       leftOut += detector.stats.groupsLeftOutOfState;
     }
     expect(leftOut).toBeGreaterThan(0); // the flood is past the bound: the test is of what the bound keeps
+    expect(findings.filter((finding) => finding.group?.dbUserName === 'admin').map((finding) => finding.rule.title)).toContain(
+      'Burst of refused logins for one database user',
+    );
+  });
+
+  it('a flood of one-event groups past MAX_GROUPS does not push a group near its threshold out of memory', () => {
+    const refused = labAttack('failed-login-burst')[0] as DasEvent;
+    const admin = (at: number) => later({ ...refused, dbUserName: 'admin', remoteHost: '203.0.113.9' }, at);
+    const flood = Array.from({ length: MAX_GROUPS + 50 }, (_, n) =>
+      later({ ...refused, dbUserName: `u${n}`, remoteHost: `198.18.${n >> 8}.${n & 255}` }, 7 + Math.floor(n / 100)),
+    );
+    const findings = detect([...[0, 1, 2, 3, 4, 5, 6].map(admin), ...flood, admin(110)]);
     expect(findings.filter((finding) => finding.group?.dbUserName === 'admin').map((finding) => finding.rule.title)).toContain(
       'Burst of refused logins for one database user',
     );

@@ -3,8 +3,10 @@ import type { EventView } from '../event-view.js';
 import { MAX_EVIDENCE, findingUid, type Finding, type SeenEvent } from '../finding.js';
 import type { CorrelationRule, CountCondition } from '../rule.js';
 
-/** Groups a rule keeps at once; past it, the one least recently added to is dropped (and counted). */
+/** Groups a rule keeps at once; past it, one of the least recently added to is dropped (and counted): the one with the fewest events. */
 export const MAX_GROUPS = 10_000;
+/** How many of the least recently added-to groups an eviction looks at for the one with the fewest events: a bounded cost. */
+const EVICTION_SCAN = 64;
 /** Events a group remembers at once (ids and times; the events themselves only for the first MAX_EVIDENCE). */
 export const MAX_GROUP_EVENTS = 1_001;
 
@@ -159,9 +161,22 @@ export class CorrelationTracker {
     };
   }
 
+  /**
+   * Past MAX_GROUPS: of the least recently added-to groups (the first EVICTION_SCAN), the one with the fewest events
+   * goes, so a flood of one-event groups cannot push out a group a few events short of its threshold.
+   */
   private dropOldestGroup(): void {
-    const oldest = this.groups.keys().next();
-    if (!oldest.done) this.groups.delete(oldest.value);
+    let victim: string | undefined;
+    let fewest = Infinity;
+    let looked = 0;
+    for (const [key, group] of this.groups) {
+      if (group.count < fewest) {
+        victim = key;
+        fewest = group.count;
+      }
+      if (fewest <= 1 || ++looked >= EVICTION_SCAN) break;
+    }
+    if (victim !== undefined) this.groups.delete(victim);
     this.droppedGroups++;
   }
 
