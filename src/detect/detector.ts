@@ -3,7 +3,7 @@ import { parseDasInstant } from '../events/das-time.js';
 import { EventView } from './event-view.js';
 import { eventTimeText, findingUid, type Finding, type SeenEvent } from './finding.js';
 import type { CorrelationRule, EventRule, Rule } from './rule.js';
-import { CorrelationTracker } from './sigma/correlation.js';
+import { CorrelationTracker, stateOrder } from './sigma/correlation.js';
 
 export interface Detector {
   /** Findings this event completes (single-event rules at once; a correlation when its condition is first met in a window). */
@@ -21,12 +21,12 @@ export interface DetectorStats {
   droppedGroups: number;
   droppedEvents: number;
   untimedEvents: number;
-  /** Groups the last exportState left out to stay within its bound (the oldest). */
+  /** Groups the last exportState left out to stay within its bound (the farthest from firing, then the oldest). */
   groupsLeftOutOfState: number;
 }
 
 export interface DetectorOptions {
-  /** exportState's bound on its JSON, in UTF-16 code units (close to bytes for the ASCII events mostly are); the newest groups are kept. */
+  /** exportState's bound on its JSON, in UTF-16 code units (close to bytes for the ASCII events mostly are); the groups closest to firing are kept. */
   maxStateBytes?: number;
 }
 
@@ -111,9 +111,9 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
       return NO_FINDINGS;
     },
     exportState() {
-      // Newest groups first, across every rule, until the bound: the oldest are the ones a window would drop next anyway.
+      // Across every rule, until the bound: the groups closest to firing first, then the newest (stateOrder).
       const all = trackers.flatMap((tracker) => tracker.exportGroups().map((item) => ({ id: tracker.rule.summary.id, item })));
-      all.sort((a, b) => b.item.group.newest - a.item.group.newest);
+      all.sort((a, b) => stateOrder(a.item.group, b.item.group));
       const kept: Record<string, unknown[]> = {};
       let size = 200;
       let dropped = 0;

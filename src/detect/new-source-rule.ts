@@ -1,4 +1,5 @@
 // "A user's first connection from a source not seen before": the one built-in rule Sigma cannot say, written in code.
+import { isIPv4 } from 'node:net';
 import { parseDasInstant } from '../events/das-time.js';
 import { isServiceUser } from '../events/filter.js';
 import { isFailure } from '../events/outcome.js';
@@ -49,8 +50,10 @@ export function newSourceRule(): EventRule {
       const { event } = view;
       if (typeof event.command !== 'string' || !LOGINS.has(event.command.toUpperCase()) || isFailure(event) || isServiceUser(event)) return false;
       const user = event.dbUserName;
-      const source = event.remoteHost;
-      if (typeof user !== 'string' || user === '' || typeof source !== 'string' || source === '') return false;
+      const host = event.remoteHost;
+      if (typeof user !== 'string' || user === '' || typeof host !== 'string' || host === '') return false;
+      // An IPv4 client seen through an IPv6 socket (::ffff:10.0.0.1) is that IPv4 address, not a new source.
+      const source = host.toLowerCase().startsWith('::ffff:') && isIPv4(host.slice(7)) ? host.slice(7) : host;
       const at = parseDasInstant(eventTimeText(event))?.moment.getTime();
       if (at === undefined) return false;
       let memory = memories.get(view);

@@ -3,8 +3,10 @@ import type { EventView } from '../event-view.js';
 import { MAX_EVIDENCE, findingUid, type Finding, type SeenEvent } from '../finding.js';
 import type { CorrelationRule, CountCondition } from '../rule.js';
 
-/** Groups a rule keeps at once; past it, the one least recently added to is dropped (and counted). */
+/** Groups a rule keeps at once; past it, one of the least recently added to is dropped (and counted): the one with the fewest events. */
 export const MAX_GROUPS = 10_000;
+/** How many of the least recently added-to groups an eviction looks at for the one with the fewest events: a bounded cost. */
+const EVICTION_SCAN = 64;
 /** Events a group remembers at once (ids and times; the events themselves only for the first MAX_EVIDENCE). */
 export const MAX_GROUP_EVENTS = 1_001;
 
@@ -159,21 +161,37 @@ export class CorrelationTracker {
     };
   }
 
+  /**
+   * Past MAX_GROUPS: of the least recently added-to groups (the first EVICTION_SCAN), the one with the fewest events
+   * goes, so a flood of one-event groups cannot push out a group a few events short of its threshold.
+   */
   private dropOldestGroup(): void {
-    const oldest = this.groups.keys().next();
-    if (!oldest.done) this.groups.delete(oldest.value);
+    let victim: string | undefined;
+    let fewest = Infinity;
+    let looked = 0;
+    for (const [key, group] of this.groups) {
+      if (group.count < fewest) {
+        victim = key;
+        fewest = group.count;
+      }
+      if (fewest <= 1 || ++looked >= EVICTION_SCAN) break;
+    }
+    if (victim !== undefined) this.groups.delete(victim);
     this.droppedGroups++;
   }
 
-  /** The groups as JSON, newest first: what exportState writes. */
+  /** The groups as JSON, those closest to firing first (then the newest): what exportState writes. */
   exportGroups(): Array<{ key: string; group: Group }> {
-    return [...this.groups].reverse().map(([key, group]) => ({ key, group }));
+    return [...this.groups]
+      .reverse()
+      .map(([key, group]) => ({ key, group }))
+      .sort((a, b) => stateOrder(a.group, b.group));
   }
 
   /** Takes groups back from exportGroups's JSON; anything not of its shape is dropped and counted. */
   importGroups(groups: unknown): void {
     if (!Array.isArray(groups)) return;
-    // Newest first in the JSON, oldest first in the map.
+    // Closest to firing first in the JSON, last out of the map.
     for (const item of [...groups].reverse()) {
       const group = validGroup(item, this.rule.groupBy.length);
       if (!group) {
@@ -191,6 +209,15 @@ export class CorrelationTracker {
       for (const [key, group] of opened) this.groups.set(key, group);
     }
   }
+}
+
+/**
+ * Which groups a bounded state keeps first: those with the most events in their window (the closest to firing), then
+ * the newest. A flood of one-event groups (failed logins from a thousand user and host pairs, each below every
+ * threshold) then cannot push out a group a few events short of its threshold: the flood's groups are left out first.
+ */
+export function stateOrder(a: { count: number; newest: number }, b: { count: number; newest: number }): number {
+  return b.count - a.count || b.newest - a.newest;
 }
 
 function bitCount(bits: number): number {
