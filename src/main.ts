@@ -19,6 +19,14 @@ const started = processStart(process.pid);
 for (const name of ['SIGINT', 'SIGTERM'] as const) {
   process.once(name, () => controller.abort(name));
 }
+// Whoever read the output left (`das-read lab 2>&1 | head`) where no command is writing through a writer
+// of its own (a read's says so itself, and ends as it should): an error thrown here would end the process
+// before what it started is stopped (the lab's PostgreSQL and pgbench). Stop as SIGTERM does.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE' && stream.listenerCount('error') === 1) controller.abort('SIGTERM');
+  });
+}
 
 /** What fd 1 is: a file (synced, and cut back after a full disk), a pipe, or closed by the shell. */
 function stdoutTarget(): StdoutTarget | undefined {
