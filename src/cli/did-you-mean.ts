@@ -1,12 +1,21 @@
 /**
- * The names closest to a mistyped one, as git and gh suggest them: at most two edits away (a swap of
- * neighbours counts as one), and fewer than half the word; none when nothing is that close.
+ * The names a mistyped one was likely meant to be, as git and gh suggest them: first every name the
+ * word begins (`stat` is how `status` starts), then the closest ones, at most two edits away (a swap
+ * of neighbours counts as one) and fewer than half the word; none when nothing is that close.
  */
 export function closest(word: string, names: readonly string[]): string[] {
+  const typed = word.toLowerCase();
+  const begun = typed === '' ? [] : names.filter((name) => name.toLowerCase().startsWith(typed));
   const limit = Math.min(2, Math.ceil(word.length / 2) - 1);
-  const scored = names.map((name) => ({ name, distance: editDistance(word.toLowerCase(), name.toLowerCase()) })).filter(({ distance }) => distance <= limit);
+  const scored = names.map((name) => ({ name, distance: editDistance(typed, name.toLowerCase()) })).filter(({ distance }) => distance <= limit);
   const best = Math.min(...scored.map(({ distance }) => distance));
-  return scored.filter(({ distance }) => distance === best).map(({ name }) => name);
+  const near = scored.filter(({ distance }) => distance === best).map(({ name }) => name);
+  return [...new Set([...begun, ...near])];
+}
+
+/** `a`, `a or b`, `a, b or c`. */
+export function eitherOf(names: readonly string[]): string {
+  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
 }
 
 /** Optimal string alignment distance: insertions, deletions, substitutions and swaps of neighbours. */

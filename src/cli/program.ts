@@ -5,7 +5,7 @@ import { addFlags, type CommandSpec, type FlagsOf } from '../cmdutil/flags.js';
 import { COMMANDS, type CommandName } from './commands.js';
 import { commandTable } from './command-table.js';
 import { completionScript, SHELLS, type Shell } from './completion.js';
-import { closest } from './did-you-mean.js';
+import { closest, eitherOf } from './did-you-mean.js';
 import { visible, visibleLines } from '../terminal/visible.js';
 
 interface ProgramOutput {
@@ -122,7 +122,7 @@ function withHelp(command: Command, spec: CommandSpec): Command {
 function notACommand(program: Command, word: string): string {
   const names = program.commands.map((command) => command.name());
   const near = closest(word, names);
-  if (near.length > 0) return `error: unknown command ${visible(word)}; did you mean ${near.join(' or ')}?`;
+  if (near.length > 0) return `error: unknown command ${visible(word)}; did you mean ${eitherOf(near)}?`;
   return `error: unknown command ${visible(word)}: the commands are ${names.join(', ')}; a read names its stream with --cluster, --instance or --stream-name`;
 }
 

@@ -137,6 +137,19 @@ export const FLAGS = {
     help:
       'against the lab already running on --port: make an attack a built-in rule catches: failed-login-burst, password-spray, ' +
       'privilege-escalation, audit-tampering, destructive-ddl, server-file-access, bulk-read, catalog-enumeration, new-source, or all',
+    // The lab's scenarios (lab/src/attacks.ts, which the reader does not import): a unit test holds them in step.
+    values: [
+      'failed-login-burst',
+      'password-spray',
+      'privilege-escalation',
+      'audit-tampering',
+      'destructive-ddl',
+      'server-file-access',
+      'bulk-read',
+      'catalog-enumeration',
+      'new-source',
+      'all',
+    ],
   },
 } as const satisfies Record<string, FlagSpec>;
 

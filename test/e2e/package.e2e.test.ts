@@ -63,7 +63,7 @@ afterAll(async () => {
 });
 
 describe('the published package', () => {
-  it('holds the reader alone: bin, dist, the built-in rules, the man page and the licence, no lab file, and no lab dependency', async () => {
+  it('holds the reader alone: bin, dist, the built-in rules, the man page, the changelog and the licence, no lab file, and no lab dependency', async () => {
     const files = await packedFiles();
     expect(files.filter((file) => file.startsWith('rules/builtin/') && file.endsWith('.yml')).length).toBeGreaterThan(10);
     expect(files).toContain('bin/das-read');
@@ -71,10 +71,18 @@ describe('the published package', () => {
     expect(files).toContain('dist/index.d.ts');
     expect(files).toContain('das-read.1');
     expect(files).toContain('LICENSE');
-    expect(files.filter((file) => !/^(bin\/|dist\/|rules\/builtin\/[\w-]+\.yml$|package\.json$|README\.md$|LICENSE$|das-read\.1$)/.test(file))).toEqual([]);
+    expect(files).toContain('CHANGELOG.md');
+    expect(
+      files.filter((file) => !/^(bin\/|dist\/|rules\/builtin\/[\w-]+\.yml$|package\.json$|README\.md$|CHANGELOG\.md$|LICENSE$|das-read\.1$)/.test(file)),
+    ).toEqual([]);
     expect(files.filter((file) => /(^|\/)(?<!commands\/)lab\/|producer|local-kms|local-rds|kinesis-local|gateway|pgbench/.test(file))).toEqual([]);
     const manifest = JSON.parse(await readFile(join(installed.packageDir, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
     expect(Object.keys(manifest.dependencies).filter((name) => /kinesis-local|encrypt-node|das-read-lab/.test(name))).toEqual([]);
+  });
+
+  it('leaves no tarball of `npm pack` for git to track in a clone', async () => {
+    const { stdout } = await run('git', ['check-ignore', '--no-index', 'das-read-0.1.0.tgz', 'das-read-lab-0.1.0.tgz'], { cwd: ROOT });
+    expect(stdout.split('\n').filter(Boolean)).toEqual(['das-read-0.1.0.tgz', 'das-read-lab-0.1.0.tgz']);
   });
 
   it('exports the library API and the Lambda entry, with their types, and nothing else', async () => {

@@ -12,18 +12,21 @@ const has = async (command: string) => (await runShell(`command -v ${command}`))
 
 /**
  * What bash offers after the words typed so far, the built das-read's script sourced as a user's
- * ~/.bashrc would: the last word is the one being completed ('' for a new word).
+ * ~/.bashrc would: the last word is the one being completed ('' for a new word). Each candidate
+ * whole, even one holding a line break; in `cwd` (the repository by default).
  */
-async function bashCompletes(...words: string[]): Promise<string[]> {
+async function bashCompletesIn(cwd: string, ...words: string[]): Promise<string[]> {
   const quoted = words.map((word) => `'${word}'`).join(' ');
   const script = `source <("${process.execPath}" "${BIN}" completion bash) || exit 9
 COMP_WORDS=(das-read ${quoted}); COMP_CWORD=${words.length}; COMP_LINE="das-read ${words.join(' ')}"; COMP_POINT=\${#COMP_LINE}
-_das_read; printf '%s\\n' "\${COMPREPLY[@]}"`;
-  const result = await runShell(script, userEnv(), fileURLToPath(new URL('../..', import.meta.url)));
+_das_read; printf '%s\\0' "\${COMPREPLY[@]}"`;
+  const result = await runShell(script, userEnv(), cwd);
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
-  return result.stdout.split('\n').filter(Boolean);
+  return result.stdout.split('\0').filter(Boolean);
 }
+
+const bashCompletes = (...words: string[]) => bashCompletesIn(fileURLToPath(new URL('../..', import.meta.url)), ...words);
 
 describe('bash completion, sourced in bash', () => {
   it('completes commands, a command’s flags, and the values of enumerated flags', async () => {
@@ -41,6 +44,8 @@ describe('bash completion, sourced in bash', () => {
     expect(await bashCompletes('--region', 'eu-west-1', 'stop', '--y')).toEqual(['--yes']);
     expect(await bashCompletes('completion', '')).toEqual(['bash', 'zsh', 'fish']);
     expect(await bashCompletes('help', 'de')).toEqual(['demo', 'decode', 'detect']);
+    expect(await bashCompletes('lab', '--attack', 'pass')).toEqual(['password-spray']);
+    expect(await bashCompletes('lab', '--attack', '')).toContain('all');
   });
 
   it('offers files where a command takes files (spaces and all), and nothing where a value is free text', async () => {
@@ -51,6 +56,37 @@ describe('bash completion, sourced in bash', () => {
     try {
       await writeFile(join(dir, 'audit log.ndjson'), '');
       expect(await bashCompletes('show', join(dir, 'audit'))).toEqual([join(dir, 'audit log.ndjson')]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('offers each file once and whole: no name is globbed, split at a space or a line break', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'das-read-completion-'));
+    try {
+      for (const name of ['a*', 'a b.ndjson', 'ab1', '*', 'two\nlines.ndjson', '-dash.ndjson']) await writeFile(join(dir, name), '');
+      const sorted = async (...words: string[]) => (await bashCompletesIn(dir, ...words)).sort();
+      expect(await sorted('show', 'a')).toEqual(['a b.ndjson', 'a*', 'ab1']);
+      expect(await sorted('show', '*')).toEqual(['*']);
+      expect(await sorted('show', 'two')).toEqual(['two\nlines.ndjson']);
+      expect(await sorted('show', 'a\\*')).toEqual(['a*']);
+      expect(await sorted('--checkpoint', 'a')).toEqual(['a b.ndjson', 'a*', 'ab1']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('after -- every word is an argument: files, not commands nor flags; a command given its arguments is offered nothing more', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'das-read-completion-'));
+    try {
+      for (const name of ['status.ndjson', '-dash.ndjson']) await writeFile(join(dir, name), '');
+      expect((await bashCompletesIn(dir, '--', '')).sort()).toEqual(['-dash.ndjson', 'status.ndjson']);
+      expect(await bashCompletesIn(dir, '--', 'st')).toEqual(['status.ndjson']);
+      expect(await bashCompletesIn(dir, 'show', '--', '-')).toEqual(['-dash.ndjson']);
+      expect(await bashCompletesIn(dir, 'show', '--', '-o', '')).toEqual(['-dash.ndjson', 'status.ndjson']);
+      expect(await bashCompletesIn(dir, 'help', 'status', '')).toEqual([]);
+      expect(await bashCompletesIn(dir, 'completion', 'bash', '')).toEqual([]);
+      expect(await bashCompletesIn(dir, 'help', '')).toEqual(expect.arrayContaining(['status', 'show']));
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

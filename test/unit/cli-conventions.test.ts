@@ -51,6 +51,13 @@ describe('a mistyped command', () => {
     expect(result.stderr).toMatch(/\\e|\\r|\\u202e/);
   });
 
+  it('a word that begins a command offers that command first, then the near ones', async () => {
+    const result = await das('stat');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('unknown command stat; did you mean status or start?');
+    expect((await das('de')).stderr).toContain('unknown command de; did you mean demo, decode or detect?');
+  });
+
   it('after the read’s own flags too', async () => {
     const result = await das('--cluster', 'prod', 'sotp');
     expect(result.code).toBe(2);
@@ -78,6 +85,14 @@ describe('a mistyped command', () => {
     expect(closest('lba', ['lab', 'demo'])).toEqual(['lab']);
     expect(closest('prod', ['status', 'start', 'stop', 'lab', 'demo', 'show', 'decode'])).toEqual([]);
     expect(closest('x', ['lab'])).toEqual([]);
+  });
+
+  it('every name the word begins, first, then the near ones, each once', () => {
+    expect(closest('stat', ['status', 'start', 'stop'])).toEqual(['status', 'start']);
+    expect(closest('st', ['status', 'start', 'stop', 'show'])).toEqual(['status', 'start', 'stop']);
+    expect(closest('STA', ['status', 'start', 'stop'])).toEqual(['status', 'start']);
+    expect(closest('de', ['demo', 'decode', 'detect', 'show'])).toEqual(['demo', 'decode', 'detect']);
+    expect(closest('', ['lab'])).toEqual([]);
   });
 });
 

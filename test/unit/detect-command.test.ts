@@ -188,6 +188,7 @@ describe('das-read rules, with rule files someone else wrote', () => {
             engines: [payload],
             source: payload,
             correlation: false,
+            reports: true,
           },
         ],
         makeChalk(1),

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { addFlags, FLAGS, type FlagName } from '../../src/cmdutil/flags.js';
 import { COMMAND_FLAGS, COMMANDS, type CommandName } from '../../src/cli/commands.js';
 import { buildProgram, type Actions } from '../../src/cli/program.js';
+import { ATTACK_NAMES } from '../../lab/src/attacks.js';
 
 const names = Object.keys(FLAGS) as FlagName[];
 const commands = Object.keys(COMMAND_FLAGS) as CommandName[];
@@ -39,6 +40,13 @@ describe('one table of flags', () => {
     expect(help('start')).toContain('wait until the stream is started');
     expect(help('stop')).toContain('wait until the stream is stopped');
     expect(help('start')).toMatch(/--kms-key <key>/);
+  });
+});
+
+describe('the words a flag takes', () => {
+  it("--attack offers the lab's scenarios, every one and all, for completion and the man page", () => {
+    const attack: { values?: readonly string[] } = FLAGS.attack;
+    expect(attack.values).toEqual([...ATTACK_NAMES, 'all']);
   });
 });
 
