@@ -24,7 +24,7 @@ export class SavedRecord implements DecodedRecord {
     readonly place = '',
   ) {
     // A file saved on Windows ends its lines in CR LF: the CR is not the event's.
-    this.#line = line.replace(/\r$/, '');
+    this.#line = line.endsWith('\r') ? line.slice(0, -1) : line;
     this.events = [event];
     this.clusterId = idOf(event.clusterId);
     this.instanceId = idOf(event.instanceId);
