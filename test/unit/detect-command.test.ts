@@ -138,6 +138,20 @@ describe('das-read rules', () => {
   });
 });
 
+describe('detect -o asff names its place only by a real region', () => {
+  it("refuses a --region that is no region's name, and an ARN's, with exit 2 and no finding", async () => {
+    for (const args of [
+      ['--account-id', '123456789012', '--region', 'us-east-1:x/../'],
+      ['--cluster', 'arn:aws:rds:us-east-1x/..:123456789012:cluster:prod'],
+    ]) {
+      const { code, stdout, stderr } = await detect(['-o', 'asff', ...args, '-']);
+      expect(code, stderr).toBe(ExitCode.usage);
+      expect(stderr).toMatch(/region/);
+      expect(stdout).not.toContain('ProductArn');
+    }
+  });
+});
+
 describe('detect --redact', () => {
   const SECRET = 'hunter2-secret';
   const line = JSON.stringify({
