@@ -1,7 +1,7 @@
 // Runs compiled rules over events as they come: single-event rules at once, correlation rules as their windows fill.
 import { parseDasInstant } from '../events/das-time.js';
 import { EventView } from './event-view.js';
-import { eventTimeText, findingUid, type Finding, type SeenEvent } from './finding.js';
+import { eventTimeText, evidenceOf, findingUid, type Finding, type SeenEvent } from './finding.js';
 import type { CorrelationRule, EventRule, Rule } from './rule.js';
 import { CorrelationTracker, stateOrder } from './sigma/correlation.js';
 
@@ -79,7 +79,14 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
         if (!reports[at]) continue;
         if (findings === NO_FINDINGS) findings = [];
         const time = eventTimeText(seen.event);
-        findings.push({ rule: rule.summary, uid: findingUid(rule.summary.id, [seen.eventId]), first: time, last: time, eventCount: 1, evidence: [seen] });
+        findings.push({
+          rule: rule.summary,
+          uid: findingUid(rule.summary.id, [seen.eventId]),
+          first: time,
+          last: time,
+          eventCount: 1,
+          evidence: [evidenceOf(seen)],
+        });
       }
       // The event's time is read only when a correlation needs it: one of its rules matched, or windows wait to be judged.
       if (trackers.length === 0 || (!any && !judging)) return findings;

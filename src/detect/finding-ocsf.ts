@@ -106,7 +106,8 @@ export function toOcsfFinding(finding: Finding, place: FindingPlace = {}): OcsfF
       log_name: 'Database Activity Stream',
       log_provider: 'das-read',
       event_code: rule.id,
-      profiles: ['cloud', 'security_control'],
+      // actor is the host profile's: a consumer that reads attributes by profile finds it only so.
+      profiles: user !== undefined ? ['cloud', 'security_control', 'host'] : ['cloud', 'security_control'],
     },
     unmapped,
   };

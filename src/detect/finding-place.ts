@@ -9,6 +9,11 @@ export interface FindingPlace {
   readerVersion?: string;
 }
 
+/** An AWS region's name (us-east-1, us-gov-west-1, cn-north-1): a region goes into ARNs, where anything else breaks them. */
+export function isRegionName(region: string): boolean {
+  return /^[a-z]{2}(-[a-z]+)+-\d+$/.test(region);
+}
+
 /** The partition a region is in: ARNs name it. */
 export function partitionOf(region: string | undefined): string {
   if (region?.startsWith('cn-')) return 'aws-cn';

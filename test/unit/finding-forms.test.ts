@@ -74,6 +74,16 @@ describe('a finding as an OCSF 1.1.0 Detection Finding', () => {
     expect(ocsf.finding_info.attacks).toEqual([{ technique: { uid: 'T1110' }, tactic: { uid: 'TA0006', name: 'Credential Access' } }]);
   });
 
+  it("lists the host profile when it names an actor (the host profile's attribute), and not without one", () => {
+    type Profiled = { actor?: unknown; metadata: { profiles: string[] } };
+    const withUser = toOcsfFinding(finding([seen(0)], RULE, { dbUserName: 'alice' }), PLACE) as unknown as Profiled;
+    expect(withUser.actor).toBeDefined();
+    expect(withUser.metadata.profiles).toEqual(['cloud', 'security_control', 'host']);
+    const bare = toOcsfFinding(finding([seen(1, { dbUserName: undefined })], RULE), PLACE) as unknown as Profiled;
+    expect(bare.actor).toBeUndefined();
+    expect(bare.metadata.profiles).toEqual(['cloud', 'security_control']);
+  });
+
   it('validates for every level, without a place, and for events with hostile or missing fields', () => {
     for (const level of ['informational', 'low', 'medium', 'high', 'critical'] as const) {
       const bare = seen(1, { remoteHost: undefined, dbUserName: undefined, logTime: undefined, startTime: 'not a time' });

@@ -141,6 +141,33 @@ describe('loading rule files', () => {
   });
 });
 
+describe('regular expressions a client could make run for ever', () => {
+  it('refuses, at load, one that can backtrack exponentially, at its line', () => {
+    expect(refusal(rule(['  selection:', "    commandText|re: '(a+)+$'", '  condition: selection']))).toMatch(
+      /^rules\/x\.yml:7: the regular expression "\(a\+\)\+\$" can take exponential time on some input \(nested repetition\)/,
+    );
+    expect(refusal(rule(['  selection:', '    commandText|re|i:', "      - 'drop'", "      - '(\\w+\\s?)*;'", '  condition: selection']))).toMatch(
+      /^rules\/x\.yml:9: the regular expression .* can take exponential time/,
+    );
+  });
+
+  it('still loads every built-in rule, whose expressions repeat at most one level deep', async () => {
+    expect((await loadRules({ builtin: true, paths: [] })).length).toBeGreaterThan(10);
+  });
+});
+
+describe('a leading (?i), (?s), (?m), as SigmaHQ writes them', () => {
+  it('becomes the flags; inline flags elsewhere are refused with what to write instead', async () => {
+    const rules = compileRules([{ name: 'f.yml', text: rule(['  selection:', "    commandText|re: '(?is)^select.+from'", '  condition: selection']) }]);
+    const detector = createDetector(rules);
+    expect(detector.observe(seen({ commandText: 'SELECT a\nFROM t' }))).toHaveLength(1);
+    expect(detector.observe(seen({ commandText: 'DELETE FROM t' }))).toHaveLength(0);
+    expect(refusal(rule(['  selection:', "    commandText|re: 'select (?i)from'", '  condition: selection']))).toMatch(
+      /^rules\/x\.yml:7: the regular expression "select \(\?i\)from" sets flags inside the pattern: only a leading \(\?i\)/,
+    );
+  });
+});
+
 describe('refusing what is not supported, with the file and the line', () => {
   it('an unsupported modifier', () => {
     expect(refusal(rule(['  selection:', '    commandText|base64offset|contains: x', '  condition: selection']))).toBe(

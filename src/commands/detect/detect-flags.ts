@@ -3,6 +3,7 @@ import type { DETECT } from './detect-command.js';
 import type { FlagsOf } from '../../cmdutil/flags.js';
 import { oneOf } from '../../cmdutil/one-of.js';
 import { LEVELS, type Level } from '../../detect/finding.js';
+import { isRegionName } from '../../detect/finding-place.js';
 import { toReadOptions, type RawReadFlags } from '../read/read-flags.js';
 import type { ReadOptions } from '../read/read-options.js';
 import { toShowOptions } from '../show/show-flags.js';
@@ -46,6 +47,8 @@ const STREAM_ONLY = [
 export function toDetectOptions(flags: DetectFlags, stdoutIsTTY: boolean, now: Date): DetectOptions {
   const output = oneOf('--output', flags.output ?? (stdoutIsTTY ? 'pretty' : 'ocsf'), FINDING_OUTPUTS);
   const failOn = flags.failOn === undefined ? undefined : oneOf('--fail-on', flags.failOn.toLowerCase(), LEVELS);
+  if (flags.region !== undefined && !isRegionName(flags.region))
+    throw new UsageError(`--region ${JSON.stringify(flags.region)} is not an AWS region name (such as us-east-1)`);
   if (flags.accountId !== undefined && !/^\d{12}$/.test(flags.accountId))
     throw new UsageError(`--account-id "${flags.accountId}" is not an AWS account id (12 digits)`);
   const named = flags.cluster !== undefined || flags.instance !== undefined || flags.streamName !== undefined;

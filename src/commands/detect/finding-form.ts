@@ -3,7 +3,7 @@ import { UsageError } from '../../errors.js';
 import { toAsff } from '../../detect/asff.js';
 import { toOcsfFinding } from '../../detect/finding-ocsf.js';
 import type { Finding } from '../../detect/finding.js';
-import type { FindingPlace } from '../../detect/finding-place.js';
+import { isRegionName, type FindingPlace } from '../../detect/finding-place.js';
 import { formatFinding, type FindingLayout } from './finding-pretty.js';
 
 /** What `detect -o` names. */
@@ -26,5 +26,10 @@ export function findingForm(
       'Name the database by its ARN (--cluster arn:aws:rds:…), or give --account-id and --region.',
     );
   }
+  if (!isRegionName(region))
+    throw new UsageError(
+      `-o asff needs an AWS region such as us-east-1 for each finding's ProductArn, not ${JSON.stringify(region)}`,
+      'Give --region a region name, or name the database by its ARN (--cluster arn:aws:rds:…).',
+    );
   return (finding) => `${JSON.stringify(toAsff(finding, { ...place, region, accountId }, options.now()))}\n`;
 }

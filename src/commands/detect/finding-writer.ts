@@ -23,7 +23,7 @@ export class FindingWriter {
     private readonly form: (finding: Finding) => string,
   ) {}
 
-  /** For a read: the record's kept events, redacted if asked, with their ids as -o ndjson gives them. */
+  /** For a read: the record's kept events as sent (shown redacted if asked), with their ids as -o ndjson gives them. */
   live(options: { redact: boolean }): EventFormatter {
     return {
       write: (out, record: DecodedRecord, kept) => {
@@ -32,7 +32,8 @@ export class FindingWriter {
         for (const index of kept) {
           const event = record.events[index] as DasEvent;
           const seen: SeenEvent = {
-            event: options.redact ? redactEvent(event) : event,
+            event,
+            ...(options.redact ? { shown: redactEvent(event) } : {}),
             eventId: eventId(record, index),
             clusterId: record.clusterId,
             instanceId: record.instanceId,
@@ -65,7 +66,8 @@ export class FindingWriter {
           const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : null);
           const place = record instanceof SavedRecord ? record.place : '';
           const seen: SeenEvent = {
-            event: options.redact ? redactEvent(event) : event,
+            event,
+            ...(options.redact ? { shown: redactEvent(event) } : {}),
             eventId: text(event.eventId) ?? place,
             clusterId: text(event.clusterId),
             instanceId: text(event.instanceId),

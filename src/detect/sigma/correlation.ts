@@ -1,6 +1,6 @@
 // A correlation rule at run time: its groups, each a window of remembered events, bounded and exportable as JSON.
 import type { EventView } from '../event-view.js';
-import { MAX_EVIDENCE, findingUid, type Finding, type SeenEvent } from '../finding.js';
+import { MAX_EVIDENCE, evidenceOf, findingUid, type Finding, type SeenEvent } from '../finding.js';
 import type { CorrelationRule, CountCondition } from '../rule.js';
 
 /** Groups a rule keeps at once; past it, one of the least recently added to is dropped (and counted): the one with the fewest events. */
@@ -91,7 +91,8 @@ export class CorrelationTracker {
       const texts = view.fieldTexts(this.rule.field);
       if (texts.length > 0) entry.value = texts.join(',');
     }
-    if (group.entries.filter((kept) => kept.seen !== undefined).length < MAX_EVIDENCE) entry.seen = seen;
+    // Kept as shown: a redacted run's state (the Lambda's) carries no statement as sent.
+    if (group.entries.filter((kept) => kept.seen !== undefined).length < MAX_EVIDENCE) entry.seen = evidenceOf(seen);
     group.count++;
     if (this.atClose) {
       if (group.entries.length < MAX_GROUP_EVENTS) group.entries.push(entry);

@@ -1,5 +1,6 @@
 // One field's test: its values and Sigma's value modifiers, compiled into a closure over an event view.
 import { BlockList, isIP, isIPv4 } from 'node:net';
+import { analyse } from 'scslre';
 import type { EventView } from '../event-view.js';
 import type { RuleNode } from './rule-yaml.js';
 import { shown } from './shown.js';
@@ -105,14 +106,36 @@ function numberTest(field: string, kind: 'gt' | 'gte' | 'lt' | 'lte', node: Rule
   };
 }
 
+/** A leading `(?i)`, `(?s)`, `(?m)` or a combination (SigmaHQ writes them, PCRE-style): JavaScript takes them as flags. */
+const LEADING_FLAGS = /^\(\?([ims]+)\)/;
+/** An inline flag group anywhere (`(?i)`, `(?-i:…)`): this Node's RegExp has none. */
+const INLINE_FLAGS = /\(\?[a-zA-Z]*-?[a-zA-Z]+[:)]/;
+
 function regexTest(field: string, flags: string, node: RuleNode, value: string | number | boolean): Test {
   if (typeof value !== 'string') throw node.refuse('re takes a regular expression as text');
+  let source = value;
+  const leading = LEADING_FLAGS.exec(source);
+  if (leading) {
+    for (const flag of leading[1] as string) if (!flags.includes(flag)) flags += flag;
+    source = source.slice(leading[0].length);
+  }
   let pattern: RegExp;
   try {
-    pattern = new RegExp(value, flags);
+    pattern = new RegExp(source, flags);
   } catch (error) {
+    if (INLINE_FLAGS.test(source))
+      throw node.refuse(
+        `the regular expression ${shown(value)} sets flags inside the pattern: only a leading (?i), (?s), (?m) or a combination such as (?is) is taken (or write re|i, re|s, re|m)`,
+      );
     throw node.refuse(`the regular expression ${shown(value)} is not one JavaScript reads: ${shown((error as Error).message)}`);
   }
+  // A rule's regex runs over SQL a database client wrote: one that backtracks exponentially would let that client
+  // stall detection (the event loop, and with it every signal) on a short statement. Polynomial ones are let through.
+  const exponential = analyse(pattern, { reportTypes: { Move: false } }).reports.find((report) => report.exponential);
+  if (exponential)
+    throw node.refuse(
+      `the regular expression ${shown(value)} can take exponential time on some input (${exponential.type === 'Self' ? 'nested repetition' : 'two repetitions that can match the same text'}): rewrite it without a repetition inside a repetition`,
+    );
   return (view) => anyText(view.fieldTexts(field), (text) => pattern.test(text));
 }
 
