@@ -136,8 +136,24 @@ function regexTest(field: string, flags: string, node: RuleNode, value: string |
     throw node.refuse(
       `the regular expression ${shown(value)} can take exponential time on some input (${exponential.type === 'Self' ? 'nested repetition' : 'two repetitions that can match the same text'}): rewrite it without a repetition inside a repetition`,
     );
-  return (view) => anyText(view.fieldTexts(field), (text) => pattern.test(text));
+  // Statements repeat (a prepared statement, an application's few queries): a text's answer is kept, for the
+  // texts short enough to be such statements, a bounded number of them, forgotten all at once when full.
+  const answers = new Map<string, boolean>();
+  const matches = (text: string) => {
+    if (text.length > MAX_REMEMBERED_TEXT) return pattern.test(text);
+    let answer = answers.get(text);
+    if (answer === undefined) {
+      answer = pattern.test(text);
+      if (answers.size >= MAX_REMEMBERED_ANSWERS) answers.clear();
+      answers.set(text, answer);
+    }
+    return answer;
+  };
+  return (view) => anyText(view.fieldTexts(field), matches);
 }
+
+const MAX_REMEMBERED_TEXT = 4096;
+const MAX_REMEMBERED_ANSWERS = 512;
 
 function cidrTest(field: string, node: RuleNode, value: string | number | boolean): Test {
   const text = String(value);
