@@ -25,53 +25,32 @@ export class FindingWriter {
 
   /** For a read: the record's kept events as sent (shown redacted if asked), with their ids as -o ndjson gives them. */
   live(options: { redact: boolean }): EventFormatter {
-    return {
-      write: (out, record: DecodedRecord, kept) => {
-        const texts: string[] = [];
-        const found: Finding[] = [];
-        for (const index of kept) {
-          const event = record.events[index] as DasEvent;
-          const seen: SeenEvent = {
-            event,
-            ...(options.redact ? { shown: redactEvent(event) } : {}),
-            eventId: eventId(record, index),
-            clusterId: record.clusterId,
-            instanceId: record.instanceId,
-          };
-          this.events++;
-          for (const finding of this.detector.observe(seen)) {
-            texts.push(this.form(finding));
-            found.push(finding);
-          }
-        }
-        for (const text of texts) out.append(text);
-        for (const finding of found) this.tally.add(finding);
-      },
-      end: (out) => out.append(this.#ending()),
-    };
+    return this.#form(options, (record, index) => ({ eventId: eventId(record, index), clusterId: record.clusterId, instanceId: record.instanceId }));
   }
 
   /**
    * For saved lines, each a record of one event: the ids das-read wrote beside the event are the
    * record's, not the event's fields (as -o ocsf reads them); a line without an eventId is named by its place.
+   * The event keeps them: the rules do not see them (EventView).
    */
   saved(options: { redact: boolean }): EventFormatter {
+    const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : null);
+    return this.#form(options, (record, index) => {
+      const event = record.events[index] as DasEvent;
+      const place = record instanceof SavedRecord ? record.place : '';
+      return { eventId: text(event.eventId) ?? place, clusterId: text(event.clusterId), instanceId: text(event.instanceId) };
+    });
+  }
+
+  /** The rules over a record's kept events, each named by `ids`; its findings written whole, or none of them. */
+  #form(options: { redact: boolean }, ids: (record: DecodedRecord, index: number) => Omit<SeenEvent, 'event' | 'shown'>): EventFormatter {
     return {
-      write: (out, record: DecodedRecord, kept) => {
+      write: (out, record, kept) => {
         const texts: string[] = [];
         const found: Finding[] = [];
         for (const index of kept) {
-          // The event keeps the ids das-read wrote beside it: the rules do not see them (EventView).
           const event = record.events[index] as DasEvent;
-          const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : null);
-          const place = record instanceof SavedRecord ? record.place : '';
-          const seen: SeenEvent = {
-            event,
-            ...(options.redact ? { shown: redactEvent(event) } : {}),
-            eventId: text(event.eventId) ?? place,
-            clusterId: text(event.clusterId),
-            instanceId: text(event.instanceId),
-          };
+          const seen: SeenEvent = { event, ...(options.redact ? { shown: redactEvent(event) } : {}), ...ids(record, index) };
           this.events++;
           for (const finding of this.detector.observe(seen)) {
             texts.push(this.form(finding));

@@ -1,22 +1,13 @@
 import { request } from 'node:http';
 import { UsageError, UserError } from '../../errors.js';
 import { visible } from '../../terminal/visible.js';
+import { FLAGS } from '../../cmdutil/flags.js';
 
 /**
- * The scenarios the lab can run, each one a built-in rule catches (lab/src/attacks.ts has their
- * events; test/unit/lab-attacks.test.ts holds the two lists in step).
+ * The scenarios the lab can run, each one a built-in rule catches: the --attack flag's values but `all`
+ * (lab/src/attacks.ts has their events; test/unit/lab-attacks.test.ts holds the two lists in step).
  */
-export const ATTACK_SCENARIOS = [
-  'failed-login-burst',
-  'password-spray',
-  'privilege-escalation',
-  'audit-tampering',
-  'destructive-ddl',
-  'server-file-access',
-  'bulk-read',
-  'catalog-enumeration',
-  'new-source',
-] as const;
+export const ATTACK_SCENARIOS = FLAGS.attack.values.filter((name) => name !== 'all');
 
 export interface AttackAnswer {
   scenario: string;
