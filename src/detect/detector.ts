@@ -81,7 +81,7 @@ export function createDetector(rules: readonly Rule[], options: DetectorOptions 
         const time = eventTimeText(seen.event);
         findings.push({
           rule: rule.summary,
-          uid: findingUid(rule.summary.id, [seen.eventId]),
+          uid: findingUid(rule.summary.id, [seen.eventId], seen.clusterId ?? seen.instanceId ?? ''),
           first: time,
           last: time,
           eventCount: 1,

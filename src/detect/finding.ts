@@ -61,9 +61,12 @@ export function evidenceOf(seen: SeenEvent): SeenEvent {
 /** A finding carries at most this many of its events: enough to act on, bounded for Security Hub and the Lambda's state. */
 export const MAX_EVIDENCE = 20;
 
-/** The same rule over the same events makes the same uid, so a SIEM can drop a re-run's repeats. */
-export function findingUid(ruleId: string, eventIds: readonly string[]): string {
+/** The same rule over the same events of the same database makes the same uid, so a SIEM can drop a re-run's repeats. */
+export function findingUid(ruleId: string, eventIds: readonly string[], database = ''): string {
   const hash = createHash('sha256').update(ruleId);
+  // Two streams may number their records alike (a shard id and a sequence number are the stream's own):
+  // the database the events are from keeps their findings apart, where Security Hub would merge them.
+  if (database !== '') hash.update('\n@').update(database);
   // A separator no id contains keeps ["a:b", "c"] and ["a", "b:c"] apart.
   for (const id of eventIds) hash.update('\n').update(id);
   return hash.digest('hex').slice(0, 32);

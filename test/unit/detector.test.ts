@@ -49,7 +49,13 @@ describe('the detector, single-event rules', () => {
     expect(one?.uid).toMatch(/^[0-9a-f]{32}$/);
     expect(again?.uid).toBe(one?.uid);
     expect(other?.uid).not.toBe(one?.uid);
-    expect(one?.uid).toBe(findingUid('r-drop', ['a:1:0']));
+    expect(one?.uid).toBe(findingUid('r-drop', ['a:1:0'], 'cluster-ABC'));
+  });
+
+  it('keeps apart the findings of two databases whose streams number their records alike', () => {
+    const here = createDetector([dropRule]).observe(seen({ commandText: 'drop table t' }, 'a:1:0'))[0];
+    const there = createDetector([dropRule]).observe({ ...seen({ commandText: 'drop table t' }, 'a:1:0'), clusterId: 'cluster-XYZ' })[0];
+    expect(there?.uid).not.toBe(here?.uid);
   });
 
   it('applies a rule for one engine only to that engine’s events, and no rule to heartbeats', () => {

@@ -50,7 +50,7 @@ describe('event_count', () => {
     expect(more).toEqual([]);
     expect(finding).toMatchObject({ rule: { id: 'corr', correlation: true }, eventCount: 8, group: { dbUserName: 'alice' }, first: at(0), last: at(75) });
     expect(finding?.evidence.map((seen) => seen.event.dbUserName)).toEqual(Array(8).fill('alice'));
-    expect(finding?.uid).toBe(findingUid('corr', finding?.evidence.map((seen) => seen.eventId) ?? []));
+    expect(finding?.uid).toBe(findingUid('corr', finding?.evidence.map((seen) => seen.eventId) ?? [], 'c'));
   });
 
   it('its single-event rule makes no findings of its own (generate: false), and does with generate: true', () => {

@@ -153,6 +153,7 @@ export class CorrelationTracker {
       uid: findingUid(
         this.rule.summary.id,
         entries.map((entry) => entry.id),
+        evidence[0]?.clusterId ?? evidence[0]?.instanceId ?? '',
       ),
       first: entries[0]?.time ?? '',
       last: entries[entries.length - 1]?.time ?? '',
