@@ -95,11 +95,14 @@ describe('das-read decode: every record of a damaged archive is written whole or
             expect(groups.find((group) => group.offset === part.offset)?.lines, `the whole record at ${part.offset}`).toEqual(expected[part.whole]);
         }
         const spans: { start: number; end: number }[] = [];
+        // A record spliced whole into another (at byte 1 of itself, say) is a whole record where it landed: read, as it should be.
+        const copyAt = (offset: number) => records.find((record) => content.subarray(offset, offset + record.length).equals(record));
         for (const group of groups) {
           const part = at.get(group.offset);
-          expect(part?.from, `lines from byte ${group.offset}, where no record begins`).not.toBeUndefined();
+          const copy = part?.from === undefined ? copyAt(group.offset) : undefined;
+          expect(part?.from ?? copy, `lines from byte ${group.offset}, where no record begins`).not.toBeUndefined();
           expect(expected).toContainEqual(group.lines);
-          spans.push({ start: group.offset, end: group.offset + (part?.bytes.length ?? 0) });
+          spans.push({ start: group.offset, end: group.offset + (part?.bytes.length ?? copy?.length ?? 0) });
         }
         expect(groups.map((group) => group.offset)).toEqual([...groups.map((group) => group.offset)].sort((a, b) => a - b));
 
@@ -123,7 +126,8 @@ describe('das-read decode: every record of a damaged archive is written whole or
         expect(fail.stdout).toEqual(skip.stdout.filter((line) => parse(line).offset < first));
         if (letters.length > 0) expect(fail.stderr).toMatch(new RegExp(`cannot read the record at bytes? ${first} `));
       }),
-      { numRuns: 40 },
+      // seed -1006902034 found the spliced whole record: kept as a case.
+      { numRuns: 40, examples: [[{ order: [0], separator: '', damage: [{ kind: 'splice', part: 0, other: 0, at: 1, from: 0 }] }, [1], false]] },
     );
     // Bounded by the runs, not by time: the allowance is for a machine shared with other work.
   }, 120_000);
