@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,28 +35,36 @@ export function savedFile(path: string, events: number): number {
   const pgbench = new SyntheticPgbench(SERVER, { transactionsPerSecond: 200, startMicros: START_MICROS, random: seeded(7) });
   const trickle = new Trickle(SERVER, 5_000_000);
   trickle.eventsUntil(START_MICROS);
-  const lines: string[] = [];
+  // Written a piece at a time: a million lines are more than one string can hold.
+  writeFileSync(path, '');
+  let lines: string[] = [];
+  let written = 0;
   let until = START_MICROS;
   let attack = 0;
-  while (lines.length < events) {
+  while (written + lines.length < events) {
     until += 60_000_000;
     const minute: DasEvent[] = [...pgbench.eventsUntil(until), ...trickle.eventsUntil(until)];
     // A scenario every two minutes of the stream's time.
     if ((until - START_MICROS) % 120_000_000 === 0) minute.push(...attackEvents(SERVER, ATTACKS[attack++ % ATTACKS.length] as (typeof ATTACKS)[number], until));
     for (const event of minute) {
-      const record = Math.floor(lines.length / 10);
+      const line = written + lines.length;
       lines.push(
         JSON.stringify({
           ...event,
           clusterId: 'cluster-BENCH',
           instanceId: 'db-BENCH',
-          eventId: `shardId-000000000000:${49_600_000 + record}:${lines.length % 10}`,
+          eventId: `shardId-000000000000:${49_600_000 + Math.floor(line / 10)}:${line % 10}`,
         }),
       );
     }
+    if (lines.length >= 50_000) {
+      appendFileSync(path, `${lines.join('\n')}\n`);
+      written += lines.length;
+      lines = [];
+    }
   }
-  writeFileSync(path, `${lines.join('\n')}\n`);
-  return lines.length;
+  if (lines.length) appendFileSync(path, `${lines.join('\n')}\n`);
+  return written + lines.length;
 }
 
 /** `das-read detect FILE` (the built-in rules, OCSF findings) against `das-read show -o ndjson FILE`, in turns, best of `rounds`. */

@@ -15,6 +15,7 @@ import { defaultThreads } from '../src/cmdutil/record-flags.js';
 import { dasReadDrain, followLatency, rawDrain, rssIntoSlowConsumer } from './stream-measures.js';
 import { tuneGarbageCollection } from '../src/v8-settings.js';
 import { detectShareOfShow } from './detect-share.js';
+import { reportShareOfJq } from './report-share.js';
 
 // The decode path is measured in this process: its collector set as the CLI sets its own.
 tuneGarbageCollection();
@@ -39,6 +40,7 @@ const size = quick
       redactPairs: 1,
       savedEvents: 20_000,
       detectRounds: 1,
+      reportEvents: 20_000,
     }
   : {
       records: 20_000,
@@ -51,6 +53,8 @@ const size = quick
       redactPairs: 3,
       savedEvents: 300_000,
       detectRounds: 3,
+      // About 800 MB of ndjson: the issue's million events.
+      reportEvents: 1_000_000,
     };
 const began = performance.now();
 const log = (line: string) => process.stderr.write(`[${((performance.now() - began) / 1000).toFixed(0).padStart(3)} s] ${line}\n`);
@@ -129,6 +133,9 @@ try {
   const detect = await detectShareOfShow(size.savedEvents, size.detectRounds);
   if (!detect.detectAvailable) log('this build has no `das-read detect`: detectShareOfShow is not measured, the engine alone is');
 
+  log(`report over a saved file of ${size.reportEvents} events, against jq counting its overview…`);
+  const report = await reportShareOfJq(size.reportEvents);
+
   log(`the original script's algorithm, for ${size.seedMs / 1000} s…`);
   const seed = await seedReader(lab.clients.kinesis, lab.clients.kms, streamName, resourceId, size.seedMs);
 
@@ -176,6 +183,10 @@ try {
     redactShareOfRead: median(plainSeconds) / median(redactSeconds),
     // `detect` with the built-in rules over a saved file, events a second, as a share of `show -o ndjson`'s over it.
     detectShareOfShow: detect.share ?? null,
+    // `report` over a saved file, against jq computing the overview's counts of the same file: jq's time over the report's.
+    reportShareOfJq: report.share,
+    reportHtmlMb: report.htmlBytes / 1e6,
+    reportPeakRssMb: report.maxRssBytes / 2 ** 20,
     details: {
       workerThreads: threads,
       floorEventsPerSecond: { events10: floor10, events100: floor100, signed: floorSigned },
@@ -212,6 +223,10 @@ try {
       showSeconds: detect.showSeconds,
       detectEngineEventsPerSecond: detect.engineEventsPerSecond,
       detectFindings: detect.findings,
+      reportEvents: report.events,
+      reportInputMb: report.inputBytes / 1e6,
+      reportSeconds: report.reportSeconds,
+      reportJqSeconds: report.jqSeconds,
     },
   };
   mkdirSync(dirname(out), { recursive: true });
@@ -256,6 +271,9 @@ function printTable(results: Record<string, unknown>) {
     atLeast('redactShareOfRead', 0.8),
     atLeast('detectShareOfShow', 0.7),
     detail('engine events/s', 'detectEngineEventsPerSecond'),
+    atLeast('reportShareOfJq', 2),
+    atMost('reportHtmlMb', 5),
+    atMost('reportPeakRssMb', 300),
     // Bounded by the local server, which takes 1.3 ms of CPU a record on the same cores: reported, not targets.
     reported('drainRatio'),
     detail('sdkDrain/server', 'sdkDrainRatio'),

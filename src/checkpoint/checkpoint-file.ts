@@ -1,8 +1,7 @@
 import { constants } from 'node:fs';
-import { mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
+import { open } from 'node:fs/promises';
 import { withSystemWords } from '../system-errors.js';
-import { dirname, basename, join } from 'node:path';
+import { replaceFile } from '../replace-file.js';
 import { ExitCode, UserError } from '../errors.js';
 import type { StreamIdentity } from '../kinesis/stream-summary.js';
 import { assertSafeFile, assertSafeFolder } from './safe-place.js';
@@ -111,29 +110,10 @@ export function assertSameStream(path: string, state: CheckpointState, streamNam
  * then fsync the folder so the rename itself survives a power cut.
  */
 export async function saveCheckpoint(path: string, state: CheckpointState): Promise<void> {
-  const folder = dirname(path);
-  // A name nobody can have planted a link at, created exclusively and never through a link.
-  const temp = join(folder, `${tempPrefix(path)}${randomBytes(8).toString('hex')}.tmp`);
   try {
-    await mkdir(folder, { recursive: true, mode: 0o700 });
-    const file = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
-    try {
-      await file.writeFile(JSON.stringify(state, null, 2) + '\n');
-      await file.chmod(0o600);
-      await file.sync();
-    } finally {
-      await file.close();
-    }
-    await rename(temp, path);
-    const dir = await open(folder, 'r');
-    try {
-      await dir.sync();
-    } finally {
-      await dir.close();
-    }
+    await replaceFile(path, JSON.stringify(state, null, 2) + '\n');
   } catch (error) {
-    // No half-written temporary file is left behind (unless the run is killed: see removeLeftoverTemps); the checkpoint itself is still the last one saved.
-    await unlink(temp).catch(() => {});
+    // The checkpoint itself is still the last one saved.
     throw withSystemWords(
       error,
       `save the checkpoint ${path}`,
@@ -150,20 +130,7 @@ function damaged(path: string, why: string): UserError {
   );
 }
 
-const tempPrefix = (path: string) => `.${basename(path)}.`;
-
-/**
- * Temporary files a killed run left behind. Called under the lock, so none is being written;
- * unlink removes a name, never what a link points at.
- */
-export async function removeLeftoverTemps(path: string): Promise<void> {
-  const folder = dirname(path);
-  const prefix = tempPrefix(path);
-  const names = await readdir(folder).catch(() => [] as string[]);
-  for (const name of names) {
-    if (name.startsWith(prefix) && /^[0-9a-f]{16}\.tmp$/.test(name.slice(prefix.length))) await unlink(join(folder, name)).catch(() => {});
-  }
-}
+export { removeLeftoverTemps } from '../replace-file.js';
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
 /** Kinesis' own patterns: anything else would reach it only to be refused as a SerializationException. */

@@ -2,6 +2,7 @@ import { DECODE } from '../commands/decode/decode-command.js';
 import { DETECT, RULES } from '../commands/detect/detect-command.js';
 import { DEMO, LAB } from '../commands/lab/lab-command.js';
 import { READ } from '../commands/read/read-command.js';
+import { REPORT } from '../commands/report/report-command.js';
 import { SHOW } from '../commands/show/show-command.js';
 import { START, STATUS, STOP } from '../commands/stream/stream-command.js';
 
@@ -15,6 +16,7 @@ export const COMMANDS = {
   decode: DECODE,
   detect: DETECT,
   rules: RULES,
+  report: REPORT,
   lab: LAB,
   demo: DEMO,
 } as const;

@@ -73,6 +73,9 @@ export function buildProgram(version: string, output: ProgramOutput, actions: Ac
   withFiles(COMMANDS.detect).action(async (files: string[], flags: Flags, self: Command) =>
     actions.detect({ ...typed<FlagsOf<typeof COMMANDS.detect>>(withOptionsBefore(self, flags)), files }),
   );
+  withFiles(COMMANDS.report).action(async (files: string[], flags: Flags, self: Command) =>
+    actions.report({ ...typed<FlagsOf<typeof COMMANDS.report>>(withOptionsBefore(self, flags)), files }),
+  );
 
   const plain = (name: string, description: string) =>
     program

@@ -101,6 +101,7 @@ export async function run(argv: string[], streams: IO, deps: RunDeps = {}): Prom
       show: guarded(async () => (await import('../commands/show/show-action.js')).showAction),
       detect: guarded(async () => (await import('../commands/detect/detect-action.js')).detectAction),
       rules: guarded(async () => (await import('../commands/detect/rules-action.js')).rulesAction),
+      report: guarded(async () => (await import('../commands/report/report-action.js')).reportAction),
       decode: guarded(async () => (await import('../commands/decode/decode-action.js')).decodeAction),
       lab: guarded(async () => (await import('../commands/lab/lab-actions.js')).labAction),
       demo: guarded(async () => {

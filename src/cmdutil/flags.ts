@@ -110,6 +110,18 @@ export const FLAGS = {
     help: 'pretty (a block a finding), ocsf (OCSF 1.1.0 Detection Finding, one a line) or asff (Security Hub findings, one a line); default: pretty on a terminal, ocsf otherwise',
     values: ['pretty', 'ocsf', 'asff'],
   },
+  reportOutput: {
+    flags: '-o, --output <format>',
+    help: 'html (one self-contained page) or json (the same figures, for other tools)',
+    default: 'html',
+    values: ['html', 'json'],
+  },
+  outputFile: { flags: '-O, --output-file <file>', help: 'write the report to this file (mode 0600, replaced whole) instead of standard output' },
+  incremental: {
+    flags: '--incremental <dir>',
+    help: 'keep a report a day in this folder, and an index page: each run adds what the stream holds since the last (for cron)',
+  },
+  gapThreshold: { flags: '--gap-threshold <duration>', help: 'a silence of an instance (no heartbeat, no event) longer than this is a gap in coverage', default: '60s' },
   accountId: { flags: '--account-id <id>', help: 'the AWS account the events are from, when the database does not say (-o asff needs one)' },
   rules: { flags: '--rules <path>', help: 'also run the Sigma rules of this file, or of the .yml files in this folder (repeatable)', repeatable: true },
   builtinRules: { flags: '--no-builtin-rules', help: "leave out das-read's built-in rules" },
@@ -163,7 +175,7 @@ export type FlagValues<N extends FlagName> = {
 };
 
 // Two flags may share a spelling in different commands (-o, --from): their value has the one name.
-type AttributeOf<K extends FlagName> = K extends 'statusOutput' | 'detectOutput' ? 'output' : K extends 'savedFrom' ? 'from' : K;
+type AttributeOf<K extends FlagName> = K extends 'statusOutput' | 'detectOutput' | 'reportOutput' ? 'output' : K extends 'savedFrom' ? 'from' : K;
 
 export const DATABASE = ['cluster', 'instance'] as const;
 export const AWS = ['region', 'profile', 'endpointUrl'] as const;

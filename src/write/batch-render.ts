@@ -27,6 +27,8 @@ export interface RenderOptions {
   log: Diagnostics;
   /** The records come from files (decode), not a stream: no checkpoint to resume from, and the words say so. */
   fromFiles?: boolean;
+  /** Each record skipped under --on-error skip, with its place: `report` lists them in its coverage. */
+  onSkipped?: (error: RecordError) => void;
 }
 
 /** A batch as it is to be written: its text, the positions it covers, and how it ended. */
@@ -73,6 +75,7 @@ export class BatchRenderer {
         failure = this.#refusal(outcome.error, batch.outcomes.slice(place + 1));
         if (failure !== undefined) break;
         this.options.log.warn(`skipped: ${(outcome.error as RecordError).message}`);
+        this.options.onSkipped?.(outcome.error as RecordError);
         dead.push(deadLetterOf(raw, (outcome.error as RecordError).reason));
         progress.push(at);
         continue;
@@ -106,6 +109,7 @@ export class BatchRenderer {
         failure = this.#refusal(refused, batch.outcomes.slice(place + 1));
         if (failure !== undefined) break;
         this.options.log.warn(`skipped: ${refused.message}`);
+        this.options.onSkipped?.(refused);
         dead.push(deadLetterOf(raw, reason));
         progress.push(at);
         continue;

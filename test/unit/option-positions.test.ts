@@ -18,6 +18,7 @@ function program() {
     decode: record('decode'),
     detect: record('detect'),
     rules: record('rules'),
+    report: record('report'),
   };
   let errors = '';
   const built = buildProgram('0.0.0', { writeOut: () => {}, writeErr: (text) => (errors += text) }, actions);

@@ -1,4 +1,4 @@
-import { readCommand, type ReadDeps } from './read.js';
+import { readCommand, type ReadDeps, type ReadSummary } from './read.js';
 import type { READ } from './read-command.js';
 import type { ReadOptions } from './read-options.js';
 import { ExitCode, UsageError } from '../../errors.js';
@@ -30,7 +30,12 @@ export async function readAction(flags: FlagsOf<typeof READ>, context: ActionCon
  * A read as the CLI runs it, in whatever form `formatFor` makes (the events, or `detect`'s
  * findings): the status line, the summary, the gaps said, and the exit code.
  */
-export async function readWith(options: ReadOptions, context: ActionContext, formatFor: ReadDeps['formatFor']): Promise<number> {
+export async function readWith(
+  options: ReadOptions,
+  context: ActionContext,
+  formatFor: ReadDeps['formatFor'],
+  hooks: { onSkipped?: ReadDeps['onSkipped']; onSummary?: (summary: ReadSummary) => void } = {},
+): Promise<number> {
   const { io } = context;
   if (options.checkpoint && io.stdoutTarget?.kind === 'closed') {
     throw new UsageError(
@@ -71,6 +76,7 @@ export async function readWith(options: ReadOptions, context: ActionContext, for
         clients,
         stdout,
         formatFor,
+        ...(hooks.onSkipped ? { onSkipped: hooks.onSkipped } : {}),
         log,
         signal: context.signal,
         now: context.now,
@@ -80,6 +86,7 @@ export async function readWith(options: ReadOptions, context: ActionContext, for
     )
     // Gone before anything else is said, an error included.
     .finally(() => status?.stop());
+  hooks.onSummary?.(summary);
   if (summary.tally) {
     // Asked for: written whatever --quiet says, to stderr, where it never mixes with the events.
     const facts = {

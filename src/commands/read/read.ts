@@ -10,7 +10,7 @@ import type { ReadOptions } from './read-options.js';
 import type { Diagnostics } from '../../terminal/diagnostics.js';
 import { OutputClosedError, OutputWriter, type EventOutput } from '../../sinks/writer.js';
 import { SecurityLakeDir } from '../../sinks/security-lake-dir.js';
-import { UserError } from '../../errors.js';
+import { UserError, type RecordError } from '../../errors.js';
 import { DeadLetterFile } from '../../sinks/dead-letter.js';
 import type { StdoutTarget } from '../../terminal/io.js';
 import type { ReadProgress } from '../../terminal/status-line.js';
@@ -37,6 +37,8 @@ export interface ReadDeps {
   stdout: Writable;
   /** The formatter, once the stream is known: OCSF names the region and account it is in (findings, the database's ARN). */
   formatFor: (place: OcsfPlace, target: StreamTarget) => EventFormatter;
+  /** Each record skipped under --on-error skip (it is also said on stderr). */
+  onSkipped?: (error: RecordError) => void;
   log: Diagnostics;
   signal: AbortSignal;
   now: () => Date;
@@ -217,6 +219,7 @@ async function buildWriter(options: ReadOptions, deps: ReadDeps, run: Run): Prom
     ...(tail ? { handled: tail.handled } : {}),
     maxEvents: options.maxEvents,
     onError: options.onError,
+    ...(deps.onSkipped ? { onSkipped: deps.onSkipped } : {}),
     deadLetter: run.deadLetter,
     log,
     ...(commit ? { checkpoint: { commit, syncOutput: lake ? undefined : file?.sync } } : {}),

@@ -45,6 +45,8 @@ export interface ShowDeps {
   layout?: PrettyLayout;
   /** Aborted on SIGINT / SIGTERM: reading stops, what was read is written. */
   signal?: AbortSignal;
+  /** Each line (or file's rest) that could not be read, with its place (it is also said on stderr). */
+  onUnreadable?: (place: string, problem: string) => void;
 }
 
 export interface ShowSummary {
@@ -88,6 +90,7 @@ export async function showCommand(inputs: readonly ShowInput[], options: ShowOpt
   const bad = (where: string, problem: string) => {
     summary.unreadable++;
     deps.log.warn(`${where}: ${problem}`);
+    deps.onUnreadable?.(where, problem);
   };
   const { signal } = deps;
   const format = deps.format ?? savedEventFormatter(options.output, deps.chalk, { redact: options.redact, ...deps.layout });

@@ -1,0 +1,77 @@
+import type { ActionContext } from '../../cmdutil/action-context.js';
+import type { ReportBuilder, BuildContext } from '../../report/report-builder.js';
+import { OutputClosedError, OutputWriter } from '../../sinks/writer.js';
+import { withSystemWords } from '../../system-errors.js';
+import { VERSION } from '../../version.js';
+import { replaceFile } from '../../replace-file.js';
+import type { FedRun } from './report-action.js';
+import type { ReportOptions, ReportOutput } from './report-flags.js';
+import { askStreamEvents } from './report-stream-events.js';
+
+/** What the report says beside its events: where they came from, the window, and what RDS and the read said of the trail. */
+export async function reportContext(
+  options: ReportOptions,
+  run: FedRun,
+  builder: ReportBuilder,
+  context: ActionContext,
+  window: { from: number | null; until: number | null } = windowOf(options, run),
+): Promise<BuildContext> {
+  const base: BuildContext = {
+    generator: `das-read ${VERSION}`,
+    generatedAt: context.now().getTime(),
+    redacted: options.redact,
+    source: sourceOf(options, run),
+    window,
+    streamEvents: null,
+    streamEventsNote: null,
+    retentionGaps: run.retentionGaps.map((gap) => ({ shardIds: gap.shardIds, detail: gap.detail })),
+  };
+  // Where the events alone place the window, RDS is asked about the same stretch.
+  const seen = builder.build(base).window;
+  const from = window.from ?? seen.firstEvent;
+  const until = window.until ?? seen.lastEvent;
+  const asked = await askStreamEvents(options, run, { from, until }, context);
+  return { ...base, streamEvents: asked.events, streamEventsNote: asked.note };
+}
+
+/** The window the report covers: the one asked for; a read's ends at its start, as it read to the end the stream had then. */
+function windowOf(options: ReportOptions, run: FedRun): { from: number | null; until: number | null } {
+  return {
+    from: options.from?.getTime() ?? null,
+    until: options.until?.getTime() ?? (options.source.kind === 'live' ? run.startedAt.getTime() : null),
+  };
+}
+
+function sourceOf(options: ReportOptions, run: FedRun): BuildContext['source'] {
+  const { source } = options;
+  if (source.kind === 'saved') return { kind: 'saved', names: source.files.length ? source.files : ['-'] };
+  return { kind: 'live', names: [source.database?.name ?? run.target?.label ?? run.target?.streamName ?? ''] };
+}
+
+/** The page, or the figures as one JSON document; the renderer loads only for a page. */
+export async function reportText(output: ReportOutput, builder: ReportBuilder, context: BuildContext): Promise<string> {
+  const data = builder.build(context);
+  if (output === 'json') return JSON.stringify(data) + '\n';
+  const { renderReport } = await import('../../report/html/render-report.js');
+  return renderReport(data);
+}
+
+/** To the file, replaced whole (mode 0600: it holds what the database was asked), or to standard output. */
+export async function writeReport(text: string, file: string | undefined, context: ActionContext): Promise<void> {
+  if (file !== undefined) {
+    try {
+      await replaceFile(file, text);
+    } catch (error) {
+      throw withSystemWords(error, `write the report ${file}`);
+    }
+    return;
+  }
+  const output = new OutputWriter(context.io.stdout);
+  try {
+    await output.write([Buffer.from(text)]);
+    await output.flush();
+  } catch (error) {
+    // The reader left (`| head`): a normal end.
+    if (!(error instanceof OutputClosedError)) throw error;
+  }
+}

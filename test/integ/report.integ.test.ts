@@ -1,0 +1,151 @@
+import { mkdtemp, readFile, readdir, rm, stat, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dasTime } from '../../lab/src/das-time.js';
+import { activityRecord, heartbeatEvent, postgresEvent } from '../../lab/src/synthetic-events.js';
+import { run } from '../../src/cli/run.js';
+import type { DasEvent } from '../../src/decode/types.js';
+import { ExitCode } from '../../src/errors.js';
+import type { ReportData } from '../../src/report/report-data.js';
+import { memoryIO } from '../helpers/memory-io.js';
+import { startTestLab, type TestLab, type TestStream } from '../helpers/test-lab.js';
+
+// `das-read report` against the lab's stream and RDS: a live window, saved files, and --incremental as cron runs it.
+
+let lab: TestLab;
+let stream: TestStream;
+let dir: string;
+/** The test's events are the last hour's, so the window and RDS's 14 days hold them. */
+const base = Math.floor(Date.now() / 60_000) * 60_000 - 3_600_000;
+const at = (ms: number, event: DasEvent): DasEvent => ({ ...event, startTime: dasTime((base + ms) * 1000), logTime: dasTime((base + ms) * 1000) });
+const beat = (ms: number) => heartbeatEvent(dasTime((base + ms) * 1000));
+
+/** Two minutes of activity with heartbeats every 2 s, then 3 minutes of silence, then a minute more. */
+function firstBatch(): DasEvent[] {
+  const events: DasEvent[] = [];
+  for (let s = 0; s < 120; s += 2) events.push(beat(s * 1000));
+  for (let n = 0; n < 20; n++) events.push(at(n * 3000, postgresEvent(n)));
+  events.push(at(61_000, postgresEvent(100, { class: 'DDL', command: 'DROP TABLE', commandText: 'DROP TABLE accounts', objectName: 'accounts' })));
+  events.push(at(62_000, postgresEvent(101, { class: 'ROLE', command: 'GRANT', commandText: "GRANT rds_superuser TO mallory", objectName: null })));
+  for (let n = 0; n < 4; n++)
+    events.push(at(63_000 + n, postgresEvent(110 + n, { class: 'MISC', command: 'AUTH FAILURE', commandText: null, dbUserName: 'mallory', remoteHost: '203.0.113.7', sessionId: `f${n}` })));
+  events.push(at(64_000, postgresEvent(120, { exitCode: '42P01', errorMessage: 'relation "nope" does not exist', commandText: 'SELECT * FROM nope WHERE id = 7' })));
+  events.push(at(65_000, postgresEvent(121, { clientApplication: '<script>window.pwned=1</script>', dbUserName: '<img src=x onerror=alert(1)>' })));
+  for (let s = 300; s < 360; s += 2) events.push(beat(s * 1000));
+  events.push(at(330_000, postgresEvent(130)));
+  return events.sort((a, b) => String(a.logTime).localeCompare(String(b.logTime)));
+}
+
+async function put(list: DasEvent[]): Promise<void> {
+  const records = [];
+  for (let from = 0; from < list.length; from += 8) records.push(activityRecord(stream.database.resourceId, 'db-REPORT', list.slice(from, from + 8)));
+  await stream.put(records);
+}
+
+async function das(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const io = memoryIO();
+  const code = await run([...args, '--endpoint-url', lab.endpoint], io);
+  return { code, stdout: io.stdout.text, stderr: io.stderr.text };
+}
+
+beforeAll(async () => {
+  lab = await startTestLab();
+  dir = await mkdtemp(join(tmpdir(), 'das-read-report-'));
+  stream = await lab.activityStream({ name: 'report-cluster' });
+  await put(firstBatch());
+}, 60_000);
+afterAll(async () => {
+  await lab?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('das-read report over the lab', () => {
+  it('reports a live window: the overview, the changes, the logons, the failures, and coverage naming the silence', async () => {
+    const result = await das(['report', '--cluster', 'report-cluster', '--from', '2h', '-o', 'json']);
+    expect(result.code, result.stderr).toBe(ExitCode.ok);
+    const data = JSON.parse(result.stdout) as ReportData;
+    expect(data.overview.events).toBe(29);
+    expect(data.overview.heartbeats).toBe(90);
+    expect(data.overview.failures).toBe(5);
+    expect(data.overview.clusters).toEqual([stream.database.resourceId]);
+    expect(data.changes.rows.map((row) => row.statement.text)).toEqual(['DROP TABLE accounts', 'GRANT rds_superuser TO mallory']);
+    const mallory = data.logons.rows.find((row) => row.user === 'mallory');
+    expect(mallory).toMatchObject({ source: '203.0.113.7', successes: 0, failures: 4, failuresSinceSuccess: 4 });
+    expect(data.failures.statements.rows[0]?.reason.text).toBe('relation "nope" does not exist');
+    // The silence from 2 min to 5 min of the batch is named with its times; RDS says when the stream started.
+    const gaps = data.coverage.instances.find((instance) => instance.instanceId === 'db-REPORT')?.gaps ?? [];
+    expect(gaps.some((gap) => gap.from <= base + 120_000 && gap.until >= base + 300_000 && gap.until - gap.from < 200_000)).toBe(true);
+    expect(data.coverage.streamEvents?.map((event) => event.kind)).toContain('started');
+    expect(data.coverage.coveredMs).toBeLessThan(data.coverage.windowMs);
+  });
+
+  it('writes one self-contained page to -O, mode 0600, with hostile values as text', async () => {
+    const page = join(dir, 'report.html');
+    const result = await das(['report', '--cluster', 'report-cluster', '--from', '2h', '-O', page]);
+    expect(result.code, result.stderr).toBe(ExitCode.ok);
+    expect(result.stdout).toBe('');
+    expect((await stat(page)).mode & 0o777).toBe(0o600);
+    const html = await readFile(page, 'utf8');
+    expect(html).toContain('&lt;script&gt;window.pwned=1&lt;/script&gt;');
+    expect(html).not.toContain('<script>window.pwned');
+    expect(html).not.toContain('<img src=x');
+  });
+
+  it('reports saved files, lists an unreadable line by its place, exits 3, and asks RDS with --cluster', async () => {
+    const saved = join(dir, 'saved.ndjson');
+    const read = await das(['--cluster', 'report-cluster', '--no-follow', '-o', 'ndjson', '--include-heartbeats']);
+    await writeFile(saved, `${read.stdout}{"type":"record", broken\n`);
+    const result = await das(['report', saved, '--cluster', 'report-cluster', '-o', 'json']);
+    expect(result.code).toBe(ExitCode.unreadableRecord);
+    const data = JSON.parse(result.stdout) as ReportData;
+    expect(data.overview.events).toBe(29);
+    expect(data.coverage.unreadable.rows.map((row) => row.place)).toEqual([`${saved}:${read.stdout.split('\n').length}`]);
+    expect(data.coverage.streamEvents).not.toBeNull();
+    // Without a database named, RDS is not asked, and the report says so.
+    const alone = JSON.parse((await das(['report', saved, '-o', 'json'])).stdout) as ReportData;
+    expect(alone.coverage.streamEvents).toBeNull();
+    expect(alone.coverage.streamEventsNote).toMatch(/--cluster/);
+  });
+
+  it('--incremental keeps a day per page and an index; a second run adds only what arrived since, and a failed run repeats nothing', async () => {
+    const site = join(dir, 'site');
+    const first = await das(['report', '--cluster', 'report-cluster', '--incremental', site]);
+    expect(first.code, first.stderr).toBe(ExitCode.ok);
+    const day = new Date(base).toISOString().slice(0, 10);
+    const names = await readdir(site);
+    expect(names).toEqual(expect.arrayContaining(['index.html', `${day}.html`, 'state.json']));
+    expect((await stat(join(site, 'state.json'))).mode & 0o777).toBe(0o600);
+    expect(await readFile(join(site, 'index.html'), 'utf8')).toContain(`href="${day}.html"`);
+    const events = async () => {
+      const state = JSON.parse(await readFile(join(site, 'state.json'), 'utf8')) as { days: Record<string, { summary: { events: number } }> };
+      return Object.values(state.days).reduce((sum, entry) => sum + entry.summary.events, 0);
+    };
+    expect(await events()).toBe(29);
+    // Nothing new: nothing added.
+    expect((await das(['report', '--cluster', 'report-cluster', '--incremental', site])).code).toBe(ExitCode.ok);
+    expect(await events()).toBe(29);
+    // A run that cannot write its state changes nothing: the next adds the new events once.
+    await put([at(400_000, postgresEvent(140)), at(401_000, postgresEvent(141))]);
+    // A folder where the next day file goes: its rename fails, for root too.
+    const { generation } = JSON.parse(await readFile(join(site, 'state.json'), 'utf8')) as { generation: number };
+    const blocker = join(site, 'days', `${day}.${generation + 1}.json`);
+    await mkdir(join(blocker, 'in-the-way'), { recursive: true });
+    const failed = await das(['report', '--cluster', 'report-cluster', '--incremental', site]);
+    await rm(blocker, { recursive: true });
+    expect(failed.code).not.toBe(ExitCode.ok);
+    expect(await events()).toBe(29);
+    expect((await das(['report', '--cluster', 'report-cluster', '--incremental', site])).code).toBe(ExitCode.ok);
+    expect(await events()).toBe(31);
+  });
+
+  it('refuses a state file another could have written, and one that is damaged, naming it', async () => {
+    const site = join(dir, 'damaged');
+    await mkdir(site, { mode: 0o700 });
+    await writeFile(join(site, 'state.json'), '{"version":1,"generation":"x"}', { mode: 0o600 });
+    const result = await das(['report', '--cluster', 'report-cluster', '--incremental', site]);
+    expect(result.code).not.toBe(ExitCode.ok);
+    expect(result.stderr).toContain(join(site, 'state.json'));
+    expect(result.stderr).toMatch(/damaged/);
+  });
+});
