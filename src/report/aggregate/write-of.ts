@@ -1,0 +1,17 @@
+import type { DasEvent } from '../../decode/types.js';
+import { fieldText } from '../../events/field-text.js';
+import { firstWordOf } from './statement-word.js';
+
+/** Commands that change rows (pgaudit's WRITE class, and each engine's names for the same). */
+const WRITES = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE', 'COPY', 'TRUNCATE', 'REPLACE', 'UPSERT', 'LOAD']);
+
+/**
+ * The write command of an event that changes rows, else undefined: the command's first word, or for Aurora MySQL's
+ * QUERY the statement's. MySQL's AUX events repeat their MAIN statement per object: not counted again.
+ */
+export function writeCommandOf(event: DasEvent): string | undefined {
+  if (event.class === 'AUX') return undefined;
+  const command = fieldText(event.command).trim().toUpperCase();
+  const word = command === 'QUERY' ? (typeof event.commandText === 'string' ? firstWordOf(event.commandText) : '') : (command.split(/\s/, 1)[0] ?? '');
+  return WRITES.has(word) ? word : undefined;
+}

@@ -1,0 +1,998 @@
+// The report's aggregation: events in, ReportData out, in memory bounded whatever the input (issue 37).
+import type { DasEvent } from '../decode/types.js';
+import { evidenceOf, LEVELS, type Finding, type Level, type SeenEvent } from '../detect/finding.js';
+import { fieldText } from '../events/field-text.js';
+import { isFailure } from '../events/outcome.js';
+import { ActivityBuckets, NO_CLASS } from './aggregate/activity-buckets.js';
+import { capped, REASON_CAP, STATEMENT_CAP } from './aggregate/capped-text.js';
+import { changeCommandOf, isPrivilegeChange } from './aggregate/change-of.js';
+import { CoverageTracker } from './aggregate/coverage-tracker.js';
+import { timeOf, timeOfText } from './aggregate/event-time.js';
+import { fnv1a, KeyedTable, type KeyedTableState } from './aggregate/keyed-table.js';
+import { loginOf } from './aggregate/login-of.js';
+import { SpaceSaving, type SpaceSavingState } from './aggregate/space-saving.js';
+import { StatementFolder } from './aggregate/statement-folder.js';
+import { writeCommandOf } from './aggregate/write-of.js';
+import * as read from './aggregate/state-reader.js';
+import {
+  REPORT_VERSION,
+  type Bounded,
+  type CappedText,
+  type ChangeRow,
+  type ClientRow,
+  type EvidenceRow,
+  type FailureRow,
+  type FindingRow,
+  type LogonRow,
+  type ReportData,
+  type StatementRow,
+  type StreamEvent,
+  type WriteRow,
+} from './report-data.js';
+
+export { ReportStateError } from './report-state-error.js';
+
+/** What the command knows that the events do not. */
+export interface BuildContext {
+  generator: string;
+  generatedAt: number;
+  redacted: boolean;
+  source: ReportData['source'];
+  /** The window asked for; null = from the first event / to the last. */
+  window: { from: number | null; until: number | null };
+  streamEvents: StreamEvent[] | null;
+  streamEventsNote: string | null;
+  retentionGaps: Array<{ shardIds: string[]; detail: string }>;
+}
+
+/** How much each part of the report keeps while reading: the bounds on its memory (and on its saved state). */
+export interface ReportBounds {
+  /** Distinct folded statements counted exactly; past it, space-saving. */
+  statements: number;
+  /** Users counted to find the busiest (space-saving past it). */
+  users: number;
+  /** Activity buckets kept while reading (then coarser), and shown at most. */
+  buckets: number;
+  chartBuckets: number;
+  classes: number;
+  bucketUsers: number;
+  logons: number;
+  failureGroups: number;
+  /** Changes kept (privilege changes first, then the earliest): the rest counted. */
+  changes: number;
+  writes: number;
+  clients: number;
+  sessionsPerClient: number;
+  usersPerStatement: number;
+  findings: number;
+  unreadable: number;
+  instances: number;
+  /** Stretches of signs per instance (one silence between two). */
+  stretches: number;
+  /** Clusters, instances and engines named in the overview. */
+  names: number;
+}
+
+export const DEFAULT_BOUNDS: ReportBounds = {
+  statements: 20_000,
+  users: 10_000,
+  buckets: 1_500,
+  chartBuckets: 300,
+  classes: 64,
+  bucketUsers: 32,
+  logons: 10_000,
+  failureGroups: 5_000,
+  changes: 2_000,
+  writes: 10_000,
+  clients: 1_000,
+  sessionsPerClient: 1_000,
+  usersPerStatement: 64,
+  findings: 500,
+  unreadable: 1_000,
+  instances: 1_000,
+  stretches: 1_000,
+  names: 1_000,
+};
+
+/** A bound a saved state may not exceed: a hand-made state cannot make the builder keep without limit. */
+const MAX_BOUND = 1_000_000;
+/** Rows each table shows (the HTML page stays a few MB); the rest are counted in `more`. */
+const SHOWN = { statements: 25, failures: 200, logons: 1_000, writes: 500, clients: 500, users: 8 } as const;
+/** The busiest statements are shown to this many characters (their key is as long): changes and evidence show 2,000. */
+const STATEMENT_ROW_CAP = 1_000;
+/** Names (users, hosts, applications, objects) kept in the tables: a client may send a name of megabytes. */
+const NAME_CAP = 1_000;
+/** Failure times kept per user and source after their last success: enough to place a late success exactly in practice. */
+const RECENT_FAILURES = 16;
+/** Users listed per client. */
+const CLIENT_USERS = 10;
+
+export const STATE_VERSION = 1;
+const STATE_KIND = 'das-read report state';
+
+/** The saved form of a builder: JSON, versioned. Read back only through ReportBuilder.fromState, which checks every value. */
+export interface ReportState {
+  kind: typeof STATE_KIND;
+  stateVersion: typeof STATE_VERSION;
+  [part: string]: unknown;
+}
+
+interface StatementStat {
+  cut: number;
+  rows: number;
+  failures: number;
+  users: Set<string>;
+  first: number | null;
+  last: number | null;
+}
+
+interface FailureStat {
+  user: string;
+  source: string;
+  reason: CappedText;
+  what: CappedText;
+  count: number;
+  first: number | null;
+  last: number | null;
+}
+
+interface LogonStat {
+  user: string;
+  source: string;
+  successes: number;
+  failures: number;
+  lastSuccess: number | null;
+  lastFailure: number | null;
+  since: number;
+  /** The latest timed failures after lastSuccess, ascending, at most RECENT_FAILURES. */
+  recent: number[];
+}
+
+interface WriteStat {
+  user: string;
+  object: string;
+  command: string;
+  count: number;
+  rows: number;
+}
+
+interface ClientStat {
+  application: string;
+  source: string;
+  users: string[];
+  /** Sessions by hash (30 bits, small integers to V8), at most sessionsPerClient. */
+  sessions: Set<number>;
+  events: number;
+  first: number | null;
+  last: number | null;
+}
+
+interface KeptChange {
+  row: ChangeRow;
+  seq: number;
+  privilege: boolean;
+}
+
+const name = (value: unknown): string => {
+  const text = fieldText(value);
+  return text.length > NAME_CAP ? `${text.slice(0, NAME_CAP)}…` : text;
+};
+const order = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+/** Earlier first, unknown times last. */
+const byTime = (a: number | null, b: number | null) => (a === b ? 0 : a === null ? 1 : b === null ? -1 : a - b);
+const earlier = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.min(a, b));
+const later = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.max(a, b));
+const rowCountOf = (event: DasEvent) => {
+  const rows = event.rowCount;
+  return typeof rows === 'number' && Number.isSafeInteger(rows) && rows > 0 ? rows : 0;
+};
+
+/**
+ * Everything the report needs from the events, kept while they stream by: counts exact, keyed tables bounded (what
+ * does not fit is counted). `toState()` is all of it, so a report can be continued from yesterday evening's state
+ * (--incremental): adding the rest of the events to a restored builder builds what one builder of all of them builds.
+ */
+export class ReportBuilder {
+  readonly bounds: ReportBounds;
+  readonly gapThresholdMs: number;
+  readonly #folder = new StatementFolder();
+
+  #events = 0;
+  #heartbeats = 0;
+  #failures = 0;
+  #findingsTotal = 0;
+  #unreadableTotal = 0;
+  #first: number | null = null;
+  #last: number | null = null;
+  #clusters = new Set<string>();
+  #instances = new Set<string>();
+  #engines = new Set<string>();
+  #users = new Set<string>();
+  #sessions = new Set<string>();
+  #activity: ActivityBuckets;
+  #userCounts: SpaceSaving<null>;
+  #statements: SpaceSaving<StatementStat>;
+  #failedStatements: KeyedTable<FailureStat>;
+  #failedLogins: KeyedTable<FailureStat>;
+  #logons: KeyedTable<LogonStat>;
+  #changes: KeptChange[] = [];
+  #changesLeft = 0;
+  #seq = 0;
+  #writes: KeyedTable<WriteStat>;
+  #clients: KeyedTable<ClientStat>;
+  #findings: FindingRow[] = [];
+  #findingsLeft = 0;
+  #unreadable: Array<{ place: string; problem: string }> = [];
+  #coverage: CoverageTracker;
+
+  constructor(options: { gapThresholdMs?: number; bounds?: Partial<ReportBounds> } = {}) {
+    this.bounds = { ...DEFAULT_BOUNDS, ...options.bounds };
+    for (const [key, bound] of Object.entries(this.bounds)) {
+      if (!(Number.isSafeInteger(bound) && bound >= 1 && bound <= MAX_BOUND)) throw new RangeError(`bound ${key} must be a whole number from 1 to ${MAX_BOUND}`);
+    }
+    this.gapThresholdMs = options.gapThresholdMs ?? 60_000;
+    if (!(Number.isSafeInteger(this.gapThresholdMs) && this.gapThresholdMs >= 0)) throw new RangeError('gapThresholdMs must be a whole number of milliseconds');
+    const b = this.bounds;
+    this.#activity = new ActivityBuckets({ buckets: b.buckets, chartBuckets: b.chartBuckets, classes: b.classes, bucketUsers: b.bucketUsers });
+    this.#userCounts = new SpaceSaving(b.users);
+    this.#statements = new SpaceSaving(b.statements);
+    this.#failedStatements = new KeyedTable(b.failureGroups);
+    this.#failedLogins = new KeyedTable(b.failureGroups);
+    this.#logons = new KeyedTable(b.logons);
+    this.#writes = new KeyedTable(b.writes);
+    this.#clients = new KeyedTable(b.clients);
+    this.#coverage = new CoverageTracker(this.gapThresholdMs, { instances: b.instances, stretches: b.stretches });
+  }
+
+  /** An activity event (type record). `seen.shown`, when there, is what the report shows of it (--redact). */
+  add(seen: SeenEvent): void {
+    const event = seen.event;
+    this.#events++;
+    const at = timeOf(event);
+    if (at !== null) {
+      if (this.#first === null || at < this.#first) this.#first = at;
+      if (this.#last === null || at > this.#last) this.#last = at;
+    }
+    const user = fieldText(event.dbUserName);
+    if (user !== '') this.#users.add(user);
+    const session = fieldText(event.sessionId);
+    if (session !== '') this.#sessions.add(session);
+    const clusterId = seen.clusterId ?? '';
+    const instanceId = seen.instanceId ?? '';
+    if (clusterId !== '' && this.#clusters.size < this.bounds.names) this.#clusters.add(clusterId);
+    if (instanceId !== '' && this.#instances.size < this.bounds.names) this.#instances.add(instanceId);
+    const engine = fieldText(event.serverType);
+    if (engine !== '' && this.#engines.size < this.bounds.names) this.#engines.add(engine);
+    const failed = isFailure(event);
+    if (failed) this.#failures++;
+    const userKey = user === '' ? '-' : name(user);
+    this.#activity.add(at, name(event.class) || NO_CLASS, userKey);
+    this.#userCounts.add(userKey, () => null);
+    this.#coverage.sign(instanceId, clusterId, at, false);
+
+    const source = name(event.remoteHost);
+    const folded = this.#folder.fold(event);
+    if (folded !== '') this.#countStatement(folded, event, userKey, at, failed);
+    const login = loginOf(event);
+    if (login !== undefined) this.#countLogin(seen, login, userKey, source, at);
+    else if (failed) this.#countFailure(this.#failedStatements, seen, userKey, source, capped(folded || fieldText(event.command), STATEMENT_CAP), at);
+    const change = changeCommandOf(event);
+    if (change !== undefined) this.#keepChange(seen, change, at, failed);
+    const write = writeCommandOf(event);
+    if (write !== undefined) this.#countWrite(event, userKey, write);
+    this.#countClient(event, source, user, session, at);
+  }
+
+  /** A heartbeat: a sign of the instance's trail, not an event. */
+  heartbeat(instanceId: string | null, clusterId: string | null, time: number | null): void {
+    this.#heartbeats++;
+    this.#coverage.sign(instanceId ?? '', clusterId ?? '', time !== null && Number.isSafeInteger(time) ? time : null, true);
+  }
+
+  /** A finding of the rules; its evidence as the finding shows it (redacted under --redact). */
+  addFinding(finding: Finding): void {
+    this.#findingsTotal++;
+    const row = findingRow(finding);
+    if (this.#findings.length < this.bounds.findings) {
+      this.#findings.push(row);
+      return;
+    }
+    // Full: a finding of a higher level takes the place of the latest of the lowest level kept.
+    let lowest = -1;
+    for (let at = 0; at < this.#findings.length; at++) {
+      if (lowest < 0 || rank(this.#findings[at] as FindingRow) <= rank(this.#findings[lowest] as FindingRow)) lowest = at;
+    }
+    this.#findingsLeft++;
+    if (lowest >= 0 && rank(this.#findings[lowest] as FindingRow) < rank(row)) this.#findings[lowest] = row;
+  }
+
+  /** A record (live) or line (saved) that could not be read. */
+  unreadable(place: string, problem: string): void {
+    this.#unreadableTotal++;
+    if (this.#unreadable.length < this.bounds.unreadable) this.#unreadable.push({ place: capped(place, REASON_CAP).text, problem: capped(problem, REASON_CAP).text });
+  }
+
+  #countStatement(folded: string, event: DasEvent, user: string, at: number | null, failed: boolean): void {
+    const text = capped(folded, STATEMENT_ROW_CAP);
+    const key = text.cut === 0 ? folded : `${text.text}\u0000${text.cut}`;
+    const stat = this.#statements.add(key, () => ({ cut: text.cut, rows: 0, failures: 0, users: new Set<string>(), first: null, last: null })).payload;
+    stat.rows += rowCountOf(event);
+    if (failed) stat.failures++;
+    if (stat.users.size < this.bounds.usersPerStatement) stat.users.add(user);
+    if (at !== null) {
+      if (stat.first === null || at < stat.first) stat.first = at;
+      if (stat.last === null || at > stat.last) stat.last = at;
+    }
+  }
+
+  #countLogin(seen: SeenEvent, outcome: 'success' | 'failure', user: string, source: string, at: number | null): void {
+    const stat = this.#logons.get(`${user}\u0000${source}`, () => ({
+      user,
+      source,
+      successes: 0,
+      failures: 0,
+      lastSuccess: null,
+      lastFailure: null,
+      since: 0,
+      recent: [],
+    }));
+    if (outcome === 'failure') this.#countFailure(this.#failedLogins, seen, user, source, capped(fieldText(seen.event.command), STATEMENT_CAP), at);
+    if (stat === undefined) return;
+    if (outcome === 'success') {
+      stat.successes++;
+      if (at === null || (stat.lastSuccess !== null && at <= stat.lastSuccess)) return;
+      stat.lastSuccess = at;
+      const kept = stat.recent.length;
+      const after = stat.recent.filter((failure) => failure > at);
+      // The failures not kept are older than every kept one: when a kept one is before this success, so are they.
+      stat.since = after.length < kept || stat.since === kept ? after.length : stat.since;
+      stat.recent = after;
+    } else {
+      stat.failures++;
+      if (at === null) return;
+      if (stat.lastFailure === null || at > stat.lastFailure) stat.lastFailure = at;
+      if (stat.lastSuccess !== null && at <= stat.lastSuccess) return;
+      stat.since++;
+      let place = stat.recent.length;
+      while (place > 0 && (stat.recent[place - 1] as number) > at) place--;
+      stat.recent.splice(place, 0, at);
+      if (stat.recent.length > RECENT_FAILURES) stat.recent.shift();
+    }
+  }
+
+  #countFailure(table: KeyedTable<FailureStat>, seen: SeenEvent, user: string, source: string, what: CappedText, at: number | null): void {
+    const shown = seen.shown ?? seen.event;
+    const message = typeof shown.errorMessage === 'string' ? shown.errorMessage.trim() : '';
+    const reason = capped(message !== '' ? message : fieldText(shown.exitCode), REASON_CAP);
+    const key = [user, source, reason.text, reason.cut, what.text, what.cut].join('\u0000');
+    const stat = table.get(key, () => ({ user, source, reason, what, count: 0, first: null, last: null }));
+    if (stat === undefined) return;
+    stat.count++;
+    stat.first = earlier(stat.first, at);
+    stat.last = later(stat.last, at);
+  }
+
+  #keepChange(seen: SeenEvent, command: string, at: number | null, failed: boolean): void {
+    const event = seen.event;
+    const shown = seen.shown ?? event;
+    const row: ChangeRow = {
+      time: at,
+      user: name(event.dbUserName),
+      source: name(event.remoteHost),
+      database: name(event.databaseName),
+      instanceId: seen.instanceId ?? '',
+      class: name(event.class),
+      command: name(command),
+      object: name(event.objectName),
+      statement: capped(fieldText(shown.commandText), STATEMENT_CAP),
+      failed,
+      eventId: name(seen.eventId),
+    };
+    this.#changes.push({ row, seq: this.#seq++, privilege: isPrivilegeChange(event, command) });
+    if (this.#changes.length >= 2 * this.bounds.changes) {
+      this.#changes.sort(changeRank);
+      this.#changesLeft += this.#changes.length - this.bounds.changes;
+      this.#changes.length = this.bounds.changes;
+    }
+  }
+
+  #countWrite(event: DasEvent, user: string, command: string): void {
+    const object = name(event.objectName);
+    const stat = this.#writes.get(`${user}\u0000${object}\u0000${command}`, () => ({ user, object, command, count: 0, rows: 0 }));
+    if (stat === undefined) return;
+    stat.count++;
+    stat.rows += rowCountOf(event);
+  }
+
+  #countClient(event: DasEvent, source: string, user: string, session: string, at: number | null): void {
+    const application = name(event.clientApplication);
+    const stat = this.#clients.get(`${application}\u0000${source}`, () => ({
+      application,
+      source,
+      users: [],
+      sessions: new Set<number>(),
+      events: 0,
+      first: null,
+      last: null,
+    }));
+    if (stat === undefined) return;
+    stat.events++;
+    if (user !== '' && stat.users.length < CLIENT_USERS) {
+      const shown = name(user);
+      if (!stat.users.includes(shown)) stat.users.push(shown);
+    }
+    if (session !== '' && stat.sessions.size < this.bounds.sessionsPerClient) stat.sessions.add(fnv1a(session) >>> 2);
+    stat.first = earlier(stat.first, at);
+    stat.last = later(stat.last, at);
+  }
+
+  /** The report. Pure: the builder goes on as it was, and may be built again. */
+  build(context: BuildContext): ReportData {
+    const windowFrom = context.window.from;
+    const windowUntil = context.window.until;
+    const signs = this.#coverage.signs();
+    const from = windowFrom ?? this.#first ?? signs.first;
+    const until = windowUntil ?? this.#last ?? signs.last;
+    const spanFrom = earlier(windowFrom, this.#first);
+    const spanUntil = later(windowUntil, this.#last);
+    const span = spanFrom !== null && spanUntil !== null ? spanUntil - spanFrom : 0;
+    const topUsers = [...this.#userCounts.entries()]
+      .sort((a, b) => b.count - a.count || order(a.key, b.key))
+      .slice(0, SHOWN.users)
+      .map((entry) => entry.key);
+    const coverage = this.#coverage.build(from, until, context.streamEvents);
+    return {
+      reportVersion: REPORT_VERSION,
+      generator: context.generator,
+      generatedAt: context.generatedAt,
+      redacted: context.redacted,
+      source: { kind: context.source.kind, names: [...context.source.names] },
+      window: { from: windowFrom, until: windowUntil, firstEvent: this.#first, lastEvent: this.#last },
+      overview: {
+        events: this.#events,
+        heartbeats: this.#heartbeats,
+        clusters: [...this.#clusters].sort(order),
+        instances: [...this.#instances].sort(order),
+        engines: [...this.#engines].sort(order),
+        users: this.#users.size,
+        sessions: this.#sessions.size,
+        failures: this.#failures,
+        findings: this.#findingsTotal,
+        unreadable: this.#unreadableTotal,
+      },
+      activity: this.#activity.build(this.#first, this.#last, span, topUsers),
+      statements: this.#statementsBuilt(),
+      failures: { statements: failureRows(this.#failedStatements), logins: failureRows(this.#failedLogins) },
+      logons: this.#logonsBuilt(),
+      changes: this.#changesBuilt(),
+      writes: shownOf(
+        [...this.#writes.rows.values()]
+          .sort((a, b) => b.count - a.count || b.rows - a.rows || order(a.user, b.user) || order(a.object, b.object) || order(a.command, b.command))
+          .map((stat): WriteRow => ({ ...stat })),
+        SHOWN.writes,
+        this.#writes.more,
+      ),
+      clients: shownOf(
+        [...this.#clients.rows.values()]
+          .sort((a, b) => b.events - a.events || order(a.application, b.application) || order(a.source, b.source))
+          .map(
+            (stat): ClientRow => ({
+              application: stat.application,
+              source: stat.source,
+              users: [...stat.users],
+              sessions: stat.sessions.size,
+              events: stat.events,
+              first: stat.first,
+              last: stat.last,
+            }),
+          ),
+        SHOWN.clients,
+        this.#clients.more,
+      ),
+      findings: {
+        rows: [...this.#findings].sort((a, b) => rank(b) - rank(a) || byTime(a.first, b.first) || order(a.uid, b.uid)).map(copyFinding),
+        more: this.#findingsLeft,
+      },
+      coverage: {
+        gapThresholdMs: this.gapThresholdMs,
+        heartbeatsSeen: this.#heartbeats > 0,
+        instances: coverage.instances,
+        streamEvents: context.streamEvents === null ? null : [...context.streamEvents].sort((a, b) => a.time - b.time).map((event) => ({ ...event })),
+        streamEventsNote: context.streamEventsNote,
+        retentionGaps: context.retentionGaps.map((gap) => ({ shardIds: [...gap.shardIds], detail: gap.detail })),
+        unreadable: { rows: this.#unreadable.map((row) => ({ ...row })), more: this.#unreadableTotal - this.#unreadable.length },
+        coveredMs: coverage.coveredMs,
+        windowMs: coverage.windowMs,
+        stopped: coverage.stopped,
+      },
+    };
+  }
+
+  #statementsBuilt(): ReportData['statements'] {
+    const rows = [...this.#statements.entries()].map(
+      (entry): StatementRow => ({
+        statement: { text: entry.payload.cut === 0 ? entry.key : entry.key.slice(0, entry.key.lastIndexOf('\u0000')), cut: entry.payload.cut },
+        count: entry.count,
+        rows: entry.payload.rows,
+        users: entry.payload.users.size,
+        failures: entry.payload.failures,
+        first: entry.payload.first,
+        last: entry.payload.last,
+      }),
+    );
+    const byText = (a: StatementRow, b: StatementRow) => order(a.statement.text, b.statement.text) || a.statement.cut - b.statement.cut;
+    const copy = (row: StatementRow): StatementRow => ({ ...row, statement: { ...row.statement } });
+    return {
+      distinct: this.#statements.size + (this.#statements.exact ? 0 : 1),
+      exact: this.#statements.exact,
+      byCount: [...rows].sort((a, b) => b.count - a.count || byText(a, b)).slice(0, SHOWN.statements).map(copy),
+      byRows: [...rows].sort((a, b) => b.rows - a.rows || b.count - a.count || byText(a, b)).slice(0, SHOWN.statements).map(copy),
+    };
+  }
+
+  #logonsBuilt(): Bounded<LogonRow> {
+    const rows = [...this.#logons.rows.values()]
+      .sort((a, b) => b.since - a.since || b.failures - a.failures || order(a.user, b.user) || order(a.source, b.source))
+      .map(
+        (stat): LogonRow => ({
+          user: stat.user,
+          source: stat.source,
+          successes: stat.successes,
+          failures: stat.failures,
+          lastSuccess: stat.lastSuccess,
+          lastFailure: stat.lastFailure,
+          failuresSinceSuccess: stat.since,
+        }),
+      );
+    return shownOf(rows, SHOWN.logons, this.#logons.more);
+  }
+
+  #changesBuilt(): Bounded<ChangeRow> {
+    const kept = [...this.#changes].sort(changeRank).slice(0, this.bounds.changes);
+    const more = this.#changesLeft + this.#changes.length - kept.length;
+    kept.sort((a, b) => byTime(a.row.time, b.row.time) || a.seq - b.seq);
+    return { rows: kept.map((change) => ({ ...change.row, statement: { ...change.row.statement } })), more };
+  }
+
+  /** Everything needed to go on adding events later: JSON, versioned. */
+  toState(): ReportState {
+    const failure = (stat: FailureStat) => [stat.user, stat.source, stat.reason.text, stat.reason.cut, stat.what.text, stat.what.cut, stat.count, stat.first, stat.last];
+    return {
+      kind: STATE_KIND,
+      stateVersion: STATE_VERSION,
+      bounds: { ...this.bounds },
+      gapThresholdMs: this.gapThresholdMs,
+      totals: [this.#events, this.#heartbeats, this.#failures, this.#findingsTotal, this.#unreadableTotal],
+      first: this.#first,
+      last: this.#last,
+      clusters: [...this.#clusters],
+      instances: [...this.#instances],
+      engines: [...this.#engines],
+      users: [...this.#users],
+      sessions: [...this.#sessions],
+      activity: this.#activity.toState(),
+      userCounts: this.#userCounts.toState(() => 0),
+      statements: this.#statements.toState((stat) => [stat.cut, stat.rows, stat.failures, [...stat.users], stat.first, stat.last]),
+      failedStatements: this.#failedStatements.toState(failure),
+      failedLogins: this.#failedLogins.toState(failure),
+      logons: this.#logons.toState((stat) => [
+        stat.user,
+        stat.source,
+        stat.successes,
+        stat.failures,
+        stat.lastSuccess,
+        stat.lastFailure,
+        stat.since,
+        [...stat.recent],
+      ]),
+      changes: this.#changes.map((change) => [change.seq, change.privilege, { ...change.row, statement: { ...change.row.statement } }]),
+      changesLeft: this.#changesLeft,
+      seq: this.#seq,
+      writes: this.#writes.toState((stat) => [stat.user, stat.object, stat.command, stat.count, stat.rows]),
+      clients: this.#clients.toState((stat) => [stat.application, stat.source, [...stat.users], [...stat.sessions], stat.events, stat.first, stat.last]),
+      findings: this.#findings.map(copyFinding),
+      findingsLeft: this.#findingsLeft,
+      unreadable: this.#unreadable.map((row) => ({ ...row })),
+      coverage: this.#coverage.toState(),
+    };
+  }
+
+  /** A builder from a saved state, every value checked: anything malformed is a ReportStateError saying what. */
+  static fromState(value: unknown): ReportBuilder {
+    return restore(value);
+  }
+
+  /** For restore(): sets what the constructor does not. */
+  static _restore(builder: ReportBuilder, parts: RestoredParts): void {
+    builder.#events = parts.totals[0];
+    builder.#heartbeats = parts.totals[1];
+    builder.#failures = parts.totals[2];
+    builder.#findingsTotal = parts.totals[3];
+    builder.#unreadableTotal = parts.totals[4];
+    builder.#first = parts.first;
+    builder.#last = parts.last;
+    builder.#clusters = parts.clusters;
+    builder.#instances = parts.instances;
+    builder.#engines = parts.engines;
+    builder.#users = parts.users;
+    builder.#sessions = parts.sessions;
+    builder.#activity = parts.activity;
+    builder.#userCounts = parts.userCounts;
+    builder.#statements = parts.statements;
+    builder.#failedStatements = parts.failedStatements;
+    builder.#failedLogins = parts.failedLogins;
+    builder.#logons = parts.logons;
+    builder.#changes = parts.changes;
+    builder.#changesLeft = parts.changesLeft;
+    builder.#seq = parts.seq;
+    builder.#writes = parts.writes;
+    builder.#clients = parts.clients;
+    builder.#findings = parts.findings;
+    builder.#findingsLeft = parts.findingsLeft;
+    builder.#unreadable = parts.unreadable;
+    builder.#coverage = parts.coverage;
+  }
+}
+
+interface RestoredParts {
+  totals: [number, number, number, number, number];
+  first: number | null;
+  last: number | null;
+  clusters: Set<string>;
+  instances: Set<string>;
+  engines: Set<string>;
+  users: Set<string>;
+  sessions: Set<string>;
+  activity: ActivityBuckets;
+  userCounts: SpaceSaving<null>;
+  statements: SpaceSaving<StatementStat>;
+  failedStatements: KeyedTable<FailureStat>;
+  failedLogins: KeyedTable<FailureStat>;
+  logons: KeyedTable<LogonStat>;
+  changes: KeptChange[];
+  changesLeft: number;
+  seq: number;
+  writes: KeyedTable<WriteStat>;
+  clients: KeyedTable<ClientStat>;
+  findings: FindingRow[];
+  findingsLeft: number;
+  unreadable: Array<{ place: string; problem: string }>;
+  coverage: CoverageTracker;
+}
+
+const rank = (row: FindingRow) => LEVELS.indexOf(row.level);
+
+/** Privilege changes first, then the earliest (unknown times last), then as they came. */
+function changeRank(a: KeptChange, b: KeptChange): number {
+  return Number(b.privilege) - Number(a.privilege) || byTime(a.row.time, b.row.time) || a.seq - b.seq;
+}
+
+function shownOf<Row>(rows: Row[], shown: number, left: number): Bounded<Row> {
+  return { rows: rows.slice(0, shown), more: Math.max(0, rows.length - shown) + left };
+}
+
+function failureRows(table: KeyedTable<FailureStat>): Bounded<FailureRow> {
+  const rows = [...table.rows.values()]
+    .sort((a, b) => b.count - a.count || byTime(a.first, b.first) || order(a.user, b.user) || order(a.source, b.source) || order(a.reason.text, b.reason.text) || order(a.what.text, b.what.text))
+    .map((stat): FailureRow => ({ ...stat, reason: { ...stat.reason }, what: { ...stat.what } }));
+  return shownOf(rows, SHOWN.failures, table.more);
+}
+
+function findingRow(finding: Finding): FindingRow {
+  const rule = finding.rule;
+  const row: FindingRow = {
+    uid: fieldText(finding.uid),
+    ruleId: fieldText(rule.id),
+    title: capped(fieldText(rule.title), REASON_CAP).text,
+    level: LEVELS.includes(rule.level) ? rule.level : 'informational',
+    description: capped(fieldText(rule.description), STATEMENT_CAP).text,
+    tags: Array.isArray(rule.tags) ? rule.tags.slice(0, 50).map((tag) => capped(fieldText(tag), REASON_CAP).text) : [],
+    first: timeOfText(fieldText(finding.first)),
+    last: timeOfText(fieldText(finding.last)),
+    eventCount: finding.eventCount,
+    evidence: finding.evidence.slice(0, 20).map((seen): EvidenceRow => {
+      const shown = evidenceOf(seen);
+      const event = shown.event;
+      return {
+        eventId: name(shown.eventId),
+        time: timeOf(event),
+        user: name(event.dbUserName),
+        source: name(event.remoteHost),
+        command: name(event.command),
+        statement: capped(fieldText(event.commandText), STATEMENT_CAP),
+      };
+    }),
+  };
+  if (finding.group !== undefined) {
+    row.group = Object.fromEntries(Object.entries(finding.group).slice(0, 20).map(([field, value]) => [name(field), name(value)]));
+  }
+  return row;
+}
+
+function copyFinding(row: FindingRow): FindingRow {
+  const copy: FindingRow = { ...row, tags: [...row.tags], evidence: row.evidence.map((evidence) => ({ ...evidence, statement: { ...evidence.statement } })) };
+  if (row.group !== undefined) copy.group = { ...row.group };
+  return copy;
+}
+
+// ---- Reading a saved state back: every value checked, nothing trusted ----
+
+function restore(value: unknown): ReportBuilder {
+  const state = read.object(value, 'the state');
+  if (state.kind !== STATE_KIND) read.fail(`it is not ${STATE_KIND} (its kind is ${JSON.stringify(String(state.kind)).slice(0, 60)})`);
+  if (state.stateVersion !== STATE_VERSION) read.fail(`its version is ${JSON.stringify(state.stateVersion)?.slice(0, 20)}, this das-read reads version ${STATE_VERSION}`);
+  const savedBounds = read.object(state.bounds, 'bounds');
+  const bounds = { ...DEFAULT_BOUNDS };
+  for (const key of Object.keys(DEFAULT_BOUNDS) as Array<keyof ReportBounds>) {
+    const bound = read.positive(savedBounds[key], `bounds.${key}`);
+    if (bound > MAX_BOUND) read.fail(`bounds.${key} is above ${MAX_BOUND}`);
+    bounds[key] = bound;
+  }
+  const gapThresholdMs = read.count(state.gapThresholdMs, 'gapThresholdMs');
+  const builder = new ReportBuilder({ gapThresholdMs, bounds });
+  const totals = read.tuple(state.totals, 5, 'totals').map((n, index) => read.count(n, `totals[${index}]`)) as RestoredParts['totals'];
+  const first = read.timeOrNull(state.first, 'first');
+  const last = read.timeOrNull(state.last, 'last');
+  if ((first === null) !== (last === null) || (first !== null && last !== null && first > last)) read.fail('first and last are not a span');
+  const set = (value: unknown, where: string, max = Infinity) => {
+    const items = read.texts(value, where, max);
+    const made = new Set(items);
+    if (made.size !== items.length) read.fail(`${where} repeats a value`);
+    return made;
+  };
+  const [events, , , findingsTotal, unreadableTotal] = totals;
+  const users = set(state.users, 'users');
+  const sessions = set(state.sessions, 'sessions');
+  if (users.size > events || sessions.size > events || totals[2] > events) read.fail('users, sessions or failures outnumber the events');
+  const activity = ActivityBuckets.fromState(state.activity, { buckets: bounds.buckets, chartBuckets: bounds.chartBuckets, classes: bounds.classes, bucketUsers: bounds.bucketUsers });
+  const placed = activity.totals();
+  if (placed.timed + placed.untimed !== events) read.fail('activity does not count every event');
+  if ((placed.timed === 0) !== (first === null)) read.fail('first and last do not match the timed events');
+  if (first !== null && last !== null && !activity.spans(first, last)) read.fail('activity has buckets outside the first and last events, or none at them');
+  const userCounts = readCounter(state.userCounts, 'userCounts', bounds.users, () => null);
+  const statements = readCounter(state.statements, 'statements', bounds.statements, (payload, where): StatementStat => {
+    const [cut, rows, failures, statUsers, statFirst, statLast] = read.tuple(payload, 6, where);
+    return {
+      cut: read.count(cut, `${where} cut`),
+      rows: read.count(rows, `${where} rows`),
+      failures: read.count(failures, `${where} failures`),
+      users: set(statUsers, `${where} users`, bounds.usersPerStatement),
+      first: read.timeOrNull(statFirst, `${where} first`),
+      last: read.timeOrNull(statLast, `${where} last`),
+    };
+  });
+  for (const entry of statements.entries()) {
+    const separator = entry.key.lastIndexOf('\u0000');
+    const whole = entry.payload.cut === 0;
+    if (whole ? entry.key.length > STATEMENT_ROW_CAP : separator === -1 || separator > STATEMENT_ROW_CAP) read.fail('a statement is not kept as it was counted');
+  }
+  const failure = (row: unknown, where: string): FailureStat => {
+    const [user, source, reason, reasonCut, what, whatCut, n, statFirst, statLast] = read.tuple(row, 9, where);
+    return {
+      user: read.text(user, `${where} user`),
+      source: read.text(source, `${where} source`),
+      reason: { text: read.text(reason, `${where} reason`), cut: read.count(reasonCut, `${where} reason cut`) },
+      what: { text: read.text(what, `${where} what`), cut: read.count(whatCut, `${where} what cut`) },
+      count: read.positive(n, `${where} count`),
+      first: read.timeOrNull(statFirst, `${where} first`),
+      last: read.timeOrNull(statLast, `${where} last`),
+    };
+  };
+  const failureKey = (stat: FailureStat) => [stat.user, stat.source, stat.reason.text, stat.reason.cut, stat.what.text, stat.what.cut].join('\u0000');
+  const failedStatements = readTable(state.failedStatements, 'failedStatements', bounds.failureGroups, failure, failureKey);
+  const failedLogins = readTable(state.failedLogins, 'failedLogins', bounds.failureGroups, failure, failureKey);
+  const logons = readTable(
+    state.logons,
+    'logons',
+    bounds.logons,
+    (row, where): LogonStat => {
+      const [user, source, successes, failures, lastSuccess, lastFailure, since, recent] = read.tuple(row, 8, where);
+      const stat: LogonStat = {
+        user: read.text(user, `${where} user`),
+        source: read.text(source, `${where} source`),
+        successes: read.count(successes, `${where} successes`),
+        failures: read.count(failures, `${where} failures`),
+        lastSuccess: read.timeOrNull(lastSuccess, `${where} lastSuccess`),
+        lastFailure: read.timeOrNull(lastFailure, `${where} lastFailure`),
+        since: read.count(since, `${where} since`),
+        recent: read.array(recent, `${where} recent`).map((at, index) => read.time(at, `${where} recent[${index}]`)),
+      };
+      const ordered = stat.recent.every((at, index) => index === 0 || (stat.recent[index - 1] as number) <= at);
+      const afterSuccess = stat.recent.every((at) => stat.lastSuccess === null || at > stat.lastSuccess);
+      if (stat.recent.length > RECENT_FAILURES || !ordered || !afterSuccess || stat.since < stat.recent.length || stat.since > stat.failures)
+        read.fail(`${where} failures since success do not add up`);
+      if (stat.successes + stat.failures === 0) read.fail(`${where} counts no login`);
+      return stat;
+    },
+    (stat) => `${stat.user}\u0000${stat.source}`,
+  );
+  const changeList = read.array(state.changes, 'changes');
+  if (changeList.length >= 2 * bounds.changes) read.fail('changes holds more than its bound');
+  const seq = read.count(state.seq, 'seq');
+  const seqs = new Set<number>();
+  const changes = changeList.map((item, index): KeptChange => {
+    const where = `changes[${index}]`;
+    const [changeSeq, privilege, row] = read.tuple(item, 3, where);
+    const fields = read.object(row, where);
+    const kept: KeptChange = {
+      seq: read.count(changeSeq, `${where} seq`),
+      privilege: read.bool(privilege, `${where} privilege`),
+      row: {
+        time: read.timeOrNull(fields.time, `${where}.time`),
+        user: read.text(fields.user, `${where}.user`),
+        source: read.text(fields.source, `${where}.source`),
+        database: read.text(fields.database, `${where}.database`),
+        instanceId: read.text(fields.instanceId, `${where}.instanceId`),
+        class: read.text(fields.class, `${where}.class`),
+        command: read.text(fields.command, `${where}.command`),
+        object: read.text(fields.object, `${where}.object`),
+        statement: readCapped(fields.statement, `${where}.statement`, STATEMENT_CAP),
+        failed: read.bool(fields.failed, `${where}.failed`),
+        eventId: read.text(fields.eventId, `${where}.eventId`),
+      },
+    };
+    if (kept.seq >= seq || seqs.has(kept.seq)) read.fail(`${where} is numbered out of turn`);
+    seqs.add(kept.seq);
+    return kept;
+  });
+  const changesLeft = read.count(state.changesLeft, 'changesLeft');
+  const writes = readTable(
+    state.writes,
+    'writes',
+    bounds.writes,
+    (row, where): WriteStat => {
+      const [user, object, command, n, rows] = read.tuple(row, 5, where);
+      return {
+        user: read.text(user, `${where} user`),
+        object: read.text(object, `${where} object`),
+        command: read.text(command, `${where} command`),
+        count: read.positive(n, `${where} count`),
+        rows: read.count(rows, `${where} rows`),
+      };
+    },
+    (stat) => `${stat.user}\u0000${stat.object}\u0000${stat.command}`,
+  );
+  const clients = readTable(
+    state.clients,
+    'clients',
+    bounds.clients,
+    (row, where): ClientStat => {
+      const [application, source, clientUsers, clientSessions, n, statFirst, statLast] = read.tuple(row, 7, where);
+      const hashes = read.array(clientSessions, `${where} sessions`).map((hash) => {
+        if (!Number.isInteger(hash) || (hash as number) < 0 || (hash as number) > 0x3fffffff) read.fail(`${where} sessions hold a value that is not a session hash`);
+        return hash as number;
+      });
+      const stat: ClientStat = {
+        application: read.text(application, `${where} application`),
+        source: read.text(source, `${where} source`),
+        users: [...set(clientUsers, `${where} users`, CLIENT_USERS)],
+        sessions: new Set(hashes),
+        events: read.positive(n, `${where} events`),
+        first: read.timeOrNull(statFirst, `${where} first`),
+        last: read.timeOrNull(statLast, `${where} last`),
+      };
+      if (stat.sessions.size !== hashes.length || hashes.length > bounds.sessionsPerClient) read.fail(`${where} sessions repeat or exceed their bound`);
+      return stat;
+    },
+    (stat) => `${stat.application}\u0000${stat.source}`,
+  );
+  const findings = read.array(state.findings, 'findings').map((item, index) => readFinding(item, `findings[${index}]`));
+  if (findings.length > bounds.findings) read.fail('findings holds more than its bound');
+  const findingsLeft = read.count(state.findingsLeft, 'findingsLeft');
+  if (findings.length + findingsLeft !== findingsTotal) read.fail('findings do not add up');
+  const unreadable = read.array(state.unreadable, 'unreadable').map((item, index) => {
+    const row = read.object(item, `unreadable[${index}]`);
+    return { place: read.text(row.place, `unreadable[${index}].place`), problem: read.text(row.problem, `unreadable[${index}].problem`) };
+  });
+  if (unreadable.length > bounds.unreadable || unreadable.length > unreadableTotal) read.fail('unreadable holds more than its bound or its count');
+  const coverage = CoverageTracker.fromState(state.coverage, { instances: bounds.instances, stretches: bounds.stretches });
+  if (coverage.thresholdMs !== gapThresholdMs) read.fail('coverage has another gap threshold');
+  ReportBuilder._restore(builder, {
+    totals,
+    first,
+    last,
+    clusters: set(state.clusters, 'clusters', bounds.names),
+    instances: set(state.instances, 'instances', bounds.names),
+    engines: set(state.engines, 'engines', bounds.names),
+    users,
+    sessions,
+    activity,
+    userCounts,
+    statements,
+    failedStatements,
+    failedLogins,
+    logons,
+    changes,
+    changesLeft,
+    seq,
+    writes,
+    clients,
+    findings,
+    findingsLeft,
+    unreadable,
+    coverage,
+  });
+  return builder;
+}
+
+function readCapped(value: unknown, where: string, cap: number): CappedText {
+  const fields = read.object(value, where);
+  const text = read.text(fields.text, `${where}.text`);
+  if (text.length > cap) read.fail(`${where} is longer than its cap`);
+  return { text, cut: read.count(fields.cut, `${where}.cut`) };
+}
+
+function readCounter<P>(value: unknown, where: string, capacity: number, load: (payload: unknown, where: string) => P): SpaceSaving<P> {
+  const fields = read.object(value, where);
+  if (fields.capacity !== capacity) read.fail(`${where} has another capacity than its bound`);
+  const state: SpaceSavingState<unknown> = {
+    capacity,
+    evicted: read.bool(fields.evicted, `${where}.evicted`),
+    entries: read.array(fields.entries, `${where}.entries`).map((item, index) => {
+      const [key, n, error, payload] = read.tuple(item, 4, `${where}.entries[${index}]`);
+      return [read.text(key, `${where}.entries[${index}] key`), read.positive(n, `${where}.entries[${index}] count`), read.count(error, `${where}.entries[${index}] error`), payload];
+    }),
+    order:
+      fields.order === null
+        ? null
+        : read.array(fields.order, `${where}.order`).map((item, index) => {
+            const [n, keys] = read.tuple(item, 2, `${where}.order[${index}]`);
+            return [read.positive(n, `${where}.order[${index}] count`), read.texts(keys, `${where}.order[${index}] keys`)];
+          }),
+  };
+  let at = 0;
+  return SpaceSaving.fromState(state, (payload) => load(payload, `${where}.entries[${at++}] payload`), (problem) => read.fail(`${where}: ${problem}`));
+}
+
+function readTable<R>(value: unknown, where: string, capacity: number, load: (row: unknown, where: string) => R, keyOf: (row: R) => string): KeyedTable<R> {
+  const fields = read.object(value, where);
+  if (fields.capacity !== capacity) read.fail(`${where} has another capacity than its bound`);
+  const state: KeyedTableState<unknown> = {
+    capacity,
+    rows: read.array(fields.rows, `${where}.rows`).map((item, index) => {
+      const [key, row] = read.tuple(item, 2, `${where}.rows[${index}]`);
+      return [read.text(key, `${where}.rows[${index}] key`), row];
+    }),
+    overflow: read.array(fields.overflow, `${where}.overflow`).map((hash, index) => read.count(hash, `${where}.overflow[${index}]`)),
+    more: read.count(fields.more, `${where}.more`),
+  };
+  let at = 0;
+  const table = KeyedTable.fromState(state, (row) => load(row, `${where}.rows[${at++}]`), (problem) => read.fail(`${where}: ${problem}`));
+  for (const [key, row] of table.rows) if (keyOf(row) !== key) read.fail(`${where} keeps a row under another key`);
+  return table;
+}
+
+function readFinding(value: unknown, where: string): FindingRow {
+  const fields = read.object(value, where);
+  const level = read.text(fields.level, `${where}.level`);
+  if (!LEVELS.includes(level as Level)) read.fail(`${where}.level is not a level`);
+  const row: FindingRow = {
+    uid: read.text(fields.uid, `${where}.uid`),
+    ruleId: read.text(fields.ruleId, `${where}.ruleId`),
+    title: read.text(fields.title, `${where}.title`),
+    level: level as Level,
+    description: read.text(fields.description, `${where}.description`),
+    tags: read.texts(fields.tags, `${where}.tags`, 50),
+    first: read.timeOrNull(fields.first, `${where}.first`),
+    last: read.timeOrNull(fields.last, `${where}.last`),
+    eventCount: read.count(fields.eventCount, `${where}.eventCount`),
+    evidence: read.array(fields.evidence, `${where}.evidence`).map((item, index) => {
+      const at = `${where}.evidence[${index}]`;
+      const evidence = read.object(item, at);
+      return {
+        eventId: read.text(evidence.eventId, `${at}.eventId`),
+        time: read.timeOrNull(evidence.time, `${at}.time`),
+        user: read.text(evidence.user, `${at}.user`),
+        source: read.text(evidence.source, `${at}.source`),
+        command: read.text(evidence.command, `${at}.command`),
+        statement: readCapped(evidence.statement, `${at}.statement`, STATEMENT_CAP),
+      };
+    }),
+  };
+  if (row.evidence.length > 20) read.fail(`${where}.evidence holds more than 20`);
+  if (fields.group !== undefined) {
+    const group = read.object(fields.group, `${where}.group`);
+    row.group = Object.fromEntries(Object.entries(group).map(([field, text]) => [field, read.text(text, `${where}.group.${field.slice(0, 40)}`)]));
+  }
+  return row;
+}
