@@ -28,6 +28,7 @@ const LAYERS = [
   'sinks',
   'checkpoint',
   'write',
+  'report',
   'cmdutil',
   'commands',
   'cli',
