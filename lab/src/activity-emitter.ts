@@ -47,6 +47,8 @@ export class ActivityEmitter {
   /** Whether the last round found the stream started. */
   #watching = false;
   #watchedBefore = false;
+  /** Until when (epoch ms, the emitter's clock) it emits nothing: see pause(). */
+  #pausedUntil = -Infinity;
   recordsPut = 0;
 
   constructor(private readonly options: EmitterOptions) {}
@@ -63,6 +65,16 @@ export class ActivityEmitter {
     await this.#flushing;
   }
 
+  /**
+   * A gap in the trail on demand: for `ms` from now, no record at all, heartbeats included. What the
+   * source does meanwhile is lost, as a real gap loses it, rather than delivered late.
+   */
+  pause(ms: number): { from: number; until: number } {
+    const from = (this.options.now ?? Date.now)();
+    this.#pausedUntil = from + ms;
+    return { from, until: this.#pausedUntil };
+  }
+
   /** One round: what happened since the last one, as records on the stream. */
   async flush(): Promise<void> {
     const stream = this.options.database.activityStream;
@@ -72,6 +84,7 @@ export class ActivityEmitter {
       return;
     }
     let events = (await this.options.source?.eventsUntil(nowMs * 1000)) ?? [];
+    if (nowMs < this.#pausedUntil) return;
     // A stream started again does not carry what happened while it was stopped.
     if (!this.#watching && this.#watchedBefore) events = [];
     this.#watching = this.#watchedBefore = true;

@@ -4,7 +4,9 @@ import { ServiceError } from './service-error.js';
 export interface FaultRule {
   /** "kinesis:GetRecords", "kms:Decrypt", "kinesis:*"… */
   action: string;
-  kind: 'throttle' | 'limit-exceeded' | 'expired-iterator' | 'server-error' | 'slow' | 'reset';
+  kind: 'throttle' | 'limit-exceeded' | 'expired-iterator' | 'server-error' | 'slow' | 'reset' | 'refused';
+  /** For `refused`: the service's error code and message (a 400), as it would refuse the call. */
+  refusal?: { code: string; message: string };
   times?: number;
   /** The share of matching calls that fail, 0 to 1; default all. */
   rate?: number;
@@ -65,6 +67,7 @@ export class FaultPlan {
       this.served.set(label, (this.served.get(label) ?? 0) + 1);
       if (rule.kind === 'slow') return { kind: 'delay', ms: rule.delayMs ?? 1_000 };
       if (rule.kind === 'reset') return { kind: 'reset' };
+      if (rule.kind === 'refused') return { kind: 'error', error: new ServiceError(rule.refusal?.code ?? 'ValidationException', rule.refusal?.message ?? 'Refused.') };
       const make = ERRORS[rule.kind];
       if (make) return { kind: 'error', error: make(service) };
     }

@@ -34,6 +34,8 @@ export interface Gateway extends Listening {
 
 export interface LabActions {
   attack?: (scenario: string) => Promise<unknown>;
+  /** Silences the activity stream (no record, no heartbeat) for that many seconds; says the span, epoch ms. */
+  pause?: (seconds: number) => { from: number; until: number };
 }
 
 /**
@@ -42,6 +44,9 @@ export interface LabActions {
  * not know, 409 when the activity stream is not started.
  */
 const LAB_ATTACK = /^\/_lab\/attack\/([\w-]{1,64})$/;
+/** `POST /_lab/pause/<seconds>` (1 to 3600): a gap in the trail on demand; 200 with its span, 409 before the lab has a cluster. */
+const LAB_PAUSE = /^\/_lab\/pause\/(\d{1,6})$/;
+const MAX_PAUSE_SECONDS = 3_600;
 
 /**
  * One endpoint for all the services, so `--endpoint-url` (or AWS_ENDPOINT_URL) can
@@ -65,6 +70,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     if (signer) signers.add(signer);
     const labAttack = incoming.method === 'POST' ? LAB_ATTACK.exec(incoming.url ?? '') : null;
     if (labAttack) return send(response, await attackReply(labActions, labAttack[1] ?? ''));
+    const labPause = incoming.method === 'POST' ? LAB_PAUSE.exec(incoming.url ?? '') : null;
+    if (labPause) return send(response, pauseReply(labActions, Number(labPause[1])));
     const target = String(incoming.headers['x-amz-target'] ?? '');
     const [service, operation = ''] = target.split('.');
     // RDS speaks the query protocol: its operation is the form's Action, its errors XML.
@@ -135,6 +142,14 @@ async function attackReply(actions: LabActions, scenario: string): Promise<Servi
     if (error instanceof ServiceError) return json(error.status, { code: error.code, message: error.message });
     throw error;
   }
+}
+
+function pauseReply(actions: LabActions, seconds: number): ServiceReply {
+  const json = (status: number, body: unknown): ServiceReply => ({ status, contentType: 'application/json', body: JSON.stringify(body) });
+  if (seconds < 1 || seconds > MAX_PAUSE_SECONDS) return json(400, { message: `a pause lasts 1 to ${MAX_PAUSE_SECONDS} seconds, not ${seconds}` });
+  if (!actions.pause) return json(409, { message: 'the lab has no cluster under load yet' });
+  const { from, until } = actions.pause(seconds);
+  return json(200, { seconds, from: new Date(from).toISOString(), until: new Date(until).toISOString() });
 }
 
 /** The services that speak JSON, by their X-Amz-Target prefix; RDS speaks the query protocol. */

@@ -32,6 +32,8 @@ export interface LabSession {
   emitter: ActivityEmitter;
   /** Makes an attack scenario happen on the cluster (lab/src/attacks.ts); refused while its stream is not started. */
   attack(scenario: string): Promise<AttackReport>;
+  /** Stops the cluster's records, heartbeats included, for `seconds`: a gap in the trail (`POST /_lab/pause/<seconds>`). */
+  pause(seconds: number): { from: number; until: number };
   /** The line a second terminal needs to talk to the lab. */
   exportLine: string;
   close(): Promise<void>;
@@ -69,6 +71,8 @@ export async function startLabSession(options: LabSessionOptions): Promise<LabSe
       return source.attack(scenario);
     };
     lab.gateway.labActions.attack = attack;
+    const pause = (seconds: number) => emitter.pause(seconds * 1000);
+    lab.gateway.labActions.pause = pause;
     // AWS_DEFAULT_REGION too: the AWS CLI v1 reads no other.
     const exportLine =
       `export AWS_ENDPOINT_URL=${lab.endpoint} AWS_REGION=${lab.region} AWS_DEFAULT_REGION=${lab.region} ` + 'AWS_ACCESS_KEY_ID=lab AWS_SECRET_ACCESS_KEY=lab';
@@ -77,6 +81,7 @@ export async function startLabSession(options: LabSessionOptions): Promise<LabSe
       cluster,
       emitter,
       attack,
+      pause,
       exportLine,
       async close() {
         await emitter.stop();

@@ -94,7 +94,7 @@ export async function startLab(options: LabOptions): Promise<Lab> {
     async startActivityStream(database, kmsKeyId, shardCount = 1) {
       const streamName = activityStreamName(database.resourceId);
       await createStream(clients.kinesis, streamName, shardCount);
-      database.activityStream = { status: 'started', mode: 'async', kinesisStreamName: streamName, kmsKeyId: kms.resolveKey(kmsKeyId).arn };
+      rds.markStarted(database, { status: 'started', mode: 'async', kinesisStreamName: streamName, kmsKeyId: kms.resolveKey(kmsKeyId).arn });
       return streamName;
     },
     async close() {

@@ -1,6 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { ServiceError, type ServiceReply } from './service-error.js';
 import { toXml, type XmlNode } from './xml.js';
+import { RdsEvents, type RecordedEvent } from './rds-events.js';
+
+export type { RecordedEvent } from './rds-events.js';
+
+/**
+ * The documented messages of RDS-EVENT-0179 and RDS-EVENT-0180 (docs/das-format.md §8). RDS documents
+ * them for clusters; for an instance-level stream the lab says "DB instance", as RDS's other instance events do.
+ */
+export const ACTIVITY_STREAM_STARTED = {
+  cluster: 'Database Activity Streams is started on your database cluster',
+  instance: 'Database Activity Streams is started on your DB instance',
+} as const;
+export const ACTIVITY_STREAM_STOPPED = {
+  cluster: 'Database Activity Streams is stopped on your database cluster',
+  instance: 'Database Activity Streams is stopped on your DB instance',
+} as const;
 
 const XMLNS = 'http://rds.amazonaws.com/doc/2014-10-31/';
 
@@ -35,6 +51,8 @@ export interface LocalRdsOptions {
   transitionMs?: number;
   /** Resolves a KMS key id, ARN or alias to its ARN; throws if there is no such key. */
   resolveKmsKey?: (keyId: string) => string;
+  /** The lab's clock (epoch ms): when events happen, and what "the last hour" and "14 days" count from. */
+  now?: () => number;
 }
 
 export interface ActivityStreamBackend {
@@ -52,8 +70,40 @@ const NATIVE_AUDIT_FIELDS = /^(oracle|sqlserver)/;
  */
 export class LocalRds {
   readonly #databases = new Map<string, LabDatabase>();
+  readonly #events: RdsEvents;
 
-  constructor(private readonly options: LocalRdsOptions) {}
+  constructor(private readonly options: LocalRdsOptions) {
+    this.#events = new RdsEvents(() => this.#now());
+  }
+
+  #now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
+  /**
+   * Records an RDS event as RDS would (DescribeEvents serves it), at `date` (epoch ms; default now):
+   * for a test of a message RDS has not documented, or of an event older than RDS keeps.
+   */
+  recordEvent(event: RecordedEvent): void {
+    this.#events.record({ date: this.#now(), ...event });
+  }
+
+  /** The activity stream's own events: RDS-EVENT-0179 once started, RDS-EVENT-0180 once stopped. */
+  #recordStreamEvent(database: LabDatabase, started: boolean): void {
+    this.recordEvent({
+      sourceType: database.kind === 'cluster' ? 'db-cluster' : 'db-instance',
+      sourceIdentifier: database.identifier,
+      sourceArn: database.arn,
+      message: started ? ACTIVITY_STREAM_STARTED[database.kind] : ACTIVITY_STREAM_STOPPED[database.kind],
+      categories: ['configuration change'],
+    });
+  }
+
+  /** Marks a database's activity stream started at once (the lab's shortcut past StartActivityStream), with its event. */
+  markStarted(database: LabDatabase, stream: LabDatabase['activityStream']): void {
+    database.activityStream = { ...stream, status: 'started' };
+    this.#recordStreamEvent(database, true);
+  }
 
   addDatabase(kind: LabDatabase['kind'], identifier: string, engine: string, engineVersion: string, resourceId?: string): LabDatabase {
     const database: LabDatabase = {
@@ -99,6 +149,8 @@ export class LocalRds {
         return this.#start(form);
       case 'StopActivityStream':
         return this.#stop(form);
+      case 'DescribeEvents':
+        return this.#events.describe(form);
       default:
         throw new ServiceError('InvalidAction', `The lab RDS does not implement ${action || 'that action'}`);
     }
@@ -149,7 +201,10 @@ export class LocalRds {
     };
     this.#afterTransition(async () => {
       await this.options.streams?.create(database, streamName);
-      if (database.activityStream.status === 'starting') database.activityStream.status = 'started';
+      if (database.activityStream.status === 'starting') {
+        database.activityStream.status = 'started';
+        this.#recordStreamEvent(database, true);
+      }
     }, database);
     return {
       KmsKeyId: kmsKeyArn,
@@ -173,6 +228,7 @@ export class LocalRds {
     this.#afterTransition(async () => {
       await this.options.streams?.delete(database, streamName);
       database.activityStream = { status: 'stopped' };
+      this.#recordStreamEvent(database, false);
     }, database);
     return { KmsKeyId: stream.kmsKeyId, KinesisStreamName: streamName, Status: 'stopping' };
   }
