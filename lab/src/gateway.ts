@@ -6,6 +6,7 @@ import type { LocalS3 } from './local-s3.js';
 import { restJsonError, type LocalSecurityHub } from './local-securityhub.js';
 import type { LocalEventBridge } from './local-eventbridge.js';
 import { queryError, type LocalRds } from './local-rds.js';
+import { stsError, type LocalSts } from './local-sts.js';
 import { jsonError, ServiceError, type ServiceReply } from './service-error.js';
 import { FaultPlan } from './faults.js';
 
@@ -16,6 +17,8 @@ export interface GatewayOptions {
   s3: LocalS3;
   securityHub?: LocalSecurityHub;
   eventBridge?: LocalEventBridge;
+  /** GetCallerIdentity, which names the account in a "not found". */
+  sts?: LocalSts;
   /** Where Kinesis calls go: the kinesis-local server. */
   kinesisUrl: string;
   port?: number;
@@ -51,7 +54,8 @@ const MAX_PAUSE_SECONDS = 3_600;
 /**
  * One endpoint for all the services, so `--endpoint-url` (or AWS_ENDPOINT_URL) can
  * point a client at the whole lab. Requests are told apart by their protocol: JSON
- * targets for KMS and Kinesis, a form-encoded Action for RDS.
+ * targets for KMS and Kinesis, a form-encoded Action for RDS and STS (told apart by the service
+ * their signature names).
  */
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const denied = new Set<string>();
@@ -98,9 +102,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       return send(response, options.s3.handle(incoming, body));
     }
     const form = json ? undefined : new URLSearchParams(body.toString('utf8'));
-    const fault = faults.decide(json ?? 'rds', form ? (form.get('Action') ?? '') : operation);
+    const queryService = signedFor(incoming) === 'sts' ? 'sts' : 'rds';
+    const fault = faults.decide(json ?? queryService, form ? (form.get('Action') ?? '') : operation);
     if (fault?.kind === 'reset') return void response.socket?.destroy();
-    if (fault?.kind === 'error') return send(response, form ? queryError(fault.error) : jsonError(fault.error));
+    if (fault?.kind === 'error')
+      return send(response, !form ? jsonError(fault.error) : queryService === 'sts' ? stsError(fault.error) : queryError(fault.error));
     if (fault?.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms));
     if (service === 'TrentService') {
       if (denied.has(`kms:${operation}`)) return send(response, jsonError(accessDenied(`kms:${operation}`, 'AccessDeniedException')));
@@ -119,6 +125,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       if (denied.has(`kinesis:${operation}`)) return send(response, jsonError(accessDenied(`kinesis:${operation}`, 'AccessDeniedException')));
       return proxy(options.kinesisUrl, incoming, body, response);
     }
+    // No policy can refuse GetCallerIdentity, so `denied` does not apply: it fails only as a call fails (faults).
+    if (form && queryService === 'sts') {
+      if (!options.sts) return send(response, stsError(new ServiceError('InvalidAction', 'The lab runs no STS here')));
+      return send(response, options.sts.handle(form, signer));
+    }
     const action = form?.get('Action');
     if (form && action) {
       if (denied.has(`rds:${action}`)) return send(response, queryError(accessDenied(`rds:${action}`, 'AccessDenied')));
@@ -126,7 +137,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     }
     send(
       response,
-      jsonError(new ServiceError('UnknownOperationException', 'The lab serves Kinesis, KMS, RDS, Firehose, S3, Security Hub and EventBridge only')),
+      jsonError(new ServiceError('UnknownOperationException', 'The lab serves Kinesis, KMS, RDS, STS, Firehose, S3, Security Hub and EventBridge only')),
     );
   };
   const listening = await listen(handler, options.port);

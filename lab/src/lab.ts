@@ -7,6 +7,7 @@ import { LocalFirehose } from './local-firehose.js';
 import { LocalS3 } from './local-s3.js';
 import { LocalSecurityHub } from './local-securityhub.js';
 import { LocalEventBridge } from './local-eventbridge.js';
+import { LocalSts } from './local-sts.js';
 import { activityStreamName, LocalRds, type LabDatabase } from './local-rds.js';
 
 export const LAB_REGION = 'us-east-1';
@@ -51,6 +52,7 @@ export async function startLab(options: LabOptions): Promise<Lab> {
   const s3 = new LocalS3();
   const securityHub = new LocalSecurityHub({ region: LAB_REGION, accountId: LAB_ACCOUNT });
   const eventBridge = new LocalEventBridge({ region: LAB_REGION, accountId: LAB_ACCOUNT });
+  const sts = new LocalSts({ accountId: LAB_ACCOUNT });
   // Filled in once the gateway is up: RDS makes and deletes Kinesis streams through it, as a client would.
   const kinesisOf: { client?: KinesisClient } = {};
   const rds = new LocalRds({
@@ -72,7 +74,7 @@ export async function startLab(options: LabOptions): Promise<Lab> {
   let gateway: Gateway | undefined;
   try {
     kinesisLocal = await startKinesisLocal({ nodePath: options.nodePath, region: LAB_REGION, accountId: LAB_ACCOUNT });
-    gateway = await startGateway({ kms, rds, firehose, s3, securityHub, eventBridge, kinesisUrl: kinesisLocal.url, port: options.port });
+    gateway = await startGateway({ kms, rds, firehose, s3, securityHub, eventBridge, sts, kinesisUrl: kinesisLocal.url, port: options.port });
   } catch (error) {
     await kinesisLocal?.stop();
     throw error;

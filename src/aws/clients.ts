@@ -4,6 +4,7 @@ import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { askAccountAs } from './caller-account.js';
 
 export interface AwsOptions {
   region?: string;
@@ -59,6 +60,7 @@ export function clientsFor(options: AwsOptions, warnings?: SdkWarnings, labCrede
     logger: { trace() {}, debug() {}, info() {}, error() {}, warn: (message: unknown) => warnings?.(String(message)) },
   };
   const rds = new RDSClient(common);
+  askAccountAs(rds, common);
   const kinesis = new KinesisClient(common);
   const kms = new KMSClient(common);
   return {

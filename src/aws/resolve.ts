@@ -2,6 +2,7 @@ import { withRetry } from './retry.js';
 import { DescribeDBClustersCommand, DescribeDBInstancesCommand, type RDSClient } from '@aws-sdk/client-rds';
 import { callAws } from './aws-errors.js';
 import { awsErrorName } from './error-names.js';
+import { callerAccount } from './caller-account.js';
 import { targetFromStream, type StreamTarget } from './stream-target.js';
 import type { DatabaseSource, RdsDatabase } from './database-source.js';
 import { UserError } from '../errors.js';
@@ -22,25 +23,32 @@ export interface ActivityStreamInfo {
 }
 
 /**
- * Where RDS was asked, for a "not found": the client's region, and the account when the credentials
- * carry it (SSO, AWS_ACCOUNT_ID, a profile's aws_account_id). Finding it otherwise would take an STS call.
+ * Where RDS was asked, for a "not found": the client's region, and the account. The credentials carry
+ * it with SSO, AWS_ACCOUNT_ID or a profile's aws_account_id; otherwise STS is asked, on this path only.
  */
-async function whereAsked(rds: RDSClient): Promise<string> {
+async function whereAsked(rds: RDSClient, signal?: AbortSignal): Promise<string> {
   const region = await rds.config.region().catch(() => undefined);
-  const account = await rds.config
-    .credentials()
-    .then((credentials) => credentials.accountId)
-    .catch(() => undefined);
+  const account =
+    (await rds.config
+      .credentials()
+      .then((credentials) => credentials.accountId)
+      .catch(() => undefined)) ?? (await callerAccount(rds, signal));
   return `in ${region ? `region ${region}` : 'this region'}${account ? ` of account ${account}` : ' of this account'}`;
 }
 
 /** An RDS call whose "not found" (by any of `notFoundCodes`) becomes `notFound(where it looked)`. */
-function describeOrNotFound<T>(rds: RDSClient, call: () => Promise<T>, notFoundCodes: string[], notFound: (where: string) => UserError): () => Promise<T> {
+function describeOrNotFound<T>(
+  rds: RDSClient,
+  call: () => Promise<T>,
+  notFoundCodes: string[],
+  notFound: (where: string) => UserError,
+  signal?: AbortSignal,
+): () => Promise<T> {
   return async () => {
     try {
       return await call();
     } catch (error) {
-      if (notFoundCodes.includes(awsErrorName(error) ?? '')) throw notFound(await whereAsked(rds));
+      if (notFoundCodes.includes(awsErrorName(error) ?? '')) throw notFound(await whereAsked(rds, signal));
       throw error;
     }
   };
@@ -66,6 +74,7 @@ export async function describeCluster(rds: RDSClient, identifier: string, signal
           undefined,
           'Check --region and the identifier. For RDS for Oracle or SQL Server, name the instance with --instance.',
         ),
+      signal,
     ),
   );
   const cluster = answer.DBClusters?.[0];
@@ -103,6 +112,7 @@ export async function describeInstance(rds: RDSClient, identifier: string, signa
           undefined,
           'Check --region and the identifier. For an Aurora cluster, name it with --cluster.',
         ),
+      signal,
     ),
   );
   const instance = answer.DBInstances?.[0];

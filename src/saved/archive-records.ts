@@ -2,6 +2,7 @@ import { decodeBase64Strict } from '../decode/base64.js';
 import type { RawRecord } from '../kinesis/raw-record.js';
 import { archivePieces, type ArchivePiece } from './archive-pieces.js';
 import { recordStartAt } from './record-start.js';
+import { eventLineKind, showCommand } from './event-lines.js';
 
 /** A record found in an archive, or bytes there that are none: `problem` says why, and the record holds them. */
 export interface ArchiveItem {
@@ -121,7 +122,8 @@ function isRecordLike(bytes: Buffer): boolean {
 /** An object's bytes as the record they hold: the object itself, or the data a dead letter keeps. */
 function recordOf(bytes: Buffer, at: number, where: string, name: string): ArchiveItem {
   const fallback: ArchiveItem = { record: { shardId: name, sequenceNumber: String(at), data: bytes, place: where } };
-  if (bytes.indexOf('"eventId"') !== -1 && isOwnEvent(bytes)) return { ...fallback, problem: ownEventProblem(name) };
+  // das-read's own output given back to decode: an event with its eventId, not the encrypted record it came from.
+  if (bytes.indexOf('"eventId"') !== -1 && eventLineKind(bytes.toString('utf8')) === 'das-read') return { ...fallback, problem: ownEventProblem(name) };
   // Only a kept record's envelope is read here; the record itself is the decoder's to judge.
   if (bytes.indexOf('"rawData"') === -1 && bytes.indexOf('"sequenceNumber"') === -1) return fallback;
   let value: unknown;
@@ -158,20 +160,6 @@ function recordOf(bytes: Buffer, at: number, where: string, name: string): Archi
   return fallback;
 }
 
-/**
- * das-read's own output given back to decode: an event, with the eventId das-read gives each one,
- * not the encrypted record it came from. A record's wrapper holds its events in base64 only.
- */
-function isOwnEvent(bytes: Buffer): boolean {
-  try {
-    const value: unknown = JSON.parse(bytes.toString('utf8'));
-    return typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as { eventId?: unknown }).eventId === 'string';
-  } catch {
-    return false;
-  }
-}
-
 function ownEventProblem(name: string): string {
-  const input = name === 'standard input' ? '' : ` ${/^[\w@%+=:,./-]+$/.test(name) ? name : `'${name.replaceAll("'", `'\\''`)}'`}`;
-  return `an event das-read wrote (it has an eventId), not an activity stream record: \`das-read show${input}\` reads das-read's own output`;
+  return `an event das-read wrote (it has an eventId), not an activity stream record: \`${showCommand(name)}\` reads das-read's own output`;
 }

@@ -219,6 +219,42 @@ describe('das-read decode: records kept outside Kinesis', () => {
     expect(result.stderr).toContain(`das-read show ${file}`);
   });
 
+  it("das-read's own output given without --cluster is named as such, with show as the command, before any cluster is asked for", async () => {
+    const { live } = await archived('decode-own-output-no-owner', 2);
+    const file = join(dir, 'own events.ndjson');
+    await writeFile(file, '\n' + live.join('\n') + '\n');
+    const gzipped = join(dir, 'own-events.ndjson.1.gz');
+    await writeFile(gzipped, gzipSync(live.join('\n') + '\n'));
+    for (const [args, input, command] of [
+      [[file], undefined, `das-read show '${file}'`],
+      [[gzipped, file], undefined, `das-read show ${gzipped}`],
+      [[], live.join('\n') + '\n', 'das-read show`'],
+    ] as const) {
+      const result = await decode([...args], input);
+      expect(result.code, result.stderr).toBe(ExitCode.unreadableRecord);
+      expect(result.stdout).toEqual([]);
+      expect(result.stderr).toContain("this is das-read's output");
+      expect(result.stderr).toContain(`use \`${command}`);
+      expect(result.stderr).not.toContain('name whose records these are');
+    }
+  });
+
+  it('activity events decrypted by another tool, given without --cluster, are sent to show too; encrypted records still ask whose they are', async () => {
+    const events = join(dir, 'decrypted.ndjson');
+    await writeFile(events, [postgresEvent(1), postgresEvent(2)].map((event) => JSON.stringify(event)).join('\n') + '\n');
+    const decrypted = await decode([events]);
+    expect(decrypted.code).toBe(ExitCode.unreadableRecord);
+    expect(decrypted.stderr).toContain(`these are activity events already decrypted, not activity stream records: use \`das-read show ${events}\``);
+
+    const { data } = await archived('decode-records-no-owner', 1);
+    const records = join(dir, 'records.ndjson');
+    await writeFile(records, data.map((bytes) => bytes.toString('utf8')).join('\n') + '\n');
+    const asked = await decode([records]);
+    expect(asked.code).toBe(ExitCode.usage);
+    expect(asked.stderr).toContain('name whose records these are');
+    expect(asked.stderr).not.toContain('das-read show');
+  });
+
   it('a data key KMS will not open stops decode without a word about checkpoints, which decode has none of', async () => {
     const { data } = await archived('decode-wrong-key', 2);
     const file = join(dir, 'wrong-key.ndjson');

@@ -14,11 +14,14 @@ import { LocalS3 } from '../../lab/src/local-s3.js';
 import { startGateway, type Gateway } from '../../lab/src/gateway.js';
 import { LocalKms } from '../../lab/src/local-kms.js';
 import { LocalRds } from '../../lab/src/local-rds.js';
+import { LocalSts } from '../../lab/src/local-sts.js';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 
 // The lab's KMS and RDS, spoken to by the real SDK clients over HTTP.
 let gateway: Gateway;
 let kms: KMSClient;
 let rds: RDSClient;
+let sts: STSClient;
 const localRds = new LocalRds({ region: 'us-east-1', accountId: '000000000000' });
 
 beforeAll(async () => {
@@ -27,14 +30,17 @@ beforeAll(async () => {
     rds: localRds,
     firehose: new LocalFirehose({ region: 'us-east-1', accountId: '000000000000' }),
     s3: new LocalS3(),
+    sts: new LocalSts({ accountId: '000000000000' }),
     kinesisUrl: 'http://127.0.0.1:9',
   });
   kms = new KMSClient({ endpoint: gateway.url });
   rds = new RDSClient({ endpoint: gateway.url });
+  sts = new STSClient({ endpoint: gateway.url, maxAttempts: 1 });
 });
 afterAll(async () => {
   kms?.destroy();
   rds?.destroy();
+  sts?.destroy();
   await gateway?.close();
 });
 
@@ -76,6 +82,18 @@ describe('lab KMS (JSON 1.1)', () => {
     await expect(kms.send(new CreateAliasCommand({ AliasName: 'alias/twice', TargetKeyId: key?.KeyId }))).rejects.toMatchObject({
       name: 'AlreadyExistsException',
     });
+  });
+});
+
+describe('lab STS (query protocol, XML)', () => {
+  it("names the lab's account and the key that signed, and is not taken for RDS", async () => {
+    const identity = await sts.send(new GetCallerIdentityCommand({}));
+    expect(identity).toMatchObject({ Account: '000000000000', Arn: 'arn:aws:iam::000000000000:user/lab', UserId: 'test' });
+  });
+
+  it('a failure comes back as the SDK reads STS errors', async () => {
+    gateway.faults.add({ action: 'sts:GetCallerIdentity', kind: 'server-error', times: 1 });
+    await expect(sts.send(new GetCallerIdentityCommand({}))).rejects.toMatchObject({ name: 'InternalFailure', $metadata: { httpStatusCode: 500 } });
   });
 });
 

@@ -1,5 +1,7 @@
 import { DeleteStreamCommand } from '@aws-sdk/client-kinesis';
 import { gzipSync } from 'node:zlib';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { run } from '../../src/cli/run.js';
@@ -164,12 +166,57 @@ describe('wrong encryption context', () => {
 });
 
 describe('clear errors before reading', () => {
-  it('a cluster that does not exist, named with the region it was looked for in', async () => {
+  it('a cluster that does not exist, named with the region and the account STS names', async () => {
     const { code, stderr } = await read(['--cluster', 'no-such-cluster', '--region', 'eu-west-3']);
     expect(code).toBe(ExitCode.runtime);
-    expect(stderr).toContain('no DB cluster "no-such-cluster" in region eu-west-3 of this account');
+    expect(stderr).toContain('no DB cluster "no-such-cluster" in region eu-west-3 of account 000000000000');
     expect(stderr).toContain('--instance');
     expectNoStack(stderr);
+  });
+
+  it('a cluster that does not exist, named with the region alone when STS fails', async () => {
+    lab.gateway.faults.add({ action: 'sts:GetCallerIdentity', kind: 'server-error' });
+    try {
+      const { code, stderr } = await read(['--cluster', 'no-such-cluster', '--region', 'eu-west-3']);
+      expect(code).toBe(ExitCode.runtime);
+      expect(lab.gateway.faults.served.get('sts:GetCallerIdentity server-error')).toBe(1);
+      expect(stderr).toContain('no DB cluster "no-such-cluster" in region eu-west-3 of this account');
+      expectNoStack(stderr);
+    } finally {
+      lab.gateway.faults.clear();
+    }
+  });
+
+  it('a cluster that does not exist, named with the region alone when STS does not answer', async () => {
+    // A server that takes the connection and never answers: the message must not wait for it.
+    const silent = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    vi.stubEnv('AWS_ENDPOINT_URL_RDS', lab.endpoint);
+    vi.stubEnv('AWS_ENDPOINT_URL_STS', `http://127.0.0.1:${(silent.address() as AddressInfo).port}`);
+    try {
+      const io = memoryIO();
+      const code = await run(['--cluster', 'no-such-cluster', '--no-follow'], io);
+      expect(code).toBe(ExitCode.runtime);
+      expect(io.stderr.text).toContain('no DB cluster "no-such-cluster" in region us-east-1 of this account');
+    } finally {
+      vi.unstubAllEnvs();
+      silent.closeAllConnections();
+      silent.close();
+    }
+  });
+
+  it('a read that finds its cluster asks STS nothing', async () => {
+    const stream = await lab.activityStream({ name: 'no-sts-call' });
+    await stream.put([activityRecord(stream.database.resourceId, 'db-A', [postgresEvent(1)])]);
+    lab.gateway.faults.add({ action: 'sts:*', kind: 'server-error' });
+    try {
+      const { code, stdout } = await read(['--cluster', 'no-sts-call']);
+      expect(code).toBe(0);
+      expect(stdout).toHaveLength(1);
+      expect(lab.gateway.faults.served.get('sts:* server-error')).toBeUndefined();
+    } finally {
+      lab.gateway.faults.clear();
+    }
   });
 
   it('an instance that does not exist, named with the region and the account when the credentials carry it', async () => {

@@ -21,6 +21,11 @@ export function toDecodeOptions(flags: FlagsOf<typeof DECODE>, stdoutIsTTY: bool
   };
 }
 
+/** Whether the flags name whose records these are (a cluster, an instance or a resource id). */
+export function namesOwner(flags: FlagValues<'cluster' | 'instance' | 'resourceId'>): boolean {
+  return Boolean(flags.cluster || flags.instance || flags.resourceId);
+}
+
 /** Whose records an archive holds: a cluster or instance RDS is asked about, or a resource id as it is. */
 export function archiveSourceOf(flags: FlagValues<'cluster' | 'instance' | 'resourceId'>): DatabaseSource<'cluster' | 'instance' | 'resource'> {
   const named = [flags.cluster && '--cluster', flags.instance && '--instance', flags.resourceId && '--resource-id'].filter(Boolean);
