@@ -106,6 +106,8 @@ describe('RDS events of the activity stream (DescribeEvents, through the real SD
       message: 'Renamed to x. Database Activity Streams is stopped on your database cluster',
       categories: [],
     });
+    // Markup in a message is text, kept as RDS sent it: escaping is for whoever shows it (the report's page).
+    lab.rds.recordEvent({ ...cluster, date: at + 4_000, message: 'Activity stream <script>alert(1)</script> & "more"', categories: [] });
     const { events, note } = await eventsOf('ev-mixed', at - MINUTE, Date.now());
     expect(note).toBeNull();
     expect(events).toEqual([
@@ -123,6 +125,7 @@ describe('RDS events of the activity stream (DescribeEvents, through the real SD
         sourceId: 'ev-mixed',
         message: 'Renamed to x. Database Activity Streams is stopped on your database cluster',
       },
+      { time: at + 4_000, eventId: '', kind: 'other', sourceId: 'ev-mixed', message: 'Activity stream <script>alert(1)</script> & "more"' },
     ]);
   });
 
