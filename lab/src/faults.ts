@@ -67,7 +67,8 @@ export class FaultPlan {
       this.served.set(label, (this.served.get(label) ?? 0) + 1);
       if (rule.kind === 'slow') return { kind: 'delay', ms: rule.delayMs ?? 1_000 };
       if (rule.kind === 'reset') return { kind: 'reset' };
-      if (rule.kind === 'refused') return { kind: 'error', error: new ServiceError(rule.refusal?.code ?? 'ValidationException', rule.refusal?.message ?? 'Refused.') };
+      if (rule.kind === 'refused')
+        return { kind: 'error', error: new ServiceError(rule.refusal?.code ?? 'ValidationException', rule.refusal?.message ?? 'Refused.') };
       const make = ERRORS[rule.kind];
       if (make) return { kind: 'error', error: make(service) };
     }

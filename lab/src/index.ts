@@ -5,7 +5,7 @@ export { postgresSource } from './postgres-source.js';
 export { DasRecordProducer, SIGNED_SUITE, UNSIGNED_SUITE, rdsEncryptionContext, type ProducerOptions } from './producer.js';
 export { putRecords } from './put-records.js';
 export { activityRecord, heartbeatEvent, postgresEvent } from './synthetic-events.js';
-export { activityStreamName, type LabDatabase } from './local-rds.js';
+export { activityStreamName, ACTIVITY_STREAM_STARTED, ACTIVITY_STREAM_STOPPED, type LabDatabase, type RecordedEvent } from './local-rds.js';
 export { freePort } from './http.js';
 export { LocalFirehose, type DeliveryStream } from './local-firehose.js';
 export { LocalS3 } from './local-s3.js';

@@ -64,7 +64,8 @@ export class RdsEvents {
       throw new ServiceError('InvalidParameterCombination', 'If SourceIdentifier is supplied, SourceType must also be provided.');
     }
     const maxRecords = integer(form, 'MaxRecords') ?? 100;
-    if (maxRecords < 20 || maxRecords > 100) throw new ServiceError('InvalidParameterValue', `Invalid value ${maxRecords} for MaxRecords. Must be between 20 and 100`);
+    if (maxRecords < 20 || maxRecords > 100)
+      throw new ServiceError('InvalidParameterValue', `Invalid value ${maxRecords} for MaxRecords. Must be between 20 and 100`);
     const { from, until } = windowOf(form, now);
     const categories = listOf(form, 'EventCategories');
     const marker = form.get('Marker');

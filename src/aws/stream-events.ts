@@ -139,7 +139,7 @@ function refusalNote(error: unknown, kind: string, identifier: string): string |
   const message = error instanceof Error ? error.message : String(error);
   if ((name && NOT_SIGNED.has(name)) || isUnresolvedName(error)) return undefined;
   if (name && DENIED.has(name)) {
-    return `RDS refused rds:DescribeEvents (${name}): the activity stream's starts and stops are not known; grant rds:DescribeEvents on ${kind} ${identifier} to see them`;
+    return `RDS refused rds:DescribeEvents (${name}) for ${kind} ${identifier}: the activity stream's starts and stops are not known; grant the reader rds:DescribeEvents to see them`;
   }
   if (name && (error as { $fault?: unknown }).$fault === 'client') return `rds:DescribeEvents of ${kind} ${identifier} was refused: ${name}: ${message}`;
   if (isTransient(error)) return `rds:DescribeEvents of ${kind} ${identifier} kept failing after retries (${name ?? 'error'}: ${message})`;
