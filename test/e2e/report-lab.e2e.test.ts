@@ -43,11 +43,13 @@ afterAll(async () => {
 
 describe.skipIf(skip !== undefined)('a report of the lab, in a real browser', () => {
   it('opens offline with every section filled, the overview equal to jq, and coverage naming the silence and the stop', async () => {
-    const started = await runBin(['start', '--cluster', CLUSTER, '--kms-key', 'alias/auroralab-postgres-das', '--apply-immediately', '--wait', '--yes'], env);
+    const started = await runBin(['start', '--cluster', CLUSTER, '--kms-key', 'alias/auroralab-postgres-das', '--apply-immediately', '--wait'], env);
     expect(started.code, started.stderr).toBe(0);
     await sleep(6_000);
     const attacked = await runBin(['lab', '--attack', 'all', '--port', String(port)], env);
     expect(attacked.code, attacked.stderr).toBe(0);
+    // The attack's events out first: a pause drops what the lab would have sent during it.
+    await sleep(3_000);
     // A silence of 8 s: no record, no heartbeat.
     pauseFrom = Date.now();
     const paused = await fetch(`http://127.0.0.1:${port}/_lab/pause/8`, { method: 'POST' });

@@ -97,7 +97,7 @@ describe('das-read report over the lab', () => {
     const read = await das(['--cluster', 'report-cluster', '--no-follow', '-o', 'ndjson', '--include-heartbeats']);
     await writeFile(saved, `${read.stdout}{"type":"record", broken\n`);
     const result = await das(['report', saved, '--cluster', 'report-cluster', '-o', 'json']);
-    expect(result.code).toBe(ExitCode.unreadableRecord);
+    expect(result.code, result.stderr).toBe(ExitCode.unreadableRecord);
     const data = JSON.parse(result.stdout) as ReportData;
     expect(data.overview.events).toBe(29);
     expect(data.coverage.unreadable.rows.map((row) => row.place)).toEqual([`${saved}:${read.stdout.split('\n').length}`]);

@@ -11,7 +11,7 @@ const commands = Object.keys(COMMAND_FLAGS) as CommandName[];
 describe('one table of flags', () => {
   it('each key is the name commander gives the value, so the typed flags are what actions get', () => {
     // -o and --from are spelt the same by two commands with different values: each has the one name.
-    const renamed: Partial<Record<FlagName, string>> = { statusOutput: 'output', detectOutput: 'output', savedFrom: 'from' };
+    const renamed: Partial<Record<FlagName, string>> = { statusOutput: 'output', detectOutput: 'output', reportOutput: 'output', savedFrom: 'from' };
     expect(names.filter((name) => new Option(FLAGS[name].flags).attributeName() !== (renamed[name] ?? name))).toEqual([]);
   });
 

@@ -17,7 +17,7 @@ import {
 import { withSystemWords } from '../../system-errors.js';
 import { UserError } from '../../errors.js';
 import { replaceFile, removeLeftoverTemps } from '../../replace-file.js';
-import { feedReport } from './report-action.js';
+import { feedReport } from './feed-report.js';
 import type { ReportOptions } from './report-flags.js';
 import { reportContext, reportText } from './report-output.js';
 

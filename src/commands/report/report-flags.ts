@@ -49,7 +49,6 @@ const STREAM_ONLY = [
   ['deadLetter', '--dead-letter'],
   ['threads', '--threads'],
   ['maxRecordBytes', '--max-record-bytes'],
-  ['batchSize', '--batch-size'],
   ['incremental', '--incremental'],
 ] as const;
 

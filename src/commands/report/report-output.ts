@@ -4,7 +4,7 @@ import { OutputClosedError, OutputWriter } from '../../sinks/writer.js';
 import { withSystemWords } from '../../system-errors.js';
 import { VERSION } from '../../version.js';
 import { replaceFile } from '../../replace-file.js';
-import type { FedRun } from './report-action.js';
+import type { FedRun } from './feed-report.js';
 import type { ReportOptions, ReportOutput } from './report-flags.js';
 import { askStreamEvents } from './report-stream-events.js';
 

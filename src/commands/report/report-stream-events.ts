@@ -1,6 +1,6 @@
 import type { ActionContext } from '../../cmdutil/action-context.js';
 import type { StreamEvent } from '../../report/report-data.js';
-import type { FedRun } from './report-action.js';
+import type { FedRun } from './feed-report.js';
 import type { ReportOptions } from './report-flags.js';
 
 /**
