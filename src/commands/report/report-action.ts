@@ -8,7 +8,7 @@ import { reportContext, reportText, writeReport } from './report-output.js';
 
 /** `das-read report`: a window of a stream, or saved events, made one page (or -o json); the exit code says whether every record was read. */
 export async function reportAction(flags: ReportFlags, context: ActionContext): Promise<number> {
-  const options = toReportOptions(flags, context.now());
+  const options = toReportOptions(flags, context.now(), context.io.stdoutIsTTY);
   // A rule that cannot be read stops the run before anything is read.
   const rules = await loadRules(options.rules);
   // Statements are folded with --redact's lexers.

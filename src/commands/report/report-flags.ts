@@ -53,8 +53,11 @@ const STREAM_ONLY = [
 ] as const;
 
 /** Flags → options; pure. FILE… (or no database named) reports on saved events; a database alone, on its stream. */
-export function toReportOptions(flags: ReportFlags, now: Date): ReportOptions {
+export function toReportOptions(flags: ReportFlags, now: Date, stdoutIsTTY = false): ReportOptions {
   const output = oneOf('--output', flags.output ?? 'html', REPORT_OUTPUTS);
+  // A page is for a browser: at a terminal it would be a screenful of markup, and the events' own bytes with it.
+  if (output === 'html' && stdoutIsTTY && flags.outputFile === undefined && flags.incremental === undefined)
+    throw new UsageError('the report is an HTML page: name the file to write it to', 'For example: -O report.html (or pipe it; -o json gives the figures).');
   if (flags.cluster !== undefined && flags.instance !== undefined) throw new UsageError('--cluster and --instance both name the database: give one');
   if (flags.quiet && flags.verbose) throw new UsageError('--quiet and --verbose ask for opposite things: give one');
   const named = flags.cluster !== undefined || flags.instance !== undefined || flags.streamName !== undefined;
