@@ -299,4 +299,28 @@ describe('any text in any field stays text (parse5, the HTML parsing algorithm)'
       { numRuns: 120 },
     );
   }, 120_000);
+
+  it('so does a name that is a key: a correlation group’s field, a user or a class (those in the charts’ JSON, read back the same)', () => {
+    const withKeys = (key: string): ReportData => {
+      const data = structuredClone(sampleReport());
+      data.findings.rows[0]!.group = { [key]: 'postgres' };
+      data.activity.byUser = { [key]: data.activity.byUser.pgbench! };
+      data.activity.byClass = { [key]: data.activity.byClass.READ! };
+      return data;
+    };
+    const marked = shape(renderReport(withKeys(MARK)));
+    fc.assert(
+      fc.property(text, (value) => {
+        fc.pre(!value.includes(MARK) && value !== '');
+        const data = withKeys(value);
+        const html = renderReport(data);
+        const page = shape(html);
+        expect(page.elements).toEqual(marked.elements.map((element) => element.split(MARK).join(JSON.stringify(shownText(value)).slice(1, -1))));
+        expect(page.text).toBe(marked.text.split(MARK).join(shownText(value)));
+        const json = elements(html).find((element) => attr(element, 'id') === 'report-data')!;
+        expect(JSON.parse(textOf(json))).toEqual({ activity: data.activity });
+      }),
+      { numRuns: 60 },
+    );
+  }, 120_000);
 });
