@@ -162,6 +162,13 @@ describe('the report page', () => {
     expect(elements(page).some((element) => attr(element, 'id') === 'chart-by-class')).toBe(false);
   });
 
+  it('says when no window was given (saved files read whole), and titles the page by the events’ span', () => {
+    const data = sampleReport();
+    const page = renderReport({ ...data, window: { ...data.window, from: null, until: null } });
+    expect(sectionText(page, 'overview')).toContain('none given: the events’ own span');
+    expect(textOf(elements(page).find((element) => element.tagName === 'title')!)).toBe('Activity stream report 2026-12-07 10:00:02Z – 2026-12-07 11:59:58Z');
+  });
+
   it('says when RDS was not asked, and that silences without heartbeats prove less', () => {
     const data = sampleReport();
     const page = renderReport({
