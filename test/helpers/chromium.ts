@@ -6,10 +6,10 @@ import { chromium, type Browser } from 'playwright-core';
 export const CHROMIUM = '/usr/bin/chromium';
 
 /** Why a browser test cannot run here, or undefined when it can. Under CI the browser is installed, so its absence is a failure, not a skip. */
-export function chromiumMissing(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (existsSync(CHROMIUM)) return undefined;
-  if (env.CI) throw new Error(`${CHROMIUM} is missing under CI: .ci/run installs Debian's chromium`);
-  return `${CHROMIUM} is missing (apt-get install chromium): the browser tests are skipped`;
+export function chromiumMissing(env: NodeJS.ProcessEnv = process.env, browser = CHROMIUM): string | undefined {
+  if (existsSync(browser)) return undefined;
+  if (env.CI) throw new Error(`${browser} is missing under CI: .ci/run installs Debian's chromium`);
+  return `${browser} is missing (apt-get install chromium): the browser tests are skipped`;
 }
 
 /**

@@ -8,6 +8,8 @@ export interface OpenedReport {
   page: Page;
   /** Every request the page made, the document's own included (the first). */
   requests: string[];
+  /** Requests that did not complete, with Chromium's reason: 'csp' when the page's policy refused them before they left. */
+  failed: Array<{ url: string; reason: string }>;
   /** console.error messages and uncaught page errors, Content-Security-Policy refusals included. */
   consoleErrors: string[];
   close: () => Promise<void>;
@@ -21,6 +23,7 @@ export async function openReport(file: string, viewport = { width: 1280, height:
     const own = pathToFileURL(file).href;
     const requests: string[] = [];
     const consoleErrors: string[] = [];
+    const failed: Array<{ url: string; reason: string }> = [];
     await context.route('**/*', async (route) => {
       await (route.request().url() === own ? route.continue() : route.abort('blockedbyclient'));
     });
@@ -31,8 +34,9 @@ export async function openReport(file: string, viewport = { width: 1280, height:
     page.on('pageerror', (error) => consoleErrors.push(`page: ${error.message}`));
     // Every request, those the route does not see (data: URLs, for one) too.
     page.on('request', (request) => requests.push(request.url()));
+    page.on('requestfailed', (request) => failed.push({ url: request.url(), reason: request.failure()?.errorText ?? '' }));
     await page.goto(own, { waitUntil: 'load' });
-    return { page, requests, consoleErrors, close: () => browser.close() };
+    return { page, requests, failed, consoleErrors, close: () => browser.close() };
   } catch (error) {
     await browser.close();
     throw error;

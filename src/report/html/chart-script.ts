@@ -22,7 +22,11 @@ export const CHART_SCRIPT = `(function () {
   function draw(element, layers) {
     var activity = data.activity;
     var n = activity.buckets.length;
-    if (n === 0 || layers.length === 0) return;
+    if (n === 0 || layers.length === 0) {
+      element.textContent = 'nothing to draw: no events of this kind in the window';
+      element.className += ' empty';
+      return;
+    }
     var xs = new Array(n + 1);
     for (var i = 0; i < n; i++) xs[i] = activity.buckets[i] / 1000;
     xs[n] = (activity.buckets[n - 1] + activity.bucketMs) / 1000;

@@ -55,7 +55,12 @@ export function overview(data: ReportData): string {
     card('unreadable', 'unreadable', o.unreadable, true),
   ].join('\n');
   const facts = [
-    ['Window', `${time(w.from)} – ${time(w.until)}${w.from !== null && w.until !== null ? ` (${escapeHtml(duration(w.until - w.from))})` : ''}`],
+    [
+      'Window',
+      w.from === null && w.until === null
+        ? '<span class="none">none given: the events’ own span</span>'
+        : `${time(w.from)} – ${time(w.until)}${w.from !== null && w.until !== null ? ` (${escapeHtml(duration(w.until - w.from))})` : ''}`,
+    ],
     ['Events from', `${time(w.firstEvent)} to ${time(w.lastEvent)}`],
     [source.kind === 'live' ? 'Read live from' : 'Read from files', list(source.names, 'standard input')],
     ['Clusters', list(o.clusters, 'none seen')],
