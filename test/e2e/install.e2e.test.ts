@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { access, copyFile, mkdir, mkdtemp, readdir, realpath, rm, symlink } from 'node:fs/promises';
+import { access, copyFile, mkdir, mkdtemp, readdir, readFile, realpath, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -89,6 +89,20 @@ describe('installed globally from a tarball packed in a clean clone', () => {
   it('the tarball holds the build and the man page', async () => {
     const { stdout } = await run('tar', ['tzf', tarball]);
     expect(stdout.split('\n')).toEqual(expect.arrayContaining(['package/bin/das-read', 'package/dist/main.js', 'package/das-read.1', 'package/LICENSE']));
+  });
+
+  it('every source map it ships carries the source it maps to (src/ is not shipped)', async () => {
+    const root = join(prefix, 'lib', 'node_modules', 'das-read');
+    const maps = (await readdir(root, { recursive: true })).filter((name) => name.endsWith('.map') && !name.startsWith('node_modules'));
+    expect(maps.length).toBeGreaterThan(100);
+    const missing: string[] = [];
+    for (const name of maps) {
+      const map = JSON.parse(await readFile(join(root, name), 'utf8')) as { sources: string[]; sourcesContent?: Array<string | null> };
+      map.sources.forEach((source, index) => {
+        if (typeof map.sourcesContent?.[index] !== 'string' && !existsSync(join(root, dirname(name), source))) missing.push(`${name}: ${source}`);
+      });
+    }
+    expect(missing).toEqual([]);
   });
 
   it("installs without a word from npm about scripts it will not run (npm 11 lists a tarball's prepare script)", () => {
