@@ -35,6 +35,7 @@ export const REPORT = {
     from: 'the window starts here: a time (UTC unless zoned) or a duration ago (90s, 15m, 2h, 7d); default: all the stream holds, or the first event saved',
     until: 'the window ends here (a time or a duration ago); default: now, or the last event saved',
     onError: 'a record that cannot be read: fail (stop, exit 3, the report says how far it got) or skip (listed in the coverage, exit 3)',
+    color: "colour das-read's own messages on stderr: auto, always, never",
     redact: 'take the values out of statements and bind parameters in the report (the rules still see them as sent)',
   },
   help: `Examples:
