@@ -100,10 +100,7 @@ export class SpaceSaving<P> {
       capacity: this.capacity,
       evicted: this.#buckets !== null,
       entries: [...this.#entries.values()].map((entry) => [entry.key, entry.count, entry.error, save(entry.payload)]),
-      order:
-        this.#buckets === null
-          ? null
-          : [...this.#buckets].sort((a, b) => a[0] - b[0]).map(([count, keys]) => [count, [...keys]] as [number, string[]]),
+      order: this.#buckets === null ? null : [...this.#buckets].sort((a, b) => a[0] - b[0]).map(([count, keys]) => [count, [...keys]] as [number, string[]]),
     };
   }
 
