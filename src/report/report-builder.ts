@@ -752,9 +752,9 @@ function copyFinding(row: FindingRow): FindingRow {
 
 function restore(value: unknown): ReportBuilder {
   const state = read.object(value, 'the state');
-  if (state.kind !== STATE_KIND) read.fail(`it is not ${STATE_KIND} (its kind is ${JSON.stringify(String(state.kind)).slice(0, 60)})`);
-  if (state.stateVersion !== STATE_VERSION)
-    read.fail(`its version is ${JSON.stringify(state.stateVersion)?.slice(0, 20)}, this das-read reads version ${STATE_VERSION}`);
+  // Neither is echoed: a value nested deeper than the stack would make String() and JSON.stringify throw.
+  if (state.kind !== STATE_KIND) read.fail(`it is not a ${STATE_KIND} (its kind is ${shortly(state.kind)})`);
+  if (state.stateVersion !== STATE_VERSION) read.fail(`its version is ${shortly(state.stateVersion)}, this das-read reads version ${STATE_VERSION}`);
   const savedBounds = read.object(state.bounds, 'bounds');
   const bounds = { ...DEFAULT_BOUNDS };
   for (const key of Object.keys(DEFAULT_BOUNDS) as Array<keyof ReportBounds>) {
@@ -954,6 +954,13 @@ function restore(value: unknown): ReportBuilder {
     coverage,
   });
   return builder;
+}
+
+/** A value named in a message: short text and numbers as they are, anything else by its type. */
+function shortly(value: unknown): string {
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'string') return value.length <= 40 ? `text ${JSON.stringify(value)}` : 'a long text';
+  return value === null ? 'null' : value === undefined ? 'missing' : Array.isArray(value) ? 'a list' : `an ${typeof value}`;
 }
 
 function readCapped(value: unknown, where: string, cap: number): CappedText {
