@@ -271,7 +271,7 @@ export class ReportBuilder {
     if (failed) this.#failures++;
     const userKey = user === '' ? '-' : name(user);
     this.#activity.add(at, name(event.class) || NO_CLASS, userKey);
-    this.#userCounts.add(userKey, () => null);
+    if (this.#userCounts.bump(userKey) === undefined) this.#userCounts.add(userKey, noPayload);
     this.#coverage.sign(instanceId, clusterId, at, false);
 
     const source = name(event.remoteHost);
@@ -318,9 +318,13 @@ export class ReportBuilder {
   }
 
   #countStatement(folded: string, event: DasEvent, user: string, at: number | null, failed: boolean): void {
-    const text = capped(folded, STATEMENT_ROW_CAP);
-    const key = text.cut === 0 ? folded : `${text.text}\u0000${text.cut}`;
-    const stat = this.#statements.add(key, () => ({ cut: text.cut, rows: 0, failures: 0, users: new Set<string>(), first: null, last: null })).payload;
+    // Most statements are short: the capped copy (and its object) only for the long ones.
+    const cut = folded.length > STATEMENT_ROW_CAP ? capped(folded, STATEMENT_ROW_CAP) : undefined;
+    const key = cut === undefined ? folded : `${cut.text}\u0000${cut.cut}`;
+    const stat = (
+      this.#statements.bump(key) ??
+      this.#statements.add(key, () => ({ cut: cut?.cut ?? 0, rows: 0, failures: 0, users: new Set<string>(), first: null, last: null }))
+    ).payload;
     stat.rows += rowCountOf(event);
     if (failed) stat.failures++;
     if (stat.users.size < this.bounds.usersPerStatement) stat.users.add(user);
@@ -681,6 +685,7 @@ interface RestoredParts {
   coverage: CoverageTracker;
 }
 
+const noPayload = () => null;
 const rank = (row: FindingRow) => LEVELS.indexOf(row.level);
 
 /** Privilege changes first, then the earliest (unknown times last), then as they came. */

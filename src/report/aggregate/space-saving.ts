@@ -44,7 +44,16 @@ export class SpaceSaving<P> {
     return this.#entries.values();
   }
 
-  /** Counts the key once (by `weight`): its entry, new (with `fresh()`'s payload) or as it was. */
+  /** Counts a key already kept once more: its entry; undefined (and nothing counted) when it is not kept. */
+  bump(key: string): Counted<P> | undefined {
+    const known = this.#entries.get(key);
+    if (known === undefined) return undefined;
+    if (this.#buckets !== null) this.#move(known, known.count + 1);
+    else known.count++;
+    return known;
+  }
+
+  /** Counts the key once: its entry, new (with `fresh()`'s payload) or as it was. */
   add(key: string, fresh: () => P): Counted<P> {
     const known = this.#entries.get(key);
     if (known !== undefined) {
