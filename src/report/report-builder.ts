@@ -90,8 +90,8 @@ export const DEFAULT_BOUNDS: ReportBounds = {
   usersPerStatement: 64,
   findings: 500,
   unreadable: 1_000,
-  instances: 1_000,
-  stretches: 1_000,
+  instances: 100,
+  stretches: 200,
   names: 1_000,
 };
 

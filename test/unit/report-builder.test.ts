@@ -8,6 +8,7 @@ import { changeCommandOf } from '../../src/report/aggregate/change-of.js';
 import { writeCommandOf } from '../../src/report/aggregate/write-of.js';
 import { foldNow, preKeyOf, StatementFolder } from '../../src/report/aggregate/statement-folder.js';
 import { FastTime } from '../../src/report/aggregate/fast-time.js';
+import { SpaceSaving } from '../../src/report/aggregate/space-saving.js';
 import { parseDasTime } from '../../src/events/das-time.js';
 import { ReportBuilder, ReportStateError } from '../../src/report/report-builder.js';
 import { at, context, ms, sample, seen } from '../helpers/report-events.js';
@@ -468,5 +469,43 @@ describe('ReportBuilder.fromState', () => {
   it('refuses a state whose activity would make a chart of billions of buckets', () => {
     const state = valid();
     expect(() => ReportBuilder.fromState({ ...state, first: 0 })).toThrow(ReportStateError);
+  });
+});
+
+describe('SpaceSaving', () => {
+  it('counts as space-saving does: exact while keys fit, then the oldest of the least count gives its place, inheriting its count', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 5 }), fc.array(fc.nat(12).map(String), { maxLength: 200 }), (capacity, keys) => {
+        const counter = new SpaceSaving<null>(capacity);
+        // The model: every key with its count, its error, and since when it stands in line at its count: until the
+        // first eviction, its first arrival (the counter keeps no line while it is exact); then when it reached its count.
+        const model = new Map<string, { count: number; error: number; since: number }>();
+        let evicted = false;
+        for (const [step, key] of keys.entries()) {
+          counter.add(key, () => null);
+          const known = model.get(key);
+          if (known) model.set(key, { ...known, count: known.count + 1, since: evicted ? step : known.since });
+          else if (model.size < capacity) model.set(key, { count: 1, error: 0, since: step });
+          else {
+            const [victim, least] = [...model].sort((a, b) => a[1].count - b[1].count || a[1].since - b[1].since)[0]!;
+            model.delete(victim);
+            evicted = true;
+            model.set(key, { count: least.count + 1, error: least.count, since: step });
+          }
+        }
+        const counted = Object.fromEntries([...counter.entries()].map((entry) => [entry.key, [entry.count, entry.error]]));
+        expect(counted).toEqual(Object.fromEntries([...model].map(([key, value]) => [key, [value.count, value.error]])));
+        expect(counter.exact).toBe(new Set(keys).size <= capacity);
+        const again = SpaceSaving.fromState(
+          JSON.parse(JSON.stringify(counter.toState(() => 0))),
+          () => null,
+          (problem) => {
+            throw new Error(problem);
+          },
+        );
+        expect(again.toState(() => 0)).toEqual(counter.toState(() => 0));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
