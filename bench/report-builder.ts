@@ -3,6 +3,9 @@
 //   node --expose-gc --import tsx bench/report-builder.ts [FILE] memory [REPEAT]
 //                                                      RSS and heap after REPEAT× the file (default 10), read a line
 //                                                      at a time as the command reads, every event a session of its own
+//   node --expose-gc --import tsx bench/report-builder.ts - flood [EVENTS]
+//                                                      a brute force with random names: every event (refused logins,
+//                                                      DDL) a new user, session, client, source and object
 import { createReadStream, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { SeenEvent } from '../src/detect/finding.js';
@@ -36,7 +39,41 @@ const context = {
 };
 const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
 
-if (mode === 'memory') {
+if (mode === 'flood') {
+  const events = Number(process.argv[4] ?? 1_000_000);
+  const builder = new ReportBuilder();
+  let peakRss = 0;
+  // The CPU of making each event is counted too: an upper bound on the builder's.
+  const started = process.cpuUsage();
+  for (let n = 0; n < events; n++) {
+    const time = new Date(Date.UTC(2026, 0, 1) + n * 50).toISOString().replace('T', ' ').replace('Z', '000+00');
+    const event = {
+      type: 'record',
+      class: n % 5 ? 'MISC' : 'DDL',
+      command: n % 5 ? 'AUTH FAILURE' : 'CREATE TABLE',
+      commandText: n % 5 ? null : `CREATE TABLE t (a int) -- ${n}`,
+      dbUserName: `guess${n}`,
+      remoteHost: `10.${n % 250}.${(n >> 8) % 250}.${n % 7}`,
+      clientApplication: `app${n}`,
+      sessionId: `s${n}`,
+      logTime: time,
+      serverType: 'PostgreSQL',
+      objectName: `o${n}`,
+      errorMessage: `password authentication failed for user "guess${n}"`,
+      exitCode: '28P01',
+    };
+    builder.add({ event, eventId: `e${n}`, clusterId: 'cluster-A', instanceId: 'db-A' });
+    if (n % 100_000 === 0) peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  }
+  const used = process.cpuUsage(started);
+  const spent = used.user + used.system;
+  const data = builder.build(context);
+  globalThis.gc?.();
+  const after = process.memoryUsage();
+  process.stdout.write(
+    `${JSON.stringify({ events, cpuMicrosPerEvent: Number((spent / events).toFixed(2)), users: data.overview.users, logonsMore: data.logons.more, peakRssMB: mb(Math.max(peakRss, after.rss)), heapUsedMB: mb(after.heapUsed), stateMB: Number((JSON.stringify(builder.toState()).length / 2 ** 20).toFixed(1)), reportJsonKB: Math.round(JSON.stringify(data).length / 1024) }, null, 2)}\n`,
+  );
+} else if (mode === 'memory') {
   globalThis.gc?.();
   const before = process.memoryUsage();
   const builder = new ReportBuilder();

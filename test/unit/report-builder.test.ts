@@ -9,6 +9,7 @@ import { writeCommandOf } from '../../src/report/aggregate/write-of.js';
 import { foldNow, preKeyOf, StatementFolder } from '../../src/report/aggregate/statement-folder.js';
 import { FastTime } from '../../src/report/aggregate/fast-time.js';
 import { SpaceSaving } from '../../src/report/aggregate/space-saving.js';
+import { KeyedTable } from '../../src/report/aggregate/keyed-table.js';
 import { parseDasTime } from '../../src/events/das-time.js';
 import { ReportBuilder, ReportStateError } from '../../src/report/report-builder.js';
 import { at, context, ms, sample, seen } from '../helpers/report-events.js';
@@ -507,5 +508,19 @@ describe('SpaceSaving', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('KeyedTable', () => {
+  it('counts each key left out once, and past the keys it can tell apart stops counting rather than count one twice', () => {
+    const table = new KeyedTable<number>(1);
+    for (const key of ['a', 'b', 'b', 'c', 'a', 'c']) table.get(key, () => 0);
+    expect([...table.rows.keys()]).toEqual(['a']);
+    expect(table.more).toBe(2);
+    for (let n = 0; n < 70_000; n++) table.get(`k${n}`, () => 0);
+    const counted = table.more;
+    expect(counted).toBeLessThanOrEqual(70_002);
+    for (let n = 0; n < 70_000; n++) table.get(`k${n}`, () => 0);
+    expect(table.more).toBe(counted);
   });
 });
