@@ -12,7 +12,8 @@ const LAB_PACKAGE = fileURLToPath(new URL('../../lab', import.meta.url));
  * src/'s folders, lowest first: each may import only from itself and those before it. The files at
  * src/'s root are the ground floor (errors, sleep, version), but for the two entries at the top.
  * The read's steps (kinesis → decode → events (→ detect, the rules over them) → format → sinks → checkpoint) sit on the terminal's
- * pieces; write/ joins format, sinks and checkpoint; cmdutil/ is what the commands share; each
+ * pieces; write/ joins format, sinks and checkpoint; report/ aggregates and draws a report;
+ * cmdutil/ is what the commands share; each
  * command is a folder of commands/; cli/ is the program.
  */
 const LAYERS = [
@@ -28,6 +29,7 @@ const LAYERS = [
   'sinks',
   'checkpoint',
   'write',
+  'report',
   'cmdutil',
   'commands',
   'cli',
