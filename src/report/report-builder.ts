@@ -87,7 +87,7 @@ export const DEFAULT_BOUNDS: ReportBounds = {
   writes: 10_000,
   clients: 1_000,
   sessionsPerClient: 1_000,
-  usersPerStatement: 64,
+  usersPerStatement: 32,
   findings: 500,
   unreadable: 1_000,
   instances: 100,

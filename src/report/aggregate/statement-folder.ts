@@ -6,6 +6,8 @@ import { RecentCache } from './recent-cache.js';
 /** Statements longer than this are folded every time: the redactor's own cache keeps none longer, and its read limit is far beyond. */
 const MAX_KEYED = 4 * 1024;
 const CACHED = 4_096;
+/** Characters each cache holds (twice this at most): a few MB whatever the statements' lengths. */
+const CACHED_CHARS = 512 * 1024;
 const ENGINE_NAMES = 64;
 
 /**
@@ -16,8 +18,8 @@ const ENGINE_NAMES = 64;
  * been awaited before the first fold.
  */
 export class StatementFolder {
-  readonly #byText = new Map<Engine | '', RecentCache<string>>();
-  readonly #byPreKey = new Map<Engine | '', RecentCache<string>>();
+  readonly #byText = new Map<Engine | '', RecentCache>();
+  readonly #byPreKey = new Map<Engine | '', RecentCache>();
   readonly #engines = new Map<string, Engine | undefined>();
   /** The last event's serverType and dbProtocol, and their engine: a stream's events are all of one. */
   #lastType: unknown = undefined;
@@ -73,9 +75,9 @@ export class StatementFolder {
   }
 }
 
-function cacheOf(caches: Map<Engine | '', RecentCache<string>>, engine: Engine | ''): RecentCache<string> {
+function cacheOf(caches: Map<Engine | '', RecentCache>, engine: Engine | ''): RecentCache {
   let cache = caches.get(engine);
-  if (!cache) caches.set(engine, (cache = new RecentCache(CACHED)));
+  if (!cache) caches.set(engine, (cache = new RecentCache(CACHED, CACHED_CHARS)));
   return cache;
 }
 
