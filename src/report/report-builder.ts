@@ -192,6 +192,9 @@ const rowCountOf = (event: DasEvent) => {
  * Everything the report needs from the events, kept while they stream by: counts exact, keyed tables bounded (what
  * does not fit is counted). `toState()` is all of it, so a report can be continued from yesterday evening's state
  * (--incremental): adding the rest of the events to a restored builder builds what one builder of all of them builds.
+ * Statements are folded by --redact's lexers: `await prepareRedaction()` (src/events/redact.ts) before the first add().
+ * Coverage is found from the signs' times, whatever order they arrive in; only past its bounds (100 instances, 200
+ * silences each) does order matter: then the shortest silences are merged away, still counted as not covered.
  */
 export class ReportBuilder {
   readonly bounds: ReportBounds;
