@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { fuzz, type FuzzReport } from './supervisor.js';
 
-const TARGETS = ['record', 'archive', 'lines', 'checkpoint', 'redact', 'rules'] as const;
+const TARGETS = ['record', 'archive', 'lines', 'checkpoint', 'redact', 'rules', 'report-state'] as const;
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const print = (line: string) => process.stdout.write(`${line}\n`);
 

@@ -18,6 +18,7 @@ import { formatNdjson } from '../src/format/ndjson.js';
 import { deadLetterOf } from '../src/sinks/dead-letter.js';
 import { saveCheckpoint, type CheckpointState } from '../src/checkpoint/checkpoint-file.js';
 import { FUZZ_DATA_KEY } from './targets/record.js';
+import { reportStateCorpus } from './targets/report-state.js';
 
 const CORPUS = fileURLToPath(new URL('./corpus/', import.meta.url));
 const folder = (target: string) => {
@@ -155,3 +156,7 @@ const states: Record<string, CheckpointState> = {
   'no-shards-yet.json': base,
 };
 for (const [file, state] of Object.entries(states)) await saveCheckpoint(join(checkpoint, file), state);
+
+// report-state: states as ReportBuilder saves them, one empty and one with every part filled.
+const reportStates = folder('report-state');
+for (const [file, text] of Object.entries(await reportStateCorpus())) writeFileSync(join(reportStates, file), `${text}\n`);

@@ -1,6 +1,6 @@
 // The report's aggregation: events in, ReportData out, in memory bounded whatever the input (issue 37).
 import type { DasEvent } from '../decode/types.js';
-import { evidenceOf, LEVELS, type Finding, type Level, type SeenEvent } from '../detect/finding.js';
+import { eventTimeText, evidenceOf, LEVELS, type Finding, type Level, type SeenEvent } from '../detect/finding.js';
 import { fieldText } from '../events/field-text.js';
 import { isFailure } from '../events/outcome.js';
 import { ActivityBuckets, NO_CLASS } from './aggregate/activity-buckets.js';
@@ -8,6 +8,7 @@ import { capped, REASON_CAP, STATEMENT_CAP } from './aggregate/capped-text.js';
 import { changeCommandOf, isPrivilegeChange } from './aggregate/change-of.js';
 import { CoverageTracker } from './aggregate/coverage-tracker.js';
 import { timeOf, timeOfText } from './aggregate/event-time.js';
+import { FastTime } from './aggregate/fast-time.js';
 import { fnv1a, KeyedTable, type KeyedTableState } from './aggregate/keyed-table.js';
 import { loginOf } from './aggregate/login-of.js';
 import { SpaceSaving, type SpaceSavingState } from './aggregate/space-saving.js';
@@ -86,11 +87,11 @@ export const DEFAULT_BOUNDS: ReportBounds = {
   writes: 10_000,
   clients: 1_000,
   sessionsPerClient: 1_000,
-  usersPerStatement: 64,
+  usersPerStatement: 32,
   findings: 500,
   unreadable: 1_000,
-  instances: 1_000,
-  stretches: 1_000,
+  instances: 100,
+  stretches: 200,
   names: 1_000,
 };
 
@@ -191,11 +192,15 @@ const rowCountOf = (event: DasEvent) => {
  * Everything the report needs from the events, kept while they stream by: counts exact, keyed tables bounded (what
  * does not fit is counted). `toState()` is all of it, so a report can be continued from yesterday evening's state
  * (--incremental): adding the rest of the events to a restored builder builds what one builder of all of them builds.
+ * Statements are folded by --redact's lexers: `await prepareRedaction()` (src/events/redact.ts) before the first add().
+ * Coverage is found from the signs' times, whatever order they arrive in; only past its bounds (100 instances, 200
+ * silences each) does order matter: then the shortest silences are merged away, still counted as not covered.
  */
 export class ReportBuilder {
   readonly bounds: ReportBounds;
   readonly gapThresholdMs: number;
   readonly #folder = new StatementFolder();
+  readonly #time = new FastTime();
 
   #events = 0;
   #heartbeats = 0;
@@ -220,6 +225,7 @@ export class ReportBuilder {
   #seq = 0;
   #writes: KeyedTable<WriteStat>;
   #clients: KeyedTable<ClientStat>;
+  #lastClient: ClientStat | undefined = undefined;
   #findings: FindingRow[] = [];
   #findingsLeft = 0;
   #unreadable: Array<{ place: string; problem: string }> = [];
@@ -228,7 +234,8 @@ export class ReportBuilder {
   constructor(options: { gapThresholdMs?: number; bounds?: Partial<ReportBounds> } = {}) {
     this.bounds = { ...DEFAULT_BOUNDS, ...options.bounds };
     for (const [key, bound] of Object.entries(this.bounds)) {
-      if (!(Number.isSafeInteger(bound) && bound >= 1 && bound <= MAX_BOUND)) throw new RangeError(`bound ${key} must be a whole number from 1 to ${MAX_BOUND}`);
+      if (!(Number.isSafeInteger(bound) && bound >= 1 && bound <= MAX_BOUND))
+        throw new RangeError(`bound ${key} must be a whole number from 1 to ${MAX_BOUND}`);
     }
     this.gapThresholdMs = options.gapThresholdMs ?? 60_000;
     if (!(Number.isSafeInteger(this.gapThresholdMs) && this.gapThresholdMs >= 0)) throw new RangeError('gapThresholdMs must be a whole number of milliseconds');
@@ -248,7 +255,7 @@ export class ReportBuilder {
   add(seen: SeenEvent): void {
     const event = seen.event;
     this.#events++;
-    const at = timeOf(event);
+    const at = this.#time.parse(eventTimeText(event));
     if (at !== null) {
       if (this.#first === null || at < this.#first) this.#first = at;
       if (this.#last === null || at > this.#last) this.#last = at;
@@ -267,7 +274,7 @@ export class ReportBuilder {
     if (failed) this.#failures++;
     const userKey = user === '' ? '-' : name(user);
     this.#activity.add(at, name(event.class) || NO_CLASS, userKey);
-    this.#userCounts.add(userKey, () => null);
+    if (this.#userCounts.bump(userKey) === undefined) this.#userCounts.add(userKey, noPayload);
     this.#coverage.sign(instanceId, clusterId, at, false);
 
     const source = name(event.remoteHost);
@@ -309,13 +316,18 @@ export class ReportBuilder {
   /** A record (live) or line (saved) that could not be read. */
   unreadable(place: string, problem: string): void {
     this.#unreadableTotal++;
-    if (this.#unreadable.length < this.bounds.unreadable) this.#unreadable.push({ place: capped(place, REASON_CAP).text, problem: capped(problem, REASON_CAP).text });
+    if (this.#unreadable.length < this.bounds.unreadable)
+      this.#unreadable.push({ place: capped(place, REASON_CAP).text, problem: capped(problem, REASON_CAP).text });
   }
 
   #countStatement(folded: string, event: DasEvent, user: string, at: number | null, failed: boolean): void {
-    const text = capped(folded, STATEMENT_ROW_CAP);
-    const key = text.cut === 0 ? folded : `${text.text}\u0000${text.cut}`;
-    const stat = this.#statements.add(key, () => ({ cut: text.cut, rows: 0, failures: 0, users: new Set<string>(), first: null, last: null })).payload;
+    // Most statements are short: the capped copy (and its object) only for the long ones.
+    const cut = folded.length > STATEMENT_ROW_CAP ? capped(folded, STATEMENT_ROW_CAP) : undefined;
+    const key = cut === undefined ? folded : `${cut.text}\u0000${cut.cut}`;
+    const stat = (
+      this.#statements.bump(key) ??
+      this.#statements.add(key, () => ({ cut: cut?.cut ?? 0, rows: 0, failures: 0, users: new Set<string>(), first: null, last: null }))
+    ).payload;
     stat.rows += rowCountOf(event);
     if (failed) stat.failures++;
     if (stat.users.size < this.bounds.usersPerStatement) stat.users.add(user);
@@ -406,16 +418,22 @@ export class ReportBuilder {
 
   #countClient(event: DasEvent, source: string, user: string, session: string, at: number | null): void {
     const application = name(event.clientApplication);
-    const stat = this.#clients.get(`${application}\u0000${source}`, () => ({
-      application,
-      source,
-      users: [],
-      sessions: new Set<number>(),
-      events: 0,
-      first: null,
-      last: null,
-    }));
+    // Events come in runs of one client: the last one's row is looked up without making its key.
+    const last = this.#lastClient;
+    const stat =
+      last !== undefined && last.application === application && last.source === source
+        ? last
+        : this.#clients.get(`${application}\u0000${source}`, () => ({
+            application,
+            source,
+            users: [],
+            sessions: new Set<number>(),
+            events: 0,
+            first: null,
+            last: null,
+          }));
     if (stat === undefined) return;
+    this.#lastClient = stat;
     stat.events++;
     if (user !== '' && stat.users.length < CLIENT_USERS) {
       const shown = name(user);
@@ -475,17 +493,15 @@ export class ReportBuilder {
       clients: shownOf(
         [...this.#clients.rows.values()]
           .sort((a, b) => b.events - a.events || order(a.application, b.application) || order(a.source, b.source))
-          .map(
-            (stat): ClientRow => ({
-              application: stat.application,
-              source: stat.source,
-              users: [...stat.users],
-              sessions: stat.sessions.size,
-              events: stat.events,
-              first: stat.first,
-              last: stat.last,
-            }),
-          ),
+          .map((stat): ClientRow => ({
+            application: stat.application,
+            source: stat.source,
+            users: [...stat.users],
+            sessions: stat.sessions.size,
+            events: stat.events,
+            first: stat.first,
+            last: stat.last,
+          })),
         SHOWN.clients,
         this.#clients.more,
       ),
@@ -509,41 +525,43 @@ export class ReportBuilder {
   }
 
   #statementsBuilt(): ReportData['statements'] {
-    const rows = [...this.#statements.entries()].map(
-      (entry): StatementRow => ({
-        statement: { text: entry.payload.cut === 0 ? entry.key : entry.key.slice(0, entry.key.lastIndexOf('\u0000')), cut: entry.payload.cut },
-        count: entry.count,
-        rows: entry.payload.rows,
-        users: entry.payload.users.size,
-        failures: entry.payload.failures,
-        first: entry.payload.first,
-        last: entry.payload.last,
-      }),
-    );
+    const rows = [...this.#statements.entries()].map((entry): StatementRow => ({
+      statement: { text: entry.payload.cut === 0 ? entry.key : entry.key.slice(0, entry.key.lastIndexOf('\u0000')), cut: entry.payload.cut },
+      count: entry.count,
+      rows: entry.payload.rows,
+      users: entry.payload.users.size,
+      failures: entry.payload.failures,
+      first: entry.payload.first,
+      last: entry.payload.last,
+    }));
     const byText = (a: StatementRow, b: StatementRow) => order(a.statement.text, b.statement.text) || a.statement.cut - b.statement.cut;
     const copy = (row: StatementRow): StatementRow => ({ ...row, statement: { ...row.statement } });
     return {
       distinct: this.#statements.size + (this.#statements.exact ? 0 : 1),
       exact: this.#statements.exact,
-      byCount: [...rows].sort((a, b) => b.count - a.count || byText(a, b)).slice(0, SHOWN.statements).map(copy),
-      byRows: [...rows].sort((a, b) => b.rows - a.rows || b.count - a.count || byText(a, b)).slice(0, SHOWN.statements).map(copy),
+      byCount: [...rows]
+        .sort((a, b) => b.count - a.count || byText(a, b))
+        .slice(0, SHOWN.statements)
+        .map(copy),
+      byRows: [...rows]
+        .sort((a, b) => b.rows - a.rows || b.count - a.count || byText(a, b))
+        .slice(0, SHOWN.statements)
+        .map(copy),
     };
   }
 
   #logonsBuilt(): Bounded<LogonRow> {
     const rows = [...this.#logons.rows.values()]
       .sort((a, b) => b.since - a.since || b.failures - a.failures || order(a.user, b.user) || order(a.source, b.source))
-      .map(
-        (stat): LogonRow => ({
-          user: stat.user,
-          source: stat.source,
-          successes: stat.successes,
-          failures: stat.failures,
-          lastSuccess: stat.lastSuccess,
-          lastFailure: stat.lastFailure,
-          failuresSinceSuccess: stat.since,
-        }),
-      );
+      .map((stat): LogonRow => ({
+        user: stat.user,
+        source: stat.source,
+        successes: stat.successes,
+        failures: stat.failures,
+        lastSuccess: stat.lastSuccess,
+        lastFailure: stat.lastFailure,
+        failuresSinceSuccess: stat.since,
+      }));
     return shownOf(rows, SHOWN.logons, this.#logons.more);
   }
 
@@ -556,7 +574,17 @@ export class ReportBuilder {
 
   /** Everything needed to go on adding events later: JSON, versioned. */
   toState(): ReportState {
-    const failure = (stat: FailureStat) => [stat.user, stat.source, stat.reason.text, stat.reason.cut, stat.what.text, stat.what.cut, stat.count, stat.first, stat.last];
+    const failure = (stat: FailureStat) => [
+      stat.user,
+      stat.source,
+      stat.reason.text,
+      stat.reason.cut,
+      stat.what.text,
+      stat.what.cut,
+      stat.count,
+      stat.first,
+      stat.last,
+    ];
     return {
       kind: STATE_KIND,
       stateVersion: STATE_VERSION,
@@ -660,6 +688,7 @@ interface RestoredParts {
   coverage: CoverageTracker;
 }
 
+const noPayload = () => null;
 const rank = (row: FindingRow) => LEVELS.indexOf(row.level);
 
 /** Privilege changes first, then the earliest (unknown times last), then as they came. */
@@ -673,7 +702,15 @@ function shownOf<Row>(rows: Row[], shown: number, left: number): Bounded<Row> {
 
 function failureRows(table: KeyedTable<FailureStat>): Bounded<FailureRow> {
   const rows = [...table.rows.values()]
-    .sort((a, b) => b.count - a.count || byTime(a.first, b.first) || order(a.user, b.user) || order(a.source, b.source) || order(a.reason.text, b.reason.text) || order(a.what.text, b.what.text))
+    .sort(
+      (a, b) =>
+        b.count - a.count ||
+        byTime(a.first, b.first) ||
+        order(a.user, b.user) ||
+        order(a.source, b.source) ||
+        order(a.reason.text, b.reason.text) ||
+        order(a.what.text, b.what.text),
+    )
     .map((stat): FailureRow => ({ ...stat, reason: { ...stat.reason }, what: { ...stat.what } }));
   return shownOf(rows, SHOWN.failures, table.more);
 }
@@ -704,7 +741,11 @@ function findingRow(finding: Finding): FindingRow {
     }),
   };
   if (finding.group !== undefined) {
-    row.group = Object.fromEntries(Object.entries(finding.group).slice(0, 20).map(([field, value]) => [name(field), name(value)]));
+    row.group = Object.fromEntries(
+      Object.entries(finding.group)
+        .slice(0, 20)
+        .map(([field, value]) => [name(field), name(value)]),
+    );
   }
   return row;
 }
@@ -719,8 +760,9 @@ function copyFinding(row: FindingRow): FindingRow {
 
 function restore(value: unknown): ReportBuilder {
   const state = read.object(value, 'the state');
-  if (state.kind !== STATE_KIND) read.fail(`it is not ${STATE_KIND} (its kind is ${JSON.stringify(String(state.kind)).slice(0, 60)})`);
-  if (state.stateVersion !== STATE_VERSION) read.fail(`its version is ${JSON.stringify(state.stateVersion)?.slice(0, 20)}, this das-read reads version ${STATE_VERSION}`);
+  // Neither is echoed: a value nested deeper than the stack would make String() and JSON.stringify throw.
+  if (state.kind !== STATE_KIND) read.fail(`it is not a ${STATE_KIND} (its kind is ${shortly(state.kind)})`);
+  if (state.stateVersion !== STATE_VERSION) read.fail(`its version is ${shortly(state.stateVersion)}, this das-read reads version ${STATE_VERSION}`);
   const savedBounds = read.object(state.bounds, 'bounds');
   const bounds = { ...DEFAULT_BOUNDS };
   for (const key of Object.keys(DEFAULT_BOUNDS) as Array<keyof ReportBounds>) {
@@ -744,7 +786,12 @@ function restore(value: unknown): ReportBuilder {
   const users = set(state.users, 'users');
   const sessions = set(state.sessions, 'sessions');
   if (users.size > events || sessions.size > events || totals[2] > events) read.fail('users, sessions or failures outnumber the events');
-  const activity = ActivityBuckets.fromState(state.activity, { buckets: bounds.buckets, chartBuckets: bounds.chartBuckets, classes: bounds.classes, bucketUsers: bounds.bucketUsers });
+  const activity = ActivityBuckets.fromState(state.activity, {
+    buckets: bounds.buckets,
+    chartBuckets: bounds.chartBuckets,
+    classes: bounds.classes,
+    bucketUsers: bounds.bucketUsers,
+  });
   const placed = activity.totals();
   if (placed.timed + placed.untimed !== events) read.fail('activity does not count every event');
   if ((placed.timed === 0) !== (first === null)) read.fail('first and last do not match the timed events');
@@ -764,7 +811,8 @@ function restore(value: unknown): ReportBuilder {
   for (const entry of statements.entries()) {
     const separator = entry.key.lastIndexOf('\u0000');
     const whole = entry.payload.cut === 0;
-    if (whole ? entry.key.length > STATEMENT_ROW_CAP : separator === -1 || separator > STATEMENT_ROW_CAP) read.fail('a statement is not kept as it was counted');
+    if (whole ? entry.key.length > STATEMENT_ROW_CAP : separator === -1 || separator > STATEMENT_ROW_CAP)
+      read.fail('a statement is not kept as it was counted');
   }
   const failure = (row: unknown, where: string): FailureStat => {
     const [user, source, reason, reasonCut, what, whatCut, n, statFirst, statLast] = read.tuple(row, 9, where);
@@ -859,7 +907,8 @@ function restore(value: unknown): ReportBuilder {
     (row, where): ClientStat => {
       const [application, source, clientUsers, clientSessions, n, statFirst, statLast] = read.tuple(row, 7, where);
       const hashes = read.array(clientSessions, `${where} sessions`).map((hash) => {
-        if (!Number.isInteger(hash) || (hash as number) < 0 || (hash as number) > 0x3fffffff) read.fail(`${where} sessions hold a value that is not a session hash`);
+        if (!Number.isInteger(hash) || (hash as number) < 0 || (hash as number) > 0x3fffffff)
+          read.fail(`${where} sessions hold a value that is not a session hash`);
         return hash as number;
       });
       const stat: ClientStat = {
@@ -915,6 +964,13 @@ function restore(value: unknown): ReportBuilder {
   return builder;
 }
 
+/** A value named in a message: short text and numbers as they are, anything else by its type. */
+function shortly(value: unknown): string {
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'string') return value.length <= 40 ? `text ${JSON.stringify(value)}` : 'a long text';
+  return value === null ? 'null' : value === undefined ? 'missing' : Array.isArray(value) ? 'a list' : `an ${typeof value}`;
+}
+
 function readCapped(value: unknown, where: string, cap: number): CappedText {
   const fields = read.object(value, where);
   const text = read.text(fields.text, `${where}.text`);
@@ -930,7 +986,12 @@ function readCounter<P>(value: unknown, where: string, capacity: number, load: (
     evicted: read.bool(fields.evicted, `${where}.evicted`),
     entries: read.array(fields.entries, `${where}.entries`).map((item, index) => {
       const [key, n, error, payload] = read.tuple(item, 4, `${where}.entries[${index}]`);
-      return [read.text(key, `${where}.entries[${index}] key`), read.positive(n, `${where}.entries[${index}] count`), read.count(error, `${where}.entries[${index}] error`), payload];
+      return [
+        read.text(key, `${where}.entries[${index}] key`),
+        read.positive(n, `${where}.entries[${index}] count`),
+        read.count(error, `${where}.entries[${index}] error`),
+        payload,
+      ];
     }),
     order:
       fields.order === null
@@ -941,7 +1002,11 @@ function readCounter<P>(value: unknown, where: string, capacity: number, load: (
           }),
   };
   let at = 0;
-  return SpaceSaving.fromState(state, (payload) => load(payload, `${where}.entries[${at++}] payload`), (problem) => read.fail(`${where}: ${problem}`));
+  return SpaceSaving.fromState(
+    state,
+    (payload) => load(payload, `${where}.entries[${at++}] payload`),
+    (problem) => read.fail(`${where}: ${problem}`),
+  );
 }
 
 function readTable<R>(value: unknown, where: string, capacity: number, load: (row: unknown, where: string) => R, keyOf: (row: R) => string): KeyedTable<R> {
@@ -957,7 +1022,11 @@ function readTable<R>(value: unknown, where: string, capacity: number, load: (ro
     more: read.count(fields.more, `${where}.more`),
   };
   let at = 0;
-  const table = KeyedTable.fromState(state, (row) => load(row, `${where}.rows[${at++}]`), (problem) => read.fail(`${where}: ${problem}`));
+  const table = KeyedTable.fromState(
+    state,
+    (row) => load(row, `${where}.rows[${at++}]`),
+    (problem) => read.fail(`${where}: ${problem}`),
+  );
   for (const [key, row] of table.rows) if (keyOf(row) !== key) read.fail(`${where} keeps a row under another key`);
   return table;
 }

@@ -1,5 +1,6 @@
 import type { DasEvent } from '../../decode/types.js';
 import { fieldText } from '../../events/field-text.js';
+import { commandOf, commandWordOf } from './command-word.js';
 import { firstWordOf } from './statement-word.js';
 
 /** pgaudit's classes for schema and privilege changes (Aurora PostgreSQL). */
@@ -16,16 +17,16 @@ const PRIVILEGE = /\b(?:GRANT|REVOKE|DENY|ROLE|USER|LOGIN|PASSWORD|MEMBER|OWNER|
 
 /** The command a change is listed under: the event's, or for Aurora MySQL's QUERY the statement's first word. */
 export function changeCommandOf(event: DasEvent): string | undefined {
-  const klass = fieldText(event.class).toUpperCase();
   // Aurora MySQL's AUX events name the objects of their MAIN event: the MAIN one is the change.
-  if (klass === 'AUX') return undefined;
-  const command = fieldText(event.command).trim().toUpperCase();
+  if (event.class === 'AUX') return undefined;
+  const klass = commandOf(event.class);
+  const command = commandOf(event.command);
   if (command === 'QUERY') {
     const word = typeof event.commandText === 'string' ? firstWordOf(event.commandText) : '';
     return CHANGE_WORDS.has(word) ? word : undefined;
   }
   if (CHANGE_CLASSES.has(klass)) return command || klass;
-  const word = command.split(/\s/, 1)[0] ?? '';
+  const word = commandWordOf(command);
   return CHANGE_WORDS.has(word) || CHANGE_COMMANDS.has(command) ? command : undefined;
 }
 

@@ -231,9 +231,7 @@ export function stoppedSpans(events: readonly StreamEvent[], from: number, until
     }
   }
   if (stoppedAt !== null) spans.push({ from: stoppedAt, until });
-  return spans
-    .map((span) => ({ from: Math.max(span.from, from), until: Math.min(span.until, until) }))
-    .filter((span) => span.until > span.from);
+  return spans.map((span) => ({ from: Math.max(span.from, from), until: Math.min(span.until, until) })).filter((span) => span.until > span.from);
 }
 
 /** The length of the spans' union. */

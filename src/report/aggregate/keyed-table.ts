@@ -11,7 +11,7 @@ export interface KeyedTableState<S> {
 
 /**
  * Rows by key, the first `capacity` keys kept (a flood of new names cannot grow it); keys past it are counted in
- * `more`, each once (by a 32-bit hash, up to 65,536 of them: past that, or on a hash collision, `more` is a lower bound).
+ * `more`, each once (by a 30-bit hash, up to 65,536 of them: past that, or on a hash collision, `more` is a lower bound).
  */
 export class KeyedTable<R> {
   readonly rows = new Map<string, R>();
@@ -31,9 +31,11 @@ export class KeyedTable<R> {
       this.rows.set(key, row);
       return row;
     }
-    const hash = fnv1a(key);
-    if (!this.#overflow.has(hash)) {
-      if (this.#overflow.size < OVERFLOW_KEYS) this.#overflow.add(hash);
+    // 30 bits: V8 keeps them as small integers, not boxed numbers.
+    const hash = fnv1a(key) >>> 2;
+    // Past the keys it can tell apart it stops counting: a key seen again would be counted again.
+    if (this.#overflow.size < OVERFLOW_KEYS && !this.#overflow.has(hash)) {
+      this.#overflow.add(hash);
       this.#more++;
     }
     return undefined;
@@ -55,10 +57,10 @@ export class KeyedTable<R> {
       if (table.rows.has(key)) fail('a table holds a key twice');
       table.rows.set(key, load(row));
     }
-    if (state.overflow.length > OVERFLOW_KEYS || state.overflow.length > state.more) fail('a table counts fewer keys left out than it remembers');
+    if (state.overflow.length > OVERFLOW_KEYS || state.overflow.length !== state.more) fail('a table counts other keys left out than it remembers');
     if (state.more > 0 && state.rows.length < state.capacity) fail('a table left keys out while it had room');
     for (const hash of state.overflow) {
-      if (!(Number.isInteger(hash) && hash >= 0 && hash <= 0xffffffff)) fail('a table remembers a key hash that is not one');
+      if (!(Number.isInteger(hash) && hash >= 0 && hash <= 0x3fffffff)) fail('a table remembers a key hash that is not one');
       table.#overflow.add(hash);
     }
     if (table.#overflow.size !== state.overflow.length) fail('a table remembers a key hash twice');

@@ -1,6 +1,6 @@
 import type { DasEvent } from '../../decode/types.js';
-import { fieldText } from '../../events/field-text.js';
 import { isFailure } from '../../events/outcome.js';
+import { commandOf } from './command-word.js';
 
 /**
  * Commands that are a login attempt, as each engine names it (docs/das-format.md §4, the built-in failed-logins
@@ -16,7 +16,7 @@ const REFUSED = new Set(['AUTH FAILURE', 'FAILED_CONNECT', 'LOGIN FAILED']);
 export function loginOf(event: DasEvent): 'success' | 'failure' | undefined {
   // Aurora MySQL's AUX events repeat their MAIN event's objects: the MAIN event is the login.
   if (event.class === 'AUX') return undefined;
-  const command = fieldText(event.command).trim().toUpperCase();
+  const command = commandOf(event.command);
   if (REFUSED.has(command)) return 'failure';
   if (!LOGINS.has(command)) return undefined;
   return isFailure(event) ? 'failure' : 'success';

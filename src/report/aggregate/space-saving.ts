@@ -16,16 +16,31 @@ export interface SpaceSavingState<S> {
   order: Array<[count: number, keys: string[]]> | null;
 }
 
+/** The keys with one count, in the order they reached it: a queue read from `head`, where a key that moved on stays behind, stale. */
+interface Bucket {
+  keys: string[];
+  /** The entry's serial when it was queued: the key is still here only while its entry has that serial. */
+  serials: number[];
+  head: number;
+  live: number;
+}
+
+interface Slot<P> extends Counted<P> {
+  serial: number;
+}
+
 /**
  * Counts keys exactly while there are at most `capacity` of them; past that, Metwally's space-saving: a new key takes
  * the place of one with the least count and inherits that count plus one. Memory stays bounded whatever the
- * stream; every key counted more than total/capacity times is kept. Keys of equal count are evicted oldest first.
+ * stream; every key counted more than total/capacity times is kept. Of the keys with the least count, the one that
+ * has had it longest goes (at the first eviction, while counts were exact and no line kept: the first to come).
  */
 export class SpaceSaving<P> {
-  readonly #entries = new Map<string, Counted<P>>();
+  readonly #entries = new Map<string, Slot<P>>();
   /** Built at the first eviction: count → keys with it, and the least count. */
-  #buckets: Map<number, Set<string>> | null = null;
+  #buckets: Map<number, Bucket> | null = null;
   #min = 0;
+  #serial = 0;
 
   constructor(readonly capacity: number) {
     if (!(Number.isInteger(capacity) && capacity >= 1)) throw new RangeError('capacity must be a whole number of at least 1');
@@ -44,55 +59,107 @@ export class SpaceSaving<P> {
     return this.#entries.values();
   }
 
-  /** Counts the key once (by `weight`): its entry, new (with `fresh()`'s payload) or as it was. */
-  add(key: string, fresh: () => P): Counted<P> {
+  /** Counts a key already kept once more: its entry; undefined (and nothing counted) when it is not kept. */
+  bump(key: string): Counted<P> | undefined {
     const known = this.#entries.get(key);
-    if (known !== undefined) {
-      if (this.#buckets !== null) this.#move(known, known.count + 1);
-      else known.count++;
-      return known;
-    }
+    if (known === undefined) return undefined;
+    if (this.#buckets !== null) {
+      const from = known.count;
+      this.#leave(known);
+      known.count++;
+      this.#queue(known);
+      if (this.#min === from && !this.#buckets.has(from)) this.#min = known.count;
+    } else known.count++;
+    return known;
+  }
+
+  /** Counts the key once: its entry, new (with `fresh()`'s payload) or as it was. */
+  add(key: string, fresh: () => P): Counted<P> {
+    const known = this.bump(key);
+    if (known !== undefined) return known;
     if (this.#entries.size < this.capacity) {
-      const entry: Counted<P> = { key, count: 1, error: 0, payload: fresh() };
+      const entry: Slot<P> = { key, count: 1, error: 0, payload: fresh(), serial: 0 };
       this.#entries.set(key, entry);
       if (this.#buckets !== null) {
-        bucketOf(this.#buckets, 1).add(key);
+        this.#queue(entry);
         this.#min = 1;
       }
       return entry;
     }
-    const buckets = (this.#buckets ??= this.#bucketsNow());
-    const least = buckets.get(this.#min);
-    const victim = least?.values().next().value;
-    if (least === undefined || victim === undefined) throw new Error('space-saving lost its least count');
-    least.delete(victim);
-    if (least.size === 0) buckets.delete(this.#min);
-    this.#entries.delete(victim);
-    const entry: Counted<P> = { key, count: this.#min + 1, error: this.#min, payload: fresh() };
+    if (this.#buckets === null) this.#bucketsNow();
+    const buckets = this.#buckets as Map<number, Bucket>;
+    const least = this.#min;
+    const bucket = buckets.get(least);
+    if (bucket === undefined) throw new Error('space-saving lost its least count');
+    while (bucket.head < bucket.keys.length && !this.#holds(bucket, bucket.head)) bucket.head++;
+    const victim = this.#entries.get(bucket.keys[bucket.head] as string);
+    if (victim === undefined) throw new Error('space-saving lost its least count');
+    bucket.head++;
+    this.#leave(victim);
+    this.#entries.delete(victim.key);
+    const entry: Slot<P> = { key, count: least + 1, error: least, payload: fresh(), serial: 0 };
     this.#entries.set(key, entry);
-    bucketOf(buckets, entry.count).add(key);
-    if (!buckets.has(this.#min)) this.#min = entry.count;
+    this.#queue(entry);
+    if (!buckets.has(least)) this.#min = entry.count;
     return entry;
   }
 
-  #move(entry: Counted<P>, to: number): void {
-    const buckets = this.#buckets as Map<number, Set<string>>;
-    const from = buckets.get(entry.count);
-    from?.delete(entry.key);
-    if (from?.size === 0) {
-      buckets.delete(entry.count);
-      if (this.#min === entry.count) this.#min = to;
-    }
-    entry.count = to;
-    bucketOf(buckets, to).add(entry.key);
+  #holds(bucket: Bucket, at: number): boolean {
+    return this.#entries.get(bucket.keys[at] as string)?.serial === bucket.serials[at];
   }
 
-  #bucketsNow(): Map<number, Set<string>> {
-    const buckets = new Map<number, Set<string>>();
+  #queue(entry: Slot<P>): void {
+    const buckets = this.#buckets as Map<number, Bucket>;
+    let bucket = buckets.get(entry.count);
+    if (bucket === undefined) buckets.set(entry.count, (bucket = { keys: [], serials: [], head: 0, live: 0 }));
+    entry.serial = ++this.#serial;
+    bucket.keys.push(entry.key);
+    bucket.serials.push(entry.serial);
+    bucket.live++;
+  }
+
+  /** The entry leaves its count's queue (its place there goes stale): an emptied queue goes, a mostly stale one is compacted. */
+  #leave(entry: Slot<P>): void {
+    const buckets = this.#buckets as Map<number, Bucket>;
+    const bucket = buckets.get(entry.count) as Bucket;
+    bucket.live--;
+    entry.serial = 0;
+    if (bucket.live === 0) {
+      buckets.delete(entry.count);
+      return;
+    }
+    if (bucket.keys.length - bucket.head - bucket.live > bucket.live + 32) {
+      const keys: string[] = [];
+      const serials: number[] = [];
+      for (let at = bucket.head; at < bucket.keys.length; at++) {
+        if (!this.#holds(bucket, at)) continue;
+        keys.push(bucket.keys[at] as string);
+        serials.push(bucket.serials[at] as number);
+      }
+      bucket.keys = keys;
+      bucket.serials = serials;
+      bucket.head = 0;
+    }
+  }
+
+  #bucketsNow(): void {
+    this.#buckets = new Map();
+    // A stable sort: keys of equal count queue in the order they came.
     const byCount = [...this.#entries.values()].sort((a, b) => a.count - b.count);
-    for (const entry of byCount) bucketOf(buckets, entry.count).add(entry.key);
+    for (const entry of byCount) this.#queue(entry);
     this.#min = byCount[0]?.count ?? 0;
-    return buckets;
+  }
+
+  /** The keys of each count, in their queue's order. */
+  #order(): Array<[number, string[]]> {
+    const buckets = this.#buckets as Map<number, Bucket>;
+    return [...buckets]
+      .sort((a, b) => a[0] - b[0])
+      .map(([count, bucket]) => {
+        const keys: string[] = [];
+        for (let at = bucket.head; at < bucket.keys.length; at++) if (this.#holds(bucket, at)) keys.push(bucket.keys[at] as string);
+        return [count, keys];
+      });
   }
 
   toState<S>(save: (payload: P) => S): SpaceSavingState<S> {
@@ -100,10 +167,7 @@ export class SpaceSaving<P> {
       capacity: this.capacity,
       evicted: this.#buckets !== null,
       entries: [...this.#entries.values()].map((entry) => [entry.key, entry.count, entry.error, save(entry.payload)]),
-      order:
-        this.#buckets === null
-          ? null
-          : [...this.#buckets].sort((a, b) => a[0] - b[0]).map(([count, keys]) => [count, [...keys]] as [number, string[]]),
+      order: this.#buckets === null ? null : this.#order(),
     };
   }
 
@@ -114,34 +178,28 @@ export class SpaceSaving<P> {
     for (const [key, count, error, payload] of state.entries) {
       if (counter.#entries.has(key)) fail('a counter holds a key twice');
       if (error > (state.evicted ? count - 1 : 0)) fail('a counter has an error larger than it can be');
-      counter.#entries.set(key, { key, count, error, payload: load(payload) });
+      counter.#entries.set(key, { key, count, error, payload: load(payload), serial: 0 });
     }
     if (state.evicted) {
       if (state.order === null) fail('an evicted counter has no order');
-      const buckets = new Map<number, Set<string>>();
+      counter.#buckets = new Map();
       let placed = 0;
-      for (const [count, keys] of state.order) {
-        if (buckets.has(count) || keys.length === 0) fail('a counter order repeats a count or has an empty one');
-        const set = new Set<string>();
+      let min = Infinity;
+      const seen = new Set<string>();
+      for (const [count, keys] of state.order as Array<[number, string[]]>) {
+        if (counter.#buckets.has(count) || keys.length === 0) fail('a counter order repeats a count or has an empty one');
         for (const key of keys) {
-          if (counter.#entries.get(key)?.count !== count || set.has(key)) fail('a counter order does not match its counts');
-          set.add(key);
+          const entry = counter.#entries.get(key);
+          if (entry?.count !== count || seen.has(key)) fail('a counter order does not match its counts');
+          seen.add(key);
+          counter.#queue(entry as Slot<P>);
         }
-        placed += set.size;
-        buckets.set(count, set);
+        placed += keys.length;
+        min = Math.min(min, count);
       }
       if (placed !== counter.#entries.size || placed !== state.capacity) fail('a counter order does not hold every key');
-      counter.#buckets = buckets;
-      let min = Infinity;
-      for (const count of buckets.keys()) min = Math.min(min, count);
       counter.#min = min;
     } else if (state.order !== null) fail('a counter that evicted nothing has an order');
     return counter;
   }
-}
-
-function bucketOf(buckets: Map<number, Set<string>>, count: number): Set<string> {
-  let bucket = buckets.get(count);
-  if (!bucket) buckets.set(count, (bucket = new Set()));
-  return bucket;
 }

@@ -1,11 +1,13 @@
 import type { DasEvent } from '../../decode/types.js';
-import { Lru } from '../../decode/lru.js';
 import { fieldText } from '../../events/field-text.js';
 import { engineNamed, redactSql, type Engine } from '../../events/redact.js';
+import { RecentCache } from './recent-cache.js';
 
 /** Statements longer than this are folded every time: the redactor's own cache keeps none longer, and its read limit is far beyond. */
 const MAX_KEYED = 4 * 1024;
 const CACHED = 4_096;
+/** Characters each cache holds (twice this at most): a few MB whatever the statements' lengths. */
+const CACHED_CHARS = 512 * 1024;
 const ENGINE_NAMES = 64;
 
 /**
@@ -16,9 +18,13 @@ const ENGINE_NAMES = 64;
  * been awaited before the first fold.
  */
 export class StatementFolder {
-  readonly #byText = new Map<Engine | '', Lru<string, string>>();
-  readonly #byPreKey = new Map<Engine | '', Lru<string, string>>();
+  readonly #byText = new Map<Engine | '', RecentCache>();
+  readonly #byPreKey = new Map<Engine | '', RecentCache>();
   readonly #engines = new Map<string, Engine | undefined>();
+  /** The last event's serverType and dbProtocol, and their engine: a stream's events are all of one. */
+  #lastType: unknown = undefined;
+  #lastProtocol: unknown = undefined;
+  #lastEngine: Engine | undefined = undefined;
 
   /** The event's statement folded, or '' when it has none. */
   fold(event: DasEvent): string {
@@ -50,6 +56,15 @@ export class StatementFolder {
 
   /** engineOf(event), remembered per serverType and dbProtocol: four regular expressions an event add up. */
   #engineOf(event: DasEvent): Engine | undefined {
+    if (event.serverType === this.#lastType && event.dbProtocol === this.#lastProtocol && typeof this.#lastType === 'string') return this.#lastEngine;
+    const engine = this.#engineNamed(event);
+    this.#lastType = event.serverType;
+    this.#lastProtocol = event.dbProtocol;
+    this.#lastEngine = engine;
+    return engine;
+  }
+
+  #engineNamed(event: DasEvent): Engine | undefined {
     const type = fieldText(event.serverType);
     const protocol = fieldText(event.dbProtocol);
     const key = `${type}\u0000${protocol}`;
@@ -60,9 +75,9 @@ export class StatementFolder {
   }
 }
 
-function cacheOf(caches: Map<Engine | '', Lru<string, string>>, engine: Engine | ''): Lru<string, string> {
+function cacheOf(caches: Map<Engine | '', RecentCache>, engine: Engine | ''): RecentCache {
   let cache = caches.get(engine);
-  if (!cache) caches.set(engine, (cache = new Lru(CACHED)));
+  if (!cache) caches.set(engine, (cache = new RecentCache(CACHED, CACHED_CHARS)));
   return cache;
 }
 
@@ -71,8 +86,7 @@ export function foldNow(sql: string, engine: Engine | undefined): string {
   return redactSql(sql, engine).replace(/\s+/g, ' ');
 }
 
-const isWordChar = (code: number) =>
-  (code >= 0x30 && code <= 0x39) || ((code | 0x20) >= 0x61 && (code | 0x20) <= 0x7a) || code === 0x5f || code >= 0x80;
+const isWordChar = (code: number) => (code >= 0x30 && code <= 0x39) || ((code | 0x20) >= 0x61 && (code | 0x20) <= 0x7a) || code === 0x5f || code >= 0x80;
 const isDigit = (code: number) => code >= 0x30 && code <= 0x39;
 /** A run of digits at `at` starts a number: nothing of a name before it (`t1`, `t.1`), though `1.5`'s 5 does. */
 function standsAlone(sql: string, at: number, numberEnd: number): boolean {

@@ -1,5 +1,5 @@
 import type { DasEvent } from '../../decode/types.js';
-import { fieldText } from '../../events/field-text.js';
+import { commandOf, commandWordOf } from './command-word.js';
 import { firstWordOf } from './statement-word.js';
 
 /** Commands that change rows (pgaudit's WRITE class, and each engine's names for the same). */
@@ -11,7 +11,7 @@ const WRITES = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE', 'COPY', 'TRUNCATE
  */
 export function writeCommandOf(event: DasEvent): string | undefined {
   if (event.class === 'AUX') return undefined;
-  const command = fieldText(event.command).trim().toUpperCase();
-  const word = command === 'QUERY' ? (typeof event.commandText === 'string' ? firstWordOf(event.commandText) : '') : (command.split(/\s/, 1)[0] ?? '');
+  const command = commandOf(event.command);
+  const word = command === 'QUERY' ? (typeof event.commandText === 'string' ? firstWordOf(event.commandText) : '') : commandWordOf(command);
   return WRITES.has(word) ? word : undefined;
 }
