@@ -121,7 +121,11 @@ export const FLAGS = {
     flags: '--incremental <dir>',
     help: 'keep a report a day in this folder, and an index page: each run adds what the stream holds since the last (for cron)',
   },
-  gapThreshold: { flags: '--gap-threshold <duration>', help: 'a silence of an instance (no heartbeat, no event) longer than this is a gap in coverage', default: '60s' },
+  gapThreshold: {
+    flags: '--gap-threshold <duration>',
+    help: 'a silence of an instance (no heartbeat, no event) longer than this is a gap in coverage',
+    default: '60s',
+  },
   accountId: { flags: '--account-id <id>', help: 'the AWS account the events are from, when the database does not say (-o asff needs one)' },
   rules: { flags: '--rules <path>', help: 'also run the Sigma rules of this file, or of the .yml files in this folder (repeatable)', repeatable: true },
   builtinRules: { flags: '--no-builtin-rules', help: "leave out das-read's built-in rules" },

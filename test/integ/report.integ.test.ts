@@ -27,10 +27,24 @@ function firstBatch(): DasEvent[] {
   for (let s = 0; s < 120; s += 2) events.push(beat(s * 1000));
   for (let n = 0; n < 20; n++) events.push(at(n * 3000, postgresEvent(n)));
   events.push(at(61_000, postgresEvent(100, { class: 'DDL', command: 'DROP TABLE', commandText: 'DROP TABLE accounts', objectName: 'accounts' })));
-  events.push(at(62_000, postgresEvent(101, { class: 'ROLE', command: 'GRANT', commandText: "GRANT rds_superuser TO mallory", objectName: null })));
+  events.push(at(62_000, postgresEvent(101, { class: 'ROLE', command: 'GRANT', commandText: 'GRANT rds_superuser TO mallory', objectName: null })));
   for (let n = 0; n < 4; n++)
-    events.push(at(63_000 + n, postgresEvent(110 + n, { class: 'MISC', command: 'AUTH FAILURE', commandText: null, dbUserName: 'mallory', remoteHost: '203.0.113.7', sessionId: `f${n}` })));
-  events.push(at(64_000, postgresEvent(120, { exitCode: '42P01', errorMessage: 'relation "nope" does not exist', commandText: 'SELECT * FROM nope WHERE id = 7' })));
+    events.push(
+      at(
+        63_000 + n,
+        postgresEvent(110 + n, {
+          class: 'MISC',
+          command: 'AUTH FAILURE',
+          commandText: null,
+          dbUserName: 'mallory',
+          remoteHost: '203.0.113.7',
+          sessionId: `f${n}`,
+        }),
+      ),
+    );
+  events.push(
+    at(64_000, postgresEvent(120, { exitCode: '42P01', errorMessage: 'relation "nope" does not exist', commandText: 'SELECT * FROM nope WHERE id = 7' })),
+  );
   events.push(at(65_000, postgresEvent(121, { clientApplication: '<script>window.pwned=1</script>', dbUserName: '<img src=x onerror=alert(1)>' })));
   for (let s = 300; s < 360; s += 2) events.push(beat(s * 1000));
   events.push(at(330_000, postgresEvent(130)));

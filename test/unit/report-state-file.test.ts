@@ -59,9 +59,15 @@ describe('the --incremental state file', () => {
     ['not JSON', '{"version":1,'],
     ['another version', '{"version":2,"generation":0,"checkpoint":null,"days":{}}'],
     ['a day file outside days/', '{"version":1,"generation":1,"checkpoint":null,"days":{"2026-12-07":{"file":"../../etc/passwd","summary":{}}}}'],
-    ['a day file of another day', `{"version":1,"generation":1,"checkpoint":null,"days":{"2026-12-07":{"file":"days/2026-12-06.1.json","summary":${JSON.stringify(summary)}}}}`],
+    [
+      'a day file of another day',
+      `{"version":1,"generation":1,"checkpoint":null,"days":{"2026-12-07":{"file":"days/2026-12-06.1.json","summary":${JSON.stringify(summary)}}}}`,
+    ],
     ['a checkpoint of the wrong shape', '{"version":1,"generation":1,"checkpoint":{"version":1},"days":{}}'],
-    ['a negative count', `{"version":1,"generation":1,"checkpoint":null,"days":{"2026-12-07":{"file":"days/2026-12-07.1.json","summary":${JSON.stringify({ ...summary, events: -1 })}}}}`],
+    [
+      'a negative count',
+      `{"version":1,"generation":1,"checkpoint":null,"days":{"2026-12-07":{"file":"days/2026-12-07.1.json","summary":${JSON.stringify({ ...summary, events: -1 })}}}}`,
+    ],
   ])('refuses %s, naming the file', async (_what, text) => {
     const path = await folder('damaged');
     await writeFile(join(path, 'state.json'), text, { mode: 0o600 });

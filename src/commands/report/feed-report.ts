@@ -37,7 +37,9 @@ export async function feedReport(
   const writer = new ReportWriter({
     detector: createDetector(rules),
     ...(options.filter ? { filter: compileFilter(options.filter) } : {}),
-    ...(options.from || options.until ? { window: compileTimeWindow({ ...(options.from ? { from: options.from } : {}), ...(options.until ? { until: options.until } : {}) }) } : {}),
+    ...(options.from || options.until
+      ? { window: compileTimeWindow({ ...(options.from ? { from: options.from } : {}), ...(options.until ? { until: options.until } : {}) }) }
+      : {}),
     redact: options.redact,
     builderFor,
   });
@@ -85,7 +87,8 @@ export async function feedReport(
     },
   );
   const exitCode = showExitCode(summary);
-  if (summary.unreadable > 0) log.warn(`${summary.unreadable} line${summary.unreadable === 1 ? '' : 's'} could not be read, and were not reported on; exit ${exitCode}`);
+  if (summary.unreadable > 0)
+    log.warn(`${summary.unreadable} line${summary.unreadable === 1 ? '' : 's'} could not be read, and were not reported on; exit ${exitCode}`);
   return { exitCode, startedAt, retentionGaps: [] };
 }
 

@@ -67,7 +67,11 @@ export async function incrementalReport(options: ReportOptions, rules: readonly 
     for (const [day, builder] of days) {
       const file = `days/${day}.${next.generation}.json`;
       await replaceFile(join(dir, file), JSON.stringify(builder.toState()));
-      const dayOptions = { ...options, from: new Date(Date.parse(`${day}T00:00:00Z`)), until: new Date(Math.min(Date.parse(`${day}T00:00:00Z`) + DAY_MS, startedAt)) };
+      const dayOptions = {
+        ...options,
+        from: new Date(Date.parse(`${day}T00:00:00Z`)),
+        until: new Date(Math.min(Date.parse(`${day}T00:00:00Z`) + DAY_MS, startedAt)),
+      };
       // A retention gap is the run's: said on the day it was found, and kept there.
       const retentionGaps = [...(state.days[day]?.retentionGaps ?? []), ...(day === dayOf(startedAt) ? run.retentionGaps : [])];
       const buildContext = await reportContext(dayOptions, { ...run, retentionGaps }, builder, context);

@@ -30,7 +30,8 @@ export const REPORT = {
     'debug',
   ],
   wording: {
-    cluster: 'the Aurora DB cluster to report on (identifier or ARN); with FILE…, the one the saved events are from: RDS is asked for its stream starts and stops',
+    cluster:
+      'the Aurora DB cluster to report on (identifier or ARN); with FILE…, the one the saved events are from: RDS is asked for its stream starts and stops',
     instance: 'the RDS for Oracle / SQL Server DB instance to report on; with FILE…, the one the saved events are from',
     from: 'the window starts here: a time (UTC unless zoned) or a duration ago (90s, 15m, 2h, 7d); default: all the stream holds, or the first event saved',
     until: 'the window ends here (a time or a duration ago); default: now, or the last event saved',

@@ -71,7 +71,10 @@ export function toReportOptions(flags: ReportFlags, now: Date, stdoutIsTTY = fal
   if (flags.incremental !== undefined && flags.outputFile !== undefined)
     throw new UsageError('--incremental writes its pages into its folder: it does not go with --output-file');
   if (flags.incremental !== undefined && output === 'json')
-    throw new UsageError('--incremental keeps HTML pages: -o json goes with a single report', 'For the figures of a day, run das-read report --from … --until … -o json.');
+    throw new UsageError(
+      '--incremental keeps HTML pages: -o json goes with a single report',
+      'For the figures of a day, run das-read report --from … --until … -o json.',
+    );
   const until = flags.until === undefined ? undefined : parseUntil(flags.until, now);
   let source: ReportSource;
   let from: Date | undefined;

@@ -46,7 +46,11 @@ export class ReportWriter {
     return this.#form((record, index) => {
       const event = record.events[index] as DasEvent;
       const place = record instanceof SavedRecord ? record.place : '';
-      return { eventId: text(event.eventId) ?? place, clusterId: text(event.clusterId) ?? record.clusterId, instanceId: text(event.instanceId) ?? record.instanceId };
+      return {
+        eventId: text(event.eventId) ?? place,
+        clusterId: text(event.clusterId) ?? record.clusterId,
+        instanceId: text(event.instanceId) ?? record.instanceId,
+      };
     });
   }
 

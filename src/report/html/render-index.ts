@@ -7,7 +7,9 @@ export function renderIndex(days: Record<string, DayEntry>, facts: { generatedAt
     .sort(([a], [b]) => (a < b ? 1 : a > b ? -1 : 0))
     .map(([day, { summary }]) => {
       const covered = summary.windowMs > 0 ? `${((100 * summary.coveredMs) / summary.windowMs).toFixed(1)}%` : '–';
-      const cells = [summary.events, summary.users, summary.failures, summary.findings, summary.unreadable].map((n) => `<td class="n">${n.toLocaleString('en-US')}</td>`);
+      const cells = [summary.events, summary.users, summary.failures, summary.findings, summary.unreadable].map(
+        (n) => `<td class="n">${n.toLocaleString('en-US')}</td>`,
+      );
       return `<tr><td><a href="${escapeHtml(day)}.html">${escapeHtml(day)}</a></td>${cells.join('')}<td class="n">${covered}</td></tr>`;
     });
   const title = `das-read reports${facts.source ? `: ${facts.source}` : ''}`;
