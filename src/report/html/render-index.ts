@@ -1,5 +1,5 @@
 import type { DayEntry } from '../incremental/report-state-file.js';
-import { escapeHtml } from './escape-html.js';
+import { escapeHtml } from './html-text.js';
 
 /** `--incremental`'s index: a row a day, newest first, each linking to its page. Every value is text. */
 export function renderIndex(days: Record<string, DayEntry>, facts: { generatedAt: number; source: string }): string {
