@@ -64,7 +64,7 @@ export interface Overview {
   unreadable: number;
 }
 
-/** Events over time, in buckets that suit the window: 1 min, 5 min, 15 min, 1 h, 6 h or 1 day. */
+/** Events over time, in buckets that suit the window: 10 s, 1 min, 5 min, 15 min, 1 h, 6 h, 1 day, or longer. */
 export interface Activity {
   bucketMs: number;
   /** Start of each bucket, ascending, contiguous from the first event's bucket to the last's. */

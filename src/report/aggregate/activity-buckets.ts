@@ -1,11 +1,15 @@
 import type { Activity } from '../report-data.js';
 import { array, count, fail, object, positive, text, time, tuple } from './state-reader.js';
 
+const SECONDS = 10_000;
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
-/** Bucket sizes: each divides the next, so buckets merge exactly. Past 28 days (a span no DAS stream keeps), doubling. */
-const LADDER = [MINUTE, 5 * MINUTE, 15 * MINUTE, HOUR, 6 * HOUR, DAY, 7 * DAY, 28 * DAY];
+/**
+ * Bucket sizes: each divides the next, so buckets merge exactly. Past 28 days (a span no DAS stream keeps), doubling.
+ * Ten seconds first: a window of minutes (an incident, the lab) still draws as a line, not a block.
+ */
+const LADDER = [SECONDS, MINUTE, 5 * MINUTE, 15 * MINUTE, HOUR, 6 * HOUR, DAY, 7 * DAY, 28 * DAY];
 /** The next size up. */
 export function coarser(size: number): number {
   const at = LADDER.indexOf(size);
@@ -43,11 +47,11 @@ export type ActivityState = {
 };
 
 /**
- * Events over time in memory bounded whatever the span: per minute while there are at most `bounds.buckets` buckets,
+ * Events over time in memory bounded whatever the span: per ten seconds while there are at most `bounds.buckets` buckets,
  * then coarser. Totals stay exact: every timed event is in one bucket's class counts, and once more in its users or others.
  */
 export class ActivityBuckets {
-  #size = MINUTE;
+  #size = SECONDS;
   #untimed = 0;
   readonly #buckets = new Map<number, Bucket>();
   readonly #classes = new Set<string>();
