@@ -162,6 +162,12 @@ describe('the report page', () => {
     expect(elements(page).some((element) => attr(element, 'id') === 'chart-by-class')).toBe(false);
   });
 
+  it('claims no checkpoint where none may have been kept: retention gaps are found only by --incremental', () => {
+    const coverage = sectionText(renderReport(emptyReport()), 'coverage');
+    expect(coverage).not.toContain('the checkpoint’s positions were all still held');
+    expect(coverage).toContain('no retention gaps found (only --incremental, whose checkpoint knows what should come next, can find them)');
+  });
+
   it('says when no window was given (saved files read whole), and titles the page by the events’ span', () => {
     const data = sampleReport();
     const page = renderReport({ ...data, window: { ...data.window, from: null, until: null } });

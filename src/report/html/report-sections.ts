@@ -282,7 +282,7 @@ export function coverage(data: ReportData): string {
         { head: 'shards', cell: (row) => list(row.shardIds, '—') },
         { head: 'what was lost', cell: (row) => text(row.detail), wide: true },
       ])
-    : empty('no retention gaps: the checkpoint’s positions were all still held');
+    : empty('no retention gaps found (only --incremental, whose checkpoint knows what should come next, can find them)');
   const unreadable = boundedTable(
     c.unreadable,
     [
