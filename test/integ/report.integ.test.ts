@@ -112,6 +112,7 @@ describe('das-read report over the lab', () => {
     await writeFile(saved, `${read.stdout}{"type":"record", broken\n`);
     const result = await das(['report', saved, '--cluster', 'report-cluster', '-o', 'json']);
     expect(result.code, result.stderr).toBe(ExitCode.unreadableRecord);
+    expect(result.stderr).toContain('1 line could not be read, and was not reported on; exit 3');
     const data = JSON.parse(result.stdout) as ReportData;
     expect(data.overview.events).toBe(29);
     expect(data.coverage.unreadable.rows.map((row) => row.place)).toEqual([`${saved}:${read.stdout.split('\n').length}`]);
