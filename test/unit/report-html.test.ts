@@ -175,6 +175,13 @@ describe('the report page', () => {
     expect(textOf(elements(page).find((element) => element.tagName === 'title')!)).toBe('Activity stream report 2026-12-07 10:00:02Z – 2026-12-07 11:59:58Z');
   });
 
+  it('names what stands for an open end of the window (a live read with no --from): never a dash for a time', () => {
+    const data = sampleReport();
+    const page = renderReport({ ...data, source: { kind: 'live', names: ['prod'] }, window: { ...data.window, from: null } });
+    expect(sectionText(page, 'overview')).toContain('the oldest record held – 2026-12-07 12:00:00Z');
+    expect(textOf(elements(page).find((element) => element.tagName === 'title')!)).toBe('Activity stream report 2026-12-07 10:00:02Z – 2026-12-07 12:00:00Z');
+  });
+
   it('says when RDS was not asked, and that silences without heartbeats prove less', () => {
     const data = sampleReport();
     const page = renderReport({
