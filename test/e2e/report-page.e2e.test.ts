@@ -92,6 +92,45 @@ describe.skipIf(Boolean(missing))('the report page in headless Chromium, offline
     });
   });
 
+  describe('a window of three minutes (the lab after a short run)', () => {
+    let opened: OpenedReport;
+    beforeAll(async () => {
+      const data = sampleReport();
+      const from = data.activity.buckets[0] as number;
+      const three = (values: number[]) => values.slice(0, 3);
+      data.activity = {
+        ...data.activity,
+        bucketMs: 60_000,
+        buckets: [from, from + 60_000, from + 120_000],
+        byClass: Object.fromEntries(Object.entries(data.activity.byClass).map(([key, values]) => [key, three(values)])),
+        byUser: Object.fromEntries(Object.entries(data.activity.byUser).map(([key, values]) => [key, three(values)])),
+        byUserOther: three(data.activity.byUserOther),
+      };
+      const file = join(dir, 'three-minutes.html');
+      await writeFile(file, renderReport(data));
+      opened = await openReport(file);
+      // uPlot writes its axes' values on the canvas: what it writes is kept, and the page drawn again.
+      await opened.page.addInitScript(`
+        window.axisText = [];
+        const fillText = CanvasRenderingContext2D.prototype.fillText;
+        CanvasRenderingContext2D.prototype.fillText = function (text, x, y, width) {
+          window.axisText.push(String(text));
+          return fillText.call(this, text, x, y, width);
+        };
+      `);
+      await opened.page.reload({ waitUntil: 'load' });
+    }, 60_000);
+    afterAll(async () => opened?.close());
+
+    it('labels each tick of the time axis with a time of its own (ticks a minute apart at least, as the buckets are)', async () => {
+      const times = (await opened.page.evaluate<string[]>('window.axisText')).filter((text) => /^\d\d:\d\d/.test(text));
+      expect(times.length).toBeGreaterThanOrEqual(6);
+      // Two charts, each its own axis: within one, no label repeats.
+      const half = times.slice(0, times.length / 2);
+      expect(new Set(half).size, half.join(' ')).toBe(half.length);
+    });
+  });
+
   describe('hostile text in a statement, an application, a user name and a rule title', () => {
     const [statement, application, user, ruleTitle] = [HOSTILE_HTML[0], HOSTILE_HTML[1], HOSTILE_HTML[2], HOSTILE_HTML[3]];
     let opened: OpenedReport;

@@ -112,6 +112,7 @@ describe('das-read report over the lab', () => {
     await writeFile(saved, `${read.stdout}{"type":"record", broken\n`);
     const result = await das(['report', saved, '--cluster', 'report-cluster', '-o', 'json']);
     expect(result.code, result.stderr).toBe(ExitCode.unreadableRecord);
+    expect(result.stderr).toContain('1 line could not be read, and was not reported on; exit 3');
     const data = JSON.parse(result.stdout) as ReportData;
     expect(data.overview.events).toBe(29);
     expect(data.coverage.unreadable.rows.map((row) => row.place)).toEqual([`${saved}:${read.stdout.split('\n').length}`]);
@@ -120,6 +121,21 @@ describe('das-read report over the lab', () => {
     const alone = JSON.parse((await das(['report', saved, '-o', 'json'])).stdout) as ReportData;
     expect(alone.coverage.streamEvents).toBeNull();
     expect(alone.coverage.streamEventsNote).toMatch(/--cluster/);
+  });
+
+  it('--from and --until on saved files count only the heartbeats inside the window, as they count the events', async () => {
+    const saved = join(dir, 'saved-window.ndjson');
+    await writeFile(saved, (await das(['--cluster', 'report-cluster', '--no-follow', '-o', 'ndjson', '--include-heartbeats'])).stdout);
+    const from = new Date(base + 300_000).toISOString();
+    const until = new Date(base + 359_000).toISOString();
+    const result = await das(['report', saved, '--from', from, '--until', until, '-o', 'json']);
+    expect(result.code, result.stderr).toBe(ExitCode.ok);
+    const data = JSON.parse(result.stdout) as ReportData;
+    expect(data.overview.events).toBe(1);
+    // The beats every 2 s from 300 s to 358 s: those of the first two minutes are outside the window.
+    expect(data.overview.heartbeats).toBe(30);
+    const instance = data.coverage.instances.find((row) => row.instanceId === 'db-REPORT');
+    expect(instance).toMatchObject({ heartbeats: 30, firstSeen: base + 300_000, lastSeen: base + 358_000 });
   });
 
   it('--incremental keeps a day per page and an index; a second run adds only what arrived since, and a failed run repeats nothing', async () => {

@@ -82,6 +82,7 @@ describe('das-read detect over saved events', () => {
     const { code, lines, stderr } = await detect(['--fail-on', 'low'], `${SAVED}\n{"not an event"\n`);
     expect(code).toBe(ExitCode.unreadableRecord);
     expect(stderr).toMatch(/standard input:17/);
+    expect(stderr).toContain('1 line could not be read, and was not evaluated; exit 3');
     expect(lines).toHaveLength(2);
   });
 

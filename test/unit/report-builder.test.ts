@@ -88,6 +88,11 @@ describe('changes and writes, per engine', () => {
     expect(writeCommandOf({ ...sample('ora-03-select'), command: 'MERGE' })).toBe('MERGE');
     expect(writeCommandOf(sample('mss-03-select'))).toBeUndefined();
   });
+
+  it("counts COPY … FROM (pgaudit's WRITE) as a write, not COPY … TO (its READ: rows leave, none change)", () => {
+    expect(writeCommandOf(pg(0, { class: 'WRITE', command: 'COPY', commandText: "COPY t FROM '/tmp/t.csv'" }))).toBe('COPY');
+    expect(writeCommandOf(pg(0, { class: 'READ', command: 'COPY', commandText: "COPY (SELECT '') TO PROGRAM 'sh'" }))).toBeUndefined();
+  });
 });
 
 describe('ReportBuilder', () => {

@@ -162,11 +162,24 @@ describe('the report page', () => {
     expect(elements(page).some((element) => attr(element, 'id') === 'chart-by-class')).toBe(false);
   });
 
+  it('claims no checkpoint where none may have been kept: retention gaps are found only by --incremental', () => {
+    const coverage = sectionText(renderReport(emptyReport()), 'coverage');
+    expect(coverage).not.toContain('the checkpoint’s positions were all still held');
+    expect(coverage).toContain('no retention gaps found (only --incremental, whose checkpoint knows what should come next, can find them)');
+  });
+
   it('says when no window was given (saved files read whole), and titles the page by the events’ span', () => {
     const data = sampleReport();
     const page = renderReport({ ...data, window: { ...data.window, from: null, until: null } });
     expect(sectionText(page, 'overview')).toContain('none given: the events’ own span');
     expect(textOf(elements(page).find((element) => element.tagName === 'title')!)).toBe('Activity stream report 2026-12-07 10:00:02Z – 2026-12-07 11:59:58Z');
+  });
+
+  it('names what stands for an open end of the window (a live read with no --from): never a dash for a time', () => {
+    const data = sampleReport();
+    const page = renderReport({ ...data, source: { kind: 'live', names: ['prod'] }, window: { ...data.window, from: null } });
+    expect(sectionText(page, 'overview')).toContain('the oldest record held – 2026-12-07 12:00:00Z');
+    expect(textOf(elements(page).find((element) => element.tagName === 'title')!)).toBe('Activity stream report 2026-12-07 10:00:02Z – 2026-12-07 12:00:00Z');
   });
 
   it('says when RDS was not asked, and that silences without heartbeats prove less', () => {

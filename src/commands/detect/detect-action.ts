@@ -51,7 +51,9 @@ export async function detectAction(flags: DetectFlags, context: ActionContext): 
     );
     exitCode = showExitCode(summary);
     if (summary.unreadable > 0)
-      log.warn(`${summary.unreadable} line${summary.unreadable === 1 ? '' : 's'} could not be read, and were not evaluated; exit ${exitCode}`);
+      log.warn(
+        `${summary.unreadable} line${summary.unreadable === 1 ? '' : 's'} could not be read, and ${summary.unreadable === 1 ? 'was' : 'were'} not evaluated; exit ${exitCode}`,
+      );
     exitCode = context.interrupted() ?? exitCode;
   }
   if (writer) sayBounds(writer, context.log({ color: options.color, quiet: options.quiet, debug: options.debug }));

@@ -88,7 +88,9 @@ export async function feedReport(
   );
   const exitCode = showExitCode(summary);
   if (summary.unreadable > 0)
-    log.warn(`${summary.unreadable} line${summary.unreadable === 1 ? '' : 's'} could not be read, and were not reported on; exit ${exitCode}`);
+    log.warn(
+      `${summary.unreadable} line${summary.unreadable === 1 ? '' : 's'} could not be read, and ${summary.unreadable === 1 ? 'was' : 'were'} not reported on; exit ${exitCode}`,
+    );
   return { exitCode, startedAt, retentionGaps: [] };
 }
 

@@ -46,8 +46,9 @@ export const REPORT = {
   das-read report --cluster prod --incremental /var/www/das/prod --on-error skip   # from cron: a page a day and an index
 
 The report reads the window to its end and stops (it does not follow). A stream is read with its
-heartbeats, whatever --include-heartbeats says: they prove which stretches the trail covers. Saved
-files show coverage by heartbeats only if they were saved with --include-heartbeats.
+heartbeats, with no flag needed: they prove which stretches the trail covers. Saved files show
+coverage by heartbeats only if they were saved with them
+(das-read --cluster prod --no-follow -o ndjson --include-heartbeats > prod.ndjson).
 --incremental keeps its own position in DIR (state.json, mode 0600): each run adds what arrived
 since the last, and a crash repeats nothing and loses nothing.
 `,

@@ -14,7 +14,7 @@ export interface ReportWriterOptions {
   detector: Detector;
   /** The user's filters: they choose the events reported, never the heartbeats (coverage is the trail's, not the filter's). */
   filter?: EventFilter;
-  /** The window, in the events' own time: an event outside is not reported; one with no time is (counted as untimed). */
+  /** The window, in the events' own time: an event or heartbeat outside is not reported; an event with no time is (counted as untimed). */
   window?: WindowTest;
   redact: boolean;
   /** The report an event (or a heartbeat, or a finding) of this time goes to: one, or one a day. */
@@ -65,6 +65,8 @@ export class ReportWriter {
           const event = record.events[index] as DasEvent;
           const time = timeOf(event);
           if (record.isHeartbeat(index)) {
+            // The filters never choose heartbeats, but the window does: a beat outside it is not a sign of the window's trail.
+            if (window?.(event) === 'outside') continue;
             const { instanceId, clusterId } = ids(record, index);
             beats.push({ instanceId, clusterId, time });
             continue;

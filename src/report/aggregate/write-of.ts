@@ -13,5 +13,7 @@ export function writeCommandOf(event: DasEvent): string | undefined {
   if (event.class === 'AUX') return undefined;
   const command = commandOf(event.command);
   const word = command === 'QUERY' ? (typeof event.commandText === 'string' ? firstWordOf(event.commandText) : '') : commandWordOf(command);
+  // pgaudit puts COPY … TO (rows leave, to a file or a program) in READ, COPY … FROM in WRITE.
+  if (word === 'COPY' && event.class === 'READ') return undefined;
   return WRITES.has(word) ? word : undefined;
 }

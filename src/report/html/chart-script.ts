@@ -11,6 +11,11 @@ export const CHART_SCRIPT = `(function () {
   var activitySpan = data.activity.buckets.length * data.activity.bucketMs;
   // 24-hour UTC ticks; the date alone once a window spans days.
   var tick = uPlot.fmtDate(activitySpan > 2 * 86400000 ? '{YYYY}-{MM}-{DD}' : activitySpan > 86400000 ? '{MM}-{DD} {HH}:{mm}' : '{HH}:{mm}');
+  // Ticks no closer than a bucket, nor than the labels tell apart: uPlot's own steps go down to a second, and a
+  // three-minute window was labelled 12:37 six times over.
+  var finest = Math.max(data.activity.bucketMs / 1000, activitySpan > 2 * 86400000 ? 86400 : 60);
+  var steps = [60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 14400, 21600, 43200, 86400, 172800, 604800, 1209600, 2419200]
+    .filter(function (step) { return step >= finest; });
 
   function total(values) {
     var sum = 0;
@@ -56,7 +61,7 @@ export const CHART_SCRIPT = `(function () {
       height: 260,
       tzDate: utc,
       scales: { x: { time: true }, y: { range: function (u, min, max) { return [0, max > 0 ? max * 1.05 : 1]; } } },
-      axes: [{ values: function (u, splits) { return splits.map(function (split) { return tick(utc(split)); }); } }, { size: 64 }],
+      axes: [{ incrs: steps.length > 0 ? steps : [finest], values: function (u, splits) { return splits.map(function (split) { return tick(utc(split)); }); } }, { size: 64 }],
       series: series
     }, [xs].concat(order.map(function (k) { return sums[k]; })), element);
     element.setAttribute('data-drawn', String(chart.series.length - 1));

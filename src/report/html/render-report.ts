@@ -31,7 +31,7 @@ export function renderReport(data: ReportData): string {
   const nav = SECTIONS.map(([id, title]) => `<a href="#${id}">${escapeHtml(title)}</a>`).join('\n');
   const window =
     data.window.from !== null || data.window.until !== null
-      ? `${utcTime(data.window.from)} – ${utcTime(data.window.until)}`
+      ? `${utcTime(data.window.from ?? data.window.firstEvent)} – ${utcTime(data.window.until ?? data.window.lastEvent)}`
       : `${utcTime(data.window.firstEvent)} – ${utcTime(data.window.lastEvent)}`;
   const sections = [
     overview(data),

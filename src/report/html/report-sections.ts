@@ -59,7 +59,9 @@ export function overview(data: ReportData): string {
       'Window',
       w.from === null && w.until === null
         ? '<span class="none">none given: the events’ own span</span>'
-        : `${time(w.from)} – ${time(w.until)}${w.from !== null && w.until !== null ? ` (${escapeHtml(duration(w.until - w.from))})` : ''}`,
+        : `${w.from !== null ? time(w.from) : `<span class="none">${source.kind === 'live' ? 'the oldest record held' : 'the first event'}</span>`} – ${
+            w.until !== null ? time(w.until) : '<span class="none">the last event</span>'
+          }${w.from !== null && w.until !== null ? ` (${escapeHtml(duration(w.until - w.from))})` : ''}`,
     ],
     ['Events from', `${time(w.firstEvent)} to ${time(w.lastEvent)}`],
     [source.kind === 'live' ? 'Read live from' : 'Read from files', list(source.names, 'standard input')],
@@ -282,7 +284,7 @@ export function coverage(data: ReportData): string {
         { head: 'shards', cell: (row) => list(row.shardIds, '—') },
         { head: 'what was lost', cell: (row) => text(row.detail), wide: true },
       ])
-    : empty('no retention gaps: the checkpoint’s positions were all still held');
+    : empty('no retention gaps found (only --incremental, whose checkpoint knows what should come next, can find them)');
   const unreadable = boundedTable(
     c.unreadable,
     [
