@@ -38,6 +38,8 @@ export interface BuildContext {
   generator: string;
   generatedAt: number;
   redacted: boolean;
+  /** The filters that chose the events, as flags; [] for none. */
+  filters?: string[];
   source: ReportData['source'];
   /** The window asked for; null = from the first event / to the last. */
   window: { from: number | null; until: number | null };
@@ -464,6 +466,7 @@ export class ReportBuilder {
       generator: context.generator,
       generatedAt: context.generatedAt,
       redacted: context.redacted,
+      filters: [...(context.filters ?? [])],
       source: { kind: context.source.kind, names: [...context.source.names] },
       window: { from: windowFrom, until: windowUntil, firstEvent: this.#first, lastEvent: this.#last },
       overview: {

@@ -28,6 +28,8 @@ export interface ReportData {
   generatedAt: Millis;
   /** --redact: every event text shown is redacted (the rules saw it as sent). */
   redacted: boolean;
+  /** The filters that chose the events, as flags (`--user app*`, `--errors-only`); [] when every event was taken. */
+  filters: string[];
   /** Where the events came from: the database named, or the files read ('-' for standard input). */
   source: { kind: 'live' | 'saved'; names: string[] };
   /** The window asked for (--from/--until, or a day of --incremental), and the events' own first and last times. */

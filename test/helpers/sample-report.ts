@@ -56,6 +56,7 @@ export function sampleReport(text: Partial<SampleText> = {}): ReportData {
     generator: 'das-read 0.1.0',
     generatedAt: Date.UTC(2026, 11, 7, 12, 5, 0),
     redacted: false,
+    filters: [`--user ${t.user}`, '--exclude-class READ'],
     source: { kind: 'live', names: ['cluster-PROD'] },
     window: { from: FROM, until: UNTIL, firstEvent: at(0, 2), lastEvent: at(119, 58) },
     overview: {

@@ -138,6 +138,18 @@ describe('das-read report over the lab', () => {
     expect(instance).toMatchObject({ heartbeats: 30, firstSeen: base + 300_000, lastSeen: base + 358_000 });
   });
 
+  it('says so when the report holds no events, and with --verbose where it wrote the page', async () => {
+    const empty = join(dir, 'empty.ndjson');
+    await writeFile(empty, '');
+    const none = await das(['report', empty, '-o', 'json']);
+    expect(none.code).toBe(ExitCode.ok);
+    expect(none.stderr).toContain('the report holds no events');
+    const page = join(dir, 'said.html');
+    const said = await das(['report', '--cluster', 'report-cluster', '--from', '2h', '-O', page, '--verbose']);
+    expect(said.stderr).toContain(`wrote ${page}: 29 events`);
+    expect(said.stderr).not.toContain('holds no events');
+  });
+
   it('--incremental keeps a day per page and an index; a second run adds only what arrived since, and a failed run repeats nothing', async () => {
     const site = join(dir, 'site');
     const first = await das(['report', '--cluster', 'report-cluster', '--incremental', site]);

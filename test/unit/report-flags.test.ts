@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
-import { toReportOptions, type ReportFlags } from '../../src/commands/report/report-flags.js';
+import { filterFlags, toReportOptions, type ReportFlags } from '../../src/commands/report/report-flags.js';
 
 const now = new Date('2026-12-07T12:00:00Z');
 const flags = (extra: Partial<ReportFlags> = {}): ReportFlags => ({ files: [], batchSize: '1000', gapThreshold: '60s', ...extra }) as ReportFlags;
@@ -42,5 +42,13 @@ describe('report flags', () => {
   it('a gap threshold is a duration', () => {
     expect(toReportOptions(flags({ files: ['a'], gapThreshold: '5s' }), now).gapThresholdMs).toBe(5_000);
     expect(toReportOptions(flags({ files: ['a'] }), now).gapThresholdMs).toBe(60_000);
+  });
+});
+
+describe('the filters a report names', () => {
+  it('are the flags that asked for them, in the order of the table, every value kept as given', () => {
+    const options = toReportOptions(flags({ files: ['a'], user: ['app*', '<b>'], errorsOnly: true, excludeClass: ['READ'] }), now);
+    expect(filterFlags(options.filter)).toEqual(['--user app*', '--user <b>', '--exclude-class READ', '--errors-only']);
+    expect(filterFlags(toReportOptions(flags({ files: ['a'] }), now).filter)).toEqual([]);
   });
 });

@@ -123,6 +123,13 @@ describe('the report page', () => {
     expect(coverage).toContain('Covered 3 h 40 min of 4 h (2 instances × 2 h) of the window (91.9%)');
   });
 
+  it('says which filters chose the events, and that none did', () => {
+    const filtered = sectionText(renderReport(sampleReport()), 'overview');
+    expect(filtered).toContain('--user app_rw --exclude-class READ: only the events these kept are counted');
+    const whole = sectionText(renderReport({ ...sampleReport(), filters: [] }), 'overview');
+    expect(whole).toContain('none: every event of the window');
+  });
+
   it('marks the logons with failures since the last success', () => {
     const rows = elements(html).filter((element) => element.tagName === 'tr' && attr(element, 'class') === 'failed');
     expect(rows.map((row) => textOf(row))).toEqual(expect.arrayContaining([expect.stringContaining('198.51.100.4')]));

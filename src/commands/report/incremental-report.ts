@@ -77,7 +77,7 @@ export async function incrementalReport(options: ReportOptions, rules: readonly 
       const buildContext = await reportContext(dayOptions, { ...run, retentionGaps }, builder, context);
       const data = builder.build(buildContext);
       next.days[day] = { file, summary: summaryOf(data), ...(retentionGaps.length ? { retentionGaps } : {}) };
-      pages.set(day, await reportText('html', builder, buildContext));
+      pages.set(day, await reportText('html', data));
     }
     await saveReportState(dir, next);
     // The state is written: what it no longer names is gone, and the pages follow it.
@@ -107,7 +107,7 @@ async function renderStale(dir: string, state: IncrementalState, options: Report
     const from = Date.parse(`${day}T00:00:00Z`);
     const dayOptions = { ...options, from: new Date(from), until: new Date(from + DAY_MS) };
     const retentionGaps = entry.retentionGaps ?? [];
-    await replaceFile(join(dir, page), await reportText('html', builder, await reportContext(dayOptions, { ...run, retentionGaps }, builder, context)));
+    await replaceFile(join(dir, page), await reportText('html', builder.build(await reportContext(dayOptions, { ...run, retentionGaps }, builder, context))));
   }
 }
 

@@ -19,7 +19,13 @@ export async function reportAction(flags: ReportFlags, context: ActionContext): 
   }
   const builder = new ReportBuilder({ gapThresholdMs: options.gapThresholdMs });
   const run = await feedReport(options, rules, context, () => builder);
-  const text = await reportText(options.output, builder, await reportContext(options, run, builder, context));
-  await writeReport(text, options.outputFile, context);
+  const data = builder.build(await reportContext(options, run, builder, context));
+  await writeReport(await reportText(options.output, data), options.outputFile, context);
+  const log = context.log({ color: options.color, verbose: options.verbose, quiet: options.quiet, debug: options.debug });
+  // A report of nothing is a wrong window, filter or input more often than a quiet database: said, not only shown.
+  if (data.overview.events === 0 && data.overview.heartbeats === 0)
+    log.warn('the report holds no events: nothing was read in the window (or the filters kept none)');
+  else if (data.overview.events === 0) log.warn('the report holds no events, only heartbeats: the filters kept none, or the database was idle');
+  if (options.outputFile !== undefined) log.info(`wrote ${options.outputFile}: ${data.overview.events} events, ${data.overview.findings} findings`);
   return context.interrupted() ?? run.exitCode;
 }

@@ -35,7 +35,8 @@ export const REPORT = {
     instance: 'the RDS for Oracle / SQL Server DB instance to report on; with FILE…, the one the saved events are from',
     from: 'the window starts here: a time (UTC unless zoned) or a duration ago (90s, 15m, 2h, 7d); default: all the stream holds, or the first event saved',
     until: 'the window ends here (a time or a duration ago); default: now, or the last event saved',
-    onError: 'a record that cannot be read: fail (stop, exit 3, the report says how far it got) or skip (listed in the coverage, exit 3)',
+    onError:
+      'a stream record that cannot be read: fail (stop, exit 3, the report says how far it got) or skip (listed in the coverage, exit 3); a saved line that cannot be read is always listed and skipped',
     color: "colour das-read's own messages on stderr: auto, always, never",
     redact: 'take the values out of statements and bind parameters in the report (the rules still see them as sent)',
   },

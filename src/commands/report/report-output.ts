@@ -1,11 +1,12 @@
 import type { ActionContext } from '../../cmdutil/action-context.js';
 import type { ReportBuilder, BuildContext } from '../../report/report-builder.js';
+import type { ReportData } from '../../report/report-data.js';
 import { OutputClosedError, OutputWriter } from '../../sinks/writer.js';
 import { withSystemWords } from '../../system-errors.js';
 import { VERSION } from '../../version.js';
 import { replaceFile } from '../../replace-file.js';
 import type { FedRun } from './feed-report.js';
-import type { ReportOptions, ReportOutput } from './report-flags.js';
+import { filterFlags, type ReportOptions, type ReportOutput } from './report-flags.js';
 import { askStreamEvents } from './report-stream-events.js';
 
 /** What the report says beside its events: where they came from, the window, and what RDS and the read said of the trail. */
@@ -20,6 +21,7 @@ export async function reportContext(
     generator: `das-read ${VERSION}`,
     generatedAt: context.now().getTime(),
     redacted: options.redact,
+    filters: filterFlags(options.filter),
     source: sourceOf(options, run),
     window,
     streamEvents: null,
@@ -49,8 +51,7 @@ function sourceOf(options: ReportOptions, run: FedRun): BuildContext['source'] {
 }
 
 /** The page, or the figures as one JSON document; the renderer loads only for a page. */
-export async function reportText(output: ReportOutput, builder: ReportBuilder, context: BuildContext): Promise<string> {
-  const data = builder.build(context);
+export async function reportText(output: ReportOutput, data: ReportData): Promise<string> {
   if (output === 'json') return JSON.stringify(data) + '\n';
   const { renderReport } = await import('../../report/html/render-report.js');
   return renderReport(data);

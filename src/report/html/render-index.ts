@@ -3,10 +3,13 @@ import { escapeHtml } from './html-text.js';
 
 /** `--incremental`'s index: a row a day, newest first, each linking to its page. Every value is text. */
 export function renderIndex(days: Record<string, DayEntry>, facts: { generatedAt: number; source: string }): string {
+  const today = new Date(facts.generatedAt).toISOString().slice(0, 10);
   const rows = Object.entries(days)
     .sort(([a], [b]) => (a < b ? 1 : a > b ? -1 : 0))
     .map(([day, { summary }]) => {
-      const covered = summary.windowMs > 0 ? `${((100 * summary.coveredMs) / summary.windowMs).toFixed(1)}%` : '–';
+      // Today's window ends at the last run: its share is of the day so far.
+      const share = summary.windowMs > 0 ? `${((100 * summary.coveredMs) / summary.windowMs).toFixed(1)}%` : '–';
+      const covered = day === today ? `${share} so far` : share;
       const cells = [summary.events, summary.users, summary.failures, summary.findings, summary.unreadable].map(
         (n) => `<td class="n">${n.toLocaleString('en-US')}</td>`,
       );

@@ -68,6 +68,12 @@ export function overview(data: ReportData): string {
     ['Clusters', list(o.clusters, 'none seen')],
     ['Instances', list(o.instances, 'none seen')],
     ['Engines', list(o.engines, 'none seen')],
+    [
+      'Filters',
+      data.filters.length
+        ? `<span class="filters">${escapeHtml(data.filters.join(' '))}</span>: only the events these kept are counted, listed and given to the rules; coverage is the trail’s`
+        : '<span class="none">none: every event of the window</span>',
+    ],
     ['Coverage', `<span class="headline${covered.whole ? '' : ' partial'}">${escapeHtml(covered.sentence)}</span> <a href="#coverage">details</a>`],
   ];
   const redacted = data.redacted ? '<p class="note">Redacted (--redact): every statement shown has its literals replaced; the rules saw them as sent.</p>' : '';
@@ -248,19 +254,20 @@ export function coverage(data: ReportData): string {
     ? ''
     : '<p class="note">No heartbeats in the input (saved without --include-heartbeats): a silence here is only a time without events, not proof the stream was down.</p>';
   const instances = c.instances.length
-    ? table(c.instances, [
+    ? // The gaps first: at 1280 px the ids would push them past the right edge, and they are what the section is for.
+      table(c.instances, [
         { head: 'instance', cell: (row) => text(row.instanceId) },
-        { head: 'cluster', cell: (row) => text(row.clusterId) },
-        { head: 'first seen', cell: (row) => time(row.firstSeen) },
-        { head: 'last seen', cell: (row) => time(row.lastSeen) },
-        { head: 'heartbeats', cell: (row) => number(row.heartbeats), numeric: true },
-        { head: 'events', cell: (row) => number(row.events), numeric: true },
         {
           head: `gaps over ${duration(c.gapThresholdMs)}`,
           cell: (row) =>
             row.gaps.length ? `<ul class="spans">${row.gaps.map((gap) => `<li>${span(gap)}</li>`).join('')}</ul>` : '<span class="none">none</span>',
           wide: true,
         },
+        { head: 'heartbeats', cell: (row) => number(row.heartbeats), numeric: true },
+        { head: 'events', cell: (row) => number(row.events), numeric: true },
+        { head: 'first seen', cell: (row) => time(row.firstSeen) },
+        { head: 'last seen', cell: (row) => time(row.lastSeen) },
+        { head: 'cluster', cell: (row) => text(row.clusterId) },
       ])
     : empty('no instance was heard from in this window');
   const streamEvents =

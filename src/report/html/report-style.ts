@@ -27,6 +27,7 @@ dl.facts dt { color: var(--dim); }
 dl.facts dd { margin: 0; }
 .headline { font-size: 16px; font-weight: 600; }
 .headline.partial { color: var(--warn); }
+.filters { color: var(--warn); font-weight: 600; }
 .scroll { overflow-x: auto; }
 table { border-collapse: collapse; width: 100%; margin: 6px 0; font-size: 13px; }
 th, td { text-align: left; vertical-align: top; padding: 5px 8px; border-bottom: 1px solid var(--rule); }
