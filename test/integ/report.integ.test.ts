@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dasTime } from '../../lab/src/das-time.js';
 import { activityRecord, heartbeatEvent, postgresEvent } from '../../lab/src/synthetic-events.js';
+import { ACTIVITY_STREAM_STARTED } from '../../lab/src/local-rds.js';
 import { run } from '../../src/cli/run.js';
 import type { DasEvent } from '../../src/decode/types.js';
 import { ExitCode } from '../../src/errors.js';
@@ -136,6 +137,25 @@ describe('das-read report over the lab', () => {
     expect(data.overview.heartbeats).toBe(30);
     const instance = data.coverage.instances.find((row) => row.instanceId === 'db-REPORT');
     expect(instance).toMatchObject({ heartbeats: 30, firstSeen: base + 300_000, lastSeen: base + 358_000 });
+  });
+
+  it('names the stream start just before the window, and counts no stopped stretch when the stream was running', async () => {
+    const saved = join(dir, 'window.ndjson');
+    const read = await das(['--cluster', 'report-cluster', '--no-follow', '-o', 'ndjson', '--include-heartbeats']);
+    await writeFile(saved, read.stdout);
+    const { database } = stream;
+    const started = (date: number) => ({
+      sourceType: 'db-cluster',
+      sourceIdentifier: database.identifier,
+      message: ACTIVITY_STREAM_STARTED.cluster,
+      categories: ['configuration change'],
+      date,
+    });
+    lab.rds.recordEvent(started(base - 600_000));
+    lab.rds.recordEvent({ ...started(base - 1_200_000), message: 'a backup of report-cluster ran' });
+    const data = JSON.parse((await das(['report', saved, '--cluster', 'report-cluster', '-o', 'json'])).stdout) as ReportData;
+    expect(data.coverage.streamEvents?.[0]).toMatchObject({ kind: 'started', eventId: 'RDS-EVENT-0179', time: base - 600_000 });
+    expect(data.coverage.stopped).toEqual([]);
   });
 
   it('says so when the report holds no events, and with --verbose where it wrote the page', async () => {

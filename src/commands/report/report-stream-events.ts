@@ -24,23 +24,29 @@ export async function askStreamEvents(
     };
   if (window.from === null || window.until === null) return { events: [], note: 'no event placed the window in time: RDS was not asked' };
   const { streamEventsFor } = await import('../../aws/stream-events.js');
+  const { from, until } = window;
   try {
-    return await context.withClients(options.aws, (clients) =>
+    // A day before the window too: whether the stream was running when the window began is its last start or stop before it.
+    const asked = await context.withClients(options.aws, (clients) =>
       streamEventsFor({
         rds: clients.rds,
         kind: database.kind,
         identifier: identifierOf(database.name),
-        from: window.from as number,
-        until: window.until as number,
+        from: from - DAY_MS,
+        until,
         now: context.now().getTime(),
         signal: context.signal,
       }),
     );
+    const before = asked.events.filter((event) => event.time < from && event.kind !== 'other').at(-1);
+    return { ...asked, events: [...(before ? [before] : []), ...asked.events.filter((event) => event.time >= from)] };
   } catch (error) {
     // No credentials, no network: the report is still the events'.
     return { events: null, note: `RDS could not be asked when the activity stream started or stopped: ${(error as Error).message}` };
   }
 }
+
+const DAY_MS = 86_400_000;
 
 /** DescribeEvents names a database by its identifier: the last part of an ARN. */
 function identifierOf(name: string): string {
