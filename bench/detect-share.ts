@@ -1,5 +1,5 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +8,7 @@ import { createDetector } from '../src/detect/detector.js';
 import { loadRules } from '../src/detect/load-rules.js';
 import { SyntheticPgbench, type PostgresServer } from '../lab/src/pgbench-synthetic.js';
 import { Trickle } from '../lab/src/app-activity.js';
+import { timedRun } from './timed-run.js';
 import { ATTACKS, attackEvents } from '../lab/src/attacks.js';
 
 const BIN = fileURLToPath(new URL('../bin/das-read', import.meta.url));
@@ -110,23 +111,8 @@ async function engineThroughput(file: string): Promise<{ engineEventsPerSecond: 
 }
 
 /** One run of das-read over the file, its output thrown away as fast as it comes: seconds, start to exit. */
-function timed(args: string[]): Promise<number> {
-  const sink = openSync('/dev/null', 'w');
-  const began = performance.now();
-  const child = spawn(process.execPath, [BIN, ...args], {
-    stdio: ['ignore', sink, 'pipe'],
-    env: { PATH: process.env.PATH, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-  });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      closeSync(sink);
-      if (code === 0) resolve((performance.now() - began) / 1000);
-      else reject(new Error(`das-read ${args[0]} exited ${code}: ${stderr.slice(0, 500)}`));
-    });
-  });
+async function timed(args: string[]): Promise<number> {
+  return (await timedRun(process.execPath, [BIN, ...args], `das-read ${args[0]}`)).seconds;
 }
 
 function seeded(seed: number): () => number {

@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { savedFile } from './detect-share.js';
+import { timedRun } from './timed-run.js';
 
 const BIN = fileURLToPath(new URL('../bin/das-read', import.meta.url));
 const OVERVIEW_JQ = fileURLToPath(new URL('../test/support/report-overview.jq', import.meta.url));
@@ -32,8 +32,8 @@ export async function reportShareOfJq(events: number): Promise<ReportShare> {
     const file = join(dir, 'audit.ndjson');
     const count = savedFile(file, events);
     const page = join(dir, 'report.html');
-    const jq = await timed('jq', ['-n', '-c', '-f', OVERVIEW_JQ, file]);
-    const report = await timed('/usr/bin/time', ['-f', 'maxrss-kb %M', process.execPath, BIN, 'report', file, '-O', page]);
+    const jq = await timedRun('jq', ['-n', '-c', '-f', OVERVIEW_JQ, file]);
+    const report = await timedRun('/usr/bin/time', ['-f', 'maxrss-kb %M', process.execPath, BIN, 'report', file, '-O', page]);
     const rss = /maxrss-kb (\d+)/.exec(report.stderr);
     return {
       events: count,
@@ -47,23 +47,4 @@ export async function reportShareOfJq(events: number): Promise<ReportShare> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-function timed(command: string, args: string[]): Promise<{ seconds: number; stderr: string }> {
-  const sink = openSync('/dev/null', 'w');
-  const began = performance.now();
-  const child = spawn(command, args, {
-    stdio: ['ignore', sink, 'pipe'],
-    env: { PATH: process.env.PATH, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-  });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      closeSync(sink);
-      if (code === 0) resolve({ seconds: (performance.now() - began) / 1000, stderr });
-      else reject(new Error(`${command} ${args.slice(0, 3).join(' ')} exited ${code}: ${stderr.slice(0, 500)}`));
-    });
-  });
 }

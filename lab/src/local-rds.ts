@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ServiceError, type ServiceReply } from './service-error.js';
+import { queryErrorReply, ServiceError, type ServiceReply } from './service-error.js';
 import { toXml, type XmlNode } from './xml.js';
 import { RdsEvents, type RecordedEvent } from './rds-events.js';
 
@@ -308,14 +308,9 @@ function xmlReply(action: string, result: XmlNode): ServiceReply {
   return { status: 200, contentType: 'text/xml', body };
 }
 
-/** Query-protocol errors: the SDK reads the code from <Error><Code>. */
+/** Query-protocol errors in this service's namespace. */
 export function queryError(error: ServiceError): ServiceReply {
-  const body =
-    `<ErrorResponse xmlns="${XMLNS}">` +
-    toXml('Error', { Type: error.status >= 500 ? 'Receiver' : 'Sender', Code: error.code, Message: error.message }) +
-    toXml('RequestId', randomUUID()) +
-    '</ErrorResponse>';
-  return { status: error.status, contentType: 'text/xml', body };
+  return queryErrorReply(XMLNS, error);
 }
 
 // RDS resource ids: a prefix and 26 characters of base32.

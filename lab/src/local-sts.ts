@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ServiceError, type ServiceReply } from './service-error.js';
+import { queryErrorReply, ServiceError, type ServiceReply } from './service-error.js';
 import { toXml } from './xml.js';
 
 const XMLNS = 'https://sts.amazonaws.com/doc/2011-06-15/';
@@ -29,12 +29,7 @@ export class LocalSts {
   }
 }
 
-/** Query-protocol errors, as STS words them: the SDK reads the code from <Error><Code>. */
+/** Query-protocol errors in this service's namespace. */
 export function stsError(error: ServiceError): ServiceReply {
-  const body =
-    `<ErrorResponse xmlns="${XMLNS}">` +
-    toXml('Error', { Type: error.status >= 500 ? 'Receiver' : 'Sender', Code: error.code, Message: error.message }) +
-    toXml('RequestId', randomUUID()) +
-    '</ErrorResponse>';
-  return { status: error.status, contentType: 'text/xml', body };
+  return queryErrorReply(XMLNS, error);
 }

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { toXml } from './xml.js';
 /** A refusal in the service's own words: its error code, HTTP status and message. */
 export class ServiceError extends Error {
   constructor(
@@ -37,4 +39,14 @@ export function answerJson(body: Buffer, dispatch: (input: Record<string, unknow
     if (error instanceof SyntaxError) return jsonError(new ServiceError('SerializationException', 'Malformed JSON'));
     throw error;
   }
+}
+
+/** A query-protocol service's error (RDS, STS), in its own XML namespace: the SDK reads the code from <Error><Code>. */
+export function queryErrorReply(xmlns: string, error: ServiceError): ServiceReply {
+  const body =
+    `<ErrorResponse xmlns="${xmlns}">` +
+    toXml('Error', { Type: error.status >= 500 ? 'Receiver' : 'Sender', Code: error.code, Message: error.message }) +
+    toXml('RequestId', randomUUID()) +
+    '</ErrorResponse>';
+  return { status: error.status, contentType: 'text/xml', body };
 }
