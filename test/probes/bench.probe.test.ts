@@ -35,6 +35,9 @@ describe('npm run bench -- --quick', () => {
       'peakRssMb',
       'rssGrowth',
       'shardsPerProcess',
+      'reportShareOfJq',
+      'reportHtmlMb',
+      'reportPeakRssMb',
     ]) {
       expect(Number.isFinite(results[figure]), `${figure} = ${String(results[figure])}`).toBe(true);
     }
