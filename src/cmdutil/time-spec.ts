@@ -3,13 +3,19 @@ import { UsageError } from '../errors.js';
 
 const UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 const DURATION = /^(\d+)([smhd])$/;
+const MAX_DURATION_MS = 8.64e15;
 
 /**
  * A moment as users write it: an ISO 8601 time (UTC unless it names a zone) or a
  * duration ago (90s, 15m, 2h, 1d). Returns undefined when it is neither.
  */
 function parseMoment(text: string, now: Date): Date | undefined {
-  if (DURATION.test(text.trim())) return new Date(now.getTime() - parseDuration('', text));
+  if (DURATION.test(text.trim())) {
+    // A duration ago before any date JavaScript holds is no time (an Invalid Date would read as no bound).
+    const match = DURATION.exec(text.trim());
+    const ago = new Date(now.getTime() - Number(match?.[1]) * (UNIT_MS[match?.[2] ?? 's'] ?? 1_000));
+    return Number.isNaN(ago.getTime()) ? undefined : ago;
+  }
   if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/i.test(text.trim())) return undefined;
   const iso = text.trim().replace(' ', 'T');
   const zoned = /(Z|[+-]\d{2}:?\d{2})$/i.test(iso) || !iso.includes('T') ? iso : `${iso}Z`;
@@ -77,6 +83,8 @@ export function parsePositiveInteger(flag: string, text: string, max = Number.MA
 /** A length of time: 90s, 15m, 2h. */
 export function parseDuration(flag: string, text: string): number {
   const match = DURATION.exec(text.trim());
-  if (!match) throw new UsageError(`${flag} takes a duration like 90s, 15m or 2h (got "${text}")`);
-  return Number(match[1]) * (UNIT_MS[match[2] ?? 's'] ?? 1_000);
+  const ms = match ? Number(match[1]) * (UNIT_MS[match[2] ?? 's'] ?? 1_000) : NaN;
+  // Past a whole number of milliseconds (or a date's range: 100,000,000 days), a duration means nothing.
+  if (!(Number.isSafeInteger(ms) && ms <= MAX_DURATION_MS)) throw new UsageError(`${flag} takes a duration like 90s, 15m or 2h (got "${text}")`);
+  return ms;
 }

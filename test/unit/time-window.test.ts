@@ -115,3 +115,16 @@ describe('show --from / --until as flags', () => {
     expect(() => toShowOptions(flags, false, NOW)).toThrow(message);
   });
 });
+
+describe('a duration too long for a date', () => {
+  // 99999999999d ago is before any date JavaScript holds: an Invalid Date taken as "no bound" let every event in.
+  it('is refused as --from, --until and --gap-threshold rather than read as no bound or a crash', async () => {
+    const { parseDuration, parseFrom } = await import('../../src/cmdutil/time-spec.js');
+    expect(() => parseUntil('99999999999d', NOW)).toThrow(UsageError);
+    expect(() => parseFromTime('99999999999d', NOW)).toThrow(UsageError);
+    expect(() => parseFrom('9999999999999999999999s', NOW)).toThrow(UsageError);
+    expect(() => parseDuration('--gap-threshold', '99999999999d')).toThrow(UsageError);
+    expect(parseDuration('--gap-threshold', '3650d')).toBe(3650 * 86_400_000);
+    expect(parseUntil('36500d', NOW).getTime()).toBe(NOW.getTime() - 36500 * 86_400_000);
+  });
+});

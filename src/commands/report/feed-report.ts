@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import type { ActionContext } from '../../cmdutil/action-context.js';
 import { savedInputs } from '../../cmdutil/saved-inputs.js';
 import { DEFAULT_MAX_RECORD_BYTES } from '../../decode/record-limits.js';
@@ -78,7 +79,9 @@ export async function feedReport(
     inputs,
     { output: 'ndjson', includeHeartbeats: true, filter: {}, redact: false, maxLineBytes: DEFAULT_MAX_RECORD_BYTES },
     {
-      stdout: io.stdout,
+      // show writes nothing here (the report's writer takes the events), but would still flush standard output:
+      // one that is full or closed must not fail a report that goes to -O.
+      stdout: new Writable({ write: (_chunk, _encoding, done) => done() }),
       chalk: io.colorFor('stderr', 'never'),
       log,
       signal: context.signal,

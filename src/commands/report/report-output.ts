@@ -1,3 +1,4 @@
+import { open, stat } from 'node:fs/promises';
 import type { ActionContext } from '../../cmdutil/action-context.js';
 import type { ReportBuilder, BuildContext } from '../../report/report-builder.js';
 import type { ReportData } from '../../report/report-data.js';
@@ -61,7 +62,7 @@ export async function reportText(output: ReportOutput, data: ReportData): Promis
 export async function writeReport(text: string, file: string | undefined, context: ActionContext): Promise<void> {
   if (file !== undefined) {
     try {
-      await replaceFile(file, text);
+      await ((await isSpecialFile(file)) ? writeInto(file, text) : replaceFile(file, text));
     } catch (error) {
       throw withSystemWords(error, `write the report ${file}`);
     }
@@ -73,6 +74,24 @@ export async function writeReport(text: string, file: string | undefined, contex
     await output.flush();
   } catch (error) {
     // The reader left (`| head`): a normal end.
-    if (!(error instanceof OutputClosedError)) throw error;
+    if (!(error instanceof OutputClosedError)) throw withSystemWords(error, 'write the report to standard output');
+  }
+}
+
+/**
+ * A FIFO, a device or a socket (`-O /dev/stdout`, `-O >(gzip > page.gz)`, `-O /dev/null`): a rename would put a
+ * file in its place (as root, over /dev/null itself), and a reader waiting on it would never see the page.
+ */
+async function isSpecialFile(file: string): Promise<boolean> {
+  const found = await stat(file).catch(() => undefined);
+  return found !== undefined && !found.isFile() && !found.isDirectory();
+}
+
+async function writeInto(file: string, text: string): Promise<void> {
+  const handle = await open(file, 'w');
+  try {
+    await handle.writeFile(text);
+  } finally {
+    await handle.close();
   }
 }
