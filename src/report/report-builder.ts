@@ -1,4 +1,5 @@
 // The report's aggregation: events in, ReportData out, in memory bounded whatever the input (issue 37).
+import { DistinctCount } from './aggregate/distinct-count.js';
 import type { DasEvent } from '../decode/types.js';
 import { eventTimeText, evidenceOf, LEVELS, type Finding, type Level, type SeenEvent } from '../detect/finding.js';
 import { fieldText } from '../events/field-text.js';
@@ -214,8 +215,8 @@ export class ReportBuilder {
   #clusters = new Set<string>();
   #instances = new Set<string>();
   #engines = new Set<string>();
-  #users = new Set<string>();
-  #sessions = new Set<string>();
+  #users = new DistinctCount();
+  #sessions = new DistinctCount();
   #activity: ActivityBuckets;
   #userCounts: SpaceSaving<null>;
   #statements: SpaceSaving<StatementStat>;
@@ -599,8 +600,8 @@ export class ReportBuilder {
       clusters: [...this.#clusters],
       instances: [...this.#instances],
       engines: [...this.#engines],
-      users: [...this.#users],
-      sessions: [...this.#sessions],
+      users: this.#users.toState(),
+      sessions: this.#sessions.toState(),
       activity: this.#activity.toState(),
       userCounts: this.#userCounts.toState(() => 0),
       statements: this.#statements.toState((stat) => [stat.cut, stat.rows, stat.failures, [...stat.users], stat.first, stat.last]),
@@ -672,8 +673,8 @@ interface RestoredParts {
   clusters: Set<string>;
   instances: Set<string>;
   engines: Set<string>;
-  users: Set<string>;
-  sessions: Set<string>;
+  users: DistinctCount;
+  sessions: DistinctCount;
   activity: ActivityBuckets;
   userCounts: SpaceSaving<null>;
   statements: SpaceSaving<StatementStat>;
@@ -786,8 +787,8 @@ function restore(value: unknown): ReportBuilder {
     return made;
   };
   const [events, , , findingsTotal, unreadableTotal] = totals;
-  const users = set(state.users, 'users');
-  const sessions = set(state.sessions, 'sessions');
+  const users = DistinctCount.fromState(state.users, 'users');
+  const sessions = DistinctCount.fromState(state.sessions, 'sessions');
   if (users.size > events || sessions.size > events || totals[2] > events) read.fail('users, sessions or failures outnumber the events');
   const activity = ActivityBuckets.fromState(state.activity, {
     buckets: bounds.buckets,
