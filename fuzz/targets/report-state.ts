@@ -3,6 +3,7 @@
 // taking events and saves a state it reads back; or a ReportStateError. Never another error.
 import { prepareRedaction } from '../../src/events/redact.js';
 import { ReportBuilder, ReportStateError, type BuildContext } from '../../src/report/report-builder.js';
+import { restoreReport } from '../../src/report/report-state-reader.js';
 import { invariant, type FuzzTarget } from '../target.js';
 
 const CONTEXTS: BuildContext[] = [
@@ -97,7 +98,7 @@ const target: FuzzTarget = {
     }
     let builder: ReportBuilder;
     try {
-      builder = ReportBuilder.fromState(value);
+      builder = restoreReport(value);
     } catch (error) {
       if (error instanceof ReportStateError)
         return `refused: ${error.message
@@ -112,7 +113,7 @@ const target: FuzzTarget = {
     const built = CONTEXTS.map((context) => builder.build(context));
     let again: ReportBuilder | undefined;
     try {
-      again = ReportBuilder.fromState(JSON.parse(JSON.stringify(builder.toState())));
+      again = restoreReport(JSON.parse(JSON.stringify(builder.toState())));
     } catch (error) {
       invariant(false, 'a state the builder saved is refused', () => String(error).slice(0, 200));
     }

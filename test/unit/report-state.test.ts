@@ -4,6 +4,7 @@ import type { DasEvent } from '../../src/decode/types.js';
 import type { Finding } from '../../src/detect/finding.js';
 import { prepareRedaction } from '../../src/events/redact.js';
 import { ReportBuilder, ReportStateError, type ReportBounds } from '../../src/report/report-builder.js';
+import { restoreReport } from '../../src/report/report-state-reader.js';
 import { loginOf } from '../../src/report/aggregate/login-of.js';
 import { at, context, ms, sample } from '../helpers/report-events.js';
 
@@ -166,7 +167,7 @@ describe('report state', () => {
           const first = new ReportBuilder(options);
           feed(first, items.slice(0, split), 0);
           const saved = JSON.parse(JSON.stringify(first.toState())) as unknown;
-          const continued = ReportBuilder.fromState(saved);
+          const continued = restoreReport(saved);
           feed(continued, items.slice(split), split);
           const ctx = context(window, { streamEvents: stream });
           expect(continued.build(ctx)).toEqual(whole.build(ctx));
@@ -214,7 +215,7 @@ describe('report state', () => {
     const state = JSON.parse(JSON.stringify(builder.toState())) as Record<string, unknown>;
     const broken = structuredClone(state);
     (broken.logons as { rows: Array<[string, unknown[]]> }).rows[0]![1][6] = 5;
-    expect(() => ReportBuilder.fromState(broken)).toThrow(ReportStateError);
-    expect(() => ReportBuilder.fromState(broken)).toThrow(/logons.rows\[0\] failures since success do not add up/);
+    expect(() => restoreReport(broken)).toThrow(ReportStateError);
+    expect(() => restoreReport(broken)).toThrow(/logons.rows\[0\] failures since success do not add up/);
   });
 });

@@ -5,6 +5,7 @@ import { loadCheckpoint, saveCheckpoint } from '../../checkpoint/checkpoint-file
 import { acquireLock } from '../../checkpoint/lock.js';
 import type { Rule } from '../../detect/rule.js';
 import { ReportBuilder } from '../../report/report-builder.js';
+import { restoreReport } from '../../report/report-state-reader.js';
 import { renderIndex } from '../../report/html/render-index.js';
 import {
   loadReportState,
@@ -121,7 +122,7 @@ async function loadDay(dir: string, file: string, uid: number | undefined): Prom
   } catch {
     throw new UserError(`the report state ${path} is damaged: it is not JSON`, undefined, 'Move the folder away to start again.');
   }
-  return ReportBuilder.fromState(parsed);
+  return restoreReport(parsed);
 }
 
 function summaryOf(data: ReturnType<ReportBuilder['build']>): DaySummary {
