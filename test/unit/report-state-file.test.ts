@@ -50,6 +50,8 @@ describe('the --incremental state file', () => {
     await writeFile(join(dir, 'elsewhere.json'), JSON.stringify(valid), { mode: 0o600 });
     await symlink(join(dir, 'elsewhere.json'), join(path, 'state.json'));
     await expect(loadReportState(path, process.getuid?.())).rejects.toThrow(UserError);
+    // In the report's words: it has no --checkpoint to give.
+    await expect(loadReportState(path, process.getuid?.())).rejects.toThrow(/refusing the report state .*symbolic link/);
     const open = await folder('group-writable');
     await chmod(join(open, 'state.json'), 0o666);
     await expect(loadReportState(open, process.getuid?.())).rejects.toThrow(/state\.json/);

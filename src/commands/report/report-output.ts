@@ -51,9 +51,13 @@ function sourceOf(options: ReportOptions, run: FedRun): BuildContext['source'] {
   return { kind: 'live', names: [source.database?.name ?? run.target?.label ?? run.target?.streamName ?? ''] };
 }
 
+/** Characters JSON may carry raw that a terminal would act on, or that would reorder the text around them. */
+const INERT_IN_JSON = /[\u0080-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
 /** The page, or the figures as one JSON document; the renderer loads only for a page. */
 export async function reportText(output: ReportOutput, data: ReportData): Promise<string> {
-  if (output === 'json') return JSON.stringify(data) + '\n';
+  // The same JSON, with what a terminal would act on (C1 controls, bidi overrides, line separators) written as \u escapes.
+  if (output === 'json') return JSON.stringify(data).replace(INERT_IN_JSON, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`) + '\n';
   const { renderReport } = await import('../../report/html/render-report.js');
   return renderReport(data);
 }

@@ -73,8 +73,8 @@ export async function saveReportState(dir: string, state: IncrementalState): Pro
 
 /** A file of the folder's: ours, written by nobody else, read not through a link; undefined when there is none. */
 export async function readOwnFile(path: string, uid: number | undefined): Promise<string | undefined> {
-  await assertSafeFolder(path, uid);
-  const checked = await assertSafeFile(path, uid);
+  await assertSafeFolder(path, uid, 'report state');
+  const checked = await assertSafeFile(path, uid, 'report state');
   if (!checked) return undefined;
   try {
     const file = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
