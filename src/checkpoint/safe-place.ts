@@ -45,6 +45,12 @@ export async function assertSafeFile(path: string, uid: number | undefined, what
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw withSystemWords(error, `look at the ${what} ${path}`);
   }
+  assertSafeStats(info, path, uid, what);
+  return info;
+}
+
+/** What assertSafeFile judges of a file once its lstat is in hand: for a reader that must not wait. */
+export function assertSafeStats(info: Stats, path: string, uid: number | undefined, what = 'checkpoint'): void {
   if (info.isSymbolicLink()) {
     throw unsafe(
       `the ${what} ${path}: it is a symbolic link`,
@@ -61,7 +67,6 @@ export async function assertSafeFile(path: string, uid: number | undefined, what
   if ((info.mode & WRITABLE_BY_OTHERS) !== 0) {
     throw unsafe(`the ${what} ${path}: it can be written by ${writers(info.mode)} (mode ${octal(info.mode)})`, `Check its content, then chmod 600 ${path}`);
   }
-  return info;
 }
 
 function unsafe(message: string, hint?: string): UserError {

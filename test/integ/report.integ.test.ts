@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, readdir, rm, stat, writeFile, mkdir } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat, utimes, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -199,6 +199,33 @@ describe('das-read report over the lab', () => {
     expect(await events()).toBe(29);
     expect((await das(['report', '--cluster', 'report-cluster', '--incremental', site])).code).toBe(ExitCode.ok);
     expect(await events()).toBe(31);
+  });
+
+  it('--incremental reads a kept day only when its events come; a damaged one stops the run with nothing written, and its events are added once it is whole', async () => {
+    const site = join(dir, 'tampered');
+    expect((await das(['report', '--cluster', 'report-cluster', '--incremental', site])).code).toBe(ExitCode.ok);
+    const stateOf = async () => JSON.parse(await readFile(join(site, 'state.json'), 'utf8')) as { generation: number; days: Record<string, { file: string }> };
+    const before = await stateOf();
+    const day = new Date(base).toISOString().slice(0, 10);
+    const file = join(site, before.days[day]?.file ?? '');
+    const kept = await readFile(file, 'utf8');
+    await writeFile(file, '{"kind":"not a report"}', { mode: 0o600 });
+    // A day is read only when its events come (or its page is older than it): a run with nothing of that day reads nothing of it.
+    const later = new Date(Date.now() + 60_000);
+    await utimes(join(site, `${day}.html`), later, later);
+    expect((await das(['report', '--cluster', 'report-cluster', '--incremental', site])).code).toBe(ExitCode.ok);
+    const { generation } = await stateOf();
+    await put([at(500_000, postgresEvent(150))]);
+    const refused = await das(['report', '--cluster', 'report-cluster', '--incremental', site]);
+    expect(refused.code).not.toBe(ExitCode.ok);
+    expect(refused.stderr).toContain('damaged');
+    expect((await stateOf()).generation).toBe(generation);
+    await writeFile(file, kept, { mode: 0o600 });
+    expect((await das(['report', '--cluster', 'report-cluster', '--incremental', site])).code).toBe(ExitCode.ok);
+    const after = await stateOf();
+    const summary = JSON.parse(await readFile(join(site, 'state.json'), 'utf8')) as { days: Record<string, { summary: { events: number } }> };
+    expect(after.generation).toBe(generation + 1);
+    expect(summary.days[day]?.summary.events).toBe(32);
   });
 
   it('refuses a state file another could have written, and one that is damaged, naming it', async () => {

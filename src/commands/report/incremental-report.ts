@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { ActionContext } from '../../cmdutil/action-context.js';
 import { loadCheckpoint, saveCheckpoint } from '../../checkpoint/checkpoint-file.js';
 import { acquireLock } from '../../checkpoint/lock.js';
+import { assertSafeFolder } from '../../checkpoint/safe-place.js';
 import type { Rule } from '../../detect/rule.js';
 import { ReportBuilder } from '../../report/report-builder.js';
 import { restoreReport } from '../../report/report-state-reader.js';
@@ -10,6 +11,7 @@ import { renderIndex } from '../../report/html/render-index.js';
 import {
   loadReportState,
   readOwnFile,
+  readOwnFileSync,
   saveReportState,
   STATE_NAME,
   type DaySummary,
@@ -48,19 +50,31 @@ export async function incrementalReport(options: ReportOptions, rules: readonly 
     if (state.checkpoint) await saveCheckpoint(work, state.checkpoint);
     const days = new Map<string, ReportBuilder>();
     const startedAt = context.now().getTime();
+    // A day is read back only when an event of it comes (today's, as a rule): a site of a year of days is not
+    // read whole each run. The formatter cannot wait, so the day is read at once; its folder is checked first.
+    if (Object.keys(state.days).length > 0) await assertSafeFolder(join(dir, 'days', 'x'), context.lockOwner.uid, 'report state');
+    let unreadableDay: unknown;
     const builderFor = (time: number | null): ReportBuilder => {
       const day = dayOf(time ?? startedAt);
       let builder = days.get(day);
       if (!builder) {
-        builder = loaded.get(day) ?? new ReportBuilder({ gapThresholdMs: options.gapThresholdMs });
+        const kept = state.days[day];
+        try {
+          builder = kept
+            ? dayFrom(join(dir, kept.file), readOwnFileSync(join(dir, kept.file), context.lockOwner.uid))
+            : new ReportBuilder({ gapThresholdMs: options.gapThresholdMs });
+        } catch (error) {
+          // Thrown here, it would make the record unreadable: it is the folder's problem, said once the read is done,
+          // and nothing is written, so the next run reads these events again.
+          unreadableDay ??= error;
+          builder = new ReportBuilder();
+        }
         days.set(day, builder);
       }
       return builder;
     };
-    // Every day already kept is loaded first: a builder's state must be read before the stream is.
-    const loaded = new Map<string, ReportBuilder>();
-    for (const [day, entry] of Object.entries(state.days)) loaded.set(day, await loadDay(dir, entry.file, context.lockOwner.uid));
     const run = await feedReport({ ...options, source: { ...source, read: { ...source.read, checkpoint: work } } }, rules, context, builderFor);
+    if (unreadableDay !== undefined) throw unreadableDay;
     await lock.confirm();
     const checkpoint = (await loadCheckpoint(work, context.lockOwner.uid)) ?? state.checkpoint;
     const next: IncrementalState = { version: 1, generation: state.generation + 1, checkpoint, days: { ...state.days } };
@@ -116,6 +130,10 @@ async function loadDay(dir: string, file: string, uid: number | undefined): Prom
   const path = join(dir, file);
   const text = await readOwnFile(path, uid);
   if (text === undefined) throw new Error(`${path} is missing: the state names it`);
+  return dayFrom(path, text);
+}
+
+function dayFrom(path: string, text: string): ReportBuilder {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
