@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
@@ -14,6 +15,9 @@ export default defineConfig({
   test: {
     // The run's temporary files go to a folder of its own, reported if a test leaves anything there, then removed.
     globalSetup: ['test/helpers/temp-leftovers.ts'],
+    // Vitest's default is a worker less than the cores: one on a 2-core machine, where most test files wait on
+    // child processes and local servers. Two run the suite in 6 minutes instead of 10 there (measured 2026-12-07).
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // Dummy credentials for the default chain: the local services accept any signature.
