@@ -129,7 +129,7 @@ async function renderStale(dir: string, state: IncrementalState, options: Report
 async function loadDay(dir: string, file: string, uid: number | undefined): Promise<ReportBuilder> {
   const path = join(dir, file);
   const text = await readOwnFile(path, uid);
-  if (text === undefined) throw new Error(`${path} is missing: the state names it`);
+  if (text === undefined) throw new UserError(`the report state ${path} is missing: ${STATE_NAME} names it`, undefined, 'Move the folder away to start again.');
   return dayFrom(path, text);
 }
 
