@@ -447,6 +447,11 @@ export class ReportBuilder {
   }
 
   /** The report. Pure: the builder goes on as it was, and may be built again. */
+  /** The first and last event's times: where the events alone place the window. */
+  get eventSpan(): { firstEvent: number | null; lastEvent: number | null } {
+    return { firstEvent: this.#first, lastEvent: this.#last };
+  }
+
   build(context: BuildContext): ReportData {
     const windowFrom = context.window.from;
     const windowUntil = context.window.until;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
-import { filterFlags, toReportOptions, type ReportFlags } from '../../src/commands/report/report-flags.js';
+import { filterFlagWords } from '../../src/cmdutil/filter-flags.js';
+import { toReportOptions, type ReportFlags } from '../../src/commands/report/report-flags.js';
 
 const now = new Date('2026-12-07T12:00:00Z');
 const flags = (extra: Partial<ReportFlags> = {}): ReportFlags => ({ files: [], batchSize: '1000', gapThreshold: '60s', ...extra }) as ReportFlags;
@@ -48,7 +49,7 @@ describe('report flags', () => {
 describe('the filters a report names', () => {
   it('are the flags that asked for them, in the order of the table, every value kept as given', () => {
     const options = toReportOptions(flags({ files: ['a'], user: ['app*', '<b>'], errorsOnly: true, excludeClass: ['READ'] }), now);
-    expect(filterFlags(options.filter)).toEqual(['--user app*', '--user <b>', '--exclude-class READ', '--errors-only']);
-    expect(filterFlags(toReportOptions(flags({ files: ['a'] }), now).filter)).toEqual([]);
+    expect(filterFlagWords(options.filter)).toEqual(['--user app*', '--user <b>', '--exclude-class READ', '--errors-only']);
+    expect(filterFlagWords(toReportOptions(flags({ files: ['a'] }), now).filter)).toEqual([]);
   });
 });

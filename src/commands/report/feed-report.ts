@@ -43,6 +43,7 @@ export async function feedReport(
       : {}),
     redact: options.redact,
     builderFor,
+    daily: options.incremental !== undefined,
   });
   const startedAt = context.now();
   const unreadable = (place: string, problem: string) => builderFor(startedAt.getTime()).unreadable(place, problem);

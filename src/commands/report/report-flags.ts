@@ -43,30 +43,6 @@ export interface ReportOptions {
   debug: boolean;
 }
 
-/** The filters as the flags that asked for them, for the report to say what it shows. */
-export function filterFlags(spec: EventFilterSpec): string[] {
-  const lists: Array<[keyof EventFilterSpec, string]> = [
-    ['users', '--user'],
-    ['excludeUsers', '--exclude-user'],
-    ['databases', '--database'],
-    ['excludeDatabases', '--exclude-database'],
-    ['classes', '--class'],
-    ['excludeClasses', '--exclude-class'],
-    ['commands', '--command'],
-    ['excludeCommands', '--exclude-command'],
-    ['objects', '--object'],
-    ['excludeObjects', '--exclude-object'],
-    ['grep', '--grep'],
-    ['excludeGrep', '--exclude-grep'],
-  ];
-  const words: string[] = [];
-  for (const [key, flag] of lists) for (const value of (spec[key] as readonly string[] | undefined) ?? []) words.push(`${flag} ${value}`);
-  if (spec.errorsOnly) words.push('--errors-only');
-  if (spec.excludeErrors) words.push('--exclude-errors');
-  if (spec.skipServiceUsers) words.push('--skip-service-users');
-  return words;
-}
-
 const STREAM_ONLY = [
   ['streamName', '--stream-name'],
   ['resourceId', '--resource-id'],

@@ -7,7 +7,8 @@ import { withSystemWords } from '../../system-errors.js';
 import { VERSION } from '../../version.js';
 import { replaceFile } from '../../replace-file.js';
 import type { FedRun } from './feed-report.js';
-import { filterFlags, type ReportOptions, type ReportOutput } from './report-flags.js';
+import { filterFlagWords } from '../../cmdutil/filter-flags.js';
+import type { ReportOptions, ReportOutput } from './report-flags.js';
 import { askStreamEvents } from './report-stream-events.js';
 
 /** What the report says beside its events: where they came from, the window, and what RDS and the read said of the trail. */
@@ -22,7 +23,7 @@ export async function reportContext(
     generator: `das-read ${VERSION}`,
     generatedAt: context.now().getTime(),
     redacted: options.redact,
-    filters: filterFlags(options.filter),
+    filters: filterFlagWords(options.filter),
     source: sourceOf(options, run),
     window,
     streamEvents: null,
@@ -30,7 +31,7 @@ export async function reportContext(
     retentionGaps: run.retentionGaps.map((gap) => ({ shardIds: gap.shardIds, detail: gap.detail })),
   };
   // Where the events alone place the window, RDS is asked about the same stretch.
-  const seen = builder.build(base).window;
+  const seen = builder.eventSpan;
   const from = window.from ?? seen.firstEvent;
   const until = window.until ?? seen.lastEvent;
   const asked = await askStreamEvents(options, run, { from, until }, context);

@@ -1,12 +1,12 @@
 import type { DasEvent, DecodedRecord } from '../../decode/types.js';
 import type { Detector } from '../../detect/detector.js';
-import { eventTimeText, type Finding, type SeenEvent } from '../../detect/finding.js';
-import { parseDasTime } from '../../events/das-time.js';
+import type { Finding, SeenEvent } from '../../detect/finding.js';
 import type { EventFilter } from '../../events/filter.js';
 import { redactEvent } from '../../events/redact.js';
 import type { WindowTest } from '../../events/time-window.js';
 import type { EventFormatter } from '../../format/event-formatter.js';
 import { eventId } from '../../format/ndjson.js';
+import { timeOf, timeOfText } from '../../report/aggregate/event-time.js';
 import type { ReportBuilder } from '../../report/report-builder.js';
 import { SavedRecord } from '../../saved/saved-record.js';
 
@@ -19,6 +19,8 @@ export interface ReportWriterOptions {
   redact: boolean;
   /** The report an event (or a heartbeat, or a finding) of this time goes to: one, or one a day. */
   builderFor: (time: number | null) => ReportBuilder;
+  /** One report a day (--incremental): only then does an event's own time choose its report; the builder reads it anyway. */
+  daily: boolean;
 }
 
 /**
@@ -28,11 +30,6 @@ export interface ReportWriterOptions {
  * first, and only then added.
  */
 export class ReportWriter {
-  /** Events reported, heartbeats not counted. */
-  events = 0;
-  /** Events the filters or the window left out. */
-  leftOut = 0;
-
   constructor(private readonly options: ReportWriterOptions) {}
 
   /** For a read: the ids -o ndjson gives the record's events. */
@@ -55,35 +52,29 @@ export class ReportWriter {
   }
 
   #form(ids: (record: DecodedRecord, index: number) => Omit<SeenEvent, 'event' | 'shown'>): EventFormatter {
-    const { filter, window, redact, detector, builderFor } = this.options;
+    const { filter, window, redact, detector, builderFor, daily } = this.options;
     return {
       write: (_out, record, kept) => {
         const beats: Array<{ instanceId: string | null; clusterId: string | null; time: number | null }> = [];
         const seen: Array<{ event: SeenEvent; time: number | null }> = [];
-        let leftOut = 0;
         for (const index of kept) {
           const event = record.events[index] as DasEvent;
-          const time = timeOf(event);
           if (record.isHeartbeat(index)) {
+            const time = timeOf(event);
             // The filters never choose heartbeats, but the window does: a beat outside it is not a sign of the window's trail.
             if (window?.(event) === 'outside') continue;
             const { instanceId, clusterId } = ids(record, index);
             beats.push({ instanceId, clusterId, time });
             continue;
           }
-          if ((filter && !filter(event)) || window?.(event) === 'outside') {
-            leftOut++;
-            continue;
-          }
-          seen.push({ event: { event, ...(redact ? { shown: redactEvent(event) } : {}), ...ids(record, index) }, time });
+          if ((filter && !filter(event)) || window?.(event) === 'outside') continue;
+          seen.push({ event: { event, ...(redact ? { shown: redactEvent(event) } : {}), ...ids(record, index) }, time: daily ? timeOf(event) : null });
         }
         const found: Finding[] = [];
         for (const { event } of seen) found.push(...detector.observe(event));
         for (const beat of beats) builderFor(beat.time).heartbeat(beat.instanceId, beat.clusterId, beat.time);
         for (const { event, time } of seen) builderFor(time).add(event);
         for (const finding of found) this.#found(finding);
-        this.events += seen.length;
-        this.leftOut += leftOut;
       },
       end: () => {
         for (const finding of detector.end()) this.#found(finding);
@@ -92,11 +83,6 @@ export class ReportWriter {
   }
 
   #found(finding: Finding): void {
-    const time = parseDasTime(finding.first)?.getTime() ?? null;
-    this.options.builderFor(time).addFinding(finding);
+    this.options.builderFor(timeOfText(finding.first)).addFinding(finding);
   }
-}
-
-function timeOf(event: DasEvent): number | null {
-  return parseDasTime(eventTimeText(event))?.getTime() ?? null;
 }
